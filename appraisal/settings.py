@@ -1,0 +1,52 @@
+"""One settings object, read from APPRAISAL_* environment variables when asked for."""
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APPRAISAL_", env_file=".env", extra="ignore")
+
+    output_dir: Path = Path("output")
+    # Empty means a SQLite file inside output_dir.
+    database_url: str = ""
+    # A folder of staff templates; a template there replaces the default with the same id.
+    templates_dir: Path | None = None
+    actor: str = "staff"
+    # Workbooks larger than this (uncompressed) are refused before openpyxl parses them.
+    max_workbook_bytes: int = 200 * 1024 * 1024
+    # The issuing office printed on letters; copied into a cycle when it starts.
+    office_name: str = "中共某市委统战部"
+    office_number_prefix: str = "统战评"
+    office_contact: str = "综合评价工作组"
+    office_phone: str = "0000-00000000"
+    # Returned files larger than this are quarantined unread.
+    max_return_bytes: int = 50 * 1024 * 1024
+    # PEM certificates whose signatures on returned PDFs are trusted (comma-separated paths).
+    trust_roots: str = ""
+    # Documents rendered and converted per Prefect task: coarse, as a task run costs ~10 ms.
+    batch_size: int = 200
+    # Documents handed to LibreOffice per call (each call pays its start-up once).
+    convert_chunk: int = 400
+    # LibreOffice converters run at once; 0 means one per core.
+    converters: int = 0
+    # Pretend today is this date (deadlines, reminders); empty means the real date.
+    today: date | None = None
+
+    @property
+    def trust_root_paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.trust_roots.split(",") if p.strip()]
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.output_dir / 'appraisal.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
