@@ -1,0 +1,32 @@
+"""SQLModel tables. This package imports nothing of ours but itself."""
+
+from sqlmodel import SQLModel
+
+from models.audit import AuditEntry
+from models.cycle import Cycle, CycleMember, Result, StageRun
+from models.document import Document, SignOff
+from models.dossier import Dossier
+from models.intake import IntakeEvent
+from models.person import Person, PoolMembership
+from models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AssessmentScore",
+    "AuditEntry",
+    "BallotTally",
+    "Cycle",
+    "CycleMember",
+    "Document",
+    "Dossier",
+    "DutyRecord",
+    "Finding",
+    "IntakeEvent",
+    "Person",
+    "PoolMembership",
+    "Result",
+    "SignOff",
+    "StageRun",
+    "metadata",
+]

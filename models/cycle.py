@@ -1,0 +1,71 @@
+"""An evaluation cycle, who is in it, and what it concluded for each person."""
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import enum_field, json_field, timestamp_field
+from models.vocab import Band, CycleKind, Grade, Stage, Tier
+
+
+class Cycle(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=128)
+    kind: CycleKind = enum_field(CycleKind, 16)
+    year: int
+    stage: Stage = enum_field(Stage, 16, default=Stage.NOMINATION)
+    # The scheme is copied in whole so results can be recomputed exactly years later.
+    scheme_name: str = Field(max_length=128)
+    scheme_version: str = Field(max_length=32)
+    scheme_toml: str
+    scheme_sha256: str = Field(max_length=64)
+    # The issuing office as printed on letters, fixed at start so reruns print the same words.
+    office: dict[str, str] = json_field(default_factory=dict)
+    created_at: datetime = timestamp_field()
+
+
+class StageRun(SQLModel, table=True):
+    """When a stage first ran; its documents are dated from it, so a rerun prints the same date."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    stage: Stage = enum_field(Stage, 16)
+    started_on: date
+    finished_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class CycleMember(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cycle_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    tier: Tier = enum_field(Tier, 16)  # the tier when the cycle started
+
+
+class Result(SQLModel, table=True):
+    """The engine's conclusion for one person in one cycle, and staff's pool decision."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    points: float  # 履职积分, normalised to 100
+    org_score: float | None  # 组织考核
+    appraisal_score: float | None  # 民主测评; None when no valid tally
+    composite: float | None
+    grade: Grade | None = enum_field(Grade, 8, default=None)
+    band: Band | None = enum_field(Band, 1, default=None)
+    vetoes: list[str] = json_field(default_factory=list)
+    deductions: float = 0.0
+    actions: list[str] = json_field(default_factory=list)
+    explanation: list[str] = json_field(default_factory=list)
+    detail: dict[str, Any] = json_field(default_factory=dict)
+    flagged: bool = False  # an objection came back in solicitation
+    pool_decision: str = Field(default="", max_length=32)
+    updated_at: datetime = timestamp_field()

@@ -1,0 +1,80 @@
+"""What a year's assessment is computed from: duty records, ballots, scores and findings."""
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import enum_field
+from models.vocab import (
+    Attendance,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingCategory,
+    FindingEffect,
+    RaterGroup,
+)
+
+
+class DutyRecord(SQLModel, table=True):
+    """One 履职记录. `record_key` is the sheet's 记录编号, or a digest of the row without one."""
+
+    __table_args__ = (UniqueConstraint("person_id", "year", "record_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    year: int = Field(index=True)
+    record_key: str = Field(max_length=64)
+    kind: DutyKind = enum_field(DutyKind, 16)
+    title: str = Field(default="", max_length=256)
+    held_on: date | None = None
+    attendance: Attendance | None = enum_field(Attendance, 8, default=None)
+    role: DutyRole | None = enum_field(DutyRole, 8, default=None)
+    outcome: DutyOutcome = enum_field(DutyOutcome, 8, default=DutyOutcome.NONE)
+
+
+class BallotTally(SQLModel, table=True):
+    """民主测评: the votes one rater group cast for one person."""
+
+    __table_args__ = (UniqueConstraint("person_id", "year", "rater_group"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    year: int = Field(index=True)
+    rater_group: RaterGroup = enum_field(RaterGroup, 16)
+    due: int  # raters who should have voted
+    issued: int
+    returned: int
+    excellent: int
+    competent: int
+    basic: int
+    incompetent: int
+    abstain: int
+
+
+class AssessmentScore(SQLModel, table=True):
+    """组织考核: the assessment team's score out of 100."""
+
+    __table_args__ = (UniqueConstraint("person_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    year: int = Field(index=True)
+    score: float
+    assessor: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=1024)
+
+
+class Finding(SQLModel, table=True):
+    """A negative-list (负面清单) finding against a person."""
+
+    __table_args__ = (UniqueConstraint("person_id", "year", "item_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    year: int = Field(index=True)
+    item_code: str = Field(max_length=16)
+    category: FindingCategory = enum_field(FindingCategory, 16)
+    effect: FindingEffect = enum_field(FindingEffect, 8)
+    source_body: str = Field(max_length=128)
+    evidence: str = Field(default="", max_length=2048)

@@ -1,0 +1,126 @@
+"""Fixed vocabularies shared by the data, the spreadsheets, the scheme and the documents.
+
+Values are the Chinese words staff see in Excel and in documents; the database stores them as is,
+so a row read with plain SQL still makes sense to a person.
+"""
+
+from enum import StrEnum
+
+
+class Gender(StrEnum):
+    MALE = "男"
+    FEMALE = "女"
+
+
+class Tier(StrEnum):
+    """The 十百千 pool tiers, from the top."""
+
+    PROMINENT = "名人"
+    REPRESENTATIVE = "代表人士"
+    RISING = "精英"
+
+
+class CycleKind(StrEnum):
+    NON_PARTY = "党外综合评价"
+    CPPCC = "政协年度履职"
+    CADRE = "干部年度考核"
+
+
+class Stage(StrEnum):
+    NOMINATION = "nomination"
+    ASSESSMENT = "assessment"
+    EVALUATION = "evaluation"
+    SOLICITATION = "solicitation"
+    NOTIFICATION = "notification"
+    ARCHIVE = "archive"
+    DONE = "done"
+
+
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+
+class DutyKind(StrEnum):
+    PLENARY = "全会"
+    STANDING_COMMITTEE = "常委会"
+    MEETING = "其他会议"
+    ACTIVITY = "活动"
+    RESEARCH = "调研"
+    INSPECTION = "视察"
+    TRAINING = "培训"
+    PROPOSAL = "提案"
+    REPORT = "社情民意"
+    SPEECH = "发言"
+
+
+class DutyRole(StrEnum):
+    SOLE = "独立"
+    LEAD = "领衔"
+    COSIGNER = "联名"
+
+
+class Attendance(StrEnum):
+    PRESENT = "出席"
+    EXCUSED = "请假"
+    UNEXCUSED = "缺席"
+
+
+class DutyOutcome(StrEnum):
+    NONE = "无"
+    ACCEPTED = "立案"
+    KEY = "重点"
+    EXCELLENT = "优秀"
+    ADOPTED = "采用"
+    INSTRUCTION = "批示"
+
+
+class Vote(StrEnum):
+    EXCELLENT = "优秀"
+    COMPETENT = "称职"
+    BASIC = "基本称职"
+    INCOMPETENT = "不称职"
+    ABSTAIN = "弃权"
+
+
+class RaterGroup(StrEnum):
+    LEADERS = "领导班子"
+    COLLEAGUES = "同事"
+    SUBORDINATES = "下属"
+    PARTY = "所在党派"
+    SECTOR = "界别群众"
+
+
+class FindingCategory(StrEnum):
+    POLITICAL = "政治立场"
+    DUTY = "履职尽责"
+    DISCIPLINE = "遵规守纪"
+    CONDUCT = "作风形象"
+
+
+class FindingEffect(StrEnum):
+    VETO = "否决"
+    DEDUCTION = "扣分"
+
+
+class Grade(StrEnum):
+    EXCELLENT = "优秀"
+    GOOD = "良好"
+    COMPETENT = "称职"
+    BASIC = "基本称职"
+    INCOMPETENT = "不称职"
+
+
+class Band(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class SignOffMethod(StrEnum):
+    SCAN = "scan"
+    DIGITAL = "digital"
+    WAIVER = "waiver"
+
+
+class Reply(StrEnum):
+    NO_OBJECTION = "无异议"
+    OBJECTION = "有异议"
