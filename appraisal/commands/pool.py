@@ -1,0 +1,47 @@
+"""`appraisal pool`: the pool adjustment a cycle proposes, and applying it."""
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from appraisal.clock import today
+from appraisal.console import fail, out
+from appraisal.cycles import CycleError, find_cycle
+from appraisal.db import session_scope
+from appraisal.settings import get_settings
+from appraisal.store import pool
+
+app = typer.Typer(
+    help="The talent pool (人才库) adjustment after evaluation.", no_args_is_help=True
+)
+
+
+@app.command("propose")
+def propose(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
+    """Show what the scheme proposes for each person: leave, stay or eligible to move up."""
+    with session_scope() as session:
+        try:
+            rows = pool.propose(session, find_cycle(session, cycle))
+        except CycleError as exc:
+            fail(str(exc))
+    if not rows:
+        fail("no results yet: the evaluation stage has not run")
+    table = Table("编号", "姓名", "梯队", "decision", "reason")
+    for p in rows:
+        if p.decision != pool.STAY:
+            table.add_row(p.code, p.name, p.tier, p.decision, p.reason)
+    out.print(table)
+    out.print(f"{sum(p.decision == pool.STAY for p in rows)} others stay")
+
+
+@app.command("apply")
+def apply(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
+    """Record the proposed adjustment with reasons and today's date (audit-logged)."""
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle)
+        except CycleError as exc:
+            fail(str(exc))
+        counts = pool.apply(session, found, on=today(), actor=get_settings().actor)
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -1,0 +1,48 @@
+"""`appraisal records`: import duty records, tallies, scores and findings; write the template."""
+
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+
+from appraisal.commands.roster import show_counts, show_issues, show_warnings
+from appraisal.console import fail, out
+from appraisal.db import session_scope
+from appraisal.settings import get_settings
+from appraisal.sheets import WorkbookError, read_records, write_records_template
+from appraisal.store import import_records
+
+app = typer.Typer(
+    help="Records: 履职记录, 民主测评, 组织考核, 负面清单 (import and template).",
+    no_args_is_help=True,
+)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The records workbook (.xlsx).")],
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year for rows without 年度.")
+    ] = None,
+) -> None:
+    """Add and update the records of every sheet present; all or nothing."""
+    try:
+        book = read_records(file, year=year)
+        show_warnings(book.warnings)
+        with session_scope() as session:
+            counts = import_records(session, book=book, actor=get_settings().actor)
+    except WorkbookError as exc:
+        show_issues(exc)
+    except sa.exc.OperationalError as exc:
+        fail(f"the database cannot be reached: {exc.orig}")
+    show_counts(file.name, counts)
+
+
+@app.command("template")
+def template(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Where to write.")],
+) -> None:
+    """Write a blank records workbook: four sheets, header, one example row, drop-downs."""
+    write_records_template(out_path)
+    out.print(f"wrote {out_path}")

@@ -1,0 +1,284 @@
+"""Read a cycle out of the database as the plain values the archive works from."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from appraisal.archive.contents import DossierDocument, PersonFile, ReturnFile
+from appraisal.archive.register import AuditRow, RegisterRow, StageCompletion
+from appraisal.cycles import cycle_people
+from appraisal.gates import WORK_STAGES, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.store.changes import as_text, chunks
+from models import AuditEntry, Cycle, Document, Dossier, PoolMembership, Result, SignOff, StageRun
+from models.vocab import Reply, SignOffMethod, Stage
+
+PERSON_FIELDS = (
+    "gender", "ethnicity", "birth_date", "party", "category", "sector", "employer_post", "tier",
+    "education", "title", "social_posts", "expertise",
+)  # fmt: skip
+RESULT_FIELDS = (
+    "points", "org_score", "appraisal_score", "composite", "grade", "band", "vetoes",
+    "deductions", "actions", "explanation", "detail", "flagged", "pool_decision",
+)  # fmt: skip
+
+
+def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
+    finished = {
+        r.stage
+        for r in session.exec(select(StageRun).where(StageRun.cycle_id == cycle_id))
+        if r.finished_at is not None
+    }
+    return tuple(s for s in WORK_STAGES if s not in finished)
+
+
+def _path(text: str) -> Path | None:
+    return Path(text) if text else None
+
+
+def _return(s: SignOff) -> ReturnFile:
+    return ReturnFile(
+        version=s.version,
+        method=s.method.value,
+        path=_path(s.file_path),
+        sha256=s.sha256,
+        pages=s.pages,
+        matched_by=s.matched_by,
+        signer=s.signer,
+        signature_valid=s.signature_valid,
+        signature_covers_file=s.signature_covers_file,
+        reply=s.reply.value if s.reply else "",
+        reply_text=s.reply_text,
+        reason=s.reason,
+        recorded_by=s.recorded_by,
+        recorded_at=s.recorded_at,
+    )
+
+
+def _audit(session: Session, keys: Iterable[str]) -> dict[str, list[AuditEntry]]:
+    by_key: dict[str, list[AuditEntry]] = defaultdict(list)
+    for part in chunks(sorted(set(keys))):
+        query = select(AuditEntry).where(col(AuditEntry.entity_key).in_(part))
+        for entry in session.exec(query):
+            by_key[entry.entity_key].append(entry)
+    return by_key
+
+
+def _audit_dict(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": e.at,
+        "actor": e.actor,
+        "entity": e.entity,
+        "key": e.entity_key,
+        "field": e.field,
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason,
+    }
+
+
+def person_files(
+    session: Session, cycle_id: int, titles: Mapping[str, str], codes: Iterable[str] = ()
+) -> list[PersonFile]:
+    """One PersonFile per member of the cycle (or of `codes`), in 编号 order.
+
+    `titles` maps template ids to the titles printed on the documents.
+    """
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise ValueError(f"no cycle {cycle_id}")
+    wanted = set(codes)
+    people = [p for p in cycle_people(session, cycle_id) if not wanted or p.code in wanted]
+    not_run = stages_not_run(session, cycle_id)
+    docs = list(session.exec(select(Document).where(Document.cycle_id == cycle_id)))
+    signoffs: dict[str, list[SignOff]] = defaultdict(list, cycle_signoffs(session, cycle_id))
+    results = {
+        r.person_id: r for r in session.exec(select(Result).where(Result.cycle_id == cycle_id))
+    }
+    ids = [p.id for p in people]
+    memberships: dict[int, list[PoolMembership]] = defaultdict(list)
+    for part in chunks(ids):
+        for m in session.exec(
+            select(PoolMembership).where(col(PoolMembership.person_id).in_(part))
+        ):
+            memberships[m.person_id].append(m)
+
+    by_person: dict[int, list[Document]] = defaultdict(list)
+    id_of = {p.code: p.id for p in people}
+    for d in docs:
+        if d.stage not in WORK_STAGES:
+            continue
+        if d.person_id is not None:
+            by_person[d.person_id].append(d)
+        # A letter to a body concerns each person it lists: it goes in each of their dossiers.
+        for code in d.people:
+            if code in id_of and d.person_id != id_of[code]:
+                by_person[id_of[code]].append(d)
+
+    keys: dict[int, list[str]] = {}
+    for p in people:
+        own = [p.code, f"{cycle.name}/{p.code}"]
+        for d in by_person[p.id or 0]:
+            own.append(d.id)
+            own += [f"{d.id}/v{s.version}" for s in signoffs[d.id]]
+        keys[p.id or 0] = own
+    audit = _audit(session, (k for ks in keys.values() for k in ks))
+
+    files = []
+    for p in people:
+        pid = p.id or 0
+        result = results.get(pid)
+        documents = tuple(
+            DossierDocument(
+                document_id=d.id,
+                stage=d.stage,
+                template_id=d.template_id,
+                title=titles.get(d.template_id, d.template_id),
+                recipient=d.recipient_name,
+                docx=Path(d.docx_path),
+                docx_sha256=d.docx_sha256,
+                pdf=_path(d.pdf_path),
+                pdf_sha256=d.pdf_sha256,
+                needs_signoff=d.needs_signoff,
+                missing=missing_signoff(d, signoffs[d.id]) if d.needs_signoff else None,
+                returns=tuple(_return(s) for s in signoffs[d.id]),
+                shared=d.person_id is None,
+            )
+            for d in by_person[pid]
+        )
+        entries = sorted(
+            (e for k in keys[pid] for e in audit.get(k, [])), key=lambda e: (e.at, e.id or 0)
+        )
+        files.append(
+            PersonFile(
+                cycle_id=cycle_id,
+                cycle_name=cycle.name,
+                year=cycle.year,
+                scheme_name=cycle.scheme_name,
+                scheme_version=cycle.scheme_version,
+                scheme_sha256=cycle.scheme_sha256,
+                code=p.code,
+                name=p.name,
+                person={f: _plain(getattr(p, f)) for f in PERSON_FIELDS},
+                result={f: _plain(getattr(result, f)) for f in RESULT_FIELDS} if result else None,
+                documents=documents,
+                audit=tuple(_audit_dict(e) for e in entries),
+                pool=tuple(
+                    {
+                        "tier": m.tier.value,
+                        "joined_on": m.joined_on,
+                        "join_reason": m.join_reason,
+                        "left_on": m.left_on,
+                        "leave_reason": m.leave_reason,
+                    }
+                    for m in sorted(memberships[pid], key=lambda m: (m.joined_on, m.id or 0))
+                ),
+                stages_not_run=not_run,
+            )
+        )
+    return files
+
+
+def shared_letters(pfs: Iterable[PersonFile]) -> list[DossierDocument]:
+    """The letters to bodies that the given people's files point to, each once."""
+    seen: dict[str, DossierDocument] = {}
+    for pf in pfs:
+        for d in pf.documents:
+            if d.shared:
+                seen.setdefault(d.document_id, d)
+    return list(seen.values())
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") and not isinstance(value, dict) else value
+
+
+def register_inputs(
+    session: Session, cycle_id: int, today: date
+) -> tuple[list[RegisterRow], list[StageCompletion], list[AuditRow]]:
+    """The rows of the cycle register: people, stage completion, the cycle's audit trail."""
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise ValueError(f"no cycle {cycle_id}")
+    people = cycle_people(session, cycle_id)
+    results = {
+        r.person_id: r for r in session.exec(select(Result).where(Result.cycle_id == cycle_id))
+    }
+    sealed = {
+        d.person_id for d in session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id))
+    }
+    docs = list(session.exec(select(Document).where(Document.cycle_id == cycle_id)))
+    replies: dict[str, list[SignOff]] = defaultdict(list, cycle_signoffs(session, cycle_id))
+    solicitation: dict[str, list[str]] = defaultdict(list)
+    receipt: dict[int, str] = {}
+    for d in docs:
+        if d.stage == Stage.SOLICITATION:
+            latest = next((s for s in reversed(replies[d.id]) if s.reply), None)
+            for code in d.people:
+                if latest is None:
+                    solicitation[code].append(f"{d.recipient_name}未回复")
+                elif latest.reply == Reply.OBJECTION:
+                    solicitation[code].append(f"有异议（{d.recipient_name}）：{latest.reply_text}")
+        if d.stage == Stage.NOTIFICATION and d.person_id is not None and d.needs_signoff:
+            got = [s for s in replies[d.id] if s.method != SignOffMethod.WAIVER]
+            waived = any(s.method == SignOffMethod.WAIVER for s in replies[d.id])
+            receipt[d.person_id] = (
+                f"已签收 {got[0].recorded_at.date().isoformat()}"
+                if got
+                else ("免签：" + replies[d.id][-1].reason if waived else "未回执")
+            )
+    rows = []
+    for p in people:
+        r = results.get(p.id or 0)
+        objections = [t for t in solicitation.get(p.code, []) if t.startswith("有异议")]
+        pending = [t for t in solicitation.get(p.code, []) if not t.startswith("有异议")]
+        rows.append(
+            RegisterRow(
+                code=p.code,
+                name=p.name,
+                tier=p.tier.value,
+                points=r.points if r else None,
+                assessment=r.org_score if r else None,
+                appraisal=r.appraisal_score if r else None,
+                composite=r.composite if r else None,
+                grade=r.grade.value if r and r.grade else "",
+                band=r.band.value if r and r.band else "",
+                vetoes=tuple(r.vetoes) if r else (),
+                solicitation="；".join(objections or pending) or "无异议",
+                receipt=receipt.get(p.id or 0, "未发出"),
+                decision=r.pool_decision if r else "",
+                sealed=(p.id in sealed),
+            )
+        )
+    stages = [
+        StageCompletion(
+            stage=s.stage.value,
+            generated=s.generated,
+            returned=s.returned,
+            waived=s.waived,
+            overdue=s.overdue,
+            objections=s.objections,
+            gate_open=s.gate_open,
+        )
+        for s in cycle_progress(session, cycle_id, today).values()
+    ]
+    keys = {d.id for d in docs} | {f"{cycle.name}/{p.code}" for p in people} | {cycle.name}
+    keys |= {f"{doc_id}/v{s.version}" for doc_id, ss in replies.items() for s in ss}
+    audit = [
+        AuditRow(
+            at=e.at,
+            actor=e.actor,
+            entity=f"{e.entity} {e.entity_key}",
+            field=e.field,
+            before=as_text(e.before) or "",
+            after=as_text(e.after) or "",
+            reason=e.reason,
+        )
+        for entries in _audit(session, keys).values()
+        for e in entries
+    ]
+    audit.sort(key=lambda a: (a.at, a.entity, a.field))
+    return rows, stages, audit

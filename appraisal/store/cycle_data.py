@@ -1,0 +1,209 @@
+"""Read a cycle out of the database as the plain values the pure core works on."""
+
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
+
+from appraisal.cycles import cycle_people
+from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
+from appraisal.scheme import Scheme
+from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
+from models import (
+    AssessmentScore,
+    BallotTally,
+    Cycle,
+    CycleMember,
+    DutyRecord,
+    Finding,
+    Person,
+    Result,
+)
+from models.vocab import Band
+
+
+def cycle_view(cycle: Cycle) -> CycleView:
+    assert cycle.id is not None
+    return CycleView(
+        id=cycle.id,
+        name=cycle.name,
+        kind=cycle.kind.value,
+        year=cycle.year,
+        office=Office.from_dict(cycle.office),
+    )
+
+
+def person_view(p: Person) -> PersonView:
+    return PersonView(
+        code=p.code,
+        name=p.name,
+        gender=p.gender,
+        ethnicity=p.ethnicity,
+        birth_date=p.birth_date,
+        party=p.party,
+        category=p.category,
+        sector=p.sector,
+        employer_post=p.employer_post,
+        tier=p.tier.value,
+        education=p.education,
+        title=p.title,
+        social_posts=p.social_posts,
+        expertise=p.expertise,
+        private_sector=p.private_sector,
+    )
+
+
+def people_views(session: Session, cycle_id: int) -> list[PersonView]:
+    return [person_view(p) for p in cycle_people(session, cycle_id)]
+
+
+def _members(session: Session, cycle_id: int) -> dict[int, Person]:
+    return {p.id: p for p in cycle_people(session, cycle_id) if p.id is not None}
+
+
+def _tallies(session: Session, cycle: Cycle, members: dict[int, Person]) -> dict[int, list[Tally]]:
+    out: dict[int, list[Tally]] = defaultdict(list)
+    query = (
+        select(BallotTally)
+        .where(BallotTally.year == cycle.year, col(BallotTally.person_id).in_(members))
+        .order_by(BallotTally.person_id, BallotTally.rater_group)
+    )
+    for t in session.exec(query):
+        out[t.person_id].append(
+            Tally(
+                rater_group=t.rater_group,
+                due=t.due,
+                issued=t.issued,
+                returned=t.returned,
+                excellent=t.excellent,
+                competent=t.competent,
+                basic=t.basic,
+                incompetent=t.incompetent,
+                abstain=t.abstain,
+            )
+        )
+    return out
+
+
+def tally_rows(
+    session: Session, cycle: Cycle, scheme: Scheme
+) -> tuple[dict[str, list[TallyRow]], dict[str, float | None]]:
+    """Each person's tallies with their verdicts, and their 民主测评 score, for the tally sheet."""
+    members = _members(session, cycle.id or 0)
+    rows: dict[str, list[TallyRow]] = {}
+    scores: dict[str, float | None] = {}
+    for pid, tallies in _tallies(session, cycle, members).items():
+        code = members[pid].code
+        result = score_ballots(scheme.ballots, tallies, scheme.decimals)
+        rows[code] = [
+            TallyRow(
+                rater_group=t.rater_group.value,
+                due=t.due,
+                issued=t.issued,
+                returned=t.returned,
+                valid_votes=t.valid_votes,
+                excellent=t.excellent,
+                competent=t.competent,
+                basic=t.basic,
+                incompetent=t.incompetent,
+                abstain=t.abstain,
+                score=g.score,
+                valid=g.valid,
+                reason=g.reason,
+            )
+            for t, g in zip(tallies, result.groups, strict=True)
+        ]
+        scores[code] = result.score
+    return rows, scores
+
+
+def scoring_inputs(session: Session, cycle: Cycle) -> list[PersonInput]:
+    """What the engine scores each member on: the records of the cycle's year."""
+    members = _members(session, cycle.id or 0)
+    ids = list(members)
+    duties: dict[int, list[DutyItem]] = defaultdict(list)
+    for d in session.exec(
+        select(DutyRecord)
+        .where(DutyRecord.year == cycle.year, col(DutyRecord.person_id).in_(ids))
+        .order_by(DutyRecord.person_id, DutyRecord.record_key)
+    ):
+        duties[d.person_id].append(
+            DutyItem(
+                kind=d.kind, role=d.role, attendance=d.attendance, outcome=d.outcome, title=d.title
+            )
+        )
+    org = {
+        s.person_id: s.score
+        for s in session.exec(
+            select(AssessmentScore).where(
+                AssessmentScore.year == cycle.year, col(AssessmentScore.person_id).in_(ids)
+            )
+        )
+    }
+    findings: dict[int, list[FindingItem]] = defaultdict(list)
+    for f in session.exec(
+        select(Finding)
+        .where(Finding.year == cycle.year, col(Finding.person_id).in_(ids))
+        .order_by(Finding.person_id, Finding.item_code)
+    ):
+        findings[f.person_id].append(FindingItem(f.item_code, f.category, f.effect))
+    history = _previous_bands(session, cycle, ids)
+    tallies = _tallies(session, cycle, members)
+    return [
+        PersonInput(
+            code=p.code,
+            name=p.name,
+            tier=p.tier,
+            duties=tuple(duties[pid]),
+            tallies=tuple(tallies[pid]),
+            org_score=org.get(pid),
+            findings=tuple(findings[pid]),
+            previous_bands=tuple(history[pid]),
+        )
+        for pid, p in sorted(members.items(), key=lambda kv: kv[1].code)
+    ]
+
+
+def _previous_bands(session: Session, cycle: Cycle, ids: list[int]) -> dict[int, list[Band]]:
+    """Bands from earlier cycles of the same kind, oldest first (two A in a row: move up)."""
+    out: dict[int, list[Band]] = defaultdict(list)
+    query = (
+        select(Result.person_id, Result.band)
+        .join(Cycle, col(Cycle.id) == col(Result.cycle_id))
+        .where(
+            Cycle.kind == cycle.kind,
+            col(Cycle.year) < cycle.year,
+            col(Result.person_id).in_(ids),
+            col(Result.band).is_not(None),
+        )
+        .order_by(Cycle.year, Cycle.id)
+    )
+    for pid, band in session.exec(query):
+        out[pid].append(band)
+    return out
+
+
+def result_views(session: Session, cycle_id: int) -> dict[str, ResultView]:
+    query = (
+        select(Result, Person.code)
+        .join(Person, col(Person.id) == col(Result.person_id))
+        .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
+        .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)
+    )
+    return {code: result_view(r) for r, code in session.exec(query)}
+
+
+def result_view(r: Result) -> ResultView:
+    return ResultView(
+        points_raw=float(r.detail.get("points", {}).get("total", r.points)),
+        points=r.points,
+        org_score=r.org_score,
+        appraisal_score=r.appraisal_score,
+        composite=r.composite,
+        grade=r.grade.value if r.grade else None,
+        band=r.band.value if r.band else None,
+        explanation=tuple(r.explanation),
+        actions=tuple(r.actions),
+        flagged=r.flagged,
+        objection=str(r.detail.get("objection", "")),
+        detail=r.detail,
+    )

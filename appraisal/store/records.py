@@ -1,0 +1,177 @@
+"""Upserting a records workbook: duty records, ballot tallies, assessment scores and findings.
+
+Rows name their person by 编号 (or by a unique 姓名); an unknown person is an error, listed with
+its row, and nothing is written. Existing rows for the affected people and years are loaded in a
+few IN queries per table; inserts and updates go in bulk. Changed values are audit-logged.
+"""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlmodel import Session, SQLModel
+
+from appraisal.sheets.errors import SheetIssue, raise_if_any
+from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, SCORE
+from appraisal.sheets.records import RecordsBook
+from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
+from models import AssessmentScore, BallotTally, DutyRecord, Finding, Person
+
+
+@dataclass(frozen=True)
+class _Target:
+    sheet: str
+    model: type[SQLModel]
+    entity: str
+    key: tuple[str, ...]  # besides person_id and year
+    values: tuple[str, ...]
+
+    @property
+    def table(self) -> Any:
+        return self.model.__table__  # type: ignore[attr-defined]
+
+
+TARGETS = {
+    DUTY.name: _Target(DUTY.name, DutyRecord, "duty_record", ("record_key",),
+                       ("kind", "title", "held_on", "attendance", "role", "outcome")),
+    BALLOT.name: _Target(BALLOT.name, BallotTally, "ballot_tally", ("rater_group",),
+                         ("due", "issued", "returned", "excellent", "competent", "basic",
+                          "incompetent", "abstain")),
+    SCORE.name: _Target(SCORE.name, AssessmentScore, "assessment_score", (),
+                        ("score", "assessor", "note")),
+    FINDING.name: _Target(FINDING.name, Finding, "finding", ("item_code",),
+                          ("category", "effect", "source_body", "evidence")),
+}  # fmt: skip
+
+
+def import_records(session: Session, *, book: RecordsBook, actor: str) -> dict[str, ImportCounts]:
+    """Upsert every sheet of `book`; raises WorkbookError (writing nothing) on unknown people."""
+    sheets = {
+        DUTY.name: book.duties,
+        BALLOT.name: book.ballots,
+        SCORE.name: book.scores,
+        FINDING.name: book.findings,
+    }
+    sheets = {name: rows for name, rows in sheets.items() if name in book.sheets}
+    file = book.file.name
+    issues: list[SheetIssue] = []
+    people = _People(session, [row for rows in sheets.values() for row in rows])
+    prepared: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in sheets.items():
+        prepared[name] = _prepare(file, TARGETS[name], rows, people, issues)
+    raise_if_any(issues)
+    log = AuditLog(actor)
+    counts = {
+        name: _upsert(session, TARGETS[name], items, people.codes, log, file)
+        for name, items in prepared.items()
+    }
+    log.write(session)
+    session.flush()
+    return counts
+
+
+class _People:
+    """Resolves the people the rows name, with two IN queries for the whole workbook."""
+
+    def __init__(self, session: Session, rows: Sequence[Any]) -> None:
+        person = Person.__table__  # type: ignore[attr-defined]
+        codes = sorted({r.code for r in rows if r.code})
+        names = sorted({r.name for r in rows if not r.code})
+        self.by_code: dict[str, tuple[int, str]] = {}
+        self.by_name: dict[str, list[tuple[int, str]]] = {}
+        for part in chunks(codes):
+            query = select(person.c.id, person.c.code, person.c.name)
+            for pid, code, name in session.execute(query.where(person.c.code.in_(part))):
+                self.by_code[code] = (pid, name)
+        for part in chunks(names):
+            query = select(person.c.id, person.c.code, person.c.name)
+            for pid, code, name in session.execute(query.where(person.c.name.in_(part))):
+                self.by_name.setdefault(name, []).append((pid, code))
+        self.codes: dict[int, str] = {pid: code for code, (pid, _) in self.by_code.items()}
+        for matches in self.by_name.values():
+            self.codes.update(matches)
+
+    def resolve(self, row: Any) -> tuple[int | None, str, str]:
+        """(person id or None, the column at fault, the reason)."""
+        if row.code:
+            found = self.by_code.get(row.code)
+            if found is None:
+                return (
+                    None,
+                    "编号",
+                    f"编号 {row.code} is not on the roster (import the roster first)",
+                )
+            if row.name and row.name != found[1]:
+                return None, "姓名", f"编号 {row.code} is {found[1]} on the roster, not {row.name}"
+            return found[0], "", ""
+        matches = self.by_name.get(row.name, [])
+        if not matches:
+            return None, "姓名", f"no one named {row.name} is on the roster"
+        if len(matches) > 1:
+            return None, "姓名", f"{len(matches)} people are named {row.name}: give the 编号"
+        return matches[0][0], "", ""
+
+
+def _prepare(
+    file: str, target: _Target, rows: Sequence[Any], people: _People, issues: list[SheetIssue]
+) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    first_row: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        person_id, column, reason = people.resolve(row)
+        if person_id is None:
+            issues.append(SheetIssue(file, reason, target.sheet, row.row, column))
+            continue
+        values = asdict(row)
+        item = {"person_id": person_id, "year": row.year}
+        item.update({f: values[f] for f in (*target.key, *target.values)})
+        key = _key(target, item)
+        if key in first_row:
+            issues.append(SheetIssue(file, f"the same record as row {first_row[key]}",
+                                     target.sheet, row.row))  # fmt: skip
+            continue
+        first_row[key] = row.row
+        items.append(item)
+    return items
+
+
+def _key(target: _Target, item: dict[str, Any]) -> tuple[Any, ...]:
+    return (item["person_id"], item["year"], *(str(item[k]) for k in target.key))
+
+
+def _upsert(
+    session: Session,
+    target: _Target,
+    items: list[dict[str, Any]],
+    codes: dict[int, str],
+    log: AuditLog,
+    file: str,
+) -> ImportCounts:
+    table = target.table
+    existing: dict[tuple[Any, ...], dict[str, Any]] = {}
+    years = sorted({item["year"] for item in items})
+    person_ids = sorted({item["person_id"] for item in items})
+    for part in chunks(person_ids):
+        query = select(table).where(and_(table.c.person_id.in_(part), table.c.year.in_(years)))
+        for found in session.execute(query).mappings():
+            existing[_key(target, found)] = dict(found)
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for item in items:
+        current = existing.get(_key(target, item))
+        if current is None:
+            new.append(item)
+            continue
+        diff = differences(current, item, target.values)
+        if diff:
+            entity_key = "/".join(
+                [codes[item["person_id"]], str(item["year"]), *(str(item[k]) for k in target.key)]
+            )
+            log.changes(target.entity, entity_key, diff, f"记录导入 {file} {target.sheet}")
+            changed.append({"b_id": current["id"], **{f: item[f] for f in target.values}})
+    for part in chunks(new):
+        session.execute(insert(table), list(part))
+    if changed:
+        session.execute(update(table).where(table.c.id == bindparam("b_id")), changed)
+    return ImportCounts(len(new), len(changed), len(items) - len(new) - len(changed))

@@ -1,0 +1,118 @@
+"""Store the engine's results for a cycle; every change to a score or grade is audit-logged."""
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from appraisal.cycles import cycle_people
+from appraisal.scheme import Scheme
+from appraisal.scoring import PersonScore
+from appraisal.store.changes import AuditLog, ImportCounts, differences
+from models import Cycle, Finding, Result
+from models.base import utcnow
+from models.vocab import FindingEffect
+
+TRACKED = (
+    "points",
+    "org_score",
+    "appraisal_score",
+    "composite",
+    "grade",
+    "band",
+    "vetoes",
+    "deductions",
+    "actions",
+)
+
+
+def _printable_detail(
+    scheme: Scheme, score: PersonScore, sources: dict[str, Finding]
+) -> dict[str, Any]:
+    """The breakdown plus the rows the evaluation form prints (categories, vetoes, deductions)."""
+    pts = score.points
+    categories = [
+        {
+            "label": cat.label,
+            "detail": f"原始{pts.raw.get(key, 0):g}分" if pts.raw.get(key, 0) else "",
+            "points": pts.capped.get(key, 0),
+            "cap": float(cat.cap),
+        }
+        for key, cat in scheme.points.categories.items()
+    ]
+    if pts.penalties:
+        categories.append({"label": "缺席扣分", "detail": "", "points": -pts.penalties, "cap": 0})
+    vetoes, deductions = [], []
+    for f in score.findings:
+        found = sources.get(f.code)
+        row = {
+            "category": found.category.value if found else "",
+            "text": f"{f.code} {f.text}",
+            "source": found.source_body if found else "",
+        }
+        if f.effect == FindingEffect.VETO:
+            vetoes.append(row)
+        else:
+            deductions.append({**row, "points": f.deduction})
+    return {**score.breakdown, "categories": categories, "vetoes": vetoes, "deductions": deductions}
+
+
+def store_scores(
+    session: Session, *, cycle: Cycle, scheme: Scheme, scores: list[PersonScore], actor: str
+) -> ImportCounts:
+    assert cycle.id is not None
+    people = {p.code: p for p in cycle_people(session, cycle.id)}
+    ids = [p.id for p in people.values()]
+    existing = {
+        r.person_id: r
+        for r in session.exec(
+            select(Result).where(Result.cycle_id == cycle.id, col(Result.person_id).in_(ids))
+        )
+    }
+    findings: dict[int, dict[str, Finding]] = {}
+    for f in session.exec(
+        select(Finding).where(Finding.year == cycle.year, col(Finding.person_id).in_(ids))
+    ):
+        findings.setdefault(f.person_id, {})[f.item_code] = f
+    log = AuditLog(actor)
+    added = updated = unchanged = 0
+    for score in scores:
+        person = people[score.code]
+        assert person.id is not None
+        values: dict[str, Any] = {
+            "points": score.points.points,
+            "org_score": score.org_score,
+            "appraisal_score": score.appraisal.score,
+            "composite": score.composite,
+            "grade": score.grade,
+            "band": score.band,
+            "vetoes": list(score.vetoes),
+            "deductions": score.deductions,
+            "actions": [a.value for a in score.actions],
+            "explanation": list(score.explanation),
+        }
+        detail = _printable_detail(scheme, score, findings.get(person.id, {}))
+        row = existing.get(person.id)
+        if row is None:
+            session.add(Result(cycle_id=cycle.id, person_id=person.id, detail=detail, **values))
+            log.changes("result", f"{cycle.name}/{score.code}", _new(values), "scored")
+            added += 1
+            continue
+        diff = differences(row.model_dump(), values, TRACKED)
+        if not diff and row.explanation == values["explanation"]:
+            unchanged += 1
+            continue
+        # Staff's decisions and the solicitation's findings outlive a recomputation.
+        detail["objection"] = row.detail.get("objection", "")
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.detail = detail
+        row.updated_at = utcnow()
+        session.add(row)
+        log.changes("result", f"{cycle.name}/{score.code}", diff, "rescored")
+        updated += 1
+    log.write(session)
+    return ImportCounts(added=added, updated=updated, unchanged=unchanged)
+
+
+def _new(values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (None, values[k]) for k in ("composite", "grade", "band") if values[k] is not None}
