@@ -1,0 +1,184 @@
+"""The scheme's typed rules: what a scheme file may say, field by field.
+
+Every field is required: a scheme must state its numbers itself, so the text stored with a cycle
+gives the same results whatever defaults this code has later. Rules that relate fields to one
+another are checked in `checks.py`, where each problem can be named by its own key.
+"""
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr
+
+from models.vocab import (
+    Attendance,
+    Band,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingCategory,
+    FindingEffect,
+    Grade,
+    Stage,
+    Tier,
+    Vote,
+)
+
+
+def _share(value: object) -> Fraction:
+    """A share of votes or people: 0.5, 1, or an exact fraction written "2/3"."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError('expected a share such as "2/3" or 0.5')
+    try:
+        share = Fraction(value.replace(" ", "")) if isinstance(value, str) else Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f'expected a share such as "2/3" or 0.5, not {value!r}') from None
+    if not 0 <= share <= 1:
+        raise ValueError(f"a share must lie between 0 and 1, not {value}")
+    return share
+
+
+Share = Annotated[Fraction, PlainValidator(_share), PlainSerializer(str)]
+Points = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Label = Annotated[str, Field(min_length=1)]
+
+
+class Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(Rules):
+    label: Label
+    cap: Points
+
+
+class KindRule(Rules):
+    category: str
+    base: Points = Decimal(0)  # a kind scored by attendance has no base: 0 is "none", not a rule
+    attendance: dict[Attendance, Points] | None = None
+    unexcused_penalty: Points = Decimal(0)
+    outcomes: dict[DutyOutcome, dict[str, Points]] = Field(default_factory=dict)
+
+
+class Removal(Rules):
+    kind: DutyKind
+    unexcused: int = Field(ge=1)
+
+
+class PointsRules(Rules):
+    normalise: Literal["cap", "scale"]
+    full_marks: Points
+    split_among_cosigners: bool
+    categories: dict[str, Category]
+    roles: dict[DutyRole, Points]
+    removal: Removal
+    kinds: dict[DutyKind, KindRule]
+
+
+class BallotRules(Rules):
+    quorum: Share
+    returned_over_issued_invalid: bool
+    pass_share: Share
+    cap_grade: Grade
+    fail_share: Share
+    fail_grade: Grade
+    excellent_share: Share
+    values: dict[Vote, Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]]
+
+
+class Weights(Rules):
+    org: Annotated[Decimal, Field(ge=0, le=1)]
+    appraisal: Annotated[Decimal, Field(ge=0, le=1)]
+    points: Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class CompositeRules(Rules):
+    weights: Weights
+
+
+class GradeFloor(Rules):
+    grade: Grade
+    min: Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class BandFloor(Rules):
+    band: Band
+    min: Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class VetoRules(Rules):
+    grade: Grade
+    band: Band
+
+
+class QuotaRules(Rules):
+    excellent_percent: Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class PoolRules(Rules):
+    leave_bands: list[Band]
+    leave_grades: list[Grade]
+    move_up_after_a: int = Field(ge=1)
+    tier_quota: dict[Tier, Annotated[int, Field(ge=0)]]
+
+
+class Solicitation(Rules):
+    always: list[Label]
+    private_sector: list[Label]
+
+
+class Recipients(Rules):
+    solicitation: Solicitation
+    notification: list[Label]
+
+
+class NegativeItem(Rules):
+    code: Annotated[str, Field(pattern=r"^[A-Z][0-9]{2}$")]
+    category: FindingCategory
+    effect: FindingEffect
+    text: Label
+    deduction: Points | None = None  # only deductions carry points; a veto has none
+
+
+class NegativeList(Rules):
+    deduction_min: Points
+    deduction_max: Points
+    default_deduction: Points
+    veto_categories: list[FindingCategory]
+    items: list[NegativeItem]
+
+    def item(self, code: str) -> NegativeItem | None:
+        return next((i for i in self.items if i.code == code), None)
+
+
+class Scheme(Rules):
+    """A whole scheme. Build it with `parse_scheme`/`load_scheme`, which also run the checks."""
+
+    name: Label
+    version: Label
+    decimals: int = Field(ge=0, le=4)
+    points: PointsRules
+    ballots: BallotRules
+    composite: CompositeRules
+    grades: list[GradeFloor]
+    bands: list[BandFloor]
+    band_caps: dict[Grade, Band]
+    veto: VetoRules
+    quota: QuotaRules
+    pool: PoolRules
+    recipients: Recipients
+    deadlines: dict[Stage, Annotated[int, Field(ge=1)]]
+    negative_list: NegativeList
+
+    _text: str = PrivateAttr(default="")
+    _sha256: str = PrivateAttr(default="")
+
+    @property
+    def text(self) -> str:
+        """The exact text this scheme was parsed from: what a cycle stores."""
+        return self._text
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256

@@ -1,0 +1,90 @@
+"""What the engine scores: plain frozen values, built by whoever reads the records."""
+
+from dataclasses import dataclass, fields
+
+from models.vocab import (
+    Attendance,
+    Band,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingCategory,
+    FindingEffect,
+    RaterGroup,
+    Tier,
+)
+
+
+@dataclass(frozen=True)
+class DutyItem:
+    """One 履职记录. `cosigners` is how many co-signed, when the record says."""
+
+    kind: DutyKind
+    role: DutyRole | None = None
+    attendance: Attendance | None = None
+    outcome: DutyOutcome = DutyOutcome.NONE
+    cosigners: int | None = None
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if self.cosigners is not None and self.cosigners < 1:
+            raise ValueError(f"duty record {self.title or self.kind}: cosigners must be 1 or more")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """民主测评: the votes one rater group cast for one person."""
+
+    rater_group: RaterGroup
+    due: int
+    issued: int
+    returned: int
+    excellent: int
+    competent: int
+    basic: int
+    incompetent: int
+    abstain: int = 0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and value < 0:
+                raise ValueError(
+                    f"tally {self.rater_group}: {f.name} must not be negative ({value})"
+                )
+
+    @property
+    def valid_votes(self) -> int:
+        return self.excellent + self.competent + self.basic + self.incompetent
+
+
+@dataclass(frozen=True)
+class FindingItem:
+    """A negative-list finding as registered: the scheme decides what a known code does."""
+
+    code: str
+    category: FindingCategory
+    effect: FindingEffect
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """Everything one person is scored on in one cycle. `previous_bands` run oldest first."""
+
+    code: str
+    name: str
+    tier: Tier | None = None
+    duties: tuple[DutyItem, ...] = ()
+    tallies: tuple[Tally, ...] = ()
+    org_score: float | None = None
+    findings: tuple[FindingItem, ...] = ()
+    previous_bands: tuple[Band, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.org_score is not None and not 0 <= self.org_score <= 100:
+            raise ValueError(
+                f"person {self.code}: org_score must lie in 0-100, not {self.org_score}"
+            )
+        # Lists are accepted for convenience and frozen so the input stays hashable and pure.
+        for name in ("duties", "tallies", "findings", "previous_bands"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))

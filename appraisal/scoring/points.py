@@ -1,0 +1,103 @@
+"""履职积分: duty records → points per category, capped, less absence penalties, out of 100."""
+
+from collections import Counter
+from collections.abc import Iterable
+from fractions import Fraction
+
+from appraisal.scheme.model import KindRule, PointsRules
+from appraisal.scoring.inputs import DutyItem
+from appraisal.scoring.numbers import exact, fmt, num, rounded
+from appraisal.scoring.results import PointsResult
+from models.vocab import Attendance, DutyOutcome, DutyRole
+
+
+def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) -> PointsResult:
+    gains = {category: Fraction(0) for category in rules.categories}
+    penalties = Fraction(0)
+    unexcused: Counter[str] = Counter()
+    unscored: Counter[str] = Counter()
+    for item in duties:
+        rule = rules.kinds.get(item.kind)
+        if rule is None:
+            unscored[item.kind] += 1
+            continue
+        factor = _role_factor(rules, item)
+        for category, value in _gains(rule, item):
+            gains[category] += value * factor
+        if item.attendance is Attendance.UNEXCUSED:
+            penalties += exact(rule.unexcused_penalty)
+            unexcused[item.kind] += 1
+
+    capped = {c: min(g, exact(rules.categories[c].cap)) for c, g in gains.items()}
+    total = sum(capped.values(), Fraction(0)) - penalties
+    full = exact(rules.full_marks)
+    if rules.normalise == "scale":
+        caps = sum((exact(c.cap) for c in rules.categories.values()), Fraction(0))
+        total_100 = total * full / caps
+    else:
+        total_100 = total
+    points = rounded(min(max(total_100, Fraction(0)), full), decimals)
+    removal = unexcused[rules.removal.kind] >= rules.removal.unexcused
+
+    lines = [_summary(rules, gains, capped, decimals)]
+    if penalties:
+        absences = "、".join(f"{kind}{n}次" for kind, n in unexcused.items())
+        lines.append(f"无故缺席（{absences}）扣 {fmt(penalties, decimals)} 分。")
+    for kind, n in unscored.items():
+        lines.append(f"{kind}记录 {n} 条：方案未规定计分，不计分。")
+    if rules.normalise == "scale":
+        lines.append(
+            "履职积分按各类上限之和折算为百分制："
+            f"{fmt(total, decimals)} → {fmt(points, decimals)} 分。"
+        )
+    else:
+        lines.append(f"履职积分 {fmt(points, decimals)} 分（满分 {fmt(full)}，超出按满分计）。")
+    if removal:
+        lines.append(
+            f"无故缺席{rules.removal.kind} {unexcused[rules.removal.kind]} 次，"
+            f"达到 {rules.removal.unexcused} 次，建议移出。"
+        )
+    return PointsResult(
+        raw={c: num(g) for c, g in gains.items()},
+        capped={c: num(g) for c, g in capped.items()},
+        penalties=num(penalties),
+        total=num(total),
+        points=num(points),
+        unexcused=dict(unexcused),
+        removal_flag=removal,
+        lines=tuple(lines),
+    )
+
+
+def _role_factor(rules: PointsRules, item: DutyItem) -> Fraction:
+    if item.role is None:
+        return Fraction(1)
+    factor = exact(rules.roles[item.role])
+    if item.role is DutyRole.COSIGNER and rules.split_among_cosigners and item.cosigners:
+        # The co-signers share their part: each of n co-signers gets 1/n of it.
+        factor /= item.cosigners
+    return factor
+
+
+def _gains(rule: KindRule, item: DutyItem) -> list[tuple[str, Fraction]]:
+    attended = item.attendance in (None, Attendance.PRESENT)
+    if rule.attendance is not None:
+        value = rule.attendance.get(item.attendance or Attendance.PRESENT, 0)
+        gains = [(rule.category, exact(value))]
+    else:
+        gains = [(rule.category, exact(rule.base) if attended else Fraction(0))]
+    if attended and item.outcome is not DutyOutcome.NONE:
+        gains += [(c, exact(v)) for c, v in rule.outcomes.get(item.outcome, {}).items()]
+    return gains
+
+
+def _summary(
+    rules: PointsRules, gains: dict[str, Fraction], capped: dict[str, Fraction], decimals: int
+) -> str:
+    parts = []
+    for category, spec in rules.categories.items():
+        text = f"{spec.label} {fmt(capped[category], decimals)}/{fmt(spec.cap)}"
+        if gains[category] > capped[category]:
+            text += f"（原 {fmt(gains[category], decimals)}，按上限计）"
+        parts.append(text)
+    return "履职积分分类：" + "，".join(parts) + "。"

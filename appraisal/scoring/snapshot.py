@@ -1,0 +1,54 @@
+"""The breakdown a result carries: plain JSON-ready values, so a stored result shows its working."""
+
+from dataclasses import asdict
+from fractions import Fraction
+from typing import Any
+
+from appraisal.scheme.model import Scheme
+from appraisal.scoring.inputs import PersonInput
+from appraisal.scoring.results import AppraisalResult, FindingResult, PointsResult
+
+
+def breakdown(
+    scheme: Scheme,
+    person: PersonInput,
+    points: PointsResult,
+    appraisal: AppraisalResult,
+    findings: tuple[FindingResult, ...],
+    composite: Fraction | None,
+) -> dict[str, Any]:
+    w = scheme.composite.weights
+    return {
+        "scheme": {"name": scheme.name, "version": scheme.version, "sha256": scheme.sha256},
+        "points": {
+            "raw": points.raw,
+            "capped": points.capped,
+            "penalties": points.penalties,
+            "total": points.total,
+            "score": points.points,
+            "unexcused": points.unexcused,
+            "removal_flag": points.removal_flag,
+        },
+        "appraisal": {
+            "score": appraisal.score,
+            "valid_votes": appraisal.valid_votes,
+            "votes": {
+                "优秀": appraisal.excellent,
+                "称职": appraisal.competent,
+                "基本称职": appraisal.basic,
+                "不称职": appraisal.incompetent,
+            },
+            "groups": [{**asdict(g), "rater_group": str(g.rater_group)} for g in appraisal.groups],
+            "grade_cap": appraisal.grade_cap,
+            "forced_grade": appraisal.forced_grade,
+            "excellent_allowed": appraisal.excellent_allowed,
+        },
+        "org_score": person.org_score,
+        "weights": {
+            "org": float(w.org),
+            "appraisal": float(w.appraisal),
+            "points": float(w.points),
+        },
+        "findings": [{**asdict(f), "effect": str(f.effect)} for f in findings],
+        "composite": None if composite is None else float(composite),
+    }
