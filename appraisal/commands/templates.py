@@ -1,0 +1,124 @@
+"""`appraisal templates`: check, list and preview the document templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from appraisal.console import fail, out
+from appraisal.pdf import ConversionError, convert_one
+from appraisal.pdf.soffice import SofficeMissingError
+from appraisal.render import PreparedTemplate, RenderError, qr_image
+from appraisal.render.check import check_templates
+from appraisal.render.manifest import ManifestError, resolve_templates
+from appraisal.settings import get_settings
+
+app = typer.Typer(help="Document templates: check, list, preview.", no_args_is_help=True)
+QR_FIELD = "二维码"
+ID_FIELD = "文档编号"
+
+
+@app.command("check")
+def check(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="A staff templates folder (default: the configured one)."),
+    ] = None,
+) -> None:
+    """Find syntax errors, unknown fields and missing or corrupt files; exit 1 if any."""
+    folder = folder or get_settings().templates_dir
+    problems = check_templates(folder)
+    if not problems:
+        count = len(resolve_templates(folder).templates)
+        out.print(f"all {count} templates OK")
+        return
+    if not out.is_terminal:
+        # Piped into a log or a file: one whole line per problem, never cut to a table width.
+        for p in problems:
+            out.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        fail(f"{len(problems)} problem(s) in the templates")
+    table = Table("template", "file", "part", "field", "paragraph", "problem", show_lines=True)
+    for p in problems:
+        part = p.part or ""
+        table.add_row(
+            p.template, Path(p.file).name, part, p.field or "", p.paragraph or "", p.reason
+        )
+    out.print(table)
+    fail(f"{len(problems)} problem(s) in the templates")
+
+
+@app.command("list")
+def list_templates() -> None:
+    """The templates a cycle would use, and where each file comes from."""
+    try:
+        templates = resolve_templates(get_settings().templates_dir)
+    except ManifestError as exc:
+        fail(escape(str(exc)))
+    table = Table("id", "title", "stage", "per", "recipient", "sign-off", "version", "file")
+    for t in templates.templates.values():
+        s = t.spec
+        source = f"{t.path}" + (" (staff)" if t.overridden else "")
+        row = (s.id, s.title, s.stage, s.per, s.recipient, "yes" if s.signoff else "no", s.version)
+        if out.is_terminal:
+            table.add_row(*row, source)
+        else:
+            out.print("\t".join([*row, source]), markup=False, highlight=False, soft_wrap=True)
+    if out.is_terminal:
+        out.print(table)
+
+
+@app.command("preview")
+def preview(
+    template: Annotated[Path, typer.Argument(help="The .docx template to try.")],
+    data: Annotated[Path, typer.Option("--data", help="A JSON object with the fields.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the .docx.")],
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also convert it to this PDF.")] = None,
+) -> None:
+    """Render one document from a JSON context with the same renderer a cycle uses.
+
+    二维码 may be omitted (a QR code of 文档编号 is drawn) or given as the text to encode.
+    """
+    context = _load_context(data)
+    try:
+        prepared = PreparedTemplate.load(template)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        prepared.render_to(out_path, context)
+    except RenderError as exc:
+        fail(escape(str(exc)))
+    out.print(f"wrote {out_path}")
+    if pdf is not None:
+        convert_to_pdf(out_path, pdf)
+        out.print(f"wrote {pdf}")
+
+
+def _load_context(path: Path) -> dict[str, Any]:
+    try:
+        context = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(escape(f"{path}: file not found"))
+    except UnicodeDecodeError:
+        fail(escape(f"{path}: not UTF-8 text"))
+    except json.JSONDecodeError as exc:
+        fail(escape(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+    if not isinstance(context, dict):
+        fail(escape(f"{path}: the JSON must be an object of field names to values"))
+    qr = context.get(QR_FIELD)
+    if qr is None or isinstance(qr, str):
+        try:
+            context[QR_FIELD] = qr_image(str(qr or context.get(ID_FIELD) or "预览"))
+        except ValueError as exc:
+            fail(escape(f"{path}: field {QR_FIELD}: {exc}"))
+    return context
+
+
+def convert_to_pdf(docx: Path, pdf: Path) -> None:
+    """The cycle's converter (LibreOffice, Chinese fonts, PDF/A)."""
+    try:
+        convert_one(docx, pdf)
+    except (ConversionError, SofficeMissingError) as exc:
+        fail(escape(f"{docx}: could not convert it to PDF: {exc}"))

@@ -1,0 +1,278 @@
+"""One function per default template: the values its fields take, keyed by the Chinese names.
+
+The keys are the fields declared in templates/manifest.toml; `文档编号` and `二维码` are added by
+the planner for every document. Values are plain text, numbers and lists of dicts, so a staff
+template may use any of them.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from appraisal.documents.views import CycleView, PersonView, ResultView, TallyRow
+from appraisal.render import cn_date
+
+Context = dict[str, Any]
+
+
+def _num(value: float | None, blank: str = "—") -> str:
+    if value is None:
+        return blank
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def birth_text(person: PersonView) -> str:
+    return f"{person.birth_date.year}年{person.birth_date.month}月"
+
+
+def person_fields(person: PersonView) -> Context:
+    return {
+        "姓名": person.name,
+        "性别": person.gender,
+        "民族": person.ethnicity,
+        "出生年月": birth_text(person),
+        "政治面貌": person.party,
+        "学历": person.education,
+        "职称": person.title,
+        "工作单位及职务": person.employer_post,
+        "界别": person.sector,
+        "统战对象类别": person.category,
+        "社会职务": person.social_posts,
+        "专业领域": person.expertise,
+        "入库层级": person.tier,
+    }
+
+
+def letter_fields(cycle: CycleView, issued_on: date, due_on: date, number: int) -> Context:
+    office = cycle.office
+    return {
+        "周期名称": cycle.name,
+        "年度": str(cycle.year),
+        "发文机关": office.name,
+        "文号": f"{office.number_prefix}〔{cycle.year}〕{number}号",
+        "成文日期": cn_date(issued_on),
+        "回复期限": cn_date(due_on),
+        "联系人": office.contact,
+        "联系电话": office.phone,
+    }
+
+
+def nomination(cycle: CycleView, person: PersonView) -> Context:
+    return {
+        "周期名称": cycle.name,
+        **person_fields(person),
+        "推荐层级": person.tier,
+        "推荐单位": person.unit,
+        "推荐理由": "",
+        "简历": [],
+    }
+
+
+def ballot(cycle: CycleView, person: PersonView, rater_group: str) -> Context:
+    return {
+        "周期名称": cycle.name,
+        "测评组别": rater_group,
+        "姓名": person.name,
+        "工作单位及职务": person.employer_post,
+    }
+
+
+def tally(
+    cycle: CycleView, person: PersonView, rows: Sequence[TallyRow], score: float | None
+) -> Context:
+    valid = [r for r in rows if r.valid]
+    if not rows:
+        verdict = "无测评数据"
+    elif valid:
+        verdict = f"有效：{len(valid)}个组别测评有效" + (
+            "" if len(valid) == len(rows) else f"，{len(rows) - len(valid)}个组别无效"
+        )
+    else:
+        verdict = "无效：" + "；".join(f"{r.rater_group}{r.reason}" for r in rows)
+    return {
+        "周期名称": cycle.name,
+        "姓名": person.name,
+        "工作单位及职务": person.employer_post,
+        "测评统计": [
+            {
+                "测评组别": r.rater_group,
+                "应参评人数": r.due,
+                "发出票数": r.issued,
+                "收回票数": r.returned,
+                "有效票数": r.valid_votes,
+                "优秀": r.excellent,
+                "称职": r.competent,
+                "基本称职": r.basic,
+                "不称职": r.incompetent,
+                "弃权": r.abstain,
+                "得分": _num(r.score),
+                "是否有效": "有效" if r.valid else f"无效（{r.reason}）",
+            }
+            for r in rows
+        ],
+        "民主测评": _num(score),
+        "测评结论": verdict,
+    }
+
+
+def talk(cycle: CycleView, person: PersonView, result: ResultView | None) -> Context:
+    # A blank record the team fills in by hand at the talk, then signs and returns.
+    reminder = result is not None and any("诫勉" in a for a in result.actions)
+    return {
+        "周期名称": cycle.name,
+        "姓名": person.name,
+        "工作单位及职务": person.employer_post,
+        "谈话时间": "",
+        "谈话地点": "",
+        "谈话人": "",
+        "记录人": "",
+        "谈话事由": "诫勉谈话" if reminder else "年度考核谈心谈话",
+        "谈话内容": "",
+    }
+
+
+def evaluation(
+    cycle: CycleView, person: PersonView, result: ResultView, weights: dict[str, float]
+) -> Context:
+    detail = result.detail
+    return {
+        "周期名称": cycle.name,
+        **person_fields(person),
+        "积分明细": [
+            {
+                "类别": c["label"],
+                "明细": c.get("detail", ""),
+                "得分": _num(c["points"]),
+                "上限": _num(c["cap"]),
+            }
+            for c in detail.get("categories", [])
+        ],
+        "履职积分": _num(result.points_raw),
+        "履职积分折算": _num(result.points),
+        "组织考核": _num(result.org_score),
+        "民主测评": _num(result.appraisal_score),
+        "组织考核权重": f"{weights.get('org', 0):.0%}",
+        "民主测评权重": f"{weights.get('appraisal', 0):.0%}",
+        "履职积分权重": f"{weights.get('points', 0):.0%}",
+        "综合得分": _num(result.composite),
+        "等次": result.grade or "未评定",
+        "档次": result.band or "—",
+        "否决事项": [
+            {"类别": v["category"], "事项": v["text"], "来源": v.get("source", "")}
+            for v in detail.get("vetoes", [])
+        ],
+        "扣分事项": [
+            {
+                "类别": d["category"],
+                "事项": d["text"],
+                "来源": d.get("source", ""),
+                "扣分": _num(d["points"]),
+            }
+            for d in detail.get("deductions", [])
+        ],
+        "评价说明": list(result.explanation),
+        "建议": list(result.actions),
+    }
+
+
+def roster_rows(people: Sequence[PersonView]) -> list[Context]:
+    return [
+        {
+            "序号": i,
+            "姓名": p.name,
+            "性别": p.gender,
+            "出生年月": birth_text(p),
+            "政治面貌": p.party,
+            "工作单位及职务": p.employer_post,
+        }
+        for i, p in enumerate(people, 1)
+    ]
+
+
+def solicitation(letter: Context, addressee: str, people: Sequence[PersonView]) -> Context:
+    return {**letter, "主送机关": addressee, "名单": roster_rows(people)}
+
+
+def result_sentence(person: PersonView, result: ResultView, year: int) -> str:
+    if result.grade is None:
+        return f"{person.name}同志{year}年度考核评价结果暂未评定，待有关情况核实后另行通知。"
+    text = (
+        f"经综合评价，{person.name}同志{year}年度考核评价等次为“{result.grade}”，"
+        f"档次为{result.band}档。"
+    )
+    if result.flagged:
+        text += "征求意见中有关单位提出意见，相关情况正在核实。"
+    return text
+
+
+def result_notice(letter: Context, person: PersonView, result: ResultView, year: int) -> Context:
+    return {
+        **{k: letter[k] for k in ("周期名称", "发文机关", "文号", "回复期限", "成文日期")},
+        "姓名": person.name,
+        "等次": result.grade or "未评定",
+        "档次": result.band or "—",
+        "结果说明": result_sentence(person, result, year),
+    }
+
+
+def briefing(
+    letter: Context,
+    addressee: str,
+    people: Sequence[PersonView],
+    results: dict[str, ResultView],
+) -> Context:
+    rows = []
+    for i, p in enumerate(people, 1):
+        r = results[p.code]
+        notes = [a for a in r.actions if "移出" in a or "诫勉" in a]
+        if r.flagged:
+            notes.insert(0, "征求意见有异议，正在核实")
+        rows.append(
+            {
+                "序号": i,
+                "姓名": p.name,
+                "工作单位及职务": p.employer_post,
+                "综合得分": _num(r.composite),
+                "等次": r.grade or "未评定",
+                "档次": r.band or "—",
+                "备注": "；".join(notes),
+            }
+        )
+    keep = ("周期名称", "发文机关", "文号", "回复期限", "成文日期")
+    return {**{k: letter[k] for k in keep}, "主送机关": addressee, "通报名单": rows}
+
+
+def dossier_cover(
+    cycle: CycleView, person: PersonView, issued_on: date, toc: Sequence[Context]
+) -> Context:
+    """The dossier's cover and 目录; `toc` rows carry 序号, 文件名称, 文档编号 and 页码."""
+    return {
+        "发文机关": cycle.office.name,
+        "姓名": person.name,
+        "工作单位及职务": person.employer_post,
+        "周期名称": cycle.name,
+        "年度": str(cycle.year),
+        "成文日期": cn_date(issued_on),
+        "保管期限": "永久",
+        "目录": [dict(row) for row in toc],
+    }
+
+
+def letters_extract(
+    cycle: CycleView,
+    person: PersonView,
+    stage_title: str,
+    rows: Sequence[Context],
+    issued_on: date,
+    filed_at: str,
+) -> Context:
+    """The page a dossier holds in place of letters about many people that are filed apart."""
+    return {
+        "发文机关": cycle.office.name,
+        "姓名": person.name,
+        "周期名称": cycle.name,
+        "环节": stage_title,
+        "公函": [dict(r) for r in rows],
+        "另卷说明": filed_at,
+        "成文日期": cn_date(issued_on),
+    }

@@ -1,0 +1,74 @@
+"""Who receives the letters: the scheme names kinds of body, people decide the actual bodies."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from appraisal.documents.views import PersonView
+
+# The scheme says "所在单位党组织"; the letter goes to the party organisation of each person's unit.
+EMPLOYER_PARTY_ORG = "所在单位党组织"
+EMPLOYER = "所在单位"
+PARTY_OR_SECTOR = "所在党派或界别"
+SELF = "本人"
+COMMUNIST = "中共党员"
+
+
+@dataclass(frozen=True)
+class RecipientGroup:
+    kind: str  # the scheme's word, e.g. 纪委监委, 所在单位党组织
+    name: str  # the actual body, e.g. 某大学党委
+    people: tuple[str, ...]  # codes, in roster order
+
+
+def party_or_sector(person: PersonView) -> str:
+    """Democratic-party members are reported to their party, everyone else to their 界别."""
+    if person.party and person.party not in (COMMUNIST, "无党派人士", "群众"):
+        return person.party.removesuffix("党员").removesuffix("盟员").removesuffix("会员")
+    return person.sector or "无党派人士"
+
+
+def _body(kind: str, person: PersonView) -> str:
+    if kind == EMPLOYER_PARTY_ORG:
+        return f"{person.unit}党组织"
+    if kind == EMPLOYER:
+        return person.unit
+    if kind == PARTY_OR_SECTOR:
+        return party_or_sector(person)
+    return kind
+
+
+def group_people(
+    kinds: Sequence[str], people: Sequence[PersonView], *, only: Sequence[str] = ()
+) -> list[RecipientGroup]:
+    """One group per actual body of each kind, listing the people it concerns.
+
+    `only` restricts a kind to a subset of codes (the private-sector bodies only hear about
+    private-sector people). Groups come out in a stable order: kind order, then body name.
+    """
+    allowed = set(only)
+    groups: list[RecipientGroup] = []
+    for kind in kinds:
+        bodies: dict[str, list[str]] = {}
+        for person in people:
+            if allowed and person.code not in allowed:
+                continue
+            bodies.setdefault(_body(kind, person), []).append(person.code)
+        groups += [
+            RecipientGroup(kind, name, tuple(codes)) for name, codes in sorted(bodies.items())
+        ]
+    return groups
+
+
+def solicitation_groups(
+    people: Sequence[PersonView], *, always: Sequence[str], private_sector: Sequence[str]
+) -> list[RecipientGroup]:
+    private = [p.code for p in people if p.private_sector]
+    groups = group_people(always, people)
+    if private:
+        groups += group_people(private_sector, people, only=private)
+    return groups
+
+
+def notification_groups(people: Sequence[PersonView], kinds: Sequence[str]) -> list[RecipientGroup]:
+    """Briefings (情况通报) go to bodies; the person's own notice is planned separately."""
+    return group_people([k for k in kinds if k != SELF], people)

@@ -1,0 +1,102 @@
+"""Plain values the document planner works from, read out of the database by the flows."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Office:
+    """The issuing office printed on letters (发文机关, 文号 prefix, contact)."""
+
+    name: str
+    number_prefix: str
+    contact: str
+    phone: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "number_prefix": self.number_prefix,
+            "contact": self.contact,
+            "phone": self.phone,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> "Office":
+        return cls(
+            name=data.get("name", ""),
+            number_prefix=data.get("number_prefix", ""),
+            contact=data.get("contact", ""),
+            phone=data.get("phone", ""),
+        )
+
+
+@dataclass(frozen=True)
+class CycleView:
+    id: int
+    name: str
+    kind: str
+    year: int
+    office: Office
+
+
+@dataclass(frozen=True)
+class PersonView:
+    code: str
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: date
+    party: str
+    category: str
+    sector: str
+    employer_post: str
+    tier: str
+    education: str = ""
+    title: str = ""
+    social_posts: str = ""
+    expertise: str = ""
+    private_sector: bool = False
+
+    @property
+    def unit(self) -> str:
+        """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
+        return self.employer_post.split()[0] if self.employer_post.split() else ""
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """One rater group's count and its verdict, as printed on the tally sheet."""
+
+    rater_group: str
+    due: int
+    issued: int
+    returned: int
+    valid_votes: int
+    excellent: int
+    competent: int
+    basic: int
+    incompetent: int
+    abstain: int
+    score: float | None
+    valid: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A person's result as stored (models.Result), for the evaluation form and the notices."""
+
+    points_raw: float
+    points: float
+    org_score: float | None
+    appraisal_score: float | None
+    composite: float | None
+    grade: str | None
+    band: str | None
+    explanation: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    flagged: bool = False
+    objection: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)

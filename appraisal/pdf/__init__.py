@@ -1,0 +1,19 @@
+"""DOCX to PDF/A through a warm LibreOffice, with Simplified Chinese fonts, and PDF checks."""
+
+from appraisal.pdf.convert import Conversion, ConversionError, convert_many, convert_one
+from appraisal.pdf.fonts import fontconfig_env
+from appraisal.pdf.pdfinfo import FontInfo, PdfInfoError, pdf_fonts, pdf_pages, pdf_text, pdfa_claim
+
+__all__ = [
+    "Conversion",
+    "ConversionError",
+    "FontInfo",
+    "PdfInfoError",
+    "convert_many",
+    "convert_one",
+    "fontconfig_env",
+    "pdf_fonts",
+    "pdf_pages",
+    "pdf_text",
+    "pdfa_claim",
+]

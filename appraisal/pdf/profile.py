@@ -1,0 +1,86 @@
+"""LibreOffice user profiles kept between runs, one per parallel converter, with our fonts."""
+
+import fcntl
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from appraisal.pdf.fonts import cache_dir, font_replacements
+
+_REGISTRY = "user/registrymodifications.xcu"
+_SUBSTITUTION = "/org.openoffice.Office.Common/Font/Substitution"
+_HEADER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+)
+_OURS = re.compile(rf'^<item oor:path="{re.escape(_SUBSTITUTION)}[/"].*\n', re.MULTILINE)
+
+
+def replacement_items(table: dict[str, str]) -> str:
+    """LibreOffice's font replacement table (Tools > Options > Fonts) as registry items."""
+    lines = [
+        f'<item oor:path="{_SUBSTITUTION}"><prop oor:name="Replacement" oor:op="fuse">'
+        "<value>true</value></prop></item>"
+    ]
+    for i, (face, family) in enumerate(sorted(table.items())):
+        lines.append(
+            f'<item oor:path="{_SUBSTITUTION}/FontPairs"><node oor:name="_{i}" oor:op="replace">'
+            '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+            '<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+            f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{escape(face)}</value></prop>'
+            f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{escape(family)}</value>'
+            "</prop></node></item>"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def seed_profile(profile: Path) -> None:
+    """Put our font replacement table into the profile (before its first start, or again).
+
+    LibreOffice reads registrymodifications.xcu at start and writes it back, items included, at
+    exit; a profile seeded once stays seeded, and a changed table replaces the old one.
+    """
+    items = replacement_items(font_replacements())
+    registry = profile / _REGISTRY
+    text = registry.read_text(encoding="utf-8") if registry.is_file() else ""
+    if items in text:
+        return
+    if "</oor:items>" not in text:
+        text = _HEADER + "</oor:items>\n"
+    text = _OURS.sub("", text).replace("</oor:items>", items + "</oor:items>")
+    registry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = registry.with_suffix(".xcu.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(registry)
+
+
+@contextmanager
+def profile_slot(root: Path | None = None) -> Iterator[Path]:
+    """A seeded LibreOffice profile folder no other process is using; warm after first use.
+
+    Two processes on one profile would hand their work to each other over LibreOffice's pipe,
+    so each slot is held with an exclusive lock, and a busy slot makes us take the next one.
+    """
+    root = root or cache_dir() / "libreoffice"
+    root.mkdir(parents=True, exist_ok=True)
+    index = 0
+    while True:
+        lock = (root / f"profile-{index}.lock").open("a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            index += 1
+            continue
+        try:
+            profile = root / f"profile-{index}"
+            seed_profile(profile)
+            yield profile
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+        return

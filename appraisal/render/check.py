@@ -1,0 +1,174 @@
+"""Find what would break a cycle in a set of templates, before any document is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from appraisal.render.environment import shared_environment
+from appraisal.render.errors import RenderError, paragraph_at
+from appraisal.render.manifest import (
+    FieldSpec,
+    ManifestError,
+    ResolvedTemplate,
+    TemplateSet,
+    resolve_templates,
+)
+from appraisal.render.sources import read_sources
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    template: str  # the template id, or the file name of a file no entry uses
+    file: str
+    reason: str
+    field: str | None = None
+    paragraph: str | None = None
+    part: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.template} ({self.file}"
+        text += f", {self.part})" if self.part else ")"
+        text += f": {self.reason}"
+        if self.field:
+            text += f" [field: {self.field}]"
+        if self.paragraph:
+            text += f" [paragraph: {self.paragraph}]"
+        return text
+
+
+class TemplateCheckError(Exception):
+    """Raised by ensure_templates_ok: the message lists every problem, one per line."""
+
+    def __init__(self, problems: list[TemplateProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} template problem(s):\n{lines}")
+
+
+def check_templates(source: Path | TemplateSet | None = None) -> list[TemplateProblem]:
+    """Problems of a template set; a folder is merged over the defaults as a staff folder."""
+    if not isinstance(source, TemplateSet):
+        try:
+            source = resolve_templates(staff_dir=source)
+        except ManifestError as exc:
+            return [TemplateProblem("manifest", "manifest.toml", str(exc))]
+    problems: list[TemplateProblem] = []
+    for resolved in source.templates.values():
+        problems += check_template(resolved, source.fields)
+    used = {r.path.resolve() for r in source.templates.values()}
+    # A default file replaced by a staff entry is legitimately unused; a staff file is not.
+    for folder in source.folders[1:]:
+        for path in sorted(folder.glob("*.docx")):
+            if path.resolve() not in used and not path.name.startswith("~$"):
+                problems.append(
+                    TemplateProblem(
+                        path.name, str(path), "no manifest entry uses this file (misspelt name?)"
+                    )
+                )
+    return problems
+
+
+def ensure_templates_ok(templates: TemplateSet) -> None:
+    """Refuse to go on (TemplateCheckError) if any template of the set has a problem."""
+    problems = check_templates(templates)
+    if problems:
+        raise TemplateCheckError(problems)
+
+
+def check_template(
+    resolved: ResolvedTemplate, fields: dict[str, FieldSpec]
+) -> list[TemplateProblem]:
+    spec, path = resolved.spec, resolved.path
+    found: list[TemplateProblem] = []
+
+    def problem(reason: str, **where: str | None) -> None:
+        found.append(TemplateProblem(spec.id, str(path), reason, **where))
+
+    for name in spec.fields:
+        if name not in fields:
+            problem("listed in the template entry but not declared under [fields]", field=name)
+    if not path.is_file():
+        problem("file missing")
+        return found
+    try:
+        sources = read_sources(path, spec.id)
+    except RenderError as exc:
+        problem(exc.reason, part=exc.part)
+        return found
+    env = shared_environment(True)
+    texts = [(p.name, p.source) for p in sources.parts]
+    texts += [(f"{sources.core_name}:{k}", v) for k, v in sources.properties.items()]
+    reported: set[str] = set()
+    for part, text in texts:
+        try:
+            ast = env.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            problem(
+                f"template syntax error: {exc.message}",
+                part=part,
+                paragraph=paragraph_at(text, exc.lineno),
+            )
+            continue
+        names = meta.find_undeclared_variables(ast) - set(env.globals)
+        for name in sorted(names - reported):
+            reported.add(name)
+            at = paragraph_at(text, _first_use(ast, name))
+            if name not in fields:
+                problem("unknown field: not declared in the manifest", field=name, part=part,
+                        paragraph=at)  # fmt: skip
+            elif name not in spec.fields:
+                problem("field not listed in this template's manifest entry", field=name,
+                        part=part, paragraph=at)  # fmt: skip
+        for loop_field, attr, lineno in _row_attributes(ast, fields):
+            key = f"{loop_field}.{attr}"
+            if key not in reported:
+                reported.add(key)
+                problem(
+                    f"{loop_field} rows have no attribute {attr!r} (items: "
+                    f"{', '.join(fields[loop_field].items) or 'none, rows are plain text'})",
+                    field=key, part=part, paragraph=paragraph_at(text, lineno),
+                )  # fmt: skip
+    return found
+
+
+def _first_use(ast: nodes.Template, name: str) -> int | None:
+    for node in ast.find_all(nodes.Name):
+        if node.name == name and node.ctx == "load":
+            return node.lineno
+    return None
+
+
+def _row_attributes(
+    ast: nodes.Template, fields: dict[str, FieldSpec]
+) -> list[tuple[str, str, int]]:
+    """(list field, attribute, line) for every row attribute the manifest does not declare."""
+    bad: list[tuple[str, str, int]] = []
+    for loop in ast.find_all(nodes.For):
+        if not (isinstance(loop.iter, nodes.Name) and isinstance(loop.target, nodes.Name)):
+            continue
+        spec = fields.get(loop.iter.name)
+        if spec is None or spec.kind != "list":
+            continue
+        row = loop.target.name
+        for node in [*loop.body, *loop.else_]:
+            for used in _attributes_of(node, row):
+                if used[0] not in spec.items:
+                    bad.append((spec.name, *used))
+    return bad
+
+
+def _attributes_of(node: nodes.Node, var: str) -> list[tuple[str, int]]:
+    out = []
+    for access in node.find_all((nodes.Getattr, nodes.Getitem)):
+        target = access.node
+        if not (isinstance(target, nodes.Name) and target.name == var):
+            continue
+        if isinstance(access, nodes.Getattr):
+            out.append((access.attr, access.lineno))
+        elif isinstance(access.arg, nodes.Const) and isinstance(access.arg.value, str):
+            out.append((access.arg.value, access.lineno))
+    return out

@@ -1,0 +1,172 @@
+"""The template manifest (templates/manifest.toml) and the staff folder merged over the defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from models.vocab import Stage
+
+MANIFEST = "manifest.toml"
+FieldKind = Literal["text", "image", "list"]
+Per = Literal["person", "recipient", "cycle"]
+_KINDS = ("text", "image", "list")
+_PERS = ("person", "recipient", "cycle")
+_STAGES = {s.value for s in Stage} - {Stage.DONE.value}
+
+
+class ManifestError(ValueError):
+    """A manifest file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    description: str
+    kind: FieldKind = "text"
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    id: str
+    file: str
+    title: str
+    stage: str
+    per: Per
+    recipient: str
+    signoff: bool
+    version: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedTemplate:
+    """A manifest entry and the .docx that serves it (the staff copy when there is one)."""
+
+    spec: TemplateSpec
+    path: Path
+    overridden: bool = False  # True when the file or the entry comes from the staff folder
+
+
+@dataclass
+class TemplateSet:
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+    templates: dict[str, ResolvedTemplate] = field(default_factory=dict)
+    folders: tuple[Path, ...] = ()
+
+    def get(self, template_id: str) -> ResolvedTemplate:
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            known = ", ".join(sorted(self.templates)) or "none"
+            raise KeyError(f"no template with id {template_id!r} (known: {known})") from None
+
+
+def default_templates_dir() -> Path:
+    """The repository's templates/ folder: next to the appraisal package (editable install)."""
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def load_manifest(path: Path) -> tuple[dict[str, FieldSpec], list[TemplateSpec]]:
+    """Fields and template entries of one manifest.toml; ManifestError names file and entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: manifest not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}") from None
+    fields = {name: _field(path, name, spec) for name, spec in _table(path, data, "fields").items()}
+    entries = data.get("templates", [])
+    if not isinstance(entries, list):
+        raise ManifestError(f"{path}: [[templates]] must be an array of tables")
+    templates = [_template(path, i, entry) for i, entry in enumerate(entries, start=1)]
+    seen: set[str] = set()
+    for spec in templates:
+        if spec.id in seen:
+            raise ManifestError(f"{path}: template id {spec.id!r} appears twice")
+        seen.add(spec.id)
+    return fields, templates
+
+
+def resolve_templates(
+    staff_dir: Path | None = None, defaults_dir: Path | None = None
+) -> TemplateSet:
+    """Defaults, with the staff folder's manifest entries and same-named files on top."""
+    defaults_dir = defaults_dir or default_templates_dir()
+    fields, specs = load_manifest(defaults_dir / MANIFEST)
+    result = TemplateSet(dict(fields), folders=(defaults_dir,))
+    for spec in specs:
+        result.templates[spec.id] = ResolvedTemplate(spec, defaults_dir / spec.file)
+    if staff_dir is None or Path(staff_dir).resolve() == defaults_dir.resolve():
+        return result
+    staff_dir = Path(staff_dir)
+    if not staff_dir.is_dir():
+        raise ManifestError(f"{staff_dir}: templates folder not found")
+    result.folders = (defaults_dir, staff_dir)
+    if (staff_dir / MANIFEST).exists():
+        staff_fields, staff_specs = load_manifest(staff_dir / MANIFEST)
+        result.fields.update(staff_fields)
+        for spec in staff_specs:
+            result.templates[spec.id] = ResolvedTemplate(spec, staff_dir / spec.file, True)
+    # A staff file named like a default template's file replaces that file.
+    for tid, resolved in list(result.templates.items()):
+        candidate = staff_dir / resolved.spec.file
+        if not resolved.overridden and candidate.is_file():
+            result.templates[tid] = ResolvedTemplate(resolved.spec, candidate, True)
+    return result
+
+
+def _table(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ManifestError(f"{path}: [{key}] must be a table")
+    return value
+
+
+def _field(path: Path, name: str, spec: Any) -> FieldSpec:
+    where = f'{path}: [fields."{name}"]'
+    if not isinstance(spec, dict):
+        raise ManifestError(f"{where} must be a table")
+    kind = spec.get("kind", "text")
+    if kind not in _KINDS:
+        raise ManifestError(f"{where}: kind {kind!r} is not one of {', '.join(_KINDS)}")
+    items = spec.get("items", [])
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ManifestError(f"{where}: items must be a list of names")
+    if items and kind != "list":
+        raise ManifestError(f"{where}: items given but kind is {kind!r}, not 'list'")
+    return FieldSpec(name, str(spec.get("description", "")), kind, tuple(items))
+
+
+def _template(path: Path, index: int, entry: Any) -> TemplateSpec:
+    if not isinstance(entry, dict):
+        raise ManifestError(f"{path}: templates entry {index} must be a table")
+    tid = entry.get("id")
+    where = f"{path}: template {tid!r}" if tid else f"{path}: templates entry {index}"
+    for key in ("id", "file", "title", "stage"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise ManifestError(f"{where}: {key} is missing or empty")
+    if entry["stage"] not in _STAGES:
+        raise ManifestError(f"{where}: stage {entry['stage']!r} is not one of {sorted(_STAGES)}")
+    per = entry.get("per", "person")
+    if per not in _PERS:
+        raise ManifestError(f"{where}: per {per!r} is not one of {', '.join(_PERS)}")
+    fields = entry.get("fields", [])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise ManifestError(f"{where}: fields must be a list of field names")
+    if Path(entry["file"]).name != entry["file"]:
+        raise ManifestError(f"{where}: file {entry['file']!r} must be a plain file name")
+    return TemplateSpec(
+        id=entry["id"],
+        file=entry["file"],
+        title=entry["title"],
+        stage=entry["stage"],
+        per=per,
+        recipient=str(entry.get("recipient", "")),
+        signoff=bool(entry.get("signoff", False)),
+        version=str(entry.get("version", "1")),
+        fields=tuple(fields),
+    )
