@@ -1,0 +1,154 @@
+"""Starting and finding cycles, who is in them, and moving a cycle from stage to stage."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
+from models.vocab import CycleKind, Stage, Tier
+
+
+class CycleError(Exception):
+    """A staff request about cycles that cannot be carried out, with the reason."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Who a cycle covers: the whole current pool, one tier of it, or a list of 编号."""
+
+    tier: Tier | None = None
+    codes: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> "Selection":
+        """`all`, `tier:精英`, `P0001,P0002`, or `@people.txt` (one 编号 per line)."""
+        text = text.strip()
+        if text in ("", "all", "全部"):
+            return cls()
+        if text.startswith("tier:") or text.startswith("梯队:"):
+            word = text.split(":", 1)[1].strip()
+            try:
+                return cls(tier=Tier(word))
+            except ValueError:
+                known = "、".join(t.value for t in Tier)
+                raise CycleError(f"unknown tier {word!r}; tiers are {known}") from None
+        if text.startswith("@"):
+            path = Path(text[1:])
+            if not path.is_file():
+                raise CycleError(f"{path}: no such file (expected one 编号 per line)")
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return cls(codes=tuple(c.strip() for c in lines if c.strip()))
+        return cls(codes=tuple(c.strip() for c in text.split(",") if c.strip()))
+
+    def describe(self) -> str:
+        if self.tier:
+            return f"tier {self.tier.value}"
+        if self.codes:
+            return f"{len(self.codes)} listed people"
+        return "the whole pool"
+
+
+def _selected_people(session: Session, selection: Selection) -> list[Person]:
+    in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
+    query = select(Person).where(col(Person.id).in_(in_pool)).order_by(Person.code)
+    if selection.tier:
+        query = query.where(Person.tier == selection.tier)
+    if selection.codes:
+        query = query.where(col(Person.code).in_(selection.codes))
+    people = list(session.exec(query))
+    if selection.codes:
+        missing = sorted(set(selection.codes) - {p.code for p in people})
+        if missing:
+            raise CycleError(f"not in the current pool: {', '.join(missing)}")
+    if not people:
+        raise CycleError(f"nobody selected ({selection.describe()}); import a roster first")
+    return people
+
+
+def start_cycle(
+    session: Session,
+    *,
+    name: str,
+    kind: CycleKind,
+    year: int,
+    scheme_name: str,
+    scheme_version: str,
+    scheme_text: str,
+    scheme_sha256: str,
+    selection: Selection,
+    actor: str,
+) -> Cycle:
+    """Create the cycle with a copy of its scheme and its members; the first stage is nomination."""
+    if session.exec(select(Cycle).where(Cycle.name == name)).first():
+        raise CycleError(f"a cycle named {name!r} exists already")
+    people = _selected_people(session, selection)
+    cycle = Cycle(
+        name=name,
+        kind=kind,
+        year=year,
+        scheme_name=scheme_name,
+        scheme_version=scheme_version,
+        scheme_toml=scheme_text,
+        scheme_sha256=scheme_sha256,
+    )
+    session.add(cycle)
+    session.flush()
+    assert cycle.id is not None
+    session.execute(
+        sa.insert(CycleMember),
+        [{"cycle_id": cycle.id, "person_id": p.id, "tier": p.tier} for p in people],
+    )
+    session.add(
+        AuditEntry(
+            actor=actor,
+            entity="cycle",
+            entity_key=name,
+            field="started",
+            after=f"{kind.value} {year}, {len(people)} people ({selection.describe()})",
+        )
+    )
+    return cycle
+
+
+def find_cycle(session: Session, ref: str | int) -> Cycle:
+    """A cycle by its number or its name."""
+    text = str(ref).strip()
+    cycle = session.get(Cycle, int(text)) if text.isdigit() else None
+    cycle = cycle or session.exec(select(Cycle).where(Cycle.name == text)).first()
+    if cycle is None:
+        raise CycleError(f"no cycle {text!r}; `appraisal cycle list` shows the cycles")
+    return cycle
+
+
+def list_cycles(session: Session) -> list[Cycle]:
+    return list(session.exec(select(Cycle).order_by(col(Cycle.id))))
+
+
+def cycle_people(session: Session, cycle_id: int) -> list[Person]:
+    query = (
+        select(Person)
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle_id)
+        .order_by(Person.code)
+    )
+    return list(session.exec(query))
+
+
+def set_stage(session: Session, cycle: Cycle, stage: Stage, *, actor: str, reason: str) -> None:
+    if cycle.stage == stage:
+        return
+    session.add(
+        AuditEntry(
+            actor=actor,
+            entity="cycle",
+            entity_key=cycle.name,
+            field="stage",
+            before=cycle.stage.value,
+            after=stage.value,
+            reason=reason,
+        )
+    )
+    cycle.stage = stage
+    session.add(cycle)

@@ -1,0 +1,277 @@
+"""Synthetic but plausible workbooks for a 十百千 pool: the roster and a year's records.
+
+Deterministic for a seed (one random.Random drives everything). The defaults give the
+793-person municipal pool (10 名人 / 130 代表人士 / 653 精英); other sizes scale the tiers.
+Special cases tests and the demo rely on: a few people fall under the 2/3 rule, one tally per
+~800 people is invalid by quorum, and one veto (J01) plus deductions (D03, Z02) per ~800 people.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from appraisal.demo_words import (
+    ACTIVITY_TOPICS,
+    CITY,
+    EDUCATION_WEIGHTS,
+    EMPLOYERS,
+    ETHNICITY_WEIGHTS,
+    EXPERTISE,
+    FEMALE_CHARS,
+    MALE_CHARS,
+    PARTY_WEIGHTS,
+    PROPOSAL_TOPICS,
+    SOCIAL_POSTS,
+    SURNAMES,
+)
+from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, ROSTER, SCORE
+from appraisal.sheets.writer import write_workbook
+from models.vocab import (
+    Attendance,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingCategory,
+    FindingEffect,
+    RaterGroup,
+    Tier,
+)
+
+DEFAULT_PEOPLE = 793
+DEFAULT_SEED = 2026
+DEFAULT_YEAR = 2026
+POOL_SHAPE = {Tier.PROMINENT: 10, Tier.REPRESENTATIVE: 130, Tier.RISING: 653}
+AGES = {Tier.PROMINENT: (55, 75), Tier.REPRESENTATIVE: (42, 65), Tier.RISING: (28, 50)}
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DemoData:
+    roster: list[Row]
+    duties: list[Row]
+    ballots: list[Row]
+    scores: list[Row]
+    findings: list[Row]
+
+
+def tier_counts(people: int) -> dict[Tier, int]:
+    """The 10/130/653 shape scaled to `people` (largest remainder, every tier at least one)."""
+    if people < len(POOL_SHAPE):
+        raise ValueError(f"at least {len(POOL_SHAPE)} people are needed, one per tier")
+    total = sum(POOL_SHAPE.values())
+    exact = {t: people * n / total for t, n in POOL_SHAPE.items()}
+    counts = {t: max(1, int(x)) for t, x in exact.items()}
+    by_remainder = sorted(exact, key=lambda t: exact[t] - int(exact[t]), reverse=True)
+    while sum(counts.values()) < people:
+        counts[by_remainder.pop(0) if by_remainder else Tier.RISING] += 1
+    while sum(counts.values()) > people:
+        counts[Tier.RISING] -= 1
+    return counts
+
+
+def generate(
+    people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR
+) -> DemoData:
+    rng = random.Random(seed)
+    tiers = [t for t, n in tier_counts(people).items() for _ in range(n)]
+    roster = [_person(rng, i, tier, year) for i, tier in enumerate(tiers, start=1)]
+    per_800 = max(1, round(people / 800))
+    special = rng.sample(range(people), k=min(people, 5 * per_800 + 2))
+    under_two_thirds = set(special[: per_800 + 1])
+    invalid_quorum = set(special[per_800 + 1 : 2 * per_800 + 1])
+    vetoed = special[2 * per_800 + 1 : 3 * per_800 + 1]
+    deducted = special[3 * per_800 + 1 :]
+    duties: list[Row] = []
+    ballots: list[Row] = []
+    scores: list[Row] = []
+    for index, person in enumerate(roster):
+        ref = {"code": person["code"], "name": person["name"], "year": year}
+        duties += [{**ref, **d} for d in _duties(rng, person["tier"], year)]
+        ballots += [
+            {**ref, **b}
+            for b in _ballots(rng, weak=index in under_two_thirds, short=index in invalid_quorum)
+        ]
+        scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
+    findings = [_finding(roster[i], year, "J01") for i in vetoed]
+    findings += [_finding(roster[i], year, ("D03", "Z02")[n % 2]) for n, i in enumerate(deducted)]
+    return DemoData(roster, duties, ballots, scores, findings)
+
+
+def write_demo_data(
+    out_dir: Path,
+    *,
+    people: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
+    year: int = DEFAULT_YEAR,
+) -> tuple[Path, Path]:
+    """Write roster.xlsx and records.xlsx into `out_dir`, shaped like the blank templates."""
+    data = generate(people, seed, year)
+    roster = write_workbook(out_dir / "roster.xlsx", [(ROSTER, data.roster)])
+    records = write_workbook(
+        out_dir / "records.xlsx",
+        [(DUTY, data.duties), (BALLOT, data.ballots), (SCORE, data.scores),
+         (FINDING, data.findings)],
+    )  # fmt: skip
+    return roster, records
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _person(rng: random.Random, index: int, tier: Tier, year: int) -> Row:
+    female = rng.random() < 0.36
+    chars = FEMALE_CHARS if female else MALE_CHARS
+    given = "".join(rng.choice(chars) for _ in range(1 if rng.random() < 0.3 else 2))
+    low, high = AGES[tier]
+    born = date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
+    party = _pick(rng, PARTY_WEIGHTS)
+    kind = rng.choice(list(EMPLOYERS))
+    employer_forms, posts, titles, sector = EMPLOYERS[kind]
+    employer = rng.choice(employer_forms).format(city=CITY, n=rng.randint(1, 30))
+    private = kind == "企业"
+    if party == "中共党员":
+        sector, category = "中国共产党", ""
+    elif private:
+        category = "非公有制经济人士"
+    elif party == "无党派人士":
+        category = "无党派人士"
+    else:
+        category = "民主党派成员"
+    posts_held = rng.sample(SOCIAL_POSTS, k=rng.randint(0, 2))
+    return {
+        "code": f"P{index:05d}",
+        "name": rng.choice(SURNAMES) + given,
+        "gender": "女" if female else "男",
+        "ethnicity": _pick(rng, ETHNICITY_WEIGHTS),
+        # Staff sheets mix real dates with typed "1975.03"; so does the demo.
+        "birth_date": f"{born:%Y.%m}" if rng.random() < 0.2 else born,
+        "party": party,
+        "sector": sector,
+        "employer_post": f"{employer} {rng.choice(posts)}",
+        "tier": tier,
+        "category": category,
+        "education": _pick(rng, EDUCATION_WEIGHTS),
+        "title": rng.choice(titles),
+        "social_posts": "，".join(p.format(city=CITY) for p in posts_held),
+        "phone": "1" + rng.choice("3589") + "".join(rng.choices("0123456789", k=9)),
+        "expertise": rng.choice(EXPERTISE),
+        "private_sector": private,
+    }
+
+
+def _day(rng: random.Random, year: int) -> date:
+    return date(year, 1, 1) + timedelta(days=rng.randint(0, 330))
+
+
+def _duties(rng: random.Random, tier: Tier, year: int) -> list[Row]:
+    attendance = rng.choices(list(Attendance), weights=(94, 4.5, 1.5))[0]
+    rows: list[Row] = [
+        {"kind": DutyKind.PLENARY, "title": f"{CITY}政协{year}年全体会议",
+         "held_on": date(year, 1, 15), "attendance": attendance}
+    ]  # fmt: skip
+    if tier is not Tier.RISING:
+        for month in (4, 8):
+            rows.append(
+                {
+                    "kind": DutyKind.STANDING_COMMITTEE,
+                    "title": f"常委会第{month}月会议",
+                    "held_on": date(year, month, 20),
+                    "attendance": rng.choices(list(Attendance), weights=(90, 8, 2))[0],
+                }
+            )
+    for topic in rng.sample(PROPOSAL_TOPICS, k=rng.choices((0, 1, 2, 3), (15, 40, 30, 15))[0]):
+        outcome = rng.choices(
+            (DutyOutcome.NONE, DutyOutcome.ACCEPTED, DutyOutcome.KEY, DutyOutcome.EXCELLENT),
+            weights=(30, 60, 6, 4),
+        )[0]
+        role = rng.choices(list(DutyRole), weights=(50, 25, 25))[0]
+        rows.append(
+            {
+                "kind": DutyKind.PROPOSAL,
+                "title": f"关于{topic}的提案",
+                "held_on": _day(rng, year),
+                "role": role,
+                "outcome": outcome,
+            }
+        )
+    kinds = (DutyKind.ACTIVITY, DutyKind.RESEARCH, DutyKind.INSPECTION, DutyKind.TRAINING)
+    for topic in rng.sample(ACTIVITY_TOPICS, k=rng.randint(1, 4)):
+        kind = rng.choice(kinds)
+        rows.append({"kind": kind, "title": f"{topic}{kind.value}", "held_on": _day(rng, year)})
+    for topic in rng.sample(PROPOSAL_TOPICS, k=rng.choices((0, 1, 2), (45, 40, 15))[0]):
+        outcome = rng.choices(
+            (DutyOutcome.NONE, DutyOutcome.ADOPTED, DutyOutcome.INSTRUCTION), weights=(62, 32, 6)
+        )[0]
+        rows.append(
+            {
+                "kind": DutyKind.REPORT,
+                "title": f"关于{topic}的社情民意信息",
+                "held_on": _day(rng, year),
+                "role": DutyRole.SOLE,
+                "outcome": outcome,
+            }
+        )
+    if rng.random() < 0.1:
+        rows.append(
+            {
+                "kind": DutyKind.SPEECH,
+                "title": "全体会议大会发言",
+                "held_on": date(year, 1, 16),
+                "role": DutyRole.SOLE,
+            }
+        )
+    return rows
+
+
+def _ballots(rng: random.Random, *, weak: bool, short: bool) -> list[Row]:
+    groups = rng.sample(list(RaterGroup), k=rng.randint(2, 3))
+    quality = rng.random()
+    rows = []
+    for n, group in enumerate(groups):
+        due = rng.randint(15, 60)
+        issued = due - rng.choice((0, 0, 0, 1))
+        returned = issued - rng.choice((0, 0, 1, 2, 3))
+        if short and n == 0:
+            returned = due // 2 - 1  # fewer than half of those due voted: invalid by quorum
+        spoiled = rng.choice((0, 0, 0, 1))
+        abstain = rng.choice((0, 0, 1, 2))
+        votes = max(0, returned - spoiled - abstain)
+        if weak:
+            shares = (0.10, 0.45, 0.33, 0.12)  # 优秀+称职 55%: below 2/3
+        else:
+            excellent = 0.25 + 0.5 * quality + rng.uniform(-0.05, 0.05)
+            basic = rng.uniform(0.0, 0.06)
+            incompetent = rng.choice((0.0, 0.0, 0.0, 0.02))
+            shares = (excellent, 1 - excellent - basic - incompetent, basic, incompetent)
+        counts = [int(votes * s) for s in shares[:1]] + [0] + [int(votes * s) for s in shares[2:]]
+        counts[1] = votes - sum(counts)
+        rows.append({"rater_group": group, "due": due, "issued": issued, "returned": returned,
+                     "excellent": counts[0], "competent": counts[1], "basic": counts[2],
+                     "incompetent": counts[3], "abstain": abstain})  # fmt: skip
+    return rows
+
+
+def _score(rng: random.Random) -> float:
+    return round(min(98.0, max(60.0, rng.gauss(84, 7))) * 2) / 2
+
+
+_FINDINGS = {
+    "J01": (FindingCategory.DISCIPLINE, FindingEffect.VETO, "市纪委监委", "因涉嫌违纪被立案审查"),
+    "D03": (FindingCategory.DUTY, FindingEffect.DEDUCTION, "市政协办公厅", "无故缺席专题协商会"),
+    "Z02": (
+        FindingCategory.CONDUCT,
+        FindingEffect.DEDUCTION,
+        "所在单位党组织",
+        "群众反映作风问题，经核实",
+    ),
+}
+
+
+def _finding(person: Row, year: int, item_code: str) -> Row:
+    category, effect, source, evidence = _FINDINGS[item_code]
+    return {"code": person["code"], "name": person["name"], "year": year,
+            "item_code": item_code, "category": category, "effect": effect,
+            "source_body": source, "evidence": evidence}  # fmt: skip

@@ -1,0 +1,144 @@
+"""Where each stage of a cycle stands, and whether its gate is open.
+
+A stage's gate opens when every document that needs a sign-off has one: a signed return whose
+signature (if digital) held up, plus for solicitation letters the reply; or a waiver with a reason.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from models import Document, Person, SignOff
+from models.vocab import Reply, SignOffMethod, Stage
+
+WORK_STAGES: tuple[Stage, ...] = (
+    Stage.NOMINATION,
+    Stage.ASSESSMENT,
+    Stage.EVALUATION,
+    Stage.SOLICITATION,
+    Stage.NOTIFICATION,
+)
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    document_id: str
+    template_id: str
+    recipient: str
+    person: str
+    missing: str  # what is still needed, in words
+    since: date
+    due_on: date | None
+    overdue: bool
+
+
+@dataclass
+class StageProgress:
+    stage: Stage
+    generated: int = 0
+    delivered: int = 0
+    returned: int = 0
+    waived: int = 0
+    overdue: int = 0
+    objections: int = 0
+    outstanding: list[Outstanding] = field(default_factory=list)
+
+    @property
+    def gate_open(self) -> bool:
+        return self.generated > 0 and not self.outstanding
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stage": self.stage.value,
+            "generated": self.generated,
+            "delivered": self.delivered,
+            "returned": self.returned,
+            "waived": self.waived,
+            "overdue": self.overdue,
+            "objections": self.objections,
+            "gate_open": self.gate_open,
+            "outstanding": [
+                {
+                    "document_id": o.document_id,
+                    "template_id": o.template_id,
+                    "recipient": o.recipient,
+                    "person": o.person,
+                    "missing": o.missing,
+                    "since": o.since.isoformat(),
+                    "due_on": o.due_on.isoformat() if o.due_on else None,
+                    "overdue": o.overdue,
+                }
+                for o in self.outstanding
+            ],
+        }
+
+
+def missing_signoff(doc: Document, returns: list[SignOff]) -> str | None:
+    """What the document still lacks, or None when its sign-off is complete."""
+    if any(s.method == SignOffMethod.WAIVER for s in returns):
+        return None
+    good = [s for s in returns if s.signature_valid is not False]
+    if not good:
+        if returns:
+            return "a valid signed return (the digital signature failed validation)"
+        return "signed return"
+    if doc.stage == Stage.SOLICITATION and all(s.reply is None for s in good):
+        return "reply (无异议 / 有异议)"
+    return None
+
+
+def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
+    """Every return and waiver of the cycle, by document ID, oldest version first."""
+    signoffs: dict[str, list[SignOff]] = {}
+    query = (
+        select(SignOff)
+        .join(Document, col(SignOff.document_id) == col(Document.id))
+        .where(Document.cycle_id == cycle_id)
+        .order_by(SignOff.document_id, SignOff.version)
+    )
+    for s in session.exec(query):
+        signoffs.setdefault(s.document_id, []).append(s)
+    return signoffs
+
+
+def cycle_progress(session: Session, cycle_id: int, today: date) -> dict[Stage, StageProgress]:
+    """Progress of every working stage, from two queries whatever the cycle's size."""
+    docs = session.exec(
+        select(Document, Person.name)
+        .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
+        .where(Document.cycle_id == cycle_id)
+        .order_by(Document.id)
+    ).all()
+    signoffs = cycle_signoffs(session, cycle_id)
+    progress = {stage: StageProgress(stage) for stage in WORK_STAGES}
+    for doc, person_name in docs:
+        p = progress.get(doc.stage)
+        if p is None:
+            continue
+        returns = signoffs.get(doc.id, [])
+        p.generated += 1
+        p.delivered += doc.delivered_at is not None
+        p.waived += any(s.method == SignOffMethod.WAIVER for s in returns)
+        p.returned += any(s.method != SignOffMethod.WAIVER for s in returns)
+        p.objections += any(s.reply == Reply.OBJECTION for s in returns)
+        if not doc.needs_signoff:
+            continue
+        missing = missing_signoff(doc, returns)
+        if missing is None:
+            continue
+        overdue = doc.due_on is not None and doc.due_on < today
+        p.overdue += overdue
+        p.outstanding.append(
+            Outstanding(
+                document_id=doc.id,
+                template_id=doc.template_id,
+                recipient=doc.recipient_name,
+                person=person_name or "",
+                missing=missing,
+                since=doc.created_at.date(),
+                due_on=doc.due_on,
+                overdue=overdue,
+            )
+        )
+    return progress

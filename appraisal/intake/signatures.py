@@ -1,0 +1,119 @@
+"""Validate the digital signatures embedded in a returned PDF with pyHanko.
+
+Trust comes only from the trust roots staff configure: with none configured a signature can
+still be intact (nobody changed the signed bytes) but is never "trusted", and we say so. Nothing
+is fetched from the network (there is none, and a hostile file could point anywhere).
+"""
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+    validate_pdf_signature,
+)
+from pyhanko_certvalidator import ValidationContext
+
+from appraisal.intake.inspection import UNSIGNED, SignatureCheck, SignatureInfo
+
+# Later signatures and archival timestamps legitimately extend an earlier signed revision.
+_HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+
+
+def _signer_name(status: PdfSignatureStatus) -> str:
+    subject = status.signing_cert.subject.native
+    return str(subject.get("common_name") or status.signing_cert.subject.human_friendly)
+
+
+def _summary(check: SignatureCheck, roots_configured: bool) -> str:
+    who = check.signer or check.field_name
+    if not check.intact:
+        return (
+            f"签名后文件被篡改 / altered after signing: the bytes signed by {who} were changed; "
+            "do not accept this file, ask for the original"
+        )
+    if not check.valid:
+        return f"签名无效 / invalid signature by {who}: the signature does not verify"
+    if check.modified_after_signing:
+        return (
+            f"签名后文件被修改 / modified after signing: content was added after {who} signed; "
+            "the signed version is not what is shown, ask for the original"
+        )
+    coverage = (
+        "covers the whole file" if check.covers_whole_file else "was extended by later signatures"
+    )
+    if not check.trusted:
+        why = (
+            "the certificate does not chain to a configured trust root"
+            if roots_configured
+            else "no trust roots are configured"
+        )
+        return f"签名完整但不受信任 / intact but untrusted signature by {who} ({why}); {coverage}"
+    return f"签名有效且可信 / valid, trusted signature by {who}; {coverage}"
+
+
+def _check(sig: EmbeddedPdfSignature, roots: list, roots_configured: bool) -> SignatureCheck:
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as exc:  # malformed signature objects raise all kinds of things
+        check = SignatureCheck(
+            field_name=str(sig.field_name), signer="", signed_at="", intact=False, valid=False,
+            trusted=False, covers_whole_file=False, modified_after_signing=False, summary="",
+        )  # fmt: skip
+        return _with_summary(check, f"签名无法验证 / signature cannot be checked: {exc}"[:300])
+    level = status.modification_level
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    modified = not status.intact or (
+        not whole
+        and (
+            status.coverage != SignatureCoverageLevel.ENTIRE_REVISION
+            or level not in _HARMLESS
+            or not status.docmdp_ok
+        )
+    )
+    signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else ""
+    check = SignatureCheck(
+        field_name=str(sig.field_name),
+        signer=_signer_name(status),
+        signed_at=signed_at,
+        intact=bool(status.intact),
+        valid=bool(status.intact and status.valid),
+        trusted=bool(status.trusted),
+        covers_whole_file=whole,
+        modified_after_signing=modified,
+        summary="",
+    )
+    return _with_summary(check, _summary(check, roots_configured))
+
+
+def _with_summary(check: SignatureCheck, summary: str) -> SignatureCheck:
+    return SignatureCheck(**{**check.__dict__, "summary": summary})
+
+
+def check_signatures(data: bytes, trust_roots: Sequence[Path] = ()) -> SignatureInfo:
+    """Each embedded signature of the PDF in `data`, and the overall verdict."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    sigs = reader.embedded_regular_signatures
+    if not sigs:
+        return UNSIGNED
+    roots = [load_cert_from_pemder(str(p)) for p in trust_roots]
+    checks = tuple(_check(sig, roots, bool(trust_roots)) for sig in sigs)
+    bad = [c for c in checks if not (c.valid and c.trusted) or c.modified_after_signing]
+    summary = "; ".join(c.summary for c in (bad or checks[-1:]))
+    return SignatureInfo(
+        signed=True,
+        signer=", ".join(dict.fromkeys(c.signer for c in checks if c.signer)),
+        valid=all(c.valid for c in checks),
+        trusted=all(c.trusted for c in checks),
+        covers_whole_file=checks[-1].covers_whole_file,
+        modified_after_signing=any(c.modified_after_signing for c in checks),
+        summary=summary,
+        signatures=checks,
+    )

@@ -1,0 +1,27 @@
+"""Prefect's environment, set before Prefect is first imported.
+
+With no Prefect server configured, flows run on Prefect's ephemeral server, whose database lives in
+PREFECT_HOME; we keep that under our output folder so a demo or a test run leaves nothing in the
+user's home. There is no internet here or at many offices, so telemetry is off.
+"""
+
+import os
+from pathlib import Path
+
+from appraisal.settings import Settings, get_settings
+
+
+def prepare_prefect(settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    defaults = {
+        "PREFECT_HOME": str((settings.output_dir / ".prefect").resolve()),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        # On a busy 2-core machine the ephemeral server can take longer than the default to start.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    # Prefect creates its home without parents and only warns when it cannot.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
