@@ -1,0 +1,344 @@
+"""The archive flow: seal a dossier for every person whose stages are complete, write the
+cycle register, and close the cycle once everyone is sealed.
+
+Idempotent like the stages: covers are rendered from the database and converted through the
+PDF cache, and a person whose inputs have not changed since the last seal is left alone.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, task
+from sqlmodel import select
+
+from appraisal.archive.contents import (
+    LETTERS_PACKAGE,
+    STAGE_TITLES,
+    PersonFile,
+    Rendition,
+    extract_rows,
+    extract_stages,
+    fingerprint,
+    missing,
+    sections,
+    toc_rows,
+)
+from appraisal.archive.dossier import plan_pages
+from appraisal.archive.register import write_register
+from appraisal.archive.seal import Sealed, seal_letters, seal_person
+from appraisal.clock import today as clock_today
+from appraisal.cycles import cycle_people, set_stage
+from appraisal.db import session_scope
+from appraisal.documents import contexts
+from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
+from appraisal.documents.views import CycleView, PersonView
+from appraisal.files import sha256_file
+from appraisal.identity import document_id
+from appraisal.pdf import pdf_pages
+from appraisal.progress import report
+from appraisal.render.manifest import resolve_templates
+from appraisal.settings import get_settings
+from appraisal.store import archive_data, cycle_data
+from flows.paths import cycle_dir, documents_dir
+from flows.tasks import Rendered, convert_documents, log, record_documents, render_documents
+from models import Cycle, Dossier
+from models.base import utcnow
+from models.vocab import Stage
+
+ARCHIVE_OFFICE = "档案室"
+
+
+@dataclass
+class ArchiveOutcome:
+    sealed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: dict[str, list[str]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    register: str = ""
+    dossiers: str = ""
+    stage: str = ""
+
+
+def dossiers_dir(cycle_id: int) -> Path:
+    return cycle_dir(cycle_id) / "dossiers"
+
+
+def register_path(cycle_id: int) -> Path:
+    return cycle_dir(cycle_id) / "register.xlsx"
+
+
+@task(name="gather each person's file")
+def gather(cycle_id: int) -> list[PersonFile]:
+    titles = {
+        tid: t.spec.title
+        for tid, t in resolve_templates(get_settings().templates_dir).templates.items()
+    }
+    with session_scope() as session:
+        return archive_data.person_files(session, cycle_id, titles)
+
+
+@task(name="file the letters to bodies")
+def file_letters(cycle_id: int, files: list[PersonFile], sealed_on: date) -> bool:
+    """The complete letters of the cycle, once, in the package beside the dossiers."""
+    letters = [d for d in archive_data.shared_letters(files) if not d.missing and d.pdf]
+    if not letters:
+        return False
+    return seal_letters(
+        letters,
+        dossiers_dir(cycle_id) / LETTERS_PACKAGE,
+        cycle_name=files[0].cycle_name,
+        sealed_on=sealed_on,
+    )
+
+
+def _archive_job(
+    pf: PersonFile, template_id: str, part: str, context: dict, issued: date
+) -> DocumentJob:
+    doc_id = document_id(
+        cycle_id=pf.cycle_id,
+        stage=Stage.ARCHIVE,
+        template_id=template_id,
+        person_code=pf.code,
+        recipient=f"{ARCHIVE_OFFICE}/{part}",
+    )
+    return DocumentJob(
+        document_id=doc_id,
+        stage=Stage.ARCHIVE,
+        template_id=template_id,
+        person_code=pf.code,
+        recipient_kind=ARCHIVE_OFFICE,
+        recipient_name=ARCHIVE_OFFICE,
+        needs_signoff=False,
+        due_on=issued,
+        context={**context, "文档编号": doc_id},
+    )
+
+
+def _views(cycle_id: int) -> tuple[CycleView, dict[str, PersonView]]:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        view = cycle_data.cycle_view(cycle)
+        persons = {p.code: p for p in cycle_data.people_views(session, cycle_id)}
+    return view, persons
+
+
+def _make(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> dict[str, Rendition]:
+    """Render, convert (through the PDF cache) and record archive documents: id -> Rendition."""
+    settings = get_settings()
+    template = resolve_templates(settings.templates_dir).get(template_id)
+    out_dir = documents_dir(cycle_id, Stage.ARCHIVE)
+    rendered: list[Rendered] = []
+    for start in range(0, len(jobs), settings.batch_size):
+        rendered += render_documents(
+            template.path, jobs[start : start + settings.batch_size], out_dir
+        )
+    pdfs: dict[str, str] = {}
+    for start in range(0, len(rendered), settings.convert_chunk):
+        pdfs.update(convert_documents(cycle_id, rendered[start : start + settings.convert_chunk]))
+    record_documents(cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version})
+    made = {}
+    for job, r in zip(jobs, rendered, strict=True):
+        pdf = pdfs[job.document_id]
+        if pdf.startswith("error:"):
+            raise RuntimeError(f"{template.spec.title} for {job.person_code}: {pdf}")
+        made[job.document_id] = Rendition(job.document_id, template.spec.title, r.docx, Path(pdf))
+    return made
+
+
+def make_extracts(
+    cycle_id: int, people: list[PersonFile], issued: date
+) -> dict[str, dict[Stage, Rendition]]:
+    """Per person, one page per stage listing the letters about them that are filed apart."""
+    view, persons = _views(cycle_id)
+    jobs, keys = [], []
+    for pf in people:
+        for stage in extract_stages(pf):
+            context = contexts.letters_extract(
+                view, persons[pf.code], STAGE_TITLES[stage], extract_rows(pf, stage), issued,
+                f"本周期档案 {LETTERS_PACKAGE} 卷",
+            )  # fmt: skip
+            jobs.append(_archive_job(pf, LETTERS_EXTRACT, stage.value, context, issued))
+            keys.append((pf.code, stage))
+    made = _make(cycle_id, LETTERS_EXTRACT, jobs) if jobs else {}
+    extracts: dict[str, dict[Stage, Rendition]] = {pf.code: {} for pf in people}
+    for (code, stage), job in zip(keys, jobs, strict=True):
+        r = made[job.document_id]
+        extracts[code][stage] = Rendition(
+            r.document_id, f"{r.title}（{STAGE_TITLES[stage]}）", r.docx, r.pdf
+        )
+    return extracts
+
+
+def make_covers(
+    cycle_id: int,
+    people: list[PersonFile],
+    extracts: dict[str, dict[Stage, Rendition]],
+    issued: date,
+) -> dict[str, Rendition]:
+    """Render and convert each cover; its 目录 page numbers count the cover's own pages, so a
+    cover that comes out longer than assumed is made again with the real count."""
+    view, persons = _views(cycle_id)
+    assumed = {pf.code: 2 for pf in people}
+    covers: dict[str, Rendition] = {}
+    todo = list(people)
+    for _attempt in range(4):
+        if not todo:
+            break
+        jobs = []
+        for pf in todo:
+            secs = sections(pf, extracts[pf.code])
+            toc = toc_rows(pf, secs, plan_pages(assumed[pf.code], secs))
+            context = contexts.dossier_cover(view, persons[pf.code], issued, toc)
+            jobs.append(_archive_job(pf, DOSSIER_COVER, ARCHIVE_OFFICE, context, issued))
+        made = _make(cycle_id, DOSSIER_COVER, jobs)
+        again = []
+        for pf, job in zip(todo, jobs, strict=True):
+            cover = made[job.document_id]
+            pages = pdf_pages(cover.pdf)
+            if pages != assumed[pf.code]:
+                assumed[pf.code] = pages
+                again.append(pf)
+            else:
+                covers[pf.code] = cover
+        todo = again
+    if todo:
+        raise RuntimeError(
+            f"dossier covers would not settle on a page count: {[p.code for p in todo]}"
+        )
+    return covers
+
+
+@task(name="seal dossiers")
+def seal_batch(
+    cycle_id: int,
+    people: list[PersonFile],
+    covers: dict[str, Rendition],
+    extracts: dict[str, dict[Stage, Rendition]],
+    sealed_on: date,
+) -> tuple[list[Sealed], list[str], dict[str, str]]:
+    """Seal each person whose inputs changed since the last seal: (sealed, unchanged, failed)."""
+    settings = get_settings()
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        issuer = cycle.office.get("name", "") or settings.actor
+        ids = {p.code: p.id for p in cycle_people(session, cycle_id)}
+        known = {
+            d.person_id: d
+            for d in session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id))
+        }
+    sealed: list[Sealed] = []
+    unchanged: list[str] = []
+    failed: dict[str, str] = {}
+    for pf in people:
+        cover = covers[pf.code]
+        target = dossiers_dir(cycle_id) / pf.code
+        made = [cover, *extracts[pf.code].values()]
+        print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
+        old = known.get(ids[pf.code])
+        if old and old.fingerprint == print_ and (target / "bagit.txt").is_file():
+            unchanged.append(pf.code)
+            continue
+        try:
+            done = seal_person(
+                pf, cover, extracts[pf.code], target, sealed_on=sealed_on, issuer=issuer
+            )
+        except Exception as exc:  # one bad file must not stop the other dossiers
+            failed[pf.code] = f"{type(exc).__name__}: {exc}"
+            continue
+        sealed.append(done)
+        with session_scope() as session:
+            row = session.exec(
+                select(Dossier).where(
+                    Dossier.cycle_id == cycle_id, Dossier.person_id == ids[pf.code]
+                )
+            ).first() or Dossier(
+                cycle_id=cycle_id,
+                person_id=ids[pf.code],
+                path="",
+                fingerprint="",
+                pages=0,
+                files=0,
+                bytes=0,
+            )
+            row.path, row.fingerprint = str(target), print_
+            row.pages, row.files, row.bytes = done.layout.pages, done.files, done.bytes
+            row.sealed_at = utcnow()
+            session.add(row)
+    return sealed, unchanged, failed
+
+
+@task(name="write the cycle register")
+def register(cycle_id: int, today: date) -> str:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        name = cycle.name
+        rows, stages, audit = archive_data.register_inputs(session, cycle_id, today)
+    path = write_register(
+        register_path(cycle_id), cycle_name=name, rows=rows, stages=stages, audit=audit
+    )
+    return str(path)
+
+
+@task(name="close the cycle when everyone is sealed")
+def close_if_done(cycle_id: int) -> str:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        members = len(cycle_people(session, cycle_id))
+        sealed = len(session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id)).all())
+        if cycle.stage == Stage.ARCHIVE and sealed == members:
+            set_stage(
+                session, cycle, Stage.DONE, actor=get_settings().actor, reason="all dossiers sealed"
+            )
+        return cycle.stage.value
+
+
+@flow(name="archive (归档)", flow_run_name="archive of cycle {cycle_id}")
+def archive_cycle(
+    cycle_id: int, codes: list[str] | None = None, today: date | None = None
+) -> ArchiveOutcome:
+    """Seal every complete person (or those in `codes`); the others are named with their gaps."""
+    settings = get_settings()
+    today = today or clock_today()
+    outcome = ArchiveOutcome(dossiers=str(dossiers_dir(cycle_id)))
+    everyone = gather(cycle_id)
+    unknown = sorted(set(codes or []) - {f.code for f in everyone})
+    if unknown:
+        raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
+    files = [f for f in everyone if not codes or f.code in codes]
+    ready = []
+    for pf in files:
+        gaps = missing(pf)
+        if gaps:
+            outcome.refused[pf.code] = gaps
+        else:
+            ready.append(pf)
+    log("archive: %d ready, %d not complete", len(ready), len(outcome.refused))
+    if ready:
+        extracts = make_extracts(cycle_id, ready, today)
+        covers = make_covers(cycle_id, ready, extracts, today)
+        for start in range(0, len(ready), settings.batch_size):
+            sealed, unchanged, failed = seal_batch(
+                cycle_id, ready[start : start + settings.batch_size], covers, extracts, today
+            )
+            outcome.sealed += [s.code for s in sealed]
+            outcome.unchanged += unchanged
+            outcome.failed.update(failed)
+            report("archive: dossiers", len(outcome.sealed) + len(outcome.unchanged), len(ready))
+    if file_letters(cycle_id, everyone, today):
+        log("archive: letters to bodies filed in %s", LETTERS_PACKAGE)
+    outcome.register = register(cycle_id, today)
+    outcome.stage = close_if_done(cycle_id)
+    log(
+        "archive: %d sealed, %d unchanged, %d refused, %d failed; register %s",
+        len(outcome.sealed),
+        len(outcome.unchanged),
+        len(outcome.refused),
+        len(outcome.failed),
+        outcome.register,
+    )
+    return outcome

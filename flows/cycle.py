@@ -1,0 +1,84 @@
+"""The cycle flow: run the current stage if it has not run, then move on while gates are open.
+
+It never waits for people: when a gate is closed it ends, and a later `appraisal cycle advance`
+(or the portal's button) starts it again.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from prefect import flow, task
+from sqlmodel import select
+
+from appraisal.clock import today as clock_today
+from appraisal.cycles import set_stage
+from appraisal.db import session_scope
+from appraisal.gates import StageProgress, cycle_progress
+from appraisal.settings import get_settings
+from flows.stages import STAGE_FLOWS
+from models import Cycle, StageRun
+from models.vocab import STAGE_ORDER, Stage
+
+
+@dataclass
+class AdvanceOutcome:
+    ran: list[str] = field(default_factory=list)
+    stage: str = ""
+    blocked: dict[str, object] | None = None  # the closed gate's progress, when blocked
+
+
+def next_stage(stage: Stage) -> Stage:
+    return STAGE_ORDER[min(STAGE_ORDER.index(stage) + 1, len(STAGE_ORDER) - 1)]
+
+
+@task(name="check the gate")
+def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, StageProgress | None]:
+    """(stage has run, gate open, progress) for one stage."""
+    with session_scope() as session:
+        run = session.exec(
+            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
+        ).first()
+        has_run = run is not None and run.finished_at is not None
+        progress = cycle_progress(session, cycle_id, today).get(stage)
+    if progress is None:  # archive and done have no gate of their own here
+        return has_run, False, None
+    return has_run, has_run and progress.gate_open, progress
+
+
+def current_stage(cycle_id: int) -> Stage:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        if cycle is None:
+            raise ValueError(f"no cycle {cycle_id}")
+        return cycle.stage
+
+
+def _move_to(cycle_id: int, stage: Stage) -> None:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        set_stage(session, cycle, stage, actor=get_settings().actor, reason="gate open")
+
+
+@flow(name="appraisal cycle", flow_run_name="cycle {cycle_id}")
+def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) -> AdvanceOutcome:
+    """Run stages while their gates allow; stop at the first closed gate or at the archive."""
+    today = today or clock_today()
+    outcome = AdvanceOutcome()
+    for _ in range(max_stages):
+        stage = current_stage(cycle_id)
+        outcome.stage = stage.value
+        stage_flow = STAGE_FLOWS.get(stage)
+        if stage_flow is None:  # archive or done: sealing is its own command
+            break
+        has_run, gate_open, progress = check_gate(cycle_id, stage, today)
+        if not has_run:
+            stage_flow(cycle_id, today)
+            outcome.ran.append(stage.value)
+            has_run, gate_open, progress = check_gate(cycle_id, stage, today)
+        if not gate_open:
+            outcome.blocked = progress.as_dict() if progress else None
+            break
+        _move_to(cycle_id, next_stage(stage))
+    outcome.stage = current_stage(cycle_id).value
+    return outcome

@@ -1,0 +1,232 @@
+"""The demo: one complete cycle on the embedded defaults, with simulated reviewers.
+
+Staff's side is the same code the CLI runs (import, launch, the stage flows, intake, replies,
+reminders, the pool adjustment); the reviewers' side makes returns the way offices do: mostly
+signed and stamped paper scanned back to PDF, some digitally signed PDFs, a couple late, one
+objection in the solicitation replies, and one stray file that is not a return at all.
+"""
+
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from appraisal.cycles import Selection
+from appraisal.db import get_engine, session_scope
+from appraisal.demo_data import write_demo_data
+from appraisal.gates import cycle_progress
+from appraisal.launch import launch_cycle
+from appraisal.settings import get_settings
+from appraisal.sheets import read_records, read_roster
+from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
+from appraisal.store import import_people, import_records, pool
+from appraisal.store.signoffs import record_reply
+from flows.archive import archive_cycle
+from flows.cycle import run_cycle
+from flows.intake import intake_returns
+from models import Cycle, Document, SignOff
+from models.vocab import CycleKind, Reply, Stage
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoRun:
+    cycle_id: int = 0
+    output: Path = Path()
+    seconds: float = 0.0
+    returns: dict[str, int] = field(default_factory=dict)  # recorded, duplicate, quarantined
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # generate, returns, intake, ...
+    overdue_shown: int = 0
+    objection: str = ""
+    sealed: int = 0
+    dossiers: str = ""
+    register: str = ""
+
+
+def set_today(day: date) -> None:
+    """The demo's calendar: deadlines and reminders count from this day."""
+    os.environ["APPRAISAL_TODAY"] = day.isoformat()
+    get_settings.cache_clear()
+
+
+def _configure(output: Path) -> None:
+    if output.exists():
+        shutil.rmtree(output)
+    output.mkdir(parents=True)
+    os.environ["APPRAISAL_OUTPUT_DIR"] = str(output)
+    os.environ.pop("APPRAISAL_DATABASE_URL", None)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def _import(data: Path, say: Say) -> None:
+    roster, records = read_roster(data / "roster.xlsx"), read_records(data / "records.xlsx")
+    with session_scope() as session:
+        people = import_people(session, rows=roster.rows, actor="demo", source="roster.xlsx")
+        counts = import_records(session, book=records, actor="demo")
+    total = sum(c.added for c in counts.values())
+    say(f"imported {people.added} people and {total} records")
+
+
+def _pending(cycle_id: int, stage: Stage) -> list[Document]:
+    """Documents of the stage that need a return and have none yet."""
+    with session_scope() as session:
+        returned = select(SignOff.document_id)
+        return list(
+            session.exec(
+                select(Document)
+                .where(
+                    Document.cycle_id == cycle_id,
+                    Document.stage == stage,
+                    Document.needs_signoff,
+                    col(Document.id).not_in(returned),
+                )
+                .order_by(Document.id)
+            )
+        )
+
+
+def _one_return(job: tuple[str, Path, Path, int, str, DemoPKI, Reply | None]) -> None:
+    how, pdf, out, seed, reviewer, pki, reply = job
+    if how == "signed":
+        digitally_sign(pdf, out, key=pki.signer_key, cert=pki.signer_cert,
+                       signer_name=pki.signer_name)  # fmt: skip
+    else:
+        scan_return(pdf, out, seed=seed, signer_name=reviewer, stamp_text=reviewer, reply=reply)
+
+
+def _make_returns(
+    docs: list[Document], drop: Path, rng: random.Random, pki: DemoPKI, reply: Reply | None
+) -> None:
+    """Reviewers send back their documents: scans mostly, some digitally signed PDFs."""
+    drop.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for n, doc in enumerate(docs):
+        roll = rng.random()
+        if roll < 0.12:
+            # A digitally signed PDF keeps its text layer: matched by the printed ID.
+            jobs.append(("signed", drop / f"signed-{n:04d}.pdf"))
+        else:
+            # Scans have no text layer: matched by the QR code, or by the ID someone typed.
+            jobs.append(("scan", drop / (f"{doc.id}.pdf" if roll > 0.93 else f"scan-{n:04d}.pdf")))
+    work = [
+        (how, Path(doc.pdf_path), out, rng.randrange(10**6), doc.recipient_name, pki, reply)
+        for (how, out), doc in zip(jobs, docs, strict=True)
+    ]
+    # Rasterising and stamping a page takes about a second: use every core.
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(_one_return, work))
+
+
+def _timed(run: DemoRun, step: str, started: float) -> None:
+    run.step_seconds[step] = run.step_seconds.get(step, 0.0) + time.perf_counter() - started
+
+
+def _collect(run: DemoRun, drop: Path, reply: Reply | None, say: Say) -> None:
+    t = time.perf_counter()
+    outcomes = intake_returns(run.cycle_id, drop, reply)
+    _timed(run, "intake", t)
+    for o in outcomes:
+        run.returns[o.outcome] = run.returns.get(o.outcome, 0) + 1
+        if o.outcome == "quarantined":
+            say(f"  quarantined {o.file_name}: {o.message}")
+    counts = {k: sum(o.outcome == k for o in outcomes) for k in ("recorded", "quarantined")}
+    say(f"  intake: {len(outcomes)} files, " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def _object_once(run: DemoRun, say: Say) -> None:
+    """One solicitation reply objects to one person: they are flagged for staff."""
+    with session_scope() as session:
+        letter = session.exec(
+            select(Document).where(
+                Document.cycle_id == run.cycle_id, Document.recipient_kind == "纪委监委"
+            )
+        ).first()
+        assert letter is not None and letter.people
+        person = letter.people[len(letter.people) // 2]
+        text = "该同志所在单位反映其存在违规兼职问题，正在核实。"
+        record_reply(session, document_id=letter.id, reply=Reply.OBJECTION, text=text,
+                     people=[person], actor="demo")  # fmt: skip
+    run.objection = f"{person}: {text}"
+    say(f"  纪委监委 objected: {run.objection}")
+
+
+def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
+    started = time.perf_counter()
+    _configure(output)
+    run = DemoRun(output=output)
+    rng = random.Random(seed)
+    day = date.today()
+    set_today(day)
+    data = output / "data"
+    write_demo_data(data, people=people, seed=seed)
+    say(f"generated a pool of {people} people in {data}")
+    _import(data, say)
+    pki = make_demo_pki(output / "demo-pki")
+    os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
+    get_settings.cache_clear()
+    run.cycle_id = launch_cycle(
+        name=f"{day.year}年度党外代表人士综合评价（演示）", kind=CycleKind.NON_PARTY,
+        year=day.year, scheme_path=None, selection=Selection(),
+    )  # fmt: skip
+    drop = output / "dropbox"
+    for stage in (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
+                  Stage.NOTIFICATION):  # fmt: skip
+        t = time.perf_counter()
+        outcome = run_cycle(run.cycle_id, day)
+        _timed(run, "generate", t)
+        assert outcome.stage == stage.value, f"expected {stage.value}, at {outcome.stage}"
+        say(f"{stage.value}: documents generated and delivered")
+        reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
+        pending = _pending(run.cycle_id, stage)
+        late = pending[:2] if stage == Stage.NOMINATION else []
+        t2 = time.perf_counter()
+        _make_returns(pending[len(late) :], drop, rng, pki, reply)
+        _timed(run, "returns", t2)
+        if stage == Stage.NOMINATION:
+            (drop / "会议照片.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a return")
+        _collect(run, drop, reply, say)
+        if stage == Stage.SOLICITATION:
+            _object_once(run, say)
+        if late:
+            day += timedelta(days=20)
+            set_today(day)
+            with session_scope() as session:
+                progress = cycle_progress(session, run.cycle_id, day)[stage]
+            run.overdue_shown = progress.overdue
+            say(f"  {day}: {progress.overdue} overdue; reminders go to "
+                + "、".join(sorted({o.recipient for o in progress.outstanding})))  # fmt: skip
+            _make_returns(late, drop, rng, pki, reply)
+            _collect(run, drop, reply, say)
+        day += timedelta(days=3)
+        set_today(day)
+        run.stage_seconds[stage.value] = time.perf_counter() - t
+    outcome = run_cycle(run.cycle_id, day)
+    with session_scope() as session:
+        cycle = session.get(Cycle, run.cycle_id)
+        assert cycle is not None
+        counts = pool.apply(session, cycle, on=day, actor="demo")
+    say(f"cycle at stage {outcome.stage}; pool adjustment recorded: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items()))  # fmt: skip
+    t = time.perf_counter()
+    archived = archive_cycle(run.cycle_id, None, day)
+    run.step_seconds["archive"] = time.perf_counter() - t
+    run.sealed, run.register, run.dossiers = (
+        len(archived.sealed),
+        archived.register,
+        archived.dossiers,
+    )
+    if archived.refused or archived.failed:
+        say(f"archive: not sealed: {archived.refused | archived.failed}")
+    say(f"archive: {run.sealed} dossiers sealed; cycle at stage {archived.stage}")
+    run.seconds = time.perf_counter() - started
+    return run

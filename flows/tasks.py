@@ -1,0 +1,258 @@
+"""Prefect tasks: each wraps one piece of the pure core, or one step that reads or writes the
+database. Work is batched (a task run costs about as much as rendering ten documents)."""
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from prefect import task
+from prefect.logging import get_run_logger
+from sqlmodel import col, select
+
+from appraisal.cycles import cycle_people, set_stage
+from appraisal.db import session_scope
+from appraisal.documents.plan import DocumentJob, StageInputs, plan_stage
+from appraisal.files import link_or_copy, sha256_file
+from appraisal.pdf import convert_many
+from appraisal.render import PreparedTemplate, qr_image
+from appraisal.render.manifest import resolve_templates
+from appraisal.scheme import Scheme, parse_scheme
+from appraisal.scoring import score_cohort
+from appraisal.settings import get_settings
+from appraisal.store import cycle_data
+from appraisal.store.results import store_scores
+from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
+from models import Cycle, Document, StageRun
+from models.base import utcnow
+from models.vocab import Stage
+
+
+@dataclass(frozen=True)
+class Rendered:
+    document_id: str
+    docx: Path
+    sha256: str
+
+
+def cycle_scheme(cycle: Cycle) -> Scheme:
+    return parse_scheme(cycle.scheme_toml, f"scheme of cycle {cycle.name}")
+
+
+@task(name="open stage run")
+def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
+    """Record the stage's first run (or find it) and move the cycle to it: (issued, due)."""
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        run = session.exec(
+            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
+        ).first()
+        if run is None:
+            run = StageRun(cycle_id=cycle_id, stage=stage, started_on=today)
+            session.add(run)
+        set_stage(session, cycle, stage, actor=get_settings().actor, reason="stage run started")
+        days = cycle_scheme(cycle).deadlines.get(stage, 14)
+        return run.started_on, run.started_on + timedelta(days=days)
+
+
+@task(name="score the cycle")
+def score_cycle(cycle_id: int) -> str:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        scheme = cycle_scheme(cycle)
+        scores = score_cohort(scheme, cycle_data.scoring_inputs(session, cycle))
+        counts = store_scores(
+            session, cycle=cycle, scheme=scheme, scores=scores, actor=get_settings().actor
+        )
+    return f"{len(scores)} scored: {counts.added} new, {counts.updated} changed"
+
+
+@task(name="plan documents")
+def plan_documents(cycle_id: int, stage: Stage, issued: date, due: date) -> list[DocumentJob]:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        scheme = cycle_scheme(cycle)
+        templates = resolve_templates(get_settings().templates_dir)
+        tallies, appraisal = ({}, {})
+        if stage == Stage.ASSESSMENT:
+            tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme)
+        results = cycle_data.result_views(session, cycle_id) if stage in _NEEDS_RESULTS else {}
+        inputs = StageInputs(
+            cycle=cycle_data.cycle_view(cycle),
+            people=cycle_data.people_views(session, cycle_id),
+            issued_on=issued,
+            due_on=due,
+            signoff={tid: t.spec.signoff for tid, t in templates.templates.items()},
+            tallies=tallies,
+            appraisal_scores=appraisal,
+            results=results,
+            weights={k: float(v) for k, v in scheme.composite.weights.model_dump().items()},
+            solicit_always=scheme.recipients.solicitation.always,
+            solicit_private=scheme.recipients.solicitation.private_sector,
+            notify=scheme.recipients.notification,
+        )
+    return plan_stage(stage, inputs)
+
+
+_NEEDS_RESULTS = {Stage.EVALUATION, Stage.NOTIFICATION}
+
+
+@task(name="render documents")
+def render_documents(template_path: Path, jobs: list[DocumentJob], out_dir: Path) -> list[Rendered]:
+    """One batch of one template: prepared once, each document written atomically."""
+    from appraisal.render.batch import render_batch
+
+    template = PreparedTemplate.load(template_path)
+    written = render_batch(
+        template,
+        ((f"{j.document_id}.docx", {**j.context, "二维码": qr_image(j.document_id)}) for j in jobs),
+        out_dir,
+    )
+    return [Rendered(j.document_id, w.path, w.sha256) for j, w in zip(jobs, written, strict=True)]
+
+
+@task(name="convert to PDF", retries=2, retry_delay_seconds=[5, 15])
+def convert_documents(cycle_id: int, rendered: list[Rendered]) -> dict[str, str]:
+    """PDFs for a batch, from the cache when the .docx is unchanged: document ID -> PDF path
+    (or an error message starting with "error:")."""
+    settings = get_settings()
+    cache = pdf_cache_dir(cycle_id)
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = [r for r in rendered if not (cache / f"{r.sha256}.pdf").is_file()]
+    errors: dict[str, str] = {}
+    if todo:
+        with tempfile.TemporaryDirectory(dir=cache) as staging:
+            results = convert_many(
+                [r.docx for r in todo], Path(staging), workers=settings.converters or None
+            )
+            for r, conv in zip(todo, results, strict=True):
+                if conv.pdf is None:
+                    errors[r.document_id] = f"error: {conv.error}"
+                    continue
+                # Cache entries appear whole (rename), so a crash never leaves half a PDF.
+                shutil.move(conv.pdf, cache / f".{r.sha256}.tmp")
+                (cache / f".{r.sha256}.tmp").rename(cache / f"{r.sha256}.pdf")
+    out: dict[str, str] = {}
+    for r in rendered:
+        if r.document_id in errors:
+            out[r.document_id] = errors[r.document_id]
+            continue
+        target = r.docx.with_suffix(".pdf")
+        link_or_copy(cache / f"{r.sha256}.pdf", target)
+        out[r.document_id] = str(target)
+    return out
+
+
+@task(name="record documents")
+def record_documents(
+    cycle_id: int,
+    jobs: list[DocumentJob],
+    rendered: list[Rendered],
+    pdfs: dict[str, str],
+    versions: dict[str, str],
+) -> int:
+    """Upsert the Document rows: the same ID is updated in place, never duplicated."""
+    by_id = {r.document_id: r for r in rendered}
+    changed = 0
+    with session_scope() as session:
+        people = {p.code: p.id for p in cycle_people(session, cycle_id)}
+        existing = {
+            d.id: d
+            for d in session.exec(
+                select(Document).where(col(Document.id).in_([j.document_id for j in jobs]))
+            )
+        }
+        for job in jobs:
+            r = by_id[job.document_id]
+            pdf = pdfs.get(job.document_id, "")
+            pdf_ok = pdf and not pdf.startswith("error:")
+            values = {
+                "cycle_id": cycle_id,
+                "stage": job.stage,
+                "template_id": job.template_id,
+                "template_version": versions.get(job.template_id, ""),
+                "person_id": people.get(job.person_code) if job.person_code else None,
+                "recipient_kind": job.recipient_kind,
+                "recipient_name": job.recipient_name,
+                "docx_path": str(r.docx),
+                "docx_sha256": r.sha256,
+                "pdf_path": pdf if pdf_ok else "",
+                "pdf_sha256": sha256_file(Path(pdf)) if pdf_ok else "",
+                "needs_signoff": job.needs_signoff,
+                "people": list(job.people),
+                "due_on": job.due_on,
+            }
+            doc = existing.get(job.document_id)
+            if doc is None:
+                session.add(Document(id=job.document_id, **values))
+                changed += 1
+                continue
+            if doc.docx_sha256 != r.sha256 or doc.pdf_sha256 != values["pdf_sha256"]:
+                # New content must reach the reviewer again.
+                doc.delivered_at = None
+            if any(getattr(doc, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(doc, k, v)
+                session.add(doc)
+                changed += 1
+    return changed
+
+
+@task(name="deliver documents")
+def deliver_documents(cycle_id: int, stage: Stage) -> int:
+    """Put each undelivered PDF in its recipient's outbox folder, once."""
+    delivered = 0
+    with session_scope() as session:
+        docs = session.exec(
+            select(Document).where(
+                Document.cycle_id == cycle_id,
+                Document.stage == stage,
+                col(Document.delivered_at).is_(None),
+                Document.pdf_path != "",
+            )
+        ).all()
+        now = utcnow()
+        for doc in docs:
+            folder = outbox_dir(cycle_id, stage) / _safe(doc.recipient_name or doc.recipient_kind)
+            link_or_copy(Path(doc.pdf_path), folder / f"{doc.id}.pdf")
+            doc.delivered_at = now
+            session.add(doc)
+            delivered += 1
+    return delivered
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c not in '/\\:*?"<>|' else "_" for c in name).strip() or "_"
+
+
+@task(name="close stage run")
+def close_stage(cycle_id: int, stage: Stage) -> None:
+    with session_scope() as session:
+        run = session.exec(
+            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
+        ).one()
+        run.finished_at = utcnow()
+        session.add(run)
+
+
+def log(message: str, *args: object) -> None:
+    get_run_logger().info(message, *args)
+
+
+__all__ = [
+    "Rendered",
+    "close_stage",
+    "convert_documents",
+    "deliver_documents",
+    "documents_dir",
+    "log",
+    "open_stage",
+    "plan_documents",
+    "record_documents",
+    "render_documents",
+    "score_cycle",
+]
