@@ -1,0 +1,487 @@
+"""BagIt packages (RFC 8493, version 1.0): write one atomically, verify one, find them in a folder.
+
+Written here rather than with the `bagit` library, which the tests use instead as an independent
+reader of what we write. `bagit.make_bag` changes the process's working directory (unsafe while
+Prefect seals several people in threads), moves files in, writes version 0.97, lists its tag
+manifests in directory order and does not percent-encode "%". `Bag.validate` stops at the first
+failing stage (a Payload-Oxum mismatch hides which file was added), only logs a garbled manifest
+line, raises on a missing bagit.txt and does not notice an added tag file. The RFC's writer and
+verifier fit in this module, and here every finding becomes a `BagProblem`.
+
+Words in `BagProblem.check`: "not-a-bag", "bagit.txt", "bag-info", "manifest" (a manifest file
+missing or a line of it unusable), "oxum"; for payload files "missing", "extra", "checksum",
+"unreadable"; for tag files "tag-missing", "tag-extra", "tag-checksum".
+"""
+
+import codecs
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import stat
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ALGORITHMS = ("sha256", "sha512")
+BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+_BLOCK = 1 << 20
+_TOKEN = 16  # hex digits in the random part of staging and old folder names
+
+
+@dataclass(frozen=True)
+class BagProblem:
+    path: str
+    check: str
+    detail: str
+
+
+def write_bag(target: Path, payload: Mapping[str, Path | bytes], info: Mapping[str, str]) -> Path:
+    """Seal `payload` as a bag at `target`, replacing any bag there whole, and return `target`.
+
+    Keys are paths inside data/ ("documents/x.pdf"); a Path value is copied, never moved.
+    bag-info.txt gets `info` in its order, Bagging-Date (today) unless given, and the computed
+    Payload-Oxum. Equal inputs give byte-identical tag files. One writer per target at a time.
+    """
+    target = Path(target)
+    if not target.name or target.name in (".", ".."):
+        raise ValueError(f"{target} does not name a folder to write a bag into")
+    _check_names(payload)
+    lines = _bag_info(info)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(target)
+    staging = _fresh_dir(target.parent / f".{target.name}.staging-")
+    try:
+        _build(staging, payload, lines)
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def find_bags(path: Path) -> list[Path]:
+    """`path` itself if it is a bag, else every bag below it; dot-folders (staging, old) skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(path):
+        if "bagit.txt" in filenames:
+            found.append(Path(dirpath))
+            dirnames.clear()  # a bag's payload is its content, not more packages
+        else:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    return sorted(found)
+
+
+def verify_bag(path: Path) -> list[BagProblem]:
+    """Everything wrong with the bag at `path`, each named; [] when it is complete and intact.
+
+    Every payload and tag file is read once and checked against every manifest that lists it.
+    A damaged bag, or a folder that is no bag at all, gives problems, never an exception.
+    """
+    root = Path(path)
+    try:
+        names = set(os.listdir(root))
+    except OSError as exc:
+        return [BagProblem(".", "not-a-bag", f"{root} cannot be listed: {exc.strerror}")]
+    if "bagit.txt" not in names and not any(n.startswith("manifest-") for n in names):
+        detail = f"{root} has no bagit.txt and no manifest: it is not a bag"
+        return [BagProblem(".", "not-a-bag", detail)]
+    problems: list[BagProblem] = []
+    encoding = _bagit_txt(root, problems)
+    info: list[tuple[str, str]] = []
+    if "bag-info.txt" in names:
+        text = _read_text(root, "bag-info.txt", "bag-info", encoding, problems)
+        info = _parse_tags(text or "", "bag-info.txt", "bag-info", problems)
+    payload = _manifests(root, names, "manifest", encoding, problems)
+    tags = _manifests(root, names, "tagmanifest", encoding, problems)
+    if not (root / "data").is_dir():
+        problems.append(BagProblem("data", "missing", "the payload folder data/ is missing"))
+    else:
+        files = _walk(root, root / "data", problems)
+        _oxum(info, files, problems)
+        if payload:
+            _compare(root, payload, files, "", problems)
+    if tags:
+        named = {p.path for p in problems}  # a missing manifest is reported once, not twice
+        _compare(root, tags, _tag_files(root, problems), "tag-", problems, named)
+    return problems
+
+
+def _check_names(payload: Mapping[str, Path | bytes]) -> None:
+    seen: dict[str, str] = {}
+    for name in payload:
+        parts = name.split("/")
+        if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"payload name {name!r} is not a plain relative path")
+        # Two spellings of one name would collide on macOS and in our NFC comparison.
+        key = unicodedata.normalize("NFC", name)
+        if key in seen:
+            raise ValueError(f"payload names {seen[key]!r} and {name!r} are the same in NFC")
+        seen[key] = name
+
+
+def _bag_info(info: Mapping[str, str]) -> dict[str, str]:
+    for label, value in info.items():
+        broken = any(c in label + value for c in "\r\n")
+        if not label or ":" in label or label != label.strip() or broken:
+            raise ValueError(f"bag-info entry {label!r}: {value!r} cannot be one tag line")
+    lines = {k: v for k, v in info.items() if k != "Payload-Oxum"}
+    lines.setdefault("Bagging-Date", date.today().isoformat())
+    return lines
+
+
+def _build(root: Path, payload: Mapping[str, Path | bytes], info: dict[str, str]) -> None:
+    rows: list[tuple[str, list[str]]] = []
+    total = 0
+    (root / "data").mkdir()  # even when empty: RFC 8493 requires the payload folder
+    for name, source in payload.items():
+        dest = root / "data" / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        digests, size = _copy(source, dest)
+        rows.append((_encode("data/" + name), digests))
+        total += size
+    rows.sort()
+    tags = {
+        "bagit.txt": BAGIT_TXT,
+        "bag-info.txt": "".join(
+            f"{k}: {v}\n" for k, v in {**info, "Payload-Oxum": f"{total}.{len(rows)}"}.items()
+        ),
+    }
+    for i, alg in enumerate(ALGORITHMS):
+        tags[f"manifest-{alg}.txt"] = "".join(f"{d[i]}  {p}\n" for p, d in rows)
+    blobs = {name: text.encode("utf-8") for name, text in tags.items()}
+    for alg in ALGORITHMS:
+        lines = (f"{hashlib.new(alg, b).hexdigest()}  {n}\n" for n, b in sorted(blobs.items()))
+        (root / f"tagmanifest-{alg}.txt").write_bytes("".join(lines).encode("utf-8"))
+    for name, blob in blobs.items():
+        (root / name).write_bytes(blob)
+
+
+def _copy(source: Path | bytes, dest: Path) -> tuple[list[str], int]:
+    """Write `source` to `dest`, hashing the bytes on their way through: one read per file."""
+    hashers = [hashlib.new(alg) for alg in ALGORITHMS]
+    size = 0
+    with dest.open("xb") as out:
+        for block in _blocks(source):
+            for h in hashers:
+                h.update(block)
+            out.write(block)
+            size += len(block)
+    return [h.hexdigest() for h in hashers], size
+
+
+def _blocks(source: Path | bytes) -> Iterator[bytes]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield bytes(source)
+        return
+    with open(source, "rb") as f:
+        while block := f.read(_BLOCK):
+            yield block
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Remove what a crashed write for this target left behind, and nothing of anyone else's."""
+    ours = re.compile(rf"\.{re.escape(target.name)}\.(staging|old)-[0-9a-f]{{{_TOKEN}}}")
+    for entry in os.scandir(target.parent):
+        if ours.fullmatch(entry.name):
+            _remove(Path(entry.path))
+
+
+def _fresh_dir(prefix: Path) -> Path:
+    # Not tempfile.mkdtemp: its 0700 mode would become the sealed bag's, shutting out readers.
+    while True:
+        path = prefix.with_name(prefix.name + secrets.token_hex(_TOKEN // 2))
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put the finished staging folder at `target`: whole old bag, then whole new one.
+
+    Two renames within one folder, so one filesystem: the old bag steps aside before the new one
+    takes its name, and comes back if that fails.
+    """
+    old = None
+    if target.exists() or target.is_symlink():
+        old = target.with_name(f".{target.name}.old-{secrets.token_hex(_TOKEN // 2)}")
+        os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    # A failure here leaves a dot-folder that the next write for the same target clears.
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _encode(path: str) -> str:
+    # RFC 8493 2.1.3: percent-encode exactly these three, "%" first.
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _decode(path: str) -> str:
+    table = {"%25": "%", "%0D": "\r", "%0A": "\n"}
+    return re.sub(r"%(25|0[dDaA])", lambda m: table[m.group(0).upper()], path)
+
+
+_LINE = re.compile(r"([0-9A-Fa-f]+)[ \t]+(.+)")
+_NAMES = {"sha256": "SHA-256", "sha512": "SHA-512"}
+
+
+def _bagit_txt(root: Path, problems: list[BagProblem]) -> str:
+    """Check bagit.txt and return the encoding it declares for the other tag files."""
+    if not (root / "bagit.txt").is_file():
+        detail = "bagit.txt is missing: without it no BagIt tool takes this folder for a bag"
+        problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
+        return "utf-8"
+    text = _read_text(root, "bagit.txt", "bagit.txt", "utf-8", problems)
+    if text is None:
+        return "utf-8"
+    if text.startswith("\ufeff"):
+        detail = "bagit.txt starts with a byte-order mark, which RFC 8493 forbids"
+        problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
+    tags = dict(_parse_tags(text.lstrip("\ufeff"), "bagit.txt", "bagit.txt", problems))
+    version = tags.get("BagIt-Version")
+    if version is None or not re.fullmatch(r"\d+\.\d+", version):
+        detail = f"bagit.txt gives BagIt-Version {version!r}, not a version like 1.0"
+        problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
+    encoding = tags.get("Tag-File-Character-Encoding", "")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        detail = f"bagit.txt gives Tag-File-Character-Encoding {encoding!r}, not a known encoding"
+        problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
+        return "utf-8"
+    return encoding
+
+
+def _read_text(
+    root: Path, name: str, check: str, encoding: str, problems: list[BagProblem]
+) -> str | None:
+    try:
+        raw = (root / name).read_bytes()
+    except OSError as exc:
+        problems.append(BagProblem(name, "unreadable", f"{name} cannot be read: {exc.strerror}"))
+        return None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        detail = f"{name} is not valid {encoding}: {exc.reason} at byte {exc.start}"
+        problems.append(BagProblem(name, check, detail))
+        return None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    # Not str.splitlines: it also breaks at U+2028 and friends, which may be in a file name.
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            yield number, line.removesuffix("\r")
+
+
+def _parse_tags(
+    text: str, name: str, check: str, problems: list[BagProblem]
+) -> list[tuple[str, str]]:
+    tags: list[tuple[str, str]] = []
+    for number, line in _lines(text):
+        if line[0] in " \t" and tags:  # a folded continuation of the value above
+            label, value = tags[-1]
+            tags[-1] = (label, f"{value} {line.strip()}")
+            continue
+        label, colon, value = line.partition(":")
+        if not colon or not label or label != label.strip():
+            detail = f"{name} line {number} is not 'Label: value': {line[:100]!r}"
+            problems.append(BagProblem(name, check, detail))
+            continue
+        tags.append((label, value.strip()))
+    return tags
+
+
+def _manifests(
+    root: Path, names: set[str], kind: str, encoding: str, problems: list[BagProblem]
+) -> dict[str, dict[str, str]]:
+    """Each `kind`-ALG.txt in the bag: manifest name -> {path: checksum}."""
+    what = "payload" if kind == "manifest" else "tag files"
+    for alg in ALGORITHMS:
+        name = f"{kind}-{alg}.txt"
+        if name not in names:
+            detail = f"{name} is missing: the {what} cannot be checked with {_NAMES[alg]}"
+            problems.append(BagProblem(name, "manifest", detail))
+    found = {}
+    for name in sorted(n for n in names if re.fullmatch(rf"{kind}-\w+\.txt", n)):
+        entries = _manifest(root, name, kind, encoding, problems)
+        if entries is not None:
+            found[name] = entries
+    return found
+
+
+def _manifest(
+    root: Path, name: str, kind: str, encoding: str, problems: list[BagProblem]
+) -> dict[str, str] | None:
+    alg = _algorithm(name)
+    try:
+        width = hashlib.new(alg).digest_size * 2
+    except ValueError:
+        problems.append(BagProblem(name, "manifest", f"{name}: {alg} is not available here"))
+        return None
+    text = _read_text(root, name, "manifest", encoding, problems)
+    if text is None:
+        return None
+    entries: dict[str, str] = {}
+    for number, line in _lines(text):
+        match = _LINE.fullmatch(line)
+        path = _decode(match.group(2)) if match else ""
+        if not match or len(match.group(1)) != width:
+            why = f"is not '<{_NAMES.get(alg, alg)} checksum> <path>'"
+        elif path.startswith("/") or any(p in ("", ".", "..") for p in path.split("/")):
+            why = "names a path outside the bag"
+        elif path.startswith("data/") != (kind == "manifest") or path.startswith("tagmanifest-"):
+            why = f"names a file a {kind} must not list"
+        elif path in entries:
+            why = "lists a file a second time"
+        else:
+            entries[path] = match.group(1).lower()
+            continue
+        problems.append(BagProblem(name, "manifest", f"{name} line {number} {why}: {line[:100]!r}"))
+    return entries
+
+
+def _algorithm(manifest: str) -> str:
+    return manifest.split("-", 1)[1].removesuffix(".txt")
+
+
+def _walk(root: Path, top: Path, problems: list[BagProblem]) -> dict[str, int]:
+    """Regular files under `top`, by path relative to the bag root, with their sizes."""
+
+    def unlisted(exc: OSError) -> None:
+        where = os.path.relpath(exc.filename, root)
+        detail = f"{where} cannot be listed: {exc.strerror}"
+        problems.append(BagProblem(where, "unreadable", detail))
+
+    files = {}
+    for dirpath, _, filenames in os.walk(top, onerror=unlisted):
+        for filename in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, filename), root).replace(os.sep, "/")
+            size = _size(root, rel, problems)
+            if size is not None:
+                files[rel] = size
+    return files
+
+
+def _size(root: Path, rel: str, problems: list[BagProblem]) -> int | None:
+    try:
+        st = os.stat(root / rel)
+    except OSError as exc:
+        problems.append(BagProblem(rel, "unreadable", f"{rel} cannot be read: {exc.strerror}"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a pipe or device to hash it could block or never end.
+        problems.append(BagProblem(rel, "unreadable", f"{rel} is not a regular file"))
+        return None
+    return st.st_size
+
+
+def _tag_files(root: Path, problems: list[BagProblem]) -> dict[str, int]:
+    files: dict[str, int] = {}
+    for entry in os.scandir(root):
+        if entry.name == "data":
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            files.update(_walk(root, Path(entry.path), problems))
+        elif not re.fullmatch(r"tagmanifest-\w+\.txt", entry.name):
+            size = _size(root, entry.name, problems)
+            if size is not None:
+                files[entry.name] = size
+    return files
+
+
+def _oxum(info: list[tuple[str, str]], files: dict[str, int], problems: list[BagProblem]) -> None:
+    given = [value for label, value in info if label == "Payload-Oxum"]
+    if not given:
+        return
+    match = re.fullmatch(r"(\d+)\.(\d+)", given[0])
+    if len(given) > 1 or not match:
+        detail = f"bag-info.txt gives Payload-Oxum {' and '.join(given)}, not one '<bytes>.<files>'"
+        problems.append(BagProblem("bag-info.txt", "oxum", detail))
+        return
+    size, count = sum(files.values()), len(files)
+    if (int(match.group(1)), int(match.group(2))) != (size, count):
+        detail = (
+            f"Payload-Oxum in bag-info.txt says {match.group(2)} files of {match.group(1)} bytes "
+            f"in all; data/ holds {count} files of {size} bytes"
+        )
+        problems.append(BagProblem(".", "oxum", detail))
+
+
+def _compare(
+    root: Path,
+    manifests: dict[str, dict[str, str]],
+    files: dict[str, int],
+    prefix: str,
+    problems: list[BagProblem],
+    reported: set[str] | None = None,
+) -> None:
+    """Files on disk against manifests: missing, extra, or a checksum that differs."""
+    kind = "tag manifest" if prefix else "manifest"
+    # Compared in NFC: a copy through macOS may respell every Chinese name in NFD.
+    on_disk = {unicodedata.normalize("NFC", p): p for p in files}
+    listed: dict[str, dict[str, str]] = {}
+    spelled: dict[str, str] = {}
+    for manifest, entries in manifests.items():
+        for path, checksum in entries.items():
+            key = unicodedata.normalize("NFC", path)
+            listed.setdefault(key, {})[manifest] = checksum
+            spelled.setdefault(key, path)
+    for key in sorted(listed.keys() | on_disk.keys()):
+        if key not in on_disk:
+            path = spelled[key]
+            if path not in (reported or set()):
+                detail = f"{path} is listed in the {kind} but is not in the bag"
+                problems.append(BagProblem(path, f"{prefix}missing", detail))
+            continue
+        path = on_disk[key]
+        want = listed.get(key)
+        if want is None:
+            problems.append(BagProblem(path, f"{prefix}extra", f"{path} is not in the {kind}"))
+            continue
+        absent = sorted(manifests.keys() - want.keys())
+        if absent:
+            detail = f"{path} is in {', '.join(sorted(want))} but not in {', '.join(absent)}"
+            problems.append(BagProblem(path, "manifest", detail))
+        try:
+            got = _digests(root / path, [_algorithm(m) for m in want])
+        except OSError as exc:
+            detail = f"{path} cannot be read: {exc.strerror}"
+            problems.append(BagProblem(path, "unreadable", detail))
+            continue
+        wrong = [
+            f"{_NAMES.get(alg, alg)} is {got[alg][:16]}…, {manifest} says {checksum[:16]}…"
+            for manifest, checksum in sorted(want.items())
+            if got[alg := _algorithm(manifest)] != checksum
+        ]
+        if wrong:
+            detail = f"{path}: {'; '.join(wrong)}"
+            problems.append(BagProblem(path, f"{prefix}checksum", detail))
+
+
+def _digests(path: Path, algorithms: list[str]) -> dict[str, str]:
+    hashers = {alg: hashlib.new(alg) for alg in algorithms}
+    with open(path, "rb") as f:
+        while block := f.read(_BLOCK):
+            for h in hashers.values():
+                h.update(block)
+    return {alg: h.hexdigest() for alg, h in hashers.items()}

@@ -1,0 +1,368 @@
+"""What goes into one person's dossier: plain values read out of the database, and the pure
+decisions made from them (complete or not, section order, titles, the record, the payload)."""
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from appraisal.archive.dossier import DossierLayout, Part, Section
+from models.vocab import Stage
+
+STAGE_TITLES: dict[Stage, str] = {
+    Stage.NOMINATION: "推荐",
+    Stage.ASSESSMENT: "考核",
+    Stage.EVALUATION: "综合评价",
+    Stage.SOLICITATION: "征求意见",
+    Stage.NOTIFICATION: "结果通知",
+}
+COVER_TITLE = "封面及目录"
+RECORD_NAME = "record.json"
+DOSSIER_NAME = "dossier.pdf"
+# Letters to a body about many people (征求意见函, 情况通报) would repeat the whole roster in every
+# dossier: they are filed once per cycle in this package beside the dossiers, and each person's
+# 目录 and record point to them.
+LETTERS_PACKAGE = "_letters"
+LETTERS_RECORD = "letters.json"
+FILED_APART = "另卷"
+
+
+@dataclass(frozen=True)
+class ReturnFile:
+    """One returned version of a document, or a waiver (no file)."""
+
+    version: int
+    method: str  # scan, digital, waiver
+    path: Path | None
+    sha256: str
+    pages: int
+    matched_by: str
+    signer: str
+    signature_valid: bool | None
+    signature_covers_file: bool | None
+    reply: str
+    reply_text: str
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class DossierDocument:
+    document_id: str
+    stage: Stage
+    template_id: str
+    title: str
+    recipient: str
+    docx: Path
+    docx_sha256: str
+    pdf: Path | None
+    pdf_sha256: str
+    needs_signoff: bool
+    missing: str | None  # what its sign-off still lacks; None when complete or not needed
+    returns: tuple[ReturnFile, ...] = ()
+    shared: bool = False  # a letter to a body about several people, filed in LETTERS_PACKAGE
+
+
+@dataclass(frozen=True)
+class PersonFile:
+    """Everything the archive keeps of one person in one cycle."""
+
+    cycle_id: int
+    cycle_name: str
+    year: int
+    scheme_name: str
+    scheme_version: str
+    scheme_sha256: str
+    code: str
+    name: str
+    person: Mapping[str, Any]  # the roster fields as imported
+    result: Mapping[str, Any] | None
+    documents: tuple[DossierDocument, ...]
+    audit: tuple[Mapping[str, Any], ...] = ()
+    pool: tuple[Mapping[str, Any], ...] = ()
+    stages_not_run: tuple[Stage, ...] = field(default=())
+
+
+def missing(pf: PersonFile) -> list[str]:
+    """What stands between this person and a sealed dossier, in words; [] when complete."""
+    gaps = [f"stage {s.value} ({STAGE_TITLES[s]}) has not run" for s in pf.stages_not_run]
+    gaps += [
+        f"{d.stage.value}: {d.title} {d.document_id} to {d.recipient} needs {d.missing}"
+        for d in pf.documents
+        if d.missing
+    ]
+    gaps += [
+        f"{d.stage.value}: {d.title} {d.document_id} has no PDF (conversion failed?)"
+        for d in pf.documents
+        if d.pdf is None
+    ]
+    return gaps
+
+
+def in_order(docs: Sequence[DossierDocument]) -> list[DossierDocument]:
+    order = {s: i for i, s in enumerate(STAGE_TITLES)}
+    return sorted(
+        (d for d in docs if d.stage in order),
+        key=lambda d: (order[d.stage], d.template_id, d.recipient, d.document_id),
+    )
+
+
+def _filed(pf: PersonFile) -> list[DossierDocument]:
+    """The person's own documents: the ones that go into the dossier and its package."""
+    return [d for d in in_order(pf.documents) if not d.shared]
+
+
+def _shared(pf: PersonFile) -> list[DossierDocument]:
+    return [d for d in in_order(pf.documents) if d.shared]
+
+
+def return_title(doc: DossierDocument, ret: ReturnFile) -> str:
+    how = "电子签章件" if ret.method == "digital" else "签署回件"
+    return f"{doc.title}（{how} 第{ret.version}版）"
+
+
+def document_title(doc: DossierDocument) -> str:
+    return f"{doc.title}（{doc.recipient}）" if doc.recipient else doc.title
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A document the archive makes itself (the cover, a letters extract), rendered and
+    converted like every other document."""
+
+    document_id: str
+    title: str
+    docx: Path
+    pdf: Path
+
+
+def extract_stages(pf: PersonFile) -> list[Stage]:
+    """The stages whose letters are filed apart: each gets a one-page extract in the dossier."""
+    return list(dict.fromkeys(d.stage for d in _shared(pf)))
+
+
+def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Section]:
+    """Per stage, each generated document followed by its returned versions, then the extract
+    of the letters about the person that are filed apart."""
+    by_stage: dict[Stage, list[Part]] = {s: [] for s in STAGE_TITLES}
+    for doc in _filed(pf):
+        assert doc.pdf is not None, "missing() refuses a person with a document lacking its PDF"
+        parts = by_stage[doc.stage]
+        parts.append(Part(document_title(doc), doc.pdf, doc.document_id))
+        for ret in doc.returns:
+            if ret.path is not None:
+                parts.append(Part(return_title(doc, ret), ret.path, doc.document_id))
+    for stage, ex in extracts.items():
+        by_stage[stage].append(Part(ex.title, ex.pdf, ex.document_id))
+    return [Section(STAGE_TITLES[s], parts) for s, parts in by_stage.items() if parts]
+
+
+def _reply_text(doc: DossierDocument) -> tuple[str, str]:
+    """(what came back, on which date) for a letter, as the extract prints it."""
+    waiver = next((r for r in reversed(doc.returns) if r.method == "waiver"), None)
+    if waiver is not None:
+        return f"免签：{waiver.reason}", waiver.recorded_at.date().isoformat()
+    got = [r for r in doc.returns if r.path is not None]
+    if not got:
+        return "未回复", ""
+    replied = next((r for r in reversed(got) if r.reply), got[-1])
+    text = replied.reply or "已签收"
+    if replied.reply_text:
+        text += f"：{replied.reply_text}"
+    return text, got[0].recorded_at.date().isoformat()
+
+
+def extract_rows(pf: PersonFile, stage: Stage) -> list[dict[str, str]]:
+    rows = []
+    for doc in _shared(pf):
+        if doc.stage != stage:
+            continue
+        reply, on = _reply_text(doc)
+        rows.append(
+            {
+                "序号": str(len(rows) + 1),
+                "文件名称": doc.title,
+                "主送单位": doc.recipient,
+                "文档编号": doc.document_id,
+                "回复情况": reply,
+                "回件日期": on,
+            }
+        )
+    return rows
+
+
+def toc_rows(
+    pf: PersonFile, secs: Sequence[Section], starts: Sequence[Sequence[int]]
+) -> list[dict[str, Any]]:
+    """The 目录 rows: one per part with the page it starts on, then the letters filed apart."""
+    rows: list[dict[str, Any]] = []
+    for sec, pages in zip(secs, starts, strict=True):
+        for part, page in zip(sec.parts, pages, strict=True):
+            rows.append(
+                {
+                    "序号": str(len(rows) + 1),
+                    "文件名称": f"{sec.title}｜{part.title}",
+                    "文档编号": part.document_id,
+                    "页码": str(page),
+                }
+            )
+    for doc in _shared(pf):
+        rows.append(
+            {
+                "序号": str(len(rows) + 1),
+                "文件名称": f"{STAGE_TITLES[doc.stage]}｜{document_title(doc)}",
+                "文档编号": doc.document_id,
+                "页码": FILED_APART,
+            }
+        )
+    return rows
+
+
+def payload_name(doc: DossierDocument, ret: ReturnFile | None = None, suffix: str = "") -> str:
+    if ret is None:
+        return f"documents/{doc.stage.value}/{doc.document_id}{suffix}"
+    assert ret.path is not None
+    return f"returns/{doc.document_id}-v{ret.version}{ret.path.suffix.lower()}"
+
+
+def payload_files(pf: PersonFile) -> dict[str, Path]:
+    """Every original file of the person, by its path inside the package's data/."""
+    return document_files(_filed(pf))
+
+
+def document_files(docs: Sequence[DossierDocument]) -> dict[str, Path]:
+    """Each document's .docx and PDF and every returned file, by path inside data/."""
+    files: dict[str, Path] = {}
+    for doc in docs:
+        files[payload_name(doc, suffix=".docx")] = doc.docx
+        if doc.pdf is not None:
+            files[payload_name(doc, suffix=".pdf")] = doc.pdf
+        for ret in doc.returns:
+            if ret.path is not None:
+                files[payload_name(doc, ret)] = ret.path
+    return files
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.name
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _document_entry(doc: DossierDocument) -> dict[str, Any]:
+    entry = asdict(doc)
+    entry.pop("missing")
+    entry["docx"] = payload_name(doc, suffix=".docx")
+    entry["pdf"] = payload_name(doc, suffix=".pdf")
+    entry["returns"] = [
+        {**asdict(r), "path": payload_name(doc, r) if r.path else None} for r in doc.returns
+    ]
+    return entry
+
+
+def record(pf: PersonFile, layout: DossierLayout, cover_id: str) -> dict[str, Any]:
+    """The machine-readable record of the person's cycle, kept beside the dossier."""
+    docs = [_document_entry(d) for d in _filed(pf)]
+    letters = [{**_document_entry(d), "package": f"../{LETTERS_PACKAGE}"} for d in _shared(pf)]
+    return _jsonable(
+        {
+            "format": "appraisal-dossier-record/1",
+            "cycle": {
+                "id": pf.cycle_id,
+                "name": pf.cycle_name,
+                "year": pf.year,
+                "scheme": {
+                    "name": pf.scheme_name,
+                    "version": pf.scheme_version,
+                    "sha256": pf.scheme_sha256,
+                },
+            },
+            "person": {"编号": pf.code, "姓名": pf.name, **pf.person},
+            "result": pf.result,
+            "pool": list(pf.pool),
+            "documents": docs,
+            "letters": letters,
+            "dossier": {
+                "file": DOSSIER_NAME,
+                "cover_document_id": cover_id,
+                "title": layout.title,
+                "pages": layout.pages,
+                "pdfa": layout.pdfa,
+                "outline": [asdict(e) for e in layout.outline],
+            },
+            "audit": list(pf.audit),
+        }
+    )
+
+
+def record_bytes(rec: Mapping[str, Any]) -> bytes:
+    return (json.dumps(rec, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def fingerprint(pf: PersonFile, cover_sha256: str) -> str:
+    """Changes whenever anything that goes into the package changes: a rerun with the same
+    inputs can leave the sealed package alone."""
+    h = hashlib.sha256()
+    h.update(cover_sha256.encode())
+    h.update(record_bytes(_jsonable({**asdict(pf), "documents": [], "audit": []})))
+    for doc in in_order(pf.documents):
+        h.update(f"{doc.document_id}|{doc.docx_sha256}|{doc.pdf_sha256}".encode())
+        for r in doc.returns:
+            h.update(f"|{r.version}:{r.method}:{r.sha256}:{r.reply}:{r.reason}".encode())
+    h.update(str(len(pf.audit)).encode())
+    return h.hexdigest()
+
+
+def bag_info(pf: PersonFile, layout: DossierLayout, sealed_on: date) -> dict[str, str]:
+    own = _filed(pf)
+    returns = sum(1 for d in own for r in d.returns if r.path is not None)
+    waivers = sum(1 for d in own for r in d.returns if r.method == "waiver")
+    return {
+        "Source-Organization": "appraisal",
+        "External-Identifier": f"cycle-{pf.cycle_id:04d}/{pf.code}",
+        "External-Description": f"{pf.cycle_name}：{pf.name}（{pf.code}）考核评价档案",
+        "Cycle": pf.cycle_name,
+        "Cycle-Year": str(pf.year),
+        "Person": f"{pf.code} {pf.name}",
+        "Scheme": pf.scheme_name,
+        "Scheme-Version": pf.scheme_version,
+        "Scheme-SHA256": pf.scheme_sha256,
+        "Bagging-Date": sealed_on.isoformat(),
+        "Documents": str(len(own)),
+        "Letters-Filed-Apart": f"{len(_shared(pf))} (in ../{LETTERS_PACKAGE})",
+        "Returns": str(returns),
+        "Waivers": str(waivers),
+        "Dossier-Pages": str(layout.pages),
+        "Dossier-PDFA": "PDF/A-2b"
+        if layout.pdfa
+        else "no (a returned scan or signed PDF is not PDF/A)",
+    }
+
+
+def letters_record(cycle_name: str, letters: Sequence[DossierDocument]) -> dict[str, Any]:
+    return _jsonable(
+        {
+            "format": "appraisal-letters-record/1",
+            "cycle": cycle_name,
+            "letters": [_document_entry(d) for d in in_order(letters)],
+        }
+    )
+
+
+def letters_fingerprint(letters: Sequence[DossierDocument]) -> str:
+    h = hashlib.sha256()
+    for doc in in_order(letters):
+        h.update(f"{doc.document_id}|{doc.docx_sha256}|{doc.pdf_sha256}".encode())
+        for r in doc.returns:
+            h.update(f"|{r.version}:{r.method}:{r.sha256}:{r.reply}:{r.reason}".encode())
+    return h.hexdigest()

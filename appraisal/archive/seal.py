@@ -1,0 +1,107 @@
+"""Seal one person's dossier: assemble the PDF, write the record, package it all as a bag."""
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from appraisal.archive.bag import write_bag
+from appraisal.archive.contents import (
+    DOSSIER_NAME,
+    LETTERS_RECORD,
+    RECORD_NAME,
+    DossierDocument,
+    PersonFile,
+    Rendition,
+    bag_info,
+    document_files,
+    letters_fingerprint,
+    letters_record,
+    payload_files,
+    record,
+    record_bytes,
+    sections,
+)
+from appraisal.archive.dossier import DossierLayout, assemble_dossier
+from models.vocab import Stage
+
+
+@dataclass(frozen=True)
+class Sealed:
+    code: str
+    path: Path
+    layout: DossierLayout
+    files: int
+    bytes: int
+
+
+def seal_person(
+    pf: PersonFile,
+    cover: Rendition,
+    extracts: Mapping[Stage, Rendition],
+    target: Path,
+    *,
+    sealed_on: date,
+    issuer: str,
+) -> Sealed:
+    """Build the package for `pf` and put it at `target`, replacing any earlier one whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}.pdf-", dir=target.parent) as tmp:
+        dossier = Path(tmp) / DOSSIER_NAME
+        layout = assemble_dossier(
+            cover.pdf,
+            sections(pf, extracts),
+            dossier,
+            title=f"{pf.name}（{pf.code}）{pf.cycle_name}考核评价档案",
+            author=issuer,
+            subject=pf.cycle_name,
+            keywords=f"{pf.code}, {pf.name}, {pf.year}, cycle-{pf.cycle_id:04d}",
+        )
+        payload: dict[str, Path | bytes] = {
+            DOSSIER_NAME: dossier,
+            RECORD_NAME: record_bytes(record(pf, layout, cover.document_id)),
+            **{
+                f"documents/archive/{r.document_id}{suffix}": path
+                for r in [cover, *extracts.values()]
+                for suffix, path in ((".docx", r.docx), (".pdf", r.pdf))
+            },
+            **payload_files(pf),
+        }
+        write_bag(target, payload, bag_info(pf, layout, sealed_on))
+    size = sum(p.stat().st_size for p in (target / "data").rglob("*") if p.is_file())
+    return Sealed(pf.code, target, layout, len(payload), size)
+
+
+def sealed_fingerprint(target: Path) -> str:
+    """The input fingerprint a letters package was sealed with, or "" if there is none."""
+    try:
+        for line in (target / "bag-info.txt").read_text(encoding="utf-8").splitlines():
+            if line.startswith("Input-Fingerprint:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def seal_letters(
+    letters: list[DossierDocument], target: Path, *, cycle_name: str, sealed_on: date
+) -> bool:
+    """Package the cycle's letters to bodies once, beside the dossiers; False if unchanged."""
+    print_ = letters_fingerprint(letters)
+    if sealed_fingerprint(target) == print_:
+        return False
+    payload: dict[str, Path | bytes] = {
+        LETTERS_RECORD: record_bytes(letters_record(cycle_name, letters)),
+        **document_files(letters),
+    }
+    info = {
+        "Source-Organization": "appraisal",
+        "External-Description": f"{cycle_name}：征求意见函、情况通报等致单位公函及其回件",
+        "Cycle": cycle_name,
+        "Bagging-Date": sealed_on.isoformat(),
+        "Letters": str(len(letters)),
+        "Input-Fingerprint": print_,
+    }
+    write_bag(target, payload, info)
+    return True

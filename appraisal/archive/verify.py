@@ -1,0 +1,115 @@
+"""Check a sealed package years later: the bag's checksums, the dossier against its record, and
+the digital signatures of the returns it keeps."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from appraisal.archive.bag import BagProblem, verify_bag
+from appraisal.archive.contents import DOSSIER_NAME, LETTERS_PACKAGE, LETTERS_RECORD, RECORD_NAME
+from appraisal.archive.dossier import read_layout
+from appraisal.intake.signatures import check_signatures
+
+
+def _record(data: Path) -> tuple[dict[str, Any] | None, list[BagProblem]]:
+    path = data / RECORD_NAME
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, [BagProblem(f"data/{RECORD_NAME}", "record", f"cannot be read: {exc}")]
+    if not isinstance(rec, dict) or not isinstance(rec.get("dossier"), dict):
+        return None, [BagProblem(f"data/{RECORD_NAME}", "record", "is not a dossier record")]
+    return rec, []
+
+
+def _dossier(data: Path, rec: dict[str, Any]) -> list[BagProblem]:
+    where = f"data/{DOSSIER_NAME}"
+    try:
+        layout = read_layout(data / DOSSIER_NAME)
+    except Exception as exc:  # a damaged PDF is a finding, not a crash
+        return [BagProblem(where, "dossier", f"cannot be read as a PDF: {exc}")]
+    want = rec["dossier"]
+    problems = []
+    if layout.pages != want.get("pages"):
+        problems.append(
+            BagProblem(
+                where, "pages", f"has {layout.pages} pages, the record says {want.get('pages')}"
+            )
+        )
+    outline = [asdict(e) for e in layout.outline]
+    if outline != want.get("outline"):
+        got = {(e["title"], e["page"]) for e in outline}
+        expected = {(e["title"], e["page"]) for e in want.get("outline", [])}
+        lost = sorted(expected - got, key=lambda e: e[1])[:3]
+        extra = sorted(got - expected, key=lambda e: e[1])[:3]
+        problems.append(
+            BagProblem(
+                where,
+                "outline",
+                f"bookmarks differ from the record (missing {lost or 'none'}, "
+                f"unexpected {extra or 'none'})",
+            )
+        )
+    return problems
+
+
+def _signatures(data: Path, rec: dict[str, Any], trust_roots: Sequence[Path]) -> list[BagProblem]:
+    problems = []
+    for doc in rec.get("documents", []):
+        for ret in doc.get("returns", []):
+            if ret.get("method") != "digital" or not ret.get("path"):
+                continue
+            where = f"data/{ret['path']}"
+            try:
+                info = check_signatures((data / ret["path"]).read_bytes(), trust_roots)
+            except Exception as exc:
+                problems.append(BagProblem(where, "signature", f"cannot be checked: {exc}"))
+                continue
+            if not info.signed:
+                problems.append(BagProblem(where, "signature", "has lost its digital signature"))
+            elif (
+                not info.valid or info.modified_after_signing or (trust_roots and not info.trusted)
+            ):
+                problems.append(BagProblem(where, "signature", info.summary))
+    return problems
+
+
+def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
+    """The letters a dossier points to must be in the cycle's letters package, unchanged."""
+    wanted = {d["document_id"]: d.get("pdf_sha256") for d in rec.get("letters", [])}
+    if not wanted:
+        return []
+    where = f"../{LETTERS_PACKAGE}/data/{LETTERS_RECORD}"
+    try:
+        filed = json.loads((path.parent / LETTERS_PACKAGE / "data" / LETTERS_RECORD).read_text())
+        have = {d["document_id"]: d.get("pdf_sha256") for d in filed["letters"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [
+            BagProblem(where, "letters", f"the letters this dossier cites are not there: {exc}")
+        ]
+    return [
+        BagProblem(where, "letters", f"letter {doc_id} is missing or differs from the record")
+        for doc_id, sha in wanted.items()
+        if have.get(doc_id) != sha
+    ]
+
+
+def verify_package(path: Path, trust_roots: Sequence[Path] = ()) -> list[BagProblem]:
+    """Every problem with one sealed package; [] when it is whole and consistent."""
+    problems = verify_bag(path)
+    data = path / "data"
+    if not (path / "bagit.txt").is_file() or not data.is_dir():
+        return problems
+    damaged = {p.path for p in problems}
+    if (data / LETTERS_RECORD).is_file() and not (data / RECORD_NAME).exists():
+        return problems  # the cycle's letters package: its bag checks are the whole story
+    rec, bad = _record(data)
+    problems += [p for p in bad if p.path not in damaged]
+    if rec is None:
+        return problems
+    if f"data/{DOSSIER_NAME}" not in damaged:
+        problems += _dossier(data, rec)
+    problems += [p for p in _signatures(data, rec, trust_roots) if p.path not in damaged]
+    return problems + _letters(path, rec)
