@@ -1,0 +1,32 @@
+"""Running a flow from a command, with Rich progress bars fed by appraisal.progress."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+from appraisal.console import err
+from appraisal.progress import reporting
+
+T = TypeVar("T")
+
+
+def with_progress(run: Callable[[], T]) -> T:
+    """Call `run` (which starts flows in this process) while showing its progress reports."""
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        bars: dict[str, TaskID] = {}
+
+        def show(what: str, done: int, total: int) -> None:
+            if what not in bars:
+                bars[what] = progress.add_task(what, total=total)
+            progress.update(bars[what], completed=done, total=total)
+
+        with reporting(show):
+            return run()

@@ -1,0 +1,93 @@
+"""`appraisal signoff`: take in signed returns, record replies, waive with a reason."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from appraisal.commands._running import with_progress
+from appraisal.console import fail, out
+from appraisal.cycles import CycleError, find_cycle
+from appraisal.db import session_scope
+from appraisal.settings import get_settings
+from appraisal.store.signoffs import QUARANTINED, SignOffError, record_reply, waive
+from models.vocab import Reply
+
+app = typer.Typer(help="Signed returns: import, reply, waive.", no_args_is_help=True)
+
+STYLE = {"recorded": "green", "duplicate": "yellow", "quarantined": "red"}
+
+
+@app.command("import")
+def import_(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    folder: Annotated[Path, typer.Argument(help="The drop folder of returned PDFs.")],
+    reply: Annotated[
+        Reply | None,
+        typer.Option(help="Record this reply for solicitation letters in this batch."),
+    ] = None,
+) -> None:
+    """Match each returned file to its document and record it, or quarantine it with a reason.
+
+    Prints one line per file. Files leave the folder once recorded or quarantined.
+    """
+    from flows.intake import intake_returns
+
+    if not folder.is_dir():
+        fail(f"{folder}: no such folder")
+    with session_scope() as session:
+        try:
+            cycle_id = find_cycle(session, cycle).id
+        except CycleError as exc:
+            fail(str(exc))
+    assert cycle_id is not None
+    outcomes = with_progress(lambda: intake_returns(cycle_id, folder, reply))
+    for o in outcomes:
+        ver = f" v{o.version}" if o.version else ""
+        note = f" ({escape(o.message)})" if o.message else ""
+        out.print(
+            f"{escape(o.file_name)}: [{STYLE[o.outcome]}]{o.outcome}[/] {o.document_id}{ver}{note}",
+            highlight=False,
+        )
+    counts = {k: sum(o.outcome == k for o in outcomes) for k in STYLE}
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if counts[QUARANTINED]:
+        out.print(f"quarantined files are kept in output/cycle-{cycle_id:04d}/quarantine/")
+
+
+@app.command("reply")
+def reply_(
+    document: Annotated[str, typer.Argument(help="The document ID of the solicitation letter.")],
+    answer: Annotated[Reply, typer.Argument(help="无异议 or 有异议.")],
+    text: Annotated[str, typer.Option(help="What the objection says.")] = "",
+    person: Annotated[
+        list[str] | None, typer.Option(help="编号 of a person the objection concerns (repeat).")
+    ] = None,
+) -> None:
+    """Record a solicitation reply; an objection flags the people it concerns."""
+    try:
+        with session_scope() as session:
+            flagged = record_reply(
+                session, document_id=document, reply=answer, text=text,
+                people=list(person or []), actor=get_settings().actor,
+            )  # fmt: skip
+    except SignOffError as exc:
+        fail(str(exc))
+    out.print(f"{document}: {answer.value} recorded")
+    if flagged:
+        out.print(f"flagged for staff review: {', '.join(flagged)}")
+
+
+@app.command("waive")
+def waive_(
+    document: Annotated[str, typer.Argument(help="The document ID.")],
+    reason: Annotated[str, typer.Option(help="Why no signed return is needed.")],
+) -> None:
+    """Close a document's sign-off without a return; the reason is recorded."""
+    try:
+        with session_scope() as session:
+            w = waive(session, document_id=document, reason=reason, actor=get_settings().actor)
+    except SignOffError as exc:
+        fail(str(exc))
+    out.print(f"{document}: waived (v{w.version}): {reason}")

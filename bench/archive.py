@@ -1,0 +1,139 @@
+"""Time a whole cycle at pool size and its archive: stages, `cycle status`, sealing, verifying.
+
+Builds a fresh cycle over a generated pool (default the 793-person pool) in its own output
+folder, runs every stage through the real flows (render, LibreOffice, record, deliver), and
+records each document's own PDF as its signed return straight through the store, so the intake's
+per-file inspection (measured by the intake tests and the demo) does not dominate. Then seals
+every dossier, seals again (nothing changed), verifies every package and times `cycle status`.
+
+    .venv/bin/python bench/archive.py [--people 793] [--out output/bench-archive]
+
+Prints lines like `archive_793_seconds: 123.4`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=793)
+    parser.add_argument("--out", type=Path, default=Path("output/bench-archive"))
+    args = parser.parse_args()
+    out: Path = args.out.resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    os.environ["APPRAISAL_OUTPUT_DIR"] = str(out)
+    os.environ.pop("APPRAISAL_DATABASE_URL", None)
+
+    from datetime import date
+
+    from sqlmodel import col, select
+
+    from appraisal.archive.bag import find_bags
+    from appraisal.archive.verify import verify_package
+    from appraisal.cycles import Selection
+    from appraisal.db import session_scope
+    from appraisal.demo_data import write_demo_data
+    from appraisal.files import sha256_file
+    from appraisal.intake import Inspection
+    from appraisal.intake.inspection import MatchedBy
+    from appraisal.launch import launch_cycle
+    from appraisal.sheets import read_records, read_roster
+    from appraisal.store import import_people, import_records
+    from appraisal.store.signoffs import record_return
+    from flows.archive import archive_cycle
+    from flows.cycle import run_cycle
+    from flows.paths import quarantine_dir, returns_dir
+    from models import Cycle, Document, SignOff
+    from models.vocab import CycleKind, Reply, Stage
+
+    n = args.people
+    today = date(2026, 11, 22)
+    roster, records = write_demo_data(out / "data", people=n, seed=2026, year=2026)
+    with session_scope() as session:
+        import_people(session, rows=read_roster(roster).rows, actor="bench", source="roster")
+        import_records(session, book=read_records(records), actor="bench")
+    cycle_id = launch_cycle(
+        name="基准周期",
+        kind=CycleKind.NON_PARTY,
+        year=2026,
+        scheme_path=None,
+        selection=Selection(),
+    )
+    stage_seconds: dict[str, float] = {}
+    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
+                  Stage.NOTIFICATION]:  # fmt: skip
+        t = time.perf_counter()
+        outcome = run_cycle(cycle_id, today)
+        assert outcome.stage == stage.value, outcome
+        stage_seconds[stage.value] = time.perf_counter() - t
+        with session_scope() as session:
+            cycle = session.get(Cycle, cycle_id)
+            assert cycle is not None
+            done = select(SignOff.document_id)
+            docs = session.exec(
+                select(Document).where(
+                    Document.cycle_id == cycle_id, Document.stage == stage,
+                    Document.needs_signoff, col(Document.id).not_in(done),
+                )
+            ).all()  # fmt: skip
+            reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
+            for d in docs:
+                pdf = Path(d.pdf_path)
+                ins = Inspection(
+                    path=pdf, size=pdf.stat().st_size, sha256=sha256_file(pdf), pages=1,
+                    text_ids=(d.id,), document_id=d.id, matched_by=MatchedBy.TEXT,
+                )  # fmt: skip
+                record_return(
+                    session, cycle=cycle, ins=ins, returns_dir=returns_dir(cycle_id),
+                    quarantine_dir=quarantine_dir(cycle_id), reply=reply, actor="bench",
+                )  # fmt: skip
+        print(
+            f"stage_{stage.value}_seconds: {stage_seconds[stage.value]:.1f} ({len(docs)} returns)"
+        )
+    assert run_cycle(cycle_id, today).stage == "archive"
+
+    t = time.perf_counter()
+    cli = str(Path(sys.executable).parent / "appraisal")
+    status = subprocess.run(
+        [cli, "cycle", "status", str(cycle_id), "--json"], capture_output=True, check=True
+    )
+    print(f"cycle_status_{n}_seconds: {time.perf_counter() - t:.2f} ({len(status.stdout)} bytes)")
+    t = time.perf_counter()
+    subprocess.run([cli, "--help"], capture_output=True)
+    print(f"cli_startup_seconds: {time.perf_counter() - t:.2f}")
+
+    t = time.perf_counter()
+    sealed = archive_cycle(cycle_id, None, today)
+    seconds = time.perf_counter() - t
+    assert not sealed.refused and not sealed.failed, (sealed.refused, sealed.failed)
+    print(f"archive_{n}_seconds: {seconds:.1f} ({len(sealed.sealed)} dossiers, "
+          f"{seconds / max(1, len(sealed.sealed)) * 1000:.0f} ms each)")  # fmt: skip
+    t = time.perf_counter()
+    again = archive_cycle(cycle_id, None, today)
+    print(f"archive_again_{n}_seconds: {time.perf_counter() - t:.1f} "
+          f"({len(again.unchanged)} unchanged, {len(again.sealed)} sealed)")  # fmt: skip
+    bags = find_bags(Path(sealed.dossiers))
+    t = time.perf_counter()
+    bad = [b for b in bags if verify_package(b)]
+    print(
+        f"verify_{n}_seconds: {time.perf_counter() - t:.1f} ({len(bags)} packages, {len(bad)} bad)"
+    )
+    size = sum(p.stat().st_size for b in bags for p in b.rglob("*") if p.is_file())
+    print(f"archive_{n}_megabytes: {size / 1e6:.0f}")
+    with session_scope() as session:
+        docs_total = len(session.exec(select(Document).where(Document.cycle_id == cycle_id)).all())
+    print(f"documents_{n}: {docs_total}")
+
+
+if __name__ == "__main__":
+    main()
