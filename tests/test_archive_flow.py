@@ -1,0 +1,161 @@
+"""The archive for real: a whole cycle run through Prefect and LibreOffice, then sealed, checked,
+tampered with and checked again."""
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from appraisal.archive.bag import find_bags
+from appraisal.archive.contents import LETTERS_PACKAGE
+from appraisal.archive.dossier import read_layout
+from appraisal.archive.verify import verify_package
+from appraisal.cli import app
+from appraisal.db import session_scope
+from appraisal.settings import get_settings
+from appraisal.simulate import digitally_sign, make_demo_pki
+from models import Cycle, Document, Dossier, SignOff
+from models.vocab import Reply, Stage
+from tests.cycle_helpers import TODAY, documents, import_pool, start
+
+pytestmark = pytest.mark.libreoffice
+STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通知"]
+
+
+@pytest.fixture
+def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
+    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
+        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    import_pool(tmp_path / "data", people=3)
+    return app_env
+
+
+def _return_all(
+    cycle_id: int, stage: Stage, drop: Path, *, keep: set[str] = frozenset(), only: str = ""
+) -> None:
+    """Reviewers send back every document of the stage that needs it (or just `only`), except
+    those in `keep`."""
+    from flows.intake import intake_returns
+
+    drop.mkdir(exist_ok=True)
+    for d in documents(cycle_id, stage):
+        if d.needs_signoff and d.id not in keep and only in ("", d.id):
+            shutil.copy(d.pdf_path, drop / f"{d.id}.pdf")
+    reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
+    outcomes = intake_returns(cycle_id, drop, reply)
+    assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes
+
+
+def _people(dossiers: Path) -> list[Path]:
+    return [b for b in find_bags(dossiers) if b.name != LETTERS_PACKAGE]
+
+
+def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.archive import archive_cycle
+    from flows.cycle import run_cycle
+
+    pki = make_demo_pki(tmp_path / "pki")
+    monkeypatch.setenv("APPRAISAL_TRUST_ROOTS", str(pki.root_cert))
+    get_settings.cache_clear()
+    cycle_id = start()
+    held_back = ""
+    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
+                  Stage.NOTIFICATION]:  # fmt: skip
+        assert run_cycle(cycle_id, TODAY).stage == stage.value
+        keep: set[str] = set()
+        if stage == Stage.NOMINATION:
+            # One reviewer signs digitally instead of scanning.
+            first = documents(cycle_id, stage)[0]
+            drop = tmp_path / f"drop-{stage.value}"
+            drop.mkdir()
+            digitally_sign(Path(first.pdf_path), drop / "signed.pdf", key=pki.signer_key,
+                           cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
+            keep = {first.id}
+        if stage == Stage.NOTIFICATION:
+            notice = next(d for d in documents(cycle_id, stage) if d.template_id == "result_notice")
+            held_back = notice.id
+            keep = {notice.id}
+        _return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}", keep=keep)
+    with session_scope() as session:
+        late = session.get(Document, held_back)
+        assert late is not None and late.person_id is not None
+        waiting = session.exec(select(Cycle.stage).where(Cycle.id == cycle_id)).one()
+    assert waiting == Stage.NOTIFICATION  # the held-back receipt keeps the gate closed
+
+    # Every stage has run: the two people whose returns are all in seal, the third is refused.
+    outcome = archive_cycle(cycle_id, None, TODAY)
+    assert len(outcome.refused) == 1 and len(outcome.sealed) == 2, outcome
+    ((refused_code, gaps),) = outcome.refused.items()
+    assert any(held_back in g and "signed return" in g for g in gaps), gaps
+    dossiers = Path(outcome.dossiers)
+    assert sorted(p.name for p in _people(dossiers)) == sorted(outcome.sealed)
+
+    # Sealing again changes nothing.
+    stamps = {c: (dossiers / c / "data" / "dossier.pdf").stat().st_mtime_ns for c in outcome.sealed}
+    again = archive_cycle(cycle_id, None, TODAY)
+    assert again.sealed == [] and sorted(again.unchanged) == sorted(outcome.sealed)
+    assert stamps == {
+        c: (dossiers / c / "data" / "dossier.pdf").stat().st_mtime_ns for c in outcome.sealed
+    }
+
+    # The late receipt arrives: the last person seals and the cycle closes.
+    _return_all(cycle_id, Stage.NOTIFICATION, tmp_path / "drop-late", only=held_back)
+    assert run_cycle(cycle_id, TODAY).stage == "archive"
+    sealed = CliRunner().invoke(app, ["archive", str(cycle_id), "--person", refused_code])
+    assert sealed.exit_code == 0, sealed.output
+    assert f"sealed {refused_code}" in sealed.output and "is at stage done" in sealed.output
+    with session_scope() as session:
+        rows = session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id)).all()
+        digital = session.exec(select(SignOff).where(SignOff.method == "digital")).all()
+    assert len(rows) == 3 and all(r.pages > 5 for r in rows)
+    assert digital, "the digitally signed return was recorded"
+
+    # Each package verifies, with the demo root trusted; the dossier has a bookmark per stage.
+    assert verify_package(dossiers / LETTERS_PACKAGE) == []
+    for bag in _people(dossiers):
+        assert verify_package(bag, [pki.root_cert]) == [], bag
+        record = json.loads((bag / "data" / "record.json").read_text(encoding="utf-8"))
+        assert record["letters"], "the solicitation letters are cited, filed apart"
+        layout = read_layout(bag / "data" / "dossier.pdf")
+        stages = [e.title for e in layout.outline if e.level == 0]
+        assert stages[1:] == STAGE_TITLES, stages
+        assert (bag / "manifest-sha512.txt").is_file() and (
+            bag / "tagmanifest-sha256.txt"
+        ).is_file()
+
+    # The register: a row per person, a chart, regenerated.
+    register = dossiers.parent / "register.xlsx"
+    book = load_workbook(register)
+    sheet = book.worksheets[0]
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(codes) == sorted(r.name for r in _people(dossiers))
+    with zipfile.ZipFile(register) as zf:
+        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
+
+    # Tampering is always found, and named.
+    victim = dossiers / refused_code
+    pdf = victim / "data" / "dossier.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    problems = verify_package(victim)
+    assert any(p.path == "data/dossier.pdf" and p.check == "checksum" for p in problems)
+
+    other = next(b for b in _people(dossiers) if b.name != refused_code)
+    removed = next((other / "data" / "returns").iterdir())
+    removed.unlink()
+    assert any(p.path == f"data/returns/{removed.name}" for p in verify_package(other))
+    third = next(b for b in _people(dossiers) if b.name not in {refused_code, other.name})
+    (third / "data" / "notes.txt").write_text("added later")
+    assert any(p.path == "data/notes.txt" for p in verify_package(third))
+
+    result = CliRunner().invoke(app, ["archive", "verify", str(dossiers)])
+    assert result.exit_code == 1
+    assert "data/dossier.pdf" in result.output and "data/notes.txt" in result.output
+    assert "4 package(s) checked, 3 with problems" in result.output

@@ -1,0 +1,137 @@
+"""Planning a stage lists every document once, with stable IDs, and fills every declared field."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from appraisal.documents.plan import STAGE_TEMPLATES, StageInputs, plan_stage
+from appraisal.documents.recipients import party_or_sector
+from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
+from appraisal.render import PreparedTemplate, qr_image
+from appraisal.render.manifest import resolve_templates
+from models.vocab import Stage
+
+OFFICE = Office(name="中共某市委统战部", number_prefix="统战评", contact="王明", phone="0571-1")
+CYCLE = CycleView(
+    id=3, name="2026年度党外代表人士综合评价", kind="党外综合评价", year=2026, office=OFFICE
+)
+
+
+def _person(code: str, unit: str, party: str, private: bool = False) -> PersonView:
+    return PersonView(
+        code=code,
+        name=f"人{code}",
+        gender="女",
+        ethnicity="汉族",
+        birth_date=date(1975, 3, 1),
+        party=party,
+        category="",
+        sector="教育界",
+        employer_post=f"{unit} 教授",
+        tier="精英",
+        private_sector=private,
+    )
+
+
+PEOPLE = [
+    _person("P1", "甲大学", "民盟盟员"),
+    _person("P2", "甲大学", "无党派人士"),
+    _person("P3", "乙公司", "民建会员", private=True),
+]
+RESULT = ResultView(
+    points_raw=88,
+    points=88,
+    org_score=90,
+    appraisal_score=85.5,
+    composite=88.05,
+    grade="良好",
+    band="A",
+    explanation=("规则一", "规则二"),
+    actions=("进行诫勉谈话",),
+    detail={
+        "categories": [{"label": "会议", "detail": "全会出席", "points": 50, "cap": 50}],
+        "vetoes": [],
+        "deductions": [{"category": "履职尽责", "text": "未报送", "source": "政协", "points": 3}],
+    },
+)
+TALLY = TallyRow("同事", 20, 20, 18, 17, 8, 7, 2, 0, 1, 85.9, True, "")
+
+
+def _inputs() -> StageInputs:
+    return StageInputs(
+        cycle=CYCLE,
+        people=PEOPLE,
+        issued_on=date(2026, 11, 22),
+        due_on=date(2026, 12, 12),
+        signoff={"assessment_ballot": False},
+        tallies={"P1": [TALLY]},
+        appraisal_scores={"P1": 85.9},
+        results={p.code: RESULT for p in PEOPLE},
+        weights={"org": 0.4, "appraisal": 0.3, "points": 0.3},
+        solicit_always=["纪委监委", "所在单位党组织"],
+        solicit_private=["税务局"],
+        notify=["本人", "所在单位", "所在党派或界别", "组织部"],
+    )
+
+
+@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+def test_plans_are_stable_and_ids_unique(stage: Stage) -> None:
+    first, second = plan_stage(stage, _inputs()), plan_stage(stage, _inputs())
+    assert [j.document_id for j in first] == [j.document_id for j in second]
+    assert len({j.document_id for j in first}) == len(first) > 0
+    assert all(j.context["文档编号"] == j.document_id for j in first)
+
+
+def test_solicitation_letters_go_to_each_body_with_its_people() -> None:
+    jobs = plan_stage(Stage.SOLICITATION, _inputs())
+    by_name = {j.recipient_name: j.people for j in jobs}
+    assert by_name == {
+        "纪委监委": ("P1", "P2", "P3"),
+        "甲大学党组织": ("P1", "P2"),
+        "乙公司党组织": ("P3",),
+        "税务局": ("P3",),  # private-sector bodies hear only about private-sector people
+    }
+    assert [r["姓名"] for r in jobs[0].context["名单"]] == ["人P1", "人P2", "人P3"]
+
+
+def test_notification_goes_to_each_person_and_each_body() -> None:
+    jobs = plan_stage(Stage.NOTIFICATION, _inputs())
+    notices = [j for j in jobs if j.template_id == "result_notice"]
+    assert [j.recipient_name for j in notices] == ["人P1", "人P2", "人P3"]
+    bodies = {(j.recipient_kind, j.recipient_name) for j in jobs if j not in notices}
+    assert ("所在党派或界别", "民盟") in bodies and ("所在单位", "乙公司") in bodies
+    assert ("组织部", "组织部") in bodies
+
+
+def test_ballots_need_no_signoff_and_each_group_gets_one() -> None:
+    jobs = plan_stage(Stage.ASSESSMENT, _inputs())
+    ballots = [j for j in jobs if j.template_id == "assessment_ballot"]
+    assert {(j.person_code, j.recipient_name) for j in ballots} == {
+        ("P1", "同事"),
+        ("P2", "领导班子"),
+        ("P2", "同事"),
+        ("P3", "领导班子"),
+        ("P3", "同事"),
+    }
+    assert not any(j.needs_signoff for j in ballots)
+
+
+def test_party_or_sector() -> None:
+    assert party_or_sector(PEOPLE[0]) == "民盟"
+    assert party_or_sector(PEOPLE[1]) == "教育界"
+
+
+@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+def test_every_planned_document_renders_with_the_default_templates(stage: Stage) -> None:
+    templates = resolve_templates()
+    for job in plan_stage(stage, _inputs()):
+        spec = templates.get(job.template_id).spec
+        missing = set(spec.fields) - set(job.context) - {"二维码"}
+        assert not missing, f"{job.template_id} lacks {missing}"
+        tpl = PreparedTemplate.load(templates.get(job.template_id).path)
+        data = tpl.render({**job.context, "二维码": qr_image(job.document_id)})
+        package = zipfile.ZipFile(io.BytesIO(data))
+        xml = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
+        assert job.document_id in xml  # in the body, a header or a footer

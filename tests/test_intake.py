@@ -1,0 +1,179 @@
+"""Intake of one returned file: how it is matched, and every reason it goes to quarantine."""
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from intake_helpers import DOC_ID, OTHER_ID, blank_scan, generated_pdf, operator_bomb, raw_pdf
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from appraisal.intake import MatchedBy, Problem, choose_id, inspect_return
+from appraisal.intake.qr import find_qr_ids
+from appraisal.simulate import scan_return
+
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("intake")
+    generated = generated_pdf(d)
+    scan = scan_return(
+        generated, d / "scan-0001.pdf", seed=11, signer_name="李明", stamp_text="某某市委组织部"
+    )
+    return {"generated": generated, "scan": scan}
+
+
+def test_text_layer_pdf_is_matched_by_its_text(files: dict[str, Path]) -> None:
+    got = inspect_return(files["generated"], max_bytes=LIMIT)
+    assert got.ok, got.reason
+    assert (got.document_id, got.matched_by, got.pages) == (DOC_ID, MatchedBy.TEXT, 2)
+    assert got.text_ids == (DOC_ID,)
+    assert got.qr_ids == ()  # a text-layer ID spares the rasterizing
+    assert got.cycle_id == 7
+    assert not got.signature.signed and got.warnings == ()
+
+
+def test_scan_without_text_layer_is_matched_by_qr_code(files: dict[str, Path]) -> None:
+    got = inspect_return(files["scan"], max_bytes=LIMIT)
+    assert got.ok, got.reason
+    assert (got.document_id, got.matched_by) == (DOC_ID, MatchedBy.QR)
+    assert got.text_ids == () and got.qr_ids == (DOC_ID,)
+    assert got.pages == 2
+
+
+def test_scan_return_has_no_text_layer_and_a_legible_qr_code(files: dict[str, Path]) -> None:
+    reader = PdfReader(files["scan"])
+    assert len(reader.pages) == 2
+    assert all(not (page.extract_text() or "").strip() for page in reader.pages)
+    assert find_qr_ids(files["scan"], 2) == (DOC_ID,)
+
+
+def test_file_name_is_the_last_resort(tmp_path: Path) -> None:
+    # Hyphens replaced and lower case, as people type file names.
+    name = DOC_ID.replace("-", "_").lower() + " 回执.pdf"
+    got = inspect_return(blank_scan(tmp_path / name), max_bytes=LIMIT)
+    assert got.ok, got.reason
+    assert (got.document_id, got.matched_by) == (DOC_ID, MatchedBy.FILENAME)
+
+
+def test_disagreeing_sources_prefer_the_text_and_say_so(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    renamed = shutil.copy(files["generated"], tmp_path / f"{OTHER_ID}.pdf")
+    got = inspect_return(Path(renamed), max_bytes=LIMIT)
+    assert (got.document_id, got.matched_by) == (DOC_ID, MatchedBy.TEXT)
+    assert got.filename_id == OTHER_ID
+    assert DOC_ID in got.id_conflict and OTHER_ID in got.id_conflict
+    assert got.warnings == (got.id_conflict,)
+
+
+def test_choose_id_order_and_conflicts() -> None:
+    assert choose_id((), (), None) == (None, None, "")
+    assert choose_id((), (DOC_ID,), DOC_ID) == (DOC_ID, MatchedBy.QR, "")
+    doc_id, how, conflict = choose_id((), (OTHER_ID, DOC_ID), None)
+    assert (doc_id, how) == (OTHER_ID, MatchedBy.QR) and "disagree" in conflict
+
+
+def test_same_file_twice_has_the_same_checksum(files: dict[str, Path], tmp_path: Path) -> None:
+    copy = Path(shutil.copy(files["scan"], tmp_path / "again.pdf"))
+    first, second = (inspect_return(p, max_bytes=LIMIT) for p in (files["scan"], copy))
+    assert first.sha256 == second.sha256 and len(first.sha256) == 64
+    other = inspect_return(files["generated"], max_bytes=LIMIT)
+    assert other.sha256 != first.sha256
+
+
+# Quarantine: each reason, naming the file, in words a person can act on.
+
+
+def test_png_renamed_to_pdf_is_not_a_pdf(tmp_path: Path) -> None:
+    fake = tmp_path / f"{DOC_ID}.pdf"
+    Image.new("L", (50, 50), 255).save(fake, "PNG")
+    got = inspect_return(fake, max_bytes=LIMIT)
+    assert got.problem is Problem.NOT_PDF
+    assert got.reason.startswith("不是PDF文件 / not a PDF") and fake.name in got.reason
+    assert "PNG image" in got.reason
+    assert got.filename_id == DOC_ID and got.document_id is None and got.sha256
+
+
+def test_encrypted_pdf_is_quarantined(files: dict[str, Path], tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=files["generated"])
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    writer.write(locked)
+    got = inspect_return(locked, max_bytes=LIMIT)
+    assert got.problem is Problem.ENCRYPTED
+    assert "locked.pdf" in got.reason and "password" in got.reason
+
+
+def test_truncated_pdf_is_unreadable(files: dict[str, Path], tmp_path: Path) -> None:
+    data = files["generated"].read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 2])
+    got = inspect_return(cut, max_bytes=LIMIT)
+    assert got.problem is Problem.UNREADABLE
+    assert "cut.pdf" in got.reason and "truncated or damaged" in got.reason
+
+
+def test_damaged_pdf_with_an_end_marker_is_unreadable(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 500 + b"\n%%EOF\n")
+    got = inspect_return(damaged, max_bytes=LIMIT)
+    assert got.problem is Problem.UNREADABLE and "damaged.pdf" in got.reason
+
+
+def test_file_over_the_limit_is_refused_before_reading(files: dict[str, Path]) -> None:
+    got = inspect_return(files["generated"], max_bytes=1000)
+    assert got.problem is Problem.TOO_LARGE
+    assert got.sha256 == "" and got.pages == 0
+    assert "文件过大" in got.reason and re.search(r"is \d+ KB, the limit is 1 KB", got.reason)
+
+
+def test_pdf_without_any_id_asks_for_a_legible_qr_code(tmp_path: Path) -> None:
+    got = inspect_return(blank_scan(tmp_path / "scan0042.pdf", pages=2), max_bytes=LIMIT)
+    assert got.problem is Problem.NO_ID
+    assert got.pages == 2
+    assert got.reason.startswith("未找到文档编号 / no document ID found in scan0042.pdf")
+    assert "QR code" in got.reason and "file name" in got.reason
+
+
+def test_pdf_without_pages_is_unreadable(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(
+        raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    )
+    got = inspect_return(empty, max_bytes=LIMIT)
+    assert got.problem is Problem.UNREADABLE and "no pages" in got.reason
+
+
+def test_hostile_pdf_is_stopped_by_the_time_bound(files: dict[str, Path], tmp_path: Path) -> None:
+    bomb = operator_bomb(tmp_path / "bomb.pdf")
+    started = time.monotonic()
+    got = inspect_return(bomb, max_bytes=LIMIT, timeout_s=2, memory_mb=1024)
+    elapsed = time.monotonic() - started
+    assert got.problem is Problem.TIMEOUT
+    assert elapsed < 5
+    assert "处理超时" in got.reason and "bomb.pdf" in got.reason and "2 s" in got.reason
+    # The caller lives on and the next file of the batch is read as usual.
+    assert inspect_return(files["generated"], max_bytes=LIMIT).document_id == DOC_ID
+
+
+def test_hostile_pdf_is_stopped_by_the_memory_bound(files: dict[str, Path], tmp_path: Path) -> None:
+    # The same bound is ample for a real return, so it is the bomb that breaks it.
+    assert inspect_return(files["scan"], max_bytes=LIMIT, memory_mb=160).ok
+    bomb = operator_bomb(tmp_path / "bomb.pdf")
+    started = time.monotonic()
+    got = inspect_return(bomb, max_bytes=LIMIT, timeout_s=30, memory_mb=160)
+    assert got.problem is Problem.TOO_COMPLEX
+    assert time.monotonic() - started < 30
+    assert "160 MB" in got.reason and "bomb.pdf" in got.reason
+
+
+def test_missing_trust_root_is_a_configuration_error(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(FileNotFoundError, match="trust root"):
+        inspect_return(files["generated"], max_bytes=LIMIT, trust_roots=[tmp_path / "no.pem"])

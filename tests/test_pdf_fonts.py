@@ -1,0 +1,168 @@
+"""Chinese face names in Word documents come out of LibreOffice as embedded SC faces.
+
+Debian ships Noto CJK as .ttc collections whose regions share one CFF table named
+"NotoSerifCJKjp-Regular", so pdffonts prints "...CJKjp..." even for the SC face. The font names
+therefore show the family and that it is embedded; the glyph forms are checked by rendering:
+a run in 宋体 must draw exactly like one in Noto Serif CJK SC, and unlike Noto Serif CJK JP.
+
+Runs are tagged zh-CN (Word and WPS in mainland China) or en-US (python-docx, and templates
+begun abroad). Text tagged ja-JP is drawn in Japanese forms whatever the font, through the
+font's OpenType locl feature: that is the document's language, not a font choice.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from appraisal.pdf import convert_many, fontconfig_env, pdf_fonts, pdf_pages, pdf_text, pdfa_claim
+from appraisal.pdf.sample import FACES, styled_run, write_sample_docx
+
+pytestmark = pytest.mark.libreoffice
+
+# Characters whose Japanese and Simplified Chinese forms differ visibly.
+PROBE_TEXT = "门骨直说写画海角"
+SERIF_FACES = ["宋体", "SimSun", "仿宋_GB2312", "FangSong", "方正小标宋简体", "华文中宋"]
+SANS_FACES = ["黑体", "SimHei", "微软雅黑", "等线"]
+LANGS = ["zh-CN", "en-US"]
+REFERENCES = ["Noto Serif CJK SC", "Noto Serif CJK JP", "Noto Sans CJK SC", "Noto Sans CJK JP"]
+
+
+def _require(tool: str) -> None:
+    if shutil.which(tool) is None:
+        reason = f"{tool} is not installed (make setup installs LibreOffice and poppler-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI must run the LibreOffice tests")
+        pytest.skip(reason)
+
+
+def _probe_docx(path: Path, face: str, lang: str) -> Path:
+    doc = Document()
+    styled_run(doc.add_paragraph(), PROBE_TEXT, face, 40, lang=lang)
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    _require("soffice")
+    _require("pdffonts")
+    src = tmp_path_factory.mktemp("fonts-src")
+    out = tmp_path_factory.mktemp("fonts-pdf")
+    docs = {
+        "sample": write_sample_docx(src / "sample.docx", name="李四光", title="综合评价表"),
+        "sample_en": write_sample_docx(src / "sample_en.docx", name="王五", lang="en-US"),
+    }
+    # References in en-US: no language feature interferes, each face draws its own forms.
+    probes = [(face, "en-US") for face in REFERENCES]
+    probes += [(face, lang) for face in SERIF_FACES + SANS_FACES for lang in LANGS]
+    for i, (face, lang) in enumerate(probes):
+        docs[f"{face}/{lang}"] = _probe_docx(src / f"probe{i}.docx", face, lang)
+    results = convert_many(list(docs.values()), out)
+    failed = [r.error for r in results if not r.ok]
+    assert not failed, failed
+    return {key: r.pdf for key, r in zip(docs, results, strict=True) if r.pdf}
+
+
+def _render(pdf: Path) -> bytes:
+    done = subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-singlefile", str(pdf)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("face", SERIF_FACES)
+def test_song_faces_draw_simplified_serif_glyphs(
+    converted: dict[str, Path], face: str, lang: str
+) -> None:
+    sc = _render(converted["Noto Serif CJK SC/en-US"])
+    jp = _render(converted["Noto Serif CJK JP/en-US"])
+    assert sc != jp, "the probe text must tell SC from JP forms"
+    assert _render(converted[f"{face}/{lang}"]) == sc
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("face", SANS_FACES)
+def test_hei_faces_draw_simplified_sans_glyphs(
+    converted: dict[str, Path], face: str, lang: str
+) -> None:
+    sc = _render(converted["Noto Sans CJK SC/en-US"])
+    jp = _render(converted["Noto Sans CJK JP/en-US"])
+    assert sc != jp, "the probe text must tell SC from JP forms"
+    assert _render(converted[f"{face}/{lang}"]) == sc
+
+
+@pytest.mark.parametrize("key", ["sample", "sample_en"])
+def test_every_font_is_embedded_and_cjk_faces_are_the_mapped_ones(
+    converted: dict[str, Path], key: str
+) -> None:
+    fonts = pdf_fonts(converted[key])
+    assert fonts and all(f.embedded for f in fonts), fonts
+    names = {f.name for f in fonts}
+    assert any(n.startswith("NotoSerifCJK") for n in names), names  # 宋体, 仿宋, 小标宋
+    assert any(n.startswith("NotoSansCJK") for n in names), names  # 黑体
+    assert "LiberationSerif" in names, names  # Times New Roman, metric-compatible
+    # Nothing fell back to a face without Chinese glyphs, nor to a Taiwan/Hong Kong Kai face.
+    allowed = ("NotoSerifCJK", "NotoSansCJK", "UKaiCN", "LiberationSerif")
+    assert all(n.startswith(allowed) for n in names), names
+
+
+@pytest.mark.parametrize("key", ["sample", "sample_en"])
+def test_kaiti_uses_the_mainland_kai_face_when_installed(
+    converted: dict[str, Path], key: str
+) -> None:
+    fc_list = subprocess.run(["fc-list", "AR PL UKai CN"], capture_output=True, text=True)
+    names = {f.name for f in pdf_fonts(converted[key])}
+    if fc_list.stdout.strip():
+        assert "UKaiCN" in names, names
+    else:
+        assert not any("UKai" in n for n in names), names
+
+
+def test_name_and_title_survive_as_text(converted: dict[str, Path]) -> None:
+    text = pdf_text(converted["sample"])
+    assert "李四光" in text
+    assert "综合评价表" in text
+    assert "王五" in pdf_text(converted["sample_en"])
+
+
+def test_sample_is_two_pages_and_claims_pdfa_2b(converted: dict[str, Path]) -> None:
+    assert pdf_pages(converted["sample"]) == 2
+    assert pdfa_claim(converted["sample"]) == (2, "B")
+
+
+@pytest.mark.parametrize("face", [*FACES, "SimSun", "FangSong", "KaiTi", "SimHei", "等线"])
+@pytest.mark.parametrize("lang", ["zh-cn", "ja", "zh-tw"])
+def test_fontconfig_maps_chinese_face_names_to_sc_faces(face: str, lang: str) -> None:
+    _require("fc-match")
+    done = subprocess.run(
+        ["fc-match", "-f", "%{family}", f"{face}:lang={lang}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **fontconfig_env()},
+        check=True,
+    )
+    assert done.stderr == "", done.stderr  # fontconfig warns about rules it cannot use
+    family = done.stdout
+    assert "SC" in family or "UKai CN" in family, family
+    assert "JP" not in family and "TC" not in family, family
+
+
+def test_fontconfig_keeps_the_system_fonts() -> None:
+    _require("fc-match")
+    env = {**os.environ, **fontconfig_env()}
+    done = subprocess.run(
+        ["fc-match", "-f", "%{family}", "DejaVu Sans"], capture_output=True, text=True, env=env
+    )
+    assert done.stdout.startswith("DejaVu Sans")
+    generic = subprocess.run(
+        ["fc-match", "-f", "%{family}", "serif:lang=en"], capture_output=True, text=True, env=env
+    )
+    assert "CJK" not in generic.stdout, "a Chinese alias must not take over Latin generic serif"

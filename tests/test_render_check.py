@@ -1,0 +1,178 @@
+"""Template checking and the staff templates folder merged over the defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from appraisal.render.check import (
+    TemplateCheckError,
+    check_templates,
+    ensure_templates_ok,
+)
+from appraisal.render.manifest import ManifestError, resolve_templates
+from tests.render_helpers import one_paragraph_template
+
+MANIFEST = """
+[fields."文档编号"]
+description = "编号"
+[fields."姓名"]
+description = "姓名"
+[fields."名单"]
+description = "人员"
+kind = "list"
+items = ["姓名", "职务"]
+
+[[templates]]
+id = "letter"
+file = "函.docx"
+title = "函"
+stage = "solicitation"
+per = "recipient"
+fields = ["文档编号", "名单"]
+
+[[templates]]
+id = "form"
+file = "表.docx"
+title = "表"
+stage = "nomination"
+fields = ["文档编号", "姓名"]
+"""
+
+
+@pytest.fixture
+def defaults(tmp_path: Path) -> Path:
+    folder = tmp_path / "defaults"
+    folder.mkdir()
+    (folder / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    one_paragraph_template(folder / "函.docx", "{{ 文档编号 }}", "{%p for r in 名单 %}",
+                           "{{ r.姓名 }} {{ r.职务 }}", "{%p endfor %}")  # fmt: skip
+    one_paragraph_template(folder / "表.docx", "{{ 文档编号 }} {{ 姓名 }}")
+    return folder
+
+
+def _problems(staff: Path | None, defaults: Path) -> list:
+    return check_templates(resolve_templates(staff, defaults_dir=defaults))
+
+
+def test_good_defaults_have_no_problems(defaults: Path) -> None:
+    assert _problems(None, defaults) == []
+    ensure_templates_ok(resolve_templates(None, defaults_dir=defaults))
+
+
+def test_staff_file_with_default_name_replaces_it(defaults: Path, tmp_path: Path) -> None:
+    staff = tmp_path / "staff"
+    staff.mkdir()
+    one_paragraph_template(staff / "表.docx", "新版 {{ 文档编号 }} {{ 姓名 }}")
+    templates = resolve_templates(staff, defaults_dir=defaults)
+    assert templates.get("form").path == staff / "表.docx"
+    assert templates.get("form").overridden
+    assert templates.get("letter").path == defaults / "函.docx"
+
+
+def test_staff_manifest_adds_fields_and_replaces_by_id(defaults: Path, tmp_path: Path) -> None:
+    staff = tmp_path / "staff"
+    staff.mkdir()
+    (staff / "manifest.toml").write_text(
+        '[fields."电话"]\ndescription = "电话"\n'
+        '[[templates]]\nid = "form"\nfile = "我的表.docx"\ntitle = "表"\nstage = "nomination"\n'
+        'fields = ["文档编号", "姓名", "电话"]\n'
+        '[[templates]]\nid = "extra"\nfile = "新.docx"\ntitle = "新"\nstage = "archive"\n'
+        'fields = ["姓名"]\n',
+        encoding="utf-8",
+    )
+    one_paragraph_template(staff / "我的表.docx", "{{ 文档编号 }} {{ 姓名 }} {{ 电话 }}")
+    one_paragraph_template(staff / "新.docx", "{{ 姓名 }}")
+    templates = resolve_templates(staff, defaults_dir=defaults)
+    assert templates.get("form").path == staff / "我的表.docx"
+    assert set(templates.templates) == {"letter", "form", "extra"}
+    assert check_templates(templates) == []
+
+
+def test_missing_file(defaults: Path) -> None:
+    (defaults / "表.docx").unlink()
+    (problem,) = _problems(None, defaults)
+    assert (problem.template, problem.reason) == ("form", "file missing")
+
+
+def test_corrupt_file(defaults: Path) -> None:
+    (defaults / "表.docx").write_bytes(b"not a zip at all")
+    (problem,) = _problems(None, defaults)
+    assert problem.template == "form"
+    assert "not a .docx" in problem.reason
+
+
+def test_syntax_error_with_paragraph(defaults: Path) -> None:
+    one_paragraph_template(defaults / "表.docx", "第一段", "姓名：{{ 姓名 }", "第三段")
+    (problem,) = _problems(None, defaults)
+    assert "syntax error" in problem.reason
+    assert problem.paragraph is not None and problem.paragraph.startswith("姓名：")
+    assert problem.part == "word/document.xml"
+
+
+def test_unknown_field_names_field_and_paragraph(defaults: Path) -> None:
+    one_paragraph_template(defaults / "表.docx", "{{ 文档编号 }} {{ 姓名 }}", "单位：{{ 单位 }}")
+    (problem,) = _problems(None, defaults)
+    assert problem.field == "单位"
+    assert problem.paragraph == "单位：{{ 单位 }}"
+    assert "not declared" in problem.reason
+
+
+def test_field_declared_but_not_listed_for_the_template(defaults: Path) -> None:
+    one_paragraph_template(defaults / "表.docx", "{{ 文档编号 }} {{ 姓名 }} {{ 名单 }}")
+    (problem,) = _problems(None, defaults)
+    assert (problem.field, problem.template) == ("名单", "form")
+    assert "not listed" in problem.reason
+
+
+def test_undeclared_row_attribute(defaults: Path) -> None:
+    loop = "{% for r in 名单 %}{{ r.姓名 }}{{ r['电话'] }}{% endfor %}"
+    one_paragraph_template(defaults / "函.docx", "{{ 文档编号 }}", loop)
+    (problem,) = _problems(None, defaults)
+    assert problem.field == "名单.电话"
+    assert "no attribute" in problem.reason
+
+
+def test_header_field_is_checked(defaults: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("{{ 文档编号 }} {{ 姓名 }}")
+    doc.sections[0].header.paragraphs[0].text = "页眉 {{ 页码 }}"
+    doc.save(defaults / "表.docx")
+    (problem,) = _problems(None, defaults)
+    assert problem.field == "页码"
+    assert problem.part == "word/header1.xml"
+
+
+def test_manifest_field_list_names_undeclared_field(defaults: Path) -> None:
+    text = (defaults / "manifest.toml").read_text(encoding="utf-8")
+    (defaults / "manifest.toml").write_text(
+        text.replace('fields = ["文档编号", "姓名"]', 'fields = ["文档编号", "姓名", "籍贯"]'),
+        encoding="utf-8",
+    )
+    (problem,) = _problems(None, defaults)
+    assert problem.field == "籍贯"
+    assert "not declared under [fields]" in problem.reason
+
+
+def test_stray_docx_in_staff_folder(defaults: Path, tmp_path: Path) -> None:
+    staff = tmp_path / "staff"
+    staff.mkdir()
+    one_paragraph_template(staff / "推荐表(修改).docx", "{{ 姓名 }}")
+    (problem,) = _problems(staff, defaults)
+    assert problem.template == "推荐表(修改).docx"
+    assert "no manifest entry" in problem.reason
+
+
+def test_broken_manifest_is_one_problem(defaults: Path) -> None:
+    (defaults / "manifest.toml").write_text("[[templates]]\nid = 'x'\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="file is missing"):
+        resolve_templates(None, defaults_dir=defaults)
+
+
+def test_ensure_refuses_broken_set(defaults: Path) -> None:
+    one_paragraph_template(defaults / "表.docx", "{{ 没有的字段 }}")
+    with pytest.raises(TemplateCheckError, match="没有的字段") as info:
+        ensure_templates_ok(resolve_templates(None, defaults_dir=defaults))
+    assert len(info.value.problems) == 1

@@ -1,0 +1,78 @@
+"""Solicitation replies: the gate waits for them, and an objection flags the people it names."""
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from appraisal.db import session_scope
+from appraisal.gates import cycle_progress
+from appraisal.store.signoffs import SignOffError, record_reply
+from models import AuditEntry, Document, Person, Result, SignOff
+from models.vocab import Reply, SignOffMethod, Stage
+from tests.cycle_helpers import TODAY, import_pool, start
+
+
+@pytest.fixture
+def letter(app_env: Path, tmp_path: Path) -> tuple[str, list[str]]:
+    import_pool(tmp_path / "data", people=3)
+    cycle_id = start()
+    with session_scope() as session:
+        people = list(session.exec(select(Person).order_by(Person.code)))
+        codes = [p.code for p in people]
+        doc = Document(
+            id="AP-0001-ZQ-TEST000000-00", cycle_id=cycle_id, stage=Stage.SOLICITATION,
+            template_id="solicitation_letter", template_version="1", recipient_kind="纪委监委",
+            recipient_name="纪委监委", docx_path="", docx_sha256="", people=codes,
+        )  # fmt: skip
+        session.add(doc)
+        for p in people:
+            session.add(Result(cycle_id=cycle_id, person_id=p.id, points=80, org_score=80,
+                               appraisal_score=80, composite=80))  # fmt: skip
+        session.flush()
+        session.add(SignOff(document_id=doc.id, version=1, method=SignOffMethod.SCAN, sha256="x"))
+    return doc.id, codes
+
+
+def _outstanding(doc_id: str) -> list[str]:
+    with session_scope() as session:
+        progress = cycle_progress(session, 1, TODAY)[Stage.SOLICITATION]
+        return [o.missing for o in progress.outstanding if o.document_id == doc_id]
+
+
+def test_the_gate_waits_for_the_reply(letter: tuple[str, list[str]]) -> None:
+    doc_id, _ = letter
+    assert _outstanding(doc_id) == ["reply (无异议 / 有异议)"]
+    with session_scope() as session:
+        record_reply(session, document_id=doc_id, reply=Reply.NO_OBJECTION, text="", people=[],
+                     actor="t")  # fmt: skip
+    assert _outstanding(doc_id) == []
+
+
+def test_an_objection_names_its_people_and_flags_them(letter: tuple[str, list[str]]) -> None:
+    doc_id, codes = letter
+    with session_scope() as session, pytest.raises(SignOffError, match=codes[0]):
+        record_reply(session, document_id=doc_id, reply=Reply.OBJECTION, text="在审查中",
+                     people=[], actor="t")  # fmt: skip
+    with session_scope() as session, pytest.raises(SignOffError, match="needs its text"):
+        record_reply(session, document_id=doc_id, reply=Reply.OBJECTION, text=" ",
+                     people=[codes[1]], actor="t")  # fmt: skip
+    with session_scope() as session:
+        flagged = record_reply(session, document_id=doc_id, reply=Reply.OBJECTION,
+                               text="在审查中", people=[codes[1]], actor="t")  # fmt: skip
+    assert flagged == [codes[1]]
+    with session_scope() as session:
+        results = {
+            p.code: r
+            for r, p in session.exec(select(Result, Person).where(Result.person_id == Person.id))
+        }
+        audit = session.exec(select(AuditEntry).where(AuditEntry.field == "flagged")).all()
+    assert [c for c, r in results.items() if r.flagged] == [codes[1]]
+    assert "纪委监委：在审查中" in results[codes[1]].detail["objection"]
+    assert [a.entity_key for a in audit] == [codes[1]]
+
+
+def test_a_reply_needs_a_return_and_a_letter(letter: tuple[str, list[str]]) -> None:
+    with session_scope() as session, pytest.raises(SignOffError, match="no document"):
+        record_reply(session, document_id="AP-0001-ZQ-NOPE000000-00", reply=Reply.NO_OBJECTION,
+                     text="", people=[], actor="t")  # fmt: skip
