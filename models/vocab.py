@@ -38,6 +38,17 @@ class Stage(StrEnum):
 
 STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 
+# Stage keys are English in the data; staff read these names.
+STAGE_NAMES: dict[Stage, str] = {
+    Stage.NOMINATION: "提名推荐",
+    Stage.ASSESSMENT: "组织考核",
+    Stage.EVALUATION: "综合评价",
+    Stage.SOLICITATION: "征求意见",
+    Stage.NOTIFICATION: "情况通报",
+    Stage.ARCHIVE: "归档",
+    Stage.DONE: "完成",
+}
+
 
 class DutyKind(StrEnum):
     PLENARY = "全会"

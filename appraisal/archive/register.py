@@ -36,7 +36,7 @@ from appraisal.files import write_atomic
 
 # The templates' header look; they are private there, and one look is wanted across workbooks.
 from appraisal.sheets.writer import _CENTRE, _HEADER_FILL, _HEADER_FONT
-from models.vocab import Band, Grade
+from models.vocab import STAGE_NAMES, Band, Grade
 
 REGISTER_SHEET = "考核登记表"
 DISTRIBUTION_SHEET = "等次分布"
@@ -54,16 +54,7 @@ AUDIT_HEADER = ("时间", "操作人", "对象", "字段", "原值", "新值", "
 GRADE_CHART_TITLE = "各等次人数"
 BAND_CHART_TITLE = "各档次人数"
 
-# Stage keys are English in the data (models.vocab.Stage); staff read the Chinese names.
-STAGE_LABELS = {
-    "nomination": "提名推荐",
-    "assessment": "组织考核",
-    "evaluation": "综合评价",
-    "solicitation": "征求意见",
-    "notification": "情况通报",
-    "archive": "归档",
-    "done": "完成",
-}
+STAGE_LABELS = {stage.value: name for stage, name in STAGE_NAMES.items()}
 
 # Offices read times in Beijing time; China has kept UTC+8 without daylight saving since 1991.
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
