@@ -8,11 +8,13 @@ from models.document import Document, SignOff
 from models.dossier import Dossier
 from models.intake import IntakeEvent
 from models.person import Person, PoolMembership
+from models.portal import AccessLog, OutboxMessage, Reviewer, ReviewerLink, StaffUser
 from models.records import AssessmentScore, BallotTally, DutyRecord, Finding
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AccessLog",
     "AssessmentScore",
     "AuditEntry",
     "BallotTally",
@@ -23,10 +25,14 @@ __all__ = [
     "DutyRecord",
     "Finding",
     "IntakeEvent",
+    "OutboxMessage",
     "Person",
     "PoolMembership",
     "Result",
+    "Reviewer",
+    "ReviewerLink",
     "SignOff",
+    "StaffUser",
     "StageRun",
     "metadata",
 ]
