@@ -36,6 +36,24 @@ class Settings(BaseSettings):
     # Pretend today is this date (deadlines, reminders); empty means the real date.
     today: date | None = None
 
+    # The portal: the key signing session cookies (empty: a random key kept in the output
+    # folder), whether cookies are sent over HTTPS only, and how long a staff login lasts.
+    portal_secret: str = ""
+    portal_secure_cookies: bool = False
+    portal_session_hours: int = 8
+
+    # E-mail. An empty host turns sending off: messages are still planned and wait as pending.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "appraisal@localhost"
+    # The portal's address as reviewers reach it: the base of the personal links in e-mails.
+    portal_url: str = "http://127.0.0.1:8000"
+    # Days until a link sent by e-mail expires.
+    link_days: int = 30
+
     @property
     def trust_root_paths(self) -> list[Path]:
         return [Path(p.strip()) for p in self.trust_roots.split(",") if p.strip()]

@@ -3,7 +3,7 @@
 # Without root it checks, and prints the exact command to run if anything is missing.
 set -euo pipefail
 
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-liberation2 poppler-utils fontconfig libzbar0)
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-liberation2 poppler-utils fontconfig libzbar0 chromium)
 
 missing=()
 for p in "${packages[@]}"; do
