@@ -1,5 +1,5 @@
 """One flow per stage. Each run is idempotent: it plans the stage's documents from the database,
-renders and converts them in batches, records them and delivers what is new."""
+renders and converts them in batches, records them, delivers what is new and e-mails reviewers."""
 
 from collections import defaultdict
 from datetime import date
@@ -11,6 +11,7 @@ from appraisal.documents.plan import DocumentJob
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
+from flows.mail import plan_stage_mail, send_outbox
 from flows.tasks import (
     Rendered,
     close_stage,
@@ -66,8 +67,12 @@ def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[st
         for (_, batch), group in zip(batches, rendered, strict=True)
     )
     delivered = deliver_documents(cycle_id, stage)
+    log("stage %s: %d e-mail(s) planned", stage.value, plan_stage_mail(cycle_id, stage))
     close_stage(cycle_id, stage)
     log("stage %s: %d delivered, %d failed to convert", stage.value, delivered, failed)
+    # After the stage is closed: its documents are out whether or not the mail server answers.
+    if settings.smtp_host:
+        send_outbox(cycle_id)
     return {"planned": len(jobs), "changed": recorded, "delivered": delivered, "failed": failed}
 
 

@@ -1,16 +1,18 @@
 """`appraisal remind`: overdue returns, grouped by the reviewer who owes them."""
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from appraisal.clock import today
-from appraisal.console import fail, out
+from appraisal.console import err, fail, out
 from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
 from appraisal.gates import Outstanding, cycle_progress
+from appraisal.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +22,10 @@ def register(app: typer.Typer) -> None:
 def remind(
     cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="E-mail each reviewer a reminder (at most one a day)."),
+    ] = False,
 ) -> None:
     """List overdue returns by reviewer (per the scheme's stage deadlines), to chase them."""
     now = today()
@@ -30,6 +36,8 @@ def remind(
             fail(str(exc))
         assert found.id is not None
         progress = cycle_progress(session, found.id, now)
+    if send:
+        _send_reminders(found.id, now)
     by_reviewer: dict[str, list[Outstanding]] = {}
     for stage in progress.values():
         for o in stage.outstanding:
@@ -54,3 +62,20 @@ def remind(
     out.print(table)
     total = sum(len(v) for v in by_reviewer.values())
     out.print(f"{total} overdue return(s) from {len(by_reviewer)} reviewer(s)")
+
+
+def _send_reminders(cycle_id: int, now: date) -> None:
+    """Plan today's reminders and send the outbox; reported on stderr, so --json stays clean."""
+    from appraisal.commands._running import with_progress
+    from appraisal.store.outbox import plan_reminders
+    from flows.mail import send_outbox, template_titles
+
+    with session_scope() as session:
+        planned = len(plan_reminders(session, cycle_id, now, titles=template_titles()))
+    err.print(f"{planned} reminder(s) planned for {now.isoformat()}")
+    if not get_settings().smtp_host:
+        err.print("e-mail is off (APPRAISAL_SMTP_HOST is empty): they wait as pending")
+        return
+    counts = with_progress(lambda: send_outbox(cycle_id))
+    err.print(f"e-mail: sent {counts['sent']}, failed {counts['failed']}"
+              f" (`appraisal mail status {cycle_id}` for details)")  # fmt: skip

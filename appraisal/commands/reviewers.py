@@ -1,0 +1,175 @@
+"""`appraisal reviewers`: the directory of who documents go to and their e-mail addresses."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlmodel import Session, select
+
+from appraisal.commands.roster import show_counts, show_issues, show_warnings
+from appraisal.console import fail, out
+from appraisal.cycles import CycleError, find_cycle
+from appraisal.db import get_engine, session_scope
+from appraisal.settings import get_settings
+from appraisal.sheets import WorkbookError
+from appraisal.sheets.reviewers import read_reviewers, write_reviewers
+from appraisal.store.reviewers import (
+    ReviewerEntry,
+    ReviewerError,
+    cycle_reviewers,
+    import_reviewers,
+    list_reviewers,
+    set_reviewer,
+)
+from models import Document
+
+app = typer.Typer(
+    help="Reviewers (收件单位) and their e-mail addresses: import, set, list, template.",
+    no_args_is_help=True,
+)
+
+
+def _cycle_id(ref: str) -> int:
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, ref)
+        except CycleError as exc:
+            fail(str(exc))
+    assert found.id is not None
+    return found.id
+
+
+def _unmatched(session: Session, entries: list[ReviewerEntry]) -> list[ReviewerEntry]:
+    """Entries no document is addressed to, when documents exist at all (a likely typo)."""
+    known = set(
+        session.exec(select(Document.recipient_kind, Document.recipient_name).distinct()).all()
+    )
+    if not known:
+        return []
+    return [e for e in entries if (e.kind, e.name) not in known]
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The workbook (.xlsx): 类别, 名称, 电子邮箱.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count, change nothing.")
+    ] = False,
+) -> None:
+    """Add reviewers and update their addresses, keyed on (类别, 名称); changes are audit-logged.
+
+    Every bad row is listed (sheet, row, column, why) and then nothing is imported. An empty
+    电子邮箱 means the reviewer gets no e-mail.
+    """
+    try:
+        sheet = read_reviewers(file)
+    except WorkbookError as exc:
+        show_issues(exc)
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            counts = import_reviewers(
+                session, sheet.entries, actor=get_settings().actor, source=file.name
+            )
+            unmatched = _unmatched(session, sheet.entries)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    except sa.exc.OperationalError as exc:
+        fail(f"the database cannot be reached: {exc.orig}")
+    if sheet.skipped:
+        show_warnings([f"skipped {sheet.skipped} example row(s)"])
+    if unmatched:
+        names = "、".join(f"{e.kind} {e.name}" for e in unmatched[:5])
+        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        show_warnings(
+            [
+                f"{len(unmatched)} reviewer(s) match no document's recipient yet: {names}{more} "
+                "(类别 and 名称 must be written exactly as on the documents: "
+                "`appraisal reviewers list --cycle N` shows them)"
+            ]
+        )
+    show_counts(f"{file.name} ({sheet.sheet})", {sheet.sheet: counts}, dry_run=dry_run)
+
+
+@app.command("set")
+def set_(
+    kind: Annotated[str, typer.Argument(help="The kind, e.g. 推荐单位.")],
+    name: Annotated[str, typer.Argument(help="The name, exactly as on the documents.")],
+    email: Annotated[str, typer.Argument(help='The address; "" removes it.')],
+) -> None:
+    """Add one reviewer or change their address (audit-logged)."""
+    try:
+        with session_scope() as session:
+            outcome = set_reviewer(
+                session, kind=kind, name=name, email=email, actor=get_settings().actor
+            )
+    except ReviewerError as exc:
+        fail(f"{exc.field}: {exc}")
+    out.print(f"{escape(kind.strip())} {escape(name.strip())}: {outcome}", highlight=False)
+
+
+@app.command("list")
+def list_(
+    cycle: Annotated[
+        str | None,
+        typer.Option(help="Everyone this cycle's documents go to, with or without an address."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The directory, or (with --cycle) the cycle's recipients and who has no address."""
+    if cycle is not None:
+        cycle_id = _cycle_id(cycle)
+        with session_scope() as session:
+            rows = [
+                {"kind": r.kind, "name": r.name, "email": r.email, "documents": r.documents}
+                for r in cycle_reviewers(session, cycle_id)
+            ]
+    else:
+        with session_scope() as session:
+            rows = [
+                {"kind": r.kind, "name": r.name, "email": r.email,
+                 "updated": r.updated_at.isoformat(timespec="seconds")}
+                for r in list_reviewers(session)
+            ]  # fmt: skip
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out.print("no reviewers yet" if cycle is None else "the cycle has no documents yet")
+        return
+    table = Table(*rows[0].keys(), title_justify="left")
+    for row in rows:
+        table.add_row(*(escape(str(v)) if v != "" else "[red]no address[/]" for v in row.values()))
+    out.print(table)
+    missing = sum(not r["email"] for r in rows)
+    if missing:
+        out.print(f"{missing} without an address: they get no e-mail")
+
+
+@app.command("template")
+def template(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Where to write (.xlsx).")],
+    cycle: Annotated[
+        str | None, typer.Option(help="List this cycle's recipients, to fill in their addresses.")
+    ] = None,
+) -> None:
+    """Write the directory workbook, to fill in and import.
+
+    It lists the whole directory, or with --cycle that cycle's recipients with the addresses
+    known so far; edit it and `appraisal reviewers import` it.
+    """
+    with session_scope() as session:
+        if cycle is not None:
+            cycle_id = _cycle_id(cycle)
+            entries = [
+                ReviewerEntry(r.kind, r.name, r.email) for r in cycle_reviewers(session, cycle_id)
+            ]
+        else:
+            entries = [ReviewerEntry(r.kind, r.name, r.email) for r in list_reviewers(session)]
+    write_reviewers(out_path, entries)
+    out.print(f"wrote {out_path} ({len(entries)} reviewer(s))")

@@ -1,0 +1,185 @@
+"""The reviewer directory: addresses checked as staff type them, the workbook import with every
+bad row named, `reviewers set` and `list`, and the audit trail of address changes."""
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from appraisal.cli import app
+from appraisal.db import session_scope
+from appraisal.mail import AddressError, normalise_address
+from appraisal.sheets import WorkbookError
+from appraisal.sheets.reviewers import read_reviewers
+from models import AuditEntry
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("office@example.cn", "office@example.cn"),
+        ("  Office.Zhang@Mail.Example.cn ", "Office.Zhang@Mail.Example.cn"),
+        ("ｏｆｆｉｃｅ＠ｅｘａｍｐｌｅ．ｃｎ", "office@example.cn"),  # typed with a Chinese IME
+        ("tongzhan+2026@example.gov.cn", "tongzhan+2026@example.gov.cn"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_addresses_are_stored_in_plain_form(typed: str, stored: str) -> None:
+    assert normalise_address(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("office.example.cn", "exactly one @"),
+        ("a@b@example.cn", "exactly one @"),
+        ("@example.cn", "nothing before the @"),
+        ("office@localhost", "not a domain"),
+        ("office@example..cn", "not a domain"),
+        ("office @example.cn", "space"),
+        ("张三 <office@example.cn>", "space"),
+        ("office@example.cn;b@example.cn", "contains ;"),
+        ("office.@example.cn", "misplaced dot"),
+        ("office@-example.cn", "begin or end with -"),
+    ],
+)
+def test_bad_addresses_say_what_is_wrong(typed: str, reason: str) -> None:
+    with pytest.raises(AddressError, match=reason):
+        normalise_address(typed)
+
+
+def _workbook(path: Path, rows: list[tuple[object, ...]], title: str | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "审阅人"
+    if title:
+        sheet.append([title])  # a title line above the header, as offices like to add
+    sheet.append(["类别", "名称", "电子邮箱（必填）"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def _directory() -> list[dict[str, str]]:
+    result = runner.invoke(app, ["reviewers", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    return [{k: r[k] for k in ("kind", "name", "email")} for r in json.loads(result.output)]
+
+
+def test_import_names_the_row_and_column_of_a_bad_address_and_imports_nothing(
+    app_env: Path, tmp_path: Path
+) -> None:
+    path = _workbook(
+        tmp_path / "审阅人.xlsx",
+        [
+            ("推荐单位", "某大学", "office@example.cn"),
+            ("推荐单位", "某医院", "yiyuan.example.cn"),
+            (None, "某研究所", "a@example.cn"),
+            ("推荐单位", "某大学", "other@example.cn"),
+        ],
+        title="2026年度审阅人通讯录",
+    )
+    with pytest.raises(WorkbookError) as caught:
+        read_reviewers(path)
+    found = [(i.sheet, i.row, i.column, i.cell, i.reason) for i in caught.value.issues]
+    assert [f[:4] for f in found] == [
+        ("审阅人", 4, "电子邮箱", "C4"),
+        ("审阅人", 5, "类别", "A5"),
+        ("审阅人", 6, "电子邮箱", "C6"),
+    ]
+    assert "'yiyuan.example.cn' needs exactly one @" in found[0][4]
+    assert "the kind (类别) is empty" in found[1][4]
+    assert "推荐单位 某大学 is also on row 3 with office@example.cn" in found[2][4]
+    where = "审阅人.xlsx, sheet 审阅人, row 4, column C 电子邮箱: "
+    assert str(caught.value.issues[0]).startswith(where)
+
+    result = runner.invoke(app, ["reviewers", "import", str(path)])
+    assert result.exit_code == 1
+    assert "3 problem(s): nothing was imported" in result.output
+    assert _directory() == []
+
+
+def test_import_adds_updates_and_logs_every_address_change(app_env: Path, tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "审阅人.xlsx",
+        [
+            ("推荐单位", "某大学", "office＠example.cn"),
+            ("推荐单位", "某医院", ""),  # no address: listed, gets no e-mail
+            ("推荐单位", "某大学", "office@example.cn"),  # the same entry twice is fine
+            (None, None, None),
+        ],
+    )
+    result = runner.invoke(app, ["reviewers", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0 and "dry run" in result.output, result.output
+    assert _directory() == []
+    result = runner.invoke(app, ["reviewers", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _directory() == [
+        {"kind": "推荐单位", "name": "某医院", "email": ""},
+        {"kind": "推荐单位", "name": "某大学", "email": "office@example.cn"},
+    ]
+    listed = runner.invoke(app, ["reviewers", "list"])
+    assert "no address" in listed.output and "1 without an address" in listed.output
+
+    result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "bad address"])
+    assert result.exit_code == 1 and "email: not a usable e-mail address" in result.output
+    result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "yy@example.cn"])
+    assert result.exit_code == 0 and "updated" in result.output, result.output
+    result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "yy@example.cn"])
+    assert "unchanged" in result.output
+    result = runner.invoke(app, ["reviewers", "set", "推荐单位", " ", "yy@example.cn"])
+    assert result.exit_code == 1 and "name (名称) is empty" in result.output
+
+    # The template of the directory imports back unchanged.
+    template = tmp_path / "目录.xlsx"
+    assert runner.invoke(app, ["reviewers", "template", str(template)]).exit_code == 0
+    result = runner.invoke(app, ["reviewers", "import", str(template)])
+    assert result.exit_code == 0, result.output
+    assert _directory()[0]["email"] == "yy@example.cn"
+
+    with session_scope() as session:
+        trail = [
+            (a.entity_key, a.before, a.after, a.actor)
+            for a in session.exec(
+                select(AuditEntry).where(AuditEntry.entity == "reviewer").order_by(AuditEntry.id)
+            )
+        ]
+    assert trail == [
+        ("推荐单位/某大学", None, "office@example.cn", "staff"),
+        ("推荐单位/某医院", None, "", "staff"),
+        ("推荐单位/某医院", "", "yy@example.cn", "staff"),
+    ]
+
+
+def test_a_blank_template_has_an_example_row_that_import_skips(
+    app_env: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "blank.xlsx"
+    assert runner.invoke(app, ["reviewers", "template", str(template)]).exit_code == 0
+    result = runner.invoke(app, ["reviewers", "import", str(template)])
+    assert result.exit_code == 0 and "skipped 1 example row" in result.output, result.output
+    assert _directory() == []
+
+
+def test_files_that_are_not_directory_workbooks_are_refused(app_env: Path, tmp_path: Path) -> None:
+    old = tmp_path / "审阅人.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    result = runner.invoke(app, ["reviewers", "import", str(old)])
+    assert result.exit_code == 1 and "Excel 97-2003" in " ".join(result.output.split())
+
+    other = tmp_path / "other.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["单位", "联系人"])
+    book.save(other)
+    result = runner.invoke(app, ["reviewers", "import", str(other)])
+    assert result.exit_code == 1 and "no sheet has the columns" in " ".join(result.output.split())
