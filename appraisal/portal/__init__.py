@@ -1,0 +1,1 @@
+"""The web portal: the staff dashboard and the reviewers' inbox (FastAPI, server-rendered)."""

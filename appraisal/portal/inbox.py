@@ -1,0 +1,198 @@
+"""The reviewer's inbox: opened by a personal link, it shows only that reviewer's documents."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from appraisal.db import session_scope
+from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_staging_file
+from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.settings import get_settings
+from appraisal.store.dashboard import reviewer_documents
+from appraisal.store.links import find_link, link_problem
+from appraisal.store.signoffs import SignOffError, record_reply
+from models import Cycle, Document, ReviewerLink
+from models.vocab import Reply, Stage
+
+router = APIRouter()
+NOT_FOUND = "没有这份文件 / no such document"
+
+
+def _actor(link: ReviewerLink) -> str:
+    return f"reviewer:{link.reviewer_kind}/{link.reviewer_name}"
+
+
+def _current_link(request: Request) -> ReviewerLink:
+    """The link this browser opened; checked again on every request, so revoking bites at once."""
+    link_id = request.session.get("link")
+    if not isinstance(link_id, int):
+        raise HTTPException(403, "请通过工作人员发给您的链接进入 / open the link you were sent")
+    with session_scope() as session:
+        link = session.get(ReviewerLink, link_id)
+        problem = link_problem(link)
+    if problem or link is None:
+        request.session.pop("link", None)
+        raise HTTPException(403, problem)
+    return link
+
+
+def _own_document(link: ReviewerLink, document_id: str) -> Document | None:
+    with session_scope() as session:
+        doc = session.get(Document, document_id)
+    if (
+        doc is None
+        or doc.cycle_id != link.cycle_id
+        or doc.recipient_kind != link.reviewer_kind
+        or doc.recipient_name != link.reviewer_name
+    ):
+        return None
+    return doc
+
+
+def _denied(request: Request, link: ReviewerLink, document_id: str, action: str) -> HTTPException:
+    with session_scope() as session:
+        log_access(
+            session, request, actor=_actor(link), action=action, outcome="denied",
+            document_id=document_id, link_id=link.id, detail="not this reviewer's document",
+        )  # fmt: skip
+    return HTTPException(404, NOT_FOUND)
+
+
+@router.get("/r/{token}")
+def open_link(request: Request, token: str) -> Response:
+    with session_scope() as session:
+        link = find_link(session, token) if len(token) <= 128 else None
+        problem = link_problem(link)
+        log_access(
+            session, request, actor=_actor(link) if link else "anonymous", action="open link",
+            outcome="denied" if problem else "ok", link_id=link.id if link else None,
+            detail=problem or "",
+        )  # fmt: skip
+    if problem or link is None:
+        return page(request, "refused.html", status_code=403, reason=problem)
+    request.session.clear()  # a link never inherits a staff login or another reviewer's session
+    request.session["link"] = link.id
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(request: Request) -> Response:
+    link = _current_link(request)
+    with session_scope() as session:
+        cycle = session.get(Cycle, link.cycle_id)
+        rows = reviewer_documents(session, link)
+        log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
+    owed = sum(not r.done for r in rows)
+    return page(request, "inbox.html", link=link, cycle=cycle, rows=rows, owed=owed)
+
+
+@router.get("/inbox/documents/{document_id}.{ext}")
+def download(request: Request, document_id: str, ext: str) -> Response:
+    link = _current_link(request)
+    doc = _own_document(link, document_id)
+    if doc is None or ext not in ("pdf", "docx"):
+        raise _denied(request, link, document_id, f"download {ext}")
+    path = Path(doc.pdf_path if ext == "pdf" else doc.docx_path)
+    if not path.is_file():
+        raise HTTPException(404, NOT_FOUND)
+    with session_scope() as session:
+        log_access(
+            session, request, actor=_actor(link), action=f"download {ext}",
+            document_id=doc.id, link_id=link.id,
+        )  # fmt: skip
+    media = "application/pdf" if ext == "pdf" else (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )  # fmt: skip
+    return FileResponse(path, media_type=media, filename=f"{doc.id}.{ext}")
+
+
+@router.post("/inbox/documents/{document_id}/return")
+async def upload_return(request: Request, document_id: str) -> Response:
+    link = _current_link(request)
+    form = await request.form(max_files=1, max_fields=4)
+    check_csrf(request, form.get("csrf"))
+    doc = _own_document(link, document_id)
+    if doc is None:
+        raise _denied(request, link, document_id, "upload")
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        flash(request, "请选择要上传的 PDF 文件 / choose the PDF file to upload", "error")
+        return RedirectResponse("/inbox", status_code=303)
+    shown = Path(upload.filename).name[:120]
+    staged = new_staging_file(doc.cycle_id)
+    try:
+        with staged.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                out.write(chunk)
+        outcome = await run_in_threadpool(_record, link, doc, staged, shown)
+    finally:
+        discard(staged)
+    flash(request, outcome.message, "ok" if outcome.accepted else "error")
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _record(link: ReviewerLink, doc: Document, staged: Path, shown: str) -> UploadOutcome:
+    settings = get_settings()
+    with session_scope() as session:
+        cycle = session.get(Cycle, doc.cycle_id)
+        assert cycle is not None
+        outcome = accept_upload(
+            session, cycle=cycle, document=doc, staged=staged, shown_name=shown,
+            settings=settings, actor=_actor(link)[:64],
+        )  # fmt: skip
+    # A refusal leaves nothing behind but its line in the access log.
+    with session_scope() as session:
+        log_access(
+            session, None, actor=_actor(link), action="upload",
+            outcome="ok" if outcome.accepted else "refused", document_id=doc.id,
+            link_id=link.id, detail=outcome.message,
+        )  # fmt: skip
+    return outcome
+
+
+@router.post("/inbox/documents/{document_id}/reply")
+def reply(
+    request: Request,
+    document_id: str,
+    csrf: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    person: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    link = _current_link(request)
+    check_csrf(request, csrf)
+    doc = _own_document(link, document_id)
+    if doc is None:
+        raise _denied(request, link, document_id, "reply")
+    if doc.stage != Stage.SOLICITATION or answer not in (Reply.NO_OBJECTION, Reply.OBJECTION):
+        flash(request, "请选择 无异议 或 有异议 / choose 无异议 or 有异议", "error")
+        return RedirectResponse("/inbox", status_code=303)
+    try:
+        with session_scope() as session:
+            record_reply(
+                session, document_id=doc.id, reply=Reply(answer), text=text,
+                people=person or [], actor=_actor(link)[:64],
+            )  # fmt: skip
+            log_access(
+                session, request, actor=_actor(link), action="reply", document_id=doc.id,
+                link_id=link.id, detail=answer,
+            )  # fmt: skip
+    except SignOffError as exc:
+        flash(request, _reply_problem(str(exc)), "error")
+        return RedirectResponse("/inbox", status_code=303)
+    flash(request, f"已记录回执意见：{answer}", "ok")
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _reply_problem(message: str) -> str:
+    if "signed return first" in message:
+        return "请先上传签章后的回执，再填写意见 / upload the signed reply slip first"
+    if "objection needs its text" in message:
+        return "有异议时请写明具体意见 / an objection needs its reasons"
+    if "name the people" in message:
+        return "请勾选意见涉及的人员 / tick the people the objection concerns"
+    return message

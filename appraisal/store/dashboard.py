@@ -1,0 +1,152 @@
+"""What the portal shows: a cycle's progress, results and files, and one reviewer's documents."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
+from models.vocab import Grade, SignOffMethod, Stage
+
+
+@dataclass(frozen=True)
+class Objection:
+    """A person flagged by a solicitation reply, and what the replies said."""
+
+    code: str
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    code: str
+    name: str
+    pages: int
+    path: str
+
+
+@dataclass(frozen=True)
+class CycleBoard:
+    cycle: Cycle
+    progress: list[StageProgress]
+    grades: dict[str, int]
+    objections: list[Objection]
+    dossiers: list[DossierRow]
+    links: list[ReviewerLink]
+    reviewers: list[tuple[str, str]]  # (kind, name) of everyone documents went to
+
+    @property
+    def current(self) -> StageProgress | None:
+        return next((p for p in self.progress if p.stage == self.cycle.stage), None)
+
+    @property
+    def can_advance(self) -> bool:
+        """The current stage has run and every sign-off is in (or waived)."""
+        if self.cycle.stage in (Stage.DONE,):
+            return False
+        current = self.current
+        return current is None or current.gate_open
+
+
+def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
+    assert cycle.id is not None
+    progress = list(cycle_progress(session, cycle.id, today).values())
+    results = session.exec(select(Result).where(Result.cycle_id == cycle.id)).all()
+    counted = Counter(r.grade for r in results if r.grade is not None)
+    grades = {g.value: counted.get(g, 0) for g in Grade}
+    flagged = session.exec(
+        select(Result, Person)
+        .join(Person, col(Result.person_id) == col(Person.id))
+        .where(Result.cycle_id == cycle.id, col(Result.flagged))
+        .order_by(Person.code)
+    ).all()
+    objections = [Objection(p.code, p.name, str(r.detail.get("objection", ""))) for r, p in flagged]
+    rows = session.exec(
+        select(Dossier, Person)
+        .join(Person, col(Dossier.person_id) == col(Person.id))
+        .where(Dossier.cycle_id == cycle.id)
+        .order_by(Person.code)
+    ).all()
+    dossiers = [DossierRow(p.code, p.name, d.pages, d.path) for d, p in rows]
+    links = session.exec(
+        select(ReviewerLink)
+        .where(ReviewerLink.cycle_id == cycle.id)
+        .order_by(col(ReviewerLink.id).desc())
+    ).all()
+    reviewers = session.exec(
+        select(Document.recipient_kind, Document.recipient_name)
+        .where(Document.cycle_id == cycle.id)
+        .distinct()
+        .order_by(Document.recipient_kind, Document.recipient_name)
+    ).all()
+    return CycleBoard(
+        cycle, progress, grades, objections, dossiers, list(links), [tuple(r) for r in reviewers]
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    document: Document
+    person: str  # 姓名 of the person a personal document is about, or the letter's people
+    status: str  # in words: what the reviewer still owes, or that nothing is owed
+    done: bool
+    returns: int
+    reply: str  # the reply recorded, if any
+    letter_people: list[tuple[str, str]]  # (编号, 姓名) a letter concerns
+
+
+def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
+    """The documents of one reviewer in one cycle, and where each stands."""
+    docs = session.exec(
+        select(Document)
+        .where(
+            Document.cycle_id == link.cycle_id,
+            Document.recipient_kind == link.reviewer_kind,
+            Document.recipient_name == link.reviewer_name,
+        )
+        .order_by(Document.stage, Document.id)
+    ).all()
+    signoffs = cycle_signoffs(session, link.cycle_id)
+    ids = {d.person_id for d in docs if d.person_id is not None}
+    codes = {c for d in docs for c in (d.people or [])}
+    people = session.exec(
+        select(Person).where(col(Person.id).in_(ids) | col(Person.code).in_(codes))
+    ).all()
+    by_id = {p.id: p for p in people}
+    by_code = {p.code: p for p in people}
+    rows = []
+    for doc in docs:
+        returns = signoffs.get(doc.id, [])
+        missing = missing_signoff(doc, returns) if doc.needs_signoff else None
+        listed = [(c, by_code[c].name) for c in (doc.people or []) if c in by_code]
+        owner = by_id.get(doc.person_id) if doc.person_id is not None else None
+        replies = [s.reply.value for s in returns if s.reply is not None]
+        rows.append(
+            InboxRow(
+                document=doc,
+                person=owner.name if owner else "、".join(n for _, n in listed),
+                status=_in_words(missing, doc.needs_signoff, returns),
+                done=missing is None,
+                returns=sum(s.method != SignOffMethod.WAIVER for s in returns),
+                reply=replies[-1] if replies else "",
+                letter_people=listed,
+            )
+        )
+    return rows
+
+
+def _in_words(missing: str | None, needs: bool, returns: list[SignOff]) -> str:
+    if not needs:
+        return "仅供阅知，无需回传"
+    if missing is None:
+        if any(s.method == SignOffMethod.WAIVER for s in returns):
+            return "已免于回传"
+        return "已回传"
+    if missing.startswith("reply"):
+        return "已回传，请填写回执意见"
+    if returns:
+        return "回传文件的数字签名未通过验证，请重新签署后上传"
+    return "待签署回传"
