@@ -1,5 +1,7 @@
 """Factories for cycle tests: a generated pool imported into the test database, a started cycle."""
 
+import shutil
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from appraisal.launch import launch_cycle
 from appraisal.sheets import read_records, read_roster
 from appraisal.store import import_people, import_records
 from models import Document
-from models.vocab import CycleKind, Stage
+from models.vocab import CycleKind, Reply, Stage
 
 YEAR = 2026
 TODAY = date(2026, 11, 22)
@@ -39,3 +41,26 @@ def documents(cycle_id: int, stage: Stage) -> list[Document]:
             .order_by(Document.id)
         )
         return list(session.exec(query))
+
+
+def return_all(
+    cycle_id: int,
+    stage: Stage,
+    drop: Path,
+    *,
+    keep: Collection[str] = (),
+    only: str = "",
+    with_reply: bool = True,
+) -> None:
+    """Reviewers send back every document of the stage that needs it (or just `only`), except
+    those in `keep`, through the drop-folder intake; solicitation replies say 无异议 unless
+    `with_reply` is off."""
+    from flows.intake import intake_returns
+
+    drop.mkdir(exist_ok=True)
+    for d in documents(cycle_id, stage):
+        if d.needs_signoff and d.id not in keep and only in ("", d.id):
+            shutil.copy(d.pdf_path, drop / f"{d.id}.pdf")
+    reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION and with_reply else None
+    outcomes = intake_returns(cycle_id, drop, reply)
+    assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes

@@ -21,8 +21,8 @@ from appraisal.db import session_scope
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
 from models import Cycle, Document, Dossier, SignOff
-from models.vocab import Reply, Stage
-from tests.cycle_helpers import TODAY, documents, import_pool, start
+from models.vocab import Stage
+from tests.cycle_helpers import TODAY, documents, import_pool, return_all, start
 
 pytestmark = pytest.mark.libreoffice
 STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通知"]
@@ -34,22 +34,6 @@ def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
         pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
     import_pool(tmp_path / "data", people=3)
     return app_env
-
-
-def _return_all(
-    cycle_id: int, stage: Stage, drop: Path, *, keep: set[str] = frozenset(), only: str = ""
-) -> None:
-    """Reviewers send back every document of the stage that needs it (or just `only`), except
-    those in `keep`."""
-    from flows.intake import intake_returns
-
-    drop.mkdir(exist_ok=True)
-    for d in documents(cycle_id, stage):
-        if d.needs_signoff and d.id not in keep and only in ("", d.id):
-            shutil.copy(d.pdf_path, drop / f"{d.id}.pdf")
-    reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
-    outcomes = intake_returns(cycle_id, drop, reply)
-    assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes
 
 
 def _people(dossiers: Path) -> list[Path]:
@@ -81,7 +65,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
             notice = next(d for d in documents(cycle_id, stage) if d.template_id == "result_notice")
             held_back = notice.id
             keep = {notice.id}
-        _return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}", keep=keep)
+        return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}", keep=keep)
     with session_scope() as session:
         late = session.get(Document, held_back)
         assert late is not None and late.person_id is not None
@@ -105,7 +89,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     }
 
     # The late receipt arrives: the last person seals and the cycle closes.
-    _return_all(cycle_id, Stage.NOTIFICATION, tmp_path / "drop-late", only=held_back)
+    return_all(cycle_id, Stage.NOTIFICATION, tmp_path / "drop-late", only=held_back)
     assert run_cycle(cycle_id, TODAY).stage == "archive"
     sealed = CliRunner().invoke(app, ["archive", str(cycle_id), "--person", refused_code])
     assert sealed.exit_code == 0, sealed.output
