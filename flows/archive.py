@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 from sqlmodel import select
 
 from appraisal.archive.contents import (
@@ -41,7 +41,8 @@ from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
 from flows.paths import cycle_dir, documents_dir
-from flows.tasks import Rendered, convert_documents, log, record_documents, render_documents
+from flows.runmode import log, task
+from flows.tasks import Rendered, convert_documents, record_documents, render_documents
 from models import Cycle, Dossier
 from models.base import utcnow
 from models.vocab import Stage

@@ -7,7 +7,7 @@ It never waits for people: when a gate is closed it ends, and a later `appraisal
 from dataclasses import dataclass, field
 from datetime import date
 
-from prefect import flow, task
+from prefect import flow
 from sqlmodel import select
 
 from appraisal.clock import today as clock_today
@@ -15,6 +15,7 @@ from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
+from flows.runmode import call_flow, task
 from flows.stages import STAGE_FLOWS
 from models import Cycle, StageRun
 from models.vocab import STAGE_ORDER, Stage
@@ -73,7 +74,7 @@ def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) ->
             break
         has_run, gate_open, progress = check_gate(cycle_id, stage, today)
         if not has_run:
-            stage_flow(cycle_id, today)
+            call_flow(stage_flow, cycle_id, today)
             outcome.ran.append(stage.value)
             has_run, gate_open, progress = check_gate(cycle_id, stage, today)
         if not gate_open:

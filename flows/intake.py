@@ -5,7 +5,7 @@ so a crash never loses one."""
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 
 from appraisal.db import session_scope
 from appraisal.intake import Inspection, inspect_return
@@ -13,6 +13,7 @@ from appraisal.progress import report
 from appraisal.settings import get_settings
 from appraisal.store.signoffs import IntakeOutcome, move_out, record_return
 from flows.paths import quarantine_dir, returns_dir
+from flows.runmode import task
 from models import Cycle
 from models.vocab import Reply
 

@@ -5,8 +5,7 @@ after it, one message at a time, so a rerun never sends a message twice and a cr
 most one message in `sending` for staff to decide about.
 """
 
-from prefect import flow, task
-from prefect.logging import get_run_logger
+from prefect import flow
 
 from appraisal.db import session_scope
 from appraisal.mail import compose, send_message
@@ -28,6 +27,7 @@ from appraisal.store.outbox import (
     refresh_addresses,
     sendable_ids,
 )
+from flows.runmode import run_logger, task
 from models import Cycle
 from models.vocab import Stage
 
@@ -89,7 +89,7 @@ def _send_one(message_id: int, settings: Settings) -> str | None:
         error = f"{type(exc).__name__}: {exc}"
         with session_scope() as session:
             mark_failed(session, message_id, error)
-        get_run_logger().warning("e-mail %s to %s failed: %s", msg.key, msg.to_addr, error)
+        run_logger().warning("e-mail %s to %s failed: %s", msg.key, msg.to_addr, error)
         return FAILED
     with session_scope() as session:
         mark_sent(session, message_id)
@@ -105,7 +105,7 @@ def send_outbox(cycle_id: int) -> dict[str, int]:
     With no SMTP host set nothing is sent.
     """
     settings = get_settings()
-    logger = get_run_logger()
+    logger = run_logger()
     counts = {SENT: 0, FAILED: 0}
     if settings.smtp_host:
         with session_scope() as session:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from prefect import task
-from prefect.logging import get_run_logger
 from sqlmodel import col, select
 
 from appraisal.cycles import cycle_people, set_stage
@@ -24,6 +22,7 @@ from appraisal.settings import get_settings
 from appraisal.store import cycle_data
 from appraisal.store.results import store_scores
 from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
+from flows.runmode import task
 from models import Cycle, Document, StageRun
 from models.base import utcnow
 from models.vocab import Stage
@@ -239,17 +238,12 @@ def close_stage(cycle_id: int, stage: Stage) -> None:
         session.add(run)
 
 
-def log(message: str, *args: object) -> None:
-    get_run_logger().info(message, *args)
-
-
 __all__ = [
     "Rendered",
     "close_stage",
     "convert_documents",
     "deliver_documents",
     "documents_dir",
-    "log",
     "open_stage",
     "plan_documents",
     "record_documents",

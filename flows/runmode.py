@@ -1,0 +1,66 @@
+"""Prefect, or plain calls: the same flow code runs as Prefect flows and tasks, or (inside
+`plain_calls()`) as ordinary function calls, so a benchmark can measure what Prefect adds."""
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+from prefect import Flow, Task
+from prefect.context import FlowRunContext, TaskRunContext
+from prefect.logging import get_run_logger
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_PLAIN: ContextVar[bool] = ContextVar("appraisal_plain_calls", default=False)
+_LOG = logging.getLogger("appraisal.flows")
+
+
+@contextmanager
+def plain_calls() -> Iterator[None]:
+    """Within this block tasks and flows called through this module are plain calls."""
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
+
+
+def is_plain() -> bool:
+    return _PLAIN.get()
+
+
+class Step(Task[P, R]):
+    """A Prefect task that is an ordinary call inside `plain_calls()`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if _PLAIN.get():
+            return self.fn(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
+
+
+def task(name: str, **options: Any) -> Callable[[Callable[P, R]], Step[P, R]]:
+    def wrap(fn: Callable[P, R]) -> Step[P, R]:
+        return Step(fn=fn, name=name, **options)
+
+    return wrap
+
+
+def call_flow(flow: Flow[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a (sub)flow, or just its function inside `plain_calls()`."""
+    if _PLAIN.get():
+        return flow.fn(*args, **kwargs)
+    return flow(*args, **kwargs)  # type: ignore[return-value]
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """The run's logger inside a Prefect run, the module's logger outside one."""
+    if FlowRunContext.get() or TaskRunContext.get():
+        return get_run_logger()
+    return _LOG
+
+
+def log(message: str, *args: object) -> None:
+    run_logger().info(message, *args)
