@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     convert_chunk: int = 400
     # LibreOffice converters run at once; 0 means one per core.
     converters: int = 0
+    # Scale-out: a stage's documents are made in this many parts, each its own flow run. With
+    # part_deployment set (e.g. "stage part/stage-part"), parts go to that deployment's workers;
+    # otherwise they run one after another in this process.
+    stage_parts: int = 1
+    part_deployment: str = ""
+    # Seconds to wait for the parts' flow runs before giving up on the stage run.
+    part_timeout: int = 6 * 3600
     # Pretend today is this date (deadlines, reminders); empty means the real date.
     today: date | None = None
 

@@ -30,3 +30,8 @@ def returns_dir(cycle_id: int) -> Path:
 
 def quarantine_dir(cycle_id: int) -> Path:
     return cycle_dir(cycle_id) / "quarantine"
+
+
+def parts_dir(cycle_id: int) -> Path:
+    """One record per stage part: who made it, how many documents, how long it took."""
+    return cycle_dir(cycle_id) / "logs" / "parts"

@@ -1,6 +1,10 @@
 """One flow per stage. Each run is idempotent: it plans the stage's documents from the database,
-renders and converts them in batches, records them, delivers what is new and e-mails reviewers."""
+renders and converts them in batches, records them, delivers what is new and e-mails reviewers.
 
+A large stage can be made in parts, each a flow run of `stage_part`, so workers on several
+machines share it (settings `stage_parts` and `part_deployment`)."""
+
+import time
 from collections import defaultdict
 from datetime import date
 
@@ -12,13 +16,14 @@ from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from flows.mail import plan_stage_mail, send_outbox
+from flows.parts import run_parts_on_workers, write_part_record
+from flows.runmode import call_flow, log
 from flows.tasks import (
     Rendered,
     close_stage,
     convert_documents,
     deliver_documents,
     documents_dir,
-    log,
     open_stage,
     plan_documents,
     record_documents,
@@ -39,14 +44,9 @@ def _batches(jobs: list[DocumentJob], size: int) -> list[tuple[str, list[Documen
     ]
 
 
-def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[str, int]:
-    """The body every stage flow shares; returns counts for the caller to print."""
+def make_documents(cycle_id: int, stage: Stage, jobs: list[DocumentJob]) -> dict[str, int]:
+    """Render, convert and record one set of a stage's documents (all of them, or one part)."""
     settings = get_settings()
-    issued, due = open_stage(cycle_id, stage, today or clock_today())
-    if stage == Stage.EVALUATION:
-        log("%s", score_cycle(cycle_id))
-    jobs = plan_documents(cycle_id, stage, issued, due)
-    log("stage %s: %d documents planned", stage.value, len(jobs))
     templates = resolve_templates(settings.templates_dir)
     versions = {tid: t.spec.version for tid, t in templates.templates.items()}
     out_dir = documents_dir(cycle_id, stage)
@@ -61,19 +61,58 @@ def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[st
     for start in range(0, len(flat), settings.convert_chunk):
         pdfs.update(convert_documents(cycle_id, flat[start : start + settings.convert_chunk]))
         report(f"{stage.value}: documents", len(pdfs), len(flat))
-    failed = sum(v.startswith("error:") for v in pdfs.values())
     recorded = sum(
         record_documents(cycle_id, batch, group, pdfs, versions)
         for (_, batch), group in zip(batches, rendered, strict=True)
     )
+    failed = sum(v.startswith("error:") for v in pdfs.values())
+    return {"planned": len(jobs), "changed": recorded, "failed": failed}
+
+
+def part_of(jobs: list[DocumentJob], part: int, parts: int) -> list[DocumentJob]:
+    """Contiguous slices, so a part keeps most documents of one template together."""
+    return jobs[len(jobs) * part // parts : len(jobs) * (part + 1) // parts]
+
+
+@flow(name="stage part", flow_run_name="{stage} part {part} of {parts}, cycle {cycle_id}")
+def stage_part(
+    cycle_id: int, stage: Stage, issued: date, due: date, part: int, parts: int
+) -> dict[str, int]:
+    """One part of a stage's documents; a worker anywhere with the database and the output
+    folder can run it. The plan is deterministic, so every part sees the same list."""
+    started = time.perf_counter()
+    jobs = part_of(plan_documents(cycle_id, stage, issued, due), part, parts)
+    counts = make_documents(cycle_id, stage, jobs)
+    write_part_record(cycle_id, stage, part, parts, counts, seconds=time.perf_counter() - started)
+    return counts
+
+
+def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[str, int]:
+    """The body every stage flow shares; returns counts for the caller to print."""
+    settings = get_settings()
+    issued, due = open_stage(cycle_id, stage, today or clock_today())
+    if stage == Stage.EVALUATION:
+        log("%s", score_cycle(cycle_id))
+    parts = max(1, settings.stage_parts)
+    if parts == 1:
+        jobs = plan_documents(cycle_id, stage, issued, due)
+        log("stage %s: %d documents planned", stage.value, len(jobs))
+        counts = make_documents(cycle_id, stage, jobs)
+    elif settings.part_deployment:
+        counts = run_parts_on_workers(
+            settings.part_deployment, cycle_id, stage, issued, due, parts, settings.part_timeout
+        )
+    else:
+        each = [call_flow(stage_part, cycle_id, stage, issued, due, p, parts) for p in range(parts)]
+        counts = {k: sum(c[k] for c in each) for k in each[0]}
     delivered = deliver_documents(cycle_id, stage)
     log("stage %s: %d e-mail(s) planned", stage.value, plan_stage_mail(cycle_id, stage))
     close_stage(cycle_id, stage)
-    log("stage %s: %d delivered, %d failed to convert", stage.value, delivered, failed)
+    log("stage %s: %d delivered, %d failed to convert", stage.value, delivered, counts["failed"])
     # After the stage is closed: its documents are out whether or not the mail server answers.
     if settings.smtp_host:
-        send_outbox(cycle_id)
-    return {"planned": len(jobs), "changed": recorded, "delivered": delivered, "failed": failed}
+        call_flow(send_outbox, cycle_id)
+    return {**counts, "delivered": delivered}
 
 
 @flow(name="nomination (提名推荐)", flow_run_name="nomination of cycle {cycle_id}")

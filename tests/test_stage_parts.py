@@ -1,0 +1,58 @@
+"""A stage made in parts, or as plain calls without Prefect, makes the very same documents."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from appraisal.settings import get_settings
+from models.vocab import Stage
+from tests.cycle_helpers import TODAY, documents, import_pool, start
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture
+def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
+    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
+        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    import_pool(tmp_path / "data", people=5)
+    return app_env
+
+
+def test_parts_and_plain_calls_make_the_same_documents(
+    pool: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.parts import read_part_records
+    from flows.runmode import plain_calls
+    from flows.stages import nomination, run_stage
+
+    cycle_id = start()
+    with plain_calls():
+        plain = run_stage(cycle_id, Stage.NOMINATION, TODAY)
+    assert plain["planned"] == 5 and plain["changed"] == 5 and plain["failed"] == 0
+    before = {d.id: d.docx_sha256 for d in documents(cycle_id, Stage.NOMINATION)}
+    assert len(before) == 5
+
+    monkeypatch.setenv("APPRAISAL_STAGE_PARTS", "3")
+    get_settings.cache_clear()
+    counts = nomination(cycle_id, TODAY)
+    # Same plan, same bytes: nothing recorded as changed, nothing delivered twice.
+    assert counts == {"planned": 5, "changed": 0, "failed": 0, "delivered": 0}
+    after = {d.id: d.docx_sha256 for d in documents(cycle_id, Stage.NOMINATION)}
+    assert after == before
+    records = read_part_records(cycle_id, Stage.NOMINATION, 3)
+    assert [r.part for r in records] == [0, 1, 2]
+    assert [r.planned for r in records] == [1, 2, 2]
+
+
+def test_parts_cover_every_document_once() -> None:
+    from flows.stages import part_of
+
+    for total in [0, 1, 5, 17, 200]:
+        for parts in [1, 2, 3, 7]:
+            jobs = list(range(total))
+            pieces = [part_of(jobs, p, parts) for p in range(parts)]  # type: ignore[arg-type]
+            assert [j for piece in pieces for j in piece] == jobs
+            assert max(map(len, pieces)) - min(map(len, pieces)) <= 1
