@@ -166,3 +166,18 @@ def test_fontconfig_keeps_the_system_fonts() -> None:
         ["fc-match", "-f", "%{family}", "serif:lang=en"], capture_output=True, text=True, env=env
     )
     assert "CJK" not in generic.stdout, "a Chinese alias must not take over Latin generic serif"
+
+
+def test_threads_writing_the_fontconfig_file_at_once_all_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh machine: converters start in parallel threads while the cache folder is empty.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from appraisal.pdf.fonts import fontconfig_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with ThreadPoolExecutor(8) as pool:
+        paths = list(pool.map(lambda _: fontconfig_file(), range(32)))
+    assert len(set(paths)) == 1 and paths[0].is_file()
+    assert [p.name for p in paths[0].parent.iterdir()] == [paths[0].name]

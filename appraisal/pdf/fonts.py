@@ -56,10 +56,12 @@ def fontconfig_file() -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"fonts-{digest}.conf"
     if not target.is_file():
-        # Write then rename: parallel converters may generate the same file at the same time.
-        tmp = folder / f".{target.name}.{os.getpid()}"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        # Write then rename: parallel converters (threads of one process too) may generate the
+        # same file at the same time, so each writes a temporary file of its own.
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
     return target
 
 
