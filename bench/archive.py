@@ -36,25 +36,22 @@ def main() -> None:
 
     from datetime import date
 
-    from sqlmodel import col, select
+    from sqlmodel import select
 
     from appraisal.archive.bag import find_bags
     from appraisal.archive.verify import verify_package
     from appraisal.cycles import Selection
     from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
-    from appraisal.files import sha256_file
-    from appraisal.intake import Inspection
-    from appraisal.intake.inspection import MatchedBy
     from appraisal.launch import launch_cycle
     from appraisal.sheets import read_records, read_roster
+    from appraisal.simulate.direct import sign_everything
     from appraisal.store import import_people, import_records
-    from appraisal.store.signoffs import record_return
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
     from flows.paths import quarantine_dir, returns_dir
-    from models import Cycle, Document, SignOff
-    from models.vocab import CycleKind, Reply, Stage
+    from models import Cycle, Document
+    from models.vocab import CycleKind, Stage
 
     n = args.people
     today = date(2026, 11, 22)
@@ -79,27 +76,11 @@ def main() -> None:
         with session_scope() as session:
             cycle = session.get(Cycle, cycle_id)
             assert cycle is not None
-            done = select(SignOff.document_id)
-            docs = session.exec(
-                select(Document).where(
-                    Document.cycle_id == cycle_id, Document.stage == stage,
-                    Document.needs_signoff, col(Document.id).not_in(done),
-                )
-            ).all()  # fmt: skip
-            reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
-            for d in docs:
-                pdf = Path(d.pdf_path)
-                ins = Inspection(
-                    path=pdf, size=pdf.stat().st_size, sha256=sha256_file(pdf), pages=1,
-                    text_ids=(d.id,), document_id=d.id, matched_by=MatchedBy.TEXT,
-                )  # fmt: skip
-                record_return(
-                    session, cycle=cycle, ins=ins, returns_dir=returns_dir(cycle_id),
-                    quarantine_dir=quarantine_dir(cycle_id), reply=reply, actor="bench",
-                )  # fmt: skip
-        print(
-            f"stage_{stage.value}_seconds: {stage_seconds[stage.value]:.1f} ({len(docs)} returns)"
-        )
+            signed = sign_everything(
+                session, cycle, stage, returns=returns_dir(cycle_id),
+                quarantine=quarantine_dir(cycle_id), actor="bench",
+            )  # fmt: skip
+        print(f"stage_{stage.value}_seconds: {stage_seconds[stage.value]:.1f} ({signed} returns)")
     assert run_cycle(cycle_id, today).stage == "archive"
 
     t = time.perf_counter()

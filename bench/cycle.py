@@ -1,0 +1,223 @@
+"""The whole cycle at pool size, twice: through Prefect, and as plain calls without it.
+
+Both sides build the same generated pool in their own output folder and database, run every
+stage (render, LibreOffice, record, deliver), record every return straight through the store
+(the intake's per-file inspection is measured by its own tests and the demo), and seal every
+dossier. Each stage prints its wall time and this process's peak resident memory; LibreOffice's
+converters are separate processes, and their peak is reported on its own.
+
+    .venv/bin/python bench/cycle.py [--people 793] [--out output/bench-cycle] [--no-plain]
+
+Ends with `prefect_overhead_pct: Z` (stages and archive, Prefect over plain) and
+`cycle_seconds: T` (the Prefect side end to end, returns included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 22)
+STAGES = ["nomination", "assessment", "evaluation", "solicitation", "notification"]
+
+
+def _rss_mb(pid: str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class PeakMemory:
+    """This process's and LibreOffice's largest resident size while the block runs, sampled
+    every 50 ms from /proc (Linux)."""
+
+    def __init__(self) -> None:
+        self.own = 0.0
+        self.office = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        ticks = 0
+        offices: list[str] = []
+        while not self._stop.is_set():
+            self.own = max(self.own, _rss_mb())
+            if ticks % 10 == 0:  # finding the converters costs more than reading them
+                offices = [
+                    p.parent.name
+                    for p in Path("/proc").glob("[0-9]*/comm")
+                    if _read(p).startswith("soffice")
+                ]
+            for pid in offices:
+                self.office = max(self.office, _rss_mb(pid))
+            ticks += 1
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+@dataclass
+class Side:
+    name: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, float] = field(default_factory=dict)
+    office_peak: float = 0.0
+    returns_seconds: float = 0.0
+    documents: int = 0
+
+    @property
+    def work(self) -> float:
+        return sum(self.seconds.values())
+
+
+def configure(out: Path) -> None:
+    from appraisal.db import get_engine
+    from appraisal.settings import get_settings
+
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    os.environ["APPRAISAL_OUTPUT_DIR"] = str(out)
+    os.environ.pop("APPRAISAL_DATABASE_URL", None)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side:
+    from contextlib import nullcontext
+
+    from sqlmodel import func, select
+
+    from appraisal.cycles import Selection
+    from appraisal.db import session_scope
+    from appraisal.launch import launch_cycle
+    from appraisal.sheets import read_records, read_roster
+    from appraisal.simulate.direct import sign_everything
+    from appraisal.store import import_people, import_records
+    from flows.archive import archive_cycle
+    from flows.cycle import run_cycle
+    from flows.paths import quarantine_dir, returns_dir
+    from flows.runmode import plain_calls
+    from models import Cycle, Document
+    from models.vocab import CycleKind, Stage
+
+    configure(out)
+    side = Side(name)
+    with session_scope() as session:
+        import_people(session, rows=read_roster(data[0]).rows, actor="bench", source="roster")
+        import_records(session, book=read_records(data[1]), actor="bench")
+    cycle_id = launch_cycle(
+        name="基准周期",
+        kind=CycleKind.NON_PARTY,
+        year=2026,
+        scheme_path=None,
+        selection=Selection(),
+    )
+    mode = plain_calls if plain else nullcontext
+    cycle_flow = run_cycle.fn if plain else run_cycle
+    archive_flow = archive_cycle.fn if plain else archive_cycle
+    for stage_name in STAGES:
+        t = time.perf_counter()
+        with mode(), PeakMemory() as peak:
+            outcome = cycle_flow(cycle_id, TODAY)
+        side.seconds[stage_name] = time.perf_counter() - t
+        side.peaks[stage_name] = peak.own
+        side.office_peak = max(side.office_peak, peak.office)
+        assert outcome.stage == stage_name, outcome
+        t = time.perf_counter()
+        with session_scope() as session:
+            cycle = session.get(Cycle, cycle_id)
+            assert cycle is not None
+            signed = sign_everything(
+                session,
+                cycle,
+                Stage(stage_name),
+                returns=returns_dir(cycle_id),
+                quarantine=quarantine_dir(cycle_id),
+                actor="bench",
+            )
+        side.returns_seconds += time.perf_counter() - t
+        print(
+            f"{name} {stage_name}: {side.seconds[stage_name]:.1f} s, "
+            f"peak {side.peaks[stage_name]:.0f} MB ({signed} returns)",
+            flush=True,
+        )
+    with mode():
+        assert cycle_flow(cycle_id, TODAY).stage == "archive"
+    t = time.perf_counter()
+    with mode(), PeakMemory() as peak:
+        sealed = archive_flow(cycle_id, None, TODAY)
+    side.seconds["archive"] = time.perf_counter() - t
+    side.peaks["archive"] = peak.own
+    side.office_peak = max(side.office_peak, peak.office)
+    assert not sealed.refused and not sealed.failed, (sealed.refused, sealed.failed)
+    print(
+        f"{name} archive: {side.seconds['archive']:.1f} s, peak {side.peaks['archive']:.0f} MB "
+        f"({len(sealed.sealed)} dossiers)",
+        flush=True,
+    )
+    with session_scope() as session:
+        count = select(func.count()).select_from(Document).where(Document.cycle_id == cycle_id)
+        side.documents = int(session.exec(count).one())
+    return side
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=793)
+    parser.add_argument("--out", type=Path, default=Path("output/bench-cycle"))
+    parser.add_argument("--no-plain", action="store_true", help="Skip the run without Prefect.")
+    args = parser.parse_args()
+    root: Path = args.out.resolve()
+    configure(root)
+    from appraisal.demo_data import write_demo_data
+
+    n = args.people
+    data = write_demo_data(root / "data", people=n, seed=2026, year=2026)
+
+    # Prefect's ephemeral server starts on the first flow call; it is part of Prefect's cost.
+    import flows  # noqa: F401
+
+    sides = [run_side("prefect", data, root / "prefect", plain=False)]
+    if not args.no_plain:
+        sides.append(run_side("plain", data, root / "plain", plain=True))
+
+    print(f"people: {n}")
+    for side in sides:
+        per_stage = ", ".join(f"{k} {v:.1f}" for k, v in side.seconds.items())
+        print(f"{side.name}_seconds: {side.work:.1f} ({per_stage})")
+        print(f"{side.name}_peak_mb: {max(side.peaks.values()):.0f}")
+        print(f"{side.name}_converter_peak_mb: {side.office_peak:.0f} (largest LibreOffice)")
+        print(f"{side.name}_documents: {side.documents}")
+    prefect = sides[0]
+    if len(sides) == 2:
+        plain = sides[1]
+        print(f"prefect_overhead_pct: {(prefect.work - plain.work) / plain.work * 100:.1f}")
+    print(f"cycle_seconds: {prefect.work + prefect.returns_seconds:.1f}")
+
+
+if __name__ == "__main__":
+    main()
