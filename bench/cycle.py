@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,19 +92,6 @@ class Side:
         return sum(self.seconds.values())
 
 
-def configure(out: Path) -> None:
-    from appraisal.db import get_engine
-    from appraisal.settings import get_settings
-
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    os.environ["APPRAISAL_OUTPUT_DIR"] = str(out)
-    os.environ.pop("APPRAISAL_DATABASE_URL", None)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-
-
 def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side:
     from contextlib import nullcontext
 
@@ -119,12 +105,13 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
     from appraisal.store import import_people, import_records
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
+    from flows.demo import use_fresh_output
     from flows.paths import quarantine_dir, returns_dir
     from flows.runmode import plain_calls
     from models import Cycle, Document
     from models.vocab import CycleKind, Stage
 
-    configure(out)
+    use_fresh_output(out)
     side = Side(name)
     with session_scope() as session:
         import_people(session, rows=read_roster(data[0]).rows, actor="bench", source="roster")
@@ -192,14 +179,15 @@ def main() -> None:
     parser.add_argument("--no-plain", action="store_true", help="Skip the run without Prefect.")
     args = parser.parse_args()
     root: Path = args.out.resolve()
-    configure(root)
+    # Prefect's home goes under the output folder, so set it before flows import Prefect. Its
+    # ephemeral server starts on the first flow call: that is part of Prefect's cost.
+    os.environ["APPRAISAL_OUTPUT_DIR"] = str(root)
     from appraisal.demo_data import write_demo_data
+    from flows.demo import use_fresh_output
 
+    use_fresh_output(root)
     n = args.people
     data = write_demo_data(root / "data", people=n, seed=2026, year=2026)
-
-    # Prefect's ephemeral server starts on the first flow call; it is part of Prefect's cost.
-    import flows  # noqa: F401
 
     sides = [run_side("prefect", data, root / "prefect", plain=False)]
     if not args.no_plain:

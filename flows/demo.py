@@ -58,7 +58,8 @@ def set_today(day: date) -> None:
     get_settings.cache_clear()
 
 
-def _configure(output: Path) -> None:
+def use_fresh_output(output: Path) -> None:
+    """Empty `output` and point settings and the database (SQLite there) at it."""
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
@@ -162,7 +163,7 @@ def _object_once(run: DemoRun, say: Say) -> None:
 
 def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     started = time.perf_counter()
-    _configure(output)
+    use_fresh_output(output)
     run = DemoRun(output=output)
     rng = random.Random(seed)
     day = date.today()

@@ -1,10 +1,12 @@
 """Factories for cycle tests: a generated pool imported into the test database, a started cycle."""
 
+import os
 import shutil
 from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from appraisal.cycles import Selection
@@ -18,6 +20,12 @@ from models.vocab import CycleKind, Reply, Stage
 
 YEAR = 2026
 TODAY = date(2026, 11, 22)
+
+
+def require_soffice() -> None:
+    """Flow tests convert with LibreOffice: skip without it, except in CI, which must run them."""
+    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
+        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
 
 
 def import_pool(folder: Path, people: int = 5, seed: int = 7) -> None:

@@ -2,8 +2,6 @@
 tampered with and checked again."""
 
 import json
-import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
 from models import Cycle, Document, Dossier, SignOff
 from models.vocab import Stage
-from tests.cycle_helpers import TODAY, documents, import_pool, return_all, start
+from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
 STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通知"]
@@ -30,8 +28,7 @@ STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通�
 
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
-        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    require_soffice()
     import_pool(tmp_path / "data", people=3)
     return app_env
 

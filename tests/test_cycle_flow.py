@@ -17,15 +17,14 @@ from appraisal.gates import cycle_progress
 from appraisal.store.signoffs import SignOffError, waive
 from models import Document, IntakeEvent, SignOff
 from models.vocab import Stage
-from tests.cycle_helpers import TODAY, documents, import_pool, start
+from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
-        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    require_soffice()
     import_pool(tmp_path / "data", people=4)
     return app_env
 

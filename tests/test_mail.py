@@ -7,9 +7,7 @@ crashes mid-send and refusing servers never make a message go twice.
 import email
 import email.policy
 import json
-import os
 import re
-import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from appraisal.store.outbox import claim, messages_of
 from appraisal.store.reviewers import set_reviewer
 from models import OutboxMessage
 from models.vocab import Stage
-from tests.cycle_helpers import TODAY, documents, import_pool, start
+from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 runner = CliRunner()
 PORTAL = "https://portal.example.cn/appraisal"
@@ -117,8 +115,7 @@ class Reviewers:
 
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
-        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    require_soffice()
     import_pool(tmp_path / "data", people=4)
     return app_env
 

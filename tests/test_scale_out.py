@@ -3,7 +3,6 @@ pool, and a stage of a few hundred people made in parts that both workers share.
 must be byte-identical to the embedded run's (SQLite, Prefect's ephemeral mode)."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from appraisal.files import sha256_file
 from appraisal.settings import get_settings
 from models.vocab import Stage
 from tests.conftest import PG_ADMIN
-from tests.cycle_helpers import TODAY, documents, import_pool, start
+from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.libreoffice]
 
@@ -136,8 +135,7 @@ def test_a_stage_in_parts_on_two_workers_matches_the_embedded_run(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
-        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    require_soffice()
     from flows.parts import read_part_records
 
     logs = tmp_path / "logs"

@@ -1,22 +1,19 @@
 """A stage made in parts, or as plain calls without Prefect, makes the very same documents."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from appraisal.settings import get_settings
 from models.vocab import Stage
-from tests.cycle_helpers import TODAY, documents, import_pool, start
+from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
-    if shutil.which("soffice") is None and os.environ.get("CI") != "true":
-        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    require_soffice()
     import_pool(tmp_path / "data", people=5)
     return app_env
 
