@@ -183,8 +183,10 @@ def make_covers(
     view, persons = _views(cycle_id)
     assumed = {pf.code: 2 for pf in people}
     covers: dict[str, Rendition] = {}
-    todo = list(people)
-    for _attempt in range(4):
+    # How long a cover comes out depends on the template: one cover made first tells the rest,
+    # so most covers are rendered and converted once instead of twice.
+    todo, waiting = list(people[:1]), list(people[1:])
+    for _attempt in range(5):
         if not todo:
             break
         jobs = []
@@ -203,6 +205,11 @@ def make_covers(
                 again.append(pf)
             else:
                 covers[pf.code] = cover
+        if waiting:
+            learned = assumed[todo[0].code]
+            assumed.update({pf.code: learned for pf in waiting})
+            again += waiting
+            waiting = []
         todo = again
     if todo:
         raise RuntimeError(

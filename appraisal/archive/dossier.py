@@ -34,6 +34,7 @@ from pypdf.generic import (
 from pypdf.types import OutlineType
 
 from appraisal.pdf import PdfInfoError, pdfa_claim
+from appraisal.pdf.pdfinfo import pdfa_claim_of
 
 COVER_TITLE = "封面及目录"
 CREATOR = "appraisal"
@@ -330,7 +331,7 @@ def _may_claim_pdfa(opened: _Opened) -> bool:
 
 def _claims_pdfa(opened: _Opened) -> bool:
     try:
-        return pdfa_claim(opened.part.pdf) is not None
+        return pdfa_claim_of(opened.reader, _describe(opened.part)) is not None
     except PdfInfoError:
         return False
 

@@ -86,18 +86,22 @@ def pdfa_claim(path: Path) -> tuple[int, str] | None:
 
     A claim, not a validation: it says what the producer meant to write.
     """
-    reader = _reader(path)
+    return pdfa_claim_of(_reader(path), str(path))
+
+
+def pdfa_claim_of(reader: PdfReader, name: str) -> tuple[int, str] | None:
+    """`pdfa_claim` of a PDF already open; `name` names it in errors."""
     try:
         metadata = reader.trailer["/Root"].get("/Metadata")
         if metadata is None:
             return None
         xml = metadata.get_object().get_data()
     except (PdfReadError, KeyError, ValueError) as exc:
-        raise PdfInfoError(f"{path}: unreadable XMP metadata: {exc}") from exc
+        raise PdfInfoError(f"{name}: unreadable XMP metadata: {exc}") from exc
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
-        raise PdfInfoError(f"{path}: XMP metadata is not valid XML: {exc}") from exc
+        raise PdfInfoError(f"{name}: XMP metadata is not valid XML: {exc}") from exc
     for desc in root.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description"):
         # XMP allows both <pdfaid:part>2</pdfaid:part> and pdfaid:part="2".
         part = desc.get(f"{_PDFAID}part") or desc.findtext(f"{_PDFAID}part")
