@@ -2,4 +2,6 @@
 
 from appraisal.cli import app
 
-app()
+# Guarded, as multiprocessing asks of a main module its workers may import again.
+if __name__ == "__main__":
+    app()

@@ -5,6 +5,7 @@ Idempotent like the stages: covers are rendered from the database and converted 
 PDF cache, and a person whose inputs have not changed since the last seal is left alone.
 """
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,7 @@ from appraisal.archive.contents import (
 )
 from appraisal.archive.dossier import plan_pages
 from appraisal.archive.register import write_register
-from appraisal.archive.seal import Sealed, seal_letters, seal_person
+from appraisal.archive.seal import Sealed, SealJob, seal_letters, seal_many
 from appraisal.clock import today as clock_today
 from appraisal.cycles import cycle_people, set_stage
 from appraisal.db import session_scope
@@ -240,22 +241,24 @@ def seal_batch(
     sealed: list[Sealed] = []
     unchanged: list[str] = []
     failed: dict[str, str] = {}
+    todo: list[SealJob] = []
+    prints: dict[str, str] = {}
     for pf in people:
         cover = covers[pf.code]
         target = dossiers_dir(cycle_id) / pf.code
         made = [cover, *extracts[pf.code].values()]
-        print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
+        prints[pf.code] = print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
         old = known.get(ids[pf.code])
         if old and old.fingerprint == print_ and (target / "bagit.txt").is_file():
             unchanged.append(pf.code)
             continue
-        try:
-            done = seal_person(
-                pf, cover, extracts[pf.code], target, sealed_on=sealed_on, issuer=issuer
-            )
-        except Exception as exc:  # one bad file must not stop the other dossiers
-            failed[pf.code] = f"{type(exc).__name__}: {exc}"
+        todo.append(SealJob(pf, cover, extracts[pf.code], target, sealed_on, issuer))
+    workers = settings.converters or os.cpu_count() or 1
+    for pf, done in seal_many(todo, workers):
+        if isinstance(done, str):  # one bad file must not stop the other dossiers
+            failed[pf.code] = done
             continue
+        target, print_ = done.path, prints[pf.code]
         sealed.append(done)
         with session_scope() as session:
             row = session.exec(

@@ -1,9 +1,11 @@
 """Seal one person's dossier: assemble the PDF, write the record, package it all as a bag."""
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
 from appraisal.archive.bag import write_bag
@@ -105,3 +107,49 @@ def seal_letters(
     }
     write_bag(target, payload, info)
     return True
+
+
+@dataclass(frozen=True)
+class SealJob:
+    """One person to seal: everything `seal_person` needs, picklable for a worker process."""
+
+    pf: PersonFile
+    cover: Rendition
+    extracts: dict[Stage, Rendition]
+    target: Path
+    sealed_on: date
+    issuer: str
+
+    def run(self) -> Sealed:
+        return seal_person(
+            self.pf,
+            self.cover,
+            self.extracts,
+            self.target,
+            sealed_on=self.sealed_on,
+            issuer=self.issuer,
+        )
+
+
+def seal_many(jobs: list[SealJob], workers: int) -> Iterator[tuple[PersonFile, Sealed | str]]:
+    """Seal every job, in order: the Sealed result, or the error as text. Assembling a dossier
+    is pure Python (pypdf), so the jobs share the cores. Forkserver children start clean rather
+    than inheriting the caller's threads (Prefect's server among them); the server preloads this
+    module once. As with any multiprocessing, a calling script must guard its main code."""
+    workers = min(len(jobs), workers)
+    if workers <= 1:
+        for job in jobs:
+            try:
+                yield job.pf, job.run()
+            except Exception as exc:
+                yield job.pf, f"{type(exc).__name__}: {exc}"
+        return
+    context = get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [(job.pf, pool.submit(job.run)) for job in jobs]
+        for pf, future in futures:
+            try:
+                yield pf, future.result()
+            except Exception as exc:
+                yield pf, f"{type(exc).__name__}: {exc}"
