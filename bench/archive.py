@@ -40,32 +40,19 @@ def main() -> None:
 
     from appraisal.archive.bag import find_bags
     from appraisal.archive.verify import verify_package
-    from appraisal.cycles import Selection
     from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
-    from appraisal.launch import launch_cycle
-    from appraisal.sheets import read_records, read_roster
     from appraisal.simulate.direct import sign_everything
-    from appraisal.store import import_people, import_records
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
+    from flows.demo import start_generated_cycle
     from flows.paths import quarantine_dir, returns_dir
     from models import Cycle, Document
-    from models.vocab import CycleKind, Stage
+    from models.vocab import Stage
 
     n = args.people
     today = date(2026, 11, 22)
-    roster, records = write_demo_data(out / "data", people=n, seed=2026, year=2026)
-    with session_scope() as session:
-        import_people(session, rows=read_roster(roster).rows, actor="bench", source="roster")
-        import_records(session, book=read_records(records), actor="bench")
-    cycle_id = launch_cycle(
-        name="基准周期",
-        kind=CycleKind.NON_PARTY,
-        year=2026,
-        scheme_path=None,
-        selection=Selection(),
-    )
+    cycle_id = start_generated_cycle(write_demo_data(out / "data", people=n, seed=2026, year=2026))
     stage_seconds: dict[str, float] = {}
     for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
                   Stage.NOTIFICATION]:  # fmt: skip

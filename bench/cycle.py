@@ -97,32 +97,19 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
 
     from sqlmodel import func, select
 
-    from appraisal.cycles import Selection
     from appraisal.db import session_scope
-    from appraisal.launch import launch_cycle
-    from appraisal.sheets import read_records, read_roster
     from appraisal.simulate.direct import sign_everything
-    from appraisal.store import import_people, import_records
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
-    from flows.demo import use_fresh_output
+    from flows.demo import start_generated_cycle, use_fresh_output
     from flows.paths import quarantine_dir, returns_dir
     from flows.runmode import plain_calls
     from models import Cycle, Document
-    from models.vocab import CycleKind, Stage
+    from models.vocab import Stage
 
     use_fresh_output(out)
     side = Side(name)
-    with session_scope() as session:
-        import_people(session, rows=read_roster(data[0]).rows, actor="bench", source="roster")
-        import_records(session, book=read_records(data[1]), actor="bench")
-    cycle_id = launch_cycle(
-        name="基准周期",
-        kind=CycleKind.NON_PARTY,
-        year=2026,
-        scheme_path=None,
-        selection=Selection(),
-    )
+    cycle_id = start_generated_cycle(data)
     mode = plain_calls if plain else nullcontext
     cycle_flow = run_cycle.fn if plain else run_cycle
     archive_flow = archive_cycle.fn if plain else archive_cycle

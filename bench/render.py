@@ -64,30 +64,16 @@ def _pool_cases(folder: Path, people: int) -> list[tuple[str, Path, list[dict[st
     os.environ["APPRAISAL_OUTPUT_DIR"] = str(folder / "pool")
     from datetime import date
 
-    from appraisal.cycles import Selection
-    from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
-    from appraisal.launch import launch_cycle
     from appraisal.render import qr_image
-    from appraisal.sheets import read_records, read_roster
-    from appraisal.store import import_people, import_records
-    from flows.demo import use_fresh_output
+    from flows.demo import start_generated_cycle, use_fresh_output
     from flows.runmode import plain_calls
     from flows.tasks import plan_documents, score_cycle
-    from models.vocab import STAGE_ORDER, CycleKind, Stage
+    from models.vocab import STAGE_ORDER, Stage
 
     use_fresh_output(folder / "pool")
-    roster, records = write_demo_data(folder / "pool-data", people=people, seed=2026, year=2026)
-    with session_scope() as session:
-        import_people(session, rows=read_roster(roster).rows, actor="bench", source="roster")
-        import_records(session, book=read_records(records), actor="bench")
-    cycle_id = launch_cycle(
-        name="基准周期",
-        kind=CycleKind.NON_PARTY,
-        year=2026,
-        scheme_path=None,
-        selection=Selection(),
-    )
+    data = write_demo_data(folder / "pool-data", people=people, seed=2026, year=2026)
+    cycle_id = start_generated_cycle(data)
     issued, due = date(2026, 11, 22), date(2026, 12, 6)
     by_template: dict[str, list[dict[str, Any]]] = {}
     with plain_calls():

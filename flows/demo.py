@@ -69,6 +69,22 @@ def use_fresh_output(output: Path) -> None:
     get_engine.cache_clear()
 
 
+def start_generated_cycle(data: tuple[Path, Path], actor: str = "bench") -> int:
+    """Import a generated (roster, records) pair into the configured database and start a
+    cycle over everyone: what the benchmarks measure from."""
+    roster, records = data
+    with session_scope() as session:
+        import_people(session, rows=read_roster(roster).rows, actor=actor, source=roster.name)
+        import_records(session, book=read_records(records), actor=actor)
+    return launch_cycle(
+        name="基准周期",
+        kind=CycleKind.NON_PARTY,
+        year=2026,
+        scheme_path=None,
+        selection=Selection(),
+    )
+
+
 def _import(data: Path, say: Say) -> None:
     roster, records = read_roster(data / "roster.xlsx"), read_records(data / "records.xlsx")
     with session_scope() as session:
