@@ -37,22 +37,26 @@ def register_deployments(config_path: Path, work_pool: str | None = None) -> lis
     base = config_path.resolve().parent
     pull = [{"prefect.deployments.steps.set_working_directory": {"directory": str(base)}}]
     out: list[Registered] = []
+    pools_seen: set[str] = set()
     with get_client(sync_client=True) as client:
         for n, entry in enumerate(entries, start=1):
             where = f"{config_path}, deployment {n}"
             name, entrypoint = entry.get("name"), entry.get("entrypoint")
             if not name or not entrypoint:
                 raise DeployError(f"{where}: needs a name and an entrypoint")
-            pool = work_pool or (entry.get("work_pool") or {}).get("name")
+            pool_spec = entry.get("work_pool") or {}
+            pool = work_pool or pool_spec.get("name")
             if not pool:
                 raise DeployError(f"{where} ({name}): no work pool")
-            try:
-                client.read_work_pool(pool)
-            except ObjectNotFound as exc:
-                raise DeployError(
-                    f"work pool {pool!r} does not exist on the server; create it with "
-                    f"`prefect work-pool create {pool} --type process`"
-                ) from exc
+            if pool not in pools_seen:
+                try:
+                    client.read_work_pool(pool)
+                except ObjectNotFound as exc:
+                    raise DeployError(
+                        f"work pool {pool!r} does not exist on the server; create it with "
+                        f"`prefect work-pool create {pool} --type process`"
+                    ) from exc
+                pools_seen.add(pool)
             try:
                 flow = load_flow_from_entrypoint(str(base / entrypoint))
             except Exception as exc:  # a broken entrypoint is named with its cause
@@ -62,7 +66,7 @@ def register_deployments(config_path: Path, work_pool: str | None = None) -> lis
                 name=name,
                 description=entry.get("description") or flow.description,
                 work_pool_name=pool,
-                work_queue_name=(entry.get("work_pool") or {}).get("work_queue_name"),
+                work_queue_name=pool_spec.get("work_queue_name"),
                 entrypoint=entrypoint,
                 path=str(base),
                 pull_steps=pull,

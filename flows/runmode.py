@@ -28,10 +28,6 @@ def plain_calls() -> Iterator[None]:
         _PLAIN.reset(token)
 
 
-def is_plain() -> bool:
-    return _PLAIN.get()
-
-
 class Step(Task[P, R]):
     """A Prefect task that is an ordinary call inside `plain_calls()`."""
 

@@ -33,8 +33,7 @@ from pypdf.generic import (
 )
 from pypdf.types import OutlineType
 
-from appraisal.pdf import PdfInfoError, pdfa_claim
-from appraisal.pdf.pdfinfo import pdfa_claim_of
+from appraisal.pdf import PdfInfoError, pdfa_claim, pdfa_claim_of
 
 COVER_TITLE = "封面及目录"
 CREATOR = "appraisal"

@@ -1,7 +1,7 @@
 """Seal one person's dossier: assemble the PDF, write the record, package it all as a bag."""
 
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -139,17 +139,18 @@ def seal_many(jobs: list[SealJob], workers: int) -> Iterator[tuple[PersonFile, S
     workers = min(len(jobs), workers)
     if workers <= 1:
         for job in jobs:
-            try:
-                yield job.pf, job.run()
-            except Exception as exc:
-                yield job.pf, f"{type(exc).__name__}: {exc}"
+            yield job.pf, _outcome(job.run)
         return
     context = get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [(job.pf, pool.submit(job.run)) for job in jobs]
         for pf, future in futures:
-            try:
-                yield pf, future.result()
-            except Exception as exc:
-                yield pf, f"{type(exc).__name__}: {exc}"
+            yield pf, _outcome(future.result)
+
+
+def _outcome(result: Callable[[], Sealed]) -> Sealed | str:
+    try:
+        return result()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"

@@ -1,5 +1,6 @@
 """`appraisal deploy`: register prefect.yaml's deployments on a Prefect server (scale-out)."""
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +14,6 @@ def deploy(
     pool: Annotated[str | None, typer.Option(help="Work pool for all of them.")] = None,
 ) -> None:
     """Register prefect.yaml's deployments on the server in PREFECT_API_URL."""
-    import os
-
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: deployments live on a Prefect server (README: Scale-out)")
     import flows  # noqa: F401  (Prefect's environment before Prefect is imported)

@@ -2,7 +2,15 @@
 
 from appraisal.pdf.convert import Conversion, ConversionError, convert_many, convert_one
 from appraisal.pdf.fonts import fontconfig_env
-from appraisal.pdf.pdfinfo import FontInfo, PdfInfoError, pdf_fonts, pdf_pages, pdf_text, pdfa_claim
+from appraisal.pdf.pdfinfo import (
+    FontInfo,
+    PdfInfoError,
+    pdf_fonts,
+    pdf_pages,
+    pdf_text,
+    pdfa_claim,
+    pdfa_claim_of,
+)
 
 __all__ = [
     "Conversion",
@@ -16,4 +24,5 @@ __all__ = [
     "pdf_pages",
     "pdf_text",
     "pdfa_claim",
+    "pdfa_claim_of",
 ]
