@@ -42,12 +42,10 @@ def main() -> None:
     from appraisal.archive.verify import verify_package
     from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
-    from appraisal.simulate.direct import sign_everything
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
-    from flows.demo import start_generated_cycle
-    from flows.paths import quarantine_dir, returns_dir
-    from models import Cycle, Document
+    from flows.demo import sign_stage, start_generated_cycle
+    from models import Document
     from models.vocab import Stage
 
     n = args.people
@@ -60,13 +58,7 @@ def main() -> None:
         outcome = run_cycle(cycle_id, today)
         assert outcome.stage == stage.value, outcome
         stage_seconds[stage.value] = time.perf_counter() - t
-        with session_scope() as session:
-            cycle = session.get(Cycle, cycle_id)
-            assert cycle is not None
-            signed = sign_everything(
-                session, cycle, stage, returns=returns_dir(cycle_id),
-                quarantine=quarantine_dir(cycle_id), actor="bench",
-            )  # fmt: skip
+        signed = sign_stage(cycle_id, stage)
         print(f"stage_{stage.value}_seconds: {stage_seconds[stage.value]:.1f} ({signed} returns)")
     assert run_cycle(cycle_id, today).stage == "archive"
 

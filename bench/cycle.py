@@ -98,41 +98,27 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
     from sqlmodel import func, select
 
     from appraisal.db import session_scope
-    from appraisal.simulate.direct import sign_everything
     from flows.archive import archive_cycle
     from flows.cycle import run_cycle
-    from flows.demo import start_generated_cycle, use_fresh_output
-    from flows.paths import quarantine_dir, returns_dir
-    from flows.runmode import plain_calls
-    from models import Cycle, Document
+    from flows.demo import sign_stage, start_generated_cycle, use_fresh_output
+    from flows.runmode import call_flow, plain_calls
+    from models import Document
     from models.vocab import Stage
 
     use_fresh_output(out)
     side = Side(name)
     cycle_id = start_generated_cycle(data)
     mode = plain_calls if plain else nullcontext
-    cycle_flow = run_cycle.fn if plain else run_cycle
-    archive_flow = archive_cycle.fn if plain else archive_cycle
     for stage_name in STAGES:
         t = time.perf_counter()
         with mode(), PeakMemory() as peak:
-            outcome = cycle_flow(cycle_id, TODAY)
+            outcome = call_flow(run_cycle, cycle_id, TODAY)
         side.seconds[stage_name] = time.perf_counter() - t
         side.peaks[stage_name] = peak.own
         side.office_peak = max(side.office_peak, peak.office)
         assert outcome.stage == stage_name, outcome
         t = time.perf_counter()
-        with session_scope() as session:
-            cycle = session.get(Cycle, cycle_id)
-            assert cycle is not None
-            signed = sign_everything(
-                session,
-                cycle,
-                Stage(stage_name),
-                returns=returns_dir(cycle_id),
-                quarantine=quarantine_dir(cycle_id),
-                actor="bench",
-            )
+        signed = sign_stage(cycle_id, Stage(stage_name))
         side.returns_seconds += time.perf_counter() - t
         print(
             f"{name} {stage_name}: {side.seconds[stage_name]:.1f} s, "
@@ -140,10 +126,10 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
             flush=True,
         )
     with mode():
-        assert cycle_flow(cycle_id, TODAY).stage == "archive"
+        assert call_flow(run_cycle, cycle_id, TODAY).stage == "archive"
     t = time.perf_counter()
     with mode(), PeakMemory() as peak:
-        sealed = archive_flow(cycle_id, None, TODAY)
+        sealed = call_flow(archive_cycle, cycle_id, None, TODAY)
     side.seconds["archive"] = time.perf_counter() - t
     side.peaks["archive"] = peak.own
     side.office_peak = max(side.office_peak, peak.office)

@@ -61,6 +61,7 @@ def _cases(folder: Path, docs: int) -> list[tuple[str, Path, list[dict[str, Any]
 def _pool_cases(folder: Path, people: int) -> list[tuple[str, Path, list[dict[str, Any]]]]:
     """Every stage's documents for a generated pool, as the cycle plans them: (template, path,
     contexts with the QR image). Built in a private SQLite database under `folder`."""
+    # Before flows import Prefect, so its home goes there too.
     os.environ["APPRAISAL_OUTPUT_DIR"] = str(folder / "pool")
     from datetime import date
 
@@ -159,11 +160,9 @@ def main() -> int:
             total_ours += ours
             n = len(contexts)
             if name.startswith("pool:"):
-                pool_plain, pool_ours, pool_docs = (
-                    pool_plain + plain,
-                    pool_ours + ours,
-                    pool_docs + n,
-                )
+                pool_plain += plain
+                pool_ours += ours
+                pool_docs += n
             print(
                 f"{name:28} {plain / n * 1000:15.2f} {ours / n * 1000:12.3f} "
                 f"{plain / ours:8.1f}  {'same' if same else 'DIFFERENT'}  ({n} documents)"

@@ -26,11 +26,13 @@ from appraisal.launch import launch_cycle
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
+from appraisal.simulate.direct import sign_everything
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.signoffs import record_reply
 from flows.archive import archive_cycle
 from flows.cycle import run_cycle
 from flows.intake import intake_returns
+from flows.paths import quarantine_dir, returns_dir
 from models import Cycle, Document, SignOff
 from models.vocab import CycleKind, Reply, Stage
 
@@ -83,6 +85,21 @@ def start_generated_cycle(data: tuple[Path, Path], actor: str = "bench") -> int:
         scheme_path=None,
         selection=Selection(),
     )
+
+
+def sign_stage(cycle_id: int, stage: Stage, actor: str = "bench") -> int:
+    """Every outstanding return of the stage, recorded directly (see sign_everything)."""
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        return sign_everything(
+            session,
+            cycle,
+            stage,
+            returns=returns_dir(cycle_id),
+            quarantine=quarantine_dir(cycle_id),
+            actor=actor,
+        )
 
 
 def _import(data: Path, say: Say) -> None:
