@@ -1,5 +1,6 @@
 """Starting and finding cycles, who is in them, and moving a cycle from stage to stage."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +127,25 @@ def list_cycles(session: Session) -> list[Cycle]:
     return list(session.exec(select(Cycle).order_by(col(Cycle.id))))
 
 
-def cycle_people(session: Session, cycle_id: int) -> list[Person]:
+def cycle_people(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> list[Person]:
+    """The cycle's members by code, or only those of them in `codes`."""
     query = (
         select(Person)
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle_id)
+        .order_by(Person.code)
+    )
+    if codes is not None:
+        query = query.where(col(Person.code).in_(list(codes)))
+    return list(session.exec(query))
+
+
+def cycle_codes(session: Session, cycle_id: int) -> list[str]:
+    """The members' codes in order, without loading their records."""
+    query = (
+        select(Person.code)
         .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
         .where(CycleMember.cycle_id == cycle_id)
         .order_by(Person.code)

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     batch_size: int = 200
     # Documents handed to LibreOffice per call (each call pays its start-up once).
     convert_chunk: int = 400
+    # A stage plans and makes its documents this many people at a time, and the archive seals
+    # this many dossiers at a time, so memory does not grow with the number of people.
+    slice_people: int = 500
     # LibreOffice converters run at once; 0 means one per core.
     converters: int = 0
     # Scale-out: a stage's documents are made in this many parts, each its own flow run. With

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow
-from sqlmodel import select
+from sqlmodel import col, select
 
 from appraisal.archive.contents import (
     LETTERS_PACKAGE,
@@ -43,7 +43,13 @@ from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
-from flows.tasks import Rendered, convert_documents, record_documents, render_documents
+from flows.tasks import (
+    Rendered,
+    convert_documents,
+    member_codes,
+    record_documents,
+    render_documents,
+)
 from models import Cycle, Dossier
 from models.base import utcnow
 from models.vocab import Stage
@@ -70,27 +76,30 @@ def register_path(cycle_id: int) -> Path:
     return cycle_dir(cycle_id) / "register.xlsx"
 
 
-@task(name="gather each person's file")
-def gather(cycle_id: int) -> list[PersonFile]:
-    titles = {
-        tid: t.spec.title
-        for tid, t in resolve_templates(get_settings().templates_dir).templates.items()
-    }
+def _titles() -> dict[str, str]:
+    templates = resolve_templates(get_settings().templates_dir).templates
+    return {tid: t.spec.title for tid, t in templates.items()}
+
+
+@task(name="gather people's files")
+def gather(cycle_id: int, codes: list[str]) -> list[PersonFile]:
     with session_scope() as session:
-        return archive_data.person_files(session, cycle_id, titles)
+        return archive_data.person_files(session, cycle_id, _titles(), codes)
 
 
 @task(name="file the letters to bodies")
-def file_letters(cycle_id: int, files: list[PersonFile], sealed_on: date) -> bool:
+def file_letters(cycle_id: int, sealed_on: date) -> bool:
     """The complete letters of the cycle, once, in the package beside the dossiers."""
-    letters = [d for d in archive_data.shared_letters(files) if not d.missing and d.pdf]
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        name = cycle.name
+        letters = archive_data.cycle_letters(session, cycle_id, _titles())
+    letters = [d for d in letters if not d.missing and d.pdf]
     if not letters:
         return False
     return seal_letters(
-        letters,
-        dossiers_dir(cycle_id) / LETTERS_PACKAGE,
-        cycle_name=files[0].cycle_name,
-        sealed_on=sealed_on,
+        letters, dossiers_dir(cycle_id) / LETTERS_PACKAGE, cycle_name=name, sealed_on=sealed_on
     )
 
 
@@ -117,12 +126,12 @@ def _archive_job(
     )
 
 
-def _views(cycle_id: int) -> tuple[CycleView, dict[str, PersonView]]:
+def _views(cycle_id: int, codes: list[str]) -> tuple[CycleView, dict[str, PersonView]]:
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         view = cycle_data.cycle_view(cycle)
-        persons = {p.code: p for p in cycle_data.people_views(session, cycle_id)}
+        persons = {p.code: p for p in cycle_data.people_views(session, cycle_id, codes)}
     return view, persons
 
 
@@ -153,7 +162,7 @@ def make_extracts(
     cycle_id: int, people: list[PersonFile], issued: date
 ) -> dict[str, dict[Stage, Rendition]]:
     """Per person, one page per stage listing the letters about them that are filed apart."""
-    view, persons = _views(cycle_id)
+    view, persons = _views(cycle_id, [pf.code for pf in people])
     jobs, keys = [], []
     for pf in people:
         for stage in extract_stages(pf):
@@ -178,15 +187,17 @@ def make_covers(
     people: list[PersonFile],
     extracts: dict[str, dict[Stage, Rendition]],
     issued: date,
-) -> dict[str, Rendition]:
+    pages: int | None = None,
+) -> tuple[dict[str, Rendition], int]:
     """Render and convert each cover; its 目录 page numbers count the cover's own pages, so a
-    cover that comes out longer than assumed is made again with the real count."""
-    view, persons = _views(cycle_id)
-    assumed = {pf.code: 2 for pf in people}
+    cover that comes out longer than assumed is made again with the real count. `pages` is a
+    cover's length learned earlier; returns the covers and the length to assume next time."""
+    view, persons = _views(cycle_id, [pf.code for pf in people])
+    assumed = {pf.code: pages or 2 for pf in people}
     covers: dict[str, Rendition] = {}
     # How long a cover comes out depends on the template: one cover made first tells the rest,
     # so most covers are rendered and converted once instead of twice.
-    todo, waiting = list(people[:1]), list(people[1:])
+    todo, waiting = (list(people), []) if pages else (list(people[:1]), list(people[1:]))
     for _attempt in range(5):
         if not todo:
             break
@@ -216,7 +227,7 @@ def make_covers(
         raise RuntimeError(
             f"dossier covers would not settle on a page count: {[p.code for p in todo]}"
         )
-    return covers
+    return covers, assumed[people[0].code] if people else (pages or 2)
 
 
 @task(name="seal dossiers")
@@ -233,10 +244,14 @@ def seal_batch(
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         issuer = cycle.office.get("name", "") or settings.actor
-        ids = {p.code: p.id for p in cycle_people(session, cycle_id)}
+        ids = {p.code: p.id for p in cycle_people(session, cycle_id, [f.code for f in people])}
         known = {
             d.person_id: d
-            for d in session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id))
+            for d in session.exec(
+                select(Dossier).where(
+                    Dossier.cycle_id == cycle_id, col(Dossier.person_id).in_(list(ids.values()))
+                )
+            )
         }
     sealed: list[Sealed] = []
     unchanged: list[str] = []
@@ -316,22 +331,26 @@ def archive_cycle(
     settings = get_settings()
     today = today or clock_today()
     outcome = ArchiveOutcome(dossiers=str(dossiers_dir(cycle_id)))
-    everyone = gather(cycle_id)
-    unknown = sorted(set(codes or []) - {f.code for f in everyone})
+    members = member_codes(cycle_id)
+    unknown = sorted(set(codes or []) - set(members))
     if unknown:
         raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
-    files = [f for f in everyone if not codes or f.code in codes]
-    ready = []
-    for pf in files:
-        gaps = missing(pf)
-        if gaps:
-            outcome.refused[pf.code] = gaps
-        else:
-            ready.append(pf)
-    log("archive: %d ready, %d not complete", len(ready), len(outcome.refused))
-    if ready:
+    wanted = [c for c in members if not codes or c in codes]
+    # A slice of people at a time, so memory does not grow with the number of people.
+    cover_pages: int | None = None
+    size = max(1, settings.slice_people)
+    for first in range(0, len(wanted), size):
+        ready = []
+        for pf in gather(cycle_id, wanted[first : first + size]):
+            gaps = missing(pf)
+            if gaps:
+                outcome.refused[pf.code] = gaps
+            else:
+                ready.append(pf)
+        if not ready:
+            continue
         extracts = make_extracts(cycle_id, ready, today)
-        covers = make_covers(cycle_id, ready, extracts, today)
+        covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
         for start in range(0, len(ready), settings.batch_size):
             sealed, unchanged, failed = seal_batch(
                 cycle_id, ready[start : start + settings.batch_size], covers, extracts, today
@@ -339,8 +358,10 @@ def archive_cycle(
             outcome.sealed += [s.code for s in sealed]
             outcome.unchanged += unchanged
             outcome.failed.update(failed)
-            report("archive: dossiers", len(outcome.sealed) + len(outcome.unchanged), len(ready))
-    if file_letters(cycle_id, everyone, today):
+            done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)
+            report("archive: dossiers", done + len(outcome.refused), len(wanted))
+    log("archive: %d not complete", len(outcome.refused))
+    if file_letters(cycle_id, today):
         log("archive: letters to bodies filed in %s", LETTERS_PACKAGE)
     outcome.register = register(cycle_id, today)
     outcome.stage = close_if_done(cycle_id)

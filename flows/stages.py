@@ -7,11 +7,12 @@ machines share it (settings `stage_parts` and `part_deployment`)."""
 import time
 from collections import defaultdict
 from datetime import date
+from typing import TypeVar
 
 from prefect import flow
 
 from appraisal.clock import today as clock_today
-from appraisal.documents.plan import DocumentJob
+from appraisal.documents.plan import DocumentJob, has_letters
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
@@ -24,13 +25,17 @@ from flows.tasks import (
     convert_documents,
     deliver_documents,
     documents_dir,
+    member_codes,
     open_stage,
     plan_documents,
+    plan_stage_letters,
     record_documents,
     render_documents,
     score_cycle,
 )
 from models.vocab import Stage
+
+T = TypeVar("T")
 
 
 def _batches(jobs: list[DocumentJob], size: int) -> list[tuple[str, list[DocumentJob]]]:
@@ -44,8 +49,11 @@ def _batches(jobs: list[DocumentJob], size: int) -> list[tuple[str, list[Documen
     ]
 
 
-def make_documents(cycle_id: int, stage: Stage, jobs: list[DocumentJob]) -> dict[str, int]:
-    """Render, convert and record one set of a stage's documents (all of them, or one part)."""
+def make_documents(
+    cycle_id: int, stage: Stage, jobs: list[DocumentJob], what: str = "documents"
+) -> dict[str, int]:
+    """Render, convert and record one set of a stage's documents (a slice of people's, or the
+    letters); `what` names the set in progress reports."""
     settings = get_settings()
     templates = resolve_templates(settings.templates_dir)
     versions = {tid: t.spec.version for tid, t in templates.templates.items()}
@@ -54,13 +62,13 @@ def make_documents(cycle_id: int, stage: Stage, jobs: list[DocumentJob]) -> dict
     rendered: list[list[Rendered]] = []
     for template_id, batch in batches:
         rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
-    log("stage %s: %d documents rendered", stage.value, len(jobs))
+    log("stage %s: %d %s rendered", stage.value, len(jobs), what)
     # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once.
     flat = [r for group in rendered for r in group]
     pdfs: dict[str, str] = {}
     for start in range(0, len(flat), settings.convert_chunk):
         pdfs.update(convert_documents(cycle_id, flat[start : start + settings.convert_chunk]))
-        report(f"{stage.value}: documents", len(pdfs), len(flat))
+        report(f"{stage.value}: {what}", len(pdfs), len(flat))
     recorded = sum(
         record_documents(cycle_id, batch, group, pdfs, versions)
         for (_, batch), group in zip(batches, rendered, strict=True)
@@ -69,9 +77,35 @@ def make_documents(cycle_id: int, stage: Stage, jobs: list[DocumentJob]) -> dict
     return {"planned": len(jobs), "changed": recorded, "failed": failed}
 
 
-def part_of(jobs: list[DocumentJob], part: int, parts: int) -> list[DocumentJob]:
-    """Contiguous slices, so a part keeps most documents of one template together."""
-    return jobs[len(jobs) * part // parts : len(jobs) * (part + 1) // parts]
+def part_of(items: list[T], part: int, parts: int) -> list[T]:
+    """Contiguous slices whose sizes differ by one at most."""
+    return items[len(items) * part // parts : len(items) * (part + 1) // parts]
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+    return {k: total.get(k, 0) + v for k, v in counts.items()}
+
+
+def make_part(
+    cycle_id: int, stage: Stage, issued: date, due: date, part: int = 0, parts: int = 1
+) -> dict[str, int]:
+    """One part of a stage's documents: its share of the people, a slice of them at a time, so
+    memory stays the same whatever the number of people; the first part also makes the letters
+    to bodies. The plan is deterministic, so parts made anywhere add up to the whole stage."""
+    settings = get_settings()
+    codes = part_of(member_codes(cycle_id), part, parts)
+    size = max(1, settings.slice_people)
+    counts = {"planned": 0, "changed": 0, "failed": 0}
+    for start in range(0, len(codes), size):
+        some = codes[start : start + size]
+        what = f"documents of people {start + 1}-{start + len(some)} of {len(codes)}"
+        jobs = plan_documents(cycle_id, stage, issued, due, some)
+        counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
+    if part == 0 and has_letters(stage):
+        letters = plan_stage_letters(cycle_id, stage, issued, due)
+        counts = _add(counts, make_documents(cycle_id, stage, letters, "letters"))
+    log("stage %s: %d documents planned", stage.value, counts["planned"])
+    return counts
 
 
 @flow(name="stage part", flow_run_name="{stage} part {part} of {parts}, cycle {cycle_id}")
@@ -79,10 +113,9 @@ def stage_part(
     cycle_id: int, stage: Stage, issued: date, due: date, part: int, parts: int
 ) -> dict[str, int]:
     """One part of a stage's documents; a worker anywhere with the database and the output
-    folder can run it. The plan is deterministic, so every part sees the same list."""
+    folder can run it."""
     started = time.perf_counter()
-    jobs = part_of(plan_documents(cycle_id, stage, issued, due), part, parts)
-    counts = make_documents(cycle_id, stage, jobs)
+    counts = make_part(cycle_id, stage, issued, due, part, parts)
     write_part_record(cycle_id, stage, part, parts, counts, seconds=time.perf_counter() - started)
     return counts
 
@@ -95,9 +128,7 @@ def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[st
         log("%s", score_cycle(cycle_id))
     parts = max(1, settings.stage_parts)
     if parts == 1:
-        jobs = plan_documents(cycle_id, stage, issued, due)
-        log("stage %s: %d documents planned", stage.value, len(jobs))
-        counts = make_documents(cycle_id, stage, jobs)
+        counts = make_part(cycle_id, stage, issued, due)
     elif settings.part_deployment:
         counts = run_parts_on_workers(
             settings.part_deployment, cycle_id, stage, issued, due, parts, settings.part_timeout

@@ -9,9 +9,15 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from appraisal.cycles import cycle_people, set_stage
+from appraisal.cycles import cycle_codes, cycle_people, set_stage
 from appraisal.db import session_scope
-from appraisal.documents.plan import DocumentJob, StageInputs, plan_stage
+from appraisal.documents.plan import (
+    DocumentJob,
+    StageInputs,
+    plan_letters,
+    plan_people,
+    plan_stage,
+)
 from appraisal.files import link_or_copy, sha256_file
 from appraisal.pdf import convert_many
 from appraisal.render import PreparedTemplate, qr_image
@@ -69,8 +75,16 @@ def score_cycle(cycle_id: int) -> str:
     return f"{len(scores)} scored: {counts.added} new, {counts.updated} changed"
 
 
-@task(name="plan documents")
-def plan_documents(cycle_id: int, stage: Stage, issued: date, due: date) -> list[DocumentJob]:
+@task(name="list the cycle's people")
+def member_codes(cycle_id: int) -> list[str]:
+    with session_scope() as session:
+        return cycle_codes(session, cycle_id)
+
+
+def _stage_inputs(
+    cycle_id: int, stage: Stage, issued: date, due: date, codes: list[str] | None
+) -> StageInputs:
+    """What planning `stage` needs about the people in `codes` (everyone when None)."""
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
@@ -78,11 +92,13 @@ def plan_documents(cycle_id: int, stage: Stage, issued: date, due: date) -> list
         templates = resolve_templates(get_settings().templates_dir)
         tallies, appraisal = ({}, {})
         if stage == Stage.ASSESSMENT:
-            tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme)
-        results = cycle_data.result_views(session, cycle_id) if stage in _NEEDS_RESULTS else {}
-        inputs = StageInputs(
+            tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme, codes)
+        results = (
+            cycle_data.result_views(session, cycle_id, codes) if stage in _NEEDS_RESULTS else {}
+        )
+        return StageInputs(
             cycle=cycle_data.cycle_view(cycle),
-            people=cycle_data.people_views(session, cycle_id),
+            people=cycle_data.people_views(session, cycle_id, codes),
             issued_on=issued,
             due_on=due,
             signoff={tid: t.spec.signoff for tid, t in templates.templates.items()},
@@ -94,7 +110,22 @@ def plan_documents(cycle_id: int, stage: Stage, issued: date, due: date) -> list
             solicit_private=scheme.recipients.solicitation.private_sector,
             notify=scheme.recipients.notification,
         )
-    return plan_stage(stage, inputs)
+
+
+@task(name="plan documents")
+def plan_documents(
+    cycle_id: int, stage: Stage, issued: date, due: date, codes: list[str] | None = None
+) -> list[DocumentJob]:
+    """The stage's documents about the people in `codes`; with no codes, the whole stage,
+    letters to bodies included."""
+    inputs = _stage_inputs(cycle_id, stage, issued, due, codes)
+    return plan_people(stage, inputs) if codes is not None else plan_stage(stage, inputs)
+
+
+@task(name="plan letters")
+def plan_stage_letters(cycle_id: int, stage: Stage, issued: date, due: date) -> list[DocumentJob]:
+    """The stage's letters to bodies, which are planned over everyone at once."""
+    return plan_letters(stage, _stage_inputs(cycle_id, stage, issued, due, None))
 
 
 _NEEDS_RESULTS = {Stage.EVALUATION, Stage.NOTIFICATION}
@@ -158,7 +189,8 @@ def record_documents(
     by_id = {r.document_id: r for r in rendered}
     changed = 0
     with session_scope() as session:
-        people = {p.code: p.id for p in cycle_people(session, cycle_id)}
+        codes = {j.person_code for j in jobs if j.person_code}
+        people = {p.code: p.id for p in cycle_people(session, cycle_id, codes)}
         existing = {
             d.id: d
             for d in session.exec(
@@ -201,27 +233,38 @@ def record_documents(
     return changed
 
 
+# Documents are delivered a page at a time, so a stage of any size needs the same memory.
+DELIVERY_PAGE = 500
+
+
 @task(name="deliver documents")
 def deliver_documents(cycle_id: int, stage: Stage) -> int:
     """Put each undelivered PDF in its recipient's outbox folder, once."""
     delivered = 0
-    with session_scope() as session:
-        docs = session.exec(
-            select(Document).where(
-                Document.cycle_id == cycle_id,
-                Document.stage == stage,
-                col(Document.delivered_at).is_(None),
-                Document.pdf_path != "",
-            )
-        ).all()
-        now = utcnow()
-        for doc in docs:
-            folder = outbox_dir(cycle_id, stage) / _safe(doc.recipient_name or doc.recipient_kind)
-            link_or_copy(Path(doc.pdf_path), folder / f"{doc.id}.pdf")
-            doc.delivered_at = now
-            session.add(doc)
-            delivered += 1
-    return delivered
+    while True:
+        with session_scope() as session:
+            docs = session.exec(
+                select(Document)
+                .where(
+                    Document.cycle_id == cycle_id,
+                    Document.stage == stage,
+                    col(Document.delivered_at).is_(None),
+                    Document.pdf_path != "",
+                )
+                .order_by(Document.id)
+                .limit(DELIVERY_PAGE)
+            ).all()
+            now = utcnow()
+            for doc in docs:
+                folder = outbox_dir(cycle_id, stage) / _safe(
+                    doc.recipient_name or doc.recipient_kind
+                )
+                link_or_copy(Path(doc.pdf_path), folder / f"{doc.id}.pdf")
+                doc.delivered_at = now
+                session.add(doc)
+            delivered += len(docs)
+        if len(docs) < DELIVERY_PAGE:
+            return delivered
 
 
 def _safe(name: str) -> str:
@@ -244,8 +287,10 @@ __all__ = [
     "convert_documents",
     "deliver_documents",
     "documents_dir",
+    "member_codes",
     "open_stage",
     "plan_documents",
+    "plan_stage_letters",
     "record_documents",
     "render_documents",
     "score_cycle",

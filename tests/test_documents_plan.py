@@ -2,11 +2,19 @@
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from appraisal.documents.plan import STAGE_TEMPLATES, StageInputs, plan_stage
+from appraisal.documents.plan import (
+    STAGE_TEMPLATES,
+    StageInputs,
+    has_letters,
+    plan_letters,
+    plan_people,
+    plan_stage,
+)
 from appraisal.documents.recipients import party_or_sector
 from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
 from appraisal.render import PreparedTemplate, qr_image
@@ -74,6 +82,23 @@ def _inputs() -> StageInputs:
         solicit_private=["税务局"],
         notify=["本人", "所在单位", "所在党派或界别", "组织部"],
     )
+
+
+@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+def test_a_stage_planned_a_slice_of_people_at_a_time_is_the_whole_plan(stage: Stage) -> None:
+    whole = plan_stage(stage, _inputs())
+    sliced = [
+        job
+        for some in (PEOPLE[:1], PEOPLE[1:])
+        for job in plan_people(stage, replace(_inputs(), people=some))
+    ] + plan_letters(stage, _inputs())
+    assert sliced == whole
+    letters = [j for j in whole if j.person_code is None]
+    assert bool(letters) == has_letters(stage)
+    # A slice plans only its own people's documents; letters are never part of a slice.
+    assert {j.person_code for j in plan_people(stage, replace(_inputs(), people=PEOPLE[:1]))} <= {
+        "P1"
+    }
 
 
 @pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))

@@ -32,7 +32,9 @@ def test_parts_and_plain_calls_make_the_same_documents(
     before = {d.id: d.docx_sha256 for d in documents(cycle_id, Stage.NOMINATION)}
     assert len(before) == 5
 
+    # In parts, and within each part one person at a time.
     monkeypatch.setenv("APPRAISAL_STAGE_PARTS", "3")
+    monkeypatch.setenv("APPRAISAL_SLICE_PEOPLE", "1")
     get_settings.cache_clear()
     counts = nomination(cycle_id, TODAY)
     # Same plan, same bytes: nothing recorded as changed, nothing delivered twice.
@@ -49,7 +51,7 @@ def test_parts_cover_every_document_once() -> None:
 
     for total in [0, 1, 5, 17, 200]:
         for parts in [1, 2, 3, 7]:
-            jobs = list(range(total))
-            pieces = [part_of(jobs, p, parts) for p in range(parts)]  # type: ignore[arg-type]
-            assert [j for piece in pieces for j in piece] == jobs
+            items = list(range(total))
+            pieces = [part_of(items, p, parts) for p in range(parts)]
+            assert [j for piece in pieces for j in piece] == items
             assert max(map(len, pieces)) - min(map(len, pieces)) <= 1

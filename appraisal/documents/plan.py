@@ -227,25 +227,34 @@ def _solicitation(inputs: StageInputs) -> list[DocumentJob]:
     )
 
 
-def _notification(inputs: StageInputs) -> list[DocumentJob]:
-    jobs = []
+def _none(inputs: StageInputs) -> list[DocumentJob]:
+    return []
+
+
+def _notices(inputs: StageInputs) -> list[DocumentJob]:
+    jobs: list[DocumentJob] = []
+    if SELF not in inputs.notify:
+        return jobs
     letter = _letter(inputs, inputs.cycle.id * 10 + 2)
-    if SELF in inputs.notify:
-        for p in inputs.people:
-            ctx = contexts.result_notice(letter, p, inputs.results[p.code], inputs.cycle.year)
-            jobs.append(
-                _job(
-                    inputs,
-                    Stage.NOTIFICATION,
-                    RESULT_NOTICE,
-                    person=p.code,
-                    kind=SELF,
-                    name=p.name,
-                    context=ctx,
-                )
+    for p in inputs.people:
+        ctx = contexts.result_notice(letter, p, inputs.results[p.code], inputs.cycle.year)
+        jobs.append(
+            _job(
+                inputs,
+                Stage.NOTIFICATION,
+                RESULT_NOTICE,
+                person=p.code,
+                kind=SELF,
+                name=p.name,
+                context=ctx,
             )
+        )
+    return jobs
+
+
+def _briefings(inputs: StageInputs) -> list[DocumentJob]:
     results = dict(inputs.results)
-    jobs += _letters(
+    return _letters(
         inputs,
         Stage.NOTIFICATION,
         RESULT_BRIEFING,
@@ -253,18 +262,37 @@ def _notification(inputs: StageInputs) -> list[DocumentJob]:
         lambda letter, name, people: contexts.briefing(letter, name, people, results),
         inputs.cycle.id * 10 + 3,
     )
-    return jobs
 
 
-PLANNERS = {
+# Documents about one person each: planned for any slice of the people on its own.
+PERSON_PLANNERS = {
     Stage.NOMINATION: _nomination,
     Stage.ASSESSMENT: _assessment,
     Stage.EVALUATION: _evaluation,
-    Stage.SOLICITATION: _solicitation,
-    Stage.NOTIFICATION: _notification,
+    Stage.SOLICITATION: _none,
+    Stage.NOTIFICATION: _notices,
 }
+# Letters to bodies, each about several people: planned over everyone at once.
+LETTER_PLANNERS = {
+    Stage.SOLICITATION: _solicitation,
+    Stage.NOTIFICATION: _briefings,
+}
+
+
+def has_letters(stage: Stage) -> bool:
+    return stage in LETTER_PLANNERS
+
+
+def plan_people(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
+    """The documents about each of `inputs.people`, person by person, in a stable order."""
+    return PERSON_PLANNERS[stage](inputs)
+
+
+def plan_letters(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
+    """The letters to bodies; `inputs.people` must be everyone in the cycle."""
+    return LETTER_PLANNERS.get(stage, _none)(inputs)
 
 
 def plan_stage(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
     """Every document of `stage`, in a stable order."""
-    return PLANNERS[stage](inputs)
+    return plan_people(stage, inputs) + plan_letters(stage, inputs)

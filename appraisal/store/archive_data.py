@@ -90,15 +90,23 @@ def person_files(
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
         raise ValueError(f"no cycle {cycle_id}")
-    wanted = set(codes)
-    people = [p for p in cycle_people(session, cycle_id) if not wanted or p.code in wanted]
+    wanted = sorted(set(codes))
+    people = cycle_people(session, cycle_id, wanted or None)
     not_run = stages_not_run(session, cycle_id)
-    docs = list(session.exec(select(Document).where(Document.cycle_id == cycle_id)))
-    signoffs: dict[str, list[SignOff]] = defaultdict(list, cycle_signoffs(session, cycle_id))
-    results = {
-        r.person_id: r for r in session.exec(select(Result).where(Result.cycle_id == cycle_id))
-    }
     ids = [p.id for p in people]
+    # Only these people's own documents, and the letters to bodies (few, each about many).
+    docs = _letters(session, cycle_id)
+    for part in chunks(ids):
+        docs += session.exec(
+            select(Document)
+            .where(Document.cycle_id == cycle_id, col(Document.person_id).in_(part))
+            .order_by(*_IN_ORDER)
+        )
+    signoffs = _signoffs(session, [d.id for d in docs])
+    results: dict[int, Result] = {}
+    for part in chunks(ids):
+        query = select(Result).where(Result.cycle_id == cycle_id, col(Result.person_id).in_(part))
+        results.update((r.person_id, r) for r in session.exec(query))
     memberships: dict[int, list[PoolMembership]] = defaultdict(list)
     for part in chunks(ids):
         for m in session.exec(
@@ -131,24 +139,7 @@ def person_files(
     for p in people:
         pid = p.id or 0
         result = results.get(pid)
-        documents = tuple(
-            DossierDocument(
-                document_id=d.id,
-                stage=d.stage,
-                template_id=d.template_id,
-                title=titles.get(d.template_id, d.template_id),
-                recipient=d.recipient_name,
-                docx=Path(d.docx_path),
-                docx_sha256=d.docx_sha256,
-                pdf=_path(d.pdf_path),
-                pdf_sha256=d.pdf_sha256,
-                needs_signoff=d.needs_signoff,
-                missing=missing_signoff(d, signoffs[d.id]) if d.needs_signoff else None,
-                returns=tuple(_return(s) for s in signoffs[d.id]),
-                shared=d.person_id is None,
-            )
-            for d in by_person[pid]
-        )
+        documents = tuple(_dossier_document(d, titles, signoffs[d.id]) for d in by_person[pid])
         entries = sorted(
             (e for k in keys[pid] for e in audit.get(k, [])), key=lambda e: (e.at, e.id or 0)
         )
@@ -182,14 +173,59 @@ def person_files(
     return files
 
 
-def shared_letters(pfs: Iterable[PersonFile]) -> list[DossierDocument]:
-    """The letters to bodies that the given people's files point to, each once."""
-    seen: dict[str, DossierDocument] = {}
-    for pf in pfs:
-        for d in pf.documents:
-            if d.shared:
-                seen.setdefault(d.document_id, d)
-    return list(seen.values())
+_IN_ORDER = (col(Document.created_at), col(Document.id))
+
+
+def _letters(session: Session, cycle_id: int) -> list[Document]:
+    query = (
+        select(Document)
+        .where(Document.cycle_id == cycle_id, col(Document.person_id).is_(None))
+        .order_by(*_IN_ORDER)
+    )
+    return list(session.exec(query))
+
+
+def _signoffs(session: Session, document_ids: list[str]) -> dict[str, list[SignOff]]:
+    """The returns and waivers of these documents, oldest version first."""
+    out: dict[str, list[SignOff]] = defaultdict(list)
+    for part in chunks(document_ids):
+        query = (
+            select(SignOff)
+            .where(col(SignOff.document_id).in_(part))
+            .order_by(SignOff.document_id, SignOff.version)
+        )
+        for so in session.exec(query):
+            out[so.document_id].append(so)
+    return out
+
+
+def _dossier_document(
+    d: Document, titles: Mapping[str, str], signoffs: list[SignOff]
+) -> DossierDocument:
+    return DossierDocument(
+        document_id=d.id,
+        stage=d.stage,
+        template_id=d.template_id,
+        title=titles.get(d.template_id, d.template_id),
+        recipient=d.recipient_name,
+        docx=Path(d.docx_path),
+        docx_sha256=d.docx_sha256,
+        pdf=_path(d.pdf_path),
+        pdf_sha256=d.pdf_sha256,
+        needs_signoff=d.needs_signoff,
+        missing=missing_signoff(d, signoffs) if d.needs_signoff else None,
+        returns=tuple(_return(s) for s in signoffs),
+        shared=d.person_id is None,
+    )
+
+
+def cycle_letters(
+    session: Session, cycle_id: int, titles: Mapping[str, str]
+) -> list[DossierDocument]:
+    """Every letter to a body in the cycle's working stages, with its returns."""
+    docs = [d for d in _letters(session, cycle_id) if d.stage in WORK_STAGES]
+    signoffs = _signoffs(session, [d.id for d in docs])
+    return [_dossier_document(d, titles, signoffs[d.id]) for d in docs]
 
 
 def _plain(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """Read a cycle out of the database as the plain values the pure core works on."""
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
@@ -52,12 +53,16 @@ def person_view(p: Person) -> PersonView:
     )
 
 
-def people_views(session: Session, cycle_id: int) -> list[PersonView]:
-    return [person_view(p) for p in cycle_people(session, cycle_id)]
+def people_views(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> list[PersonView]:
+    return [person_view(p) for p in cycle_people(session, cycle_id, codes)]
 
 
-def _members(session: Session, cycle_id: int) -> dict[int, Person]:
-    return {p.id: p for p in cycle_people(session, cycle_id) if p.id is not None}
+def _members(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> dict[int, Person]:
+    return {p.id: p for p in cycle_people(session, cycle_id, codes) if p.id is not None}
 
 
 def _tallies(session: Session, cycle: Cycle, members: dict[int, Person]) -> dict[int, list[Tally]]:
@@ -85,10 +90,11 @@ def _tallies(session: Session, cycle: Cycle, members: dict[int, Person]) -> dict
 
 
 def tally_rows(
-    session: Session, cycle: Cycle, scheme: Scheme
+    session: Session, cycle: Cycle, scheme: Scheme, codes: Collection[str] | None = None
 ) -> tuple[dict[str, list[TallyRow]], dict[str, float | None]]:
-    """Each person's tallies with their verdicts, and their 民主测评 score, for the tally sheet."""
-    members = _members(session, cycle.id or 0)
+    """Each person's tallies with their verdicts, and their 民主测评 score, for the tally sheet
+    (everyone's, or only those in `codes`)."""
+    members = _members(session, cycle.id or 0, codes)
     rows: dict[str, list[TallyRow]] = {}
     scores: dict[str, float | None] = {}
     for pid, tallies in _tallies(session, cycle, members).items():
@@ -182,13 +188,17 @@ def _previous_bands(session: Session, cycle: Cycle, ids: list[int]) -> dict[int,
     return out
 
 
-def result_views(session: Session, cycle_id: int) -> dict[str, ResultView]:
+def result_views(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> dict[str, ResultView]:
     query = (
         select(Result, Person.code)
         .join(Person, col(Person.id) == col(Result.person_id))
         .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
         .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)
     )
+    if codes is not None:
+        query = query.where(col(Person.code).in_(list(codes)))
     return {code: result_view(r) for r, code in session.exec(query)}
 
 
