@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from appraisal.archive.contents import DossierDocument, PersonFile, ReturnFile
 from appraisal.archive.register import AuditRow, RegisterRow, StageCompletion
 from appraisal.cycles import cycle_people
-from appraisal.gates import WORK_STAGES, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
 from models import AuditEntry, Cycle, Document, Dossier, PoolMembership, Result, SignOff, StageRun
 from models.vocab import Reply, SignOffMethod, Stage
@@ -246,8 +246,18 @@ def register_inputs(
     sealed = {
         d.person_id for d in session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id))
     }
-    docs = list(session.exec(select(Document).where(Document.cycle_id == cycle_id)))
-    replies: dict[str, list[SignOff]] = defaultdict(list, cycle_signoffs(session, cycle_id))
+    # Only the two stages the register reports on, not every document of the cycle.
+    docs = list(
+        session.exec(
+            select(Document)
+            .where(
+                Document.cycle_id == cycle_id,
+                col(Document.stage).in_([Stage.SOLICITATION, Stage.NOTIFICATION]),
+            )
+            .order_by(*_IN_ORDER)
+        )
+    )
+    replies = _signoffs(session, [d.id for d in docs])
     solicitation: dict[str, list[str]] = defaultdict(list)
     receipt: dict[int, str] = {}
     for d in docs:
@@ -301,8 +311,14 @@ def register_inputs(
         )
         for s in cycle_progress(session, cycle_id, today).values()
     ]
-    keys = {d.id for d in docs} | {f"{cycle.name}/{p.code}" for p in people} | {cycle.name}
-    keys |= {f"{doc_id}/v{s.version}" for doc_id, ss in replies.items() for s in ss}
+    keys = set(session.exec(select(Document.id).where(Document.cycle_id == cycle_id)))
+    keys |= {f"{cycle.name}/{p.code}" for p in people} | {cycle.name}
+    versions = (
+        select(SignOff.document_id, SignOff.version)
+        .join(Document, col(SignOff.document_id) == col(Document.id))
+        .where(Document.cycle_id == cycle_id)
+    )
+    keys |= {f"{doc_id}/v{version}" for doc_id, version in session.exec(versions)}
     audit = [
         AuditRow(
             at=e.at,
