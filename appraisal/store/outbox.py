@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Office
@@ -87,6 +88,14 @@ def _lines(
     return lines
 
 
+# What a message needs of a document; a large stage's paths and hashes stay in the database.
+_LISTED = tuple(
+    getattr(Document, name)
+    for name in ("id", "recipient_kind", "recipient_name", "person_id", "people", "template_id",
+                 "due_on", "needs_signoff")
+)  # fmt: skip
+
+
 def _by_reviewer(docs: Iterable[Document]) -> dict[tuple[str, str], list[Document]]:
     grouped: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.id):
@@ -142,12 +151,14 @@ def plan_document_messages(
     """
     cycle = _cycle(session, cycle_id)
     docs = session.exec(
-        select(Document).where(
+        select(Document)
+        .where(
             Document.cycle_id == cycle_id,
             Document.stage == stage,
             col(Document.delivered_at).is_not(None),
             Document.pdf_path != "",
         )
+        .options(load_only(*_LISTED))
     ).all()
     grouped = _by_reviewer(docs)
     keys = {r: documents_key(cycle_id, stage, *r) for r in grouped}
