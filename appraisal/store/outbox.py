@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Office
@@ -59,8 +59,30 @@ def _cycle(session: Session, cycle_id: int) -> Cycle:
     return cycle
 
 
+class Listed(Protocol):
+    """What a message needs of a document: a Document, or a row of just these columns."""
+
+    id: str
+    stage: Stage
+    recipient_kind: str
+    recipient_name: str
+    person_id: int | None
+    people: list[str]
+    template_id: str
+    due_on: date | None
+    needs_signoff: bool
+
+
+# Rows of these columns, not whole Documents: a stage of 10,000 people lists some 45,000.
+_LISTED = tuple(
+    getattr(Document, name)
+    for name in ("id", "stage", "recipient_kind", "recipient_name", "person_id", "people",
+                 "template_id", "due_on", "needs_signoff")
+)  # fmt: skip
+
+
 def _lines(
-    session: Session, docs: Sequence[Document], titles: Mapping[str, str]
+    session: Session, docs: Sequence[Listed], titles: Mapping[str, str]
 ) -> dict[str, DocumentLine]:
     """document ID -> how a message lists it."""
     ids = sorted({d.person_id for d in docs if d.person_id is not None})
@@ -88,16 +110,8 @@ def _lines(
     return lines
 
 
-# What a message needs of a document; a large stage's paths and hashes stay in the database.
-_LISTED = tuple(
-    getattr(Document, name)
-    for name in ("id", "recipient_kind", "recipient_name", "person_id", "people", "template_id",
-                 "due_on", "needs_signoff")
-)  # fmt: skip
-
-
-def _by_reviewer(docs: Iterable[Document]) -> dict[tuple[str, str], list[Document]]:
-    grouped: dict[tuple[str, str], list[Document]] = defaultdict(list)
+def _by_reviewer(docs: Iterable[Listed]) -> dict[tuple[str, str], list[Listed]]:
+    grouped: dict[tuple[str, str], list[Listed]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.id):
         grouped[(d.recipient_kind, d.recipient_name)].append(d)
     return dict(sorted(grouped.items()))
@@ -122,7 +136,7 @@ def _new_message(
     address: str,
     subject: str,
     body: str,
-    docs: Sequence[Document],
+    docs: Sequence[Listed],
 ) -> OutboxMessage:
     kind, name = reviewer
     return OutboxMessage(
@@ -150,16 +164,16 @@ def plan_document_messages(
     delivered more documents to them. `titles` maps template ids to document titles.
     """
     cycle = _cycle(session, cycle_id)
-    docs = session.exec(
-        select(Document)
-        .where(
-            Document.cycle_id == cycle_id,
-            Document.stage == stage,
-            col(Document.delivered_at).is_not(None),
-            Document.pdf_path != "",
+    docs: list[Listed] = list(
+        session.exec(
+            select(*_LISTED).where(
+                Document.cycle_id == cycle_id,
+                Document.stage == stage,
+                col(Document.delivered_at).is_not(None),
+                Document.pdf_path != "",
+            )
         )
-        .options(load_only(*_LISTED))
-    ).all()
+    )
     grouped = _by_reviewer(docs)
     keys = {r: documents_key(cycle_id, stage, *r) for r in grouped}
     existing = _existing_keys(session, list(keys.values()))
@@ -207,9 +221,9 @@ def plan_reminders(
         for o in progress.outstanding
         if o.overdue
     ]
-    docs: list[Document] = []
+    docs: list[Listed] = []
     for part in chunks(overdue):
-        docs += session.exec(select(Document).where(col(Document.id).in_(part)))
+        docs += session.exec(select(*_LISTED).where(col(Document.id).in_(part)))
     grouped = _by_reviewer(docs)
     keys = {r: reminder_key(cycle_id, today, *r) for r in grouped}
     existing = _existing_keys(session, list(keys.values()))
