@@ -56,9 +56,6 @@ def _printable_detail(
     return {**score.breakdown, "categories": categories, "vetoes": vetoes, "deductions": deductions}
 
 
-FLUSH_EVERY = 500
-
-
 def store_scores(
     session: Session, *, cycle: Cycle, scheme: Scheme, scores: list[PersonScore], actor: str
 ) -> ImportCounts:
@@ -78,11 +75,7 @@ def store_scores(
         findings.setdefault(f.person_id, {})[f.item_code] = f
     log = AuditLog(actor)
     added = updated = unchanged = 0
-    for number, score in enumerate(scores, 1):
-        if number % FLUSH_EVERY == 0:
-            # Flushed rows are only weakly held by the session, so a large cohort's results
-            # do not all stay in memory until the commit.
-            session.flush()
+    for score in scores:
         person = people[score.code]
         assert person.id is not None
         values: dict[str, Any] = {
