@@ -3,12 +3,16 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
 from models.vocab import CycleKind, Stage, Tier
+
+T = TypeVar("T")
 
 
 class CycleError(Exception):
@@ -127,16 +131,20 @@ def list_cycles(session: Session) -> list[Cycle]:
     return list(session.exec(select(Cycle).order_by(col(Cycle.id))))
 
 
+def _of_cycle(query: SelectOfScalar[T], cycle_id: int) -> SelectOfScalar[T]:
+    """Restrict a query over Person to the cycle's members, in code order."""
+    return (
+        query.join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle_id)
+        .order_by(Person.code)
+    )
+
+
 def cycle_people(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> list[Person]:
     """The cycle's members by code, or only those of them in `codes`."""
-    query = (
-        select(Person)
-        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
-        .where(CycleMember.cycle_id == cycle_id)
-        .order_by(Person.code)
-    )
+    query = _of_cycle(select(Person), cycle_id)
     if codes is not None:
         query = query.where(col(Person.code).in_(list(codes)))
     return list(session.exec(query))
@@ -144,13 +152,7 @@ def cycle_people(
 
 def cycle_codes(session: Session, cycle_id: int) -> list[str]:
     """The members' codes in order, without loading their records."""
-    query = (
-        select(Person.code)
-        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
-        .where(CycleMember.cycle_id == cycle_id)
-        .order_by(Person.code)
-    )
-    return list(session.exec(query))
+    return list(session.exec(_of_cycle(select(Person.code), cycle_id)))
 
 
 def set_stage(session: Session, cycle: Cycle, stage: Stage, *, actor: str, reason: str) -> None:
