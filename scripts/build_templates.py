@@ -577,7 +577,7 @@ def solicitation_letter(title: str) -> DocxDocument:
     para(doc, "根据{{ 周期名称 }}工作安排，现将下列人员名单函告你单位，请就其政治表现、遵纪守法、"
               "廉洁自律以及是否存在正在接受调查、处分影响期未满等情况提出意见，并于{{ 回复期限 }}"
               "前将回执加盖公章后反馈我部。", "Body")
-    para(doc, "附：人员名单", "Body")
+    para(doc, "附：人员名单{{ 分册 }}", "Body")
     grid(doc, [12, 22, 12, 24, 26, 60], [
         (9, [L("序号"), L("姓名"), L("性别"), L("出生年月"), L("政治面貌"), L("工作单位及职务")]),
         loop_row("{%tr for r in 名单 %}", 6),
@@ -630,8 +630,8 @@ def result_notice(title: str) -> DocxDocument:
 def result_briefing(title: str) -> DocxDocument:
     doc = new_document()
     letterhead(doc, title, "{{ 主送机关 }}：")
-    para(doc, "{{ 周期名称 }}工作已经结束。根据有关规定，现将有关人员考核评价结果通报如下：",
-         "Body")
+    para(doc, "{{ 周期名称 }}工作已经结束。根据有关规定，现将有关人员考核评价结果通报如下"
+              "{{ 分册 }}：", "Body")
     grid(doc, [12, 22, 52, 20, 16, 12, 22], [
         (9, [L("序号"), L("姓名"), L("工作单位及职务"), L("综合得分"), L("等次"), L("档次"),
              L("备注")]),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from appraisal.documents.plan import (
+    LETTER_PEOPLE,
     STAGE_TEMPLATES,
     StageInputs,
     has_letters,
@@ -17,6 +18,7 @@ from appraisal.documents.plan import (
 )
 from appraisal.documents.recipients import party_or_sector
 from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
+from appraisal.identity import document_id
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 from models.vocab import Stage
@@ -119,6 +121,37 @@ def test_solicitation_letters_go_to_each_body_with_its_people() -> None:
         "税务局": ("P3",),  # private-sector bodies hear only about private-sector people
     }
     assert [r["姓名"] for r in jobs[0].context["名单"]] == ["人P1", "人P2", "人P3"]
+
+
+def test_a_letter_sent_whole_keeps_its_id() -> None:
+    jobs = plan_stage(Stage.SOLICITATION, _inputs())
+    (letter,) = [j for j in jobs if j.recipient_name == "税务局"]
+    assert letter.document_id == document_id(
+        cycle_id=CYCLE.id,
+        stage=Stage.SOLICITATION,
+        template_id="solicitation_letter",
+        person_code="",
+        recipient="税务局/税务局",
+    )
+    assert letter.context["分册"] == ""
+
+
+@pytest.mark.parametrize(
+    ("stage", "table", "body"),
+    [(Stage.SOLICITATION, "名单", "纪委监委"), (Stage.NOTIFICATION, "通报名单", "组织部")],
+)
+def test_a_long_list_goes_out_in_numbered_parts(stage: Stage, table: str, body: str) -> None:
+    many = [_person(f"Q{i:04d}", "丙大学", "民盟盟员") for i in range(2 * LETTER_PEOPLE + 5)]
+    inputs = replace(_inputs(), people=many, results={p.code: RESULT for p in many})
+    parts = [j for j in plan_stage(stage, inputs) if j.recipient_name == body]
+    assert [len(j.people) for j in parts] == [LETTER_PEOPLE, LETTER_PEOPLE, 5]
+    assert [c for j in parts for c in j.people] == [p.code for p in many]
+    # Numbering runs on across the parts, so the rows of all parts read as one list.
+    assert [r["序号"] for j in parts for r in j.context[table]] == list(range(1, len(many) + 1))
+    assert parts[1].context[table][0]["姓名"] == f"人Q{LETTER_PEOPLE:04d}"
+    assert [j.context["分册"] for j in parts] == [f"（第{i}份，共3份）" for i in (1, 2, 3)]
+    assert len({j.document_id for j in parts}) == 3
+    assert {j.context["文号"] for j in parts} == {parts[0].context["文号"]}
 
 
 def test_notification_goes_to_each_person_and_each_body() -> None:

@@ -175,7 +175,7 @@ def evaluation(
     }
 
 
-def roster_rows(people: Sequence[PersonView]) -> list[Context]:
+def roster_rows(people: Sequence[PersonView], first: int = 1) -> list[Context]:
     return [
         {
             "序号": i,
@@ -185,12 +185,19 @@ def roster_rows(people: Sequence[PersonView]) -> list[Context]:
             "政治面貌": p.party,
             "工作单位及职务": p.employer_post,
         }
-        for i, p in enumerate(people, 1)
+        for i, p in enumerate(people, first)
     ]
 
 
-def solicitation(letter: Context, addressee: str, people: Sequence[PersonView]) -> Context:
-    return {**letter, "主送机关": addressee, "名单": roster_rows(people)}
+def solicitation(
+    letter: Context,
+    addressee: str,
+    people: Sequence[PersonView],
+    first: int = 1,
+    part: str = "",
+) -> Context:
+    """`first` numbers the first person listed; `part` names the part when a list is split."""
+    return {**letter, "主送机关": addressee, "名单": roster_rows(people, first), "分册": part}
 
 
 def result_sentence(person: PersonView, result: ResultView, year: int) -> str:
@@ -220,9 +227,11 @@ def briefing(
     addressee: str,
     people: Sequence[PersonView],
     results: dict[str, ResultView],
+    first: int = 1,
+    part: str = "",
 ) -> Context:
     rows = []
-    for i, p in enumerate(people, 1):
+    for i, p in enumerate(people, first):
         r = results[p.code]
         notes = [a for a in r.actions if "移出" in a or "诫勉" in a]
         if r.flagged:
@@ -239,7 +248,7 @@ def briefing(
             }
         )
     keep = ("周期名称", "发文机关", "文号", "回复期限", "成文日期")
-    return {**{k: letter[k] for k in keep}, "主送机关": addressee, "通报名单": rows}
+    return {**{k: letter[k] for k in keep}, "主送机关": addressee, "通报名单": rows, "分册": part}
 
 
 def dossier_cover(
