@@ -23,9 +23,17 @@ from appraisal.pdf import convert_many
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import Scheme, parse_scheme
-from appraisal.scoring import score_cohort
+from appraisal.scoring import (
+    PersonInput,
+    PersonScore,
+    over_quota,
+    score_person,
+    settle,
+    standing,
+)
 from appraisal.settings import get_settings
 from appraisal.store import cycle_data
+from appraisal.store.changes import ImportCounts
 from appraisal.store.results import store_scores
 from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
@@ -64,15 +72,33 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
 
 @task(name="score the cycle")
 def score_cycle(cycle_id: int) -> str:
+    size = max(1, get_settings().slice_people)
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         scheme = cycle_scheme(cycle)
-        scores = score_cohort(scheme, cycle_data.scoring_inputs(session, cycle))
-        counts = store_scores(
-            session, cycle=cycle, scheme=scheme, scores=scores, actor=get_settings().actor
-        )
-    return f"{len(scores)} scored: {counts.added} new, {counts.updated} changed"
+        codes = cycle_codes(session, cycle_id)
+        slices = [codes[start : start + size] for start in range(0, len(codes), size)]
+
+        def scored(some: list[str]) -> tuple[list[PersonInput], list[PersonScore]]:
+            inputs = cycle_data.scoring_inputs(session, cycle, some)
+            return inputs, [score_person(scheme, p) for p in inputs]
+
+        # Two passes so memory does not grow with the cohort: the 优秀 quota ranks everyone on
+        # small standings, then each slice is scored again, settled and stored. Scoring is
+        # pure, so the second pass gives the first one's scores.
+        standings = [standing(s) for some in slices for s in scored(some)[1]]
+        over = over_quota(scheme, standings)
+        total = ImportCounts()
+        for some in slices:
+            inputs, scores = scored(some)
+            settled = settle(scheme, inputs, scores, over, len(standings))
+            counts = store_scores(
+                session, cycle=cycle, scheme=scheme, scores=settled, actor=get_settings().actor
+            )
+            session.flush()  # the slice's rows leave the session's memory once written
+            total += counts
+    return f"{len(codes)} scored: {total.added} new, {total.updated} changed"
 
 
 @task(name="list the cycle's people")

@@ -12,9 +12,12 @@ from appraisal.scoring import (
     PersonInput,
     Tally,
     invalid_reason,
+    over_quota,
     quota_limit,
     score_cohort,
     score_person,
+    settle,
+    standing,
 )
 from models.vocab import (
     Attendance,
@@ -199,3 +202,21 @@ def test_quota_never_exceeded_and_results_are_a_pure_function(
     shuffled = data.draw(st.permutations(cohort))
     by_code = {s.code: s for s in score_cohort(SCHEME, shuffled)}
     assert [by_code[s.code] for s in scores] == scores
+
+
+@settings(max_examples=40)
+@given(st.lists(people() | strong_people(), min_size=1, max_size=30), st.integers(1, 7))
+def test_a_cohort_scored_a_slice_at_a_time_matches_the_whole(
+    drawn: list[PersonInput], size: int
+) -> None:
+    cohort = [replace(p, code=f"P{i:03}") for i, p in enumerate(drawn)]
+    slices = [cohort[start : start + size] for start in range(0, len(cohort), size)]
+    over = over_quota(SCHEME, [standing(score_person(SCHEME, p)) for p in cohort])
+    settled = [
+        score
+        for some in slices
+        for score in settle(
+            SCHEME, some, [score_person(SCHEME, p) for p in some], over, len(cohort)
+        )
+    ]
+    assert settled == score_cohort(SCHEME, cohort)

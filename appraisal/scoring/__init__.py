@@ -6,7 +6,14 @@ No database, no Prefect: values in, values out.
 """
 
 from appraisal.scoring.ballots import invalid_reason, score_ballots
-from appraisal.scoring.cohort import quota_limit, score_cohort
+from appraisal.scoring.cohort import (
+    Standing,
+    over_quota,
+    quota_limit,
+    score_cohort,
+    settle,
+    standing,
+)
 from appraisal.scoring.composite import score_person
 from appraisal.scoring.inputs import DutyItem, FindingItem, PersonInput, Tally
 from appraisal.scoring.negative import apply_negative_list
@@ -30,12 +37,16 @@ __all__ = [
     "PersonInput",
     "PersonScore",
     "PointsResult",
+    "Standing",
     "Tally",
     "apply_negative_list",
     "invalid_reason",
+    "over_quota",
     "quota_limit",
     "score_ballots",
     "score_cohort",
     "score_person",
     "score_points",
+    "settle",
+    "standing",
 ]

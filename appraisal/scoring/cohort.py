@@ -4,6 +4,9 @@ The quota allows at most floor(N × percent / 100) 优秀 among the N people of 
 graded 优秀 are ranked by composite (highest first), ties by person code, and everyone past the
 quota drops to the next grade of the scheme; their band, actions and explanation follow. Results
 come back in the order given, and do not depend on that order.
+
+The quota needs only each person's code, grade and composite, so a large cohort can be scored in
+slices: `standing` of each score, `over_quota` over them all, then `settle` slice by slice.
 """
 
 from collections import Counter
@@ -28,22 +31,53 @@ def quota_limit(scheme: Scheme, people: int) -> int | None:
     return floor(people * percent / 100)
 
 
+Standing = tuple[str, Grade | None, float | None]  # code, grade and composite before the quota
+
+
+def standing(score: PersonScore) -> Standing:
+    return (score.code, score.grade, score.composite)
+
+
+def over_quota(scheme: Scheme, standings: Sequence[Standing]) -> dict[str, int]:
+    """The place in the 优秀 ranking of each person the quota moves down, by code.
+
+    `standings` covers the whole cohort; being small, it lets a large cohort be scored a slice
+    at a time: score each slice, keep its standings, then settle each slice with `settle`.
+    """
+    limit = quota_limit(scheme, len(standings))
+    if limit is None:
+        return {}
+    ranked = sorted(
+        (s for s in standings if s[1] is Grade.EXCELLENT),
+        key=lambda s: (-Fraction(s[2] or 0), s[0]),
+    )
+    return {s[0]: place for place, s in enumerate(ranked, start=1) if place > limit}
+
+
+def settle(
+    scheme: Scheme,
+    inputs: Sequence[PersonInput],
+    scores: Sequence[PersonScore],
+    over: dict[str, int],
+    people: int,
+) -> list[PersonScore]:
+    """`scores` of `inputs` after the quota over a cohort of `people`, given `over_quota`."""
+    limit = quota_limit(scheme, people) or 0
+    return [
+        _over_quota(scheme, person, score, over[score.code], limit, people)
+        if score.code in over
+        else score
+        for person, score in zip(inputs, scores, strict=True)
+    ]
+
+
 def score_cohort(scheme: Scheme, inputs: Sequence[PersonInput]) -> list[PersonScore]:
     repeated = sorted(code for code, n in Counter(p.code for p in inputs).items() if n > 1)
     if repeated:
         raise ValueError(f"person code listed more than once in the cycle: {', '.join(repeated)}")
     scores = [score_person(scheme, person) for person in inputs]
-    limit = quota_limit(scheme, len(scores))
-    if limit is None:
-        return scores
-    ranked = sorted(
-        (i for i, s in enumerate(scores) if s.grade is Grade.EXCELLENT),
-        key=lambda i: (-Fraction(scores[i].composite or 0), scores[i].code),
-    )
-    for place, i in enumerate(ranked, start=1):
-        if place > limit:
-            scores[i] = _over_quota(scheme, inputs[i], scores[i], place, limit, len(scores))
-    return scores
+    over = over_quota(scheme, [standing(s) for s in scores])
+    return settle(scheme, inputs, scores, over, len(scores))
 
 
 def _over_quota(

@@ -23,6 +23,13 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
 
+    def __add__(self, other: "ImportCounts") -> "ImportCounts":
+        return ImportCounts(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)

@@ -122,9 +122,11 @@ def tally_rows(
     return rows, scores
 
 
-def scoring_inputs(session: Session, cycle: Cycle) -> list[PersonInput]:
-    """What the engine scores each member on: the records of the cycle's year."""
-    members = _members(session, cycle.id or 0)
+def scoring_inputs(
+    session: Session, cycle: Cycle, codes: Collection[str] | None = None
+) -> list[PersonInput]:
+    """What the engine scores each member (or those in `codes`) on: the year's records."""
+    members = _members(session, cycle.id or 0, codes)
     ids = list(members)
     duties: dict[int, list[DutyItem]] = defaultdict(list)
     for d in session.exec(

@@ -60,7 +60,7 @@ def store_scores(
     session: Session, *, cycle: Cycle, scheme: Scheme, scores: list[PersonScore], actor: str
 ) -> ImportCounts:
     assert cycle.id is not None
-    people = {p.code: p for p in cycle_people(session, cycle.id)}
+    people = {p.code: p for p in cycle_people(session, cycle.id, [s.code for s in scores])}
     ids = [p.id for p in people.values()]
     existing = {
         r.person_id: r
