@@ -26,10 +26,17 @@ import models
 from appraisal.cli import app
 from appraisal.db import get_engine, session_scope
 from appraisal.documents.views import Office
-from appraisal.mail import LINK_PLACEHOLDER, DocumentLine, compose, documents_body, message_id_for
+from appraisal.mail import (
+    LINK_PLACEHOLDER,
+    LISTED,
+    DocumentLine,
+    compose,
+    documents_body,
+    message_id_for,
+)
 from appraisal.settings import get_settings
 from appraisal.store.links import find_link, link_problem
-from appraisal.store.outbox import claim, messages_of
+from appraisal.store.outbox import DOCUMENTS, attachments, claim, messages_of
 from appraisal.store.reviewers import set_reviewer
 from models import OutboxMessage
 from models.vocab import Stage
@@ -421,6 +428,41 @@ def test_the_message_is_built_from_plain_values() -> None:
             to="a@example.cn", to_name="", sender="b@example.cn", sender_name="", subject="s",
             body="no link here", key="k", link="https://x/r/abc",
         )  # fmt: skip
+
+
+def test_a_long_list_shows_its_first_documents_and_points_to_the_link() -> None:
+    office = Office(name="中共某市委统战部", number_prefix="统战评", contact="王", phone="123")
+    lines = [
+        DocumentLine(f"AP-0001-AS-{n:04d}", "民主测评票", f"人{n}", None, needs_return=False)
+        for n in range(LISTED + 3)
+    ]
+    body = documents_body(
+        reviewer="考核组", cycle_name="2026年度评价", stage_name="组织考核", lines=lines,
+        office=office,
+    )  # fmt: skip
+    assert f"文件共{LISTED + 3}份，下列前{LISTED}份的 PDF 附在本邮件中" in body
+    assert lines[LISTED - 1].document_id in body and lines[LISTED].document_id not in body
+    assert "另有3份未列出，请打开下面的个人链接查看" in body
+    assert body.count(LINK_PLACEHOLDER) == 1
+
+
+def test_a_message_attaches_the_documents_its_body_lists(pool: Path) -> None:
+    from flows.stages import nomination
+
+    cycle_id = start()
+    nomination(cycle_id, TODAY)
+    ids = sorted(d.id for d in documents(cycle_id, Stage.NOMINATION))
+    assert len(ids) == 4
+    # Listed first, LISTED - 2 documents with no PDF here; then the stage's four: the body
+    # lists only the first two of them, and only they are attached.
+    listed = [f"AP-9999-NM-{n:010d}-00" for n in range(LISTED - 2)] + ids
+    message = OutboxMessage(
+        key="k", cycle_id=cycle_id, purpose=DOCUMENTS, stage="nomination",
+        reviewer_kind="推荐单位", reviewer_name="某单位", to_addr="", subject="", body="",
+        document_ids=listed, message_id="m",
+    )  # fmt: skip
+    with session_scope() as session:
+        assert [a.filename for a in attachments(session, message)] == [f"{i}.pdf" for i in ids[:2]]
 
 
 def test_mail_send_refuses_while_email_is_off(app_env: Path) -> None:

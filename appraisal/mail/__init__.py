@@ -13,6 +13,7 @@ from appraisal.mail.address import (
 )
 from appraisal.mail.compose import (
     LINK_PLACEHOLDER,
+    LISTED,
     DocumentLine,
     compose,
     documents_body,
@@ -25,6 +26,7 @@ from appraisal.mail.smtp import send_message
 
 __all__ = [
     "LINK_PLACEHOLDER",
+    "LISTED",
     "AddressError",
     "DocumentLine",
     "ReviewerEntry",

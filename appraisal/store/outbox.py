@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from appraisal.documents.views import Office
 from appraisal.gates import cycle_progress
 from appraisal.mail.compose import (
+    LISTED,
     DocumentLine,
     documents_body,
     documents_subject,
@@ -402,11 +403,13 @@ class Attachment:
 
 
 def attachments(session: Session, message: OutboxMessage) -> list[Attachment]:
-    """The PDFs a documents message carries (reminders carry none: the link opens them)."""
+    """The PDFs a documents message carries: those of the documents its body lists (reminders
+    carry none: the link opens them)."""
     if message.purpose != DOCUMENTS:
         return []
+    listed = message.document_ids[:LISTED]  # the body lists them in this order
     docs = session.exec(
-        select(Document).where(col(Document.id).in_(message.document_ids)).order_by(Document.id)
+        select(Document).where(col(Document.id).in_(listed)).order_by(Document.id)
     ).all()
     return [Attachment(f"{d.id}.pdf", Path(d.pdf_path)) for d in docs if d.pdf_path]
 
