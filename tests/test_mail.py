@@ -444,6 +444,12 @@ def test_a_long_list_shows_its_first_documents_and_points_to_the_link() -> None:
     assert lines[LISTED - 1].document_id in body and lines[LISTED].document_id not in body
     assert "另有3份未列出，请打开下面的个人链接查看" in body
     assert body.count(LINK_PLACEHOLDER) == 1
+    # The outbox reads only the listed documents' lines and gives the count.
+    shorter = documents_body(
+        reviewer="考核组", cycle_name="2026年度评价", stage_name="组织考核",
+        lines=lines[:LISTED], total=len(lines), office=office,
+    )  # fmt: skip
+    assert shorter == body
 
 
 def test_a_message_attaches_the_documents_its_body_lists(pool: Path) -> None:

@@ -55,10 +55,10 @@ def _line(n: int, line: DocumentLine) -> str:
     return f"  {n}. {line.document_id}  {line.title}{about}，{when}"
 
 
-def _listing(lines: Sequence[DocumentLine]) -> list[str]:
+def _listing(lines: Sequence[DocumentLine], total: int) -> list[str]:
     shown = [_line(n, line) for n, line in enumerate(lines[:LISTED], 1)]
-    if len(lines) > LISTED:
-        shown.append(f"  ……另有{len(lines) - LISTED}份未列出，请打开下面的个人链接查看。")
+    if total > len(shown):
+        shown.append(f"  ……另有{total - len(shown)}份未列出，请打开下面的个人链接查看。")
     return shown
 
 
@@ -85,21 +85,23 @@ def documents_body(
     stage_name: str,
     lines: Sequence[DocumentLine],
     office: Office,
+    total: int | None = None,
 ) -> str:
     """The message that brings a reviewer their documents of one stage (the first LISTED of
-    them as attached PDFs)."""
+    them as attached PDFs). `lines` may stop after the first LISTED of `total` documents."""
+    total = len(lines) if total is None else total
     attached = (
         "PDF 文件附在本邮件中"
-        if len(lines) <= LISTED
+        if total <= LISTED
         else f"下列前{LISTED}份的 PDF 附在本邮件中，全部文件请打开下面的个人链接查看、下载"
     )
     return "\n".join(
         [
             f"{reviewer}：",
             "",
-            f"{cycle_name}{stage_name}阶段的文件共{len(lines)}份，{attached}：",
+            f"{cycle_name}{stage_name}阶段的文件共{total}份，{attached}：",
             "",
-            *_listing(lines),
+            *_listing(lines, total),
             "",
             "需要交回的文件，请签字盖章后扫描交回；也可以打开下面的个人链接，在线查看文件、"
             "上传签字回执：",
@@ -134,7 +136,7 @@ def reminder_body(
             f"截至{_cn_date(today)}，{cycle_name}的下列{len(lines)}份文件已过交回期限，"
             "尚未收到签字回执：",
             "",
-            *_listing(lines),
+            *_listing(lines, len(lines)),
             "",
             "请尽快签字盖章后交回；也可以打开下面的个人链接，在线查看文件、上传签字回执：",
             "",

@@ -74,7 +74,7 @@ class Listed(Protocol):
     needs_signoff: bool
 
 
-# Rows of these columns, not whole Documents: a stage of 10,000 people lists some 45,000.
+# Rows of these columns, not whole Documents: a reminder may list thousands.
 _LISTED = tuple(
     getattr(Document, name)
     for name in ("id", "stage", "recipient_kind", "recipient_name", "person_id", "people",
@@ -137,7 +137,7 @@ def _new_message(
     address: str,
     subject: str,
     body: str,
-    docs: Sequence[Listed],
+    document_ids: list[str],
 ) -> OutboxMessage:
     kind, name = reviewer
     return OutboxMessage(
@@ -150,7 +150,7 @@ def _new_message(
         to_addr=address,
         subject=subject[:256],
         body=body,
-        document_ids=[d.id for d in docs],
+        document_ids=document_ids,
         status=PENDING if address else NO_ADDRESS,
         message_id=message_id_for(key),
     )
@@ -165,31 +165,37 @@ def plan_document_messages(
     delivered more documents to them. `titles` maps template ids to document titles.
     """
     cycle = _cycle(session, cycle_id)
-    docs: list[Listed] = list(
-        session.exec(
-            select(*_LISTED).where(
-                Document.cycle_id == cycle_id,
-                Document.stage == stage,
-                col(Document.delivered_at).is_not(None),
-                Document.pdf_path != "",
-            )
+    # Only IDs and reviewers for the whole stage (at 10,000 people some 45,000 documents); the
+    # columns a message lists are read for the documents it lists.
+    ids_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for doc_id, kind, name in session.exec(
+        select(Document.id, Document.recipient_kind, Document.recipient_name).where(
+            Document.cycle_id == cycle_id,
+            Document.stage == stage,
+            col(Document.delivered_at).is_not(None),
+            Document.pdf_path != "",
         )
-    )
-    grouped = _by_reviewer(docs)
+    ):
+        ids_of[(kind, name)].append(doc_id)
+    grouped = {reviewer: sorted(ids) for reviewer, ids in sorted(ids_of.items())}
     keys = {r: documents_key(cycle_id, stage, *r) for r in grouped}
     existing = _existing_keys(session, list(keys.values()))
-    todo = {r: group for r, group in grouped.items() if keys[r] not in existing}
-    lines = _lines(session, [d for group in todo.values() for d in group], titles or {})
+    todo = {r: ids for r, ids in grouped.items() if keys[r] not in existing}
+    rows: list[Listed] = []
+    for part in chunks([i for ids in todo.values() for i in ids[:LISTED]]):
+        rows += session.exec(select(*_LISTED).where(col(Document.id).in_(part)))
+    lines = _lines(session, rows, titles or {})
     addresses = reviewer_addresses(session)
     office = Office.from_dict(cycle.office)
     stage_name = STAGE_NAMES.get(stage, stage.value)
     planned = []
-    for reviewer, group in todo.items():
+    for reviewer, ids in todo.items():
         body = documents_body(
             reviewer=reviewer[1] or reviewer[0],
             cycle_name=cycle.name,
             stage_name=stage_name,
-            lines=[lines[d.id] for d in group],
+            lines=[lines[i] for i in ids[:LISTED]],
+            total=len(ids),
             office=office,
         )
         planned.append(
@@ -200,9 +206,9 @@ def plan_document_messages(
                 stage=stage.value,
                 reviewer=reviewer,
                 address=addresses.get(reviewer, ""),
-                subject=documents_subject(cycle.name, stage_name, len(group)),
+                subject=documents_subject(cycle.name, stage_name, len(ids)),
                 body=body,
-                docs=group,
+                document_ids=ids,
             )
         )
     session.add_all(planned)
@@ -253,7 +259,7 @@ def plan_reminders(
                 address=addresses.get(reviewer, ""),
                 subject=reminder_subject(cycle.name, len(group)),
                 body=body,
-                docs=group,
+                document_ids=[d.id for d in group],
             )
         )
     session.add_all(planned)
