@@ -26,6 +26,7 @@ from appraisal.scheme import Scheme, parse_scheme
 from appraisal.scoring import (
     PersonInput,
     PersonScore,
+    Standing,
     over_quota,
     score_person,
     settle,
@@ -39,7 +40,7 @@ from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
 from models import Cycle, Document, StageRun
 from models.base import utcnow
-from models.vocab import Stage
+from models.vocab import Grade, Stage
 
 
 @dataclass(frozen=True)
@@ -73,31 +74,38 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
 @task(name="score the cycle")
 def score_cycle(cycle_id: int) -> str:
     size = max(1, get_settings().slice_people)
+    actor = get_settings().actor
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         scheme = cycle_scheme(cycle)
         codes = cycle_codes(session, cycle_id)
-        slices = [codes[start : start + size] for start in range(0, len(codes), size)]
 
         def scored(some: list[str]) -> tuple[list[PersonInput], list[PersonScore]]:
             inputs = cycle_data.scoring_inputs(session, cycle, some)
             return inputs, [score_person(scheme, p) for p in inputs]
 
-        # Two passes so memory does not grow with the cohort: the 优秀 quota ranks everyone on
-        # small standings, then each slice is scored again, settled and stored. Scoring is
-        # pure, so the second pass gives the first one's scores.
-        standings = [standing(s) for some in slices for s in scored(some)[1]]
-        over = over_quota(scheme, standings)
+        def store(scores: list[PersonScore]) -> ImportCounts:
+            counts = store_scores(session, cycle=cycle, scheme=scheme, scores=scores, actor=actor)
+            session.flush()  # written rows leave the session's memory
+            return counts
+
+        # A slice of people at a time, so memory does not grow with the cohort. The 优秀 quota
+        # ranks the whole cohort, and it only ever moves 优秀 down: everyone else is stored as
+        # scored, and those graded 优秀 are scored again (scoring is pure) and settled once
+        # every person's standing is known.
+        standings: list[Standing] = []
+        excellent: list[str] = []
         total = ImportCounts()
-        for some in slices:
-            inputs, scores = scored(some)
-            settled = settle(scheme, inputs, scores, over, len(standings))
-            counts = store_scores(
-                session, cycle=cycle, scheme=scheme, scores=settled, actor=get_settings().actor
-            )
-            session.flush()  # the slice's rows leave the session's memory once written
-            total += counts
+        for start in range(0, len(codes), size):
+            _, scores = scored(codes[start : start + size])
+            standings += map(standing, scores)
+            excellent += [s.code for s in scores if s.grade is Grade.EXCELLENT]
+            total += store([s for s in scores if s.grade is not Grade.EXCELLENT])
+        over = over_quota(scheme, standings)
+        for start in range(0, len(excellent), size):
+            inputs, scores = scored(excellent[start : start + size])
+            total += store(settle(scheme, inputs, scores, over, len(standings)))
     return f"{len(codes)} scored: {total.added} new, {total.updated} changed"
 
 
