@@ -4,8 +4,11 @@ A stage's gate opens when every document that needs a sign-off has one: a signed
 signature (if digital) held up, plus for solicitation letters the reply; or a waiver with a reason.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -74,8 +77,16 @@ class StageProgress:
         }
 
 
-def missing_signoff(doc: Document, returns: list[SignOff]) -> str | None:
-    """What the document still lacks, or None when its sign-off is complete."""
+class Returned(Protocol):
+    """What the gate reads of a return or waiver: a SignOff, or a row of these columns."""
+
+    method: SignOffMethod
+    signature_valid: bool | None
+    reply: Reply | None
+
+
+def missing_signoff(stage: Stage, returns: Sequence[Returned]) -> str | None:
+    """What a document of `stage` still lacks, or None when its sign-off is complete."""
     if any(s.method == SignOffMethod.WAIVER for s in returns):
         return None
     good = [s for s in returns if s.signature_valid is not False]
@@ -83,7 +94,7 @@ def missing_signoff(doc: Document, returns: list[SignOff]) -> str | None:
         if returns:
             return "a valid signed return (the digital signature failed validation)"
         return "signed return"
-    if doc.stage == Stage.SOLICITATION and all(s.reply is None for s in good):
+    if stage == Stage.SOLICITATION and all(s.reply is None for s in good):
         return "reply (无异议 / 有异议)"
     return None
 
@@ -102,43 +113,64 @@ def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
     return signoffs
 
 
-def cycle_progress(session: Session, cycle_id: int, today: date) -> dict[Stage, StageProgress]:
-    """Progress of every working stage, from two queries whatever the cycle's size."""
-    docs = session.exec(
-        select(Document, Person.name)
-        .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
-        .where(Document.cycle_id == cycle_id)
-        .order_by(Document.id)
-    ).all()
-    signoffs = cycle_signoffs(session, cycle_id)
-    progress = {stage: StageProgress(stage) for stage in WORK_STAGES}
-    for doc, person_name in docs:
-        p = progress.get(doc.stage)
-        if p is None:
-            continue
-        returns = signoffs.get(doc.id, [])
-        p.generated += 1
-        p.delivered += doc.delivered_at is not None
-        p.waived += any(s.method == SignOffMethod.WAIVER for s in returns)
-        p.returned += any(s.method != SignOffMethod.WAIVER for s in returns)
-        p.objections += any(s.reply == Reply.OBJECTION for s in returns)
-        if not doc.needs_signoff:
-            continue
-        missing = missing_signoff(doc, returns)
-        if missing is None:
-            continue
-        overdue = doc.due_on is not None and doc.due_on < today
-        p.overdue += overdue
-        p.outstanding.append(
-            Outstanding(
-                document_id=doc.id,
-                template_id=doc.template_id,
-                recipient=doc.recipient_name,
-                person=person_name or "",
-                missing=missing,
-                since=doc.created_at.date(),
-                due_on=doc.due_on,
-                overdue=overdue,
+def cycle_progress(
+    session: Session, cycle_id: int, today: date, stages: Iterable[Stage] = WORK_STAGES
+) -> dict[Stage, StageProgress]:
+    """Progress of every working stage (or of `stages`), two queries a stage.
+
+    A stage at a time, over rows of the columns it needs rather than whole Documents and
+    SignOffs: at 10,000 people the assessment alone has some 45,000 documents.
+    """
+    wanted = set(stages)
+    progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
+    for stage, p in progress.items():
+        returns: dict[str, list[Returned]] = defaultdict(list)
+        for s in session.exec(
+            select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
+            .join(Document, col(SignOff.document_id) == col(Document.id))
+            .where(Document.cycle_id == cycle_id, Document.stage == stage)
+            .order_by(SignOff.document_id, SignOff.version)
+        ):
+            returns[s.document_id].append(s)
+        docs = session.exec(
+            select(
+                Document.id,
+                Document.template_id,
+                Document.recipient_name,
+                Document.delivered_at,
+                Document.needs_signoff,
+                Document.due_on,
+                Document.created_at,
+                Person.name,
             )
+            .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
+            .where(Document.cycle_id == cycle_id, Document.stage == stage)
+            .order_by(Document.id)
         )
+        for doc in docs:
+            got = returns.get(doc.id, [])
+            p.generated += 1
+            p.delivered += doc.delivered_at is not None
+            p.waived += any(s.method == SignOffMethod.WAIVER for s in got)
+            p.returned += any(s.method != SignOffMethod.WAIVER for s in got)
+            p.objections += any(s.reply == Reply.OBJECTION for s in got)
+            if not doc.needs_signoff:
+                continue
+            missing = missing_signoff(stage, got)
+            if missing is None:
+                continue
+            overdue = doc.due_on is not None and doc.due_on < today
+            p.overdue += overdue
+            p.outstanding.append(
+                Outstanding(
+                    document_id=doc.id,
+                    template_id=doc.template_id,
+                    recipient=doc.recipient_name,
+                    person=doc.name or "",
+                    missing=missing,
+                    since=doc.created_at.date(),
+                    due_on=doc.due_on,
+                    overdue=overdue,
+                )
+            )
     return progress

@@ -40,7 +40,7 @@ def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, St
             select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
         ).first()
         has_run = run is not None and run.finished_at is not None
-        progress = cycle_progress(session, cycle_id, today).get(stage)
+        progress = cycle_progress(session, cycle_id, today, [stage]).get(stage)
     if progress is None:  # archive and done have no gate of their own here
         return has_run, False, None
     return has_run, has_run and progress.gate_open, progress

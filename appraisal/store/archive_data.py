@@ -213,7 +213,7 @@ def _dossier_document(
         pdf=_path(d.pdf_path),
         pdf_sha256=d.pdf_sha256,
         needs_signoff=d.needs_signoff,
-        missing=missing_signoff(d, signoffs) if d.needs_signoff else None,
+        missing=missing_signoff(d.stage, signoffs) if d.needs_signoff else None,
         returns=tuple(_return(s) for s in signoffs),
         shared=d.person_id is None,
     )

@@ -120,7 +120,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     rows = []
     for doc in docs:
         returns = signoffs.get(doc.id, [])
-        missing = missing_signoff(doc, returns) if doc.needs_signoff else None
+        missing = missing_signoff(doc.stage, returns) if doc.needs_signoff else None
         listed = [(c, by_code[c].name) for c in (doc.people or []) if c in by_code]
         owner = by_id.get(doc.person_id) if doc.person_id is not None else None
         replies = [s.reply.value for s in returns if s.reply is not None]
