@@ -1,0 +1,80 @@
+"""Memory of the steps that read a whole cycle, on a copy of a benchmark's database.
+
+Run `bench/cycle.py --people N --out DIR` first (at least through assessment), then point this at
+its database. On a scratch copy it measures, with tracemalloc, the Python memory each step
+allocates at its peak and its time: the gates of every stage (`cycle_progress`), planning the
+assessment's e-mails (after removing them from the copy), and scoring the cycle (after removing
+its results). The database itself is never written.
+
+    .venv/bin/python bench/memory.py DIR/prefect/appraisal.db [--cycle 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+
+def measure(name: str, step: Callable[[], str]) -> None:
+    tracemalloc.reset_peak()
+    start = time.perf_counter()
+    what = step()
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    print(f"{name}_seconds: {seconds:.1f}")
+    print(f"{name}_peak_mb: {peak:.0f} ({what})", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", type=Path)
+    parser.add_argument("--cycle", type=int, default=1)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-memory-")) / "copy.db"
+    source = sqlite3.connect(f"file:{args.database}?mode=ro", uri=True)
+    with sqlite3.connect(scratch) as copy:
+        source.backup(copy)  # consistent even while a benchmark is writing
+        copy.execute("DELETE FROM outboxmessage WHERE cycle_id = ?", (args.cycle,))
+        copy.execute("DELETE FROM result WHERE cycle_id = ?", (args.cycle,))
+    source.close()
+    os.environ["APPRAISAL_DATABASE_URL"] = f"sqlite:///{scratch}"
+    os.environ.setdefault("APPRAISAL_OUTPUT_DIR", str(scratch.parent / "output"))
+
+    from appraisal.db import session_scope
+    from appraisal.gates import cycle_progress
+    from appraisal.store.outbox import plan_document_messages
+    from flows.runmode import plain_calls
+    from flows.tasks import score_cycle
+    from models.vocab import Stage
+
+    tracemalloc.start()
+
+    def gates() -> str:
+        with session_scope() as session:
+            progress = cycle_progress(session, args.cycle, date.today())
+        return f"{sum(p.generated for p in progress.values())} documents"
+
+    def mail() -> str:
+        with session_scope() as session:
+            planned = plan_document_messages(session, args.cycle, Stage.ASSESSMENT)
+            return f"{len(planned)} messages, {sum(len(m.document_ids) for m in planned)} documents"
+
+    def scoring() -> str:
+        with plain_calls():
+            return str(score_cycle(args.cycle))
+
+    measure("gates", gates)
+    measure("assessment_mail", mail)
+    measure("scoring", scoring)
+    scratch.unlink()
+
+
+if __name__ == "__main__":
+    main()
