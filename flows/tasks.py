@@ -3,6 +3,7 @@ database. Work is batched (a task run costs about as much as rendering ten docum
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ from appraisal.scoring import (
 )
 from appraisal.settings import get_settings
 from appraisal.store import cycle_data
-from appraisal.store.changes import ImportCounts
+from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.results import store_scores
 from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
@@ -81,7 +82,7 @@ def score_cycle(cycle_id: int) -> str:
         scheme = cycle_scheme(cycle)
         codes = cycle_codes(session, cycle_id)
 
-        def scored(some: list[str]) -> tuple[list[PersonInput], list[PersonScore]]:
+        def scored(some: Sequence[str]) -> tuple[list[PersonInput], list[PersonScore]]:
             inputs = cycle_data.scoring_inputs(session, cycle, some)
             return inputs, [score_person(scheme, p) for p in inputs]
 
@@ -97,14 +98,14 @@ def score_cycle(cycle_id: int) -> str:
         standings: list[Standing] = []
         excellent: list[str] = []
         total = ImportCounts()
-        for start in range(0, len(codes), size):
-            _, scores = scored(codes[start : start + size])
+        for some in chunks(codes, size):
+            _, scores = scored(some)
             standings += map(standing, scores)
             excellent += [s.code for s in scores if s.grade is Grade.EXCELLENT]
             total += store([s for s in scores if s.grade is not Grade.EXCELLENT])
         over = over_quota(scheme, standings)
-        for start in range(0, len(excellent), size):
-            inputs, scores = scored(excellent[start : start + size])
+        for some in chunks(excellent, size):
+            inputs, scores = scored(some)
             total += store(settle(scheme, inputs, scores, over, len(standings)))
     return f"{len(codes)} scored: {total.added} new, {total.updated} changed"
 
