@@ -3,8 +3,10 @@
 Run `bench/cycle.py --people N --out DIR` first (at least through assessment), then point this at
 its database. On a scratch copy it measures, with tracemalloc, the Python memory each step
 allocates at its peak and its time: the gates of every stage (`cycle_progress`), planning the
-assessment's e-mails (after removing them from the copy), and scoring the cycle (after removing
-its results). The database itself is never written.
+assessment's e-mails (after removing them from the copy), planning the letters to bodies of
+solicitation and notification (which read everyone at once), writing the cycle register (into
+a scratch folder), and scoring the cycle (after removing its results). The database itself is
+never written.
 
     .venv/bin/python bench/memory.py DIR/prefect/appraisal.db [--cycle 1]
 """
@@ -42,7 +44,6 @@ def main() -> None:
     with sqlite3.connect(scratch) as copy:
         source.backup(copy)  # consistent even while a benchmark is writing
         copy.execute("DELETE FROM outboxmessage WHERE cycle_id = ?", (args.cycle,))
-        copy.execute("DELETE FROM result WHERE cycle_id = ?", (args.cycle,))
     source.close()
     os.environ["APPRAISAL_DATABASE_URL"] = f"sqlite:///{scratch}"
     os.environ.setdefault("APPRAISAL_OUTPUT_DIR", str(scratch.parent / "output"))
@@ -50,8 +51,9 @@ def main() -> None:
     from appraisal.db import session_scope
     from appraisal.gates import cycle_progress
     from appraisal.store.outbox import plan_document_messages
+    from flows.archive import register
     from flows.runmode import plain_calls
-    from flows.tasks import score_cycle
+    from flows.tasks import plan_stage_letters, score_cycle
     from models.vocab import Stage
 
     tracemalloc.start()
@@ -66,12 +68,30 @@ def main() -> None:
             planned = plan_document_messages(session, args.cycle, Stage.ASSESSMENT)
             return f"{len(planned)} messages, {sum(len(m.document_ids) for m in planned)} documents"
 
+    def letters(stage: Stage) -> Callable[[], str]:
+        def plan() -> str:
+            with plain_calls():
+                jobs = plan_stage_letters(args.cycle, stage, date.today(), date.today())
+            return f"{len(jobs)} letters listing {sum(len(j.people) for j in jobs)} people"
+
+        return plan
+
+    def register_book() -> str:
+        with plain_calls():
+            path = Path(register(args.cycle, date.today()))
+        return f"{path.stat().st_size / 2**20:.1f} MB workbook"
+
     def scoring() -> str:
+        with sqlite3.connect(scratch) as copy:
+            copy.execute("DELETE FROM result WHERE cycle_id = ?", (args.cycle,))
         with plain_calls():
             return str(score_cycle(args.cycle))
 
     measure("gates", gates)
     measure("assessment_mail", mail)
+    measure("solicitation_letters", letters(Stage.SOLICITATION))
+    measure("notification_letters", letters(Stage.NOTIFICATION))
+    measure("register", register_book)
     measure("scoring", scoring)
     scratch.unlink()
 
