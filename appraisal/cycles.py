@@ -3,16 +3,16 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
+from appraisal.documents.views import Affiliation, unit_of
 from models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
 from models.vocab import CycleKind, Stage, Tier
 
-T = TypeVar("T")
+Q = TypeVar("Q", bound=sa.Select[Any])
 
 
 class CycleError(Exception):
@@ -131,7 +131,7 @@ def list_cycles(session: Session) -> list[Cycle]:
     return list(session.exec(select(Cycle).order_by(col(Cycle.id))))
 
 
-def _of_cycle(query: SelectOfScalar[T], cycle_id: int) -> SelectOfScalar[T]:
+def _of_cycle(query: Q, cycle_id: int) -> Q:
     """Restrict a query over Person to the cycle's members, in code order."""
     return (
         query.join(CycleMember, col(CycleMember.person_id) == col(Person.id))
@@ -153,6 +153,17 @@ def cycle_people(
 def cycle_codes(session: Session, cycle_id: int) -> list[str]:
     """The members' codes in order, without loading their records."""
     return list(session.exec(_of_cycle(select(Person.code), cycle_id)))
+
+
+def cycle_affiliations(session: Session, cycle_id: int) -> list[Affiliation]:
+    """The members in code order, as only what decides which bodies hear about them."""
+    query = select(
+        Person.code, Person.employer_post, Person.party, Person.sector, Person.private_sector
+    )
+    return [
+        Affiliation(code, unit_of(post), party, sector, private)
+        for code, post, party, sector, private in session.exec(_of_cycle(query, cycle_id))
+    ]
 
 
 def set_stage(session: Session, cycle: Cycle, stage: Stage, *, actor: str, reason: str) -> None:

@@ -4,9 +4,9 @@ Run `bench/cycle.py --people N --out DIR` first (at least through assessment), t
 its database. On a scratch copy it measures, with tracemalloc, the Python memory each step
 allocates at its peak and its time: the gates of every stage (`cycle_progress`), planning the
 assessment's e-mails (after removing them from the copy), planning the letters to bodies of
-solicitation and notification (which read everyone at once), writing the cycle register (into
-a scratch folder), and scoring the cycle (after removing its results). The database itself is
-never written.
+solicitation and notification (a run of letters at a time, as the stage makes them), writing
+the cycle register (into a scratch folder), and scoring the cycle (after removing its results).
+The database itself is never written.
 
     .venv/bin/python bench/memory.py DIR/prefect/appraisal.db [--cycle 1]
 """
@@ -53,7 +53,8 @@ def main() -> None:
     from appraisal.store.outbox import plan_document_messages
     from flows.archive import register
     from flows.runmode import plain_calls
-    from flows.tasks import plan_stage_letters, score_cycle
+    from flows.stages import planned_letters
+    from flows.tasks import score_cycle
     from models.vocab import Stage
 
     tracemalloc.start()
@@ -69,9 +70,13 @@ def main() -> None:
             return f"{len(planned)} messages, {sum(len(m.document_ids) for m in planned)} documents"
 
     def letters(stage: Stage) -> str:
+        # Planned as the stage makes them, a run at a time; each run is dropped before the next.
+        count = listed = 0
         with plain_calls():
-            jobs = plan_stage_letters(args.cycle, stage, date.today(), date.today())
-        return f"{len(jobs)} letters listing {sum(len(j.people) for j in jobs)} people"
+            for _, jobs in planned_letters(args.cycle, stage, date.today(), date.today()):
+                count += len(jobs)
+                listed += sum(len(j.people) for j in jobs)
+        return f"{count} letters listing {listed} people"
 
     def register_book() -> str:
         with plain_calls():

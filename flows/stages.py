@@ -6,13 +6,14 @@ machines share it (settings `stage_parts` and `part_deployment`)."""
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from typing import TypeVar
 
 from prefect import flow
 
 from appraisal.clock import today as clock_today
-from appraisal.documents.plan import DocumentJob, has_letters
+from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
@@ -21,6 +22,7 @@ from flows.parts import run_parts_on_workers, write_part_record
 from flows.runmode import call_flow, log
 from flows.tasks import (
     Rendered,
+    address_letters,
     close_stage,
     convert_documents,
     deliver_documents,
@@ -86,6 +88,26 @@ def _add(total: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
     return {k: total.get(k, 0) + v for k, v in counts.items()}
 
 
+# Letters are made a run at a time, listing at most this many slices' worth of people (4,000
+# names at the default slice: twenty full letters, ten for each converter), so memory does not
+# grow with the cycle, while each conversion call still spreads LibreOffice's start-up over
+# several letters.
+LETTER_BATCH_SLICES = 8
+
+
+def planned_letters(
+    cycle_id: int, stage: Stage, issued: date, due: date
+) -> Iterator[tuple[str, list[DocumentJob]]]:
+    """The stage's letters to bodies, a run at a time, each with a name for progress reports."""
+    letters = address_letters(cycle_id, stage, issued, due)
+    names = max(1, get_settings().slice_people) * LETTER_BATCH_SLICES
+    done = 0
+    for batch in letter_batches(letters, names):
+        what = f"letters {done + 1}-{done + len(batch)} of {len(letters)}"
+        yield what, plan_stage_letters(cycle_id, stage, issued, due, batch)
+        done += len(batch)
+
+
 def make_part(
     cycle_id: int, stage: Stage, issued: date, due: date, part: int = 0, parts: int = 1
 ) -> dict[str, int]:
@@ -102,8 +124,8 @@ def make_part(
         jobs = plan_documents(cycle_id, stage, issued, due, some)
         counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
     if part == 0 and has_letters(stage):
-        letters = plan_stage_letters(cycle_id, stage, issued, due)
-        counts = _add(counts, make_documents(cycle_id, stage, letters, "letters"))
+        for what, jobs in planned_letters(cycle_id, stage, issued, due):
+            counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
     log("stage %s: %d documents planned", stage.value, counts["planned"])
     return counts
 

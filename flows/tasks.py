@@ -10,12 +10,14 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from appraisal.cycles import cycle_codes, cycle_people, set_stage
+from appraisal.cycles import cycle_affiliations, cycle_codes, cycle_people, set_stage
 from appraisal.db import session_scope
 from appraisal.documents.plan import (
     DocumentJob,
+    LetterPart,
     StageInputs,
-    plan_letters,
+    letter_parts,
+    plan_letter_parts,
     plan_people,
     plan_stage,
 )
@@ -157,10 +159,21 @@ def plan_documents(
     return plan_people(stage, inputs) if codes is not None else plan_stage(stage, inputs)
 
 
+@task(name="address letters")
+def address_letters(cycle_id: int, stage: Stage, issued: date, due: date) -> list[LetterPart]:
+    """Every letter of the stage to a body, and whom it lists, from a light read of everyone."""
+    with session_scope() as session:
+        everyone = cycle_affiliations(session, cycle_id)
+    return letter_parts(stage, _stage_inputs(cycle_id, stage, issued, due, []), everyone)
+
+
 @task(name="plan letters")
-def plan_stage_letters(cycle_id: int, stage: Stage, issued: date, due: date) -> list[DocumentJob]:
-    """The stage's letters to bodies, which are planned over everyone at once."""
-    return plan_letters(stage, _stage_inputs(cycle_id, stage, issued, due, None))
+def plan_stage_letters(
+    cycle_id: int, stage: Stage, issued: date, due: date, parts: list[LetterPart]
+) -> list[DocumentJob]:
+    """The letters `parts`, planned from the records of only the people they list."""
+    codes = sorted({code for p in parts for code in p.people})
+    return plan_letter_parts(stage, _stage_inputs(cycle_id, stage, issued, due, codes), parts)
 
 
 _NEEDS_RESULTS = {Stage.EVALUATION, Stage.NOTIFICATION}
@@ -318,6 +331,7 @@ def close_stage(cycle_id: int, stage: Stage) -> None:
 
 __all__ = [
     "Rendered",
+    "address_letters",
     "close_stage",
     "convert_documents",
     "deliver_documents",

@@ -12,12 +12,21 @@ from appraisal.documents.plan import (
     STAGE_TEMPLATES,
     StageInputs,
     has_letters,
+    letter_parts,
+    plan_letter_parts,
     plan_letters,
     plan_people,
     plan_stage,
 )
 from appraisal.documents.recipients import party_or_sector
-from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
+from appraisal.documents.views import (
+    Affiliation,
+    CycleView,
+    Office,
+    PersonView,
+    ResultView,
+    TallyRow,
+)
 from appraisal.identity import document_id
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
@@ -154,6 +163,29 @@ def test_a_long_list_goes_out_in_numbered_parts(stage: Stage, table: str, body: 
     assert {j.context["文号"] for j in parts} == {parts[0].context["文号"]}
 
 
+@pytest.mark.parametrize("stage", [Stage.SOLICITATION, Stage.NOTIFICATION])
+def test_letters_planned_one_at_a_time_from_their_own_people_are_the_whole_plan(
+    stage: Stage,
+) -> None:
+    # Two units and two parties, so letters list different, overlapping people and one body
+    # needs parts: what the flow does when it makes the letters a few at a time.
+    many = [
+        _person(f"Q{i:04d}", "丙大学" if i % 3 else "丁公司", "民盟盟员" if i % 2 else "民建会员")
+        for i in range(LETTER_PEOPLE + 7)
+    ]
+    results = {p.code: replace(RESULT, composite=float(i)) for i, p in enumerate(many)}
+    everyone = replace(_inputs(), people=many, results=results)
+    parts = letter_parts(stage, everyone, [Affiliation.of(p) for p in many])
+    assert len(parts) > len({(p.kind, p.name) for p in parts})  # some body gets parts
+    one_by_one = []
+    for part in parts:
+        listed = [p for p in many if p.code in part.people]
+        own = replace(everyone, people=listed, results={p.code: results[p.code] for p in listed})
+        one_by_one += plan_letter_parts(stage, own, [part])
+    assert one_by_one == plan_letters(stage, everyone)
+    assert letter_parts(Stage.EVALUATION, everyone, []) == []
+
+
 def test_notification_goes_to_each_person_and_each_body() -> None:
     jobs = plan_stage(Stage.NOTIFICATION, _inputs())
     notices = [j for j in jobs if j.template_id == "result_notice"]
@@ -177,8 +209,8 @@ def test_ballots_need_no_signoff_and_each_group_gets_one() -> None:
 
 
 def test_party_or_sector() -> None:
-    assert party_or_sector(PEOPLE[0]) == "民盟"
-    assert party_or_sector(PEOPLE[1]) == "教育界"
+    assert party_or_sector(Affiliation.of(PEOPLE[0])) == "民盟"
+    assert party_or_sector(Affiliation.of(PEOPLE[1])) == "教育界"
 
 
 @pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))

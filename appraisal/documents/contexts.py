@@ -5,7 +5,7 @@ the planner for every document. Values are plain text, numbers and lists of dict
 template may use any of them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -226,7 +226,7 @@ def briefing(
     letter: Context,
     addressee: str,
     people: Sequence[PersonView],
-    results: dict[str, ResultView],
+    results: Mapping[str, ResultView],
     first: int = 1,
     part: str = "",
 ) -> Context:

@@ -16,7 +16,13 @@ from appraisal.documents.recipients import (
     notification_groups,
     solicitation_groups,
 )
-from appraisal.documents.views import CycleView, PersonView, ResultView, TallyRow
+from appraisal.documents.views import (
+    Affiliation,
+    CycleView,
+    PersonView,
+    ResultView,
+    TallyRow,
+)
 from appraisal.identity import document_id
 from models.vocab import Stage
 
@@ -197,58 +203,65 @@ def _evaluation(inputs: StageInputs) -> list[DocumentJob]:
 # letters' identity (it decides which part lists whom), so changing it changes their IDs.
 LETTER_PEOPLE = 200
 
-LetterBuilder = Callable[[Context, str, Sequence[PersonView], int, str], Context]
-
 
 def part_label(part: int, parts: int) -> str:
     return "" if parts == 1 else f"（第{part}份，共{parts}份）"
 
 
-def _letters(
-    inputs: StageInputs,
-    stage: Stage,
-    template_id: str,
-    groups: list[RecipientGroup],
-    build: LetterBuilder,
-    number: int,
-) -> list[DocumentJob]:
-    by_code = {p.code: p for p in inputs.people}
-    letter = _letter(inputs, number)
-    jobs = []
+@dataclass(frozen=True)
+class LetterPart:
+    """One letter to one body: everyone the body hears about, or a numbered part of the list."""
+
+    kind: str
+    name: str
+    people: tuple[str, ...]  # codes, in roster order
+    first: int  # the number printed beside the first person listed
+    part: int  # 0 for a letter sent whole
+    parts: int
+
+
+def _split(groups: Sequence[RecipientGroup]) -> list[LetterPart]:
+    out = []
     for g in groups:
         starts = range(0, len(g.people), LETTER_PEOPLE)
         for part, start in enumerate(starts, 1):
             codes = g.people[start : start + LETTER_PEOPLE]
-            label = part_label(part, len(starts))
-            listed = [by_code[c] for c in codes]
-            jobs.append(
-                _job(
-                    inputs,
-                    stage,
-                    template_id,
-                    person=None,
-                    kind=g.kind,
-                    name=g.name,
-                    context=build(letter, g.name, listed, start + 1, label),
-                    people=codes,
-                    part=part if len(starts) > 1 else 0,
-                )
-            )
-    return jobs
+            numbered = part if len(starts) > 1 else 0
+            out.append(LetterPart(g.kind, g.name, codes, start + 1, numbered, len(starts)))
+    return out
 
 
-def _solicitation(inputs: StageInputs) -> list[DocumentJob]:
-    groups = solicitation_groups(
-        inputs.people, always=inputs.solicit_always, private_sector=inputs.solicit_private
-    )
-    return _letters(
-        inputs,
-        Stage.SOLICITATION,
+@dataclass(frozen=True)
+class _Letters:
+    """How one stage writes to bodies."""
+
+    template_id: str
+    number: int  # the 文号 is the cycle's id * 10 + this
+    groups: Callable[[StageInputs, Sequence[Affiliation]], list[RecipientGroup]]
+    build: Callable[[StageInputs, Context, LetterPart, Sequence[PersonView]], Context]
+
+
+# Letters to bodies, each about several people.
+LETTERS = {
+    Stage.SOLICITATION: _Letters(
         SOLICITATION_LETTER,
-        groups,
-        contexts.solicitation,
-        inputs.cycle.id * 10 + 1,
-    )
+        1,
+        lambda inputs, everyone: solicitation_groups(
+            everyone, always=inputs.solicit_always, private_sector=inputs.solicit_private
+        ),
+        lambda inputs, letter, p, listed: contexts.solicitation(
+            letter, p.name, listed, p.first, part_label(p.part, p.parts)
+        ),
+    ),
+    Stage.NOTIFICATION: _Letters(
+        RESULT_BRIEFING,
+        3,
+        lambda inputs, everyone: notification_groups(everyone, inputs.notify),
+        lambda inputs, letter, p, listed: contexts.briefing(
+            letter, p.name, listed, inputs.results, p.first, part_label(p.part, p.parts)
+        ),
+    ),
+}
 
 
 def _none(inputs: StageInputs) -> list[DocumentJob]:
@@ -276,20 +289,6 @@ def _notices(inputs: StageInputs) -> list[DocumentJob]:
     return jobs
 
 
-def _briefings(inputs: StageInputs) -> list[DocumentJob]:
-    results = dict(inputs.results)
-    return _letters(
-        inputs,
-        Stage.NOTIFICATION,
-        RESULT_BRIEFING,
-        notification_groups(inputs.people, inputs.notify),
-        lambda letter, name, people, first, label: contexts.briefing(
-            letter, name, people, results, first, label
-        ),
-        inputs.cycle.id * 10 + 3,
-    )
-
-
 # Documents about one person each: planned for any slice of the people on its own.
 PERSON_PLANNERS = {
     Stage.NOMINATION: _nomination,
@@ -298,15 +297,10 @@ PERSON_PLANNERS = {
     Stage.SOLICITATION: _none,
     Stage.NOTIFICATION: _notices,
 }
-# Letters to bodies, each about several people: planned over everyone at once.
-LETTER_PLANNERS = {
-    Stage.SOLICITATION: _solicitation,
-    Stage.NOTIFICATION: _briefings,
-}
 
 
 def has_letters(stage: Stage) -> bool:
-    return stage in LETTER_PLANNERS
+    return stage in LETTERS
 
 
 def plan_people(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
@@ -314,9 +308,60 @@ def plan_people(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
     return PERSON_PLANNERS[stage](inputs)
 
 
+def letter_parts(
+    stage: Stage, inputs: StageInputs, everyone: Sequence[Affiliation]
+) -> list[LetterPart]:
+    """Every letter of `stage`: to which body, listing whom, in a stable order. `everyone` is
+    the whole cycle in roster order; `inputs` is read only for whom the scheme writes to."""
+    letters = LETTERS.get(stage)
+    return _split(letters.groups(inputs, everyone)) if letters else []
+
+
+def plan_letter_parts(
+    stage: Stage, inputs: StageInputs, parts: Sequence[LetterPart]
+) -> list[DocumentJob]:
+    """The letters `parts`, planned whole. `inputs.people` and `inputs.results` need hold only
+    the people these letters list, so letters can be made a few at a time."""
+    letters = LETTERS.get(stage)
+    if letters is None:
+        return []
+    by_code = {p.code: p for p in inputs.people}
+    letter = _letter(inputs, inputs.cycle.id * 10 + letters.number)
+    return [
+        _job(
+            inputs,
+            stage,
+            letters.template_id,
+            person=None,
+            kind=p.kind,
+            name=p.name,
+            context=letters.build(inputs, letter, p, [by_code[c] for c in p.people]),
+            people=p.people,
+            part=p.part,
+        )
+        for p in parts
+    ]
+
+
+def letter_batches(parts: Sequence[LetterPart], names: int) -> list[list[LetterPart]]:
+    """The letters in runs of consecutive ones that list at most `names` people in all (a
+    letter listing more goes alone), so they can be made a run at a time."""
+    batches: list[list[LetterPart]] = []
+    listed = 0
+    for part in parts:
+        if batches and listed + len(part.people) <= names:
+            batches[-1].append(part)
+            listed += len(part.people)
+        else:
+            batches.append([part])
+            listed = len(part.people)
+    return batches
+
+
 def plan_letters(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
     """The letters to bodies; `inputs.people` must be everyone in the cycle."""
-    return LETTER_PLANNERS.get(stage, _none)(inputs)
+    everyone = [Affiliation.of(p) for p in inputs.people]
+    return plan_letter_parts(stage, inputs, letter_parts(stage, inputs, everyone))
 
 
 def plan_stage(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from appraisal.documents.views import PersonView
+from appraisal.documents.views import Affiliation
 
 # The scheme says "所在单位党组织"; the letter goes to the party organisation of each person's unit.
 EMPLOYER_PARTY_ORG = "所在单位党组织"
@@ -20,14 +20,14 @@ class RecipientGroup:
     people: tuple[str, ...]  # codes, in roster order
 
 
-def party_or_sector(person: PersonView) -> str:
+def party_or_sector(person: Affiliation) -> str:
     """Democratic-party members are reported to their party, everyone else to their 界别."""
     if person.party and person.party not in (COMMUNIST, "无党派人士", "群众"):
         return person.party.removesuffix("党员").removesuffix("盟员").removesuffix("会员")
     return person.sector or "无党派人士"
 
 
-def _body(kind: str, person: PersonView) -> str:
+def _body(kind: str, person: Affiliation) -> str:
     if kind == EMPLOYER_PARTY_ORG:
         return f"{person.unit}党组织"
     if kind == EMPLOYER:
@@ -38,7 +38,7 @@ def _body(kind: str, person: PersonView) -> str:
 
 
 def group_people(
-    kinds: Sequence[str], people: Sequence[PersonView], *, only: Sequence[str] = ()
+    kinds: Sequence[str], people: Sequence[Affiliation], *, only: Sequence[str] = ()
 ) -> list[RecipientGroup]:
     """One group per actual body of each kind, listing the people it concerns.
 
@@ -60,7 +60,7 @@ def group_people(
 
 
 def solicitation_groups(
-    people: Sequence[PersonView], *, always: Sequence[str], private_sector: Sequence[str]
+    people: Sequence[Affiliation], *, always: Sequence[str], private_sector: Sequence[str]
 ) -> list[RecipientGroup]:
     private = [p.code for p in people if p.private_sector]
     groups = group_people(always, people)
@@ -69,6 +69,8 @@ def solicitation_groups(
     return groups
 
 
-def notification_groups(people: Sequence[PersonView], kinds: Sequence[str]) -> list[RecipientGroup]:
+def notification_groups(
+    people: Sequence[Affiliation], kinds: Sequence[str]
+) -> list[RecipientGroup]:
     """Briefings (情况通报) go to bodies; the person's own notice is planned separately."""
     return group_people([k for k in kinds if k != SELF], people)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,29 @@ class PersonView:
 
     @property
     def unit(self) -> str:
-        """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
-        return self.employer_post.split()[0] if self.employer_post.split() else ""
+        return unit_of(self.employer_post)
+
+
+def unit_of(employer_post: str) -> str:
+    """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
+    words = employer_post.split()
+    return words[0] if words else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    """What decides which bodies hear about a person: enough to address every letter of a
+    cycle without holding everyone's whole record."""
+
+    code: str
+    unit: str
+    party: str
+    sector: str
+    private_sector: bool
+
+    @classmethod
+    def of(cls, person: PersonView) -> Self:
+        return cls(person.code, person.unit, person.party, person.sector, person.private_sector)
 
 
 @dataclass(frozen=True)
