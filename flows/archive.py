@@ -301,11 +301,11 @@ def register(cycle_id: int, today: date) -> str:
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
-        name = cycle.name
+        # People and the audit trail are read while the workbook is written, a page at a time.
         rows, stages, audit = archive_data.register_inputs(session, cycle_id, today)
-    path = write_register(
-        register_path(cycle_id), cycle_name=name, rows=rows, stages=stages, audit=audit
-    )
+        path = write_register(
+            register_path(cycle_id), cycle_name=cycle.name, rows=rows, stages=stages, audit=audit
+        )
     return str(path)
 
 

@@ -6,8 +6,10 @@ appended to, and written atomically. Equal inputs give a byte-identical file: ev
 it (document properties and zip entries) comes from `generated_at`, else the newest audit entry.
 
 Written in openpyxl's write-only mode, like the templates (appraisal/sheets/writer.py): freeze
-panes, filters, conditional formats, print set-up and charts all work there, and memory stays
-flat for provincial pools.
+panes, filters, conditional formats, print set-up and charts all work there. The people and the
+audit trail are read twice, once to size the columns and count, once to write, and never held:
+a caller passes rows that read the database anew on each pass, so memory stays flat for
+provincial pools.
 """
 
 import io
@@ -15,11 +17,11 @@ import math
 import os
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -91,6 +93,8 @@ _GREY = "BFBFBF"
 _PAPER_A4 = 9  # the OOXML paper size code
 _HEADER_TEXT_MAX = 100
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class RegisterRow:
@@ -145,22 +149,39 @@ class AuditRow:
     reason: str
 
 
+class Reread(Generic[T]):
+    """Rows produced anew by `read` each time they are iterated: what `write_register` takes
+    when the rows come from a database and should not all be held at once."""
+
+    def __init__(self, read: Callable[[], Iterable[T]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._read())
+
+
 def write_register(
     path: Path,
     *,
     cycle_name: str,
-    rows: Sequence[RegisterRow],
+    rows: Iterable[RegisterRow],
     stages: Sequence[StageCompletion],
-    audit: Sequence[AuditRow],
+    audit: Iterable[AuditRow],
     generated_at: datetime | None = None,
     tz: tzinfo = CHINA_TIME,
 ) -> Path:
     """Write the register workbook to `path`, replacing any earlier one atomically.
 
-    `generated_at` stamps the document properties and the zip entries; it defaults to the
-    newest audit time so that regenerating an unchanged cycle gives the same bytes.
+    `rows` and `audit` are each iterated twice, so they must be lists or `Reread`s, not
+    generators. `generated_at` stamps the document properties and the zip entries; it defaults
+    to the newest audit time so that regenerating an unchanged cycle gives the same bytes.
     """
-    stamp = _stamp(generated_at, audit)
+    for name, given in (("rows", rows), ("audit", audit)):
+        if iter(given) is given:
+            raise TypeError(f"write_register reads {name} twice: pass a list or a Reread")
+    people = _survey_people(rows)
+    trail = _survey_audit(audit, tz)
+    stamp = _stamp(generated_at, trail.newest)
     book = Workbook(write_only=True)
     props = book.properties
     props.title = cycle_name
@@ -170,10 +191,10 @@ def write_register(
     # openpyxl reads these as naive UTC.
     props.created = props.modified = stamp.astimezone(UTC).replace(tzinfo=None)
 
-    _register_sheet(book, cycle_name, rows)
-    _distribution_sheet(book, cycle_name, rows)
+    _register_sheet(book, cycle_name, rows, people)
+    _distribution_sheet(book, cycle_name, people)
     _stages_sheet(book, cycle_name, stages)
-    _audit_sheet(book, cycle_name, audit, tz)
+    _audit_sheet(book, cycle_name, audit, tz, trail)
 
     buffer = io.BytesIO()
     local = stamp.astimezone(tz)
@@ -186,16 +207,23 @@ def write_register(
 
 def grade_counts(rows: Iterable[RegisterRow]) -> list[tuple[str, int]]:
     """(等次, 人数) in the fixed grade order; unknown grades after it, the ungraded last."""
-    return _ordered_counts((r.grade for r in rows), [g.value for g in Grade], UNGRADED)
+    return _grade_table(Counter(r.grade.strip() for r in rows))
 
 
 def band_counts(rows: Iterable[RegisterRow]) -> list[tuple[str, int]]:
     """(档次, 人数) in band order; bands outside the vocabulary after it, none last."""
-    return _ordered_counts((r.band for r in rows), [b.value for b in Band], NO_BAND)
+    return _band_table(Counter(r.band.strip() for r in rows))
 
 
-def _ordered_counts(values: Iterable[str], order: list[str], blank: str) -> list[tuple[str, int]]:
-    counts = Counter(v.strip() for v in values)
+def _grade_table(counts: Counter[str]) -> list[tuple[str, int]]:
+    return _ordered_counts(counts, [g.value for g in Grade], UNGRADED)
+
+
+def _band_table(counts: Counter[str]) -> list[tuple[str, int]]:
+    return _ordered_counts(counts, [b.value for b in Band], NO_BAND)
+
+
+def _ordered_counts(counts: Counter[str], order: list[str], blank: str) -> list[tuple[str, int]]:
     extra = sorted(k for k in counts if k and k not in order)
     table = [(k, counts.get(k, 0)) for k in (*order, *extra)]
     if counts.get(""):
@@ -203,20 +231,77 @@ def _ordered_counts(values: Iterable[str], order: list[str], blank: str) -> list
     return table
 
 
+# -- first pass: sizes and counts -------------------------------------------------------------
+
+
+class _ColumnWidths:
+    """Widths that show each column's header and its longest text, within (least, most) Excel
+    character units; a column whose least is its most is not measured."""
+
+    def __init__(self, headers: Sequence[str], bounds: Sequence[tuple[int, int]]) -> None:
+        self._bounds = bounds
+        self._widest = [_display_width(h) for h in headers]
+
+    def see(self, values: Sequence[Any]) -> None:
+        for index, (value, (least, most)) in enumerate(zip(values, self._bounds, strict=True)):
+            if least < most and isinstance(value, str) and self._widest[index] < most:
+                self._widest[index] = max(self._widest[index], _display_width(value))
+
+    def apply(self, sheet: Any) -> None:
+        pairs = zip(self._bounds, self._widest, strict=True)
+        for index, ((least, most), widest) in enumerate(pairs, start=1):
+            full = least == most or widest >= most
+            width = most if full else max(least, min(most, widest + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+@dataclass
+class _People:
+    count: int
+    widths: _ColumnWidths
+    grades: Counter[str]
+    bands: Counter[str]
+
+
+def _survey_people(rows: Iterable[RegisterRow]) -> _People:
+    bounds = [_REGISTER_WIDTHS[h] for h in REGISTER_HEADER]
+    survey = _People(0, _ColumnWidths(REGISTER_HEADER, bounds), Counter(), Counter())
+    for row in rows:
+        survey.count += 1
+        survey.widths.see(_register_values(row))
+        survey.grades[row.grade.strip()] += 1
+        survey.bands[row.band.strip()] += 1
+    return survey
+
+
+@dataclass
+class _Trail:
+    count: int
+    widths: _ColumnWidths
+    newest: datetime | None  # aware; naive audit times are taken as UTC
+
+
+def _survey_audit(audit: Iterable[AuditRow], tz: tzinfo) -> _Trail:
+    survey = _Trail(0, _ColumnWidths(AUDIT_HEADER, _AUDIT_WIDTHS), None)
+    for row in audit:
+        survey.count += 1
+        survey.widths.see(_audit_values(row, tz))
+        at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+        survey.newest = at if survey.newest is None else max(survey.newest, at)
+    return survey
+
+
 # -- sheets -----------------------------------------------------------------------------------
 
 
-def _register_sheet(book: Workbook, cycle_name: str, rows: Sequence[RegisterRow]) -> None:
+def _register_sheet(
+    book: Workbook, cycle_name: str, rows: Iterable[RegisterRow], survey: _People
+) -> None:
     sheet = book.create_sheet(REGISTER_SHEET)
-    values = [_register_values(r) for r in rows]
-    for index, header in enumerate(REGISTER_HEADER, start=1):
-        least, most = _REGISTER_WIDTHS[header]
-        column = (v[index - 1] for v in values)
-        width = least if least == most else _fit(header, column, least, most)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    survey.widths.apply(sheet)
     # Code and name stay in view while scrolling right, the header while scrolling down.
     sheet.freeze_panes = "C2"
-    last = len(rows) + 1
+    last = survey.count + 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(REGISTER_HEADER))}{last}"
     _print_setup(sheet, cycle_name, title_rows=True)
     _grade_colours(sheet, f"{_GRADE_LETTER}2:{_GRADE_LETTER}{max(last, 2)}")
@@ -229,7 +314,7 @@ def _register_sheet(book: Workbook, cycle_name: str, rows: Sequence[RegisterRow]
         styled[index] = _styled(sheet, "General")
         # Centred, a grade does not run into the score to its left.
         styled[index].alignment = _CENTRE
-    for line in values:
+    for line in map(_register_values, rows):
         out: list[Any] = []
         for index, value in enumerate(line, start=1):
             if value is not None and index in styled and not _formula_like(value):
@@ -260,15 +345,15 @@ def _register_values(row: RegisterRow) -> tuple[Any, ...]:
     )
 
 
-def _distribution_sheet(book: Workbook, cycle_name: str, rows: Sequence[RegisterRow]) -> None:
+def _distribution_sheet(book: Workbook, cycle_name: str, survey: _People) -> None:
     sheet = book.create_sheet(DISTRIBUTION_SHEET)
     for letter, width in zip("ABC", (12, 8, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     # A chart cut by a page break is unreadable; the tables and both charts fit one page.
     _print_setup(sheet, cycle_name, title_rows=False, one_page=True)
-    total = len(rows)
-    grades = grade_counts(rows)
-    bands = band_counts(rows)
+    total = survey.count
+    grades = _grade_table(survey.grades)
+    bands = _band_table(survey.bands)
     percent = _styled(sheet, PERCENT_FORMAT)
 
     def table(first: str, counts: list[tuple[str, int]]) -> None:
@@ -353,29 +438,24 @@ def _stages_sheet(book: Workbook, cycle_name: str, stages: Sequence[StageComplet
         ])  # fmt: skip
 
 
-def _audit_sheet(book: Workbook, cycle_name: str, audit: Sequence[AuditRow], tz: tzinfo) -> None:
+def _audit_sheet(
+    book: Workbook, cycle_name: str, audit: Iterable[AuditRow], tz: tzinfo, survey: _Trail
+) -> None:
     sheet = book.create_sheet(AUDIT_SHEET)
-    values = [
-        (
-            _wall_clock(a.at, tz),
-            *(_clean(v) for v in (a.actor, a.entity, a.field, a.before, a.after, a.reason)),
-        )
-        for a in audit
-    ]
-    for index, (header, (least, most)) in enumerate(
-        zip(AUDIT_HEADER, _AUDIT_WIDTHS, strict=True), start=1
-    ):
-        column = (v[index - 1] for v in values)
-        width = least if least == most else _fit(header, column, least, most)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    survey.widths.apply(sheet)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(AUDIT_HEADER))}{len(values) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(AUDIT_HEADER))}{survey.count + 1}"
     _print_setup(sheet, cycle_name, title_rows=True)
     sheet.append(_header(sheet, AUDIT_HEADER))
     when = _styled(sheet, TIME_FORMAT)
-    for at, *texts in values:
+    for at, *texts in (_audit_values(a, tz) for a in audit):
         when.value = at
         sheet.append([when, *(_text(sheet, t) for t in texts)])
+
+
+def _audit_values(row: AuditRow, tz: tzinfo) -> tuple[Any, ...]:
+    texts = (row.actor, row.entity, row.field, row.before, row.after, row.reason)
+    return (_wall_clock(row.at, tz), *(_clean(t) for t in texts))
 
 
 # -- formatting -------------------------------------------------------------------------------
@@ -442,17 +522,6 @@ def _flag_cells(sheet: Any, last: int) -> None:
     )
 
 
-def _fit(header: str, values: Iterable[Any], least: int, most: int) -> int:
-    """A column width that shows the header and the longest value, within [least, most]."""
-    widest = _display_width(header)
-    for value in values:
-        if isinstance(value, str):
-            widest = max(widest, _display_width(value))
-            if widest >= most:
-                return most
-    return max(least, min(most, widest + 2))
-
-
 def _display_width(text: str) -> int:
     # GB 18030 takes one byte for ASCII and two for a Chinese character or full-width sign,
     # the same ratio as their widths on screen, and the encoder runs in C.
@@ -505,11 +574,9 @@ def _wall_clock(at: datetime, tz: tzinfo) -> datetime:
     return at.astimezone(tz).replace(tzinfo=None) if at.tzinfo else at
 
 
-def _stamp(generated_at: datetime | None, audit: Sequence[AuditRow]) -> datetime:
+def _stamp(generated_at: datetime | None, newest_audit: datetime | None) -> datetime:
     if generated_at is None:
-        # Naive audit times are taken as UTC, like the database stores them.
-        aware = [a.at if a.at.tzinfo else a.at.replace(tzinfo=UTC) for a in audit]
-        generated_at = max(aware, default=_FALLBACK_TIME)
+        generated_at = newest_audit or _FALLBACK_TIME
     return generated_at if generated_at.tzinfo else generated_at.replace(tzinfo=UTC)
 
 

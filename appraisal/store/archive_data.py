@@ -1,19 +1,31 @@
 """Read a cycle out of the database as the plain values the archive works from."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from appraisal.archive.contents import DossierDocument, PersonFile, ReturnFile
-from appraisal.archive.register import AuditRow, RegisterRow, StageCompletion
-from appraisal.cycles import cycle_people
+from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
+from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
-from models import AuditEntry, Cycle, Document, Dossier, PoolMembership, Result, SignOff, StageRun
+from models import (
+    AuditEntry,
+    Cycle,
+    CycleMember,
+    Document,
+    Dossier,
+    Person,
+    PoolMembership,
+    Result,
+    SignOff,
+    StageRun,
+)
 from models.vocab import Reply, SignOffMethod, Stage
 
 PERSON_FIELDS = (
@@ -232,73 +244,22 @@ def _plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") and not isinstance(value, dict) else value
 
 
+# The register reads this many people at a time, and the audit trail in pages of this many rows.
+REGISTER_PAGE = 500
+
+
 def register_inputs(
     session: Session, cycle_id: int, today: date
-) -> tuple[list[RegisterRow], list[StageCompletion], list[AuditRow]]:
-    """The rows of the cycle register: people, stage completion, the cycle's audit trail."""
+) -> tuple[Reread[RegisterRow], list[StageCompletion], Reread[AuditRow]]:
+    """The rows of the cycle register: people, stage completion, the cycle's audit trail.
+
+    People and the audit trail are read from `session` a page at a time on each pass the writer
+    makes, so they are never all held; the session must stay open while the register is written.
+    """
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
         raise ValueError(f"no cycle {cycle_id}")
-    people = cycle_people(session, cycle_id)
-    results = {
-        r.person_id: r for r in session.exec(select(Result).where(Result.cycle_id == cycle_id))
-    }
-    sealed = {
-        d.person_id for d in session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id))
-    }
-    # Only the two stages the register reports on, not every document of the cycle.
-    docs = list(
-        session.exec(
-            select(Document)
-            .where(
-                Document.cycle_id == cycle_id,
-                col(Document.stage).in_([Stage.SOLICITATION, Stage.NOTIFICATION]),
-            )
-            .order_by(*_IN_ORDER)
-        )
-    )
-    replies = _signoffs(session, [d.id for d in docs])
-    solicitation: dict[str, list[str]] = defaultdict(list)
-    receipt: dict[int, str] = {}
-    for d in docs:
-        if d.stage == Stage.SOLICITATION:
-            latest = next((s for s in reversed(replies[d.id]) if s.reply), None)
-            for code in d.people:
-                if latest is None:
-                    solicitation[code].append(f"{d.recipient_name}未回复")
-                elif latest.reply == Reply.OBJECTION:
-                    solicitation[code].append(f"有异议（{d.recipient_name}）：{latest.reply_text}")
-        if d.stage == Stage.NOTIFICATION and d.person_id is not None and d.needs_signoff:
-            got = [s for s in replies[d.id] if s.method != SignOffMethod.WAIVER]
-            waived = any(s.method == SignOffMethod.WAIVER for s in replies[d.id])
-            receipt[d.person_id] = (
-                f"已签收 {got[0].recorded_at.date().isoformat()}"
-                if got
-                else ("免签：" + replies[d.id][-1].reason if waived else "未回执")
-            )
-    rows = []
-    for p in people:
-        r = results.get(p.id or 0)
-        objections = [t for t in solicitation.get(p.code, []) if t.startswith("有异议")]
-        pending = [t for t in solicitation.get(p.code, []) if not t.startswith("有异议")]
-        rows.append(
-            RegisterRow(
-                code=p.code,
-                name=p.name,
-                tier=p.tier.value,
-                points=r.points if r else None,
-                assessment=r.org_score if r else None,
-                appraisal=r.appraisal_score if r else None,
-                composite=r.composite if r else None,
-                grade=r.grade.value if r and r.grade else "",
-                band=r.band.value if r and r.band else "",
-                vetoes=tuple(r.vetoes) if r else (),
-                solicitation="；".join(objections or pending) or "无异议",
-                receipt=receipt.get(p.id or 0, "未发出"),
-                decision=r.pool_decision if r else "",
-                sealed=(p.id in sealed),
-            )
-        )
+    outcomes = _solicitation_outcomes(session, cycle_id)
     stages = [
         StageCompletion(
             stage=s.stage.value,
@@ -311,16 +272,136 @@ def register_inputs(
         )
         for s in cycle_progress(session, cycle_id, today).values()
     ]
-    keys = set(session.exec(select(Document.id).where(Document.cycle_id == cycle_id)))
-    keys |= {f"{cycle.name}/{p.code}" for p in people} | {cycle.name}
-    versions = (
-        select(SignOff.document_id, SignOff.version)
-        .join(Document, col(SignOff.document_id) == col(Document.id))
-        .where(Document.cycle_id == cycle_id)
+    rows = Reread(lambda: _register_rows(session, cycle_id, outcomes))
+    return rows, stages, Reread(lambda: _audit_rows(session, cycle))
+
+
+def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[str], str]]:
+    """Each 征求意见函 still unanswered or answered with an objection: whom it lists, and what
+    the register says about them. Letters answered without objection say nothing."""
+    query = (
+        select(Document.id, Document.recipient_name, Document.people)
+        .where(Document.cycle_id == cycle_id, Document.stage == Stage.SOLICITATION)
+        .order_by(*_IN_ORDER)
     )
-    keys |= {f"{doc_id}/v{version}" for doc_id, version in session.exec(versions)}
-    audit = [
-        AuditRow(
+    letters = list(session.exec(query))
+    replies = _signoffs(session, [doc_id for doc_id, _, _ in letters])
+    outcomes = []
+    for doc_id, name, people in letters:
+        latest = next((s for s in reversed(replies[doc_id]) if s.reply), None)
+        if latest is None:
+            outcomes.append((people, f"{name}未回复"))
+        elif latest.reply == Reply.OBJECTION:
+            outcomes.append((people, f"有异议（{name}）：{latest.reply_text}"))
+    return outcomes
+
+
+def _register_rows(
+    session: Session, cycle_id: int, outcomes: list[tuple[list[str], str]]
+) -> Iterator[RegisterRow]:
+    for codes in chunks(cycle_codes(session, cycle_id), REGISTER_PAGE):
+        people = cycle_people(session, cycle_id, codes)
+        ids = [p.id for p in people]
+        results = {
+            r.person_id: r
+            for r in session.exec(
+                select(Result).where(Result.cycle_id == cycle_id, col(Result.person_id).in_(ids))
+            )
+        }
+        sealed = set(
+            session.exec(
+                select(Dossier.person_id).where(
+                    Dossier.cycle_id == cycle_id, col(Dossier.person_id).in_(ids)
+                )
+            )
+        )
+        receipts = _receipts(session, cycle_id, ids)
+        listed = set(codes)
+        solicitation: dict[str, list[str]] = defaultdict(list)
+        for names, text in outcomes:
+            for code in names:
+                if code in listed:
+                    solicitation[code].append(text)
+        for p in people:
+            r = results.get(p.id)
+            objections = [t for t in solicitation.get(p.code, []) if t.startswith("有异议")]
+            pending = [t for t in solicitation.get(p.code, []) if not t.startswith("有异议")]
+            yield RegisterRow(
+                code=p.code,
+                name=p.name,
+                tier=p.tier.value,
+                points=r.points if r else None,
+                assessment=r.org_score if r else None,
+                appraisal=r.appraisal_score if r else None,
+                composite=r.composite if r else None,
+                grade=r.grade.value if r and r.grade else "",
+                band=r.band.value if r and r.band else "",
+                vetoes=tuple(r.vetoes) if r else (),
+                solicitation="；".join(objections or pending) or "无异议",
+                receipt=receipts.get(p.id or 0, "未发出"),
+                decision=r.pool_decision if r else "",
+                sealed=(p.id in sealed),
+            )
+
+
+def _receipts(session: Session, cycle_id: int, person_ids: list[int | None]) -> dict[int, str]:
+    """通报回执 of these people: whether their own result notice came back signed."""
+    notices = list(
+        session.exec(
+            select(Document)
+            .where(
+                Document.cycle_id == cycle_id,
+                Document.stage == Stage.NOTIFICATION,
+                col(Document.person_id).in_(person_ids),
+                col(Document.needs_signoff),
+            )
+            .order_by(*_IN_ORDER)
+        )
+    )
+    replies = _signoffs(session, [d.id for d in notices])
+    receipt: dict[int, str] = {}
+    for d in notices:
+        got = [s for s in replies[d.id] if s.method != SignOffMethod.WAIVER]
+        waived = any(s.method == SignOffMethod.WAIVER for s in replies[d.id])
+        receipt[d.person_id or 0] = (
+            f"已签收 {got[0].recorded_at.date().isoformat()}"
+            if got
+            else ("免签：" + replies[d.id][-1].reason if waived else "未回执")
+        )
+    return receipt
+
+
+def _audit_rows(session: Session, cycle: Cycle) -> Iterator[AuditRow]:
+    """The audit entries of the cycle, its members, its documents and their returns, oldest
+    first; the database sorts them and hands them over a page at a time."""
+    key = col(AuditEntry.entity_key)
+    documents = select(Document.id).where(Document.cycle_id == cycle.id)
+    members = (
+        select(sa.literal(f"{cycle.name}/") + col(Person.code))
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle.id)
+    )
+    versions = (
+        select(col(SignOff.document_id) + "/v" + sa.cast(col(SignOff.version), sa.String))
+        .join(Document, col(SignOff.document_id) == col(Document.id))
+        .where(Document.cycle_id == cycle.id)
+    )
+    # Texts sort by code point, as Python sorts them, whatever the database's locale.
+    binary = "C" if session.get_bind().dialect.name == "postgresql" else "BINARY"
+    query = (
+        select(AuditEntry)
+        .where(sa.or_(key == cycle.name, key.in_(documents), key.in_(members), key.in_(versions)))
+        .order_by(
+            col(AuditEntry.at),
+            col(AuditEntry.entity).collate(binary),
+            key.collate(binary),
+            col(AuditEntry.field).collate(binary),
+            col(AuditEntry.id),
+        )
+        .execution_options(yield_per=REGISTER_PAGE)
+    )
+    for e in session.exec(query):
+        yield AuditRow(
             at=e.at,
             actor=e.actor,
             entity=f"{e.entity} {e.entity_key}",
@@ -329,8 +410,3 @@ def register_inputs(
             after=as_text(e.after) or "",
             reason=e.reason,
         )
-        for entries in _audit(session, keys).values()
-        for e in entries
-    ]
-    audit.sort(key=lambda a: (a.at, a.entity, a.field))
-    return rows, stages, audit
