@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from prefect import flow
-from sqlmodel import select
 
 from appraisal.clock import today as clock_today
 from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
+from appraisal.store.stage_runs import stage_finished
 from flows.runmode import call_flow, task
 from flows.stages import STAGE_FLOWS
-from models import Cycle, StageRun
+from models import Cycle
 from models.vocab import STAGE_ORDER, Stage
 
 
@@ -36,10 +36,7 @@ def next_stage(stage: Stage) -> Stage:
 def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, StageProgress | None]:
     """(stage has run, gate open, progress) for one stage."""
     with session_scope() as session:
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).first()
-        has_run = run is not None and run.finished_at is not None
+        has_run = stage_finished(session, cycle_id, stage)
         progress = cycle_progress(session, cycle_id, today, [stage]).get(stage)
     if progress is None:  # archive and done have no gate of their own here
         return has_run, False, None

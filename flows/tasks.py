@@ -39,9 +39,10 @@ from appraisal.settings import get_settings
 from appraisal.store import cycle_data
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.results import store_scores
+from appraisal.store.stage_runs import finish_stage_run, open_stage_run
 from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
-from models import Cycle, Document, StageRun
+from models import Cycle, Document
 from models.base import utcnow
 from models.vocab import Grade, Stage
 
@@ -63,12 +64,7 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).first()
-        if run is None:
-            run = StageRun(cycle_id=cycle_id, stage=stage, started_on=today)
-            session.add(run)
+        run = open_stage_run(session, cycle_id, stage, today)
         set_stage(session, cycle, stage, actor=get_settings().actor, reason="stage run started")
         days = cycle_scheme(cycle).deadlines.get(stage, 14)
         return run.started_on, run.started_on + timedelta(days=days)
@@ -322,11 +318,7 @@ def _safe(name: str) -> str:
 @task(name="close stage run")
 def close_stage(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).one()
-        run.finished_at = utcnow()
-        session.add(run)
+        finish_stage_run(session, cycle_id, stage)
 
 
 __all__ = [

@@ -13,7 +13,8 @@ from appraisal.console import fail, out
 from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
-from appraisal.launch import launch_cycle
+from appraisal.launch import Gap, MissingInputs, launch
+from appraisal.store.stage_runs import closed_gate
 from models.vocab import CycleKind
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
@@ -45,17 +46,44 @@ def start(
         str, typer.Option(help="all | tier:精英 | P00001,P00002 | @file with one 编号 per line.")
     ] = "all",
     run: Annotated[bool, typer.Option(help="Run the nomination stage right away.")] = True,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            help="Start although some people lack scores, ballots or records (recorded); "
+            "they cannot be graded until their data is in or staff decide 暂缓评定/免评."
+        ),
+    ] = False,
 ) -> None:
-    """Start a cycle over the pool: checks the scheme and templates, then runs nomination."""
+    """Start a cycle over the pool: checks the scheme, the templates and everyone's records,
+    then runs nomination. With the name of a cycle whose nomination never finished, finishes it."""
     try:
-        cycle_id = launch_cycle(
-            name=name, kind=kind, year=year, scheme_path=scheme, selection=Selection.parse(people)
-        )
+        started = launch(
+            name=name, kind=kind, year=year, scheme_path=scheme,
+            selection=Selection.parse(people), allow_missing=allow_missing,
+        )  # fmt: skip
+    except MissingInputs as exc:
+        _gaps(exc.gaps, f"not started: {len(exc.gaps)} people lack inputs")
+        fail(str(exc))
     except CycleError as exc:
         fail(str(exc))
-    out.print(f"started cycle {cycle_id}: {name}")
+    if started.resumed:
+        out.print(f"cycle {started.cycle_id} ({name}) exists and its nomination did not finish:")
+        out.print("finishing it")
+    else:
+        out.print(f"started cycle {started.cycle_id}: {name}")
+    if started.gaps:
+        _gaps(started.gaps, f"started with {len(started.gaps)} people lacking inputs (recorded)")
     if run:
-        _run(cycle_id)
+        _run(started.cycle_id)
+
+
+def _gaps(gaps: list[Gap], title: str, show: int = 50) -> None:
+    table = Table("编号", "姓名", "缺少", title=title, title_justify="left")
+    for g in gaps[:show]:
+        table.add_row(g.code, g.name, "、".join(g.missing))
+    out.print(table)
+    if len(gaps) > show:
+        out.print(f"... and {len(gaps) - show} more")
 
 
 @app.command("list")
@@ -144,11 +172,18 @@ def _outstanding(progress: StageProgress, show: int) -> None:
 
 @app.command("advance")
 def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
-    """Run the next stage if the current stage's gate is open; otherwise list what is missing."""
-    head, progress = _status(cycle)
-    current = next((p for p in progress if p.stage.value == head["stage"]), None)
-    if current and current.generated and not current.gate_open:
-        out.print(f"the gate of [bold]{current.stage.value}[/] is closed:")
-        _outstanding(current, 50)
+    """Finish the current stage if its run did not, then run the next stage if the gate is
+    open; otherwise list what is missing."""
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle)
+        except CycleError as exc:
+            fail(str(exc))
+        assert found.id is not None
+        cycle_id = found.id
+        closed = closed_gate(session, cycle_id, today())
+    if closed is not None:
+        out.print(f"the gate of [bold]{closed.stage.value}[/] is closed:")
+        _outstanding(closed, 50)
         raise typer.Exit(1)
-    _run(int(str(head["id"])))
+    _run(cycle_id)

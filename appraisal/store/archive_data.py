@@ -14,6 +14,7 @@ from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompl
 from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
+from appraisal.store.stage_runs import not_finished
 from models import (
     AuditEntry,
     Cycle,
@@ -24,7 +25,6 @@ from models import (
     PoolMembership,
     Result,
     SignOff,
-    StageRun,
 )
 from models.vocab import Reply, SignOffMethod, Stage
 
@@ -39,12 +39,7 @@ RESULT_FIELDS = (
 
 
 def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
-    finished = {
-        r.stage
-        for r in session.exec(select(StageRun).where(StageRun.cycle_id == cycle_id))
-        if r.finished_at is not None
-    }
-    return tuple(s for s in WORK_STAGES if s not in finished)
+    return not_finished(session, cycle_id, WORK_STAGES)
 
 
 def _path(text: str) -> Path | None:
