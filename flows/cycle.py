@@ -80,3 +80,17 @@ def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) ->
         _move_to(cycle_id, next_stage(stage))
     outcome.stage = current_stage(cycle_id).value
     return outcome
+
+
+@flow(name="rescore (重新评分)", flow_run_name="rescore cycle {cycle_id}")
+def rescore_cycle(cycle_id: int, today: date | None = None) -> dict[str, int]:
+    """Score the cycle again from the records as they are now, and remake the evaluation forms
+    whose content changed: after staff import what was missing, while the cycle is at evaluation.
+    """
+    stage = current_stage(cycle_id)
+    if stage != Stage.EVALUATION:
+        raise ValueError(
+            f"cycle {cycle_id} is at {stage.value}: scores are computed again only while the "
+            "cycle is at evaluation, before anyone has been told a result"
+        )
+    return call_flow(STAGE_FLOWS[Stage.EVALUATION], cycle_id, today or clock_today())

@@ -14,8 +14,10 @@ from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.launch import Gap, MissingInputs, launch
+from appraisal.settings import get_settings
+from appraisal.store.decisions import record_decision
 from appraisal.store.stage_runs import closed_gate
-from models.vocab import CycleKind
+from models.vocab import CycleKind, Decision
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
 
@@ -162,7 +164,8 @@ def _outstanding(progress: StageProgress, show: int) -> None:
     for o in progress.outstanding[:show]:
         due = o.due_on.isoformat() if o.due_on else ""
         table.add_row(
-            o.document_id, o.recipient, o.person, o.missing, o.since.isoformat(),
+            o.document_id, o.recipient, f"{o.code} {o.person}".strip(), o.missing,
+            o.since.isoformat(),
             f"[red]{due} overdue[/]" if o.overdue else due,
         )  # fmt: skip
     out.print(table)
@@ -187,3 +190,59 @@ def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
         _outstanding(closed, 50)
         raise typer.Exit(1)
     _run(cycle_id)
+
+
+DECISIONS = {"暂缓评定": Decision.DEFERRED, "免评": Decision.EXEMPT, "撤销": None}
+
+
+@app.command("decide")
+def decide(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    person: Annotated[str, typer.Argument(help="The person's 编号.")],
+    decision: Annotated[str, typer.Argument(help="暂缓评定, 免评, or 撤销 (withdraw one).")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit log).")],
+) -> None:
+    """Record 暂缓评定 or 免评 for a person the engine could not (or should not yet) grade: the
+    evaluation gate no longer waits for their grade, and they get no 结果通知书."""
+    if decision not in DECISIONS:
+        fail(f"unknown decision {decision!r}: use 暂缓评定, 免评 or 撤销")
+    try:
+        with session_scope() as session:
+            found = find_cycle(session, cycle)
+            record_decision(
+                session, cycle=found, code=person, decision=DECISIONS[decision],
+                reason=reason, actor=get_settings().actor,
+            )  # fmt: skip
+    except CycleError as exc:
+        fail(str(exc))
+    out.print(f"{person}: {decision} recorded ({reason})")
+
+
+@app.command("rescore")
+def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
+    """Score the cycle again after importing missing records (only while it is at evaluation);
+    evaluation forms whose content changed are made and delivered again."""
+    from flows.cycle import rescore_cycle
+
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle)
+        except CycleError as exc:
+            fail(str(exc))
+        assert found.id is not None
+        cycle_id = found.id
+    try:
+        counts = with_progress(lambda: rescore_cycle(cycle_id))
+    except ValueError as exc:
+        fail(str(exc))
+    out.print(f"cycle {cycle_id} scored again; {counts['changed']} evaluation form(s) changed")
+    _status_after(cycle_id)
+
+
+def _status_after(cycle_id: int) -> None:
+    with session_scope() as session:
+        closed = closed_gate(session, cycle_id, today())
+    if closed is None:
+        out.print(f"the gate is open: `appraisal cycle advance {cycle_id}` moves on")
+    else:
+        _outstanding(closed, 50)

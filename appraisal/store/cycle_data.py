@@ -19,7 +19,7 @@ from models import (
     Person,
     Result,
 )
-from models.vocab import Band
+from models.vocab import Band, Decision
 
 
 def cycle_view(cycle: Cycle) -> CycleView:
@@ -206,17 +206,17 @@ def result_views(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> dict[str, ResultView]:
     query = (
-        select(Result, Person.code)
+        select(Result, Person.code, CycleMember.decision)
         .join(Person, col(Person.id) == col(Result.person_id))
         .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
         .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)
     )
     if codes is not None:
         query = query.where(col(Person.code).in_(list(codes)))
-    return {code: result_view(r) for r, code in session.exec(query)}
+    return {code: result_view(r, decision) for r, code, decision in session.exec(query)}
 
 
-def result_view(r: Result) -> ResultView:
+def result_view(r: Result, decision: Decision | None = None) -> ResultView:
     return ResultView(
         points_raw=float(r.detail.get("points", {}).get("total", r.points)),
         points=r.points,
@@ -230,4 +230,5 @@ def result_view(r: Result) -> ResultView:
         flagged=r.flagged,
         objection=str(r.detail.get("objection", "")),
         detail=r.detail,
+        decision=decision.value if decision else "",
     )
