@@ -27,7 +27,7 @@ from appraisal.archive.contents import (
 )
 from appraisal.archive.dossier import plan_pages
 from appraisal.archive.register import write_register
-from appraisal.archive.seal import Sealed, SealJob, seal_letters, seal_many
+from appraisal.archive.seal import ASSEMBLING, Sealed, SealJob, seal_letters, seal_many
 from appraisal.clock import today as clock_today
 from appraisal.crashpoints import crash_point
 from appraisal.cycles import cycle_people, set_stage
@@ -35,7 +35,7 @@ from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
 from appraisal.documents.views import CycleView, PersonView
-from appraisal.files import sha256_file
+from appraisal.files import sha256_file, sweep_staging
 from appraisal.identity import document_id
 from appraisal.pdf import pdf_pages
 from appraisal.progress import report
@@ -374,6 +374,7 @@ def archive_cycle(
         raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
     if early and not codes:
         raise ValueError("sealing early is for named people: give them with --person")
+    sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
