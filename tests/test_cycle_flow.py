@@ -123,14 +123,15 @@ def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
     killed = _kill_when(proc, lambda: len(list(cache.glob("*.pdf"))) >= 2, limit=240)
     assert killed, f"the stage finished or failed before it could be killed ({proc.returncode})"
     survivors = {p.name: (sha256_file(p), p.stat().st_mtime_ns) for p in cache.glob("*.pdf")}
-    docx_before = {p.name: sha256_file(p) for p in (pool / f"cycle-{cycle_id:04d}").rglob("*.docx")}
+    rendered = pool / f"cycle-{cycle_id:04d}" / "documents"
+    docx_before = {p.name: sha256_file(p) for p in rendered.rglob("*.docx")}
 
     result = nomination(cycle_id, TODAY)
     assert result["planned"] == 4 and result["failed"] == 0
     docs = documents(cycle_id, Stage.NOMINATION)
     assert len(docs) == 4
     for name, sha in docx_before.items():  # the same inputs rendered the same bytes
-        assert sha256_file(next((pool / f"cycle-{cycle_id:04d}").rglob(name))) == sha
+        assert sha256_file(next(rendered.rglob(name))) == sha
     for name, (sha, mtime) in survivors.items():  # converted before the kill: not again
         assert sha256_file(cache / name) == sha and (cache / name).stat().st_mtime_ns == mtime
     leftovers = [
