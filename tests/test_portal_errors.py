@@ -2,8 +2,6 @@
 or failure is a Chinese page in the portal's frame, with the security headers, in the access
 log. Numbers a path cannot hold name nothing (404)."""
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -20,7 +18,6 @@ from tests.portal_helpers import (
     STAFF,
     access_log,
     csrf_of,
-    cycle_without_documents,
     log_in,
     new_link,
     staff_client,
@@ -31,19 +28,7 @@ LIMIT = 100_000  # bytes of a returned file, for the 413 tests
 
 
 @pytest.fixture
-def cycle_id(app_env: Path, tmp_path: Path) -> int:
-    return cycle_without_documents(tmp_path / "data")
-
-
-@pytest.fixture
-def app(cycle_id: int) -> object:
-    from appraisal.portal.app import create_app
-
-    return create_app()
-
-
-@pytest.fixture
-def small_app(cycle_id: int, monkeypatch: pytest.MonkeyPatch) -> object:
+def small_app(bare_cycle: int, monkeypatch: pytest.MonkeyPatch) -> object:
     """The portal taking returned files of at most LIMIT bytes."""
     from appraisal.portal.app import create_app
 
@@ -52,9 +37,9 @@ def small_app(cycle_id: int, monkeypatch: pytest.MonkeyPatch) -> object:
     return create_app()
 
 
-def _reviewer(app: object, cycle_id: int, **kwargs: object) -> TestClient:
+def _reviewer(portal: object, cycle_id: int, **kwargs: object) -> TestClient:
     _, token = new_link(cycle_id, REVIEWER)
-    client = TestClient(app, **kwargs)  # type: ignore[arg-type]
+    client = TestClient(portal, **kwargs)  # type: ignore[arg-type]
     assert client.get(f"/r/{token}").url.path == "/inbox"
     return client
 
@@ -91,9 +76,9 @@ def _stored() -> tuple[int, list[bool]]:
     return signoffs, flagged
 
 
-def test_every_form_field_is_bounded_on_the_server(cycle_id: int, app: object) -> None:
-    letter = _own_document(cycle_id, Stage.SOLICITATION)
-    reviewer = _reviewer(app, cycle_id)
+def test_every_form_field_is_bounded_on_the_server(bare_cycle: int, bare_portal: object) -> None:
+    letter = _own_document(bare_cycle, Stage.SOLICITATION)
+    reviewer = _reviewer(bare_portal, bare_cycle)
     inbox = reviewer.get("/inbox").text
     csrf = csrf_of(inbox)
     assert f'maxlength="{REPLY_TEXT_MAX}"' in inbox  # the form says what the server holds to
@@ -114,9 +99,9 @@ def test_every_form_field_is_bounded_on_the_server(cycle_id: int, app: object) -
     refused = [e for e in access_log("refused") if e.detail.startswith("422 POST")]
     assert [e.actor for e in refused] == [f"reviewer:推荐单位/{REVIEWER}"] * 2
 
-    staff = staff_client(app)
-    links = f"/cycles/{cycle_id}/links"
-    staff_csrf = csrf_of(staff.get(f"/cycles/{cycle_id}").text)
+    staff = staff_client(bare_portal)
+    links = f"/cycles/{bare_cycle}/links"
+    staff_csrf = csrf_of(staff.get(f"/cycles/{bare_cycle}").text)
     for days in ("0", "366", "abc", "9" * 30):
         answer = staff.post(
             links, data={"csrf": staff_csrf, "reviewer": "推荐单位/某大学", "days": days}
@@ -124,7 +109,7 @@ def test_every_form_field_is_bounded_on_the_server(cycle_id: int, app: object) -
         _in_frame(answer, 422, "有效期（天）须为 1 到 365 之间的整数")
     long_name = staff.post(links, data={"csrf": staff_csrf, "reviewer": "推" * 500})
     _in_frame(long_name, 422, "接收方最多 161 个字，提交了 500 个")
-    anonymous = TestClient(app)  # type: ignore[arg-type]
+    anonymous = TestClient(bare_portal)  # type: ignore[arg-type]
     _in_frame(log_in(anonymous, "u" * 65, "x"), 422, "用户名最多 64 个字")
     _in_frame(log_in(anonymous, STAFF, "p" * 257), 422, "密码最多 256 个字")
     with session_scope() as session, pytest.raises(LinkError, match="10 to 256"):
@@ -134,13 +119,13 @@ def test_every_form_field_is_bounded_on_the_server(cycle_id: int, app: object) -
 
 
 def test_refusals_and_errors_are_chinese_pages_with_the_security_headers(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    anonymous = TestClient(app)  # type: ignore[arg-type]
+    anonymous = TestClient(bare_portal)  # type: ignore[arg-type]
     _in_frame(anonymous.get("/no/such/page"), 404, "找不到页面", "没有这个页面")
     _in_frame(anonymous.get("/inbox"), 403, "请通过工作人员发给您的链接进入")
     _in_frame(anonymous.get("/logout"), 405, "不支持的操作")
-    staff = staff_client(app)
+    staff = staff_client(bare_portal)
     for path in (
         "/cycles/99999999999999999999999",
         f"/cycles/{MAX_ROW_ID + 1}",
@@ -150,7 +135,7 @@ def test_refusals_and_errors_are_chinese_pages_with_the_security_headers(
         f"/cycles/{MAX_ROW_ID + 1}/register.xlsx",
     ):
         _in_frame(staff.get(path), 404, "找不到")
-    board = staff.get(f"/cycles/{cycle_id}").text
+    board = staff.get(f"/cycles/{bare_cycle}").text
     revoke = staff.post("/links/99999999999999999999/revoke", data={"csrf": csrf_of(board)})
     _in_frame(revoke, 404, "没有这个页面")
     denied = [e.detail for e in access_log("denied") if e.action == "request"]
@@ -158,13 +143,13 @@ def test_refusals_and_errors_are_chinese_pages_with_the_security_headers(
     assert any(d.startswith("404 GET /cycles/99999999999999999999999") for d in denied)
 
     # A broken upload form (400) and an upload that fails on our side (500).
-    doc = _own_document(cycle_id)
-    reviewer = _reviewer(app, cycle_id, raise_server_exceptions=False)
+    doc = _own_document(bare_cycle)
+    reviewer = _reviewer(bare_portal, bare_cycle, raise_server_exceptions=False)
     url = f"/inbox/documents/{doc.id}/return"
     fields = {f"field{n}": "x" for n in range(5)}  # the upload form has at most four
     broken = reviewer.post(url, data=fields, files={"file": ("a.pdf", b"%PDF-1.7\n")})
     _in_frame(broken, 400, "请求有误", "无法读取提交的内容", "Too many fields")
-    staging = cycle_dir(cycle_id) / ".portal-uploads"
+    staging = cycle_dir(bare_cycle) / ".portal-uploads"
     staging.parent.mkdir(parents=True, exist_ok=True)
     staging.write_text("a file where the upload folder should be")
     csrf = csrf_of(reviewer.get("/inbox").text)
@@ -181,11 +166,10 @@ def test_refusals_and_errors_are_chinese_pages_with_the_security_headers(
 
 
 def test_a_413_is_logged_and_its_page_works_under_our_own_csp(
-    cycle_id: int, small_app: object
+    bare_cycle: int, small_app: object
 ) -> None:
-    app = small_app
-    doc = _own_document(cycle_id)
-    reviewer = _reviewer(app, cycle_id)
+    doc = _own_document(bare_cycle)
+    reviewer = _reviewer(small_app, bare_cycle)
     csrf = csrf_of(reviewer.get("/inbox").text)
     big = reviewer.post(
         f"/inbox/documents/{doc.id}/return",
@@ -202,7 +186,7 @@ def test_a_413_is_logged_and_its_page_works_under_our_own_csp(
         for _ in range(20):
             yield b"0" * (64 * 1024)
 
-    streamed = TestClient(app).post(  # type: ignore[arg-type]
+    streamed = TestClient(small_app).post(  # type: ignore[arg-type]
         "/login", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
     )
     _in_frame(streamed, 413, "文件过大")
@@ -213,15 +197,15 @@ def test_a_413_is_logged_and_its_page_works_under_our_own_csp(
     ]
 
 
-def test_forged_forms_are_refused_and_logged(cycle_id: int, app: object) -> None:
-    doc = _own_document(cycle_id)
-    reviewer = _reviewer(app, cycle_id)
+def test_forged_forms_are_refused_and_logged(bare_cycle: int, bare_portal: object) -> None:
+    doc = _own_document(bare_cycle)
+    reviewer = _reviewer(bare_portal, bare_cycle)
     upload = reviewer.post(
         f"/inbox/documents/{doc.id}/return", files={"file": ("a.pdf", b"%PDF-1.7\n")}
     )
     _in_frame(upload, 403, "表单已失效")
-    staff = staff_client(app)
-    forged = staff.post(f"/cycles/{cycle_id}/advance", data={"csrf": "forged"})
+    staff = staff_client(bare_portal)
+    forged = staff.post(f"/cycles/{bare_cycle}/advance", data={"csrf": "forged"})
     _in_frame(forged, 403, "表单已失效")
     logged = [(e.actor, e.detail) for e in access_log("denied") if e.action == "csrf"]
     assert logged == [
@@ -229,18 +213,20 @@ def test_forged_forms_are_refused_and_logged(cycle_id: int, app: object) -> None
             f"reviewer:推荐单位/{REVIEWER}",
             f"POST /inbox/documents/{doc.id}/return: no valid CSRF token",
         ),
-        (f"staff:{STAFF}", f"POST /cycles/{cycle_id}/advance: no valid CSRF token"),
+        (f"staff:{STAFF}", f"POST /cycles/{bare_cycle}/advance: no valid CSRF token"),
     ]
     assert not [e for e in access_log() if e.action == "request"]  # each refusal logged once
 
 
-def test_every_route_answers_a_number_out_of_range_with_404(cycle_id: int, app: object) -> None:
-    """Every route taking a number in its path, found from the app itself (so routes added
+def test_every_route_answers_a_number_out_of_range_with_404(
+    bare_cycle: int, bare_portal: object
+) -> None:
+    """Every route taking a number in its path, found from the portal itself (so routes added
     later are tried too), with a number no database column holds."""
-    staff = staff_client(app)
-    csrf = csrf_of(staff.get(f"/cycles/{cycle_id}").text)
+    staff = staff_client(bare_portal)
+    csrf = csrf_of(staff.get(f"/cycles/{bare_cycle}").text)
     tried = []
-    for path, operations in app.openapi()["paths"].items():  # type: ignore[attr-defined]
+    for path, operations in bare_portal.openapi()["paths"].items():  # type: ignore[attr-defined]
         for method, operation in operations.items():
             params = [p for p in operation.get("parameters", []) if p["in"] == "path"]
             if not any(p["schema"].get("type") == "integer" for p in params):

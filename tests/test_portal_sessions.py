@@ -5,9 +5,7 @@ logins are throttled per account and per address, across requests made at the sa
 import hashlib
 import threading
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -24,7 +22,6 @@ from tests.portal_helpers import (
     STAFF,
     access_log,
     csrf_of,
-    cycle_without_documents,
     log_in,
     new_link,
     staff_client,
@@ -34,21 +31,9 @@ COOKIE = "appraisal_session"
 NEW_PASSWORD = "a much better passphrase"
 
 
-@pytest.fixture
-def cycle_id(app_env: Path, tmp_path: Path) -> int:
-    return cycle_without_documents(tmp_path / "data")
-
-
-@pytest.fixture
-def app(cycle_id: int) -> object:
-    from appraisal.portal.app import create_app
-
-    return create_app()
-
-
-def _replayed(app: object, cookie: str) -> TestClient:
+def _replayed(portal: object, cookie: str) -> TestClient:
     """Another browser holding a copy of a saved session cookie."""
-    client = TestClient(app)  # type: ignore[arg-type]
+    client = TestClient(portal)  # type: ignore[arg-type]
     client.cookies.set(COOKIE, cookie)
     return client
 
@@ -68,39 +53,38 @@ def _session_refusals(reason: str) -> list[str]:
 
 
 def test_logging_out_ends_the_session_and_a_saved_cookie_opens_nothing(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    register = cycle_dir(cycle_id) / "register.xlsx"
+    register = cycle_dir(bare_cycle) / "register.xlsx"
     register.parent.mkdir(parents=True, exist_ok=True)
     register.write_bytes(b"PK\x03\x04 the register")
-    staff = staff_client(app)
+    staff = staff_client(bare_portal)
     saved = staff.cookies[COOKIE]
-    assert staff.get(f"/cycles/{cycle_id}/register.xlsx").content == register.read_bytes()
-    # The cookie is an opaque ID: the row keeps only its hash, and who it belongs to.
-    row = _row(saved)
-    assert row.staff_user_id is not None and row.ended_at is None and saved != row.token_hash
-
+    assert staff.get(f"/cycles/{bare_cycle}/register.xlsx").content == register.read_bytes()
     out = staff.post("/logout", data={"csrf": csrf_of(staff.get("/").text)})
     assert out.url.path == "/login"
-    assert _row(saved).end_reason == "logout"
 
-    for path in ("/", f"/cycles/{cycle_id}", f"/cycles/{cycle_id}/register.xlsx"):
-        answer = _replayed(app, saved).get(path, follow_redirects=False)
+    for path in ("/", f"/cycles/{bare_cycle}", f"/cycles/{bare_cycle}/register.xlsx"):
+        answer = _replayed(bare_portal, saved).get(path, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == "/login", path
         assert f'{COOKIE}=""' in answer.headers["set-cookie"]  # the browser is told to forget it
     assert _session_refusals("logout") == [f"staff:{STAFF}"] * 3
+    # The cookie is an opaque ID: the row keeps only its hash, who it was for, and its end.
+    row = _row(saved)
+    assert row.staff_user_id is not None and saved != row.token_hash
+    assert row.end_reason == "logout" and row.ended_at is not None
     assert [e.action for e in access_log() if e.action == "download register"] == [
         "download register"
     ]
 
 
 def test_a_new_password_or_deactivating_the_account_ends_its_sessions(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    office, home = staff_client(app), staff_client(app)
+    office, home = staff_client(bare_portal), staff_client(bare_portal)
     with session_scope() as session:
         set_staff_password(session, "bob", "bob's own long password")
-    bob = TestClient(app)  # type: ignore[arg-type]
+    bob = TestClient(bare_portal)  # type: ignore[arg-type]
     assert log_in(bob, "bob", "bob's own long password").url.path == "/"
 
     with session_scope() as session:
@@ -110,26 +94,28 @@ def test_a_new_password_or_deactivating_the_account_ends_its_sessions(
     assert bob.get("/").url.path == "/"  # another account's session goes on
     assert len(_session_refusals("password")) == 2
 
-    again = staff_client(app, NEW_PASSWORD)
+    again = staff_client(bare_portal, NEW_PASSWORD)
     done = CliRunner().invoke(cli, ["portal", "user", STAFF, "--deactivate"])
     assert done.exit_code == 0, done.output
     assert "1 open session(s) ended" in done.output
     assert again.get("/", follow_redirects=False).headers["location"] == "/login"
     assert _session_refusals("deactivated") == [f"staff:{STAFF}"]
-    refused = log_in(TestClient(app), STAFF, NEW_PASSWORD)  # type: ignore[arg-type]
+    refused = log_in(TestClient(bare_portal), STAFF, NEW_PASSWORD)  # type: ignore[arg-type]
     assert "用户名或密码不正确" in refused.text
     assert bob.get("/").url.path == "/"
 
 
-def test_revoking_a_link_ends_every_session_opened_through_it(cycle_id: int, app: object) -> None:
-    link_id, token = new_link(cycle_id, "某职业学院")
-    other_id, other = new_link(cycle_id, "某大学")
-    first, second, bystander = (TestClient(app) for _ in range(3))  # type: ignore[arg-type]
+def test_revoking_a_link_ends_every_session_opened_through_it(
+    bare_cycle: int, bare_portal: object
+) -> None:
+    link_id, token = new_link(bare_cycle, "某职业学院")
+    other_id, other = new_link(bare_cycle, "某大学")
+    first, second, bystander = (TestClient(bare_portal) for _ in range(3))  # type: ignore[arg-type]
     for browser, opened in ((first, token), (second, token), (bystander, other)):
         assert browser.get(f"/r/{opened}").url.path == "/inbox"
 
-    staff = staff_client(app)
-    board = staff.get(f"/cycles/{cycle_id}").text
+    staff = staff_client(bare_portal)
+    board = staff.get(f"/cycles/{bare_cycle}").text
     staff.post(f"/links/{link_id}/revoke", data={"csrf": csrf_of(board)})
     for browser in (first, second):
         refused = browser.get("/inbox")
@@ -140,7 +126,7 @@ def test_revoking_a_link_ends_every_session_opened_through_it(cycle_id: int, app
     assert len(refusals) == 2  # once per refused request, not again by the error page
 
     # The command line's revoke ends them the same way.
-    done = CliRunner().invoke(cli, ["portal", "revoke", str(cycle_id), "某大学"])
+    done = CliRunner().invoke(cli, ["portal", "revoke", str(bare_cycle), "某大学"])
     assert done.exit_code == 0, done.output
     assert "已被撤销" in bystander.get("/inbox").text
     with session_scope() as session:
@@ -149,11 +135,11 @@ def test_revoking_a_link_ends_every_session_opened_through_it(cycle_id: int, app
 
 
 def test_an_expired_session_is_refused_like_a_missing_one_and_logged(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    staff = staff_client(app)
-    link_id, token = new_link(cycle_id, "某大学")
-    reviewer = TestClient(app)  # type: ignore[arg-type]
+    staff = staff_client(bare_portal)
+    link_id, token = new_link(bare_cycle, "某大学")
+    reviewer = TestClient(bare_portal)  # type: ignore[arg-type]
     reviewer.get(f"/r/{token}")
     opened = reviewer.cookies[COOKIE]
     with session_scope() as session:
@@ -174,36 +160,36 @@ def test_an_expired_session_is_refused_like_a_missing_one_and_logged(
 
 
 def test_each_login_form_serves_one_attempt_and_each_login_gets_its_own_csrf_token(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    client = TestClient(app)  # type: ignore[arg-type]
+    client = TestClient(bare_portal)  # type: ignore[arg-type]
     token = csrf_of(client.get("/login").text)
     wrong = client.post("/login", data={"csrf": token, "username": STAFF, "password": "guess"})
     assert "用户名或密码不正确" in wrong.text
     assert csrf_of(wrong.text) != token  # the answer carries a new form
     for sent in (token, token[:-4] + "abcd"):  # used once already; forged
-        replay = TestClient(app)  # type: ignore[arg-type]
+        replay = TestClient(bare_portal)  # type: ignore[arg-type]
         replay.cookies.set("appraisal_login", sent)
         again = replay.post("/login", data={"csrf": sent, "username": STAFF, "password": PASSWORD})
         assert again.status_code == 403 and "表单已失效" in again.text
     assert [e.detail for e in access_log() if e.action == "login"] == ["failed", "reused"]
     assert len([e for e in access_log("denied") if e.action == "csrf"]) == 1
 
-    first, second = staff_client(app), staff_client(app)
+    first, second = staff_client(bare_portal), staff_client(bare_portal)
     csrfs = {csrf_of(browser.get("/").text) for browser in (first, second)}
     assert len(csrfs) == 2 and token not in csrfs
     login_token = csrf_of(first.get("/login").text)
-    forged = first.post(f"/cycles/{cycle_id}/advance", data={"csrf": login_token})
+    forged = first.post(f"/cycles/{bare_cycle}/advance", data={"csrf": login_token})
     assert forged.status_code == 403
 
 
 def test_ten_failures_throttle_the_account_even_with_the_right_password(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    guesser = TestClient(app)  # type: ignore[arg-type]
+    guesser = TestClient(bare_portal)  # type: ignore[arg-type]
     for n in range(10):
         assert "用户名或密码不正确" in log_in(guesser, STAFF, f"guess {n}").text
-    for client in (guesser, TestClient(app, client=("10.1.2.3", 50000))):  # type: ignore[arg-type]
+    for client in (guesser, TestClient(bare_portal, client=("10.1.2.3", 50000))):  # type: ignore[arg-type]
         held = log_in(client, STAFF, PASSWORD)
         assert held.status_code == 429 and "登录失败次数过多" in held.text
         assert 890 <= int(held.headers["retry-after"]) <= 900
@@ -219,16 +205,16 @@ def test_ten_failures_throttle_the_account_even_with_the_right_password(
 
 
 def test_ten_failures_from_one_address_throttle_it_for_every_account(
-    cycle_id: int, app: object
+    bare_cycle: int, bare_portal: object
 ) -> None:
-    guesser = TestClient(app, client=("192.0.2.7", 40000))  # type: ignore[arg-type]
+    guesser = TestClient(bare_portal, client=("192.0.2.7", 40000))  # type: ignore[arg-type]
     for n in range(10):
         assert "用户名或密码不正确" in log_in(guesser, f"user{n}", "guess").text
     assert log_in(guesser, STAFF, PASSWORD).status_code == 429
-    assert log_in(TestClient(app), STAFF, PASSWORD).url.path == "/"  # type: ignore[arg-type]
+    assert log_in(TestClient(bare_portal), STAFF, PASSWORD).url.path == "/"  # type: ignore[arg-type]
 
 
-def test_the_throttle_lifts_fifteen_minutes_after_the_tenth_failure(cycle_id: int) -> None:
+def test_the_throttle_lifts_fifteen_minutes_after_the_tenth_failure(bare_cycle: int) -> None:
     start = utcnow()
 
     def attempt(n: int, password: str, minutes: float) -> tuple[str, int]:
@@ -246,9 +232,9 @@ def test_the_throttle_lifts_fifteen_minutes_after_the_tenth_failure(cycle_id: in
     assert attempt(12, PASSWORD, 24.01)[0] == OK
 
 
-def test_guesses_sent_at_the_same_moment_are_held_too(cycle_id: int, app: object) -> None:
+def test_guesses_sent_at_the_same_moment_are_held_too(bare_cycle: int, bare_portal: object) -> None:
     """Twenty wrong passwords at once, each with its own form: at most ten are checked."""
-    clients = [TestClient(app) for _ in range(20)]  # type: ignore[arg-type]
+    clients = [TestClient(bare_portal) for _ in range(20)]  # type: ignore[arg-type]
     forms = [csrf_of(client.get("/login").text) for client in clients]
     start = threading.Barrier(len(clients))
     answers: list[int] = []
