@@ -19,6 +19,7 @@ from appraisal.portal.secrets import token_digest
 from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
 from appraisal.portal.web import (
     FORM_EXPIRED,
+    actor_of,
     check_csrf,
     check_login_token,
     flash,
@@ -111,7 +112,7 @@ def logout(request: Request, csrf: Annotated[str, field("csrf")] = "") -> Respon
     if found is not None:
         check_csrf(request, csrf)
         with session_scope() as session:
-            log_access(session, request, actor=f"staff:{found.username}", action="logout")
+            log_access(session, request, actor=actor_of(found), action="logout")
     response = RedirectResponse("/login", status_code=303)
     finish(request, response, "logout")
     return response
