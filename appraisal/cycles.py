@@ -1,6 +1,6 @@
 """Starting and finding cycles, who is in them, and moving a cycle from stage to stage."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,7 +55,8 @@ class Selection:
         return "the whole pool"
 
 
-def _selected_people(session: Session, selection: Selection) -> list[Person]:
+def selected_people(session: Session, selection: Selection) -> list[Person]:
+    """The people `selection` names in the current pool, by code; CycleError if none."""
     in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
     query = select(Person).where(col(Person.id).in_(in_pool)).order_by(Person.code)
     if selection.tier:
@@ -84,11 +85,15 @@ def start_cycle(
     scheme_sha256: str,
     selection: Selection,
     actor: str,
+    missing: Mapping[str, Sequence[str]] | None = None,
 ) -> Cycle:
-    """Create the cycle with a copy of its scheme and its members; the first stage is nomination."""
+    """Create the cycle with a copy of its scheme and its members; the first stage is nomination.
+
+    `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
+    it goes into the audit log with the start."""
     if session.exec(select(Cycle).where(Cycle.name == name)).first():
         raise CycleError(f"a cycle named {name!r} exists already")
-    people = _selected_people(session, selection)
+    people = selected_people(session, selection)
     cycle = Cycle(
         name=name,
         kind=kind,
@@ -114,6 +119,20 @@ def start_cycle(
             after=f"{kind.value} {year}, {len(people)} people ({selection.describe()})",
         )
     )
+    if missing:
+        listed = f"{len(missing)}人：" + "；".join(
+            f"{code} {'、'.join(gaps)}" for code, gaps in missing.items()
+        )
+        session.add(
+            AuditEntry(
+                actor=actor,
+                entity="cycle",
+                entity_key=name,
+                field="started with missing inputs",
+                after=listed if len(listed) <= 4096 else listed[:4093] + "…",
+                reason="started with --allow-missing although these people lack inputs",
+            )
+        )
     return cycle
 
 

@@ -1,8 +1,13 @@
 """Writing files so that a crash never leaves a half-written one where a whole one is expected."""
 
+import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -46,3 +51,54 @@ def link_or_copy(src: Path, dst: Path) -> None:
     except OSError:
         tmp.write_bytes(src.read_bytes())
     os.replace(tmp, dst)
+
+
+# A staging folder is held by its process with an exclusive lock on this file; the kernel drops
+# the lock when the process dies, however it dies, so a later run can tell debris from work.
+_HOLD = ".held"
+# A folder made but not yet locked (a moment's window) is left alone for this long.
+_GRACE_SECONDS = 120
+
+
+@contextmanager
+def staging_dir(parent: Path, prefix: str) -> Iterator[Path]:
+    """A fresh folder under `parent` for work in progress, removed afterwards; if the process is
+    killed, `sweep_staging` on the next run removes it."""
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    hold = (folder / _HOLD).open("w")
+    try:
+        fcntl.flock(hold, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        hold.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_staging(parent: Path, pattern: str) -> list[Path]:
+    """Remove the staging folders under `parent` matching the glob `pattern` whose process is
+    gone; returns them."""
+    swept = []
+    for folder in parent.glob(pattern):
+        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            swept.append(folder)
+    return swept
+
+
+def _abandoned(folder: Path) -> bool:
+    try:
+        hold = (folder / _HOLD).open("r")
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > _GRACE_SECONDS
+        except OSError:
+            return False
+    except OSError:
+        return False
+    with hold:
+        try:
+            fcntl.flock(hold, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its process is still at work
+        return True

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from models import Document, Person, SignOff
+from models import CycleMember, Document, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
 
 WORK_STAGES: tuple[Stage, ...] = (
@@ -26,6 +26,8 @@ WORK_STAGES: tuple[Stage, ...] = (
 
 @dataclass(frozen=True)
 class Outstanding:
+    """A document still owed a sign-off, or (document_id "") a person still owed a grade."""
+
     document_id: str
     template_id: str
     recipient: str
@@ -34,6 +36,7 @@ class Outstanding:
     since: date
     due_on: date | None
     overdue: bool
+    code: str = ""  # the person's 编号, when the item is about one person
 
 
 @dataclass
@@ -71,6 +74,7 @@ class StageProgress:
                     "since": o.since.isoformat(),
                     "due_on": o.due_on.isoformat() if o.due_on else None,
                     "overdue": o.overdue,
+                    "code": o.code,
                 }
                 for o in self.outstanding
             ],
@@ -97,6 +101,19 @@ def missing_signoff(stage: Stage, returns: Sequence[Returned]) -> str | None:
     if stage == Stage.SOLICITATION and all(s.reply is None for s in good):
         return "reply (无异议 / 有异议)"
     return None
+
+
+def missing_grade(org_score: float | None, appraisal_score: float | None) -> str:
+    """What stands between a person without a grade and the evaluation gate, in words."""
+    lacking = [
+        *(["组织考核得分"] if org_score is None else []),
+        *(["有效的民主测评"] if appraisal_score is None else []),
+    ]
+    what = f"（缺少{'、'.join(lacking)}）" if lacking else ""
+    return (
+        f"等次未评定{what}：补录后运行 appraisal cycle rescore，或记录暂缓评定/免评 / no grade: "
+        "import the missing records and rescore, or record a decision (暂缓评定 or 免评)"
+    )
 
 
 def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
@@ -173,4 +190,42 @@ def cycle_progress(
                     overdue=overdue,
                 )
             )
+        if stage == Stage.EVALUATION and p.generated:
+            p.outstanding += _ungraded(session, cycle_id)
     return progress
+
+
+def _ungraded(session: Session, cycle_id: int) -> list[Outstanding]:
+    """Members the engine could not grade and staff have decided nothing for: the evaluation
+    gate waits for them, so no one is told 未评定 in a result notice."""
+    query = (
+        select(
+            Person.code, Person.name, Result.org_score, Result.appraisal_score, Result.updated_at
+        )
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .join(
+            Result,
+            (col(Result.person_id) == col(Person.id)) & (col(Result.cycle_id) == cycle_id),
+            isouter=True,
+        )
+        .where(
+            CycleMember.cycle_id == cycle_id,
+            col(CycleMember.decision).is_(None),
+            col(Result.grade).is_(None),
+        )
+        .order_by(Person.code)
+    )
+    return [
+        Outstanding(
+            document_id="",
+            template_id="",
+            recipient="统战部",
+            person=name,
+            missing=missing_grade(org, appraisal),
+            since=(updated.date() if updated else date.min),
+            due_on=None,
+            overdue=False,
+            code=code,
+        )
+        for code, name, org, appraisal, updated in session.exec(query)
+    ]

@@ -1,21 +1,77 @@
 """Launching a cycle: everything that must hold before one starts, checked before anything is
-written. A broken template or scheme stops the launch with the problems named."""
+written. A broken template or scheme stops the launch with the problems named; so do people the
+scheme cannot grade for want of data, unless staff choose to start with them (recorded).
 
+Launching again with the name of a cycle whose first stage never finished (a crash, a failed
+conversion) resumes that cycle instead of refusing: the command that started it finishes it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from appraisal.cycles import CycleError, Selection, start_cycle
+from sqlmodel import Session, select
+
+from appraisal.cycles import CycleError, Selection, selected_people, start_cycle
 from appraisal.db import session_scope
 from appraisal.render.check import TemplateCheckError, ensure_templates_ok
 from appraisal.render.manifest import resolve_templates
-from appraisal.scheme import SchemeError, default_scheme_path, load_scheme
+from appraisal.scheme import Scheme, SchemeError, default_scheme_path, load_scheme
+from appraisal.scoring.readiness import missing_inputs
 from appraisal.settings import get_settings
-from models.vocab import CycleKind
+from appraisal.store.changes import chunks
+from appraisal.store.cycle_data import people_inputs
+from appraisal.store.stage_runs import stage_finished
+from models import Cycle, Person
+from models.vocab import CycleKind, Stage
 
 
-def launch_cycle(
-    *, name: str, kind: CycleKind, year: int, scheme_path: Path | None, selection: Selection
-) -> int:
-    """Create the cycle (scheme copied in, members listed); returns its number."""
+@dataclass(frozen=True)
+class Gap:
+    code: str
+    name: str
+    missing: tuple[str, ...]
+
+
+class MissingInputs(CycleError):
+    """People the scheme cannot grade; the cycle was not started."""
+
+    def __init__(self, gaps: Sequence[Gap]) -> None:
+        self.gaps = list(gaps)
+        super().__init__(
+            f"{len(self.gaps)} of the selected people lack what the scheme needs to grade them; "
+            "the cycle was not started: import their records, or start with --allow-missing "
+            "(recorded in the audit log)"
+        )
+
+
+@dataclass(frozen=True)
+class Launch:
+    cycle_id: int
+    resumed: bool = False  # the cycle existed and its first stage had not finished
+    gaps: list[Gap] = field(default_factory=list)  # started with these, as staff allowed
+
+
+def gaps_of(session: Session, people: Sequence[Person], year: int, scheme: Scheme) -> list[Gap]:
+    """Who lacks what among `people`, read a slice at a time (a pool can be 10,000 people)."""
+    gaps = []
+    for some in chunks(list(people)):
+        for person in people_inputs(session, some, year):
+            lacking = missing_inputs(scheme, person)
+            if lacking:
+                gaps.append(Gap(person.code, person.name, lacking))
+    return gaps
+
+
+def launch(
+    *,
+    name: str,
+    kind: CycleKind,
+    year: int,
+    scheme_path: Path | None,
+    selection: Selection,
+    allow_missing: bool = False,
+) -> Launch:
+    """Create the cycle (scheme copied in, members listed), or find the one to resume."""
     settings = get_settings()
     try:
         scheme = load_scheme(scheme_path or default_scheme_path())
@@ -28,6 +84,16 @@ def launch_cycle(
             f"the templates have problems; the cycle was not started:\n{exc}"
         ) from None
     with session_scope() as session:
+        existing = session.exec(select(Cycle).where(Cycle.name == name)).first()
+        if existing is not None and existing.id is not None:
+            if (existing.kind, existing.year) == (kind, year) and not stage_finished(
+                session, existing.id, Stage.NOMINATION
+            ):
+                return Launch(existing.id, resumed=True)
+            raise CycleError(f"a cycle named {name!r} exists already")
+        gaps = gaps_of(session, selected_people(session, selection), year, scheme)
+        if gaps and not allow_missing:
+            raise MissingInputs(gaps)
         cycle = start_cycle(
             session,
             name=name,
@@ -39,6 +105,7 @@ def launch_cycle(
             scheme_sha256=scheme.sha256,
             selection=selection,
             actor=settings.actor,
+            missing={g.code: g.missing for g in gaps},
         )
         cycle.office = {
             "name": settings.office_name,
@@ -49,4 +116,24 @@ def launch_cycle(
         session.add(cycle)
         session.flush()
         assert cycle.id is not None
-        return cycle.id
+        return Launch(cycle.id, gaps=gaps)
+
+
+def launch_cycle(
+    *,
+    name: str,
+    kind: CycleKind,
+    year: int,
+    scheme_path: Path | None,
+    selection: Selection,
+    allow_missing: bool = False,
+) -> int:
+    """`launch`, for callers that need only the cycle's number."""
+    return launch(
+        name=name,
+        kind=kind,
+        year=year,
+        scheme_path=scheme_path,
+        selection=selection,
+        allow_missing=allow_missing,
+    ).cycle_id

@@ -27,20 +27,22 @@ from appraisal.archive.contents import (
 )
 from appraisal.archive.dossier import plan_pages
 from appraisal.archive.register import write_register
-from appraisal.archive.seal import Sealed, SealJob, seal_letters, seal_many
+from appraisal.archive.seal import ASSEMBLING, Sealed, SealJob, seal_letters, seal_many
 from appraisal.clock import today as clock_today
+from appraisal.crashpoints import crash_point
 from appraisal.cycles import cycle_people, set_stage
 from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
 from appraisal.documents.views import CycleView, PersonView
-from appraisal.files import sha256_file
+from appraisal.files import sha256_file, sweep_staging
 from appraisal.identity import document_id
 from appraisal.pdf import pdf_pages
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
+from appraisal.store.decisions import note_early_seal
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
 from flows.tasks import (
@@ -293,6 +295,7 @@ def seal_batch(
             row.pages, row.files, row.bytes = done.layout.pages, done.files, done.bytes
             row.sealed_at = utcnow()
             session.add(row)
+        crash_point("sealed")
     return sealed, unchanged, failed
 
 
@@ -323,11 +326,45 @@ def close_if_done(cycle_id: int) -> str:
         return cycle.stage.value
 
 
+@task(name="note early seals")
+def note_early(cycle_id: int, gaps: dict[str, list[str]], reason: str) -> None:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        for code, lacking in gaps.items():
+            note_early_seal(
+                session, cycle=cycle, code=code, gaps=lacking, reason=reason,
+                actor=get_settings().actor,
+            )  # fmt: skip
+
+
+def _ready(
+    cycle_id: int, codes: list[str], outcome: ArchiveOutcome, early: str
+) -> list[PersonFile]:
+    """The people of `codes` that can be sealed: complete, or named for an early seal (which is
+    audited first, so the record in the package says what it lacked and why)."""
+    files = gather(cycle_id, codes)
+    gaps = {pf.code: missing(pf) for pf in files}
+    if early and any(gaps.values()):
+        note_early(cycle_id, {c: g for c, g in gaps.items() if g}, early)
+        files = gather(cycle_id, codes)
+    ready = []
+    for pf in files:
+        if gaps[pf.code] and not early:
+            outcome.refused[pf.code] = gaps[pf.code]
+        else:
+            ready.append(pf)
+    return ready
+
+
 @flow(name="archive (归档)", flow_run_name="archive of cycle {cycle_id}")
 def archive_cycle(
-    cycle_id: int, codes: list[str] | None = None, today: date | None = None
+    cycle_id: int, codes: list[str] | None = None, today: date | None = None, early: str = ""
 ) -> ArchiveOutcome:
-    """Seal every complete person (or those in `codes`); the others are named with their gaps."""
+    """Seal every complete person (or those in `codes`); the others are named with their gaps.
+
+    `early` is staff's reason to seal the people in `codes` although their cycle is not complete
+    for them (a documented exception: it is audited, with what each lacked)."""
     settings = get_settings()
     today = today or clock_today()
     outcome = ArchiveOutcome(dossiers=str(dossiers_dir(cycle_id)))
@@ -335,22 +372,21 @@ def archive_cycle(
     unknown = sorted(set(codes or []) - set(members))
     if unknown:
         raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
+    if early and not codes:
+        raise ValueError("sealing early is for named people: give them with --person")
+    sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
     size = max(1, settings.slice_people)
     for first in range(0, len(wanted), size):
-        ready = []
-        for pf in gather(cycle_id, wanted[first : first + size]):
-            gaps = missing(pf)
-            if gaps:
-                outcome.refused[pf.code] = gaps
-            else:
-                ready.append(pf)
+        ready = _ready(cycle_id, wanted[first : first + size], outcome, early)
         if not ready:
             continue
         extracts = make_extracts(cycle_id, ready, today)
+        crash_point("extracts")
         covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
+        crash_point("covers")
         for start in range(0, len(ready), settings.batch_size):
             sealed, unchanged, failed = seal_batch(
                 cycle_id, ready[start : start + settings.batch_size], covers, extracts, today
@@ -363,7 +399,9 @@ def archive_cycle(
     log("archive: %d not complete", len(outcome.refused))
     if file_letters(cycle_id, today):
         log("archive: letters to bodies filed in %s", LETTERS_PACKAGE)
+    crash_point("letters")
     outcome.register = register(cycle_id, today)
+    crash_point("register")
     outcome.stage = close_if_done(cycle_id)
     log(
         "archive: %d sealed, %d unchanged, %d refused, %d failed; register %s",

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from prefect import flow
-from sqlmodel import select
 
 from appraisal.clock import today as clock_today
 from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
+from appraisal.store.stage_runs import stage_finished
 from flows.runmode import call_flow, task
 from flows.stages import STAGE_FLOWS
-from models import Cycle, StageRun
+from models import Cycle
 from models.vocab import STAGE_ORDER, Stage
 
 
@@ -36,10 +36,7 @@ def next_stage(stage: Stage) -> Stage:
 def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, StageProgress | None]:
     """(stage has run, gate open, progress) for one stage."""
     with session_scope() as session:
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).first()
-        has_run = run is not None and run.finished_at is not None
+        has_run = stage_finished(session, cycle_id, stage)
         progress = cycle_progress(session, cycle_id, today, [stage]).get(stage)
     if progress is None:  # archive and done have no gate of their own here
         return has_run, False, None
@@ -83,3 +80,17 @@ def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) ->
         _move_to(cycle_id, next_stage(stage))
     outcome.stage = current_stage(cycle_id).value
     return outcome
+
+
+@flow(name="rescore (重新评分)", flow_run_name="rescore cycle {cycle_id}")
+def rescore_cycle(cycle_id: int, today: date | None = None) -> dict[str, int]:
+    """Score the cycle again from the records as they are now, and remake the evaluation forms
+    whose content changed: after staff import what was missing, while the cycle is at evaluation.
+    """
+    stage = current_stage(cycle_id)
+    if stage != Stage.EVALUATION:
+        raise ValueError(
+            f"cycle {cycle_id} is at {stage.value}: scores are computed again only while the "
+            "cycle is at evaluation, before anyone has been told a result"
+        )
+    return call_flow(STAGE_FLOWS[Stage.EVALUATION], cycle_id, today or clock_today())

@@ -13,6 +13,7 @@ from typing import TypeVar
 from prefect import flow
 
 from appraisal.clock import today as clock_today
+from appraisal.crashpoints import crash_point
 from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
@@ -65,16 +66,19 @@ def make_documents(
     for template_id, batch in batches:
         rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
     log("stage %s: %d %s rendered", stage.value, len(jobs), what)
+    crash_point("rendered")
     # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once.
     flat = [r for group in rendered for r in group]
     pdfs: dict[str, str] = {}
     for start in range(0, len(flat), settings.convert_chunk):
         pdfs.update(convert_documents(cycle_id, flat[start : start + settings.convert_chunk]))
         report(f"{stage.value}: {what}", len(pdfs), len(flat))
+        crash_point("converted")
     recorded = sum(
         record_documents(cycle_id, batch, group, pdfs, versions)
         for (_, batch), group in zip(batches, rendered, strict=True)
     )
+    crash_point("recorded")
     failed = sum(v.startswith("error:") for v in pdfs.values())
     return {"planned": len(jobs), "changed": recorded, "failed": failed}
 
@@ -159,8 +163,11 @@ def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[st
         each = [call_flow(stage_part, cycle_id, stage, issued, due, p, parts) for p in range(parts)]
         counts = {k: sum(c[k] for c in each) for k in each[0]}
     delivered = deliver_documents(cycle_id, stage)
+    crash_point("delivered")
     log("stage %s: %d e-mail(s) planned", stage.value, plan_stage_mail(cycle_id, stage))
+    crash_point("mailed")
     close_stage(cycle_id, stage)
+    crash_point("closed")
     log("stage %s: %d delivered, %d failed to convert", stage.value, delivered, counts["failed"])
     # After the stage is closed: its documents are out whether or not the mail server answers.
     if settings.smtp_host:

@@ -1,8 +1,7 @@
 """Prefect tasks: each wraps one piece of the pure core, or one step that reads or writes the
 database. Work is batched (a task run costs about as much as rendering ten documents)."""
 
-import shutil
-import tempfile
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,8 +20,8 @@ from appraisal.documents.plan import (
     plan_people,
     plan_stage,
 )
-from appraisal.files import link_or_copy, sha256_file
-from appraisal.pdf import convert_many
+from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
+from appraisal.pdf import Conversion, convert_many
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import Scheme, parse_scheme
@@ -39,11 +38,15 @@ from appraisal.settings import get_settings
 from appraisal.store import cycle_data
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.results import store_scores
+from appraisal.store.stage_runs import finish_stage_run, open_stage_run
 from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
-from models import Cycle, Document, StageRun
+from models import Cycle, Document
 from models.base import utcnow
 from models.vocab import Grade, Stage
+
+# Conversions in progress: a folder of the PDF cache each (see appraisal.files.staging_dir).
+STAGING = ".converting-"
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,7 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).first()
-        if run is None:
-            run = StageRun(cycle_id=cycle_id, stage=stage, started_on=today)
-            session.add(run)
+        run = open_stage_run(session, cycle_id, stage, today)
         set_stage(session, cycle, stage, actor=get_settings().actor, reason="stage run started")
         days = cycle_scheme(cycle).deadlines.get(stage, 14)
         return run.started_on, run.started_on + timedelta(days=days)
@@ -200,20 +198,27 @@ def convert_documents(cycle_id: int, rendered: list[Rendered]) -> dict[str, str]
     settings = get_settings()
     cache = pdf_cache_dir(cycle_id)
     cache.mkdir(parents=True, exist_ok=True)
+    for debris in (f"{STAGING}*", "tmp*"):  # what a killed run was converting (tmp*: older code)
+        sweep_staging(cache, debris)
     todo = [r for r in rendered if not (cache / f"{r.sha256}.pdf").is_file()]
     errors: dict[str, str] = {}
     if todo:
-        with tempfile.TemporaryDirectory(dir=cache) as staging:
+
+        def keep(index: int, done: Conversion) -> None:
+            # Into the cache the moment it is whole (a rename on one file system, so an entry
+            # is never half a PDF): a run killed midway loses only what was still converting.
+            assert done.pdf is not None
+            os.replace(done.pdf, cache / f"{todo[index].sha256}.pdf")
+
+        with staging_dir(cache, STAGING) as staging:
             results = convert_many(
-                [r.docx for r in todo], Path(staging), workers=settings.converters or None
+                [r.docx for r in todo], staging, workers=settings.converters or None, converted=keep
             )
-            for r, conv in zip(todo, results, strict=True):
-                if conv.pdf is None:
-                    errors[r.document_id] = f"error: {conv.error}"
-                    continue
-                # Cache entries appear whole (rename), so a crash never leaves half a PDF.
-                shutil.move(conv.pdf, cache / f".{r.sha256}.tmp")
-                (cache / f".{r.sha256}.tmp").rename(cache / f"{r.sha256}.pdf")
+        errors = {
+            r.document_id: f"error: {c.error}"
+            for r, c in zip(todo, results, strict=True)
+            if c.pdf is None
+        }
     out: dict[str, str] = {}
     for r in rendered:
         if r.document_id in errors:
@@ -322,11 +327,7 @@ def _safe(name: str) -> str:
 @task(name="close stage run")
 def close_stage(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        run = session.exec(
-            select(StageRun).where(StageRun.cycle_id == cycle_id, StageRun.stage == stage)
-        ).one()
-        run.finished_at = utcnow()
-        session.add(run)
+        finish_stage_run(session, cycle_id, stage)
 
 
 __all__ = [

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import enum_field, json_field, timestamp_field
-from models.vocab import Band, CycleKind, Grade, Stage, Tier
+from models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
 
 
 class Cycle(SQLModel, table=True):
@@ -45,6 +45,12 @@ class CycleMember(SQLModel, table=True):
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     tier: Tier = enum_field(Tier, 16)  # the tier when the cycle started
+    # Staff's decision for someone the engine cannot grade (or should not yet): the evaluation
+    # gate does not wait for their grade, and they get no 结果通知书.
+    decision: Decision | None = enum_field(Decision, 8, default=None)
+    decision_reason: str = Field(default="", max_length=1024)
+    decided_by: str = Field(default="", max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Result(SQLModel, table=True):

@@ -120,6 +120,13 @@ class Grade(StrEnum):
     INCOMPETENT = "不称职"
 
 
+class Decision(StrEnum):
+    """What staff decide for a person the engine cannot (or should not yet) grade."""
+
+    DEFERRED = "暂缓评定"  # graded later, once what is missing or under review is settled
+    EXEMPT = "免评"  # not graded this cycle
+
+
 class Band(StrEnum):
     A = "A"
     B = "B"

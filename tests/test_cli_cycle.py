@@ -41,7 +41,8 @@ def test_start_list_status(pool: Path) -> None:
 
 def test_start_refuses_bad_input(pool: Path) -> None:
     assert _start().exit_code == 0
-    again = _start()
+    # The same name for another cycle is refused (the same start again resumes it instead).
+    again = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025", "--no-run"])
     assert again.exit_code == 1 and "exists already" in again.output
     result = runner.invoke(app, ["cycle", "start", "--name", "B", "--year", "2026",
                                  "--people", "tier:不存在", "--no-run"])  # fmt: skip

@@ -103,8 +103,9 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: "callable[[], bool]", limit
     return False
 
 
+@pytest.mark.parametrize("chunk", ["1", "400"])
 def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
-    pool: Path, db_url: str, tmp_path: Path
+    pool: Path, db_url: str, tmp_path: Path, chunk: str
 ) -> None:
     from flows.stages import nomination
 
@@ -115,22 +116,27 @@ def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
         "APPRAISAL_OUTPUT_DIR": str(pool),
         "APPRAISAL_DATABASE_URL": db_url,
         "APPRAISAL_BATCH_SIZE": "1",
-        "APPRAISAL_CONVERT_CHUNK": "1",  # one LibreOffice call per document: time to strike
+        # One LibreOffice call per document (time to strike between calls), or all four in
+        # one call: then a PDF must reach the cache while the others are still converting.
+        "APPRAISAL_CONVERT_CHUNK": chunk,
         "PREFECT_HOME": str(tmp_path / "prefect-child"),
     }
     code = f"from flows.stages import nomination; nomination({cycle_id})"
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
-    killed = _kill_when(proc, lambda: len(list(cache.glob("*.pdf"))) >= 2, limit=240)
+    enough = 2 if chunk == "1" else 1
+    killed = _kill_when(proc, lambda: len(list(cache.glob("*.pdf"))) >= enough, limit=240)
     assert killed, f"the stage finished or failed before it could be killed ({proc.returncode})"
     survivors = {p.name: (sha256_file(p), p.stat().st_mtime_ns) for p in cache.glob("*.pdf")}
-    docx_before = {p.name: sha256_file(p) for p in (pool / f"cycle-{cycle_id:04d}").rglob("*.docx")}
+    assert len(survivors) < 4, "PDFs reached the cache only once the whole call had ended"
+    rendered = pool / f"cycle-{cycle_id:04d}" / "documents"
+    docx_before = {p.name: sha256_file(p) for p in rendered.rglob("*.docx")}
 
     result = nomination(cycle_id, TODAY)
     assert result["planned"] == 4 and result["failed"] == 0
     docs = documents(cycle_id, Stage.NOMINATION)
     assert len(docs) == 4
     for name, sha in docx_before.items():  # the same inputs rendered the same bytes
-        assert sha256_file(next((pool / f"cycle-{cycle_id:04d}").rglob(name))) == sha
+        assert sha256_file(next(rendered.rglob(name))) == sha
     for name, (sha, mtime) in survivors.items():  # converted before the kill: not again
         assert sha256_file(cache / name) == sha and (cache / name).stat().st_mtime_ns == mtime
     leftovers = [

@@ -90,6 +90,10 @@ class PersonFile:
 def missing(pf: PersonFile) -> list[str]:
     """What stands between this person and a sealed dossier, in words; [] when complete."""
     gaps = [f"stage {s.value} ({STAGE_TITLES[s]}) has not run" for s in pf.stages_not_run]
+    if not pf.stages_not_run and not (
+        pf.result and (pf.result.get("grade") or pf.result.get("decision"))
+    ):
+        gaps.append("no grade, and staff recorded no decision (暂缓评定 / 免评)")
     gaps += [
         f"{d.stage.value}: {d.title} {d.document_id} to {d.recipient} needs {d.missing}"
         for d in pf.documents
@@ -150,7 +154,8 @@ def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Sectio
     of the letters about the person that are filed apart."""
     by_stage: dict[Stage, list[Part]] = {s: [] for s in STAGE_TITLES}
     for doc in _filed(pf):
-        assert doc.pdf is not None, "missing() refuses a person with a document lacking its PDF"
+        if doc.pdf is None:
+            continue  # only a dossier sealed early gets here; its .docx is in the package
         parts = by_stage[doc.stage]
         parts.append(Part(document_title(doc), doc.pdf, doc.document_id))
         for ret in doc.returns:
@@ -263,7 +268,7 @@ def _document_entry(doc: DossierDocument) -> dict[str, Any]:
     entry = asdict(doc)
     entry.pop("missing")
     entry["docx"] = payload_name(doc, suffix=".docx")
-    entry["pdf"] = payload_name(doc, suffix=".pdf")
+    entry["pdf"] = payload_name(doc, suffix=".pdf") if doc.pdf is not None else None
     entry["returns"] = [
         {**asdict(r), "path": payload_name(doc, r) if r.path else None} for r in doc.returns
     ]

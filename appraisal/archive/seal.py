@@ -1,6 +1,5 @@
 """Seal one person's dossier: assemble the PDF, write the record, package it all as a bag."""
 
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +25,12 @@ from appraisal.archive.contents import (
     sections,
 )
 from appraisal.archive.dossier import DossierLayout, assemble_dossier
+from appraisal.files import staging_dir
 from models.vocab import Stage
+
+# A dossier being assembled: `.<编号>.pdf-<random>` beside the packages, swept by the next
+# archive run if its process was killed.
+ASSEMBLING = ".pdf-"
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,8 @@ def seal_person(
 ) -> Sealed:
     """Build the package for `pf` and put it at `target`, replacing any earlier one whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{target.name}.pdf-", dir=target.parent) as tmp:
-        dossier = Path(tmp) / DOSSIER_NAME
+    with staging_dir(target.parent, f".{target.name}{ASSEMBLING}") as tmp:
+        dossier = tmp / DOSSIER_NAME
         layout = assemble_dossier(
             cover.pdf,
             sections(pf, extracts),

@@ -12,7 +12,13 @@ T = TypeVar("T")
 
 
 def with_progress(run: Callable[[], T]) -> T:
-    """Call `run` (which starts flows in this process) while showing its progress reports."""
+    """Call `run` (which starts flows in this process) while showing its progress reports.
+
+    Prefect's temporary server (when no server is configured) is started first, tied to this
+    command: it stops when the command ends, however it ends."""
+    from appraisal.ephemeral_server import start_guarded
+
+    start_guarded()
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),

@@ -29,6 +29,14 @@ def archive(
     person: Annotated[
         list[str] | None, typer.Option("--person", help="Seal only this 编号 (repeatable).")
     ] = None,
+    early: Annotated[
+        bool,
+        typer.Option(
+            help="Seal the --person people although their cycle is not complete (needs --reason;"
+            " audited with what each lacks)."
+        ),
+    ] = False,
+    reason: Annotated[str, typer.Option(help="Why, with --early.")] = "",
 ) -> None:
     if target == "verify":
         if path is None:
@@ -37,10 +45,12 @@ def archive(
         return
     if path is not None:
         fail(f"unexpected argument {path}; to check packages: appraisal archive verify PATH")
-    seal(target, person or [])
+    if early and not (person and reason.strip()):
+        fail("--early seals named people with a reason: give --person 编号 and --reason")
+    seal(target, person or [], reason.strip() if early else "")
 
 
-def seal(cycle: str, people: list[str]) -> None:
+def seal(cycle: str, people: list[str], early: str = "") -> None:
     from flows.archive import archive_cycle
 
     with session_scope() as session:
@@ -51,7 +61,7 @@ def seal(cycle: str, people: list[str]) -> None:
         assert found.id is not None
         cycle_id = found.id
     try:
-        outcome = with_progress(lambda: archive_cycle(cycle_id, people or None))
+        outcome = with_progress(lambda: archive_cycle(cycle_id, people or None, early=early))
     except ValueError as exc:
         fail(str(exc))
     for code in outcome.sealed:

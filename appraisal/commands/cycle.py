@@ -13,8 +13,11 @@ from appraisal.console import fail, out
 from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
-from appraisal.launch import launch_cycle
-from models.vocab import CycleKind
+from appraisal.launch import Gap, MissingInputs, launch
+from appraisal.settings import get_settings
+from appraisal.store.decisions import record_decision
+from appraisal.store.stage_runs import closed_gate
+from models.vocab import CycleKind, Decision
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
 
@@ -45,17 +48,44 @@ def start(
         str, typer.Option(help="all | tier:精英 | P00001,P00002 | @file with one 编号 per line.")
     ] = "all",
     run: Annotated[bool, typer.Option(help="Run the nomination stage right away.")] = True,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            help="Start although some people lack scores, ballots or records (recorded); "
+            "they cannot be graded until their data is in or staff decide 暂缓评定/免评."
+        ),
+    ] = False,
 ) -> None:
-    """Start a cycle over the pool: checks the scheme and templates, then runs nomination."""
+    """Start a cycle over the pool: checks the scheme, the templates and everyone's records,
+    then runs nomination. With the name of a cycle whose nomination never finished, finishes it."""
     try:
-        cycle_id = launch_cycle(
-            name=name, kind=kind, year=year, scheme_path=scheme, selection=Selection.parse(people)
-        )
+        started = launch(
+            name=name, kind=kind, year=year, scheme_path=scheme,
+            selection=Selection.parse(people), allow_missing=allow_missing,
+        )  # fmt: skip
+    except MissingInputs as exc:
+        _gaps(exc.gaps, f"not started: {len(exc.gaps)} people lack inputs")
+        fail(str(exc))
     except CycleError as exc:
         fail(str(exc))
-    out.print(f"started cycle {cycle_id}: {name}")
+    if started.resumed:
+        out.print(f"cycle {started.cycle_id} ({name}) exists and its nomination did not finish:")
+        out.print("finishing it")
+    else:
+        out.print(f"started cycle {started.cycle_id}: {name}")
+    if started.gaps:
+        _gaps(started.gaps, f"started with {len(started.gaps)} people lacking inputs (recorded)")
     if run:
-        _run(cycle_id)
+        _run(started.cycle_id)
+
+
+def _gaps(gaps: list[Gap], title: str, show: int = 50) -> None:
+    table = Table("编号", "姓名", "缺少", title=title, title_justify="left")
+    for g in gaps[:show]:
+        table.add_row(g.code, g.name, "、".join(g.missing))
+    out.print(table)
+    if len(gaps) > show:
+        out.print(f"... and {len(gaps) - show} more")
 
 
 @app.command("list")
@@ -134,7 +164,8 @@ def _outstanding(progress: StageProgress, show: int) -> None:
     for o in progress.outstanding[:show]:
         due = o.due_on.isoformat() if o.due_on else ""
         table.add_row(
-            o.document_id, o.recipient, o.person, o.missing, o.since.isoformat(),
+            o.document_id, o.recipient, f"{o.code} {o.person}".strip(), o.missing,
+            o.since.isoformat(),
             f"[red]{due} overdue[/]" if o.overdue else due,
         )  # fmt: skip
     out.print(table)
@@ -144,11 +175,74 @@ def _outstanding(progress: StageProgress, show: int) -> None:
 
 @app.command("advance")
 def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
-    """Run the next stage if the current stage's gate is open; otherwise list what is missing."""
-    head, progress = _status(cycle)
-    current = next((p for p in progress if p.stage.value == head["stage"]), None)
-    if current and current.generated and not current.gate_open:
-        out.print(f"the gate of [bold]{current.stage.value}[/] is closed:")
-        _outstanding(current, 50)
+    """Finish the current stage if its run did not, then run the next stage if the gate is
+    open; otherwise list what is missing."""
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle)
+        except CycleError as exc:
+            fail(str(exc))
+        assert found.id is not None
+        cycle_id = found.id
+        closed = closed_gate(session, cycle_id, today())
+    if closed is not None:
+        out.print(f"the gate of [bold]{closed.stage.value}[/] is closed:")
+        _outstanding(closed, 50)
         raise typer.Exit(1)
-    _run(int(str(head["id"])))
+    _run(cycle_id)
+
+
+DECISIONS = {"暂缓评定": Decision.DEFERRED, "免评": Decision.EXEMPT, "撤销": None}
+
+
+@app.command("decide")
+def decide(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    person: Annotated[str, typer.Argument(help="The person's 编号.")],
+    decision: Annotated[str, typer.Argument(help="暂缓评定, 免评, or 撤销 (withdraw one).")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit log).")],
+) -> None:
+    """Record 暂缓评定 or 免评 for a person the engine could not (or should not yet) grade: the
+    evaluation gate no longer waits for their grade, and they get no 结果通知书."""
+    if decision not in DECISIONS:
+        fail(f"unknown decision {decision!r}: use 暂缓评定, 免评 or 撤销")
+    try:
+        with session_scope() as session:
+            found = find_cycle(session, cycle)
+            record_decision(
+                session, cycle=found, code=person, decision=DECISIONS[decision],
+                reason=reason, actor=get_settings().actor,
+            )  # fmt: skip
+    except CycleError as exc:
+        fail(str(exc))
+    out.print(f"{person}: {decision} recorded ({reason})")
+
+
+@app.command("rescore")
+def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
+    """Score the cycle again after importing missing records (only while it is at evaluation);
+    evaluation forms whose content changed are made and delivered again."""
+    from flows.cycle import rescore_cycle
+
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle)
+        except CycleError as exc:
+            fail(str(exc))
+        assert found.id is not None
+        cycle_id = found.id
+    try:
+        counts = with_progress(lambda: rescore_cycle(cycle_id))
+    except ValueError as exc:
+        fail(str(exc))
+    out.print(f"cycle {cycle_id} scored again; {counts['changed']} evaluation form(s) changed")
+    _status_after(cycle_id)
+
+
+def _status_after(cycle_id: int) -> None:
+    with session_scope() as session:
+        closed = closed_gate(session, cycle_id, today())
+    if closed is None:
+        out.print(f"the gate is open: `appraisal cycle advance {cycle_id}` moves on")
+    else:
+        _outstanding(closed, 50)

@@ -241,9 +241,9 @@ def briefing(
                 "序号": i,
                 "姓名": p.name,
                 "工作单位及职务": p.employer_post,
-                "综合得分": _num(r.composite),
-                "等次": r.grade or "未评定",
-                "档次": r.band or "—",
+                "综合得分": "—" if r.decision else _num(r.composite),
+                "等次": r.standing,
+                "档次": "—" if r.decision else (r.band or "—"),
                 "备注": "；".join(notes),
             }
         )

@@ -274,6 +274,8 @@ def _notices(inputs: StageInputs) -> list[DocumentJob]:
         return jobs
     letter = _letter(inputs, inputs.cycle.id * 10 + 2)
     for p in inputs.people:
+        if inputs.results[p.code].decision:
+            continue  # 暂缓评定 or 免评: there is no result to notify (the 情况通报 says which)
         ctx = contexts.result_notice(letter, p, inputs.results[p.code], inputs.cycle.year)
         jobs.append(
             _job(

@@ -13,7 +13,7 @@ import tempfile
 import threading
 import zipfile
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,12 +88,15 @@ def convert_many(
     pdfa: bool = True,
     startup_timeout: float = 60.0,
     profile_root: Path | None = None,
+    converted: Callable[[int, Conversion], None] | None = None,
 ) -> list[Conversion]:
     """Convert every DOCX to `out_dir`/<stem>.pdf (PDF/A-2b unless `pdfa` is False).
 
     Returns one Conversion per input, in input order. `timeout_per_file` bounds one document's
     conversion; `startup_timeout` is added for a LibreOffice start. Raises ConversionError only
     when LibreOffice is missing; bad documents come back as Conversions with an error.
+    `converted(index, conversion)` is called (from a converter's thread) for each input as soon
+    as its PDF is whole, long before the call returns: a caller killed midway keeps those.
     """
     try:
         soffice = find_soffice()
@@ -152,6 +155,7 @@ def convert_many(
                         pdfa=pdfa,
                         timeout_per_file=timeout_per_file,
                         startup_timeout=startup_timeout,
+                        converted=converted,
                     )
                 except OSError as exc:
                     # soffice could not be started at all (or the disk is full): no document
@@ -188,6 +192,7 @@ def _run_one_batch(
     pdfa: bool,
     timeout_per_file: float,
     startup_timeout: float,
+    converted: Callable[[int, Conversion], None] | None = None,
 ) -> tuple[dict[int, Conversion], list[_Item]]:
     """Run one soffice over `batch`; return finished Conversions and the items to try again."""
     inputs = folder / "in"
@@ -199,6 +204,17 @@ def _run_one_batch(
         link.symlink_to(item.source)
         staged.append(link)
     out = folder / "out"
+    finished: dict[int, Conversion] = {}
+    by_stem = {link.stem: item for item, link in zip(batch, staged, strict=True)}
+
+    def keep(produced: Path) -> None:
+        item = by_stem[produced.stem]
+        if item.index not in finished and pdf_is_complete(produced):
+            os.replace(produced, item.target)
+            finished[item.index] = done = Conversion(item.source, item.target)
+            if converted is not None:
+                converted(item.index, done)
+
     run = run_batch(
         staged,
         out,
@@ -207,16 +223,12 @@ def _run_one_batch(
         timeout_per_file=timeout_per_file,
         startup_timeout=startup_timeout,
         soffice=soffice,
+        finished=keep,
     )
-
-    finished: dict[int, Conversion] = {}
     missing: list[_Item] = []
     for item, link in zip(batch, staged, strict=True):
-        produced = out / f"{link.stem}.pdf"
-        if pdf_is_complete(produced):
-            os.replace(produced, item.target)
-            finished[item.index] = Conversion(item.source, item.target)
-        else:
+        keep(out / f"{link.stem}.pdf")
+        if item.index not in finished:
             missing.append(item)
     if not missing:
         return finished, []

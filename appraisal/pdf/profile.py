@@ -1,7 +1,9 @@
 """LibreOffice user profiles kept between runs, one per parallel converter, with our fonts."""
 
 import fcntl
+import os
 import re
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +60,24 @@ def seed_profile(profile: Path) -> None:
     tmp.replace(registry)
 
 
+def stop_orphans(profile: Path) -> list[int]:
+    """Kill LibreOffice processes still running on `profile` though no converter holds it: a
+    converter killed with SIGKILL leaves its soffice converting on, and a new soffice on the same
+    profile would hand its files to that one. Returns the process ids stopped (Linux: /proc)."""
+    marker = f"-env:UserInstallation={profile.resolve().as_uri()}".encode()
+    stopped = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker not in cmdline.read_bytes().split(b"\0"):
+                continue
+            pid = int(cmdline.parent.name)
+            os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not ours to read
+        stopped.append(pid)
+    return stopped
+
+
 @contextmanager
 def profile_slot(root: Path | None = None) -> Iterator[Path]:
     """A seeded LibreOffice profile folder no other process is using; warm after first use.
@@ -78,6 +98,7 @@ def profile_slot(root: Path | None = None) -> Iterator[Path]:
             continue
         try:
             profile = root / f"profile-{index}"
+            stop_orphans(profile)
             seed_profile(profile)
             yield profile
         finally:

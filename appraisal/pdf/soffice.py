@@ -5,7 +5,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +72,16 @@ def run_batch(
     timeout_per_file: float,
     startup_timeout: float,
     soffice: Path | None = None,
+    finished: Callable[[Path], None] | None = None,
 ) -> BatchRun:
     """Convert `inputs` (distinct stems) into `out_dir` with one soffice process.
 
     LibreOffice converts the files one after the other in argument order, so the process is
     watched for progress: each file gets `timeout_per_file` seconds after the previous one's PDF
     appeared (the first also gets `startup_timeout`). A stalled process group is killed; the
-    caller sees which PDFs exist and starts a fresh process for the rest.
+    caller sees which PDFs exist and starts a fresh process for the rest. `finished` is called
+    with each PDF as soon as a later one appears (LibreOffice is done with it then), so the
+    caller can keep it before the whole batch ends.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     expected = [out_dir / f"{p.stem}.pdf" for p in inputs]
@@ -114,11 +117,17 @@ def run_batch(
             cwd=out_dir,
             start_new_session=True,
         )
+        announced = 0
         while proc.poll() is None:
-            now_done = sum(1 for p in expected if p.exists())
-            if now_done > done:
-                done = now_done
+            present = [i for i, p in enumerate(expected) if p.exists()]
+            if len(present) > done:
+                done = len(present)
                 deadline = time.monotonic() + timeout_per_file
+                if finished is not None:
+                    for i in present:
+                        if announced <= i < present[-1]:
+                            finished(expected[i])
+                    announced = present[-1]
             if time.monotonic() > deadline:
                 timed_out = True
                 _kill_group(proc)

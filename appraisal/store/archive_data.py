@@ -14,6 +14,8 @@ from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompl
 from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
+from appraisal.store.decisions import decisions
+from appraisal.store.stage_runs import not_finished
 from models import (
     AuditEntry,
     Cycle,
@@ -24,9 +26,8 @@ from models import (
     PoolMembership,
     Result,
     SignOff,
-    StageRun,
 )
-from models.vocab import Reply, SignOffMethod, Stage
+from models.vocab import Decision, Reply, SignOffMethod, Stage
 
 PERSON_FIELDS = (
     "gender", "ethnicity", "birth_date", "party", "category", "sector", "employer_post", "tier",
@@ -39,12 +40,7 @@ RESULT_FIELDS = (
 
 
 def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
-    finished = {
-        r.stage
-        for r in session.exec(select(StageRun).where(StageRun.cycle_id == cycle_id))
-        if r.finished_at is not None
-    }
-    return tuple(s for s in WORK_STAGES if s not in finished)
+    return not_finished(session, cycle_id, WORK_STAGES)
 
 
 def _path(text: str) -> Path | None:
@@ -147,6 +143,7 @@ def person_files(
         keys[p.id or 0] = own
     audit = _audit(session, (k for ks in keys.values() for k in ks))
 
+    decided = decisions(session, cycle_id)
     files = []
     for p in people:
         pid = p.id or 0
@@ -166,7 +163,7 @@ def person_files(
                 code=p.code,
                 name=p.name,
                 person={f: _plain(getattr(p, f)) for f in PERSON_FIELDS},
-                result={f: _plain(getattr(result, f)) for f in RESULT_FIELDS} if result else None,
+                result=_result(result, decided.get(p.code)),
                 documents=documents,
                 audit=tuple(_audit_dict(e) for e in entries),
                 pool=tuple(
@@ -183,6 +180,16 @@ def person_files(
             )
         )
     return files
+
+
+def _result(result: Result | None, decision: tuple[Decision, str] | None) -> dict[str, Any] | None:
+    """The result as the record keeps it, with staff's decision when there is one."""
+    if result is None:
+        return None
+    out = {f: _plain(getattr(result, f)) for f in RESULT_FIELDS}
+    if decision is not None:
+        out["decision"], out["decision_reason"] = decision[0].value, decision[1]
+    return out
 
 
 _IN_ORDER = (col(Document.created_at), col(Document.id))

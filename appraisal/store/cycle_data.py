@@ -19,7 +19,7 @@ from models import (
     Person,
     Result,
 )
-from models.vocab import Band
+from models.vocab import Band, Decision
 
 
 def cycle_view(cycle: Cycle) -> CycleView:
@@ -65,11 +65,11 @@ def _members(
     return {p.id: p for p in cycle_people(session, cycle_id, codes) if p.id is not None}
 
 
-def _tallies(session: Session, cycle: Cycle, members: dict[int, Person]) -> dict[int, list[Tally]]:
+def _tallies(session: Session, year: int, members: dict[int, Person]) -> dict[int, list[Tally]]:
     out: dict[int, list[Tally]] = defaultdict(list)
     query = (
         select(BallotTally)
-        .where(BallotTally.year == cycle.year, col(BallotTally.person_id).in_(members))
+        .where(BallotTally.year == year, col(BallotTally.person_id).in_(members))
         .order_by(BallotTally.person_id, BallotTally.rater_group)
     )
     for t in session.exec(query):
@@ -97,7 +97,7 @@ def tally_rows(
     members = _members(session, cycle.id or 0, codes)
     rows: dict[str, list[TallyRow]] = {}
     scores: dict[str, float | None] = {}
-    for pid, tallies in _tallies(session, cycle, members).items():
+    for pid, tallies in _tallies(session, cycle.year, members).items():
         code = members[pid].code
         result = score_ballots(scheme.ballots, tallies, scheme.decimals)
         rows[code] = [
@@ -127,11 +127,24 @@ def scoring_inputs(
 ) -> list[PersonInput]:
     """What the engine scores each member (or those in `codes`) on: the year's records."""
     members = _members(session, cycle.id or 0, codes)
+    history = _previous_bands(session, cycle, list(members))
+    return _inputs(session, members, cycle.year, history)
+
+
+def people_inputs(session: Session, people: Collection[Person], year: int) -> list[PersonInput]:
+    """The same for people not yet in a cycle (earlier cycles' bands left out), to check before
+    a cycle starts that the scheme can grade them."""
+    return _inputs(session, {p.id: p for p in people if p.id is not None}, year, {})
+
+
+def _inputs(
+    session: Session, members: dict[int, Person], year: int, history: dict[int, list[Band]]
+) -> list[PersonInput]:
     ids = list(members)
     duties: dict[int, list[DutyItem]] = defaultdict(list)
     for d in session.exec(
         select(DutyRecord)
-        .where(DutyRecord.year == cycle.year, col(DutyRecord.person_id).in_(ids))
+        .where(DutyRecord.year == year, col(DutyRecord.person_id).in_(ids))
         .order_by(DutyRecord.person_id, DutyRecord.record_key)
     ):
         duties[d.person_id].append(
@@ -143,19 +156,18 @@ def scoring_inputs(
         s.person_id: s.score
         for s in session.exec(
             select(AssessmentScore).where(
-                AssessmentScore.year == cycle.year, col(AssessmentScore.person_id).in_(ids)
+                AssessmentScore.year == year, col(AssessmentScore.person_id).in_(ids)
             )
         )
     }
     findings: dict[int, list[FindingItem]] = defaultdict(list)
     for f in session.exec(
         select(Finding)
-        .where(Finding.year == cycle.year, col(Finding.person_id).in_(ids))
+        .where(Finding.year == year, col(Finding.person_id).in_(ids))
         .order_by(Finding.person_id, Finding.item_code)
     ):
         findings[f.person_id].append(FindingItem(f.item_code, f.category, f.effect))
-    history = _previous_bands(session, cycle, ids)
-    tallies = _tallies(session, cycle, members)
+    tallies = _tallies(session, year, members)
     return [
         PersonInput(
             code=p.code,
@@ -165,7 +177,7 @@ def scoring_inputs(
             tallies=tuple(tallies[pid]),
             org_score=org.get(pid),
             findings=tuple(findings[pid]),
-            previous_bands=tuple(history[pid]),
+            previous_bands=tuple(history.get(pid, ())),
         )
         for pid, p in sorted(members.items(), key=lambda kv: kv[1].code)
     ]
@@ -194,17 +206,17 @@ def result_views(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> dict[str, ResultView]:
     query = (
-        select(Result, Person.code)
+        select(Result, Person.code, CycleMember.decision)
         .join(Person, col(Person.id) == col(Result.person_id))
         .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
         .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)
     )
     if codes is not None:
         query = query.where(col(Person.code).in_(list(codes)))
-    return {code: result_view(r) for r, code in session.exec(query)}
+    return {code: result_view(r, decision) for r, code, decision in session.exec(query)}
 
 
-def result_view(r: Result) -> ResultView:
+def result_view(r: Result, decision: Decision | None = None) -> ResultView:
     return ResultView(
         points_raw=float(r.detail.get("points", {}).get("total", r.points)),
         points=r.points,
@@ -218,4 +230,5 @@ def result_view(r: Result) -> ResultView:
         flagged=r.flagged,
         objection=str(r.detail.get("objection", "")),
         detail=r.detail,
+        decision=decision.value if decision else "",
     )

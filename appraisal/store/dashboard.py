@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.store.stage_runs import stage_finished
 from models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from models.vocab import Grade, SignOffMethod, Stage
 
@@ -37,6 +38,7 @@ class CycleBoard:
     dossiers: list[DossierRow]
     links: list[ReviewerLink]
     reviewers: list[tuple[str, str]]  # (kind, name) of everyone documents went to
+    gate_closed: bool = False  # the current stage's run ended and its gate is closed
 
     @property
     def current(self) -> StageProgress | None:
@@ -44,11 +46,9 @@ class CycleBoard:
 
     @property
     def can_advance(self) -> bool:
-        """The current stage has run and every sign-off is in (or waived)."""
-        if self.cycle.stage in (Stage.DONE,):
-            return False
-        current = self.current
-        return current is None or current.gate_open
+        """There is work for `cycle advance`: a stage to start or to finish (after a crash),
+        or an open gate to pass."""
+        return self.cycle.stage != Stage.DONE and not self.gate_closed
 
 
 def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
@@ -82,9 +82,12 @@ def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
         .distinct()
         .order_by(Document.recipient_kind, Document.recipient_name)
     ).all()
+    current = next((p for p in progress if p.stage == cycle.stage), None)
+    closed = current is not None and not current.gate_open
     return CycleBoard(
-        cycle, progress, grades, objections, dossiers, list(links), [tuple(r) for r in reviewers]
-    )
+        cycle, progress, grades, objections, dossiers, list(links), [tuple(r) for r in reviewers],
+        gate_closed=closed and stage_finished(session, cycle.id, cycle.stage),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

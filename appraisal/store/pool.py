@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.scoring import Action
 from appraisal.store.changes import AuditLog
+from appraisal.store.decisions import decisions
 from models import Cycle, Person, PoolMembership, Result
 
 LEAVE, STAY, MOVE_UP = "移出", "保留", "可晋升一级"
@@ -28,8 +29,17 @@ def propose(session: Session, cycle: Cycle) -> list[PoolProposal]:
         .where(Result.cycle_id == cycle.id)
         .order_by(Person.code)
     ).all()
+    decided = decisions(session, cycle.id or 0)
     proposals = []
     for result, person in rows:
+        if person.code in decided:
+            # Not graded this cycle (or not yet): nothing to move them on.
+            decision, why = decided[person.code]
+            reason = f"{cycle.name}：{decision.value}（{why}）"
+            proposals.append(
+                PoolProposal(person.code, person.name, person.tier.value, STAY, reason)
+            )
+            continue
         if Action.REMOVAL.value in result.actions:
             decision = LEAVE
         elif Action.MOVE_UP.value in result.actions:

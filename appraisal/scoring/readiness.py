@@ -1,0 +1,30 @@
+"""What a person's record lacks for the scheme to grade them, checked before a cycle starts.
+
+Without an organisational score, or without a valid 民主测评 tally, the engine computes no
+composite and grades no one (short of a veto); without any duty record of the year the 履职积分
+is zero for want of data rather than of work. Staff see these before the cycle starts, not as
+结果通知书 that read 未评定.
+"""
+
+from appraisal.scheme.model import Scheme
+from appraisal.scoring.ballots import invalid_reason
+from appraisal.scoring.inputs import PersonInput
+
+NO_ORG_SCORE = "缺少组织考核得分"
+NO_TALLY = "缺少民主测评票数"
+NO_VALID_TALLY = "民主测评票数均无效"
+NO_DUTIES = "没有本年度履职记录"
+
+
+def missing_inputs(scheme: Scheme, person: PersonInput) -> tuple[str, ...]:
+    """The inputs `person` lacks, in words staff read; () when the scheme can grade them."""
+    gaps: list[str] = []
+    if person.org_score is None:
+        gaps.append(NO_ORG_SCORE)
+    if not person.tallies:
+        gaps.append(NO_TALLY)
+    elif all(invalid_reason(scheme.ballots, t) for t in person.tallies):
+        gaps.append(NO_VALID_TALLY)
+    if scheme.composite.weights.points > 0 and not person.duties:
+        gaps.append(NO_DUTIES)
+    return tuple(gaps)
