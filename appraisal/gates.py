@@ -191,11 +191,11 @@ def cycle_progress(
                 )
             )
         if stage == Stage.EVALUATION and p.generated:
-            p.outstanding += _ungraded(session, cycle_id)
+            p.outstanding += ungraded(session, cycle_id)
     return progress
 
 
-def _ungraded(session: Session, cycle_id: int) -> list[Outstanding]:
+def ungraded(session: Session, cycle_id: int) -> list[Outstanding]:
     """Members the engine could not grade and staff have decided nothing for: the evaluation
     gate waits for them, so no one is told 未评定 in a result notice."""
     query = (

@@ -21,6 +21,12 @@ def is_running(cycle_id: int) -> bool:
 
 def start_advance(cycle_id: int) -> bool:
     """Start advancing the cycle; False when a run this portal started is still going."""
+    return start_command(cycle_id, "advance")
+
+
+def start_command(cycle_id: int, command: str) -> bool:
+    """Start `appraisal cycle COMMAND CYCLE` (advance, rescore) in its own process; False when a
+    run this portal started for the cycle is still going."""
     with _lock:
         proc = _running.get(cycle_id)
         if proc is not None and proc.poll() is None:
@@ -28,9 +34,9 @@ def start_advance(cycle_id: int) -> bool:
         logs = cycle_dir(cycle_id) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        with (logs / f"advance-{stamp}.log").open("ab") as log:
+        with (logs / f"{command}-{stamp}.log").open("ab") as log:
             _running[cycle_id] = subprocess.Popen(
-                [sys.executable, "-m", "appraisal", "cycle", "advance", str(cycle_id)],
+                [sys.executable, "-m", "appraisal", "cycle", command, str(cycle_id)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

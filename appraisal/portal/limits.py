@@ -66,6 +66,9 @@ FIELDS = {
     "answer": FieldLimit("回执意见", "the answer", max_length=8),
     "text": FieldLimit("具体意见", "the reasons", max_length=REPLY_TEXT_MAX),
     "person": FieldLimit("涉及人员", "the people", max_length=LETTER_PEOPLE, item_length=64),
+    "code": FieldLimit("编号", "the 编号", max_length=64),
+    "decision": FieldLimit("决定", "the decision", max_length=8),
+    "reason": FieldLimit("理由", "the reason", max_length=1024),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 

@@ -3,6 +3,9 @@ later) or 免评 (not graded this cycle). A decision lets the evaluation gate op
 person's grade; they get no 结果通知书, and the 情况通报 lists the decision instead of a grade.
 Every decision, and every withdrawal of one, is audit-logged with its reason."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from appraisal.cycles import CycleError
@@ -52,15 +55,34 @@ def record_decision(
     return member
 
 
-def decisions(session: Session, cycle_id: int) -> dict[str, tuple[Decision, str]]:
-    """编号 -> (decision, reason) for the members staff decided about."""
+@dataclass(frozen=True)
+class Decided:
+    code: str
+    name: str
+    decision: Decision
+    reason: str
+    by: str
+    at: datetime | None
+
+
+def decided(session: Session, cycle_id: int) -> list[Decided]:
+    """The members staff decided about, by 编号."""
     query = (
-        select(Person.code, CycleMember.decision, CycleMember.decision_reason)
+        select(Person.code, Person.name, CycleMember)
         .join(Person, col(Person.id) == col(CycleMember.person_id))
         .where(CycleMember.cycle_id == cycle_id, col(CycleMember.decision).is_not(None))
         .order_by(Person.code)
     )
-    return {code: (d, why) for code, d, why in session.exec(query) if d is not None}
+    return [
+        Decided(code, name, m.decision, m.decision_reason, m.decided_by, m.decided_at)
+        for code, name, m in session.exec(query)
+        if m.decision is not None
+    ]
+
+
+def decisions(session: Session, cycle_id: int) -> dict[str, tuple[Decision, str]]:
+    """编号 -> (decision, reason) for the members staff decided about."""
+    return {d.code: (d.decision, d.reason) for d in decided(session, cycle_id)}
 
 
 def note_early_seal(
