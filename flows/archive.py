@@ -41,6 +41,7 @@ from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
+from appraisal.store.locks import cycle_lock
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
 from flows.tasks import (
@@ -327,9 +328,15 @@ def close_if_done(cycle_id: int) -> str:
 def archive_cycle(
     cycle_id: int, codes: list[str] | None = None, today: date | None = None
 ) -> ArchiveOutcome:
-    """Seal every complete person (or those in `codes`); the others are named with their gaps."""
+    """Seal every complete person (or those in `codes`); the others are named with their gaps.
+
+    LockBusy if another archive or intake of the cycle is running: two would seal twice."""
+    with cycle_lock(cycle_id, "archive"):
+        return _archive(cycle_id, codes, today or clock_today())
+
+
+def _archive(cycle_id: int, codes: list[str] | None, today: date) -> ArchiveOutcome:
     settings = get_settings()
-    today = today or clock_today()
     outcome = ArchiveOutcome(dossiers=str(dossiers_dir(cycle_id)))
     members = member_codes(cycle_id)
     unknown = sorted(set(codes or []) - set(members))

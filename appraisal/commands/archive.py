@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from appraisal.commands._running import with_progress
+from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
@@ -51,7 +51,9 @@ def seal(cycle: str, people: list[str]) -> None:
         assert found.id is not None
         cycle_id = found.id
     try:
-        outcome = with_progress(lambda: archive_cycle(cycle_id, people or None))
+        outcome = locked_with_progress(
+            cycle_id, "archive", lambda: archive_cycle(cycle_id, people or None)
+        )
     except ValueError as exc:
         fail(str(exc))
     for code in outcome.sealed:
