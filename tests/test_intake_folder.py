@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import session_scope
+from appraisal.identity import document_id
 from models import IntakeEvent
+from models.vocab import Stage
 from tests.cycle_helpers import import_pool, start
 from tests.intake_helpers import blank_scan
 from tests.test_locks import ROOT, hold_in_child
@@ -49,6 +51,9 @@ def test_only_regular_files_are_taken_in_and_every_other_entry_is_named(
     os.mkfifo(drop / "pipe.pdf")
     (drop / "two\nlines.pdf").write_bytes(b"\x89PNG\r\n\x1a\n a photo")
     (drop / os.fsdecode(b"gbk-\xd5\xc5.pdf")).write_bytes(b"a name from an old zip tool")
+    other = document_id(cycle_id=cycle + 50, stage=Stage.NOMINATION, template_id="x",
+                        person_code="P1", recipient="r")  # fmt: skip
+    blank_scan(drop / f"新\n{other}.pdf")
 
     result = runner.invoke(app, ["signoff", "import", str(cycle), str(drop)])
     assert result.exit_code == 0, result.output
@@ -65,13 +70,15 @@ def test_only_regular_files_are_taken_in_and_every_other_entry_is_named(
     # reason stored for staff.
     assert "quarantined" in said["two\\nlines.pdf"]
     assert "not a PDF: two\\nlines.pdf" in result.output
-    assert "0 recorded, 0 duplicate, 1 quarantined, 6 skipped" in result.output
+    assert f"新\\n{other}.pdf: 文档编号 {other} 属于第{cycle + 50}号考核周期" in result.output
+    assert "0 recorded, 0 duplicate, 2 quarantined, 6 skipped" in result.output
 
-    # Nothing behind a link was read or copied; only the photo went to quarantine.
-    (event,) = _events()
-    assert event.file_name == "two\nlines.pdf" and "two\\nlines.pdf" in event.reason
-    quarantined = [p.name for p in (app_env / f"cycle-{cycle:04d}" / "quarantine").iterdir()]
-    assert quarantined == ["two\nlines.pdf"]
+    # Nothing behind a link was read or copied; only the two files went to quarantine.
+    events = {e.file_name: e.reason for e in _events()}
+    assert sorted(events) == sorted(["two\nlines.pdf", f"新\n{other}.pdf"])
+    assert all("\n" not in reason for reason in events.values())
+    quarantine = app_env / f"cycle-{cycle:04d}" / "quarantine"
+    assert sorted(p.name for p in quarantine.iterdir()) == sorted(events)
     assert secret.read_text().startswith("root:") and elsewhere.is_file()
     left = sorted(p.name for p in drop.iterdir())
     assert left == sorted(
