@@ -76,7 +76,7 @@ def seal(cycle: str, people: list[str]) -> None:
 
 
 def verify(path: Path) -> None:
-    from appraisal.archive.bag import find_bags
+    from appraisal.archive.bag import BagProblem, find_bags
     from appraisal.archive.verify import verify_package
 
     if not path.exists():
@@ -87,13 +87,11 @@ def verify(path: Path) -> None:
     roots = get_settings().trust_root_paths
     bad = 0
     for bag in bags:
-        problems = verify_package(bag, roots)
-        if not problems:
-            out.print(f"[green]ok[/] {bag}")
-            continue
-        bad += 1
-        out.print(f"[red]FAILED[/] {bag}")
-        for p in problems:
+        notes: list[BagProblem] = []
+        problems = verify_package(bag, roots, notes)
+        bad += bool(problems)
+        out.print(f"[red]FAILED[/] {bag}" if problems else f"[green]ok[/] {bag}")
+        for p in [*problems, *notes]:
             out.print(f"  {escape(p.path)}: {p.check}: {escape(p.detail)}", highlight=False)
     out.print(f"{len(bags)} package(s) checked, {bad} with problems")
     if bad:
