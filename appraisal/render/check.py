@@ -20,7 +20,7 @@ from appraisal.render.manifest import (
 from appraisal.render.prepared import PreparedTemplate
 from appraisal.render.refusals import sandbox_refusals
 from appraisal.render.samples import sample_context
-from appraisal.render.sources import read_sources
+from appraisal.render.sources import TemplateSources, read_sources
 
 # Raised by a filter or an operator on a value (render errors carry the original as context).
 _VALUE_ERRORS = (
@@ -147,11 +147,13 @@ def check_template(
             problem(refusal.reason, part=part, paragraph=refusal.paragraph,
                     expression=refusal.expression)  # fmt: skip
     if not found:
-        found += _render_once(resolved, fields)
+        found += _render_once(resolved, sources, fields)
     return found
 
 
-def _render_once(resolved: ResolvedTemplate, fields: dict[str, FieldSpec]) -> list[TemplateProblem]:
+def _render_once(
+    resolved: ResolvedTemplate, sources: TemplateSources, fields: dict[str, FieldSpec]
+) -> list[TemplateProblem]:
     """Load and render the template in the real sandbox with made-up values: what the static
     checks cannot see (an unsafe attribute reached by a computed name, a part whose tags leave
     broken XML) fails here as it would in a stage.
@@ -161,7 +163,8 @@ def _render_once(resolved: ResolvedTemplate, fields: dict[str, FieldSpec]) -> li
     """
     spec = resolved.spec
     try:
-        PreparedTemplate.load(resolved.path, name=spec.id).render(sample_context(spec, fields))
+        prepared = PreparedTemplate(sources, shared_environment(True), resolved.path)
+        prepared.render(sample_context(spec, fields))
     except RenderError as exc:
         if isinstance(exc.__context__, _VALUE_ERRORS):
             return []
