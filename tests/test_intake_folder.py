@@ -17,7 +17,7 @@ from models import IntakeEvent
 from models.vocab import Stage
 from tests.cycle_helpers import import_pool, start
 from tests.intake_helpers import blank_scan
-from tests.test_locks import ROOT, hold_in_child
+from tests.lock_helpers import ROOT, hold_in_child
 
 runner = CliRunner()
 

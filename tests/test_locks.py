@@ -2,41 +2,14 @@
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from appraisal.store.locks import LockBusy, cycle_lock
-
-ROOT = Path(__file__).resolve().parents[1]
-
-HOLDER = """
-import sys, time
-from appraisal.db import make_engine
-from appraisal.store.locks import cycle_lock
-with cycle_lock(int(sys.argv[2]), "archive", make_engine(sys.argv[1])):
-    print("held", flush=True)
-    time.sleep(600)
-"""
-
-
-def hold_in_child(db_url: str, cycle_id: int) -> subprocess.Popen[str]:
-    """A separate process that takes the cycle's lock and keeps it until it is killed."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, db_url, str(cycle_id)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "held"
-    return child
+from tests.lock_helpers import hold_in_child
 
 
 def test_one_thread_of_many_gets_the_cycle(engine: sa.Engine) -> None:
