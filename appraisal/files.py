@@ -1,4 +1,5 @@
-"""Writing files so that a crash never leaves a half-written one where a whole one is expected."""
+"""Writing files so that a crash never leaves a half-written one where a whole one is expected,
+and showing file names that came from elsewhere safely."""
 
 import fcntl
 import hashlib
@@ -6,9 +7,32 @@ import os
 import shutil
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# Line and paragraph breaks, control, format (invisible), surrogate, private and unassigned.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def shown_name(name: str) -> str:
+    """`name` fit to print on one line: anything invisible or breaking as an escape (\\n, \\x1b,
+    \\u200b), a byte that is not UTF-8 as \\xff, a backslash doubled so escapes stay unambiguous."""
+    if name.isprintable() and "\\" not in name:
+        return name  # the common case, Chinese included
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif 0xDC80 <= code <= 0xDCFF:  # how Python carries an undecodable byte of a file name
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -43,6 +43,7 @@ from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
 from appraisal.store.decisions import note_early_seal
+from appraisal.store.locks import cycle_lock
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
 from flows.tasks import (
@@ -364,9 +365,14 @@ def archive_cycle(
     """Seal every complete person (or those in `codes`); the others are named with their gaps.
 
     `early` is staff's reason to seal the people in `codes` although their cycle is not complete
-    for them (a documented exception: it is audited, with what each lacked)."""
+    for them (a documented exception: it is audited, with what each lacked). LockBusy if
+    another archive or intake of the cycle is running: two would seal twice."""
+    with cycle_lock(cycle_id, "archive"):
+        return _archive(cycle_id, codes, today or clock_today(), early)
+
+
+def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) -> ArchiveOutcome:
     settings = get_settings()
-    today = today or clock_today()
     outcome = ArchiveOutcome(dossiers=str(dossiers_dir(cycle_id)))
     members = member_codes(cycle_id)
     unknown = sorted(set(codes or []) - set(members))

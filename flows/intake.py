@@ -1,6 +1,7 @@
 """Intake of signed returns from a drop folder: inspect each file (bounded, in its own process),
 then record or quarantine it. A file leaves the drop folder only after its outcome is committed,
-so a crash never loses one."""
+so a crash never loses one. Only regular files are taken in; every other entry is named with the
+reason it was left alone. One intake (or archive) of a cycle runs at a time."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,8 +10,11 @@ from prefect import flow
 
 from appraisal.db import session_scope
 from appraisal.intake import Inspection, inspect_return
+from appraisal.intake.inspection import LEFT_ALONE
+from appraisal.intake.listing import SKIPPED, list_drop_folder
 from appraisal.progress import report
 from appraisal.settings import get_settings
+from appraisal.store.locks import cycle_lock
 from appraisal.store.signoffs import IntakeOutcome, move_out, record_return
 from flows.paths import quarantine_dir, returns_dir
 from flows.runmode import task
@@ -61,10 +65,19 @@ def record_files(
 
 @flow(name="intake of signed returns", flow_run_name="intake for cycle {cycle_id}")
 def intake_returns(cycle_id: int, folder: Path, reply: Reply | None = None) -> list[IntakeOutcome]:
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith("."))
-    outcomes: list[IntakeOutcome] = []
-    for start in range(0, len(files), BATCH):
-        batch = files[start : start + BATCH]
-        outcomes += record_files(cycle_id, inspect_files(batch), reply)
-        report("returns", len(outcomes), len(files))
-    return outcomes
+    """Every entry of `folder` with its outcome; LockBusy if the cycle is taken by another run."""
+    with cycle_lock(cycle_id, "intake"):
+        files, skipped = list_drop_folder(Path(folder))
+        outcomes = [IntakeOutcome(s.name, SKIPPED, message=s.reason) for s in skipped]
+        for start in range(0, len(files), BATCH):
+            inspections = inspect_files(files[start : start + BATCH])
+            # Changed into a link or a pipe, or gone, since it was listed: nothing to store.
+            outcomes += [
+                IntakeOutcome(i.path.name, SKIPPED, message=i.reason)
+                for i in inspections
+                if i.problem in LEFT_ALONE
+            ]
+            taken = [i for i in inspections if i.problem not in LEFT_ALONE]
+            outcomes += record_files(cycle_id, taken, reply)
+            report("returns", start + len(inspections), len(files))
+        return outcomes

@@ -72,6 +72,28 @@ def test_a_broken_template_stops_the_cycle_before_it_starts(
     assert listed == []
 
 
+def test_a_template_the_sandbox_refuses_stops_check_and_start(
+    pool: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appraisal.render.manifest import default_templates_dir
+
+    staff = tmp_path / "staff-templates"
+    staff.mkdir()
+    hostile = staff / "推荐表.docx"
+    shutil.copy(default_templates_dir() / "推荐表.docx", hostile)
+    _replace_in_docx(hostile, "{{ 姓名 }}", "{{ 姓名.__class__.__mro__ }}")
+    monkeypatch.setenv("APPRAISAL_TEMPLATES_DIR", str(staff))
+    get_settings.cache_clear()
+    checked = runner.invoke(app, ["templates", "check"])
+    assert checked.exit_code == 1
+    assert "nomination_form" in checked.output and "'__class__'" in checked.output
+    assert "[expression: {{ 姓名.__class__.__mro__ }}]" in checked.output
+    result = _start()
+    assert result.exit_code == 1 and "the cycle was not started" in result.output
+    assert "Traceback" not in result.output
+    assert json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output) == []
+
+
 def _replace_in_docx(path: Path, old: str, new: str) -> None:
     import zipfile
 

@@ -1,7 +1,9 @@
 """Intake of one returned file: how it is matched, and every reason it goes to quarantine."""
 
+import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -177,3 +179,41 @@ def test_missing_trust_root_is_a_configuration_error(
 ) -> None:
     with pytest.raises(FileNotFoundError, match="trust root"):
         inspect_return(files["generated"], max_bytes=LIMIT, trust_roots=[tmp_path / "no.pem"])
+
+
+def test_a_link_is_never_followed(files: dict[str, Path], tmp_path: Path) -> None:
+    # A link swapped in after the folder was listed: refused by name, its target never read.
+    link = tmp_path / f"{DOC_ID}.pdf"
+    link.symlink_to(files["generated"])
+    got = inspect_return(link, max_bytes=LIMIT)
+    assert got.problem is Problem.NOT_REGULAR and got.sha256 == "" and got.pages == 0
+    assert f"symbolic link (to {files['generated']}), not followed" in got.reason
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    found: list = []
+    reader = threading.Thread(
+        target=lambda: found.append(inspect_return(fifo, max_bytes=LIMIT)), daemon=True
+    )
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # release the reader that waits for a writer, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("inspect_return waited on a FIFO")
+    assert found[0].problem is Problem.NOT_REGULAR and "a FIFO" in found[0].reason
+
+
+def test_a_file_gone_since_listing_is_said_so(tmp_path: Path) -> None:
+    got = inspect_return(tmp_path / "moved away.pdf", max_bytes=LIMIT)
+    assert got.problem is Problem.GONE
+    assert "moved away.pdf was moved or deleted" in got.reason
+
+
+def test_a_name_with_control_characters_is_escaped_in_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "a\nb\x1b[2J.pdf"
+    path.write_bytes(b"not a pdf")
+    got = inspect_return(path, max_bytes=LIMIT)
+    assert got.problem is Problem.NOT_PDF
+    assert "a\\nb\\x1b[2J.pdf" in got.reason and "\n" not in got.reason

@@ -176,3 +176,63 @@ def test_ensure_refuses_broken_set(defaults: Path) -> None:
     with pytest.raises(TemplateCheckError, match="没有的字段") as info:
         ensure_templates_ok(resolve_templates(None, defaults_dir=defaults))
     assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("expression", "refused"),
+    [
+        ("{{ 姓名.__class__.__mro__ }}", "'__class__'"),
+        ("{{ 姓名.__class__.__base__.__subclasses__() }}", "'__class__'"),
+        ("{{ cycler.__init__.__globals__ }}", "'__init__'"),
+        ("{{ 姓名['__class__'] }}", "'__class__'"),
+        ("{{ 姓名|attr('__class__') }}", "'__class__'"),
+        ("{{ 姓名.mro }}", "'mro'"),
+        ("{{ 姓名.split().append(1) }}", ".append()"),
+        ("{% include '其他.docx' %}", "{% include %}"),
+    ],
+)
+def test_what_the_sandbox_refuses_is_refused_by_the_check(
+    defaults: Path, expression: str, refused: str
+) -> None:
+    one_paragraph_template(defaults / "表.docx", "{{ 文档编号 }}", f"姓名：{expression}")
+    (problem,) = _problems(None, defaults)
+    assert (problem.template, problem.part) == ("form", "word/document.xml")
+    assert refused in problem.reason and "/ " in problem.reason  # Chinese, then English
+    assert problem.paragraph == f"姓名：{expression}"
+    assert problem.expression is not None and problem.expression in expression
+    assert f"[expression: {problem.expression}]" in str(problem)
+
+
+def test_a_refusal_in_the_document_properties_is_named(defaults: Path) -> None:
+    one_paragraph_template(
+        defaults / "表.docx", "{{ 文档编号 }} {{ 姓名 }}", title="{{ 姓名.__class__ }}"
+    )
+    (problem,) = _problems(None, defaults)
+    assert problem.part == "docProps/core.xml:title" and "'__class__'" in problem.reason
+
+
+def test_a_computed_attribute_is_caught_by_rendering_once(defaults: Path) -> None:
+    # No constant name to see: the made-up values render it, and the sandbox refuses.
+    one_paragraph_template(
+        defaults / "表.docx", "{{ 文档编号 }}", "{% set n = '__cla' ~ 'ss__' %}{{ 姓名[n] }}"
+    )
+    (problem,) = _problems(None, defaults)
+    assert problem.template == "form" and "refused by the sandbox" in problem.reason
+    assert problem.paragraph is not None and "姓名[n]" in problem.paragraph
+
+
+def test_an_autoescape_block_is_caught_by_loading_once(defaults: Path) -> None:
+    one_paragraph_template(
+        defaults / "表.docx",
+        "{{ 文档编号 }}",
+        "{% autoescape false %}{{ 姓名 }}{% endautoescape %}",
+    )
+    (problem,) = _problems(None, defaults)
+    assert "autoescape" in problem.reason
+
+
+def test_an_error_that_depends_on_the_values_is_not_the_template_s(defaults: Path) -> None:
+    # Made-up values are text; a real 姓名 is text too, but a field staff fill with numbers
+    # may be divided, and that must not stop a cycle.
+    one_paragraph_template(defaults / "表.docx", "{{ 文档编号 }} {{ 姓名 / 2 }}")
+    assert _problems(None, defaults) == []

@@ -2,6 +2,8 @@
 bad row named, `reviewers set` and `list`, and the audit trail of address changes."""
 
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,31 @@ def test_files_that_are_not_directory_workbooks_are_refused(app_env: Path, tmp_p
     book.save(other)
     result = runner.invoke(app, ["reviewers", "import", str(other)])
     assert result.exit_code == 1 and "no sheet has the columns" in " ".join(result.output.split())
+
+
+def test_a_cell_the_file_stores_wrongly_is_named_not_a_traceback(
+    app_env: Path, tmp_path: Path
+) -> None:
+    path = _workbook(
+        tmp_path / "审阅人.xlsx",
+        [("推荐单位", "某大学", "office@example.cn"), ("推荐单位", "某医院", "b@example.cn")],
+    )
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    # A formula cell whose cached result is not the number its type says.
+    sheet, n = re.subn(r'<c r="B3"[^>]*>.*?</c>', '<c r="B3"><f>A1</f><v>x</v></c>', sheet)
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(WorkbookError) as caught:
+        read_reviewers(path)
+    (issue,) = caught.value.issues
+    assert (issue.sheet, issue.row, issue.column, issue.cell) == ("审阅人", 3, "名称", "B3")
+    assert issue.reason.startswith("单元格的值无法读取")
+    assert "'x', the cached result of its formula" in issue.reason
+    result = runner.invoke(app, ["reviewers", "import", str(path)])
+    assert result.exit_code == 1 and "1 problem(s): nothing was imported" in result.output
+    assert _directory() == []

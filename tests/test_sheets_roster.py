@@ -366,3 +366,31 @@ def test_an_excel_shaped_workbook_with_shared_strings_reads(tmp_path: Path) -> N
     (row,) = read_roster(path).rows
     assert (row.row, row.code, row.name, row.tier) == (4, "P001", "张三", Tier.RISING)
     assert (row.birth_date, row.employer_post) == (date(1975, 3, 8), "滨江大学 教授")
+
+
+def test_cells_the_file_stores_wrongly_are_named_with_row_and_column(tmp_path: Path) -> None:
+    rows = [person(f"P00{n}", name) for n, name in enumerate(["张三", "李四", "王五", "赵六"], 1)]
+    path = roster_file(tmp_path / "r.xlsx", rows)
+
+    def damage(xml: str) -> str:
+        cells = {
+            # A formula whose cached result is not the number its type says.
+            "E2": '<c r="E2"><f>DATE(1975,3,8)</f><v>x</v></c>',
+            "E3": '<c r="E3" t="d"><v>not a date</v></c>',
+            "E4": '<c r="E4" t="s"><v>99</v></c>',  # a shared string the file does not hold
+        }
+        for ref, cell in cells.items():
+            xml, n = re.subn(f'<c r="{ref}"[^>]*>.*?</c>', cell, xml)
+            assert n == 1
+        return xml
+
+    _rewrite_part(path, "xl/worksheets/sheet1.xml", damage)
+    with pytest.raises(WorkbookError) as exc:
+        read_roster(path)
+    issues = exc.value.issues
+    assert [(i.sheet, i.row, i.column, i.cell) for i in issues] == [
+        ("花名册", row, "出生年月", f"E{row}") for row in (2, 3, 4)
+    ]
+    assert "unreadable cell value 'x', the cached result of its formula" in issues[0].reason
+    assert "'not a date'" in issues[1].reason and "no such shared string" in issues[2].reason
+    assert str(issues[0]).startswith("r.xlsx, sheet 花名册, row 2, column E 出生年月: 单元格")

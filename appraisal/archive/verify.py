@@ -55,8 +55,11 @@ def _dossier(data: Path, rec: dict[str, Any]) -> list[BagProblem]:
     return problems
 
 
-def _signatures(data: Path, rec: dict[str, Any], trust_roots: Sequence[Path]) -> list[BagProblem]:
-    problems = []
+def _signatures(
+    data: Path, rec: dict[str, Any], trust_roots: Sequence[Path]
+) -> tuple[list[BagProblem], list[BagProblem]]:
+    """(problems, notes): without trust roots an intact signature is a note, not a problem."""
+    problems, notes = [], []
     for doc in rec.get("documents", []):
         for ret in doc.get("returns", []):
             if ret.get("method") != "digital" or not ret.get("path"):
@@ -73,7 +76,9 @@ def _signatures(data: Path, rec: dict[str, Any], trust_roots: Sequence[Path]) ->
                 not info.valid or info.modified_after_signing or (trust_roots and not info.trusted)
             ):
                 problems.append(BagProblem(where, "signature", info.summary))
-    return problems
+            elif not info.trusted:
+                notes.append(BagProblem(where, "signature not trusted", info.summary))
+    return problems, notes
 
 
 def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
@@ -96,8 +101,14 @@ def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
     ]
 
 
-def verify_package(path: Path, trust_roots: Sequence[Path] = ()) -> list[BagProblem]:
-    """Every problem with one sealed package; [] when it is whole and consistent."""
+def verify_package(
+    path: Path, trust_roots: Sequence[Path] = (), notes: list[BagProblem] | None = None
+) -> list[BagProblem]:
+    """Every problem with one sealed package; [] when it is whole and consistent.
+
+    `notes`, when given, receives what is no fault of the package but worth a line: a digital
+    signature that is intact but was not checked for trust, as no trust roots are configured.
+    """
     problems = verify_bag(path)
     data = path / "data"
     if not (path / "bagit.txt").is_file() or not data.is_dir():
@@ -111,5 +122,8 @@ def verify_package(path: Path, trust_roots: Sequence[Path] = ()) -> list[BagProb
         return problems
     if f"data/{DOSSIER_NAME}" not in damaged:
         problems += _dossier(data, rec)
-    problems += [p for p in _signatures(data, rec, trust_roots) if p.path not in damaged]
+    signed, untrusted = _signatures(data, rec, trust_roots)
+    problems += [p for p in signed if p.path not in damaged]
+    if notes is not None:
+        notes += [p for p in untrusted if p.path not in damaged]
     return problems + _letters(path, rec)

@@ -5,8 +5,9 @@ from typing import TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from appraisal.console import err
+from appraisal.console import err, fail
 from appraisal.progress import reporting
+from appraisal.store.locks import LockBusy, cycle_lock
 
 T = TypeVar("T")
 
@@ -36,3 +37,16 @@ def with_progress(run: Callable[[], T]) -> T:
 
         with reporting(show):
             return run()
+
+
+def locked_with_progress(cycle_id: int, purpose: str, run: Callable[[], T]) -> T:
+    """`with_progress(run)` holding the cycle's lock; a busy cycle is a one-line error.
+
+    Taken here as well as in the flow, so a refusal is refused before Prefect starts a run (whose
+    failure it would log with a traceback); the flow's own lock is then the same one, re-entered.
+    """
+    try:
+        with cycle_lock(cycle_id, purpose):
+            return with_progress(run)
+    except LockBusy as exc:
+        fail(str(exc))

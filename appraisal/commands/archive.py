@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from appraisal.commands._running import with_progress
+from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
@@ -61,7 +61,9 @@ def seal(cycle: str, people: list[str], early: str = "") -> None:
         assert found.id is not None
         cycle_id = found.id
     try:
-        outcome = with_progress(lambda: archive_cycle(cycle_id, people or None, early=early))
+        outcome = locked_with_progress(
+            cycle_id, "archive", lambda: archive_cycle(cycle_id, people or None, early=early)
+        )
     except ValueError as exc:
         fail(str(exc))
     for code in outcome.sealed:
@@ -84,7 +86,7 @@ def seal(cycle: str, people: list[str], early: str = "") -> None:
 
 
 def verify(path: Path) -> None:
-    from appraisal.archive.bag import find_bags
+    from appraisal.archive.bag import BagProblem, find_bags
     from appraisal.archive.verify import verify_package
 
     if not path.exists():
@@ -95,13 +97,11 @@ def verify(path: Path) -> None:
     roots = get_settings().trust_root_paths
     bad = 0
     for bag in bags:
-        problems = verify_package(bag, roots)
-        if not problems:
-            out.print(f"[green]ok[/] {bag}")
-            continue
-        bad += 1
-        out.print(f"[red]FAILED[/] {bag}")
-        for p in problems:
+        notes: list[BagProblem] = []
+        problems = verify_package(bag, roots, notes)
+        bad += bool(problems)
+        out.print(f"[red]FAILED[/] {bag}" if problems else f"[green]ok[/] {bag}")
+        for p in [*problems, *notes]:
             out.print(f"  {escape(p.path)}: {p.check}: {escape(p.detail)}", highlight=False)
     out.print(f"{len(bags)} package(s) checked, {bad} with problems")
     if bad:

@@ -6,17 +6,19 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from appraisal.commands._running import with_progress
+from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
+from appraisal.files import shown_name
+from appraisal.intake.listing import SKIPPED
 from appraisal.settings import get_settings
 from appraisal.store.signoffs import QUARANTINED, SignOffError, record_reply, waive
 from models.vocab import Reply
 
 app = typer.Typer(help="Signed returns: import, reply, waive.", no_args_is_help=True)
 
-STYLE = {"recorded": "green", "duplicate": "yellow", "quarantined": "red"}
+STYLE = {"recorded": "green", "duplicate": "yellow", "quarantined": "red", SKIPPED: "magenta"}
 
 
 @app.command("import")
@@ -30,7 +32,8 @@ def import_(
 ) -> None:
     """Match each returned file to its document and record it, or quarantine it with a reason.
 
-    Prints one line per file. Files leave the folder once recorded or quarantined.
+    Prints one line per entry of the folder. Files leave it once recorded or quarantined; what
+    is not a regular file (a link, a folder, a pipe, a hidden file) is left there, with the reason.
     """
     from flows.intake import intake_returns
 
@@ -42,14 +45,15 @@ def import_(
         except CycleError as exc:
             fail(str(exc))
     assert cycle_id is not None
-    outcomes = with_progress(lambda: intake_returns(cycle_id, folder, reply))
+    outcomes = locked_with_progress(
+        cycle_id, "intake", lambda: intake_returns(cycle_id, folder, reply)
+    )
     for o in outcomes:
+        doc = f" {o.document_id}" if o.document_id else ""
         ver = f" v{o.version}" if o.version else ""
         note = f" ({escape(o.message)})" if o.message else ""
-        out.print(
-            f"{escape(o.file_name)}: [{STYLE[o.outcome]}]{o.outcome}[/] {o.document_id}{ver}{note}",
-            highlight=False,
-        )
+        name = escape(shown_name(o.file_name))
+        out.print(f"{name}: [{STYLE[o.outcome]}]{o.outcome}[/]{doc}{ver}{note}", highlight=False)
     counts = {k: sum(o.outcome == k for o in outcomes) for k in STYLE}
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()))
     if counts[QUARANTINED]:

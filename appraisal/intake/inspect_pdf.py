@@ -6,11 +6,13 @@ costs at most `timeout_s` and `memory_mb` and the batch goes on.
 """
 
 import contextlib
+import errno
 import hashlib
 import json
 import math
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from appraisal.intake.inspection import (
     choose_id,
     reason_for,
 )
+from appraisal.intake.listing import kind_of
 
 # What files that are not PDFs usually are, to tell the sender what they sent.
 _MAGIC = {
@@ -50,22 +53,53 @@ def _kind(head: bytes) -> str:
     return "it does not start with a PDF header" if head else "the file is empty"
 
 
-def _read(path: Path) -> tuple[str, bytes, bytes]:
-    """SHA-256, first and last KiB of the file, in one pass."""
+class _NotTaken(Exception):
+    def __init__(self, problem: Problem, detail: str = "") -> None:
+        self.problem, self.detail = problem, detail
+
+
+def _open(path: Path) -> int:
+    """A descriptor on the regular file at `path`; _NotTaken if there is none.
+
+    The name is opened without following a link and without waiting for a writer (a FIFO would
+    block forever), and only then checked: what was listed is not trusted to still be there.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise _NotTaken(Problem.GONE) from None
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENXIO):  # ENXIO: a socket
+            raise
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            raise _NotTaken(Problem.GONE) from None
+        raise _NotTaken(Problem.NOT_REGULAR, kind_of(mode, path)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _NotTaken(Problem.NOT_REGULAR, kind_of(mode, path))
+    return fd
+
+
+def _read(fd: int) -> tuple[str, bytes, bytes]:
+    """SHA-256, first and last KiB of the open file, in one pass."""
     digest = hashlib.sha256()
     head = tail = b""
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            if not head:
-                head = chunk[:1024]
-            digest.update(chunk)
-            tail = (tail + chunk)[-1024:]
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        offset += len(chunk)
+        if not head:
+            head = chunk[:1024]
+        digest.update(chunk)
+        tail = (tail + chunk)[-1024:]
     return digest.hexdigest(), head, tail
 
 
-def _run_worker(path: Path, timeout_s: float, memory_mb: int, roots: list[Path]) -> dict[str, Any]:
+def _run_worker(fd: int, timeout_s: float, memory_mb: int, roots: list[Path]) -> dict[str, Any]:
     request = {
-        "path": str(path.resolve()),
+        "fd": fd,  # the very file inspected here, whatever its name points to by now
         "memory_mb": memory_mb,
         "cpu_s": max(1, math.ceil(timeout_s)),
         "trust_roots": [str(r.resolve()) for r in roots],
@@ -83,6 +117,7 @@ def _run_worker(path: Path, timeout_s: float, memory_mb: int, roots: list[Path])
             stderr=errors,  # a file, not a pipe: a flood of parser warnings must not fill memory
             start_new_session=True,  # its own process group, so pdftoppm dies with it
             env=env,
+            pass_fds=(fd,),
         )
         try:
             out, _ = proc.communicate(json.dumps(request).encode(), timeout=timeout_s)
@@ -128,8 +163,10 @@ def inspect_return(
 ) -> Inspection:
     """Everything intake needs to know about one returned file; never raises for a bad file.
 
-    Raises FileNotFoundError if `path` or a configured trust root does not exist: those are
-    mistakes of the caller or the configuration, not of the sender.
+    Only a regular file is read: a symbolic link is never followed and a FIFO never waited on
+    (Problem.NOT_REGULAR); a file gone since it was listed is Problem.GONE. Raises
+    FileNotFoundError if a configured trust root does not exist: a mistake of the configuration,
+    not of the sender.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -137,24 +174,30 @@ def inspect_return(
     for root in roots:
         if not root.is_file():
             raise FileNotFoundError(f"trust root certificate not found: {root}")
-    size = path.stat().st_size
-    base: dict[str, Any] = {"path": path, "size": size, "filename_id": parse_document_id(path.name)}
+    base: dict[str, Any] = {"path": path, "size": 0, "filename_id": parse_document_id(path.name)}
 
     def refused(problem: Problem, detail: str = "", *, limit: int = 0, **more: Any) -> Inspection:
-        reason = reason_for(problem, path.name, detail, limit=limit, size=size)
+        reason = reason_for(problem, path.name, detail, limit=limit, size=base["size"])
         seconds = time.perf_counter() - started
         return Inspection(**base, **more, problem=problem, reason=reason, seconds=seconds)
 
-    if size > max_bytes:
-        return refused(Problem.TOO_LARGE, limit=max_bytes)
-    sha256, head, tail = _read(path)
-    base["sha256"] = sha256
-    if b"%PDF-" not in head:
-        return refused(Problem.NOT_PDF, _kind(head))
-    if b"%%EOF" not in tail:
-        return refused(Problem.UNREADABLE, "cut off: no end-of-file marker")
-
-    found = _run_worker(path, timeout_s, memory_mb, roots)
+    try:
+        fd = _open(path)
+    except _NotTaken as exc:
+        return refused(exc.problem, exc.detail)
+    try:
+        size = base["size"] = os.fstat(fd).st_size
+        if size > max_bytes:
+            return refused(Problem.TOO_LARGE, limit=max_bytes)
+        sha256, head, tail = _read(fd)
+        base["sha256"] = sha256
+        if b"%PDF-" not in head:
+            return refused(Problem.NOT_PDF, _kind(head))
+        if b"%%EOF" not in tail:
+            return refused(Problem.UNREADABLE, "cut off: no end-of-file marker")
+        found = _run_worker(fd, timeout_s, memory_mb, roots)
+    finally:
+        os.close(fd)
     if problem := found.get("problem"):
         limit = {"timeout": math.ceil(timeout_s), "too_complex": memory_mb}.get(problem, 0)
         return refused(Problem(problem), found.get("detail", ""), limit=limit)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from appraisal.files import shown_name
 from appraisal.identity import cycle_of
 
 
@@ -19,6 +20,12 @@ class Problem(StrEnum):
     NO_ID = "no_id"
     TIMEOUT = "timeout"
     TOO_COMPLEX = "too_complex"
+    # Not taken in at all, nothing stored: left where it is (or gone), with its line of output.
+    NOT_REGULAR = "not_regular"
+    GONE = "gone"
+
+
+LEFT_ALONE = frozenset({Problem.NOT_REGULAR, Problem.GONE})
 
 
 class MatchedBy(StrEnum):
@@ -135,12 +142,13 @@ def _bytes(n: int) -> str:
 def reason_for(
     problem: Problem, name: str, detail: str = "", *, limit: int = 0, size: int = 0
 ) -> str:
-    """A sentence a person can act on, naming the file."""
-    detail = f" ({detail})" if detail else ""
+    """A sentence a person can act on, naming the file (escaped: names come from senders)."""
+    name = shown_name(name)
+    note = f" ({detail})" if detail else ""
     match problem:
         case Problem.NOT_PDF:
             return (
-                f"不是PDF文件 / not a PDF: {name}{detail}; scan or export the signed document "
+                f"不是PDF文件 / not a PDF: {name}{note}; scan or export the signed document "
                 "as PDF and send it again"
             )
         case Problem.ENCRYPTED:
@@ -150,7 +158,7 @@ def reason_for(
             )
         case Problem.UNREADABLE:
             return (
-                f"PDF文件损坏或不完整 / unreadable PDF: {name} is truncated or damaged{detail}; "
+                f"PDF文件损坏或不完整 / unreadable PDF: {name} is truncated or damaged{note}; "
                 "send the file again"
             )
         case Problem.TOO_LARGE:
@@ -172,4 +180,11 @@ def reason_for(
             return (
                 f"文件过于复杂 / too complex to read: {name} needed more than {limit} MB of "
                 "memory; print and scan it again, or export it again as PDF"
+            )
+        case Problem.NOT_REGULAR:
+            return f"不是普通文件，未导入 / not a regular file, left alone: {name} is {detail}"
+        case Problem.GONE:
+            return (
+                f"文件已不存在 / the file is gone: {name} was moved or deleted before it could be "
+                "read; nothing was recorded"
             )

@@ -6,7 +6,9 @@ is fetched from the network (there is none, and a hostile file could point anywh
 """
 
 import io
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyhanko.keys import load_cert_from_pemder
@@ -97,6 +99,21 @@ def _with_summary(check: SignatureCheck, summary: str) -> SignatureCheck:
     return SignatureCheck(**{**check.__dict__, "summary": summary})
 
 
+@contextmanager
+def _pyhanko_quiet() -> Iterator[None]:
+    """pyHanko logs every certificate it cannot chain to a root as a warning with a traceback;
+    the verdict is in our summary already, in one line."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def check_signatures(data: bytes, trust_roots: Sequence[Path] = ()) -> SignatureInfo:
     """Each embedded signature of the PDF in `data`, and the overall verdict."""
     reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -104,7 +121,8 @@ def check_signatures(data: bytes, trust_roots: Sequence[Path] = ()) -> Signature
     if not sigs:
         return UNSIGNED
     roots = [load_cert_from_pemder(str(p)) for p in trust_roots]
-    checks = tuple(_check(sig, roots, bool(trust_roots)) for sig in sigs)
+    with _pyhanko_quiet():
+        checks = tuple(_check(sig, roots, bool(trust_roots)) for sig in sigs)
     bad = [c for c in checks if not (c.valid and c.trusted) or c.modified_after_signing]
     summary = "; ".join(c.summary for c in (bad or checks[-1:]))
     return SignatureInfo(

@@ -7,8 +7,10 @@ unsafe in a parent that runs threads (Prefect does). pdftoppm, started from here
 
 import importlib.util
 import json
+import os
 import resource
 import sys
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -58,13 +60,19 @@ def _text_ids(reader: Any) -> list[str]:
     return found
 
 
-def inspect(path: Path, trust_roots: list[Path]) -> dict[str, Any]:
+def _read_all(fd: int) -> bytes:
+    """The whole file the parent opened and handed down (it was checked to be a regular file)."""
+    with os.fdopen(fd, "rb") as f:
+        f.seek(0)
+        return f.read()
+
+
+def inspect(data: bytes, trust_roots: list[Path]) -> dict[str, Any]:
     import io
 
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError
 
-    data = path.read_bytes()
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -83,7 +91,11 @@ def inspect(path: Path, trust_roots: list[Path]) -> dict[str, Any]:
     if not result["text_ids"]:
         from appraisal.intake.qr import find_qr_ids
 
-        result["qr_ids"] = list(find_qr_ids(path, pages))
+        # pdftoppm reads a file by name: a private copy, never the drop folder's name again.
+        with tempfile.TemporaryDirectory(prefix="appraisal-return-") as tmp:
+            copy = Path(tmp) / "return.pdf"
+            copy.write_bytes(data)
+            result["qr_ids"] = list(find_qr_ids(copy, pages))
     # A signature dictionary can never sit in a compressed object stream (its /Contents is
     # patched in place at a byte offset), so a byte search finds every signed file and spares
     # the unsigned majority the 0.6 s import of pyHanko.
@@ -103,7 +115,8 @@ def main() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr  # only our one result line may reach the parent's pipe
     try:
-        result = inspect(Path(request["path"]), [Path(p) for p in request["trust_roots"]])
+        data = _read_all(request["fd"])
+        result = inspect(data, [Path(p) for p in request["trust_roots"]])
     except MemoryError:
         result = {"problem": "too_complex"}
     except RecursionError:

@@ -17,7 +17,15 @@ from appraisal.render.manifest import (
     TemplateSet,
     resolve_templates,
 )
-from appraisal.render.sources import read_sources
+from appraisal.render.prepared import PreparedTemplate
+from appraisal.render.refusals import sandbox_refusals
+from appraisal.render.samples import sample_context
+from appraisal.render.sources import TemplateSources, read_sources
+
+# Raised by a filter or an operator on a value (render errors carry the original as context).
+_VALUE_ERRORS = (
+    TypeError, ValueError, ArithmeticError, LookupError, jinja2.UndefinedError,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class TemplateProblem:
     field: str | None = None
     paragraph: str | None = None
     part: str | None = None
+    expression: str | None = None  # the {{ ... }} or {% ... %} at fault, as written
 
     def __str__(self) -> str:
         text = f"{self.template} ({self.file}"
@@ -37,6 +46,8 @@ class TemplateProblem:
             text += f" [field: {self.field}]"
         if self.paragraph:
             text += f" [paragraph: {self.paragraph}]"
+        if self.expression:
+            text += f" [expression: {self.expression}]"
         return text
 
 
@@ -132,7 +143,36 @@ def check_template(
                     f"{', '.join(fields[loop_field].items) or 'none, rows are plain text'})",
                     field=key, part=part, paragraph=paragraph_at(text, lineno),
                 )  # fmt: skip
+        for refusal in sandbox_refusals(ast, text):
+            problem(refusal.reason, part=part, paragraph=refusal.paragraph,
+                    expression=refusal.expression)  # fmt: skip
+    if not found:
+        found += _render_once(resolved, sources, fields)
     return found
+
+
+def _render_once(
+    resolved: ResolvedTemplate, sources: TemplateSources, fields: dict[str, FieldSpec]
+) -> list[TemplateProblem]:
+    """Load and render the template in the real sandbox with made-up values: what the static
+    checks cannot see (an unsafe attribute reached by a computed name, a part whose tags leave
+    broken XML) fails here as it would in a stage.
+
+    The values are made-up text, so an error that depends on a value's type or size (a number
+    filter on a text sample, a row index past the sample's three rows) is not the template's.
+    """
+    spec = resolved.spec
+    try:
+        prepared = PreparedTemplate(sources, shared_environment(True), resolved.path)
+        prepared.render(sample_context(spec, fields))
+    except RenderError as exc:
+        if isinstance(exc.__context__, _VALUE_ERRORS):
+            return []
+        return [
+            TemplateProblem(spec.id, str(resolved.path), exc.reason, field=exc.field,
+                            paragraph=exc.paragraph, part=exc.part)
+        ]  # fmt: skip
+    return []
 
 
 def _first_use(ast: nodes.Template, name: str) -> int | None:

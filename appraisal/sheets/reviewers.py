@@ -1,20 +1,19 @@
 """The reviewer directory workbook: 类别, 名称, 电子邮箱, one reviewer per row.
 
-Small by nature (one row per body documents go to), so it is read with openpyxl after the same
-file checks as every workbook staff send.
+Read with the same checks and the same streaming reader as every workbook staff send.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from appraisal.mail.address import MAX_KIND, MAX_NAME, ReviewerEntry, ReviewerError, checked_entry
 from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
 from appraisal.sheets.spec import Column, SheetSpec, normalise_header
-from appraisal.sheets.workbook import check_workbook_file
+from appraisal.sheets.values import UnreadableCell
+from appraisal.sheets.workbook import open_workbook, sheet_rows
 from appraisal.sheets.writer import write_workbook
 
 REVIEWERS = SheetSpec(
@@ -73,22 +72,18 @@ def _header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
 def read_reviewers(path: Path) -> ReviewerSheet:
     """Every row of the first sheet with the three columns; WorkbookError lists every bad row
     (sheet, row, column and why) and nothing is read when there is one."""
-    check_workbook_file(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # damaged parts raise zip, XML and value errors alike
-        reason = f"cannot be read as a workbook: {exc}"
-        raise WorkbookError([SheetIssue(path.name, reason)]) from None
-    try:
-        found = None
-        for sheet in book.worksheets:
-            rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    found = None
+    with open_workbook(path) as book:
+        for title in book.sheetnames:
+            try:
+                rows = list(sheet_rows(book, title))
+            except Exception as exc:  # damaged XML in the sheet's part
+                reason = f"cannot be read as a workbook: {exc}"
+                raise WorkbookError([SheetIssue(path.name, reason, title)]) from None
             header = _header(rows)
             if header is not None:
-                found = (sheet.title, rows, header)
+                found = (title, rows, header)
                 break
-    finally:
-        book.close()
     if found is None:
         headers = "、".join(c.header for c in REVIEWERS.columns)
         raise WorkbookError([SheetIssue(path.name, f"no sheet has the columns {headers}")])
@@ -98,7 +93,9 @@ def read_reviewers(path: Path) -> ReviewerSheet:
     entries: dict[tuple[str, str], tuple[int, ReviewerEntry]] = {}
     skipped = 0
     for number, row in enumerate(rows[header_row:], header_row + 1):
-        cells = {f: _text(row[i]) if i < len(row) else "" for f, i in columns.items()}
+        raw = {f: row[i] if i < len(row) else None for f, i in columns.items()}
+        unreadable = [(f, v) for f, v in raw.items() if isinstance(v, UnreadableCell)]
+        cells = {f: _text(v) for f, v in raw.items()}
         if not any(v.strip() for v in cells.values()):
             continue
         if all(cells[c.field].strip() == c.example for c in REVIEWERS.columns):
@@ -112,6 +109,9 @@ def read_reviewers(path: Path) -> ReviewerSheet:
                 column=headers[field], cell=f"{letter}{row_number}",
             )  # fmt: skip
 
+        if unreadable:
+            issues += [issue(field, value.reason) for field, value in unreadable]
+            continue
         try:
             entry = checked_entry(cells["kind"], cells["name"], cells["email"])
         except ReviewerError as exc:

@@ -26,6 +26,19 @@ class CellError(ValueError):
 
 
 @dataclass(frozen=True)
+class UnreadableCell:
+    """A cell whose stored value the reader could not decode (a formula's cached result that is
+    not the number its type says, a shared string that is not there, a date out of range).
+    It reaches the sheet's reader as a value so the error names its row and column."""
+
+    raw: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+@dataclass(frozen=True)
 class SheetDate:
     value: date
     day_known: bool = True
@@ -56,6 +69,8 @@ def is_blank(value: Any) -> bool:
 
 def convert(value: Any, column: Column) -> Any:
     """The typed value of a non-blank cell for `column`; raises CellError with the reason."""
+    if isinstance(value, UnreadableCell):
+        raise CellError(value.reason)
     kind = column.kind
     if kind is Kind.DATE:
         return parse_date(value)

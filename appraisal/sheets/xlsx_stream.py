@@ -18,6 +18,8 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from appraisal.sheets.values import UnreadableCell
+
 # Number formats 27-36 and 50-58 are the built-in CJK date formats (yyyy年m月 ...).
 _CJK_DATE_IDS = frozenset({*range(27, 37), *range(50, 59)})
 
@@ -187,22 +189,27 @@ class XlsxStream:
                 if index > len(values):
                     values.extend([None] * (index - len(values)))
             kind = cell.get("t")
-            if kind == "inlineStr":
-                values.append("".join(cell.itertext(t_tag, with_tail=False)) or None)
-                continue
-            raw = cell.findtext(v_tag)
-            if raw is None:
-                values.append(None)
-            elif kind == "s":
-                values.append(self._strings[int(raw)])
-            elif kind is None or kind == "n":
-                values.append(self._number(raw, cell.get("s")))
-            elif kind == "b":
-                values.append(raw == "1")
-            elif kind == "d":
-                values.append(datetime.fromisoformat(raw))
-            else:  # "str" (a formula's text) and "e" (#N/A ...): the text as Excel shows it
-                values.append(raw)
+            # A damaged cell becomes a value that says so: the sheet's reader, which knows the
+            # row and the column, reports it (and reads on) instead of the whole file failing.
+            try:
+                if kind == "inlineStr":
+                    values.append("".join(cell.itertext(t_tag, with_tail=False)) or None)
+                    continue
+                raw = cell.findtext(v_tag)
+                if raw is None:
+                    values.append(None)
+                elif kind == "s":
+                    values.append(self._strings[int(raw)])
+                elif kind is None or kind == "n":
+                    values.append(self._number(raw, cell.get("s")))
+                elif kind == "b":
+                    values.append(raw == "1")
+                elif kind == "d":
+                    values.append(datetime.fromisoformat(raw))
+                else:  # "str" (a formula's text) and "e" (#N/A ...): the text as Excel shows it
+                    values.append(raw)
+            except (ValueError, LookupError, OverflowError) as exc:
+                values.append(_unreadable(cell, v_tag, exc))
         return tuple(values)
 
     def _number(self, raw: str, style: str | None) -> Any:
@@ -210,6 +217,17 @@ class XlsxStream:
         if style is not None and int(style) in self._date_styles:
             return from_excel(number, self._epoch)
         return number
+
+
+def _unreadable(cell: Any, v_tag: str, exc: Exception) -> UnreadableCell:
+    raw = cell.findtext(v_tag) or ""
+    formula = ", the cached result of its formula" if cell.find("{*}f") is not None else ""
+    why = "no such shared string" if isinstance(exc, LookupError) else str(exc)
+    return UnreadableCell(
+        raw,
+        f"单元格的值无法读取 / unreadable cell value {raw[:40]!r}{formula} ({why}): retype the "
+        "cell, or open the workbook in Excel or WPS and save it again",
+    )
 
 
 def _text(element: Any) -> str:
