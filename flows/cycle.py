@@ -14,6 +14,7 @@ from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
+from appraisal.store.locks import cycle_lock
 from appraisal.store.stage_runs import stage_finished
 from flows.runmode import call_flow, task
 from flows.stages import STAGE_FLOWS
@@ -61,7 +62,11 @@ def _move_to(cycle_id: int, stage: Stage) -> None:
 @flow(name="appraisal cycle", flow_run_name="cycle {cycle_id}")
 def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) -> AdvanceOutcome:
     """Run stages while their gates allow; stop at the first closed gate or at the archive."""
-    today = today or clock_today()
+    with cycle_lock(cycle_id, "stage"):
+        return _run_cycle(cycle_id, today or clock_today(), max_stages)
+
+
+def _run_cycle(cycle_id: int, today: date, max_stages: int) -> AdvanceOutcome:
     outcome = AdvanceOutcome()
     for _ in range(max_stages):
         stage = current_stage(cycle_id)
@@ -93,4 +98,5 @@ def rescore_cycle(cycle_id: int, today: date | None = None) -> dict[str, int]:
             f"cycle {cycle_id} is at {stage.value}: scores are computed again only while the "
             "cycle is at evaluation, before anyone has been told a result"
         )
-    return call_flow(STAGE_FLOWS[Stage.EVALUATION], cycle_id, today or clock_today())
+    with cycle_lock(cycle_id, "stage"):
+        return call_flow(STAGE_FLOWS[Stage.EVALUATION], cycle_id, today or clock_today())

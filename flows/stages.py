@@ -18,6 +18,7 @@ from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
+from appraisal.store.locks import cycle_lock
 from flows.mail import plan_stage_mail, send_outbox
 from flows.parts import run_parts_on_workers, write_part_record
 from flows.runmode import call_flow, log
@@ -147,7 +148,13 @@ def stage_part(
 
 
 def run_stage(cycle_id: int, stage: Stage, today: date | None = None) -> dict[str, int]:
-    """The body every stage flow shares; returns counts for the caller to print."""
+    """The body every stage flow shares; returns counts for the caller to print. LockBusy if
+    another stage run of the cycle is going: two would race to deliver and e-mail."""
+    with cycle_lock(cycle_id, "stage"):
+        return _run_stage(cycle_id, stage, today)
+
+
+def _run_stage(cycle_id: int, stage: Stage, today: date | None) -> dict[str, int]:
     settings = get_settings()
     issued, due = open_stage(cycle_id, stage, today or clock_today())
     if stage == Stage.EVALUATION:

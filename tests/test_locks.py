@@ -33,10 +33,41 @@ def test_one_thread_of_many_gets_the_cycle(engine: sa.Engine) -> None:
         t.join(30)
     assert len(got) == 1 and len(refused) == 5
     for message in refused:
+        # A thread refused before the winner has written its name is told "another run".
         assert "第1号考核周期" in message and "cycle 1 is busy" in message
-        assert "intake since 20" in message and f"process {os.getpid()}" in message
     with cycle_lock(1, "intake", engine):  # and it is free again afterwards
-        pass
+        told: list[str] = []
+
+        def late() -> None:
+            try:
+                with cycle_lock(1, "archive", engine):
+                    pass
+            except LockBusy as exc:
+                told.append(str(exc))
+
+        thread = threading.Thread(target=late)
+        thread.start()
+        thread.join(30)
+    (message,) = told  # once the holder is in, whoever comes is told who and since when
+    assert "intake since 20" in message and f"process {os.getpid()}" in message
+
+
+def test_stage_runs_exclude_each_other_but_not_intake(engine: sa.Engine) -> None:
+    refused: list[str] = []
+
+    def other(purpose: str) -> None:
+        try:
+            with cycle_lock(1, purpose, engine):
+                pass
+        except LockBusy:
+            refused.append(purpose)
+
+    with cycle_lock(1, "stage", engine):
+        for purpose in ("stage", "intake", "archive"):
+            thread = threading.Thread(target=other, args=(purpose,))
+            thread.start()
+            thread.join(30)
+    assert refused == ["stage"]
 
 
 def test_cycles_are_locked_apart_and_a_chain_reenters(engine: sa.Engine) -> None:

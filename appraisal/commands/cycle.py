@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from appraisal.clock import today
-from appraisal.commands._running import with_progress
+from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
@@ -25,7 +25,7 @@ app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_ar
 def _run(cycle_id: int) -> None:
     from flows.cycle import run_cycle
 
-    outcome = with_progress(lambda: run_cycle(cycle_id))
+    outcome = locked_with_progress(cycle_id, "stage", lambda: run_cycle(cycle_id))
     if outcome.ran:
         out.print(f"ran: {', '.join(outcome.ran)}")
     out.print(f"cycle {cycle_id} is now at stage [bold]{outcome.stage}[/]")
@@ -232,7 +232,7 @@ def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
         assert found.id is not None
         cycle_id = found.id
     try:
-        counts = with_progress(lambda: rescore_cycle(cycle_id))
+        counts = locked_with_progress(cycle_id, "stage", lambda: rescore_cycle(cycle_id))
     except ValueError as exc:
         fail(str(exc))
     out.print(f"cycle {cycle_id} scored again; {counts['changed']} evaluation form(s) changed")

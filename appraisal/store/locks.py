@@ -27,7 +27,13 @@ from appraisal.settings import get_settings
 # The first key of every advisory lock we take ("appr"), so ours never meet another program's.
 _PG_NAMESPACE = 0x61707072
 _PURPOSES = {"intake": "导入回执", "archive": "归档", "stage": "阶段运行"}
-_HELD: ContextVar[frozenset[int]] = ContextVar("appraisal_cycle_locks", default=frozenset())
+# Which runs exclude each other: intake and the archive (a dossier sealed while returns arrive
+# would miss them), and stage runs among themselves. A stage run does not stop returns of an
+# earlier stage from being taken in: at 10,000 people a stage runs for most of an hour.
+_SLOTS = {"intake": 0, "archive": 0, "stage": 1}
+_HELD: ContextVar[frozenset[tuple[int, int]]] = ContextVar(
+    "appraisal_cycle_locks", default=frozenset()
+)
 
 
 class LockBusy(Exception):
@@ -73,13 +79,14 @@ def _busy(cycle_id: int, wanted: str, holder: Holder | None) -> LockBusy:
 @contextmanager
 def cycle_lock(cycle_id: int, purpose: str, engine: sa.Engine | None = None) -> Iterator[None]:
     """Hold cycle `cycle_id` for `purpose` ("intake", "archive", "stage") or raise LockBusy."""
-    if cycle_id in _HELD.get():
+    held = (cycle_id, _SLOTS[purpose])
+    if held in _HELD.get():
         yield
         return
     engine = engine or get_engine()
     hold = _pg_lock if engine.dialect.name == "postgresql" else _file_lock
     with hold(engine, cycle_id, _me(purpose)):
-        token = _HELD.set(_HELD.get() | {cycle_id})
+        token = _HELD.set(_HELD.get() | {held})
         try:
             yield
         finally:
@@ -88,7 +95,7 @@ def cycle_lock(cycle_id: int, purpose: str, engine: sa.Engine | None = None) -> 
 
 @contextmanager
 def _pg_lock(engine: sa.Engine, cycle_id: int, me: Holder) -> Iterator[None]:
-    keys = {"ns": _PG_NAMESPACE, "cycle": cycle_id}
+    keys = {"ns": _PG_NAMESPACE + _SLOTS[me.purpose], "cycle": cycle_id}
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         got = conn.scalar(sa.text("SELECT pg_try_advisory_lock(:ns, :cycle)"), keys)
@@ -114,16 +121,17 @@ def _pg_lock(engine: sa.Engine, cycle_id: int, me: Holder) -> Iterator[None]:
                 conn.execute(sa.text("RESET application_name"))
 
 
-def _lock_path(engine: sa.Engine, cycle_id: int) -> Path:
+def _lock_path(engine: sa.Engine, cycle_id: int, purpose: str) -> Path:
+    name = f"cycle-{cycle_id:04d}" + (f".{_SLOTS[purpose]}" if _SLOTS[purpose] else "")
     database = engine.url.database
     if database and database != ":memory:":
-        return Path(f"{database}.cycle-{cycle_id:04d}.lock")
-    return get_settings().output_dir / f".cycle-{cycle_id:04d}.lock"
+        return Path(f"{database}.{name}.lock")
+    return get_settings().output_dir / f".{name}.lock"
 
 
 @contextmanager
 def _file_lock(engine: sa.Engine, cycle_id: int, me: Holder) -> Iterator[None]:
-    path = _lock_path(engine, cycle_id)
+    path = _lock_path(engine, cycle_id, me.purpose)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Its own open file description each time: flock then excludes other threads too.
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
