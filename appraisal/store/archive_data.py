@@ -1,7 +1,7 @@
 """Read a cycle out of the database as the plain values the archive works from."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompl
 from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
+from appraisal.store.freeze import objection_people
 from models import (
     AuditEntry,
     Cycle,
@@ -51,7 +52,8 @@ def _path(text: str) -> Path | None:
     return Path(text) if text else None
 
 
-def _return(s: SignOff) -> ReturnFile:
+def _return(s: SignOff, listed: Sequence[str]) -> ReturnFile:
+    """One return of a document that lists the people `listed`."""
     return ReturnFile(
         version=s.version,
         method=s.method.value,
@@ -67,6 +69,7 @@ def _return(s: SignOff) -> ReturnFile:
         reason=s.reason,
         recorded_by=s.recorded_by,
         recorded_at=s.recorded_at,
+        reply_people=tuple(objection_people(s, listed)),
     )
 
 
@@ -226,7 +229,7 @@ def _dossier_document(
         pdf_sha256=d.pdf_sha256,
         needs_signoff=d.needs_signoff,
         missing=missing_signoff(d.stage, signoffs) if d.needs_signoff else None,
-        returns=tuple(_return(s) for s in signoffs),
+        returns=tuple(_return(s, d.people) for s in signoffs),
         shared=d.person_id is None,
     )
 
@@ -277,8 +280,9 @@ def register_inputs(
 
 
 def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[str], str]]:
-    """Each 征求意见函 still unanswered or answered with an objection: whom it lists, and what
-    the register says about them. Letters answered without objection say nothing."""
+    """Each 征求意见函 still unanswered or answered with an objection: whom the register names
+    it against (everyone an unanswered letter lists; the people an objection concerns), and what
+    it says. Letters answered without objection, and objections about others, say nothing."""
     query = (
         select(Document.id, Document.recipient_name, Document.people)
         .where(Document.cycle_id == cycle_id, Document.stage == Stage.SOLICITATION)
@@ -292,7 +296,8 @@ def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[s
         if latest is None:
             outcomes.append((people, f"{name}未回复"))
         elif latest.reply == Reply.OBJECTION:
-            outcomes.append((people, f"有异议（{name}）：{latest.reply_text}"))
+            named = objection_people(latest, people)
+            outcomes.append((named, f"有异议（{name}）：{latest.reply_text}"))
     return outcomes
 
 

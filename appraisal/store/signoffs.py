@@ -223,6 +223,7 @@ def record_reply(
     log = AuditLog(actor)
     log.record("signoff", f"{document_id}/v{latest.version}", "reply", latest.reply, reply, text)
     latest.reply, latest.reply_text = reply, text.strip()
+    latest.reply_people = [c for c in listed if c in people] if reply == Reply.OBJECTION else []
     session.add(latest)
     flagged = _flag(session, doc, people, text.strip(), log) if reply == Reply.OBJECTION else []
     log.write(session)
