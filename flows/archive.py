@@ -41,6 +41,7 @@ from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
+from appraisal.store.freeze import frozen_codes
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
 from flows.tasks import (
@@ -85,6 +86,13 @@ def _titles() -> dict[str, str]:
 def gather(cycle_id: int, codes: list[str]) -> list[PersonFile]:
     with session_scope() as session:
         return archive_data.person_files(session, cycle_id, _titles(), codes)
+
+
+def frozen_people(cycle_id: int) -> set[str]:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        return frozen_codes(session, cycle)
 
 
 @task(name="file the letters to bodies")
@@ -336,12 +344,16 @@ def archive_cycle(
     if unknown:
         raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
     wanted = [c for c in members if not codes or c in codes]
+    # A sealed dossier stays as sealed until the cycle is reopened, whatever changed since.
+    frozen = frozen_people(cycle_id)
+    outcome.unchanged += [c for c in wanted if c in frozen]
+    todo = [c for c in wanted if c not in frozen]
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
     size = max(1, settings.slice_people)
-    for first in range(0, len(wanted), size):
+    for first in range(0, len(todo), size):
         ready = []
-        for pf in gather(cycle_id, wanted[first : first + size]):
+        for pf in gather(cycle_id, todo[first : first + size]):
             gaps = missing(pf)
             if gaps:
                 outcome.refused[pf.code] = gaps

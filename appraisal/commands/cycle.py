@@ -14,6 +14,8 @@ from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.launch import launch_cycle
+from appraisal.settings import get_settings
+from appraisal.store.freeze import reopen_cycle
 from models.vocab import CycleKind
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
@@ -152,3 +154,23 @@ def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
         _outstanding(current, 50)
         raise typer.Exit(1)
     _run(int(str(head["id"])))
+
+
+@app.command("reopen")
+def reopen(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    reason: Annotated[str, typer.Option(help="Why the finished cycle must change (audited).")],
+) -> None:
+    """Reopen a finished cycle: its sealed dossiers may change again until it is archived anew."""
+    try:
+        with session_scope() as session:
+            found = find_cycle(session, cycle)
+            unfrozen = reopen_cycle(session, found, reason=reason, actor=get_settings().actor)
+            head = f"cycle {found.id} ({found.name}) reopened: now at stage {found.stage.value}"
+    except CycleError as exc:
+        fail(str(exc))
+    out.print(head)
+    out.print(
+        f"{unfrozen} sealed dossier(s) may change again; record the correction, then"
+        f" `appraisal archive {found.id}` reseals what changed and closes the cycle"
+    )
