@@ -9,13 +9,14 @@ from markupsafe import Markup
 from sqlmodel import col, select
 
 from appraisal.clock import today
-from appraisal.cycles import list_cycles
+from appraisal.cycles import CycleError, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.dashboard import cycle_board
+from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import check_staff, issue_link, reviewer_has_documents, revoke_link
 from flows.paths import cycle_dir
 from models import Cycle, Document, Dossier, Person, StaffUser
@@ -101,6 +102,7 @@ def board(request: Request, cycle_id: int) -> Response:
     cycle = _cycle(cycle_id)
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
+        reopenable = can_reopen(session, cycle)
     register = cycle_dir(cycle_id) / "register.xlsx"
     return page(
         request,
@@ -111,6 +113,7 @@ def board(request: Request, cycle_id: int) -> Response:
         register=register.is_file(),
         running=launcher.is_running(cycle_id),
         now=utcnow(),
+        reopenable=reopenable,
     )
 
 
@@ -211,3 +214,38 @@ def document_pdf(request: Request, cycle_id: int, document_id: str) -> Response:
     if doc is None or doc.cycle_id != cycle_id or not Path(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
     return FileResponse(doc.pdf_path, media_type="application/pdf", filename=f"{doc.id}.pdf")
+
+
+@router.post("/cycles/{cycle_id}/reopen")
+def reopen(
+    request: Request,
+    cycle_id: int,
+    csrf: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    user = _staff(request)
+    check_csrf(request, csrf)
+    _cycle(cycle_id)
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        try:
+            unfrozen = reopen_cycle(session, cycle, reason=reason, actor=f"staff:{user}"[:64])
+        except CycleError as exc:
+            problem = str(exc)
+        else:
+            problem = ""
+        log_access(
+            session, request, actor=f"staff:{user}", action="reopen",
+            outcome="refused" if problem else "ok", detail=f"cycle {cycle_id}: {problem or reason}",
+        )  # fmt: skip
+    if problem:
+        flash(request, problem, "error")
+    else:
+        flash(
+            request,
+            f"已重新开启本周期，{unfrozen} 份已封存的档案可以更正；更正后请重新归档"
+            f"（appraisal archive {cycle_id}） / the cycle is reopened: {unfrozen} sealed"
+            f" dossier(s) may be corrected; archive it again afterwards",
+        )
+    return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
