@@ -90,10 +90,10 @@ def test_the_register_and_the_extracts_show_an_objection_against_whom_it_names(
         record_reply(session, document_id=doc_id, reply=Reply.OBJECTION, text="在审查中",
                      people=[codes[1]], actor="t")  # fmt: skip
     with session_scope() as session:
-        assert session.exec(select(SignOff.reply_people)).one() == [codes[1]]
         rows, _stages, _audit = archive_data.register_inputs(session, 1, TODAY)
         column = {r.code: r.solicitation for r in rows}
         files = archive_data.person_files(session, 1, {})
+        (slip,) = session.exec(select(SignOff)).all()
     assert column == {
         codes[0]: "无异议",
         codes[1]: "有异议（纪委监委）：在审查中",
@@ -103,6 +103,7 @@ def test_the_register_and_the_extracts_show_an_objection_against_whom_it_names(
         pf.code: [r["回复情况"] for r in extract_rows(pf, Stage.SOLICITATION)] for pf in files
     }
     assert replies == {codes[0]: ["无异议"], codes[1]: ["有异议：在审查中"], codes[2]: ["无异议"]}
+    assert slip.reply_people == [codes[1]]
 
 
 def test_the_upgrade_names_the_people_of_objections_recorded_before(
