@@ -17,8 +17,8 @@ from appraisal.store.signoffs import SignOffError, record_reply, waive
 from flows.runmode import plain_calls
 from models import AuditEntry, Cycle, Document, Dossier, IntakeEvent, Person, Result, SignOff
 from models.base import utcnow
-from models.vocab import Reply, SignOffMethod, Stage
-from tests.cycle_helpers import import_pool, start
+from models.vocab import Reply, Stage
+from tests.cycle_helpers import answered_letter, import_pool, start
 from tests.intake_helpers import blank_scan
 
 
@@ -34,33 +34,22 @@ class Setup:
 def setup(app_env: Path, tmp_path: Path) -> Setup:
     import_pool(tmp_path / "data", people=3)
     cycle_id = start()
+    letter = document_id(
+        cycle_id=cycle_id, stage=Stage.SOLICITATION, template_id="solicitation_letter",
+        person_code="", recipient="纪委监委",
+    )  # fmt: skip
+    codes = answered_letter(cycle_id, letter)
+    notice = document_id(
+        cycle_id=cycle_id, stage=Stage.NOTIFICATION, template_id="result_notice",
+        person_code=codes[0], recipient="本人",
+    )  # fmt: skip
     with session_scope() as session:
-        people = list(session.exec(select(Person).order_by(Person.code)))
-        codes = [p.code for p in people]
-        notice = document_id(
-            cycle_id=cycle_id, stage=Stage.NOTIFICATION, template_id="result_notice",
-            person_code=codes[0], recipient="本人",
-        )  # fmt: skip
-        letter = document_id(
-            cycle_id=cycle_id, stage=Stage.SOLICITATION, template_id="solicitation_letter",
-            person_code="", recipient="纪委监委",
-        )  # fmt: skip
+        person = session.exec(select(Person).where(Person.code == codes[0])).one()
         session.add(Document(
             id=notice, cycle_id=cycle_id, stage=Stage.NOTIFICATION,
-            template_id="result_notice", template_version="1", person_id=people[0].id,
-            recipient_kind="本人", recipient_name=people[0].name, docx_path="", docx_sha256="",
+            template_id="result_notice", template_version="1", person_id=person.id,
+            recipient_kind="本人", recipient_name=person.name, docx_path="", docx_sha256="",
         ))  # fmt: skip
-        session.add(Document(
-            id=letter, cycle_id=cycle_id, stage=Stage.SOLICITATION,
-            template_id="solicitation_letter", template_version="1", recipient_kind="纪委监委",
-            recipient_name="纪委监委", docx_path="", docx_sha256="", people=codes,
-        ))  # fmt: skip
-        for p in people:
-            session.add(Result(cycle_id=cycle_id, person_id=p.id, points=80, org_score=80,
-                               appraisal_score=80, composite=80))  # fmt: skip
-        session.flush()
-        session.add(SignOff(document_id=letter, version=1,
-                            method=SignOffMethod.SCAN, sha256="x"))  # fmt: skip
     return Setup(cycle_id, codes, notice, letter)
 
 

@@ -10,29 +10,14 @@ from appraisal.gates import cycle_progress
 from appraisal.store.signoffs import SignOffError, record_reply
 from models import AuditEntry, Document, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
-from tests.cycle_helpers import TODAY, import_pool, start
+from tests.cycle_helpers import TODAY, answered_letter, import_pool, start
 
 
 @pytest.fixture
 def letter(app_env: Path, tmp_path: Path) -> tuple[str, list[str]]:
     import_pool(tmp_path / "data", people=3)
-    cycle_id = start()
-    with session_scope() as session:
-        people = list(session.exec(select(Person).order_by(Person.code)))
-        codes = [p.code for p in people]
-        doc = Document(
-            id="AP-0001-ZQ-TEST000000-00", cycle_id=cycle_id, stage=Stage.SOLICITATION,
-            template_id="solicitation_letter", template_version="1", recipient_kind="纪委监委",
-            recipient_name="纪委监委", docx_path="", docx_sha256="", people=codes,
-        )  # fmt: skip
-        session.add(doc)
-        for p in people:
-            session.add(Result(cycle_id=cycle_id, person_id=p.id, points=80, org_score=80,
-                               appraisal_score=80, composite=80))  # fmt: skip
-        session.flush()
-        session.add(SignOff(document_id=doc.id, version=1, method=SignOffMethod.SCAN, sha256="x",
-                            file_path="v1.pdf"))  # fmt: skip
-    return doc.id, codes
+    doc_id = "AP-0001-ZQ-TEST000000-00"
+    return doc_id, answered_letter(start(), doc_id)
 
 
 def _outstanding(doc_id: str) -> list[str]:

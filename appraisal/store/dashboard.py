@@ -121,7 +121,9 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     by_code = {p.code: p for p in people}
     cycle = session.get(Cycle, link.cycle_id)
     assert cycle is not None
-    sealed = {} if cycle.stage == Stage.DONE else sealed_people(session, cycle)
+    # Everyone these documents concern: the people of personal documents and those listed.
+    concern = {p.code for p in people}
+    sealed = {} if cycle.stage == Stage.DONE else sealed_people(session, cycle, concern)
     rows = []
     for doc in docs:
         returns = signoffs.get(doc.id, [])
