@@ -330,15 +330,10 @@ def _register_sheet(
             else (_WRAPPED if index in _WRAPPED_COLUMNS else _MIDDLE)
         )
     for row_index, line in enumerate(map(_register_values, rows), start=2):
-        out: list[Any] = []
-        for index, value in enumerate(line, start=1):
-            if value is None:
-                out.append(None)
-                continue
-            out.append(_put(styled[index], value))
+        out = [None if v is None else _put(styled[i], v) for i, v in enumerate(line, start=1)]
         lines = max(_lines(line[i - 1], widths[i - 1]) for i in _WRAPPED_COLUMNS)
         if lines > 1:
-            # Excel does not fit a row to wrapped text on opening; the height is set here.
+            # Excel does not size a row to wrapped text when it opens a file: the height is set.
             sheet.row_dimensions[row_index].height = lines * _LINE_HEIGHT
         sheet.append(out)
         sheet.row_dimensions.pop(row_index, None)  # written: nothing to hold for the rows
