@@ -43,6 +43,7 @@ from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
 from appraisal.store.decisions import note_early_seal
+from appraisal.store.freeze import frozen_codes
 from appraisal.store.locks import cycle_lock
 from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
@@ -88,6 +89,13 @@ def _titles() -> dict[str, str]:
 def gather(cycle_id: int, codes: list[str]) -> list[PersonFile]:
     with session_scope() as session:
         return archive_data.person_files(session, cycle_id, _titles(), codes)
+
+
+def frozen_people(cycle_id: int) -> set[str]:
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        return frozen_codes(session, cycle)
 
 
 @task(name="file the letters to bodies")
@@ -382,11 +390,15 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
         raise ValueError("sealing early is for named people: give them with --person")
     sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
+    # A sealed dossier stays as sealed until the cycle is reopened, whatever changed since.
+    frozen = frozen_people(cycle_id)
+    outcome.unchanged += [c for c in wanted if c in frozen]
+    todo = [c for c in wanted if c not in frozen]
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
     size = max(1, settings.slice_people)
-    for first in range(0, len(wanted), size):
-        ready = _ready(cycle_id, wanted[first : first + size], outcome, early)
+    for first in range(0, len(todo), size):
+        ready = _ready(cycle_id, todo[first : first + size], outcome, early)
         if not ready:
             continue
         extracts = make_extracts(cycle_id, ready, today)

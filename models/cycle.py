@@ -24,6 +24,8 @@ class Cycle(SQLModel, table=True):
     # The issuing office as printed on letters, fixed at start so reruns print the same words.
     office: dict[str, str] = json_field(default_factory=dict)
     created_at: datetime = timestamp_field()
+    # When staff last reopened the finished cycle: dossiers sealed before it may change again.
+    reopened_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class StageRun(SQLModel, table=True):

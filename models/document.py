@@ -49,6 +49,8 @@ class SignOff(SQLModel, table=True):
     signature_covers_file: bool | None = None
     reply: Reply | None = enum_field(Reply, 8, default=None)
     reply_text: str = Field(default="", max_length=4096)
+    # The 编号 an objection names: the register and the dossiers show it against them alone.
+    reply_people: list[str] = json_field(default_factory=list)
     reason: str = Field(default="", max_length=1024)  # why it was waived
     recorded_by: str = Field(default="", max_length=64)
     recorded_at: datetime = timestamp_field()

@@ -15,8 +15,8 @@ from appraisal.demo_data import write_demo_data
 from appraisal.launch import launch_cycle
 from appraisal.sheets import read_records, read_roster
 from appraisal.store import import_people, import_records
-from models import Document
-from models.vocab import CycleKind, Reply, Stage
+from models import Document, Person, Result, SignOff
+from models.vocab import CycleKind, Reply, SignOffMethod, Stage
 
 YEAR = 2026
 TODAY = date(2026, 11, 22)
@@ -72,3 +72,23 @@ def return_all(
     reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION and with_reply else None
     outcomes = intake_returns(cycle_id, drop, reply)
     assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes
+
+
+def answered_letter(cycle_id: int, doc_id: str) -> list[str]:
+    """A 征求意见函 to 纪委监委 listing every member, its signed reply slip recorded (no reply
+    yet), and a result for each member; the 编号 it lists."""
+    with session_scope() as session:
+        people = list(session.exec(select(Person).order_by(Person.code)))
+        codes = [p.code for p in people]
+        session.add(Document(
+            id=doc_id, cycle_id=cycle_id, stage=Stage.SOLICITATION,
+            template_id="solicitation_letter", template_version="1", recipient_kind="纪委监委",
+            recipient_name="纪委监委", docx_path="", docx_sha256="", people=codes,
+        ))  # fmt: skip
+        for p in people:
+            session.add(Result(cycle_id=cycle_id, person_id=p.id, points=80, org_score=80,
+                               appraisal_score=80, composite=80))  # fmt: skip
+        session.flush()
+        session.add(SignOff(document_id=doc_id, version=1, method=SignOffMethod.SCAN, sha256="x",
+                            file_path="v1.pdf"))  # fmt: skip
+    return codes

@@ -121,6 +121,27 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     with zipfile.ZipFile(register) as zf:
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
 
+    # The cycle is done: a corrected receipt is quarantined, not recorded, until staff reopen
+    # the cycle; then it is recorded, and the archive reseals that dossier alone.
+    from flows.intake import intake_returns
+
+    drop = tmp_path / "drop-corrected"
+    drop.mkdir()
+    digitally_sign(Path(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
+                   cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
+    (frozen,) = intake_returns(cycle_id, drop)
+    assert frozen.outcome == "quarantined" and "已办结归档" in frozen.message, frozen
+    reopen = CliRunner().invoke(app, ["cycle", "reopen", str(cycle_id), "--reason", "回执更正"])
+    assert reopen.exit_code == 0, reopen.output
+    digitally_sign(Path(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
+                   cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
+    (recorded,) = intake_returns(cycle_id, drop)
+    assert recorded.outcome == "recorded" and recorded.version == 2, recorded
+    resealed = archive_cycle(cycle_id, None, TODAY)
+    assert resealed.sealed == [refused_code] and len(resealed.unchanged) == 2, resealed
+    assert resealed.stage == "done"
+    assert verify_package(dossiers / refused_code, [pki.root_cert]) == []
+
     # Tampering is always found, and named.
     victim = dossiers / refused_code
     pdf = victim / "data" / "dossier.pdf"

@@ -267,10 +267,9 @@ def _require_libreoffice() -> str:
     return soffice
 
 
-@pytest.mark.libreoffice
-def test_libreoffice_opens_the_register_and_prints_it(tmp_path: Path) -> None:
+def _printed(path: Path, tmp_path: Path) -> str:
+    """The register as LibreOffice prints it, as text."""
     soffice = _require_libreoffice()
-    path = write(tmp_path / "register.xlsx")
     out = tmp_path / "pdf"
     with profile_slot() as profile:
         done = subprocess.run(
@@ -284,12 +283,41 @@ def test_libreoffice_opens_the_register_and_prints_it(tmp_path: Path) -> None:
             env={**os.environ, **fontconfig_env()},
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    pdf = out / "register.pdf"
+    pdf = out / f"{path.stem}.pdf"
     assert pdf.is_file() and pdf.stat().st_size > 0, done.stdout + done.stderr
-    text = subprocess.run(
+    return subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60
     ).stdout
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_register_and_prints_it(tmp_path: Path) -> None:
+    text = _printed(write(tmp_path / "register.xlsx"), tmp_path)
     assert "张伟" in text and "综合得分" in text
     assert CYCLE in text  # the page header
     assert GRADE_CHART_TITLE in text  # LibreOffice drew the chart
     assert "93.46" in text  # two decimals, as formatted
+
+
+LONG_OBJECTION = (
+    "有异议（纪委监委）：该同志所在单位反映其存在违规兼职问题，正在核实；另有群众来信反映其在"
+    "企业兼职取酬，已转交有关部门调查处理，结论待定。"
+)
+
+
+def test_long_text_wraps_in_a_row_tall_enough_to_show_it(tmp_path: Path) -> None:
+    rows = [person(1), person(2, solicitation=LONG_OBJECTION)]
+    sheet = load_workbook(write(tmp_path / "register.xlsx", rows))[REGISTER_SHEET]
+    assert sheet["K3"].value == LONG_OBJECTION and sheet["K3"].alignment.wrap_text
+    width = sheet.column_dimensions["K"].width
+    lines = -(-len(LONG_OBJECTION.encode("gb18030")) // (width - 1))
+    assert lines >= 3 and sheet.row_dimensions[3].height >= lines * 15
+    assert sheet.row_dimensions[2].height is None  # one line: the default height
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_whole_of_a_long_objection(tmp_path: Path) -> None:
+    rows = [person(1), person(2, solicitation=LONG_OBJECTION)]
+    text = _printed(write(tmp_path / "register.xlsx", rows), tmp_path)
+    # Cut off at the column's edge, the end would be missing; wrapped, it is on its last line.
+    assert "结论待定。" in text

@@ -10,28 +10,14 @@ from appraisal.gates import cycle_progress
 from appraisal.store.signoffs import SignOffError, record_reply
 from models import AuditEntry, Document, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
-from tests.cycle_helpers import TODAY, import_pool, start
+from tests.cycle_helpers import TODAY, answered_letter, import_pool, start
 
 
 @pytest.fixture
 def letter(app_env: Path, tmp_path: Path) -> tuple[str, list[str]]:
     import_pool(tmp_path / "data", people=3)
-    cycle_id = start()
-    with session_scope() as session:
-        people = list(session.exec(select(Person).order_by(Person.code)))
-        codes = [p.code for p in people]
-        doc = Document(
-            id="AP-0001-ZQ-TEST000000-00", cycle_id=cycle_id, stage=Stage.SOLICITATION,
-            template_id="solicitation_letter", template_version="1", recipient_kind="纪委监委",
-            recipient_name="纪委监委", docx_path="", docx_sha256="", people=codes,
-        )  # fmt: skip
-        session.add(doc)
-        for p in people:
-            session.add(Result(cycle_id=cycle_id, person_id=p.id, points=80, org_score=80,
-                               appraisal_score=80, composite=80))  # fmt: skip
-        session.flush()
-        session.add(SignOff(document_id=doc.id, version=1, method=SignOffMethod.SCAN, sha256="x"))
-    return doc.id, codes
+    doc_id = "AP-0001-ZQ-TEST000000-00"
+    return doc_id, answered_letter(start(), doc_id)
 
 
 def _outstanding(doc_id: str) -> list[str]:
@@ -76,3 +62,63 @@ def test_a_reply_needs_a_return_and_a_letter(letter: tuple[str, list[str]]) -> N
     with session_scope() as session, pytest.raises(SignOffError, match="no document"):
         record_reply(session, document_id="AP-0001-ZQ-NOPE000000-00", reply=Reply.NO_OBJECTION,
                      text="", people=[], actor="t")  # fmt: skip
+
+
+def test_the_register_and_the_extracts_show_an_objection_against_whom_it_names(
+    letter: tuple[str, list[str]],
+) -> None:
+    from appraisal.archive.contents import extract_rows
+    from appraisal.store import archive_data
+
+    doc_id, codes = letter
+    with session_scope() as session:
+        record_reply(session, document_id=doc_id, reply=Reply.OBJECTION, text="在审查中",
+                     people=[codes[1]], actor="t")  # fmt: skip
+    with session_scope() as session:
+        rows, _stages, _audit = archive_data.register_inputs(session, 1, TODAY)
+        column = {r.code: r.solicitation for r in rows}
+        files = archive_data.person_files(session, 1, {})
+        (slip,) = session.exec(select(SignOff)).all()
+    assert column == {
+        codes[0]: "无异议",
+        codes[1]: "有异议（纪委监委）：在审查中",
+        codes[2]: "无异议",
+    }
+    replies = {
+        pf.code: [r["回复情况"] for r in extract_rows(pf, Stage.SOLICITATION)] for pf in files
+    }
+    assert replies == {codes[0]: ["无异议"], codes[1]: ["有异议：在审查中"], codes[2]: ["无异议"]}
+    assert slip.reply_people == [codes[1]]
+
+
+def test_the_upgrade_names_the_people_of_objections_recorded_before(
+    letter: tuple[str, list[str]],
+) -> None:
+    """Objections recorded before 0007 get their people: from the flags the reply wrote, or the
+    one person a letter lists."""
+    from alembic import command
+
+    from appraisal.db import alembic_config, get_engine, migrate
+
+    doc_id, codes = letter
+    alone = "AP-0001-ZQ-TEST000001-00"
+    with session_scope() as session:
+        session.add(Document(
+            id=alone, cycle_id=1, stage=Stage.SOLICITATION, template_id="solicitation_letter",
+            template_version="1", recipient_kind="组织部", recipient_name="组织部", docx_path="",
+            docx_sha256="", people=[codes[2]],
+        ))  # fmt: skip
+        session.flush()
+        session.add(SignOff(document_id=alone, version=1, method=SignOffMethod.SCAN, sha256="y"))
+    for doc, named in ((doc_id, [codes[0], codes[2]]), (alone, [])):
+        with session_scope() as session:
+            record_reply(session, document_id=doc, reply=Reply.OBJECTION, text="在审查中",
+                         people=named, actor="t")  # fmt: skip
+    engine = get_engine()
+    try:
+        command.downgrade(alembic_config(engine), "0008")
+    finally:
+        migrate(engine)
+    with session_scope() as session:
+        named = dict(session.exec(select(SignOff.document_id, SignOff.reply_people)).all())
+    assert named == {doc_id: [codes[0], codes[2]], alone: [codes[2]]}

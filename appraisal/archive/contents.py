@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.dossier import DossierLayout, Part, Section
-from models.vocab import Stage
+from models.vocab import Reply, Stage
 
 STAGE_TITLES: dict[Stage, str] = {
     Stage.NOMINATION: "推荐",
@@ -48,6 +48,7 @@ class ReturnFile:
     reason: str
     recorded_by: str
     recorded_at: datetime
+    reply_people: tuple[str, ...] = ()  # the 编号 an objection concerns
 
 
 @dataclass(frozen=True)
@@ -166,19 +167,24 @@ def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Sectio
     return [Section(STAGE_TITLES[s], parts) for s, parts in by_stage.items() if parts]
 
 
-def _reply_text(doc: DossierDocument) -> tuple[str, str]:
-    """(what came back, on which date) for a letter, as the extract prints it."""
+def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
+    """(what came back about person `code`, on which date) for a letter, as the extract prints
+    it. An objection concerning others reads 无异议 here: it said nothing against this person,
+    and one person's dossier does not carry what was said about another."""
     waiver = next((r for r in reversed(doc.returns) if r.method == "waiver"), None)
     if waiver is not None:
         return f"免签：{waiver.reason}", waiver.recorded_at.date().isoformat()
     got = [r for r in doc.returns if r.path is not None]
     if not got:
         return "未回复", ""
+    on = got[0].recorded_at.date().isoformat()
     replied = next((r for r in reversed(got) if r.reply), got[-1])
+    if replied.reply == Reply.OBJECTION and code not in replied.reply_people:
+        return Reply.NO_OBJECTION.value, on
     text = replied.reply or "已签收"
     if replied.reply_text:
         text += f"：{replied.reply_text}"
-    return text, got[0].recorded_at.date().isoformat()
+    return text, on
 
 
 def extract_rows(pf: PersonFile, stage: Stage) -> list[dict[str, str]]:
@@ -186,7 +192,7 @@ def extract_rows(pf: PersonFile, stage: Stage) -> list[dict[str, str]]:
     for doc in _shared(pf):
         if doc.stage != stage:
             continue
-        reply, on = _reply_text(doc)
+        reply, on = _reply_text(doc, pf.code)
         rows.append(
             {
                 "序号": str(len(rows) + 1),

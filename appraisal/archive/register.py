@@ -30,7 +30,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
@@ -71,6 +71,10 @@ NO_BAND = "未定档"
 _FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _SCORE_COLUMNS = frozenset({4, 5, 6, 7})
 _CENTRED_COLUMNS = frozenset({8, 9, 14})  # 等次 档次 档案
+_WRAPPED_COLUMNS = frozenset({10, 11, 12, 13})  # 否决事项 征求意见 通报回执 入库调整
+_WRAPPED = Alignment(wrap_text=True, vertical="center")
+_MIDDLE = Alignment(vertical="center")
+_LINE_HEIGHT = 15.0  # points a line of 11-point text takes, CJK faces included
 _GRADE_LETTER = "H"
 _SOLICITATION_LETTER = "K"
 _VETO_LETTER = "J"
@@ -247,12 +251,18 @@ class _ColumnWidths:
             if least < most and isinstance(value, str) and self._widest[index] < most:
                 self._widest[index] = max(self._widest[index], _display_width(value))
 
-    def apply(self, sheet: Any) -> None:
-        pairs = zip(self._bounds, self._widest, strict=True)
-        for index, ((least, most), widest) in enumerate(pairs, start=1):
+    def widths(self) -> list[int]:
+        widths = []
+        for (least, most), widest in zip(self._bounds, self._widest, strict=True):
             full = least == most or widest >= most
-            width = most if full else max(least, min(most, widest + 2))
+            widths.append(most if full else max(least, min(most, widest + 2)))
+        return widths
+
+    def apply(self, sheet: Any) -> list[int]:
+        widths = self.widths()
+        for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        return widths
 
 
 @dataclass
@@ -298,7 +308,7 @@ def _register_sheet(
     book: Workbook, cycle_name: str, rows: Iterable[RegisterRow], survey: _People
 ) -> None:
     sheet = book.create_sheet(REGISTER_SHEET)
-    survey.widths.apply(sheet)
+    widths = survey.widths.apply(sheet)
     # Code and name stay in view while scrolling right, the header while scrolling down.
     sheet.freeze_panes = "C2"
     last = survey.count + 1
@@ -309,21 +319,24 @@ def _register_sheet(
 
     sheet.append(_header(sheet, REGISTER_HEADER))
     # One styled cell per column is reused: write-only mode writes each row at once.
-    styled = {i: _styled(sheet, SCORE_FORMAT) for i in _SCORE_COLUMNS}
-    for index in _CENTRED_COLUMNS:
-        styled[index] = _styled(sheet, "General")
-        # Centred, a grade does not run into the score to its left.
-        styled[index].alignment = _CENTRE
-    for line in map(_register_values, rows):
-        out: list[Any] = []
-        for index, value in enumerate(line, start=1):
-            if value is not None and index in styled and not _formula_like(value):
-                cell = styled[index]
-                cell.value = value
-                out.append(cell)
-            else:
-                out.append(_text(sheet, value))
+    styled = {}
+    for index in range(1, len(REGISTER_HEADER) + 1):
+        styled[index] = _styled(sheet, SCORE_FORMAT if index in _SCORE_COLUMNS else "General")
+        # Centred, a grade does not run into the score to its left; long text wraps in its
+        # cell rather than running under the next column; a tall row centres the rest.
+        styled[index].alignment = (
+            _CENTRE
+            if index in _CENTRED_COLUMNS
+            else (_WRAPPED if index in _WRAPPED_COLUMNS else _MIDDLE)
+        )
+    for row_index, line in enumerate(map(_register_values, rows), start=2):
+        out = [None if v is None else _put(styled[i], v) for i, v in enumerate(line, start=1)]
+        lines = max(_lines(line[i - 1], widths[i - 1]) for i in _WRAPPED_COLUMNS)
+        if lines > 1:
+            # Excel does not size a row to wrapped text when it opens a file: the height is set.
+            sheet.row_dimensions[row_index].height = lines * _LINE_HEIGHT
         sheet.append(out)
+        sheet.row_dimensions.pop(row_index, None)  # written: nothing to hold for the rows
 
 
 def _register_values(row: RegisterRow) -> tuple[Any, ...]:
@@ -542,18 +555,29 @@ def _listed(values: Sequence[str] | str) -> Sequence[str]:
     return [values] if isinstance(values, str) else values
 
 
+def _lines(value: Any, width: int) -> int:
+    """How many lines `value` takes, wrapped in a column `width` characters wide."""
+    if not isinstance(value, str):
+        return 1
+    usable = max(1, width - 1)  # the cell's margins
+    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n"))
+
+
 def _formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
 def _text(sheet: Any, value: Any) -> Any:
     """A value for a text column; text that looks like a formula is kept as text."""
+    return _put(WriteOnlyCell(sheet), value) if _formula_like(value) else value
+
+
+def _put(cell: Cell, value: Any) -> Cell:
+    cell.value = value
     if _formula_like(value):
         # openpyxl would store "=..." as a formula, and a name or a reason must never run.
-        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
-        return cell
-    return value
+    return cell
 
 
 def _number(value: float | None) -> float | None:

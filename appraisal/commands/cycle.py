@@ -16,6 +16,7 @@ from appraisal.gates import StageProgress, cycle_progress
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.settings import get_settings
 from appraisal.store.decisions import record_decision
+from appraisal.store.freeze import reopen_cycle
 from appraisal.store.stage_runs import closed_gate
 from models.vocab import CycleKind, Decision
 
@@ -246,3 +247,23 @@ def _status_after(cycle_id: int) -> None:
         out.print(f"the gate is open: `appraisal cycle advance {cycle_id}` moves on")
     else:
         _outstanding(closed, 50)
+
+
+@app.command("reopen")
+def reopen(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    reason: Annotated[str, typer.Option(help="Why the finished cycle must change (audited).")],
+) -> None:
+    """Reopen a finished cycle: its sealed dossiers may change again until it is archived anew."""
+    try:
+        with session_scope() as session:
+            found = find_cycle(session, cycle)
+            unfrozen = reopen_cycle(session, found, reason=reason, actor=get_settings().actor)
+            head = f"cycle {found.id} ({found.name}) reopened: now at stage {found.stage.value}"
+    except CycleError as exc:
+        fail(str(exc))
+    out.print(head)
+    out.print(
+        f"{unfrozen} sealed dossier(s) may change again; record the correction, then"
+        f" `appraisal archive {found.id}` reseals what changed and closes the cycle"
+    )

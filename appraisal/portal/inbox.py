@@ -16,6 +16,7 @@ from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
 from appraisal.store.dashboard import reviewer_documents
+from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.sessions import ENDINGS
 from appraisal.store.signoffs import SignOffError, record_reply
@@ -114,6 +115,8 @@ async def upload_return(request: Request, document_id: str) -> Response:
     doc = _own_document(link, document_id)
     if doc is None:
         raise _denied(request, link, document_id, "upload")
+    if refused := _frozen(request, link, doc, "upload"):
+        return refused
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         flash(request, "请选择要上传的 PDF 文件 / choose the PDF file to upload", "error")
@@ -128,6 +131,22 @@ async def upload_return(request: Request, document_id: str) -> Response:
     finally:
         discard(staged)
     flash(request, outcome.message, "ok" if outcome.accepted else "error")
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _frozen(
+    request: Request, link: ReviewerLink, doc: Document, action: str, named: list[str] | None = None
+) -> Response | None:
+    """Refuse, and log, a change to a document of a finished cycle or a sealed dossier."""
+    with session_scope() as session:
+        frozen = why_frozen(session, doc.id, named or [])
+        if frozen is None:
+            return None
+        log_access(
+            session, request, actor=_actor(link), action=action, outcome="refused",
+            document_id=doc.id, link_id=link.id, detail=str(frozen),
+        )  # fmt: skip
+    flash(request, frozen.for_reviewer(), "error")
     return RedirectResponse("/inbox", status_code=303)
 
 
@@ -164,6 +183,8 @@ def reply(
     doc = _own_document(link, document_id)
     if doc is None:
         raise _denied(request, link, document_id, "reply")
+    if refused := _frozen(request, link, doc, "reply", person if answer == Reply.OBJECTION else []):
+        return refused
     if doc.stage != Stage.SOLICITATION or answer not in (Reply.NO_OBJECTION, Reply.OBJECTION):
         flash(request, "请选择 无异议 或 有异议 / choose 无异议 or 有异议", "error")
         return RedirectResponse("/inbox", status_code=303)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlmodel import col, select
 
 from appraisal.clock import today
-from appraisal.cycles import list_cycles
+from appraisal.cycles import CycleError, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.portal import launcher
@@ -28,6 +28,7 @@ from appraisal.portal.web import (
     page,
 )
 from appraisal.store.dashboard import cycle_board
+from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
 from flows.paths import cycle_dir
@@ -137,6 +138,7 @@ def board(request: Request, cycle_id: RowId) -> Response:
     cycle = _cycle(cycle_id)
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
+        reopenable = can_reopen(session, cycle)
     register = cycle_dir(cycle_id) / "register.xlsx"
     return page(
         request,
@@ -147,6 +149,7 @@ def board(request: Request, cycle_id: RowId) -> Response:
         register=register.is_file(),
         running=launcher.is_running(cycle_id),
         now=utcnow(),
+        reopenable=reopenable,
     )
 
 
@@ -248,3 +251,38 @@ def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Respons
     if doc is None or doc.cycle_id != cycle_id or not Path(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
     return FileResponse(doc.pdf_path, media_type="application/pdf", filename=f"{doc.id}.pdf")
+
+
+@router.post("/cycles/{cycle_id}/reopen")
+def reopen(
+    request: Request,
+    cycle_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    user = _staff(request)
+    check_csrf(request, csrf)
+    _cycle(cycle_id)
+    with session_scope() as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        try:
+            unfrozen = reopen_cycle(session, cycle, reason=reason, actor=f"staff:{user}"[:64])
+        except CycleError as exc:
+            problem = str(exc)
+        else:
+            problem = ""
+        log_access(
+            session, request, actor=f"staff:{user}", action="reopen",
+            outcome="refused" if problem else "ok", detail=f"cycle {cycle_id}: {problem or reason}",
+        )  # fmt: skip
+    if problem:
+        flash(request, problem, "error")
+    else:
+        flash(
+            request,
+            f"已重新开启本周期，{unfrozen} 份已封存的档案可以更正；更正后请重新归档"
+            f"（appraisal archive {cycle_id}） / the cycle is reopened: {unfrozen} sealed"
+            f" dossier(s) may be corrected; archive it again afterwards",
+        )
+    return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)

@@ -1,7 +1,7 @@
 """Read a cycle out of the database as the plain values the archive works from."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.decisions import decisions
+from appraisal.store.freeze import objection_people
 from appraisal.store.stage_runs import not_finished
 from models import (
     AuditEntry,
@@ -47,7 +48,8 @@ def _path(text: str) -> Path | None:
     return Path(text) if text else None
 
 
-def _return(s: SignOff) -> ReturnFile:
+def _return(s: SignOff, listed: Sequence[str]) -> ReturnFile:
+    """One return of a document that lists the people `listed`."""
     return ReturnFile(
         version=s.version,
         method=s.method.value,
@@ -63,6 +65,7 @@ def _return(s: SignOff) -> ReturnFile:
         reason=s.reason,
         recorded_by=s.recorded_by,
         recorded_at=s.recorded_at,
+        reply_people=tuple(objection_people(s, listed)),
     )
 
 
@@ -233,7 +236,7 @@ def _dossier_document(
         pdf_sha256=d.pdf_sha256,
         needs_signoff=d.needs_signoff,
         missing=missing_signoff(d.stage, signoffs) if d.needs_signoff else None,
-        returns=tuple(_return(s) for s in signoffs),
+        returns=tuple(_return(s, d.people) for s in signoffs),
         shared=d.person_id is None,
     )
 
@@ -284,8 +287,9 @@ def register_inputs(
 
 
 def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[str], str]]:
-    """Each 征求意见函 still unanswered or answered with an objection: whom it lists, and what
-    the register says about them. Letters answered without objection say nothing."""
+    """Each 征求意见函 still unanswered or answered with an objection: whom the register names
+    it against (everyone an unanswered letter lists; the people an objection concerns), and what
+    it says. Letters answered without objection, and objections about others, say nothing."""
     query = (
         select(Document.id, Document.recipient_name, Document.people)
         .where(Document.cycle_id == cycle_id, Document.stage == Stage.SOLICITATION)
@@ -299,7 +303,8 @@ def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[s
         if latest is None:
             outcomes.append((people, f"{name}未回复"))
         elif latest.reply == Reply.OBJECTION:
-            outcomes.append((people, f"有异议（{name}）：{latest.reply_text}"))
+            named = objection_people(latest, people)
+            outcomes.append((named, f"有异议（{name}）：{latest.reply_text}"))
     return outcomes
 
 

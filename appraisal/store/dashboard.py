@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.store.freeze import concerned, decide, sealed_people
 from appraisal.store.stage_runs import stage_finished
 from models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from models.vocab import Grade, SignOffMethod, Stage
@@ -99,6 +100,7 @@ class InboxRow:
     returns: int
     reply: str  # the reply recorded, if any
     letter_people: list[tuple[str, str]]  # (编号, 姓名) a letter concerns
+    finished: str = ""  # why the document takes nothing more (its cycle or dossier is closed)
 
 
 def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
@@ -120,6 +122,11 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     ).all()
     by_id = {p.id: p for p in people}
     by_code = {p.code: p for p in people}
+    cycle = session.get(Cycle, link.cycle_id)
+    assert cycle is not None
+    # Everyone these documents concern: the people of personal documents and those listed.
+    concern = {p.code for p in people}
+    sealed = {} if cycle.stage == Stage.DONE else sealed_people(session, cycle, concern)
     rows = []
     for doc in docs:
         returns = signoffs.get(doc.id, [])
@@ -127,6 +134,9 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
         listed = [(c, by_code[c].name) for c in (doc.people or []) if c in by_code]
         owner = by_id.get(doc.person_id) if doc.person_id is not None else None
         replies = [s.reply.value for s in returns if s.reply is not None]
+        frozen = decide(
+            cycle, doc.id, concerned(doc, owner.code if owner else None, returns), sealed
+        )
         rows.append(
             InboxRow(
                 document=doc,
@@ -136,6 +146,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
                 returns=sum(s.method != SignOffMethod.WAIVER for s in returns),
                 reply=replies[-1] if replies else "",
                 letter_people=listed,
+                finished=frozen.for_reviewer() if frozen else "",
             )
         )
     return rows

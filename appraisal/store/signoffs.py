@@ -14,6 +14,7 @@ from appraisal.files import sha256_file, shown_name, write_atomic
 from appraisal.identity import cycle_of
 from appraisal.intake import Inspection
 from appraisal.store.changes import AuditLog
+from appraisal.store.freeze import why_frozen
 from models import Cycle, Document, IntakeEvent, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
 
@@ -91,6 +92,10 @@ def record_return(
     actor: str,
 ) -> IntakeOutcome:
     """Record one inspected file; the caller removes the original once this is committed."""
+    if (frozen := why_frozen(session, ins.document_id if ins.ok else None)) is not None:
+        reason = f"{ins.path.name}: {frozen}"
+        return _quarantine(session, cycle=cycle, ins=ins, problem="frozen", reason=reason,
+                           folder=quarantine_dir, source=source)  # fmt: skip
     quarantine = dict(cycle=cycle, ins=ins, folder=quarantine_dir, source=source)
     if not ins.ok or ins.document_id is None:
         problem = str(ins.problem or "no_id")
@@ -162,6 +167,8 @@ def record_return(
 
 def waive(session: Session, *, document_id: str, reason: str, actor: str) -> SignOff:
     """Close a document's sign-off without a return, with the recorded reason."""
+    if (frozen := why_frozen(session, document_id)) is not None:
+        raise SignOffError(str(frozen))
     if not reason.strip():
         raise SignOffError("a waiver needs a reason (--reason)")
     doc = session.get(Document, document_id)
@@ -196,6 +203,8 @@ def record_reply(
 
     Returns the codes of the people flagged.
     """
+    if frozen := why_frozen(session, document_id, people if reply == Reply.OBJECTION else ()):
+        raise SignOffError(str(frozen))
     doc = session.get(Document, document_id)
     if doc is None:
         raise SignOffError(f"no document {document_id}")
@@ -224,6 +233,7 @@ def record_reply(
     log = AuditLog(actor)
     log.record("signoff", f"{document_id}/v{latest.version}", "reply", latest.reply, reply, text)
     latest.reply, latest.reply_text = reply, text.strip()
+    latest.reply_people = [c for c in listed if c in people] if reply == Reply.OBJECTION else []
     session.add(latest)
     flagged = _flag(session, doc, people, text.strip(), log) if reply == Reply.OBJECTION else []
     log.write(session)

@@ -47,7 +47,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cyclemember", schema=None) as batch_op:
+    # Dropped in place: copying a table other rows refer to breaks their foreign keys on SQLite.
+    with op.batch_alter_table("cyclemember", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("decided_at")
         batch_op.drop_column("decided_by")
         batch_op.drop_column("decision_reason")
