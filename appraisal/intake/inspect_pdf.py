@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from appraisal.identity import parse_document_id
 from appraisal.intake.inspection import (
     UNSIGNED,
     Inspection,
+    Marks,
     Problem,
     SignatureCheck,
     SignatureInfo,
@@ -63,12 +64,15 @@ def _read(path: Path) -> tuple[str, bytes, bytes]:
     return digest.hexdigest(), head, tail
 
 
-def _run_worker(path: Path, timeout_s: float, memory_mb: int, roots: list[Path]) -> dict[str, Any]:
+def _run_worker(
+    path: Path, timeout_s: float, memory_mb: int, roots: list[Path], original: Path | None = None
+) -> dict[str, Any]:
     request = {
         "path": str(path.resolve()),
         "memory_mb": memory_mb,
         "cpu_s": max(1, math.ceil(timeout_s)),
         "trust_roots": [str(r.resolve()) for r in roots],
+        "original": str(original.resolve()) if original else "",
     }
     env = dict(os.environ)
     # Each malloc arena reserves 64 MB of address space, which RLIMIT_AS counts.
@@ -118,6 +122,15 @@ def _signature(raw: dict[str, Any] | None) -> SignatureInfo:
     return SignatureInfo(**raw, signatures=checks)
 
 
+def _marks(path: Path, original: Path, timeout_s: float, memory_mb: int) -> dict[str, Any]:
+    """The return's pages against the original's, in a second bounded child process."""
+    found = _run_worker(path, timeout_s, memory_mb, [], original)
+    if problem := found.get("problem"):
+        detail = f"{problem}: {found['detail']}" if found.get("detail") else problem
+        return {"marks": Marks.UNCOMPARED, "marks_detail": f"could not be compared ({detail})"}
+    return {"marks": Marks(found["marks"]), "marks_detail": found["detail"]}
+
+
 def inspect_return(
     path: Path,
     *,
@@ -125,8 +138,13 @@ def inspect_return(
     timeout_s: float = 20,
     memory_mb: int = 512,
     trust_roots: Sequence[Path] = (),
+    original_of: Callable[[str], Path | None] | None = None,
 ) -> Inspection:
     """Everything intake needs to know about one returned file; never raises for a bad file.
+
+    `original_of` gives the generated PDF of a document ID: a born-digital return without a
+    digital signature is then compared with it, page by page (`Inspection.marks`). Scans and
+    signed files are not: a scan cannot be compared reliably, and a signature is itself a mark.
 
     Raises FileNotFoundError if `path` or a configured trust root does not exist: those are
     mistakes of the caller or the configuration, not of the sender.
@@ -165,9 +183,13 @@ def inspect_return(
         "text_ids": text_ids,
         "qr_ids": qr_ids,
         "signature": _signature(found.get("signature")),
+        "text_layer": found["text_layer"],
     }
     if doc_id is None:
         return refused(Problem.NO_ID, **more)
+    original = original_of(doc_id) if original_of else None
+    if original and original.is_file() and more["text_layer"] and not more["signature"].signed:
+        more |= _marks(path, original, timeout_s, memory_mb)
     return Inspection(
         **base,
         **more,

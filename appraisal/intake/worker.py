@@ -1,8 +1,10 @@
 """The child process that parses one untrusted PDF under CPU, memory and file-size limits.
 
 Run as ``python -m appraisal.intake.worker`` with a JSON request on stdin; writes one JSON result
-line on stdout. The limits are set here, first thing, rather than in a ``preexec_fn``: that hook is
-unsafe in a parent that runs threads (Prefect does). pdftoppm, started from here, inherits them.
+line on stdout. A request naming an "original" compares the file's pages with that generated PDF
+instead (`appraisal.intake.pages`). The limits are set here, first thing, rather than in a
+``preexec_fn``: that hook is unsafe in a parent that runs threads (Prefect does). pdftoppm,
+started from here, inherits them.
 """
 
 import importlib.util
@@ -40,10 +42,12 @@ def _limit(memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _text_ids(reader: Any) -> list[str]:
+def _text_ids(reader: Any) -> tuple[list[str], bool]:
+    """Document IDs in the text layer, and whether there is a text layer at all."""
     from appraisal.identity import LOOSE_PATTERN, parse_document_id
 
     found: list[str] = []
+    text_layer = False
     for page in reader.pages[:MAX_TEXT_PAGES]:
         try:
             text = page.extract_text() or ""
@@ -51,11 +55,12 @@ def _text_ids(reader: Any) -> list[str]:
             raise
         except Exception:
             continue  # one page with a broken content stream should not hide the others
+        text_layer = text_layer or bool(text.strip())
         for m in LOOSE_PATTERN.finditer(text.upper()):
             doc_id = parse_document_id(m.group(0))
             if doc_id and doc_id not in found:
                 found.append(doc_id)
-    return found
+    return found, text_layer
 
 
 def inspect(path: Path, trust_roots: list[Path]) -> dict[str, Any]:
@@ -78,7 +83,10 @@ def inspect(path: Path, trust_roots: list[Path]) -> dict[str, Any]:
         return {"problem": "unreadable", "detail": f"{type(exc).__name__}: {exc}"[:200]}
     if pages == 0:
         return {"problem": "unreadable", "detail": "no pages"}
-    result: dict[str, Any] = {"pages": pages, "text_ids": _text_ids(reader), "qr_ids": []}
+    text_ids, text_layer = _text_ids(reader)
+    result: dict[str, Any] = {
+        "pages": pages, "text_ids": text_ids, "text_layer": text_layer, "qr_ids": [],
+    }  # fmt: skip
     del reader
     if not result["text_ids"]:
         from appraisal.intake.qr import find_qr_ids
@@ -103,7 +111,12 @@ def main() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr  # only our one result line may reach the parent's pipe
     try:
-        result = inspect(Path(request["path"]), [Path(p) for p in request["trust_roots"]])
+        if request.get("original"):
+            from appraisal.intake.pages import compare_pages
+
+            result = compare_pages(Path(request["path"]), Path(request["original"]))
+        else:
+            result = inspect(Path(request["path"]), [Path(p) for p in request["trust_roots"]])
     except MemoryError:
         result = {"problem": "too_complex"}
     except RecursionError:
