@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from appraisal.db import get_engine
-from appraisal.portal import inbox, staff
+from appraisal.portal import held, inbox, staff
 from appraisal.portal.limits import BodyLimit, BodyTooLarge, too_large_page
 from appraisal.portal.web import page, session_secret
 from appraisal.settings import get_settings
@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("appraisal.portal", "static")]), name="static")
     app.include_router(staff.router)
     app.include_router(inbox.router)
+    app.include_router(held.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

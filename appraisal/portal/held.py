@@ -1,0 +1,83 @@
+"""Staff look at returns held for review (no signature or stamp seen) and decide on each."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from appraisal.db import session_scope
+from appraisal.portal.staff import _cycle, _staff
+from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.store.signoffs import SignOffError, held_return, held_returns
+
+router = APIRouter()
+
+
+@router.get("/cycles/{cycle_id}/held")
+def held(request: Request, cycle_id: int) -> Response:
+    user = _staff(request)
+    cycle = _cycle(cycle_id)
+    with session_scope() as session:
+        events = held_returns(session, cycle_id)
+    return page(request, "held.html", user=user, cycle=cycle, held=events)
+
+
+@router.get("/cycles/{cycle_id}/held/{event_id}.pdf")
+def held_file(request: Request, cycle_id: int, event_id: int) -> Response:
+    user = _staff(request)
+    try:
+        with session_scope() as session:
+            event = held_return(session, cycle_id, event_id)
+            log_access(session, request, actor=f"staff:{user}", action="view held return",
+                       document_id=event.document_id, detail=f"#{event_id}")  # fmt: skip
+    except SignOffError as exc:
+        raise HTTPException(404, "没有这份待核对的回件 / no such held return") from exc
+    return FileResponse(event.stored_path, media_type="application/pdf",
+                        filename=f"{event.document_id}-held-{event_id}.pdf")  # fmt: skip
+
+
+def _decide(request: Request, cycle_id: int, event_id: int, csrf: str, accept: bool,
+            reason: str) -> Response:  # fmt: skip
+    from flows.held import accept_held, reject_held
+
+    user = _staff(request)
+    check_csrf(request, csrf)
+    _cycle(cycle_id)
+    try:
+        if accept:
+            done = accept_held(cycle_id, event_id, reason, f"staff:{user}")
+            message = f"#{event_id} 已记为回件 {done.document_id} 第 {done.version} 版"
+        else:
+            reject_held(cycle_id, event_id, reason, f"staff:{user}")
+            message = f"#{event_id} 已退回，转入隔离区"
+    except SignOffError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/cycles/{cycle_id}/held", status_code=303)
+    with session_scope() as session:
+        log_access(session, request, actor=f"staff:{user}",
+                   action="accept held return" if accept else "reject held return",
+                   detail=f"#{event_id}: {reason}")  # fmt: skip
+    flash(request, message, "ok")
+    return RedirectResponse(f"/cycles/{cycle_id}/held", status_code=303)
+
+
+@router.post("/cycles/{cycle_id}/held/{event_id}/accept")
+def accept(
+    request: Request,
+    cycle_id: int,
+    event_id: int,
+    csrf: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    return _decide(request, cycle_id, event_id, csrf, True, reason)
+
+
+@router.post("/cycles/{cycle_id}/held/{event_id}/reject")
+def reject(
+    request: Request,
+    cycle_id: int,
+    event_id: int,
+    csrf: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    return _decide(request, cycle_id, event_id, csrf, False, reason)
