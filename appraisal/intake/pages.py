@@ -6,9 +6,10 @@ Runs in the bounded child process (the return is untrusted). Two steps, the chea
    place: its content stream, the objects it draws (images, forms) and its annotations. A page
    equal in all of them shows exactly what the original shows.
 2. Only pages that differ are rasterised, the return's and the original's at the same small size,
-   and compared pixel by pixel: ink is where the return is clearly darker than the original
-   around that spot. A seal, a signature or a pasted image makes hundreds of such pixels; a file
-   written again by another program (print to PDF) makes none.
+   and compared pixel by pixel: ink is where the return is dark and the original has nothing
+   printed at or next to that spot. A seal, a signature or a pasted image makes hundreds of such
+   pixels; a file written again by another program (print to PDF) makes none, although it draws
+   the original's thin rules and glyph edges darker or lighter than poppler did the first time.
 """
 
 import hashlib
@@ -24,10 +25,12 @@ from appraisal.intake.inspection import Marks
 # Pages rendered at this size, A4's proportions, about 75 dpi: a 42 mm seal is ~1,700 pixels,
 # a signature several hundred.
 SIZE = (620, 877)
-# A pixel is ink when it is this much darker (of 255) than the darkest of its original's 3x3
-# neighbourhood: anti-aliasing that moved by a pixel is not ink.
-DARKER = 96
-# Fewer ink pixels than this on a page are specks, not a mark (a short pen stroke is ~30).
+# A pixel is ink when the return is darker than DARK there (of 255: a red seal is ~80, blue or
+# black ink darker) and the original is lighter than PAPER at it and its 8 neighbours.
+DARK = 128
+PAPER = 230
+# Fewer ink pixels than this on a page are specks, not a mark: a 1 pt signature drawn with a PDF
+# editor's pen is ~300, a 42 mm seal ~1,000-2,000, a tick ~25; a reprinted page 0.
 MIN_INK = 40
 # The structure walk goes no deeper than this; a hostile file's loops end here.
 MAX_DEPTH = 12
@@ -84,11 +87,12 @@ def _render(pdf: Path, page: int, workdir: Path) -> Image.Image:
 
 
 def ink(returned: Image.Image, original: Image.Image | None) -> int:
-    """Pixels of `returned` clearly darker than `original` (a blank page when None)."""
+    """Pixels dark in `returned` where `original` (a blank page when None) shows paper."""
     if original is None:
         original = Image.new("L", returned.size, 255)
-    darkest = original.filter(ImageFilter.MinFilter(3))
-    return sum(ImageChops.subtract(darkest, returned).histogram()[DARKER:])
+    paper = original.filter(ImageFilter.MinFilter(3)).point(lambda v: 255 if v > PAPER else 0)
+    dark = returned.point(lambda v: 255 if v < DARK else 0)
+    return ImageChops.multiply(paper, dark).histogram()[255]
 
 
 def compare_pages(returned: Path, original: Path) -> dict[str, str]:
