@@ -52,6 +52,13 @@ def get_engine(url: str | None = None) -> sa.Engine:
     return engine
 
 
+def database_configured() -> bool:
+    """Whether there is a database to consult: one named in the settings, or the default
+    SQLite file made by an earlier run (asking must not create an empty one)."""
+    url = get_settings().resolved_database_url
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).is_file()
+
+
 def alembic_config(engine: sa.Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("appraisal") / "migrations"))

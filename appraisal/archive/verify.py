@@ -1,8 +1,12 @@
-"""Check a sealed package years later: the bag's checksums, the dossier against its record, and
-the digital signatures of the returns it keeps."""
+"""Check a sealed package years later: the bag's checksums, every kept original and return
+against the checksum recorded when it came in (in record.json and, when given, the database),
+the dossier against its record, and the digital signatures of the returns it keeps.
+
+The bag's manifests only prove the package is what it was when it was bagged; a package bagged
+from a wrong file agrees with itself. The recorded checksums are what make it fail."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -10,7 +14,12 @@ from typing import Any
 from appraisal.archive.bag import BagProblem, verify_bag
 from appraisal.archive.contents import DOSSIER_NAME, LETTERS_PACKAGE, LETTERS_RECORD, RECORD_NAME
 from appraisal.archive.dossier import read_layout
+from appraisal.files import sha256_file
 from appraisal.intake.signatures import check_signatures
+
+# The database's side: (the cycle's name, document IDs) -> the SHA-256 it recorded for each of
+# their files, by path inside data/; None when it does not hold that cycle.
+Recorded = Callable[[str, list[str]], Mapping[str, str] | None]
 
 
 def _record(data: Path) -> tuple[dict[str, Any] | None, list[BagProblem]]:
@@ -96,19 +105,85 @@ def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
     ]
 
 
-def verify_package(path: Path, trust_roots: Sequence[Path] = ()) -> list[BagProblem]:
-    """Every problem with one sealed package; [] when it is whole and consistent."""
+def _checksums(entries: object) -> tuple[list[str], dict[str, str]]:
+    """The document IDs a record's entries list, and path inside data/ -> recorded SHA-256 of
+    each of their originals and returns."""
+    docs = [d for d in entries if isinstance(d, dict)] if isinstance(entries, list) else []
+    sums: dict[str, str] = {}
+    for doc in docs:
+        files = [(doc.get("docx"), doc.get("docx_sha256")), (doc.get("pdf"), doc.get("pdf_sha256"))]
+        returns = doc.get("returns") if isinstance(doc.get("returns"), list) else []
+        files += [(r.get("path"), r.get("sha256")) for r in returns if isinstance(r, dict)]
+        sums.update((name, str(sha)) for name, sha in files if isinstance(name, str) and sha)
+    return sorted({str(d.get("document_id", "")) for d in docs} - {""}), sums
+
+
+def _as_recorded(
+    data: Path,
+    entries: object,
+    cycle_name: str,
+    record: str,
+    recorded: Recorded | None,
+    damaged: set[str],
+) -> list[BagProblem]:
+    """Each file the record lists against the checksum `record` and the database give for it."""
+    ids, sums = _checksums(entries)
+    database = recorded(cycle_name, ids) if recorded and ids else None
+    problems = []
+    for name, want in sorted(sums.items()):
+        where = f"data/{name}"
+        if where in damaged:
+            continue  # the bag check has named it already
+        if not (data / name).is_file():
+            problems.append(BagProblem(where, "record", f"{record} lists {where}; it is not here"))
+            continue
+        got = sha256_file(data / name)
+        if got != want:
+            problems.append(
+                BagProblem(where, "record", f"has SHA-256 {got}, {record} recorded {want}")
+            )
+        if database is None:
+            continue
+        if name not in database:
+            problems.append(BagProblem(where, "database", "the database has no record of it"))
+        elif database[name] != got:
+            problems.append(
+                BagProblem(where, "database", f"has SHA-256 {got}, the database {database[name]}")
+            )
+    return problems
+
+
+def _letters_package(data: Path, recorded: Recorded | None, damaged: set[str]) -> list[BagProblem]:
+    try:
+        filed = json.loads((data / LETTERS_RECORD).read_text(encoding="utf-8"))
+        name, letters = str(filed["cycle"]), filed["letters"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        where = f"data/{LETTERS_RECORD}"
+        return [BagProblem(where, "record", f"cannot be read: {exc}")]
+    return _as_recorded(data, letters, name, LETTERS_RECORD, recorded, damaged)
+
+
+def verify_package(
+    path: Path, trust_roots: Sequence[Path] = (), recorded: Recorded | None = None
+) -> list[BagProblem]:
+    """Every problem with one sealed package; [] when it is whole and consistent.
+
+    With `recorded`, every kept original and return is also checked against the database.
+    """
     problems = verify_bag(path)
     data = path / "data"
     if not (path / "bagit.txt").is_file() or not data.is_dir():
         return problems
     damaged = {p.path for p in problems}
     if (data / LETTERS_RECORD).is_file() and not (data / RECORD_NAME).exists():
-        return problems  # the cycle's letters package: its bag checks are the whole story
+        return problems + _letters_package(data, recorded, damaged)
     rec, bad = _record(data)
     problems += [p for p in bad if p.path not in damaged]
     if rec is None:
         return problems
+    cycle = rec.get("cycle") if isinstance(rec.get("cycle"), dict) else {}
+    name = str(cycle.get("name", ""))
+    problems += _as_recorded(data, rec.get("documents"), name, RECORD_NAME, recorded, damaged)
     if f"data/{DOSSIER_NAME}" not in damaged:
         problems += _dossier(data, rec)
     problems += [p for p in _signatures(data, rec, trust_roots) if p.path not in damaged]
