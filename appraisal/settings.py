@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     # Pretend today is this date (deadlines, reminders); empty means the real date.
     today: date | None = None
 
-    # The portal: the key signing session cookies (empty: a random key kept in the output
-    # folder), whether cookies are sent over HTTPS only, and how long a staff login lasts.
+    # The portal: the key signing the login form's one-time token (empty: a random key kept in
+    # the output folder), whether cookies are sent over HTTPS only, and how long a session
+    # lasts (a staff login, or a reviewer's visit through a link, at most until it expires).
     portal_secret: str = ""
     portal_secure_cookies: bool = False
     portal_session_hours: int = 8

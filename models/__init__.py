@@ -8,7 +8,15 @@ from models.document import Document, SignOff
 from models.dossier import Dossier
 from models.intake import IntakeEvent
 from models.person import Person, PoolMembership
-from models.portal import AccessLog, OutboxMessage, Reviewer, ReviewerLink, StaffUser
+from models.portal import (
+    AccessLog,
+    LoginAttempt,
+    OutboxMessage,
+    PortalSession,
+    Reviewer,
+    ReviewerLink,
+    StaffUser,
+)
 from models.records import AssessmentScore, BallotTally, DutyRecord, Finding
 
 metadata = SQLModel.metadata
@@ -25,9 +33,11 @@ __all__ = [
     "DutyRecord",
     "Finding",
     "IntakeEvent",
+    "LoginAttempt",
     "OutboxMessage",
     "Person",
     "PoolMembership",
+    "PortalSession",
     "Result",
     "Reviewer",
     "ReviewerLink",

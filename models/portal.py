@@ -1,5 +1,5 @@
-"""The portal and e-mail: reviewers' addresses and links, staff accounts, the outbox, and the
-log of every access to a document."""
+"""The portal and e-mail: reviewers' addresses and links, staff accounts, their sessions and login
+attempts, the outbox, and the log of every access to a document."""
 
 from datetime import datetime
 
@@ -45,6 +45,43 @@ class ReviewerLink(SQLModel, table=True):
     created_by: str = Field(default="", max_length=64)
 
 
+class PortalSession(SQLModel, table=True):
+    """One browser's session: a staff member's login, or a reviewer's through one link.
+
+    The cookie carries a random ID; only its SHA-256 is stored. Logging out, a new password, a
+    deactivated account or a revoked link end the row (`ended_at`, `end_reason`) at once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_user_id: int | None = Field(default=None, foreign_key="staffuser.id", index=True)
+    link_id: int | None = Field(default=None, foreign_key="reviewerlink.id", index=True)
+    csrf: str = Field(max_length=64)
+    flash: list[list[str]] = json_field(default_factory=list)  # [kind, message], shown once
+    client: str = Field(default="", max_length=64)
+    created_at: datetime = timestamp_field()
+    last_seen_at: datetime = timestamp_field()
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    ended_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    end_reason: str = Field(default="", max_length=32)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A staff login attempt, counted per account and per address to throttle guessing across
+    every portal process. Each login form's token is good for one attempt (`form_hash`)."""
+
+    __table_args__ = (
+        sa.Index("ix_loginattempt_username_at", "username", "at"),
+        sa.Index("ix_loginattempt_client_at", "client", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = timestamp_field()
+    username: str = Field(max_length=64)
+    client: str = Field(max_length=64)
+    outcome: str = Field(default="pending", max_length=16)  # pending | ok | failed | throttled
+    form_hash: str = Field(max_length=64, unique=True)
+
+
 class AccessLog(SQLModel, table=True):
     """Every look at, download of, upload to or reply on a document, allowed or not."""
 
@@ -54,7 +91,7 @@ class AccessLog(SQLModel, table=True):
     link_id: int | None = Field(default=None)
     document_id: str = Field(default="", max_length=64, index=True)
     action: str = Field(max_length=32)
-    outcome: str = Field(max_length=16)  # ok | denied | refused
+    outcome: str = Field(max_length=16)  # ok | denied | refused | throttled | error
     detail: str = Field(default="", max_length=1024)
     client: str = Field(default="", max_length=64)
 

@@ -97,3 +97,19 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def bare_cycle(app_env: Path, tmp_path: Path) -> int:
+    """A started cycle with its people and no documents (no LibreOffice), and a staff account."""
+    from tests.portal_helpers import cycle_without_documents
+
+    return cycle_without_documents(tmp_path / "data")
+
+
+@pytest.fixture
+def bare_portal(bare_cycle: int) -> object:
+    """The portal over `bare_cycle`."""
+    from appraisal.portal.app import create_app
+
+    return create_app()

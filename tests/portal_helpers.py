@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
@@ -46,6 +47,15 @@ def nomination_cycle(output: Path, data: Path, people: int = 3) -> PortalCycle:
         set_staff_password(session, STAFF, PASSWORD)
     docs = documents(cycle_id, Stage.NOMINATION)
     return PortalCycle(cycle_id, output, docs)
+
+
+def cycle_without_documents(data: Path) -> int:
+    """A started cycle (people, no documents: no LibreOffice needed) and the staff account."""
+    import_pool(data, people=3)
+    cycle_id = start()
+    with session_scope() as session:
+        set_staff_password(session, STAFF, PASSWORD)
+    return cycle_id
 
 
 def new_link(
@@ -95,10 +105,15 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def staff_client(app: object) -> TestClient:
+def log_in(client: TestClient, username: str = STAFF, password: str = PASSWORD) -> Response:
+    """Fill in a fresh login form, as a browser would."""
+    csrf = csrf_of(client.get("/login").text)
+    return client.post("/login", data={"csrf": csrf, "username": username, "password": password})
+
+
+def staff_client(app: object, password: str = PASSWORD) -> TestClient:
     """A browser-like client logged in as the test's staff member."""
     client = TestClient(app)  # type: ignore[arg-type]
-    csrf = csrf_of(client.get("/login").text)
-    done = client.post("/login", data={"csrf": csrf, "username": STAFF, "password": PASSWORD})
+    done = log_in(client, STAFF, password)
     assert done.url.path == "/", done.text
     return client

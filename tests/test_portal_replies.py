@@ -45,6 +45,10 @@ def test_a_reviewer_answers_a_letter(app_env: Path, prefect_harness: None, tmp_p
     assert "有异议时请写明具体意见" in empty.text
     nobody = client.post(url, data={"csrf": csrf, "answer": "有异议", "text": "正在核实"})
     assert "请勾选意见涉及的人员" in nobody.text
+    too_long = client.post(
+        url, data={"csrf": csrf, "answer": "有异议", "text": "核" * 4001, "person": [target]}
+    )
+    assert too_long.status_code == 422 and "具体意见最多 4000 个字，提交了 4001 个" in too_long.text
     objected = client.post(
         url, data={"csrf": csrf, "answer": "有异议", "text": "正在核实违规兼职", "person": [target]}
     )

@@ -11,6 +11,7 @@ from appraisal.db import session_scope
 from appraisal.settings import get_settings
 from appraisal.store.links import (
     LinkError,
+    deactivate_staff,
     issue_link,
     reviewer_has_documents,
     revoke_links,
@@ -40,8 +41,20 @@ def serve(
 @app.command("user")
 def user(
     username: Annotated[str, typer.Argument(help="The staff member's login name.")],
+    deactivate: Annotated[
+        bool, typer.Option("--deactivate", help="Stop the account logging in; end its sessions.")
+    ] = False,
 ) -> None:
-    """Create a staff account or set its password (asked for, or APPRAISAL_NEW_PASSWORD)."""
+    """Create a staff account or set its password (asked for, or APPRAISAL_NEW_PASSWORD).
+    Either ends the account's open portal sessions."""
+    if deactivate:
+        try:
+            with session_scope() as session:
+                ended = deactivate_staff(session, username)
+        except LinkError as exc:
+            fail(str(exc))
+        out.print(f"staff account {username} is deactivated; {ended} open session(s) ended")
+        return
     password = os.environ.get("APPRAISAL_NEW_PASSWORD") or typer.prompt(
         "password", hide_input=True, confirmation_prompt=True
     )

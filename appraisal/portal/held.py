@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from appraisal.db import session_scope
+from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.signoffs import SignOffError, held_return, held_returns
@@ -14,7 +15,7 @@ router = APIRouter()
 
 
 @router.get("/cycles/{cycle_id}/held")
-def held(request: Request, cycle_id: int) -> Response:
+def held(request: Request, cycle_id: RowId) -> Response:
     user = _staff(request)
     cycle = _cycle(cycle_id)
     with session_scope() as session:
@@ -23,7 +24,7 @@ def held(request: Request, cycle_id: int) -> Response:
 
 
 @router.get("/cycles/{cycle_id}/held/{event_id}.pdf")
-def held_file(request: Request, cycle_id: int, event_id: int) -> Response:
+def held_file(request: Request, cycle_id: RowId, event_id: RowId) -> Response:
     user = _staff(request)
     try:
         with session_scope() as session:
@@ -64,10 +65,10 @@ def _decide(request: Request, cycle_id: int, event_id: int, csrf: str, accept: b
 @router.post("/cycles/{cycle_id}/held/{event_id}/accept")
 def accept(
     request: Request,
-    cycle_id: int,
-    event_id: int,
-    csrf: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    cycle_id: RowId,
+    event_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
 ) -> Response:
     return _decide(request, cycle_id, event_id, csrf, True, reason)
 
@@ -75,9 +76,9 @@ def accept(
 @router.post("/cycles/{cycle_id}/held/{event_id}/reject")
 def reject(
     request: Request,
-    cycle_id: int,
-    event_id: int,
-    csrf: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    cycle_id: RowId,
+    event_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
 ) -> Response:
     return _decide(request, cycle_id, event_id, csrf, False, reason)

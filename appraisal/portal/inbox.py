@@ -3,17 +3,21 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
+from appraisal.portal.limits import PersonCode, field
+from appraisal.portal.sessions import begin
 from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_staging_file
-from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.portal.web import check_csrf, flash, log_access, page, visit
+from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
 from appraisal.store.dashboard import reviewer_documents
 from appraisal.store.links import find_link, link_problem
+from appraisal.store.sessions import ENDINGS
 from appraisal.store.signoffs import SignOffError, record_reply
 from models import Cycle, Document, ReviewerLink
 from models.vocab import Reply, Stage
@@ -22,22 +26,14 @@ router = APIRouter()
 NOT_FOUND = "没有这份文件 / no such document"
 
 
-def _actor(link: ReviewerLink) -> str:
-    return f"reviewer:{link.reviewer_kind}/{link.reviewer_name}"
-
-
 def _current_link(request: Request) -> ReviewerLink:
-    """The link this browser opened; checked again on every request, so revoking bites at once."""
-    link_id = request.session.get("link")
-    if not isinstance(link_id, int):
+    """The link this browser opened. Revoking it ends the session at once (logged as refused)."""
+    found = visit(request)
+    if found is None or found.link is None:
         raise HTTPException(403, "请通过工作人员发给您的链接进入 / open the link you were sent")
-    with session_scope() as session:
-        link = session.get(ReviewerLink, link_id)
-        problem = link_problem(link)
-    if problem or link is None:
-        request.session.pop("link", None)
-        raise HTTPException(403, problem)
-    return link
+    if found.ending is not None:
+        raise HTTPException(403, ENDINGS[found.ending])
+    return found.link
 
 
 def _own_document(link: ReviewerLink, document_id: str) -> Document | None:
@@ -74,9 +70,9 @@ def open_link(request: Request, token: str) -> Response:
         )  # fmt: skip
     if problem or link is None:
         return page(request, "refused.html", status_code=403, reason=problem)
-    request.session.clear()  # a link never inherits a staff login or another reviewer's session
-    request.session["link"] = link.id
-    return RedirectResponse("/inbox", status_code=303)
+    response = RedirectResponse("/inbox", status_code=303)
+    begin(request, response, link=link)  # a link never inherits a staff login or another's session
+    return response
 
 
 @router.get("/inbox", response_class=HTMLResponse)
@@ -158,10 +154,10 @@ def _record(link: ReviewerLink, doc: Document, staged: Path, shown: str) -> Uplo
 def reply(
     request: Request,
     document_id: str,
-    csrf: Annotated[str, Form()] = "",
-    answer: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    person: Annotated[list[str] | None, Form()] = None,
+    csrf: Annotated[str, field("csrf")] = "",
+    answer: Annotated[str, field("answer")] = "",
+    text: Annotated[str, field("text")] = "",
+    person: Annotated[list[PersonCode] | None, field("person")] = None,
 ) -> Response:
     link = _current_link(request)
     check_csrf(request, csrf)

@@ -1,20 +1,91 @@
-"""Refuse request bodies over a size while they stream in, before anything is parsed or stored."""
+"""Every bound on what a request may carry, in one place: the body's size while it streams in,
+each form field's length, and the numbers a path may hold. The forms' own limits (`maxlength`)
+are only a courtesy to the browser; these are the limits."""
 
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Form, HTTPException, Path
+from pydantic import StringConstraints
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_PAGE = (
-    "<!doctype html><meta charset=utf-8><title>文件过大</title>"
-    "<p>上传的文件过大，最大允许 {mb} MB。/ The file is too large: at most {mb} MB."
-    '<p><a href="javascript:history.back()">返回 / back</a>'
-)
+from appraisal.documents.plan import LETTER_PEOPLE
+from appraisal.portal.secrets import PASSWORD_MAX
+
+# Rows are numbered in a 32-bit INTEGER on PostgreSQL; a larger number names nothing (404).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+# What an objection may say: about two pages of reasons, within the 4,096 characters the
+# sign-off and the audit trail keep.
+REPLY_TEXT_MAX = 4000
 
 
-class BodyTooLarge(Exception):
-    """Raised while the body streams in; the app's handler answers 413 (see `too_large_page`)."""
+@dataclass(frozen=True)
+class FieldLimit:
+    zh: str
+    en: str
+    max_length: int = 0  # characters; for a list, how many items
+    item_length: int = 0  # a list's items, in characters
+    low: int = 0  # a whole number's range
+    high: int = 0
+
+    def rule(self, sent: int | None = None) -> str:
+        """The bound, as a refusal states it (with how much text was sent, when known)."""
+        if self.high:
+            return (
+                f"{self.zh}须为 {self.low} 到 {self.high} 之间的整数 / "
+                f"{self.en} must be a whole number from {self.low} to {self.high}"
+            )
+        if self.item_length:
+            return (
+                f"{self.zh}最多 {self.max_length} 项，每项最多 {self.item_length} 个字 / "
+                f"{self.en}: at most {self.max_length}, each at most {self.item_length} characters"
+            )
+        if sent is not None:
+            return (
+                f"{self.zh}最多 {self.max_length} 个字，提交了 {sent} 个 / "
+                f"{self.en}: at most {self.max_length} characters, {sent} sent"
+            )
+        n = self.max_length
+        return f"{self.zh}最多 {n} 个字 / {self.en}: at most {n} characters"
+
+    def form(self) -> Any:
+        """The FastAPI form parameter that enforces the bound."""
+        if self.high:
+            return Form(ge=self.low, le=self.high)
+        return Form(max_length=self.max_length)
 
 
-def too_large_page(max_bytes: int) -> str:
-    return _PAGE.format(mb=max(1, max_bytes // (1024 * 1024)))
+# Every form field of the portal, by name. The upload form's fields are bounded by its parser.
+FIELDS = {
+    "csrf": FieldLimit("表单令牌", "the form token", max_length=256),
+    "username": FieldLimit("用户名", "the username", max_length=64),
+    "password": FieldLimit("密码", "the password", max_length=PASSWORD_MAX),
+    "reviewer": FieldLimit("接收方", "the reviewer", max_length=32 + 1 + 128),  # kind/name
+    "days": FieldLimit("有效期（天）", "the days", low=1, high=365),
+    "answer": FieldLimit("回执意见", "the answer", max_length=8),
+    "text": FieldLimit("具体意见", "the reasons", max_length=REPLY_TEXT_MAX),
+    "person": FieldLimit("涉及人员", "the people", max_length=LETTER_PEOPLE, item_length=64),
+    "reason": FieldLimit("理由", "the reason", max_length=500),  # a held return's decision
+}
+PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
+
+
+def field(name: str) -> Any:
+    return FIELDS[name].form()
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException, so FastAPI's form parsing passes it on
+    to the error page instead of turning it into a 400."""
+
+    def __init__(self, max_bytes: int) -> None:
+        mb = max(1, max_bytes // (1024 * 1024))
+        super().__init__(
+            413,
+            f"上传的文件过大，最大允许 {mb} MB / the file is too large: at most {mb} MB",
+            headers={"Connection": "close"},
+        )
 
 
 class BodyLimit:
@@ -29,43 +100,18 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
         seen = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal seen
+            # A declared length over the limit is refused before a byte of the body is read.
+            if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+                raise BodyTooLarge(self.max_bytes)
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = too_large_page(self.max_bytes).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"text/html; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await self.app(scope, counting_receive, send)

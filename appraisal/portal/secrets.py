@@ -6,6 +6,8 @@ import secrets
 
 # scrypt with n=2**14, r=8, p=1: about 16 MB and 50 ms per check, stdlib only.
 _N, _R, _P = 2**14, 8, 1
+# Longer passwords are refused, so no request can make hashing arbitrarily long.
+PASSWORD_MAX = 256
 
 
 def hash_password(password: str) -> str:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import col, select
@@ -14,11 +14,24 @@ from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
-from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.portal.limits import MAX_ROW_ID, RowId, field
+from appraisal.portal.secrets import token_digest
+from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
+from appraisal.portal.web import (
+    FORM_EXPIRED,
+    actor_of,
+    check_csrf,
+    check_login_token,
+    flash,
+    live_visit,
+    log_access,
+    page,
+)
 from appraisal.store.dashboard import cycle_board
-from appraisal.store.links import check_staff, issue_link, reviewer_has_documents, revoke_link
+from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
+from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
 from flows.paths import cycle_dir
-from models import Cycle, Document, Dossier, Person, StaffUser
+from models import Cycle, Document, Dossier, Person
 from models.base import utcnow
 
 router = APIRouter()
@@ -29,57 +42,80 @@ class LoginRequired(Exception):
 
 
 def _staff(request: Request) -> str:
-    username = request.session.get("staff")
-    if not isinstance(username, str):
+    """The username of this browser's staff session; anyone else goes to the login page."""
+    found = live_visit(request)
+    if found is None or found.username is None:
         raise LoginRequired
-    with session_scope() as session:
-        user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
-    if user is None or not user.active:
-        request.session.clear()
-        raise LoginRequired
-    return username
+    return found.username
 
 
 def _cycle(cycle_id: int) -> Cycle:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
+        # A number no row can have is looked up by no database (SQLite would overflow).
+        cycle = session.get(Cycle, cycle_id) if 0 < cycle_id <= MAX_ROW_ID else None
     if cycle is None:
         raise HTTPException(404, "没有这个考核周期 / no such cycle")
     return cycle
 
 
+def _login_page(request: Request, error: str = "") -> Response:
+    token = new_login_token(request)  # a new one for every form: each is good for one attempt
+    response = page(request, "login.html", csrf=token, error=error)
+    keep_login_token(response, token)
+    return response
+
+
 @router.get("/login")
 def login_form(request: Request) -> Response:
-    return page(request, "login.html")
+    return _login_page(request)
 
 
 @router.post("/login")
 def login(
     request: Request,
-    csrf: Annotated[str, Form()] = "",
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    csrf: Annotated[str, field("csrf")] = "",
+    username: Annotated[str, field("username")] = "",
+    password: Annotated[str, field("password")] = "",
 ) -> Response:
-    check_csrf(request, csrf)
+    check_login_token(request, csrf)
+    name = username.strip()
     with session_scope() as session:
-        user = check_staff(session, username.strip(), password)
-        log_access(
-            session, request, actor=f"staff:{username.strip()[:64]}", action="login",
-            outcome="ok" if user else "denied",
+        result = attempt_login(
+            session, username=name, password=password, client=client_of(request),
+            form_hash=token_digest(csrf),
         )  # fmt: skip
-    if user is None:
-        flash(request, "用户名或密码不正确 / wrong username or password", "error")
-        return RedirectResponse("/login", status_code=303)
-    request.session.clear()  # a fresh session (and CSRF token) after logging in
-    request.session["staff"] = user.username
-    return RedirectResponse("/", status_code=303)
+        log_access(
+            session, request, actor=f"staff:{name}", action="login",
+            outcome={OK: "ok", THROTTLED: "throttled"}.get(result.outcome, "denied"),
+            detail=result.outcome,
+        )  # fmt: skip
+    if result.outcome == THROTTLED:
+        minutes = -(-result.retry_after // 60)
+        raise HTTPException(
+            429,
+            f"登录失败次数过多，请 {minutes} 分钟后再试 / "
+            f"too many failed logins: try again in {minutes} minutes",
+            headers={"Retry-After": str(result.retry_after)},
+        )
+    if result.outcome == REUSED:
+        raise HTTPException(403, FORM_EXPIRED)
+    if result.user is None:
+        return _login_page(request, error="用户名或密码不正确 / wrong username or password")
+    response = RedirectResponse("/", status_code=303)
+    begin(request, response, user=result.user)  # a new session, with its own CSRF token
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-    check_csrf(request, csrf)
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+def logout(request: Request, csrf: Annotated[str, field("csrf")] = "") -> Response:
+    found = live_visit(request)
+    if found is not None:
+        check_csrf(request, csrf)
+        with session_scope() as session:
+            log_access(session, request, actor=actor_of(found), action="logout")
+    response = RedirectResponse("/login", status_code=303)
+    finish(request, response, "logout")
+    return response
 
 
 @router.get("/")
@@ -96,7 +132,7 @@ def cycles(request: Request) -> Response:
 
 
 @router.get("/cycles/{cycle_id}")
-def board(request: Request, cycle_id: int) -> Response:
+def board(request: Request, cycle_id: RowId) -> Response:
     user = _staff(request)
     cycle = _cycle(cycle_id)
     with session_scope() as session:
@@ -115,7 +151,9 @@ def board(request: Request, cycle_id: int) -> Response:
 
 
 @router.post("/cycles/{cycle_id}/advance")
-def advance(request: Request, cycle_id: int, csrf: Annotated[str, Form()] = "") -> Response:
+def advance(
+    request: Request, cycle_id: RowId, csrf: Annotated[str, field("csrf")] = ""
+) -> Response:
     user = _staff(request)
     check_csrf(request, csrf)
     cycle = _cycle(cycle_id)
@@ -136,10 +174,10 @@ def advance(request: Request, cycle_id: int, csrf: Annotated[str, Form()] = "") 
 @router.post("/cycles/{cycle_id}/links")
 def new_link(
     request: Request,
-    cycle_id: int,
-    csrf: Annotated[str, Form()] = "",
-    reviewer: Annotated[str, Form()] = "",
-    days: Annotated[int, Form()] = 30,
+    cycle_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reviewer: Annotated[str, field("reviewer")] = "",
+    days: Annotated[int, field("days")] = 30,
 ) -> Response:
     user = _staff(request)
     check_csrf(request, csrf)
@@ -149,9 +187,8 @@ def new_link(
             flash(request, f"本周期没有发给“{reviewer}”的文件 / no documents for them", "error")
             return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
         _, token = issue_link(
-            session, cycle_id=cycle_id, kind=kind, name=name, actor=user,
-            days=max(1, min(days, 365)),
-        )  # fmt: skip
+            session, cycle_id=cycle_id, kind=kind, name=name, actor=user, days=days
+        )
     url = f"{str(request.base_url).rstrip('/')}/r/{token}"
     # Shown once: only the token's hash is kept.
     flash(request, f"{name} 的专用链接（只显示这一次）：{url}", "link")
@@ -159,7 +196,7 @@ def new_link(
 
 
 @router.post("/links/{link_id}/revoke")
-def revoke(request: Request, link_id: int, csrf: Annotated[str, Form()] = "") -> Response:
+def revoke(request: Request, link_id: RowId, csrf: Annotated[str, field("csrf")] = "") -> Response:
     _staff(request)
     check_csrf(request, csrf)
     with session_scope() as session:
@@ -172,7 +209,7 @@ def revoke(request: Request, link_id: int, csrf: Annotated[str, Form()] = "") ->
 
 
 @router.get("/cycles/{cycle_id}/register.xlsx")
-def register(request: Request, cycle_id: int) -> Response:
+def register(request: Request, cycle_id: RowId) -> Response:
     user = _staff(request)
     path = cycle_dir(_cycle(cycle_id).id or 0) / "register.xlsx"
     if not path.is_file():
@@ -183,7 +220,7 @@ def register(request: Request, cycle_id: int) -> Response:
 
 
 @router.get("/cycles/{cycle_id}/dossiers/{code}.pdf")
-def dossier(request: Request, cycle_id: int, code: str) -> Response:
+def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
     user = _staff(request)
     with session_scope() as session:
         found = session.exec(
@@ -201,7 +238,7 @@ def dossier(request: Request, cycle_id: int, code: str) -> Response:
 
 
 @router.get("/cycles/{cycle_id}/documents/{document_id}.pdf")
-def document_pdf(request: Request, cycle_id: int, document_id: str) -> Response:
+def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Response:
     user = _staff(request)
     with session_scope() as session:
         doc = session.get(Document, document_id)

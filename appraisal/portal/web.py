@@ -1,71 +1,135 @@
-"""What every page needs: templates, the session's CSRF token, flash messages, the access log."""
+"""What every page needs: templates, the session's CSRF token and flash messages, the access log."""
 
 import hmac
-import os
-import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from fastapi import HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
+from appraisal.db import session_scope
+from appraisal.portal.limits import FIELDS
+from appraisal.portal.sessions import client_of, login_token_ok, lookup
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
-from appraisal.settings import Settings
-from models import AccessLog
+from appraisal.store.sessions import Visit, add_flash, take_flash
+from models import AccessLog, ReviewerLink
 from models.vocab import STAGE_NAMES
+
+FORM_EXPIRED = "表单已失效，请刷新页面后重试 / the form expired: reload the page"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # a link's token never leaks through Referer
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'",
+    "Cache-Control": "no-store",
+}
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals["stage_names"] = {stage.value: name for stage, name in STAGE_NAMES.items()}
 templates.env.globals["template_names"] = {
     spec.id: spec.title for spec in load_manifest(default_templates_dir() / MANIFEST)[1]
 }
+templates.env.globals["limits"] = {name: field.max_length for name, field in FIELDS.items()}
 
 
-def session_secret(settings: Settings) -> str:
-    """The configured key, or one made once and kept (owner-only) in the output folder."""
-    if settings.portal_secret:
-        return settings.portal_secret
-    path = settings.output_dir / ".portal-secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+def secured(response: Response) -> Response:
+    """The security headers, on every answer (error pages set them too: a 500 is answered
+    outside the middleware that sets them on the others)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def visit(request: Request) -> Visit | None:
+    """The session the request's cookie names. One that has ended or expired opens nothing; its
+    use is logged (once a request) and the browser is told to forget the cookie."""
+    found = lookup(request)
+    if found is not None and not found.live and not getattr(request.state, "ended_seen", False):
+        request.state.ended_seen = True
+        request.state.drop_session_cookie = True
+        with session_scope() as session:
+            log_access(
+                session, request, actor=actor_of(found), action="session", outcome="denied",
+                link_id=found.row.link_id, detail=f"{found.ending}: {shown_path(request)}",
+            )  # fmt: skip
+    return found
+
+
+def live_visit(request: Request) -> Visit | None:
+    found = visit(request)
+    return found if found is not None and found.live else None
+
+
+def reviewer_actor(link: ReviewerLink) -> str:
+    return f"reviewer:{link.reviewer_kind}/{link.reviewer_name}"
+
+
+def actor_of(found: Visit | None) -> str:
+    if found is not None and found.username is not None:
+        return f"staff:{found.username}"
+    if found is not None and found.link is not None:
+        return reviewer_actor(found.link)
+    return "anonymous"
+
+
+def shown_path(request: Request) -> str:
+    """The method and path as the access log shows them; a link's token is never written down."""
+    path = request.url.path
+    return f"{request.method} {'/r/…' if path.startswith('/r/') else path[:200]}"
 
 
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
+    found = live_visit(request)
+    return found.row.csrf if found else ""
 
 
 def check_csrf(request: Request, sent: object) -> None:
-    expected = request.session.get("csrf")
-    if not expected or not isinstance(sent, str) or not hmac.compare_digest(expected, sent):
-        raise HTTPException(403, "表单已失效，请刷新页面后重试 / the form expired: reload the page")
+    """The form came from a page of this session; otherwise 403, logged."""
+    expected = csrf_token(request)
+    if (
+        not expected
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(expected.encode(), sent.encode())
+    ):
+        _refuse_form(request)
+
+
+def check_login_token(request: Request, sent: str) -> None:
+    """The login form (shown before there is a session) came from this portal, to this browser."""
+    if not login_token_ok(request, sent):
+        _refuse_form(request)
+
+
+def _refuse_form(request: Request) -> NoReturn:
+    log_refusal(request, action="csrf", detail=f"{shown_path(request)}: no valid CSRF token")
+    raise HTTPException(403, FORM_EXPIRED)
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:
-    request.session.setdefault("flash", []).append([kind, message])
+    """A message for the next page of this session."""
+    found = live_visit(request)
+    if found is None or found.row.id is None:
+        return  # only pages of a session show messages; without one there is no next page
+    with session_scope() as session:
+        add_flash(session, found.row.id, kind, message)
+    found.row.flash = [*found.row.flash, [kind, message]]
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    messages = request.session.pop("flash", [])
+    found = live_visit(request)
+    messages: list[list[str]] = []
+    if found is not None and found.row.id is not None and found.row.flash:
+        with session_scope() as session:
+            messages = take_flash(session, found.row.id)
+        found.row.flash = []
     return templates.TemplateResponse(
         request,
         name,
-        {"csrf": csrf_token(request), "messages": messages, **context},
+        {"csrf": found.row.csrf if found else "", "messages": messages, **context},
         status_code=status_code,
     )
-
-
-def client_of(request: Request | None) -> str:
-    return request.client.host if request and request.client else ""
 
 
 def log_access(
@@ -90,3 +154,17 @@ def log_access(
             client=client_of(request)[:64],
         )
     )
+    if request is not None and outcome != "ok":
+        request.state.refusal_logged = True  # the error page need not log it again
+
+
+def log_refusal(
+    request: Request, *, action: str, detail: str, outcome: str = "denied", document_id: str = ""
+) -> None:
+    """Log a refused request, by whoever the session says is asking."""
+    found = lookup(request)
+    with session_scope() as session:
+        log_access(
+            session, request, actor=actor_of(found), action=action, outcome=outcome,
+            document_id=document_id, link_id=found.row.link_id if found else None, detail=detail,
+        )  # fmt: skip

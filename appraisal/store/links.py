@@ -1,10 +1,18 @@
-"""Reviewers' personal links and staff accounts."""
+"""Reviewers' personal links and staff accounts; changing either ends the sessions opened
+through it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from appraisal.portal.secrets import hash_password, new_token, token_digest, verify_password
+from appraisal.portal.secrets import (
+    PASSWORD_MAX,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from appraisal.store.sessions import ENDINGS, end_link_sessions, end_staff_sessions, link_ending
 from models import Document, ReviewerLink, StaffUser
 from models.base import utcnow
 
@@ -40,20 +48,12 @@ def issue_link(
     return link, token
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def link_problem(link: ReviewerLink | None, now: datetime | None = None) -> str | None:
     """Why a link does not open, in words for the person holding it; None when it is good."""
     if link is None:
         return "链接无效 / this link is not valid"
-    if link.revoked_at is not None:
-        return "链接已被撤销，请联系工作人员 / this link was revoked: ask the office for a new one"
-    if _aware(link.expires_at) <= (now or utcnow()):
-        return "链接已过期，请联系工作人员 / this link has expired: ask the office for a new one"
-    return None
+    ending = link_ending(link, now or utcnow())
+    return ENDINGS[ending] if ending else None
 
 
 def find_link(session: Session, token: str) -> ReviewerLink | None:
@@ -78,6 +78,7 @@ def revoke_links(
     for link in links:
         link.revoked_at = now
         session.add(link)
+    end_link_sessions(session, [link.id for link in links if link.id is not None], "revoked")
     return len(links)
 
 
@@ -98,22 +99,41 @@ def revoke_link(session: Session, link_id: int) -> ReviewerLink | None:
     if link is not None and link.revoked_at is None:
         link.revoked_at = utcnow()
         session.add(link)
+        end_link_sessions(session, [link_id], "revoked")
     return link
 
 
 def set_staff_password(session: Session, username: str, password: str) -> StaffUser:
-    if len(password) < 10:
-        raise LinkError("a staff password needs at least 10 characters")
-    user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    """Create the account or set its password; the account's open sessions end."""
+    if not 10 <= len(password) <= PASSWORD_MAX:
+        raise LinkError(f"a staff password needs 10 to {PASSWORD_MAX} characters")
+    user = _staff_user(session, username)
     user = user or StaffUser(username=username, password_hash="")
     user.password_hash = hash_password(password)
     user.active = True
     session.add(user)
+    session.flush()
+    end_staff_sessions(session, user.id or 0, "password")
     return user
 
 
+def deactivate_staff(session: Session, username: str) -> int:
+    """Stop an account from logging in and end its open sessions; returns how many ended."""
+    user = _staff_user(session, username)
+    if user is None:
+        raise LinkError(f"there is no staff account {username}")
+    user.active = False
+    session.add(user)
+    session.flush()
+    return end_staff_sessions(session, user.id or 0, "deactivated")
+
+
+def _staff_user(session: Session, username: str) -> StaffUser | None:
+    return session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+
+
 def check_staff(session: Session, username: str, password: str) -> StaffUser | None:
-    user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    user = _staff_user(session, username)
     if user is None or not user.active:
         # Same cost as a real check, so timing does not tell which usernames exist.
         verify_password(password, hash_password("-"))
