@@ -1,6 +1,6 @@
 """Staff look at returns held for review (no signature or stamp seen) and decide on each."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -10,6 +10,7 @@ from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.signoffs import SignOffError, held_return, held_returns
+from flows.held import accept_held, reject_held
 
 router = APIRouter()
 
@@ -37,15 +38,20 @@ def held_file(request: Request, cycle_id: RowId, event_id: RowId) -> Response:
                         filename=f"{event.document_id}-held-{event_id}.pdf")  # fmt: skip
 
 
-def _decide(request: Request, cycle_id: int, event_id: int, csrf: str, accept: bool,
-            reason: str) -> Response:  # fmt: skip
-    from flows.held import accept_held, reject_held
-
+@router.post("/cycles/{cycle_id}/held/{event_id}/{decision}")
+def decide(
+    request: Request,
+    cycle_id: RowId,
+    event_id: RowId,
+    decision: Literal["accept", "reject"],
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
     user = _staff(request)
     check_csrf(request, csrf)
     _cycle(cycle_id)
     try:
-        if accept:
+        if decision == "accept":
             done = accept_held(cycle_id, event_id, reason, f"staff:{user}")
             message = f"#{event_id} 已记为回件 {done.document_id} 第 {done.version} 版"
         else:
@@ -55,30 +61,7 @@ def _decide(request: Request, cycle_id: int, event_id: int, csrf: str, accept: b
         flash(request, str(exc), "error")
         return RedirectResponse(f"/cycles/{cycle_id}/held", status_code=303)
     with session_scope() as session:
-        log_access(session, request, actor=f"staff:{user}",
-                   action="accept held return" if accept else "reject held return",
+        log_access(session, request, actor=f"staff:{user}", action=f"{decision} held return",
                    detail=f"#{event_id}: {reason}")  # fmt: skip
     flash(request, message, "ok")
     return RedirectResponse(f"/cycles/{cycle_id}/held", status_code=303)
-
-
-@router.post("/cycles/{cycle_id}/held/{event_id}/accept")
-def accept(
-    request: Request,
-    cycle_id: RowId,
-    event_id: RowId,
-    csrf: Annotated[str, field("csrf")] = "",
-    reason: Annotated[str, field("reason")] = "",
-) -> Response:
-    return _decide(request, cycle_id, event_id, csrf, True, reason)
-
-
-@router.post("/cycles/{cycle_id}/held/{event_id}/reject")
-def reject(
-    request: Request,
-    cycle_id: RowId,
-    event_id: RowId,
-    csrf: Annotated[str, field("csrf")] = "",
-    reason: Annotated[str, field("reason")] = "",
-) -> Response:
-    return _decide(request, cycle_id, event_id, csrf, False, reason)

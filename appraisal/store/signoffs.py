@@ -114,29 +114,26 @@ def record_return(
     """Record one inspected file; the caller removes the original once this is committed,
     unless the outcome is LEFT (the file changed after it was inspected)."""
     begin_writing(session)
+    folders = _Folders(returns_dir, quarantine_dir, held_dir)
     try:
-        return _record(
-            session, cycle=cycle, ins=ins, returns_dir=returns_dir, quarantine_dir=quarantine_dir,
-            held_dir=held_dir, source=source, reply=reply, actor=actor,
-        )  # fmt: skip
+        return _record(session, cycle, ins, folders, source, reply, actor)
     except ChangedFile as exc:  # raised before anything was written
         return IntakeOutcome(ins.path.name, LEFT, ins.document_id or "", 0, str(exc))
 
 
+@dataclass(frozen=True)
+class _Folders:
+    returns: Path
+    quarantine: Path
+    held: Path
+
+
 def _record(
-    session: Session,
-    *,
-    cycle: Cycle,
-    ins: Inspection,
-    returns_dir: Path,
-    quarantine_dir: Path,
-    held_dir: Path,
-    source: str,
-    reply: Reply | None,
-    actor: str,
-) -> IntakeOutcome:
+    session: Session, cycle: Cycle, ins: Inspection, folders: _Folders, source: str,
+    reply: Reply | None, actor: str,
+) -> IntakeOutcome:  # fmt: skip
     def refuse(problem: str, reason: str) -> IntakeOutcome:
-        stored = _keep(ins, quarantine_dir)
+        stored = _keep(ins, folders.quarantine)
         _log(session, cycle, ins, QUARANTINED, source, problem=problem, reason=reason,
              stored_path=str(stored))  # fmt: skip
         return IntakeOutcome(ins.path.name, QUARANTINED, ins.document_id or "", 0, reason)
@@ -176,7 +173,7 @@ def _record(
     if verdict is not None and not verdict.hold:
         return refuse("unsigned", verdict.reason)
     if verdict is not None:
-        stored = _keep(ins, held_dir)
+        stored = _keep(ins, folders.held)
         _log(session, cycle, ins, HELD, source, problem="unmarked", reason=verdict.reason,
              stored_path=str(stored))  # fmt: skip
         return IntakeOutcome(ins.path.name, HELD, doc_id, 0, verdict.reason)
@@ -199,7 +196,7 @@ def _record(
             recorded_by=actor,
         ),
         ins,
-        returns_dir / doc_id,
+        folders.returns / doc_id,
     )
     notes = "; ".join(ins.warnings)
     _log(session, cycle, ins, RECORDED, source, stored_path=signoff.file_path, reason=notes)
