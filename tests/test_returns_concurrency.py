@@ -155,3 +155,24 @@ def test_concurrent_returns_each_get_their_own_version_and_file(
         f"{versions} versions of {len(docs)} documents, mismatches: {mismatches} "
         f"({seconds:.1f} s)"
     )
+
+
+def test_a_file_that_changes_after_inspection_is_left_for_the_next_import(
+    bare_cycle: int, tmp_path: Path
+) -> None:
+    from flows.intake import inspect_files, record_files
+    from flows.paths import quarantine_dir
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    still_copying = drop / "scan.jpg"
+    still_copying.write_bytes(b"\xff\xd8\xff\xe0 the first half of a photo")
+    (ins,) = inspect_files.fn([still_copying])
+    assert ins.problem is not None  # it would go to quarantine
+    still_copying.write_bytes(b"\xff\xd8\xff\xe0 the whole photo, as the copy finished")
+    (outcome,) = record_files.fn(bare_cycle, [ins], None)
+    assert outcome.outcome == "left" and "changed while being read" in outcome.message
+    assert still_copying.is_file()  # still there, to be taken in again
+    assert not quarantine_dir(bare_cycle).exists() or not any(quarantine_dir(bare_cycle).iterdir())
+    with session_scope() as session:
+        assert session.exec(select(IntakeEvent)).all() == []
