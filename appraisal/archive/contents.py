@@ -3,7 +3,7 @@ decisions made from them (complete or not, section order, titles, the record, th
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -254,6 +254,11 @@ def _document_parts(docs: Sequence[DossierDocument]) -> Iterator[tuple[str, Path
 def document_files(docs: Sequence[DossierDocument]) -> dict[str, Path]:
     """Each document's .docx and PDF and every returned file, by path inside data/."""
     return {name: path for name, path, _ in _document_parts(docs)}
+
+
+# The database's side of a check: (the cycle's name, document IDs) -> the SHA-256 it recorded for
+# each of their files, by path inside data/; None when it does not hold that cycle.
+Recorded = Callable[[str, list[str]], Mapping[str, str] | None]
 
 
 def recorded_checksums(docs: Sequence[DossierDocument]) -> dict[str, str]:

@@ -6,20 +6,22 @@ The bag's manifests only prove the package is what it was when it was bagged; a 
 from a wrong file agrees with itself. The recorded checksums are what make it fail."""
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from appraisal.archive.bag import BagProblem, verify_bag
-from appraisal.archive.contents import DOSSIER_NAME, LETTERS_PACKAGE, LETTERS_RECORD, RECORD_NAME
+from appraisal.archive.contents import (
+    DOSSIER_NAME,
+    LETTERS_PACKAGE,
+    LETTERS_RECORD,
+    RECORD_NAME,
+    Recorded,
+)
 from appraisal.archive.dossier import read_layout
 from appraisal.files import sha256_file
 from appraisal.intake.signatures import check_signatures
-
-# The database's side: (the cycle's name, document IDs) -> the SHA-256 it recorded for each of
-# their files, by path inside data/; None when it does not hold that cycle.
-Recorded = Callable[[str, list[str]], Mapping[str, str] | None]
 
 
 def _record(data: Path) -> tuple[dict[str, Any] | None, list[BagProblem]]:

@@ -1,7 +1,7 @@
 """Read a cycle out of the database as the plain values the archive works from."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from appraisal.archive.contents import DossierDocument, PersonFile, ReturnFile
+from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, ReturnFile
 from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
 from appraisal.cycles import cycle_codes, cycle_people
@@ -253,7 +253,7 @@ def recorded_checksums(
 
 
 @contextmanager
-def database_checksums() -> Iterator[Callable[[str, list[str]], dict[str, str] | None] | None]:
+def database_checksums() -> Iterator[Recorded | None]:
     """`recorded_checksums` on a session of the configured database, for verifying packages;
     None when no database is configured or it cannot be reached."""
     if not database_configured():
