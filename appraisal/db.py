@@ -1,5 +1,6 @@
 """Engines, sessions and schema migrations, for SQLite and PostgreSQL alike."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -37,12 +38,25 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+# Alembic's command API keeps its context in module globals: two threads migrating at once (the
+# first database use of a process, from a thread pool) break each other.
+_MIGRATING = threading.Lock()
+
+
 @lru_cache
 def get_engine(url: str | None = None) -> sa.Engine:
     """The engine for `url` (default: the configured database), migrated to the latest schema."""
     engine = make_engine(url or get_settings().resolved_database_url)
-    migrate(engine)
+    with _MIGRATING:
+        migrate(engine)
     return engine
+
+
+def database_configured() -> bool:
+    """Whether there is a database to consult: one named in the settings, or the default
+    SQLite file made by an earlier run (asking must not create an empty one)."""
+    url = get_settings().resolved_database_url
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).is_file()
 
 
 def alembic_config(engine: sa.Engine) -> Config:
@@ -54,6 +68,23 @@ def alembic_config(engine: sa.Engine) -> Config:
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
+
+
+def begin_writing(session: Session) -> None:
+    """Make the session's transaction a writer now, before it reads what it will write after.
+
+    On SQLite this is BEGIN IMMEDIATE: it waits (busy_timeout) for the one write lock and then
+    reads the latest data, whereas a transaction that read first and writes later is answered
+    "database is locked" at once when another writer committed in between. The Python driver
+    opens a transaction only at the first INSERT or UPDATE, so a session that has only read is
+    not in one yet; a session that has written already holds the lock. PostgreSQL needs nothing
+    here: callers lock the rows they depend on.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

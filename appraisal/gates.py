@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from models import CycleMember, Document, Person, Result, SignOff
+from models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
 
 WORK_STAGES: tuple[Stage, ...] = (
@@ -149,6 +149,14 @@ def cycle_progress(
             .order_by(SignOff.document_id, SignOff.version)
         ):
             returns[s.document_id].append(s)
+        held = set(
+            session.exec(
+                select(IntakeEvent.document_id)
+                .join(Document, col(IntakeEvent.document_id) == col(Document.id))
+                .where(Document.cycle_id == cycle_id, Document.stage == stage)
+                .where(IntakeEvent.outcome == "held")
+            )
+        )
         docs = session.exec(
             select(
                 Document.id,
@@ -176,6 +184,8 @@ def cycle_progress(
             missing = missing_signoff(stage, got)
             if missing is None:
                 continue
+            if doc.id in held:
+                missing += f" (one is held for staff review: appraisal signoff held {cycle_id})"
             overdue = doc.due_on is not None and doc.due_on < today
             p.overdue += overdue
             p.outstanding.append(

@@ -32,7 +32,7 @@ from appraisal.store.signoffs import record_reply
 from flows.archive import archive_cycle
 from flows.cycle import run_cycle
 from flows.intake import intake_returns
-from flows.paths import quarantine_dir, returns_dir
+from flows.paths import held_dir, quarantine_dir, returns_dir
 from models import Cycle, Document, SignOff
 from models.vocab import CycleKind, Reply, Stage
 
@@ -98,6 +98,7 @@ def sign_stage(cycle_id: int, stage: Stage, actor: str = "bench") -> int:
             stage,
             returns=returns_dir(cycle_id),
             quarantine=quarantine_dir(cycle_id),
+            held=held_dir(cycle_id),
             actor=actor,
         )
 

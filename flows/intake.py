@@ -1,7 +1,9 @@
 """Intake of signed returns from a drop folder: inspect each file (bounded, in its own process),
-then record or quarantine it. A file leaves the drop folder only after its outcome is committed,
-so a crash never loses one. Only regular files are taken in; every other entry is named with the
-reason it was left alone. One intake (or archive) of a cycle runs at a time."""
+then record, hold or quarantine it. A file leaves the drop folder only after its outcome is
+committed, so a crash never loses one; each file is its own transaction, so a portal upload or
+another import waits for one file, never for a whole batch. Only regular files are taken in;
+every other entry is named with the reason it was left alone. One intake (or archive) of a
+cycle runs at a time."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,8 +17,8 @@ from appraisal.intake.listing import SKIPPED, list_drop_folder
 from appraisal.progress import report
 from appraisal.settings import get_settings
 from appraisal.store.locks import cycle_lock
-from appraisal.store.signoffs import IntakeOutcome, move_out, record_return
-from flows.paths import quarantine_dir, returns_dir
+from appraisal.store.signoffs import LEFT, IntakeOutcome, generated_pdf, move_out, record_return
+from flows.paths import held_dir, quarantine_dir, returns_dir
 from flows.runmode import task
 from models import Cycle
 from models.vocab import Reply
@@ -28,9 +30,16 @@ BATCH = 50
 def inspect_files(paths: list[Path]) -> list[Inspection]:
     settings = get_settings()
 
+    def original(document_id: str) -> Path | None:
+        with session_scope() as session:
+            return generated_pdf(session, document_id)
+
     def one(path: Path) -> Inspection:
         return inspect_return(
-            path, max_bytes=settings.max_return_bytes, trust_roots=settings.trust_root_paths
+            path,
+            max_bytes=settings.max_return_bytes,
+            trust_roots=settings.trust_root_paths,
+            original_of=original,
         )
 
     # Each inspection runs in a child process; two at a time keeps both cores busy.
@@ -43,23 +52,24 @@ def record_files(
     cycle_id: int, inspections: list[Inspection], reply: Reply | None
 ) -> list[IntakeOutcome]:
     settings = get_settings()
-    with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        outcomes = [
-            record_return(
+    outcomes = []
+    for ins in inspections:
+        with session_scope() as session:
+            cycle = session.get(Cycle, cycle_id)
+            assert cycle is not None
+            outcome = record_return(
                 session,
                 cycle=cycle,
                 ins=ins,
                 returns_dir=returns_dir(cycle_id),
                 quarantine_dir=quarantine_dir(cycle_id),
+                held_dir=held_dir(cycle_id),
                 reply=reply,
                 actor=settings.actor,
             )
-            for ins in inspections
-        ]
-    for ins in inspections:  # committed: each file now lives in exactly one place
-        move_out(ins.path)
+        if outcome.outcome != LEFT:  # committed: the file now lives in exactly one place
+            move_out(ins.path)
+        outcomes.append(outcome)
     return outcomes
 
 

@@ -32,6 +32,11 @@ def quarantine_dir(cycle_id: int) -> Path:
     return cycle_dir(cycle_id) / "quarantine"
 
 
+def held_dir(cycle_id: int) -> Path:
+    """Returns that show no signature or stamp, until staff accept or reject them."""
+    return cycle_dir(cycle_id) / "held"
+
+
 def parts_dir(cycle_id: int) -> Path:
     """One record per stage part: who made it, how many documents, how long it took."""
     return cycle_dir(cycle_id) / "logs" / "parts"

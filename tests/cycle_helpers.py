@@ -14,6 +14,7 @@ from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.launch import launch_cycle
 from appraisal.sheets import read_records, read_roster
+from appraisal.simulate import eseal_return
 from appraisal.store import import_people, import_records
 from models import Document, Person, Result, SignOff
 from models.vocab import CycleKind, Reply, SignOffMethod, Stage
@@ -61,14 +62,14 @@ def return_all(
     with_reply: bool = True,
 ) -> None:
     """Reviewers send back every document of the stage that needs it (or just `only`), except
-    those in `keep`, through the drop-folder intake; solicitation replies say 无异议 unless
-    `with_reply` is off."""
+    those in `keep`, stamped with their seal in a PDF editor, through the drop-folder intake;
+    solicitation replies say 无异议 unless `with_reply` is off."""
     from flows.intake import intake_returns
 
     drop.mkdir(exist_ok=True)
-    for d in documents(cycle_id, stage):
+    for n, d in enumerate(documents(cycle_id, stage)):
         if d.needs_signoff and d.id not in keep and only in ("", d.id):
-            shutil.copy(d.pdf_path, drop / f"{d.id}.pdf")
+            eseal_return(Path(d.pdf_path), drop / f"{d.id}.pdf", seed=n, seal_text=d.recipient_name)
     reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION and with_reply else None
     outcomes = intake_returns(cycle_id, drop, reply)
     assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes

@@ -2,6 +2,7 @@
 tampered with and checked again."""
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -10,15 +11,16 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from appraisal.archive.bag import find_bags
-from appraisal.archive.contents import LETTERS_PACKAGE
+from appraisal.archive.bag import find_bags, write_bag
+from appraisal.archive.contents import LETTERS_PACKAGE, record_bytes
 from appraisal.archive.dossier import read_layout
 from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.db import session_scope
+from appraisal.files import sha256_file
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
-from models import Cycle, Document, Dossier, SignOff
+from models import Cycle, Document, Dossier, Person, SignOff
 from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
@@ -121,6 +123,24 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     with zipfile.ZipFile(register) as zf:
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
 
+    # A copy of the packages where one was bagged again from another file, its manifests and
+    # then its record.json made to agree: the record, and then only the database, knows better.
+    forged = tmp_path / "forged"
+    shutil.copytree(dossiers, forged)
+    bag = forged / refused_code
+    rec = json.loads((bag / "data" / "record.json").read_text(encoding="utf-8"))
+    ret = next(r for d in rec["documents"] for r in d["returns"] if r["method"] == "scan")
+    other = tmp_path / "other.pdf"
+    shutil.copy(Path(documents(cycle_id, Stage.NOMINATION)[0].pdf_path), other)
+    _rebag(bag, {ret["path"]: other.read_bytes()})
+    assert [(p.path, p.check) for p in verify_package(bag)] == [(f"data/{ret['path']}", "record")]
+    ret["sha256"] = sha256_file(other)
+    _rebag(bag, {ret["path"]: other.read_bytes(), "record.json": record_bytes(rec)})
+    assert verify_package(bag) == []  # consistent with itself and with its record
+    result = CliRunner().invoke(app, ["archive", "verify", str(forged)])
+    assert result.exit_code == 1 and f"FAILED {bag}" in result.output.replace("\n", "")
+    assert f"data/{ret['path']}: database:" in result.output, result.output
+    assert "4 package(s) checked, 1 with problems" in result.output
     # The cycle is done: a corrected receipt is quarantined, not recorded, until staff reopen
     # the cycle; then it is recorded, and the archive reseals that dossier alone.
     from flows.intake import intake_returns
@@ -163,3 +183,27 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "data/dossier.pdf" in result.output and "data/notes.txt" in result.output
     assert "4 package(s) checked, 3 with problems" in result.output
+
+    # Sealing copies each return checking it against the database: a kept return that changed
+    # since intake fails that person's dossier, naming the file.
+    with session_scope() as session:
+        kept = session.exec(select(SignOff).where(SignOff.method == "digital")).first()
+        assert kept is not None
+        owner = session.get(Document, kept.document_id)
+        assert owner is not None and owner.person_id is not None
+        code = session.get(Person, owner.person_id).code  # type: ignore[union-attr]
+    Path(kept.file_path).write_bytes(Path(kept.file_path).read_bytes() + b"% edited\n")
+    shutil.rmtree(dossiers / code)  # sealed again, from the changed file
+    failed = archive_cycle(cycle_id, [code], TODAY).failed
+    assert list(failed) == [code] and f"{kept.document_id}-v{kept.version}.pdf" in failed[code]
+    assert kept.sha256 in failed[code]
+
+
+def _rebag(bag: Path, changes: dict[str, bytes]) -> None:
+    """Bag `bag` again with some of its data/ files replaced: every manifest agrees."""
+    payload: dict[str, Path | bytes] = {
+        str(f.relative_to(bag / "data")): f.read_bytes() for f in (bag / "data").rglob("*")
+        if f.is_file()
+    }  # fmt: skip
+    info = dict(line.split(": ", 1) for line in (bag / "bag-info.txt").read_text().splitlines())
+    write_bag(bag, {**payload, **changes}, info)

@@ -1,7 +1,6 @@
 """The stage flows for real: Prefect, LibreOffice, the database. Gates, waivers, reruns, crashes."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from sqlmodel import func, select
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.gates import cycle_progress
+from appraisal.simulate import eseal_return
 from appraisal.store.signoffs import SignOffError, waive
 from models import Document, IntakeEvent, SignOff
 from models.vocab import Stage
@@ -59,7 +59,7 @@ def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path:
     drop = tmp_path / "drop"
     drop.mkdir()
     for n, d in enumerate(docs[1:]):
-        shutil.copy(d.pdf_path, drop / f"return-{n}.pdf")
+        eseal_return(Path(d.pdf_path), drop / f"return-{n}.pdf", seed=n, seal_text="推荐单位")
     outcomes = intake_returns(cycle_id, drop)
     assert [o.outcome for o in outcomes] == ["recorded"] * 3
     assert not list(drop.iterdir())  # every file now lives in one place

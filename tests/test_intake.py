@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -12,9 +13,18 @@ from intake_helpers import DOC_ID, OTHER_ID, blank_scan, generated_pdf, operator
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from appraisal.intake import MatchedBy, Problem, choose_id, inspect_return
+from appraisal.files import sha256_file
+from appraisal.intake import (
+    Inspection,
+    Marks,
+    MatchedBy,
+    Problem,
+    choose_id,
+    inspect_return,
+    unsigned,
+)
 from appraisal.intake.qr import find_qr_ids
-from appraisal.simulate import scan_return
+from appraisal.simulate import digitally_sign, eseal_return, make_demo_pki, scan_return
 
 LIMIT = 20 * 1024 * 1024
 
@@ -217,3 +227,66 @@ def test_a_name_with_control_characters_is_escaped_in_the_reason(tmp_path: Path)
     got = inspect_return(path, max_bytes=LIMIT)
     assert got.problem is Problem.NOT_PDF
     assert "a\\nb\\x1b[2J.pdf" in got.reason and "\n" not in got.reason
+
+
+# Unsigned copies: a born-digital return without a digital signature is compared with the
+# generated PDF; scans and signed files are not.
+
+
+def _reprinted(pdf: Path, out: Path) -> Path:
+    """The same pages written anew by another program, as "print to PDF" does."""
+    subprocess.run(["pdftocairo", "-pdf", str(pdf), str(out)], check=True)
+    return out
+
+
+def _compared(path: Path, original: Path) -> Inspection:
+    return inspect_return(path, max_bytes=LIMIT, original_of=lambda _id: original)
+
+
+def test_the_generated_file_or_its_pages_unchanged_are_not_a_signed_return(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    generated = files["generated"]
+    same = _compared(generated, generated)
+    assert same.text_layer and same.marks is Marks.SAME_PAGES
+    refused = unsigned(same, sha256_file(generated))
+    assert refused is not None and not refused.hold
+    assert "未签字盖章 / not signed" in refused.reason and DOC_ID in refused.reason
+    assert "sign and stamp" in refused.reason and generated.name in refused.reason
+
+    resaved = tmp_path / "resaved.pdf"
+    PdfWriter(clone_from=PdfReader(generated)).write(resaved)
+    again = _compared(resaved, generated)
+    assert again.sha256 != same.sha256 and again.marks is Marks.SAME_PAGES
+    verdict = unsigned(again, sha256_file(generated))
+    assert verdict is not None and not verdict.hold and "every page" in verdict.reason
+
+
+def test_pages_written_anew_without_ink_are_held_and_a_seal_counts(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    generated = files["generated"]
+    reprinted = _compared(_reprinted(generated, tmp_path / "printed.pdf"), generated)
+    assert reprinted.marks is Marks.NO_INK, reprinted.marks_detail
+    held = unsigned(reprinted, sha256_file(generated))
+    assert held is not None and held.hold and "held for staff review" in held.reason
+
+    sealed = eseal_return(generated, tmp_path / "sealed.pdf", seed=3, seal_text="某某市委组织部")
+    stamped = _compared(sealed, generated)
+    assert stamped.marks is Marks.ADDED and "pixels of added ink" in stamped.marks_detail
+    assert unsigned(stamped, sha256_file(generated)) is None
+
+
+def test_scans_and_digitally_signed_files_are_not_compared(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    generated = files["generated"]
+    scan = _compared(files["scan"], generated)
+    assert not scan.text_layer and scan.marks is None
+    assert unsigned(scan, sha256_file(generated)) is None
+    pki = make_demo_pki(tmp_path / "pki")
+    signed = digitally_sign(generated, tmp_path / "signed.pdf", key=pki.signer_key,
+                            cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
+    got = _compared(signed, generated)
+    assert got.signature.signed and got.marks is None
+    assert unsigned(got, sha256_file(generated)) is None

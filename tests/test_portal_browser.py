@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from appraisal.settings import get_settings
+from appraisal.simulate import eseal_return
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -104,7 +105,14 @@ def test_reviewers_return_and_staff_advance(
             assert downloaded.read_bytes() == Path(doc.pdf_path).read_bytes()
             if n == 0:
                 inbox.screenshot(path=str(SHOTS / "inbox-before.png"), full_page=True)
-            card.locator('input[type="file"]').set_input_files(str(downloaded))
+                # The download sent back as it is, unsigned, is refused and the reason shown.
+                card.locator('input[type="file"]').set_input_files(str(downloaded))
+                card.get_by_role("button", name="上传").click()
+                expect(inbox.locator(".flash.error")).to_contain_text("没有签字或盖章")
+                card = inbox.locator(f"#doc-{doc.id}")
+            sealed = eseal_return(downloaded, tmp_path / f"sealed-{doc.id}.pdf", seed=n,
+                                  seal_text=name)  # fmt: skip
+            card.locator('input[type="file"]').set_input_files(str(sealed))
             card.get_by_role("button", name="上传").click()
             expect(inbox.locator(".flash.ok")).to_contain_text("已收到")
             expect(inbox.locator(f"#doc-{doc.id} .status")).to_have_text("已回传")

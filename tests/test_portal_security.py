@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
+from appraisal.simulate import eseal_return
 from models import ReviewerLink, SignOff
 from tests.portal_helpers import (
     PASSWORD,
@@ -165,28 +166,35 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(
         files={"file": ("scan.pdf", Path(other.pdf_path).read_bytes(), "application/pdf")},
     )
     assert other.id in mismatch.text and "不是" in mismatch.text
+    unsigned = client.post(
+        url,
+        data={"csrf": csrf},
+        files={"file": ("原件.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")},
+    )
+    assert "原件.pdf" in unsigned.text and "没有签字或盖章" in unsigned.text
     assert stored_state(cycle.output) == before
     staging = cycle.output / f"cycle-{cycle.cycle_id:04d}" / ".portal-uploads"
     assert not any(staging.rglob("*.pdf"))
 
+    sealed = eseal_return(Path(doc.pdf_path), tmp_path / "sealed.pdf", seed=1, seal_text=name)
     good = client.post(
         url,
         data={"csrf": csrf},
-        files={"file": ("签署件.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")},
+        files={"file": ("签署件.pdf", sealed.read_bytes(), "application/pdf")},
     )
     assert "已收到 签署件.pdf（第 1 版）" in good.text
     again = client.post(
         url,
         data={"csrf": csrf},
-        files={"file": ("again.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")},
+        files={"file": ("again.pdf", sealed.read_bytes(), "application/pdf")},
     )
     assert "此前已收到" in again.text
     with session_scope() as session:
         kept = session.exec(select(SignOff).where(SignOff.document_id == doc.id)).all()
     assert [(s.version, s.recorded_by) for s in kept] == [(1, f"reviewer:推荐单位/{name}")]
-    assert Path(kept[0].file_path).read_bytes() == Path(doc.pdf_path).read_bytes()
+    assert Path(kept[0].file_path).read_bytes() == sealed.read_bytes()
     uploads = [e for e in access_log() if e.action == "upload"]
-    assert [e.outcome for e in uploads] == ["refused", "refused", "ok", "ok"]
+    assert [e.outcome for e in uploads] == ["refused", "refused", "refused", "ok", "ok"]
 
 
 def test_staff_login_csrf_and_the_closed_gate(cycle: PortalCycle, app: object) -> None:

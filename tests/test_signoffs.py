@@ -2,20 +2,23 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import select
+from typer.testing import CliRunner
 
+from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.gates import cycle_progress
 from appraisal.identity import document_id
 from appraisal.settings import get_settings
-from appraisal.simulate import digitally_sign, make_demo_pki, scan_return, tamper
+from appraisal.simulate import digitally_sign, eseal_return, make_demo_pki, scan_return, tamper
 from appraisal.store.signoffs import waive
-from models import IntakeEvent, SignOff
+from models import AuditEntry, IntakeEvent, SignOff
 from models.vocab import SignOffMethod, Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 from tests.intake_helpers import blank_scan
@@ -55,7 +58,8 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
     pdfs = [Path(d.pdf_path) for d in docs]
     drop = tmp_path / "drop"
     drop.mkdir()
-    shutil.copy(pdfs[0], drop / "a-text-layer.pdf")
+    sealed = eseal_return(pdfs[0], tmp_path / "a.pdf", seed=1, seal_text="某单位")
+    shutil.copy(sealed, drop / "a-text-layer.pdf")
     scan_return(pdfs[1], drop / "b-scan.pdf", seed=1, signer_name="审核人", stamp_text="某单位")
     signed = digitally_sign(
         pdfs[2], tmp_path / "c.pdf", key=pki.signer_key, cert=pki.signer_cert, signer_name="审核人"
@@ -117,7 +121,7 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
     # replacement: the first file stays byte for byte.
     v1 = _signoffs(docs[0].id)[0]
     v1_sha = sha256_file(Path(v1.file_path))
-    shutil.copy(pdfs[0], drop / "a-again.pdf")
+    shutil.copy(sealed, drop / "a-again.pdf")
     scan_return(pdfs[0], drop / "a-rescan.pdf", seed=2, signer_name="审核人", stamp_text="某单位")
     again = {o.file_name: o for o in intake_returns(cycle_id, drop)}
     assert again["a-again.pdf"].outcome == "duplicate"
@@ -152,3 +156,90 @@ def test_a_file_over_the_limit_is_quarantined_unread(
     (outcome,) = intake_returns(cycle_id, drop)
     assert outcome.outcome == "quarantined"
     assert "too large" in outcome.message and "limit is 1 KB" in outcome.message
+
+
+def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
+    nominated: tuple, tmp_path: Path
+) -> None:
+    from flows.intake import intake_returns
+
+    cycle_id, docs, _ = nominated
+    pdfs = [Path(d.pdf_path) for d in docs]
+    outbox = next((Path(docs[1].pdf_path).parents[2] / "outbox").rglob(f"{docs[1].id}.pdf"))
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(pdfs[0], drop / "downloaded.pdf")  # as downloaded from the inbox
+    shutil.copy(outbox, drop / "from-outbox.pdf")
+    PdfWriter(clone_from=PdfReader(pdfs[2])).write(drop / "saved-again.pdf")
+    for n in (3, 4):  # "printed to PDF": the same pages written anew, nothing added
+        printed = tmp_path / f"printed-{n}.pdf"
+        subprocess.run(["pdftocairo", "-pdf", str(pdfs[n]), str(printed)], check=True)
+        shutil.copy(printed, drop / printed.name)
+    outcomes = {o.file_name: o for o in intake_returns(cycle_id, drop)}
+    assert not list(drop.iterdir())
+
+    for name, doc in [("downloaded.pdf", docs[0]), ("from-outbox.pdf", docs[1]),
+                      ("saved-again.pdf", docs[2])]:  # fmt: skip
+        o = outcomes[name]
+        assert (o.outcome, o.document_id) == ("quarantined", doc.id), o
+        assert "not signed" in o.message and "sign and stamp" in o.message and name in o.message
+    for n in (3, 4):
+        o = outcomes[f"printed-{n}.pdf"]
+        assert (o.outcome, o.document_id) == ("held", docs[n].id), o
+        assert "held for staff review" in o.message
+    with session_scope() as session:
+        assert session.exec(select(SignOff)).all() == []
+        events = {e.file_name: e for e in session.exec(select(IntakeEvent))}
+        owed = {
+            o.document_id: o.missing
+            for o in cycle_progress(session, cycle_id, TODAY)[Stage.NOMINATION].outstanding
+        }
+    assert {events[n].problem for n in ("downloaded.pdf", "from-outbox.pdf")} == {"unsigned"}
+    held = {n: events[f"printed-{n}.pdf"] for n in (3, 4)}
+    assert all(Path(e.stored_path).parent.name == "held" for e in held.values())
+    assert "held for staff review" in owed[docs[3].id]
+    assert "held" not in owed[docs[0].id]
+
+    # The same file again is noted as waiting, not held twice.
+    shutil.copy(tmp_path / "printed-3.pdf", drop / "again.pdf")
+    (again,) = intake_returns(cycle_id, drop)
+    assert again.outcome == "duplicate" and f"#{held[3].id}" in again.message
+
+    # Staff look at them: one counts as signed, the other goes to quarantine; both audited.
+    cli = CliRunner()
+    listed = cli.invoke(app, ["signoff", "held", str(cycle_id)])
+    assert listed.exit_code == 0 and f"{held[3].id}" in listed.output
+    assert docs[3].id in listed.output and docs[4].id in listed.output
+    no_reason = cli.invoke(app, ["signoff", "accept", str(cycle_id), str(held[3].id)])
+    assert no_reason.exit_code != 0
+    accepted = cli.invoke(
+        app, ["signoff", "accept", str(cycle_id), str(held[3].id), "--reason", "电子签章在第2页"]
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert f"recorded as {docs[3].id} v1" in accepted.output
+    rejected = cli.invoke(
+        app, ["signoff", "reject", str(cycle_id), str(held[4].id), "--reason", "未签字盖章"]
+    )
+    assert rejected.exit_code == 0, rejected.output
+    twice = cli.invoke(app, ["signoff", "reject", str(cycle_id), str(held[4].id), "--reason", "x"])
+    assert twice.exit_code != 0 and "no return" in twice.output
+    (v1,) = _signoffs(docs[3].id)
+    assert sha256_file(Path(v1.file_path)) == v1.sha256 == held[3].sha256
+    assert Path(v1.file_path).name == "v1.pdf"
+    with session_scope() as session:
+        decided = {e.id: e for e in session.exec(select(IntakeEvent))}
+        audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "intake")).all()
+        owed = {
+            o.document_id
+            for o in cycle_progress(session, cycle_id, TODAY)[Stage.NOMINATION].outstanding
+        }
+    assert decided[held[3].id].outcome == "accepted"
+    assert decided[held[4].id].outcome == "quarantined"
+    assert Path(decided[held[4].id].stored_path).parent.name == "quarantine"
+    assert {(a.entity_key, a.after, a.reason) for a in audit} == {
+        (f"#{held[3].id}", "accepted", "电子签章在第2页"),
+        (f"#{held[4].id}", "quarantined", "未签字盖章"),
+    }
+    assert docs[3].id not in owed and docs[4].id in owed
+    held_folder = Path(held[3].stored_path).parent
+    assert not any(held_folder.iterdir())  # each file now lives in one place

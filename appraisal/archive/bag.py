@@ -39,12 +39,24 @@ class BagProblem:
     detail: str
 
 
-def write_bag(target: Path, payload: Mapping[str, Path | bytes], info: Mapping[str, str]) -> Path:
+class NotAsRecorded(ValueError):
+    """A file copied into a bag is not the file whose checksum was recorded for it."""
+
+
+def write_bag(
+    target: Path,
+    payload: Mapping[str, Path | bytes],
+    info: Mapping[str, str],
+    expected: Mapping[str, str] | None = None,
+) -> Path:
     """Seal `payload` as a bag at `target`, replacing any bag there whole, and return `target`.
 
     Keys are paths inside data/ ("documents/x.pdf"); a Path value is copied, never moved.
     bag-info.txt gets `info` in its order, Bagging-Date (today) unless given, and the computed
     Payload-Oxum. Equal inputs give byte-identical tag files. One writer per target at a time.
+    `expected` gives the SHA-256 some payload files must have (as recorded when they came in):
+    the bytes are checked as they are copied, and any other bytes raise NotAsRecorded, naming
+    the file, with the earlier bag (if any) left in place.
     """
     target = Path(target)
     if not target.name or target.name in (".", ".."):
@@ -55,7 +67,7 @@ def write_bag(target: Path, payload: Mapping[str, Path | bytes], info: Mapping[s
     _clear_leftovers(target)
     staging = _fresh_dir(target.parent / f".{target.name}.staging-")
     try:
-        _build(staging, payload, lines)
+        _build(staging, payload, lines, expected or {})
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -133,7 +145,12 @@ def _bag_info(info: Mapping[str, str]) -> dict[str, str]:
     return lines
 
 
-def _build(root: Path, payload: Mapping[str, Path | bytes], info: dict[str, str]) -> None:
+def _build(
+    root: Path,
+    payload: Mapping[str, Path | bytes],
+    info: dict[str, str],
+    expected: Mapping[str, str],
+) -> None:
     rows: list[tuple[str, list[str]]] = []
     total = 0
     (root / "data").mkdir()  # even when empty: RFC 8493 requires the payload folder
@@ -141,6 +158,12 @@ def _build(root: Path, payload: Mapping[str, Path | bytes], info: dict[str, str]
         dest = root / "data" / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         digests, size = _copy(source, dest)
+        want = expected.get(name)
+        if want and digests[0] != want:  # ALGORITHMS[0] is sha256
+            raise NotAsRecorded(
+                f"data/{name}: {source} has SHA-256 {digests[0]}, but {want} was recorded for it "
+                "when it came in: the file has changed since; not sealed"
+            )
         rows.append((_encode("data/" + name), digests))
         total += size
     rows.sort()

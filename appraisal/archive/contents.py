@@ -3,7 +3,7 @@ decisions made from them (complete or not, section order, titles, the record, th
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -245,17 +245,36 @@ def payload_files(pf: PersonFile) -> dict[str, Path]:
     return document_files(_filed(pf))
 
 
-def document_files(docs: Sequence[DossierDocument]) -> dict[str, Path]:
-    """Each document's .docx and PDF and every returned file, by path inside data/."""
-    files: dict[str, Path] = {}
+def payload_checksums(pf: PersonFile) -> dict[str, str]:
+    """The SHA-256 recorded for each of `payload_files`, by the same names."""
+    return recorded_checksums(_filed(pf))
+
+
+def _document_parts(docs: Sequence[DossierDocument]) -> Iterator[tuple[str, Path, str]]:
+    """(path inside data/, file, SHA-256 recorded for it) of each document's .docx and PDF and
+    of every returned file."""
     for doc in docs:
-        files[payload_name(doc, suffix=".docx")] = doc.docx
+        yield payload_name(doc, suffix=".docx"), doc.docx, doc.docx_sha256
         if doc.pdf is not None:
-            files[payload_name(doc, suffix=".pdf")] = doc.pdf
+            yield payload_name(doc, suffix=".pdf"), doc.pdf, doc.pdf_sha256
         for ret in doc.returns:
             if ret.path is not None:
-                files[payload_name(doc, ret)] = ret.path
-    return files
+                yield payload_name(doc, ret), ret.path, ret.sha256
+
+
+def document_files(docs: Sequence[DossierDocument]) -> dict[str, Path]:
+    """Each document's .docx and PDF and every returned file, by path inside data/."""
+    return {name: path for name, path, _ in _document_parts(docs)}
+
+
+# The database's side of a check: (the cycle's name, document IDs) -> the SHA-256 it recorded for
+# each of their files, by path inside data/; None when it does not hold that cycle.
+Recorded = Callable[[str, list[str]], Mapping[str, str] | None]
+
+
+def recorded_checksums(docs: Sequence[DossierDocument]) -> dict[str, str]:
+    """The SHA-256 recorded for each of `document_files(docs)`, by the same names."""
+    return {name: sha for name, _, sha in _document_parts(docs) if sha}
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,9 +19,11 @@ from appraisal.archive.contents import (
     document_files,
     letters_fingerprint,
     letters_record,
+    payload_checksums,
     payload_files,
     record,
     record_bytes,
+    recorded_checksums,
     sections,
 )
 from appraisal.archive.dossier import DossierLayout, assemble_dossier
@@ -74,7 +76,7 @@ def seal_person(
             },
             **payload_files(pf),
         }
-        write_bag(target, payload, bag_info(pf, layout, sealed_on))
+        write_bag(target, payload, bag_info(pf, layout, sealed_on), payload_checksums(pf))
     size = sum(p.stat().st_size for p in (target / "data").rglob("*") if p.is_file())
     return Sealed(pf.code, target, layout, len(payload), size)
 
@@ -109,7 +111,7 @@ def seal_letters(
         "Letters": str(len(letters)),
         "Input-Fingerprint": print_,
     }
-    write_bag(target, payload, info)
+    write_bag(target, payload, info, recorded_checksums(letters))
     return True
 
 

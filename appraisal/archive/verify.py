@@ -1,5 +1,9 @@
-"""Check a sealed package years later: the bag's checksums, the dossier against its record, and
-the digital signatures of the returns it keeps."""
+"""Check a sealed package years later: the bag's checksums, every kept original and return
+against the checksum recorded when it came in (in record.json and, when given, the database),
+the dossier against its record, and the digital signatures of the returns it keeps.
+
+The bag's manifests only prove the package is what it was when it was bagged; a package bagged
+from a wrong file agrees with itself. The recorded checksums are what make it fail."""
 
 import json
 from collections.abc import Sequence
@@ -8,8 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.bag import BagProblem, verify_bag
-from appraisal.archive.contents import DOSSIER_NAME, LETTERS_PACKAGE, LETTERS_RECORD, RECORD_NAME
+from appraisal.archive.contents import (
+    DOSSIER_NAME,
+    LETTERS_PACKAGE,
+    LETTERS_RECORD,
+    RECORD_NAME,
+    Recorded,
+)
 from appraisal.archive.dossier import read_layout
+from appraisal.files import sha256_file
 from appraisal.intake.signatures import check_signatures
 
 
@@ -101,11 +112,73 @@ def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
     ]
 
 
+def _checksums(entries: object) -> tuple[list[str], dict[str, str]]:
+    """The document IDs a record's entries list, and path inside data/ -> recorded SHA-256 of
+    each of their originals and returns."""
+    docs = [d for d in entries if isinstance(d, dict)] if isinstance(entries, list) else []
+    sums: dict[str, str] = {}
+    for doc in docs:
+        files = [(doc.get("docx"), doc.get("docx_sha256")), (doc.get("pdf"), doc.get("pdf_sha256"))]
+        returns = doc.get("returns") if isinstance(doc.get("returns"), list) else []
+        files += [(r.get("path"), r.get("sha256")) for r in returns if isinstance(r, dict)]
+        sums.update((name, str(sha)) for name, sha in files if isinstance(name, str) and sha)
+    return sorted({str(d.get("document_id", "")) for d in docs} - {""}), sums
+
+
+def _as_recorded(
+    data: Path,
+    entries: object,
+    cycle_name: str,
+    record: str,
+    recorded: Recorded | None,
+    damaged: set[str],
+) -> list[BagProblem]:
+    """Each file the record lists against the checksum `record` and the database give for it."""
+    ids, sums = _checksums(entries)
+    database = recorded(cycle_name, ids) if recorded and ids else None
+    problems = []
+    for name, want in sorted(sums.items()):
+        where = f"data/{name}"
+        if where in damaged:
+            continue  # the bag check has named it already
+        if not (data / name).is_file():
+            problems.append(BagProblem(where, "record", f"{record} lists {where}; it is not here"))
+            continue
+        got = sha256_file(data / name)
+        if got != want:
+            problems.append(
+                BagProblem(where, "record", f"has SHA-256 {got}, {record} recorded {want}")
+            )
+        if database is None:
+            continue
+        if name not in database:
+            problems.append(BagProblem(where, "database", "the database has no record of it"))
+        elif database[name] != got:
+            problems.append(
+                BagProblem(where, "database", f"has SHA-256 {got}, the database {database[name]}")
+            )
+    return problems
+
+
+def _letters_package(data: Path, recorded: Recorded | None, damaged: set[str]) -> list[BagProblem]:
+    try:
+        filed = json.loads((data / LETTERS_RECORD).read_text(encoding="utf-8"))
+        name, letters = str(filed["cycle"]), filed["letters"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        where = f"data/{LETTERS_RECORD}"
+        return [BagProblem(where, "record", f"cannot be read: {exc}")]
+    return _as_recorded(data, letters, name, LETTERS_RECORD, recorded, damaged)
+
+
 def verify_package(
-    path: Path, trust_roots: Sequence[Path] = (), notes: list[BagProblem] | None = None
+    path: Path,
+    trust_roots: Sequence[Path] = (),
+    recorded: Recorded | None = None,
+    notes: list[BagProblem] | None = None,
 ) -> list[BagProblem]:
     """Every problem with one sealed package; [] when it is whole and consistent.
 
+    With `recorded`, every kept original and return is also checked against the database.
     `notes`, when given, receives what is no fault of the package but worth a line: a digital
     signature that is intact but was not checked for trust, as no trust roots are configured.
     """
@@ -115,11 +188,14 @@ def verify_package(
         return problems
     damaged = {p.path for p in problems}
     if (data / LETTERS_RECORD).is_file() and not (data / RECORD_NAME).exists():
-        return problems  # the cycle's letters package: its bag checks are the whole story
+        return problems + _letters_package(data, recorded, damaged)
     rec, bad = _record(data)
     problems += [p for p in bad if p.path not in damaged]
     if rec is None:
         return problems
+    cycle = rec.get("cycle") if isinstance(rec.get("cycle"), dict) else {}
+    name = str(cycle.get("name", ""))
+    problems += _as_recorded(data, rec.get("documents"), name, RECORD_NAME, recorded, damaged)
     if f"data/{DOSSIER_NAME}" not in damaged:
         problems += _dossier(data, rec)
     signed, untrusted = _signatures(data, rec, trust_roots)

@@ -88,6 +88,7 @@ def seal(cycle: str, people: list[str], early: str = "") -> None:
 def verify(path: Path) -> None:
     from appraisal.archive.bag import BagProblem, find_bags
     from appraisal.archive.verify import verify_package
+    from appraisal.store.archive_data import database_checksums
 
     if not path.exists():
         fail(f"{path}: no such file or folder")
@@ -96,13 +97,16 @@ def verify(path: Path) -> None:
         fail(f"{path}: no BagIt package here (a package is a folder holding bagit.txt)")
     roots = get_settings().trust_root_paths
     bad = 0
-    for bag in bags:
-        notes: list[BagProblem] = []
-        problems = verify_package(bag, roots, notes)
-        bad += bool(problems)
-        out.print(f"[red]FAILED[/] {bag}" if problems else f"[green]ok[/] {bag}")
-        for p in [*problems, *notes]:
-            out.print(f"  {escape(p.path)}: {p.check}: {escape(p.detail)}", highlight=False)
+    with database_checksums() as recorded:
+        for bag in bags:
+            notes: list[BagProblem] = []
+            problems = verify_package(bag, roots, recorded, notes)
+            bad += bool(problems)
+            out.print(f"[red]FAILED[/] {bag}" if problems else f"[green]ok[/] {bag}")
+            for p in [*problems, *notes]:
+                out.print(f"  {escape(p.path)}: {p.check}: {escape(p.detail)}", highlight=False)
+    if recorded is None:
+        out.print("no database to consult: files checked against each package's record only")
     out.print(f"{len(bags)} package(s) checked, {bad} with problems")
     if bad:
         raise typer.Exit(1)

@@ -1,4 +1,5 @@
-"""`appraisal signoff`: take in signed returns, record replies, waive with a reason."""
+"""`appraisal signoff`: take in signed returns, record replies, waive with a reason, and decide
+on returns held for review."""
 
 from pathlib import Path
 from typing import Annotated
@@ -13,12 +14,29 @@ from appraisal.db import session_scope
 from appraisal.files import shown_name
 from appraisal.intake.listing import SKIPPED
 from appraisal.settings import get_settings
-from appraisal.store.signoffs import QUARANTINED, SignOffError, record_reply, waive
+from appraisal.store.signoffs import (
+    HELD,
+    QUARANTINED,
+    SignOffError,
+    held_returns,
+    record_reply,
+    waive,
+)
 from models.vocab import Reply
 
-app = typer.Typer(help="Signed returns: import, reply, waive.", no_args_is_help=True)
+app = typer.Typer(
+    help="Signed returns: import, reply, waive; held returns: held, accept, reject.",
+    no_args_is_help=True,
+)
 
-STYLE = {"recorded": "green", "duplicate": "yellow", "quarantined": "red", SKIPPED: "magenta"}
+STYLE = {
+    "recorded": "green",
+    "duplicate": "yellow",
+    "held": "yellow",
+    "left": "yellow",
+    "quarantined": "red",
+    SKIPPED: "magenta",
+}
 
 
 @app.command("import")
@@ -58,6 +76,8 @@ def import_(
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()))
     if counts[QUARANTINED]:
         out.print(f"quarantined files are kept in output/cycle-{cycle_id:04d}/quarantine/")
+    if counts[HELD]:
+        out.print(f"held for staff review: appraisal signoff held {cycle_id}")
 
 
 @app.command("reply")
@@ -95,3 +115,69 @@ def waive_(
     except SignOffError as exc:
         fail(str(exc))
     out.print(f"{document}: waived (v{w.version}): {reason}")
+
+
+def _cycle_id(cycle: str) -> int:
+    with session_scope() as session:
+        try:
+            found = find_cycle(session, cycle).id
+        except CycleError as exc:
+            fail(str(exc))
+    assert found is not None
+    return found
+
+
+@app.command("held")
+def held_(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
+    """List the returns held for staff review: they show no signature or stamp."""
+    cycle_id = _cycle_id(cycle)
+    with session_scope() as session:
+        events = held_returns(session, cycle_id)
+    if not events:
+        out.print(f"cycle {cycle_id}: no returns held for review")
+        return
+    for e in events:
+        out.print(
+            f"#{e.id} {e.document_id} {escape(e.file_name)} (from {e.source}, "
+            f"{e.at:%Y-%m-%d %H:%M})\n    {escape(e.reason)}\n    file: {escape(e.stored_path)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    out.print(
+        f"look at each file, then: appraisal signoff accept {cycle_id} # --reason ... "
+        f"(a signed return) or appraisal signoff reject {cycle_id} # --reason ... (quarantine)"
+    )
+
+
+@app.command("accept")
+def accept_(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    event: Annotated[int, typer.Argument(help="The held return's number (signoff held).")],
+    reason: Annotated[str, typer.Option(help="Why it counts as signed.")],
+) -> None:
+    """Record a held return as the document's signed return; the reason is audited."""
+    from flows.held import accept_held
+
+    cycle_id = _cycle_id(cycle)
+    try:
+        outcome = accept_held(cycle_id, event, reason, get_settings().actor)
+    except SignOffError as exc:
+        fail(str(exc))
+    out.print(f"#{event}: recorded as {outcome.document_id} v{outcome.version}")
+
+
+@app.command("reject")
+def reject_(
+    cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
+    event: Annotated[int, typer.Argument(help="The held return's number (signoff held).")],
+    reason: Annotated[str, typer.Option(help="Why it is not a signed return.")],
+) -> None:
+    """Move a held return to quarantine; the reason is audited."""
+    from flows.held import reject_held
+
+    cycle_id = _cycle_id(cycle)
+    try:
+        kept = reject_held(cycle_id, event, reason, get_settings().actor)
+    except SignOffError as exc:
+        fail(str(exc))
+    out.print(f"#{event}: quarantined, kept as {escape(str(kept))}")

@@ -11,10 +11,13 @@ _EXPORTS = {
     "inspect_return": "appraisal.intake.inspect_pdf",
     "Inspection": "appraisal.intake.inspection",
     "MatchedBy": "appraisal.intake.inspection",
+    "Marks": "appraisal.intake.inspection",
     "Problem": "appraisal.intake.inspection",
     "SignatureCheck": "appraisal.intake.inspection",
     "SignatureInfo": "appraisal.intake.inspection",
+    "Unsigned": "appraisal.intake.unmarked",
     "choose_id": "appraisal.intake.inspection",
+    "unsigned": "appraisal.intake.unmarked",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from appraisal.identity import parse_document_id
 from appraisal.intake.inspection import (
     UNSIGNED,
     Inspection,
+    Marks,
     Problem,
     SignatureCheck,
     SignatureInfo,
@@ -97,12 +98,15 @@ def _read(fd: int) -> tuple[str, bytes, bytes]:
     return digest.hexdigest(), head, tail
 
 
-def _run_worker(fd: int, timeout_s: float, memory_mb: int, roots: list[Path]) -> dict[str, Any]:
+def _run_worker(
+    fd: int, timeout_s: float, memory_mb: int, roots: list[Path], original: Path | None = None
+) -> dict[str, Any]:
     request = {
         "fd": fd,  # the very file inspected here, whatever its name points to by now
         "memory_mb": memory_mb,
         "cpu_s": max(1, math.ceil(timeout_s)),
         "trust_roots": [str(r.resolve()) for r in roots],
+        "original": str(original.resolve()) if original else "",
     }
     env = dict(os.environ)
     # Each malloc arena reserves 64 MB of address space, which RLIMIT_AS counts.
@@ -153,6 +157,15 @@ def _signature(raw: dict[str, Any] | None) -> SignatureInfo:
     return SignatureInfo(**raw, signatures=checks)
 
 
+def _marks(fd: int, original: Path, timeout_s: float, memory_mb: int) -> dict[str, Any]:
+    """The return's pages against the original's, in a second bounded child process."""
+    found = _run_worker(fd, timeout_s, memory_mb, [], original)
+    if problem := found.get("problem"):
+        detail = f"{problem}: {found['detail']}" if found.get("detail") else problem
+        return {"marks": Marks.UNCOMPARED, "marks_detail": f"could not be compared ({detail})"}
+    return {"marks": Marks(found["marks"]), "marks_detail": found["detail"]}
+
+
 def inspect_return(
     path: Path,
     *,
@@ -160,13 +173,18 @@ def inspect_return(
     timeout_s: float = 20,
     memory_mb: int = 512,
     trust_roots: Sequence[Path] = (),
+    original_of: Callable[[str], Path | None] | None = None,
 ) -> Inspection:
     """Everything intake needs to know about one returned file; never raises for a bad file.
 
     Only a regular file is read: a symbolic link is never followed and a FIFO never waited on
-    (Problem.NOT_REGULAR); a file gone since it was listed is Problem.GONE. Raises
-    FileNotFoundError if a configured trust root does not exist: a mistake of the configuration,
-    not of the sender.
+    (Problem.NOT_REGULAR); a file gone since it was listed is Problem.GONE. `original_of` gives
+    the generated PDF of a document ID: a born-digital return without a digital signature is
+    then compared with it, page by page (`Inspection.marks`). Scans and signed files are not: a
+    scan cannot be compared reliably, and a signature is itself a mark.
+
+    Raises FileNotFoundError if a configured trust root does not exist: a mistake of the
+    configuration, not of the sender.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -186,18 +204,35 @@ def inspect_return(
     except _NotTaken as exc:
         return refused(exc.problem, exc.detail)
     try:
-        size = base["size"] = os.fstat(fd).st_size
-        if size > max_bytes:
-            return refused(Problem.TOO_LARGE, limit=max_bytes)
-        sha256, head, tail = _read(fd)
-        base["sha256"] = sha256
-        if b"%PDF-" not in head:
-            return refused(Problem.NOT_PDF, _kind(head))
-        if b"%%EOF" not in tail:
-            return refused(Problem.UNREADABLE, "cut off: no end-of-file marker")
-        found = _run_worker(fd, timeout_s, memory_mb, roots)
+        return _inspect_open(
+            fd, base, refused, started, max_bytes, timeout_s, memory_mb, roots, original_of
+        )
     finally:
         os.close(fd)
+
+
+def _inspect_open(
+    fd: int,
+    base: dict[str, Any],
+    refused: Callable[..., Inspection],
+    started: float,
+    max_bytes: int,
+    timeout_s: float,
+    memory_mb: int,
+    roots: list[Path],
+    original_of: Callable[[str], Path | None] | None,
+) -> Inspection:
+    """The checks on the open file: the same descriptor goes to both child processes."""
+    size = base["size"] = os.fstat(fd).st_size
+    if size > max_bytes:
+        return refused(Problem.TOO_LARGE, limit=max_bytes)
+    sha256, head, tail = _read(fd)
+    base["sha256"] = sha256
+    if b"%PDF-" not in head:
+        return refused(Problem.NOT_PDF, _kind(head))
+    if b"%%EOF" not in tail:
+        return refused(Problem.UNREADABLE, "cut off: no end-of-file marker")
+    found = _run_worker(fd, timeout_s, memory_mb, roots)
     if problem := found.get("problem"):
         limit = {"timeout": math.ceil(timeout_s), "too_complex": memory_mb}.get(problem, 0)
         return refused(Problem(problem), found.get("detail", ""), limit=limit)
@@ -208,9 +243,13 @@ def inspect_return(
         "text_ids": text_ids,
         "qr_ids": qr_ids,
         "signature": _signature(found.get("signature")),
+        "text_layer": found["text_layer"],
     }
     if doc_id is None:
         return refused(Problem.NO_ID, **more)
+    original = original_of(doc_id) if original_of else None
+    if original and original.is_file() and more["text_layer"] and not more["signature"].signed:
+        more |= _marks(fd, original, timeout_s, memory_mb)
     return Inspection(
         **base,
         **more,

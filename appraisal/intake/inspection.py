@@ -28,6 +28,15 @@ class Problem(StrEnum):
 LEFT_ALONE = frozenset({Problem.NOT_REGULAR, Problem.GONE})
 
 
+class Marks(StrEnum):
+    """What a born-digital, unsigned return shows beyond the original's pages."""
+
+    SAME_PAGES = "same_pages"  # every page is the original's page, unchanged
+    NO_INK = "no_ink"  # pages were written anew but show nothing the original does not
+    ADDED = "added"  # some page shows ink, a stamp or an image the original does not have
+    UNCOMPARED = "uncompared"  # the comparison itself failed (timeout, unrenderable page)
+
+
 class MatchedBy(StrEnum):
     TEXT = "text"
     QR = "qr"
@@ -79,6 +88,9 @@ class Inspection:
     matched_by: MatchedBy | None = None
     id_conflict: str = ""  # set when the ID sources disagree; the preferred one still wins
     signature: SignatureInfo = field(default=UNSIGNED)
+    text_layer: bool = False  # born digital (or a scan with OCR), not an image-only scan
+    marks: Marks | None = None  # set when the pages were compared with the original's
+    marks_detail: str = ""
     problem: Problem | None = None
     reason: str = ""
     seconds: float = 0.0

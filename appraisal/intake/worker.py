@@ -1,8 +1,10 @@
 """The child process that parses one untrusted PDF under CPU, memory and file-size limits.
 
 Run as ``python -m appraisal.intake.worker`` with a JSON request on stdin; writes one JSON result
-line on stdout. The limits are set here, first thing, rather than in a ``preexec_fn``: that hook is
-unsafe in a parent that runs threads (Prefect does). pdftoppm, started from here, inherits them.
+line on stdout. A request naming an "original" compares the file's pages with that generated PDF
+instead (`appraisal.intake.pages`). The limits are set here, first thing, rather than in a
+``preexec_fn``: that hook is unsafe in a parent that runs threads (Prefect does). pdftoppm,
+started from here, inherits them.
 """
 
 import importlib.util
@@ -42,10 +44,12 @@ def _limit(memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _text_ids(reader: Any) -> list[str]:
+def _text_ids(reader: Any) -> tuple[list[str], bool]:
+    """Document IDs in the text layer, and whether there is a text layer at all."""
     from appraisal.identity import LOOSE_PATTERN, parse_document_id
 
     found: list[str] = []
+    text_layer = False
     for page in reader.pages[:MAX_TEXT_PAGES]:
         try:
             text = page.extract_text() or ""
@@ -53,11 +57,12 @@ def _text_ids(reader: Any) -> list[str]:
             raise
         except Exception:
             continue  # one page with a broken content stream should not hide the others
+        text_layer = text_layer or bool(text.strip())
         for m in LOOSE_PATTERN.finditer(text.upper()):
             doc_id = parse_document_id(m.group(0))
             if doc_id and doc_id not in found:
                 found.append(doc_id)
-    return found
+    return found, text_layer
 
 
 def _read_all(fd: int) -> bytes:
@@ -86,7 +91,10 @@ def inspect(data: bytes, trust_roots: list[Path]) -> dict[str, Any]:
         return {"problem": "unreadable", "detail": f"{type(exc).__name__}: {exc}"[:200]}
     if pages == 0:
         return {"problem": "unreadable", "detail": "no pages"}
-    result: dict[str, Any] = {"pages": pages, "text_ids": _text_ids(reader), "qr_ids": []}
+    text_ids, text_layer = _text_ids(reader)
+    result: dict[str, Any] = {
+        "pages": pages, "text_ids": text_ids, "text_layer": text_layer, "qr_ids": [],
+    }  # fmt: skip
     del reader
     if not result["text_ids"]:
         from appraisal.intake.qr import find_qr_ids
@@ -116,7 +124,16 @@ def main() -> None:
     sys.stdout = sys.stderr  # only our one result line may reach the parent's pipe
     try:
         data = _read_all(request["fd"])
-        result = inspect(data, [Path(p) for p in request["trust_roots"]])
+        if request.get("original"):
+            from appraisal.intake.pages import compare_pages
+
+            # pdftoppm reads by name: a private copy, never the drop folder's name again.
+            with tempfile.TemporaryDirectory(prefix="appraisal-return-") as tmp:
+                copy = Path(tmp) / "return.pdf"
+                copy.write_bytes(data)
+                result = compare_pages(copy, Path(request["original"]))
+        else:
+            result = inspect(data, [Path(p) for p in request["trust_roots"]])
     except MemoryError:
         result = {"problem": "too_complex"}
     except RecursionError:

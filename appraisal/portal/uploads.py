@@ -1,5 +1,6 @@
 """A signed return uploaded through the portal: the same inspection and recording as the drop
-folder. A refused upload is not kept: the reviewer is told why at once and still has the file."""
+folder. A refused upload is not kept: the reviewer is told why at once and still has the file.
+One that shows no signature or stamp is kept for staff to look at, and the reviewer is told so."""
 
 import shutil
 import tempfile
@@ -8,10 +9,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from appraisal.intake import inspect_return
+from appraisal.intake import inspect_return, unsigned
 from appraisal.settings import Settings
-from appraisal.store.signoffs import DUPLICATE, RECORDED, record_return
-from flows.paths import cycle_dir, quarantine_dir, returns_dir
+from appraisal.store.signoffs import DUPLICATE, HELD, RECORDED, record_return
+from flows.paths import cycle_dir, held_dir, quarantine_dir, returns_dir
 from models import Cycle, Document
 
 
@@ -51,7 +52,10 @@ def accept_upload(
 ) -> UploadOutcome:
     """Inspect the staged file and record it as a return of `document`, or say why not."""
     ins = inspect_return(
-        staged, max_bytes=settings.max_return_bytes, trust_roots=settings.trust_root_paths
+        staged,
+        max_bytes=settings.max_return_bytes,
+        trust_roots=settings.trust_root_paths,
+        original_of=lambda doc_id: Path(document.pdf_path) if doc_id == document.id else None,
     )
     if not ins.ok or ins.document_id is None:
         return UploadOutcome(False, ins.reason.replace(staged.name, shown_name))
@@ -62,18 +66,34 @@ def accept_upload(
             f"请上传本文件签署后的扫描件 / this file is document {ins.document_id}, "
             f"not {document.id}: upload the signed copy of this document",
         )
+    verdict = unsigned(ins, document.pdf_sha256)
+    if verdict is not None and not verdict.hold:
+        return UploadOutcome(
+            False,
+            f"{shown_name}：这是系统生成的原件，没有签字或盖章。请打印后签字、盖章，扫描后再上传"
+            "（或加盖电子签章后上传） / this is the document as it was sent to you, not signed: "
+            "print it, sign and stamp it, and upload the scan (or sign it digitally)",
+        )
     outcome = record_return(
         session,
         cycle=cycle,
         ins=ins,
         returns_dir=returns_dir(cycle.id or 0),
         quarantine_dir=quarantine_dir(cycle.id or 0),
+        held_dir=held_dir(cycle.id or 0),
         source="portal",
         actor=actor,
     )
     v = outcome.version
     if outcome.outcome == RECORDED:
         return UploadOutcome(True, f"已收到 {shown_name}（第 {v} 版），谢谢", v)
-    if outcome.outcome == DUPLICATE:
+    if outcome.outcome == DUPLICATE and v:
         return UploadOutcome(True, f"{shown_name} 此前已收到（第 {v} 版），无需重复上传", v)
+    if outcome.outcome in (HELD, DUPLICATE):  # a duplicate without a version is a held one
+        return UploadOutcome(
+            True,
+            f"已收到 {shown_name}，但看不出签字或盖章，已转工作人员核对；如未签字盖章，请签字盖章后"
+            "重新上传 / received, but no signature or stamp can be seen on it: staff will check "
+            "it; if it is not signed, sign and stamp it and upload it again",
+        )
     return UploadOutcome(False, outcome.message.replace(staged.name, shown_name))

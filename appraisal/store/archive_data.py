@@ -2,17 +2,22 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from appraisal.archive.contents import DossierDocument, PersonFile, ReturnFile
+from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, ReturnFile
+from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
 from appraisal.cycles import cycle_codes, cycle_people
+from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
+from appraisal.identity import ID_PATTERN, cycle_of
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
@@ -239,6 +244,38 @@ def _dossier_document(
         returns=tuple(_return(s, d.people) for s in signoffs),
         shared=d.person_id is None,
     )
+
+
+def recorded_checksums(
+    session: Session, cycle_name: str, document_ids: list[str]
+) -> dict[str, str] | None:
+    """The SHA-256 the database recorded for every original and return of these documents, by
+    their paths inside a package's data/; None when it does not hold the cycle named."""
+    cycles = {cycle_of(d) for d in document_ids if ID_PATTERN.fullmatch(d)}
+    held = [session.get(Cycle, c) for c in cycles]
+    if not held or any(c is None or c.name != cycle_name for c in held):
+        return None
+    docs: list[Document] = []
+    for part in chunks(document_ids):
+        docs += session.exec(select(Document).where(col(Document.id).in_(part)))
+    signoffs = _signoffs(session, [d.id for d in docs])
+    return checksums([_dossier_document(d, {}, signoffs[d.id]) for d in docs])
+
+
+@contextmanager
+def database_checksums() -> Iterator[Recorded | None]:
+    """`recorded_checksums` on a session of the configured database, for verifying packages;
+    None when no database is configured or it cannot be reached."""
+    if not database_configured():
+        yield None
+        return
+    try:
+        get_engine()
+    except sa.exc.OperationalError:
+        yield None
+        return
+    with session_scope() as session:
+        yield partial(recorded_checksums, session)
 
 
 def cycle_letters(

@@ -1,24 +1,34 @@
 """Record returned files, replies and waivers against documents; nothing collected is overwritten.
 
 Every file that comes in ends in exactly one place: stored as a new version of its document's
-return, noted as a duplicate of a version already stored, or moved to quarantine with a reason a
-person can act on. Each is logged as an IntakeEvent.
+return, noted as a duplicate of a version already stored, held for staff to look at, or moved to
+quarantine with a reason a person can act on. Each is logged as an IntakeEvent.
+
+A return is immutable and equal to its file: the database names it (`returns/<ID>/v<n>.pdf`,
+n the version its row got) and the file is written under that name only while the row's
+transaction holds the document, so two returns can never share a version or a file.
 """
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
-from appraisal.files import sha256_file, shown_name, write_atomic
+from appraisal.db import begin_writing
+from appraisal.files import ChangedFile, copy_checked, keep_unique, shown_name
 from appraisal.identity import cycle_of
-from appraisal.intake import Inspection
+from appraisal.intake import Inspection, unsigned
 from appraisal.store.changes import AuditLog
 from appraisal.store.freeze import why_frozen
 from models import Cycle, Document, IntakeEvent, Person, Result, SignOff
 from models.vocab import Reply, SignOffMethod, Stage
 
-RECORDED, DUPLICATE, QUARANTINED = "recorded", "duplicate", "quarantined"
+RECORDED, DUPLICATE, QUARANTINED, HELD = "recorded", "duplicate", "quarantined", "held"
+# A dropped file that changed while it was read: left in the folder for the next import.
+LEFT = "left"
+# A held return staff accepted; its file became a recorded return.
+ACCEPTED = "accepted"
 
 
 class SignOffError(Exception):
@@ -41,43 +51,53 @@ def _next_version(session: Session, document_id: str) -> int:
     return (top or 0) + 1
 
 
-def _store(source: Path, folder: Path, name: str) -> Path:
-    """Copy into `folder` under `name`, never over a different existing file."""
-    target = folder / name
-    n = 1
-    while target.exists() and sha256_file(target) != sha256_file(source):
-        n += 1
-        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-    write_atomic(target, source.read_bytes())
-    return target
+def _lock_document(session: Session, document_id: str) -> Document | None:
+    """The document, held by this transaction until it ends: returns and waivers of one
+    document are recorded one at a time, so the next version and the duplicate check are
+    exact. PostgreSQL locks the row; on SQLite `begin_writing` already holds the database."""
+    query = select(Document).where(Document.id == document_id).with_for_update()
+    return session.exec(query).first()
 
 
-def _quarantine(
-    session: Session,
-    *,
-    cycle: Cycle,
-    ins: Inspection,
-    problem: str,
-    reason: str,
-    folder: Path,
-    source: str,
-) -> IntakeOutcome:
-    stored = _store(ins.path, folder, ins.path.name)
+def generated_pdf(session: Session, document_id: str) -> Path | None:
+    """The PDF the engine generated for a document, to compare a return with."""
+    doc = session.get(Document, document_id)
+    return Path(doc.pdf_path) if doc is not None and doc.pdf_path else None
+
+
+def _log(
+    session: Session, cycle: Cycle, ins: Inspection, outcome: str, source: str, **fields: str
+) -> None:
     session.add(
         IntakeEvent(
-            cycle_id=cycle.id or 0,
-            file_name=ins.path.name,
-            sha256=ins.sha256,
-            size=ins.size,
-            outcome=QUARANTINED,
-            problem=problem,
-            reason=reason,
-            document_id=ins.document_id or "",
-            stored_path=str(stored),
-            source=source,
+            cycle_id=cycle.id or 0, file_name=ins.path.name, sha256=ins.sha256, size=ins.size,
+            outcome=outcome, document_id=ins.document_id or "", source=source, **fields,
         )
-    )
-    return IntakeOutcome(ins.path.name, QUARANTINED, ins.document_id or "", 0, reason)
+    )  # fmt: skip
+
+
+def _keep(ins: Inspection, folder: Path) -> Path:
+    """A copy of the inspected file in `folder` under its own name (or a free variant of it)."""
+    tmp, digest = copy_checked(ins.path, folder, ins.sha256)
+    return keep_unique(tmp, folder / ins.path.name, digest)
+
+
+def _store_version(session: Session, signoff: SignOff, ins: Inspection, folder: Path) -> SignOff:
+    """Claim the document's next version for `signoff` and put the inspected file under it."""
+    tmp, _ = copy_checked(ins.path, folder, ins.sha256)
+    try:
+        signoff.version = _next_version(session, signoff.document_id)
+        stored = folder / f"v{signoff.version}.pdf"
+        signoff.file_path = str(stored)
+        session.add(signoff)
+        session.flush()
+        # The version is this transaction's until it ends; a file already at its name is what
+        # an attempt that never committed left behind.
+        os.replace(tmp, stored)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return signoff
 
 
 def record_return(
@@ -87,19 +107,42 @@ def record_return(
     ins: Inspection,
     returns_dir: Path,
     quarantine_dir: Path,
+    held_dir: Path,
     source: str = "folder",
     reply: Reply | None = None,
     actor: str,
 ) -> IntakeOutcome:
-    """Record one inspected file; the caller removes the original once this is committed."""
+    """Record one inspected file; the caller removes the original once this is committed,
+    unless the outcome is LEFT (the file changed after it was inspected)."""
+    begin_writing(session)
+    folders = _Folders(returns_dir, quarantine_dir, held_dir)
+    try:
+        return _record(session, cycle, ins, folders, source, reply, actor)
+    except ChangedFile as exc:  # raised before anything was written
+        return IntakeOutcome(ins.path.name, LEFT, ins.document_id or "", 0, str(exc))
+
+
+@dataclass(frozen=True)
+class _Folders:
+    returns: Path
+    quarantine: Path
+    held: Path
+
+
+def _record(
+    session: Session, cycle: Cycle, ins: Inspection, folders: _Folders, source: str,
+    reply: Reply | None, actor: str,
+) -> IntakeOutcome:  # fmt: skip
+    def refuse(problem: str, reason: str) -> IntakeOutcome:
+        stored = _keep(ins, folders.quarantine)
+        _log(session, cycle, ins, QUARANTINED, source, problem=problem, reason=reason,
+             stored_path=str(stored))  # fmt: skip
+        return IntakeOutcome(ins.path.name, QUARANTINED, ins.document_id or "", 0, reason)
+
     if (frozen := why_frozen(session, ins.document_id if ins.ok else None)) is not None:
-        reason = f"{ins.path.name}: {frozen}"
-        return _quarantine(session, cycle=cycle, ins=ins, problem="frozen", reason=reason,
-                           folder=quarantine_dir, source=source)  # fmt: skip
-    quarantine = dict(cycle=cycle, ins=ins, folder=quarantine_dir, source=source)
+        return refuse("frozen", f"{shown_name(ins.path.name)}: {frozen}")
     if not ins.ok or ins.document_id is None:
-        problem = str(ins.problem or "no_id")
-        return _quarantine(session, problem=problem, reason=ins.reason, **quarantine)  # type: ignore[arg-type]
+        return refuse(str(ins.problem or "no_id"), ins.reason)
     doc_id = ins.document_id
     name = shown_name(ins.path.name)  # as it can be printed: names come from senders
     if cycle_of(doc_id) != cycle.id:
@@ -108,70 +151,172 @@ def record_return(
             f" / the document ID belongs to cycle {cycle_of(doc_id)}, not to cycle {cycle.id}:"
             " import it into that cycle"
         )
-        return _quarantine(session, problem="other_cycle", reason=reason, **quarantine)  # type: ignore[arg-type]
-    doc = session.get(Document, doc_id)
+        return refuse("other_cycle", reason)
+    doc = _lock_document(session, doc_id)
     if doc is None:
         reason = (
             f"{name}: 文档编号 {doc_id} 在本周期没有对应的文件 / no document of this "
             "cycle has this ID: was the document generated by a stage that has not run here?"
         )
-        return _quarantine(session, problem="unknown_document", reason=reason, **quarantine)  # type: ignore[arg-type]
+        return refuse("unknown_document", reason)
     same = session.exec(
         select(SignOff).where(SignOff.document_id == doc_id, SignOff.sha256 == ins.sha256)
     ).first()
     if same is not None:
-        session.add(
-            IntakeEvent(
-                cycle_id=cycle.id or 0, file_name=ins.path.name, sha256=ins.sha256,
-                size=ins.size, outcome=DUPLICATE, document_id=doc_id,
-                stored_path=same.file_path, source=source,
-                reason=f"same file as version {same.version}, recorded before",
-            )
-        )  # fmt: skip
+        _log(session, cycle, ins, DUPLICATE, source, stored_path=same.file_path,
+             reason=f"same file as version {same.version}, recorded before")  # fmt: skip
         return IntakeOutcome(
             ins.path.name, DUPLICATE, doc_id, same.version, f"already recorded as v{same.version}"
         )
-    version = _next_version(session, doc_id)
-    stored = _store(ins.path, returns_dir / doc_id, f"v{version}.pdf")
+    waiting = _held(session, doc_id, ins.sha256)
+    if waiting is not None:
+        why = f"same file as held return #{waiting.id}, waiting for staff review"
+        _log(session, cycle, ins, DUPLICATE, source, stored_path=waiting.stored_path, reason=why)
+        return IntakeOutcome(ins.path.name, DUPLICATE, doc_id, 0, why)
+    verdict = unsigned(ins, doc.pdf_sha256)
+    if verdict is not None and not verdict.hold:
+        return refuse("unsigned", verdict.reason)
+    if verdict is not None:
+        stored = _keep(ins, folders.held)
+        _log(session, cycle, ins, HELD, source, problem="unmarked", reason=verdict.reason,
+             stored_path=str(stored))  # fmt: skip
+        return IntakeOutcome(ins.path.name, HELD, doc_id, 0, verdict.reason)
     sig = ins.signature
-    signoff = SignOff(
-        document_id=doc_id,
-        version=version,
-        method=SignOffMethod.DIGITAL if sig.signed else SignOffMethod.SCAN,
-        signer=sig.signer or doc.recipient_name,
-        file_path=str(stored),
-        sha256=ins.sha256,
-        pages=ins.pages,
-        matched_by=str(ins.matched_by or ""),
-        signature_valid=(sig.valid and sig.trusted and not sig.modified_after_signing)
-        if sig.signed
-        else None,
-        signature_covers_file=sig.covers_whole_file if sig.signed else None,
-        reply=reply if doc.stage == Stage.SOLICITATION else None,
-        recorded_by=actor,
+    signoff = _store_version(
+        session,
+        SignOff(
+            document_id=doc_id,
+            version=0,  # claimed by _store_version
+            method=SignOffMethod.DIGITAL if sig.signed else SignOffMethod.SCAN,
+            signer=sig.signer or doc.recipient_name,
+            sha256=ins.sha256,
+            pages=ins.pages,
+            matched_by=str(ins.matched_by or ""),
+            signature_valid=(sig.valid and sig.trusted and not sig.modified_after_signing)
+            if sig.signed
+            else None,
+            signature_covers_file=sig.covers_whole_file if sig.signed else None,
+            reply=reply if doc.stage == Stage.SOLICITATION else None,
+            recorded_by=actor,
+        ),
+        ins,
+        folders.returns / doc_id,
     )
-    session.add(signoff)
     notes = "; ".join(ins.warnings)
-    session.add(
-        IntakeEvent(
-            cycle_id=cycle.id or 0, file_name=ins.path.name, sha256=ins.sha256, size=ins.size,
-            outcome=RECORDED, document_id=doc_id, stored_path=str(stored), source=source,
-            reason=notes,
-        )
-    )  # fmt: skip
+    _log(session, cycle, ins, RECORDED, source, stored_path=signoff.file_path, reason=notes)
     how = f"matched by {ins.matched_by}" + (f"; {sig.summary}" if sig.signed else "")
     return IntakeOutcome(
-        ins.path.name, RECORDED, doc_id, version, how + (f"; {notes}" if notes else "")
+        ins.path.name, RECORDED, doc_id, signoff.version, how + (f"; {notes}" if notes else "")
     )
+
+
+def _held(session: Session, document_id: str, sha256: str) -> IntakeEvent | None:
+    return session.exec(
+        select(IntakeEvent).where(
+            IntakeEvent.document_id == document_id,
+            IntakeEvent.sha256 == sha256,
+            IntakeEvent.outcome == HELD,
+        )
+    ).first()
+
+
+def held_returns(session: Session, cycle_id: int) -> list[IntakeEvent]:
+    """The cycle's returns held for staff review, oldest first."""
+    query = select(IntakeEvent).where(IntakeEvent.cycle_id == cycle_id, IntakeEvent.outcome == HELD)
+    return list(session.exec(query.order_by(col(IntakeEvent.id))))
+
+
+def held_return(session: Session, cycle_id: int, event_id: int) -> IntakeEvent:
+    event = session.get(IntakeEvent, event_id)
+    if event is None or event.cycle_id != cycle_id or event.outcome != HELD:
+        raise SignOffError(
+            f"第{cycle_id}号考核周期没有待核对的回件 #{event_id} / no return #{event_id} is held "
+            f"for review in cycle {cycle_id} (appraisal signoff held {cycle_id} lists them)"
+        )
+    return event
+
+
+def _decide(session: Session, event: IntakeEvent, outcome: str, reason: str, actor: str) -> None:
+    log = AuditLog(actor)
+    log.record("intake", f"#{event.id}", "outcome", event.outcome, outcome, reason.strip())
+    log.write(session)
+    decided = f"工作人员决定 / decided by {actor}: {outcome}: {reason.strip()}"
+    event.outcome, event.reason = outcome, f"{event.reason}; {decided}"[:2048]
+    session.add(event)
+    session.flush()
+
+
+def accept_held(
+    session: Session,
+    *,
+    cycle: Cycle,
+    event_id: int,
+    ins: Inspection,
+    reason: str,
+    returns_dir: Path,
+    quarantine_dir: Path,
+    held_dir: Path,
+    actor: str,
+) -> IntakeOutcome:
+    """Record a held return as a signed return, on staff's word; `ins` is the held file
+    inspected again (without comparing its pages). The caller removes the held file once this is
+    committed."""
+    if not reason.strip():
+        raise SignOffError("accepting a held return needs a reason (--reason)")
+    begin_writing(session)
+    event = held_return(session, cycle.id or 0, event_id)
+    if (ins.document_id, ins.sha256) != (event.document_id, event.sha256):
+        raise SignOffError(f"held return #{event_id}: {event.stored_path} has changed since")
+    _decide(session, event, ACCEPTED, reason, actor)
+    outcome = record_return(
+        session, cycle=cycle, ins=ins, returns_dir=returns_dir, quarantine_dir=quarantine_dir,
+        held_dir=held_dir, source="staff", actor=actor,
+    )  # fmt: skip
+    if outcome.outcome != RECORDED:
+        raise SignOffError(f"held return #{event_id}: {outcome.message}")
+    signoff = session.exec(
+        select(SignOff).where(
+            SignOff.document_id == outcome.document_id, SignOff.version == outcome.version
+        )
+    ).one()
+    event.stored_path = signoff.file_path
+    session.add(event)
+    return outcome
+
+
+def reject_held(
+    session: Session,
+    *,
+    cycle_id: int,
+    event_id: int,
+    reason: str,
+    quarantine_dir: Path,
+    actor: str,
+) -> IntakeEvent:
+    """Move a held return to quarantine, on staff's word. The caller removes the held file once
+    this is committed."""
+    if not reason.strip():
+        raise SignOffError("rejecting a held return needs a reason (--reason)")
+    begin_writing(session)
+    event = held_return(session, cycle_id, event_id)
+    try:
+        tmp, digest = copy_checked(Path(event.stored_path), quarantine_dir, event.sha256)
+    except (ChangedFile, OSError) as exc:
+        raise SignOffError(f"held return #{event_id}: {event.stored_path}: {exc}") from exc
+    event.stored_path = str(keep_unique(tmp, quarantine_dir / event.file_name, digest))
+    event.problem = "unsigned"
+    _decide(session, event, QUARANTINED, reason, actor)
+    return event
 
 
 def waive(session: Session, *, document_id: str, reason: str, actor: str) -> SignOff:
     """Close a document's sign-off without a return, with the recorded reason."""
-    if (frozen := why_frozen(session, document_id)) is not None:
-        raise SignOffError(str(frozen))
     if not reason.strip():
         raise SignOffError("a waiver needs a reason (--reason)")
-    doc = session.get(Document, document_id)
+    begin_writing(session)  # before the first read, or SQLite cannot take the write lock
+    if (frozen := why_frozen(session, document_id)) is not None:
+        raise SignOffError(str(frozen))
+    doc = _lock_document(session, document_id)
     if doc is None:
         raise SignOffError(f"no document {document_id}")
     if not doc.needs_signoff:
@@ -274,13 +419,21 @@ def move_out(source: Path) -> None:
 
 
 __all__ = [
+    "ACCEPTED",
     "DUPLICATE",
+    "HELD",
+    "LEFT",
     "QUARANTINED",
     "RECORDED",
     "IntakeOutcome",
     "SignOffError",
+    "accept_held",
+    "generated_pdf",
+    "held_return",
+    "held_returns",
     "move_out",
     "record_reply",
     "record_return",
+    "reject_held",
     "waive",
 ]
