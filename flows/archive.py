@@ -383,7 +383,11 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
     # A sealed dossier stays as sealed until the cycle is reopened, whatever changed since.
-    frozen = frozen_people(cycle_id)
+    # A package gone from disk is made again from what was recorded (sealing checks each file
+    # against it), so a lost package is restored, never changed.
+    frozen = {
+        c for c in frozen_people(cycle_id) if (dossiers_dir(cycle_id) / c / "bagit.txt").is_file()
+    }
     outcome.unchanged += [c for c in wanted if c in frozen]
     todo = [c for c in wanted if c not in frozen]
     # A slice of people at a time, so memory does not grow with the number of people.

@@ -26,18 +26,27 @@ UPLOADS = 10  # per reviewer, through the portal, each in its own thread
 PROCESSES = 2  # `signoff import` runs, each its own process and drop folder
 IMPORTED = 3  # files per document in each drop folder
 
-# What `appraisal signoff import` runs, without Prefect's start-up: the same intake code.
+# What `appraisal signoff import` runs, without Prefect's start-up: the same intake code. Two
+# intakes of one cycle take turns (the cycle lock refuses the second while the first runs), so a
+# refused one tries again, as staff would; portal uploads go on meanwhile.
 IMPORT = """
 import sys, time
 from pathlib import Path
 from flows.runmode import plain_calls
 from flows.intake import intake_returns
+from appraisal.store.locks import LockBusy
 go = Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.01)
-with plain_calls():
-    for o in intake_returns(int(sys.argv[1]), Path(sys.argv[2])):
-        print(o.outcome, o.document_id, o.version, flush=True)
+while True:
+    try:
+        with plain_calls():
+            outcomes = intake_returns(int(sys.argv[1]), Path(sys.argv[2]))
+        break
+    except LockBusy:
+        time.sleep(0.1)
+for o in outcomes:
+    print(o.outcome, o.document_id, o.version, flush=True)
 """
 
 

@@ -15,7 +15,7 @@ from appraisal.files import shown_name
 from appraisal.intake.listing import SKIPPED
 from appraisal.settings import get_settings
 from appraisal.store.held_returns import held_returns
-from appraisal.store.signoffs import HELD, QUARANTINED, SignOffError, record_reply, waive
+from appraisal.store.signoffs import HELD, LEFT, QUARANTINED, SignOffError, record_reply, waive
 from models.vocab import Reply
 
 app = typer.Typer(
@@ -67,7 +67,8 @@ def import_(
         name = escape(shown_name(o.file_name))
         out.print(f"{name}: [{STYLE[o.outcome]}]{o.outcome}[/]{doc}{ver}{note}", highlight=False)
     counts = {k: sum(o.outcome == k for o in outcomes) for k in STYLE}
-    out.print(", ".join(f"{n} {k}" for k, n in counts.items()))
+    # Held and left are rare: named in the summary only when they happened.
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items() if n or k not in (HELD, LEFT)))
     if counts[QUARANTINED]:
         out.print(f"quarantined files are kept in output/cycle-{cycle_id:04d}/quarantine/")
     if counts[HELD]:
