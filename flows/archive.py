@@ -37,6 +37,7 @@ from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
 from appraisal.documents.views import CycleView, PersonView
 from appraisal.files import sha256_file, sweep_staging
 from appraisal.identity import document_id
+from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
 from appraisal.pdf import pdf_pages
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
@@ -45,7 +46,6 @@ from appraisal.store import archive_data, cycle_data
 from appraisal.store.decisions import note_early_seal
 from appraisal.store.freeze import frozen_codes
 from appraisal.store.locks import cycle_lock
-from flows.paths import cycle_dir, documents_dir
 from flows.runmode import log, task
 from flows.tasks import (
     Rendered,
@@ -70,14 +70,6 @@ class ArchiveOutcome:
     register: str = ""
     dossiers: str = ""
     stage: str = ""
-
-
-def dossiers_dir(cycle_id: int) -> Path:
-    return cycle_dir(cycle_id) / "dossiers"
-
-
-def register_path(cycle_id: int) -> Path:
-    return cycle_dir(cycle_id) / "register.xlsx"
 
 
 def _titles() -> dict[str, str]:
@@ -300,7 +292,7 @@ def seal_batch(
                 files=0,
                 bytes=0,
             )
-            row.path, row.fingerprint = str(target), print_
+            row.path, row.fingerprint = stored(target), print_
             row.pages, row.files, row.bytes = done.layout.pages, done.files, done.bytes
             row.sealed_at = utcnow()
             session.add(row)

@@ -23,6 +23,7 @@ from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.gates import cycle_progress
 from appraisal.launch import launch_cycle
+from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
@@ -32,7 +33,6 @@ from appraisal.store.signoffs import record_reply
 from flows.archive import archive_cycle
 from flows.cycle import run_cycle
 from flows.intake import intake_returns
-from flows.paths import held_dir, quarantine_dir, returns_dir
 from models import Cycle, Document, SignOff
 from models.vocab import CycleKind, Reply, Stage
 
@@ -154,7 +154,7 @@ def _make_returns(
             # Scans have no text layer: matched by the QR code, or by the ID someone typed.
             jobs.append(("scan", drop / (f"{doc.id}.pdf" if roll > 0.93 else f"scan-{n:04d}.pdf")))
     work = [
-        (how, Path(doc.pdf_path), out, rng.randrange(10**6), doc.recipient_name, pki, reply)
+        (how, located(doc.pdf_path), out, rng.randrange(10**6), doc.recipient_name, pki, reply)
         for (how, out), doc in zip(jobs, docs, strict=True)
     ]
     # Rasterising and stamping a page takes about a second: use every core.

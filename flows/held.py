@@ -6,16 +6,16 @@ from pathlib import Path
 
 from appraisal.db import session_scope
 from appraisal.intake import inspect_return
+from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
-from appraisal.store import signoffs
+from appraisal.store import held_returns
 from appraisal.store.signoffs import IntakeOutcome, move_out
-from flows.paths import held_dir, quarantine_dir, returns_dir
 from models import Cycle
 
 
 def _held_file(cycle_id: int, event_id: int) -> Path:
     with session_scope() as session:
-        return Path(signoffs.held_return(session, cycle_id, event_id).stored_path)
+        return located(held_returns.held_return(session, cycle_id, event_id).stored_path)
 
 
 def accept_held(cycle_id: int, event_id: int, reason: str, actor: str) -> IntakeOutcome:
@@ -30,7 +30,7 @@ def accept_held(cycle_id: int, event_id: int, reason: str, actor: str) -> Intake
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
-        outcome = signoffs.accept_held(
+        outcome = held_returns.accept_held(
             session, cycle=cycle, event_id=event_id, ins=ins, reason=reason,
             returns_dir=returns_dir(cycle_id), quarantine_dir=quarantine_dir(cycle_id),
             held_dir=held_dir(cycle_id), actor=actor,
@@ -43,10 +43,10 @@ def reject_held(cycle_id: int, event_id: int, reason: str, actor: str) -> Path:
     """Move held return `event_id` to quarantine; where it is kept now."""
     held = _held_file(cycle_id, event_id)
     with session_scope() as session:
-        event = signoffs.reject_held(
+        event = held_returns.reject_held(
             session, cycle_id=cycle_id, event_id=event_id, reason=reason,
             quarantine_dir=quarantine_dir(cycle_id), actor=actor,
         )  # fmt: skip
-        kept = Path(event.stored_path)
+        kept = located(event.stored_path)
     move_out(held)
     return kept

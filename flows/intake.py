@@ -14,11 +14,11 @@ from appraisal.db import session_scope
 from appraisal.intake import Inspection, inspect_return
 from appraisal.intake.inspection import LEFT_ALONE
 from appraisal.intake.listing import SKIPPED, list_drop_folder
+from appraisal.paths import held_dir, quarantine_dir, returns_dir
 from appraisal.progress import report
 from appraisal.settings import get_settings
 from appraisal.store.locks import cycle_lock
 from appraisal.store.signoffs import LEFT, IntakeOutcome, generated_pdf, move_out, record_return
-from flows.paths import held_dir, quarantine_dir, returns_dir
 from flows.runmode import task
 from models import Cycle
 from models.vocab import Reply

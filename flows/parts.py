@@ -12,7 +12,7 @@ from pathlib import Path
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
-from flows.paths import parts_dir
+from appraisal.paths import parts_dir
 from flows.runmode import log
 from models.vocab import Stage
 

@@ -21,6 +21,7 @@ from appraisal.documents.plan import (
     plan_stage,
 )
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
+from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir, stored
 from appraisal.pdf import Conversion, convert_many
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
@@ -39,7 +40,6 @@ from appraisal.store import cycle_data
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.results import store_scores
 from appraisal.store.stage_runs import finish_stage_run, open_stage_run
-from flows.paths import documents_dir, outbox_dir, pdf_cache_dir
 from flows.runmode import task
 from models import Cycle, Document
 from models.base import utcnow
@@ -262,9 +262,9 @@ def record_documents(
                 "person_id": people.get(job.person_code) if job.person_code else None,
                 "recipient_kind": job.recipient_kind,
                 "recipient_name": job.recipient_name,
-                "docx_path": str(r.docx),
+                "docx_path": stored(r.docx),
                 "docx_sha256": r.sha256,
-                "pdf_path": pdf if pdf_ok else "",
+                "pdf_path": stored(Path(pdf)) if pdf_ok else "",
                 "pdf_sha256": sha256_file(Path(pdf)) if pdf_ok else "",
                 "needs_signoff": job.needs_signoff,
                 "people": list(job.people),
@@ -312,7 +312,7 @@ def deliver_documents(cycle_id: int, stage: Stage) -> int:
                 folder = outbox_dir(cycle_id, stage) / _safe(
                     doc.recipient_name or doc.recipient_kind
                 )
-                link_or_copy(Path(doc.pdf_path), folder / f"{doc.id}.pdf")
+                link_or_copy(located(doc.pdf_path), folder / f"{doc.id}.pdf")
                 doc.delivered_at = now
                 session.add(doc)
             delivered += len(docs)

@@ -13,6 +13,7 @@ from appraisal.cycles import Selection
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.launch import launch_cycle
+from appraisal.paths import located
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return
 from appraisal.store import import_people, import_records
@@ -69,7 +70,9 @@ def return_all(
     drop.mkdir(exist_ok=True)
     for n, d in enumerate(documents(cycle_id, stage)):
         if d.needs_signoff and d.id not in keep and only in ("", d.id):
-            eseal_return(Path(d.pdf_path), drop / f"{d.id}.pdf", seed=n, seal_text=d.recipient_name)
+            eseal_return(
+                located(d.pdf_path), drop / f"{d.id}.pdf", seed=n, seal_text=d.recipient_name
+            )
     reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION and with_reply else None
     outcomes = intake_returns(cycle_id, drop, reply)
     assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes

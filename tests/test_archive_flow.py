@@ -18,6 +18,7 @@ from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
 from models import Cycle, Document, Dossier, Person, SignOff
@@ -59,7 +60,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
             first = documents(cycle_id, stage)[0]
             drop = tmp_path / f"drop-{stage.value}"
             drop.mkdir()
-            digitally_sign(Path(first.pdf_path), drop / "signed.pdf", key=pki.signer_key,
+            digitally_sign(located(first.pdf_path), drop / "signed.pdf", key=pki.signer_key,
                            cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
             keep = {first.id}
         if stage == Stage.NOTIFICATION:
@@ -131,7 +132,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     rec = json.loads((bag / "data" / "record.json").read_text(encoding="utf-8"))
     ret = next(r for d in rec["documents"] for r in d["returns"] if r["method"] == "scan")
     other = tmp_path / "other.pdf"
-    shutil.copy(Path(documents(cycle_id, Stage.NOMINATION)[0].pdf_path), other)
+    shutil.copy(located(documents(cycle_id, Stage.NOMINATION)[0].pdf_path), other)
     _rebag(bag, {ret["path"]: other.read_bytes()})
     assert [(p.path, p.check) for p in verify_package(bag)] == [(f"data/{ret['path']}", "record")]
     ret["sha256"] = sha256_file(other)
@@ -147,13 +148,13 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
 
     drop = tmp_path / "drop-corrected"
     drop.mkdir()
-    digitally_sign(Path(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
+    digitally_sign(located(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
                    cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
     (frozen,) = intake_returns(cycle_id, drop)
     assert frozen.outcome == "quarantined" and "已办结归档" in frozen.message, frozen
     reopen = CliRunner().invoke(app, ["cycle", "reopen", str(cycle_id), "--reason", "回执更正"])
     assert reopen.exit_code == 0, reopen.output
-    digitally_sign(Path(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
+    digitally_sign(located(late.pdf_path), drop / "corrected.pdf", key=pki.signer_key,
                    cert=pki.signer_cert, signer_name=pki.signer_name)  # fmt: skip
     (recorded,) = intake_returns(cycle_id, drop)
     assert recorded.outcome == "recorded" and recorded.version == 2, recorded
@@ -192,7 +193,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
         owner = session.get(Document, kept.document_id)
         assert owner is not None and owner.person_id is not None
         code = session.get(Person, owner.person_id).code  # type: ignore[union-attr]
-    Path(kept.file_path).write_bytes(Path(kept.file_path).read_bytes() + b"% edited\n")
+    located(kept.file_path).write_bytes(located(kept.file_path).read_bytes() + b"% edited\n")
     shutil.rmtree(dossiers / code)  # sealed again, from the changed file
     failed = archive_cycle(cycle_id, [code], TODAY).failed
     assert list(failed) == [code] and f"{kept.document_id}-v{kept.version}.pdf" in failed[code]

@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.gates import cycle_progress
+from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from appraisal.store.signoffs import SignOffError, waive
 from models import Document, IntakeEvent, SignOff
@@ -44,7 +45,7 @@ def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path:
     assert outcome.ran == ["nomination"] and outcome.stage == "nomination"
     docs = documents(cycle_id, Stage.NOMINATION)
     assert len(docs) == 4
-    assert all(Path(d.pdf_path).is_file() and d.delivered_at for d in docs)
+    assert all(located(d.pdf_path).is_file() and d.delivered_at for d in docs)
     is_open, missing = _gate(cycle_id, Stage.NOMINATION)
     assert not is_open and sorted(missing) == sorted(d.id for d in docs)
     assert outcome.blocked is not None and len(outcome.blocked["outstanding"]) == 4
@@ -59,7 +60,7 @@ def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path:
     drop = tmp_path / "drop"
     drop.mkdir()
     for n, d in enumerate(docs[1:]):
-        eseal_return(Path(d.pdf_path), drop / f"return-{n}.pdf", seed=n, seal_text="推荐单位")
+        eseal_return(located(d.pdf_path), drop / f"return-{n}.pdf", seed=n, seal_text="推荐单位")
     outcomes = intake_returns(cycle_id, drop)
     assert [o.outcome for o in outcomes] == ["recorded"] * 3
     assert not list(drop.iterdir())  # every file now lives in one place

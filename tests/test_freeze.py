@@ -12,6 +12,7 @@ from appraisal.cli import app
 from appraisal.cycles import CycleError, set_stage
 from appraisal.db import session_scope
 from appraisal.identity import document_id
+from appraisal.paths import located
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.signoffs import SignOffError, record_reply, waive
 from flows.runmode import plain_calls
@@ -101,7 +102,7 @@ def test_a_done_cycle_refuses_imports_replies_and_waivers_until_reopened(
     with session_scope() as session:
         event = session.exec(select(IntakeEvent)).one()
     assert event.problem == "frozen" and event.reason == outcome.message
-    assert Path(event.stored_path).is_file() and not list(drop.iterdir())
+    assert located(event.stored_path).is_file() and not list(drop.iterdir())
     assert _signoffs(setup.notice) == 0
 
     runner = CliRunner()

@@ -34,6 +34,7 @@ from appraisal.mail import (
     documents_body,
     message_id_for,
 )
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.outbox import DOCUMENTS, attachments, claim, messages_of
@@ -197,7 +198,7 @@ def test_each_reviewer_gets_one_message_with_their_link_and_their_pdfs(
         own = [d for d in docs if (d.recipient_kind, d.recipient_name) == (kind, name)]
         assert own
         attached = {a.get_filename(): a.get_content() for a in message.iter_attachments()}
-        assert attached == {f"{d.id}.pdf": Path(d.pdf_path).read_bytes() for d in own}
+        assert attached == {f"{d.id}.pdf": located(d.pdf_path).read_bytes() for d in own}
         body = _body(message)
         assert all(d.id in body for d in own) and name in body
         assert LINK_PLACEHOLDER not in body

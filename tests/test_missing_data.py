@@ -15,6 +15,7 @@ from appraisal.archive.contents import PersonFile, missing
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.paths import located
 from appraisal.store.pool import STAY, propose
 from models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
 from models.vocab import Stage
@@ -139,8 +140,10 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
     notices = sorted(codes[d.person_id] for d in notified if d.template_id == "result_notice")
     assert notices == ["P00001", "P00003"]  # no 结果通知书 for the deferred person
     briefings = [d for d in notified if d.template_id != "result_notice"]
-    assert briefings and any("暂缓评定" in _text(d.docx_path) for d in briefings)
-    assert not any("未评定" in _text(d.docx_path).replace("暂缓评定", "") for d in notified)
+    assert briefings and any("暂缓评定" in _text(located(d.docx_path)) for d in briefings)
+    assert not any(
+        "未评定" in _text(located(d.docx_path)).replace("暂缓评定", "") for d in notified
+    )
 
     with session_scope() as session:
         cycle = session.get(Cycle, 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
@@ -102,7 +103,7 @@ def test_reviewers_return_and_staff_advance(
                 card.get_by_text("下载 PDF").click()
             downloaded = tmp_path / f"{doc.id}.pdf"
             info.value.save_as(downloaded)
-            assert downloaded.read_bytes() == Path(doc.pdf_path).read_bytes()
+            assert downloaded.read_bytes() == located(doc.pdf_path).read_bytes()
             if n == 0:
                 inbox.screenshot(path=str(SHOTS / "inbox-before.png"), full_page=True)
                 # The download sent back as it is, unsigned, is refused and the reason shown.

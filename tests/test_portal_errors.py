@@ -8,10 +8,10 @@ from httpx import Response
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
+from appraisal.paths import cycle_dir
 from appraisal.portal.limits import MAX_ROW_ID, REPLY_TEXT_MAX
 from appraisal.settings import get_settings
 from appraisal.store.links import LinkError, set_staff_password
-from flows.paths import cycle_dir
 from models import Document, Result, SignOff
 from models.vocab import Stage
 from tests.portal_helpers import (

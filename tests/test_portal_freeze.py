@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from appraisal.cycles import set_stage
 from appraisal.db import session_scope
+from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from models import AuditEntry, Cycle
 from models.vocab import Stage
@@ -45,7 +46,7 @@ def test_a_finished_cycle_takes_nothing_until_staff_reopen_it(
     assert "/return" not in inbox and "/reply" not in inbox  # no forms offered
 
     before = stored_state(cycle.output)
-    signed = eseal_return(Path(doc.pdf_path), tmp_path / "sealed.pdf", seed=1, seal_text=name)
+    signed = eseal_return(located(doc.pdf_path), tmp_path / "sealed.pdf", seed=1, seal_text=name)
     signed = signed.read_bytes()
     upload = reviewer.post(
         f"/inbox/documents/{doc.id}/return",

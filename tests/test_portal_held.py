@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
+from appraisal.paths import located
 from models import IntakeEvent, SignOff
 from tests.portal_helpers import (
     PortalCycle,
@@ -50,7 +51,7 @@ def test_unsigned_uploads_are_refused_or_held_and_staff_decide(
     assert stored_state(cycle.output) == before  # refused: nothing kept
 
     printed = tmp_path / "printed.pdf"
-    subprocess.run(["pdftocairo", "-pdf", doc.pdf_path, str(printed)], check=True)
+    subprocess.run(["pdftocairo", "-pdf", str(located(doc.pdf_path)), str(printed)], check=True)
     held = reviewer.post(
         url, data={"csrf": csrf}, files={"file": ("打印件.pdf", printed.read_bytes())}
     )
@@ -82,5 +83,5 @@ def test_unsigned_uploads_are_refused_or_held_and_staff_decide(
     with session_scope() as session:
         (v1,) = session.exec(select(SignOff)).all()
     assert v1.recorded_by == "staff:alice"
-    assert Path(v1.file_path).read_bytes() == printed.read_bytes()
+    assert located(v1.file_path).read_bytes() == printed.read_bytes()
     assert "已回传" in reviewer.get("/inbox").text

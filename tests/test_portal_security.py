@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
 from models import ReviewerLink, SignOff
@@ -73,7 +74,7 @@ def test_a_reviewer_sees_only_their_own_documents(cycle: PortalCycle, app: objec
         client.post(
             f"/inbox/documents/{theirs.id}/return",
             data={"csrf": csrf},
-            files={"file": ("x.pdf", Path(theirs.pdf_path).read_bytes(), "application/pdf")},
+            files={"file": ("x.pdf", located(theirs.pdf_path).read_bytes(), "application/pdf")},
         ),
         client.post(f"/inbox/documents/{theirs.id}/reply", data={"csrf": csrf, "answer": "无异议"}),
     ]:
@@ -150,33 +151,33 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(
     )
     assert big.status_code == 413 and "文件过大" in big.text
     no_csrf = client.post(
-        url, files={"file": ("x.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")}
+        url, files={"file": ("x.pdf", located(doc.pdf_path).read_bytes(), "application/pdf")}
     )
     assert no_csrf.status_code == 403 and "表单已失效" in no_csrf.text
     wrong_csrf = client.post(
         url,
         data={"csrf": csrf[:-3] + "abc"},
-        files={"file": ("x.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")},
+        files={"file": ("x.pdf", located(doc.pdf_path).read_bytes(), "application/pdf")},
     )
     assert wrong_csrf.status_code == 403
     other = next(d for d in cycle.docs if d.id != doc.id)
     mismatch = client.post(
         url,
         data={"csrf": csrf},
-        files={"file": ("scan.pdf", Path(other.pdf_path).read_bytes(), "application/pdf")},
+        files={"file": ("scan.pdf", located(other.pdf_path).read_bytes(), "application/pdf")},
     )
     assert other.id in mismatch.text and "不是" in mismatch.text
     unsigned = client.post(
         url,
         data={"csrf": csrf},
-        files={"file": ("原件.pdf", Path(doc.pdf_path).read_bytes(), "application/pdf")},
+        files={"file": ("原件.pdf", located(doc.pdf_path).read_bytes(), "application/pdf")},
     )
     assert "原件.pdf" in unsigned.text and "没有签字或盖章" in unsigned.text
     assert stored_state(cycle.output) == before
     staging = cycle.output / f"cycle-{cycle.cycle_id:04d}" / ".portal-uploads"
     assert not any(staging.rglob("*.pdf"))
 
-    sealed = eseal_return(Path(doc.pdf_path), tmp_path / "sealed.pdf", seed=1, seal_text=name)
+    sealed = eseal_return(located(doc.pdf_path), tmp_path / "sealed.pdf", seed=1, seal_text=name)
     good = client.post(
         url,
         data={"csrf": csrf},
@@ -192,7 +193,7 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(
     with session_scope() as session:
         kept = session.exec(select(SignOff).where(SignOff.document_id == doc.id)).all()
     assert [(s.version, s.recorded_by) for s in kept] == [(1, f"reviewer:推荐单位/{name}")]
-    assert Path(kept[0].file_path).read_bytes() == sealed.read_bytes()
+    assert located(kept[0].file_path).read_bytes() == sealed.read_bytes()
     uploads = [e for e in access_log() if e.action == "upload"]
     assert [e.outcome for e in uploads] == ["refused", "refused", "refused", "ok", "ok"]
 

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from appraisal.cli import app as cli
 from appraisal.db import session_scope
+from appraisal.paths import cycle_dir
 from appraisal.store.links import set_staff_password
 from appraisal.store.logins import FAILED, OK, THROTTLED, attempt_login
-from flows.paths import cycle_dir
 from models import LoginAttempt, PortalSession, ReviewerLink
 from models.base import utcnow
 from tests.portal_helpers import (

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.files import sha256_bytes, sha256_file
+from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from models import Document, IntakeEvent, SignOff
 from tests.portal_helpers import PortalCycle, csrf_of, new_link, nomination_cycle
@@ -60,7 +61,9 @@ def _variants(doc: Document, folder: Path, seeds: range) -> list[Path]:
     """Different valid returns of `doc`: the same document with differently pressed seals."""
     folder.mkdir(parents=True, exist_ok=True)
     return [
-        eseal_return(Path(doc.pdf_path), folder / f"{doc.id}-{s}.pdf", seed=s, seal_text="审核单位")
+        eseal_return(
+            located(doc.pdf_path), folder / f"{doc.id}-{s}.pdf", seed=s, seal_text="审核单位"
+        )
         for s in seeds
     ]
 
@@ -145,8 +148,8 @@ def test_concurrent_returns_each_get_their_own_version_and_file(
             assert [r.version for r in rows] == list(range(1, len(rows) + 1))
             folder = cycle.output / f"cycle-{cycle.cycle_id:04d}" / "returns" / doc.id
             for r in rows:
-                assert Path(r.file_path) == folder / f"v{r.version}.pdf"
-                mismatches += sha256_file(Path(r.file_path)) != r.sha256
+                assert located(r.file_path) == folder / f"v{r.version}.pdf"
+                mismatches += sha256_file(located(r.file_path)) != r.sha256
             # No stray file: the folder holds exactly the recorded versions.
             assert sorted(p.name for p in folder.iterdir()) == sorted(
                 f"v{r.version}.pdf" for r in rows
@@ -169,8 +172,8 @@ def test_concurrent_returns_each_get_their_own_version_and_file(
 def test_a_file_that_changes_after_inspection_is_left_for_the_next_import(
     bare_cycle: int, tmp_path: Path
 ) -> None:
+    from appraisal.paths import quarantine_dir
     from flows.intake import inspect_files, record_files
-    from flows.paths import quarantine_dir
 
     drop = tmp_path / "drop"
     drop.mkdir()

@@ -18,6 +18,7 @@ import pytest
 
 from appraisal.db import get_engine
 from appraisal.files import sha256_file
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from models.vocab import Stage
 from tests.conftest import PG_ADMIN
@@ -123,8 +124,8 @@ def _use(monkeypatch: pytest.MonkeyPatch, url: str, out: Path) -> None:
 def _documents(cycle_id: int) -> dict[str, str]:
     docs = documents(cycle_id, Stage.NOMINATION)
     for d in docs:
-        assert sha256_file(Path(d.docx_path)) == d.docx_sha256, d.id
-        assert Path(d.pdf_path).is_file(), d.id
+        assert sha256_file(located(d.docx_path)) == d.docx_sha256, d.id
+        assert located(d.pdf_path).is_file(), d.id
     return {d.id: d.docx_sha256 for d in docs}
 
 

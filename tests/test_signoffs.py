@@ -15,6 +15,7 @@ from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.gates import cycle_progress
 from appraisal.identity import document_id
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, eseal_return, make_demo_pki, scan_return, tamper
 from appraisal.store.signoffs import waive
@@ -55,7 +56,7 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
     from flows.intake import intake_returns
 
     cycle_id, docs, pki = nominated
-    pdfs = [Path(d.pdf_path) for d in docs]
+    pdfs = [located(d.pdf_path) for d in docs]
     drop = tmp_path / "drop"
     drop.mkdir()
     sealed = eseal_return(pdfs[0], tmp_path / "a.pdf", seed=1, seal_text="某单位")
@@ -97,7 +98,7 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
         "i-cut-off.pdf": "unreadable",
     }
     for name in problems:  # kept, with a reason a person can act on
-        assert Path(events[name].stored_path).is_file() and events[name].reason
+        assert located(events[name].stored_path).is_file() and events[name].reason
     assert signoffs[docs[0].id].matched_by == "text"
     assert (
         signoffs[docs[1].id].matched_by == "qr"
@@ -120,7 +121,7 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
     # The same file twice is recorded once; a different return is a new version, never a
     # replacement: the first file stays byte for byte.
     v1 = _signoffs(docs[0].id)[0]
-    v1_sha = sha256_file(Path(v1.file_path))
+    v1_sha = sha256_file(located(v1.file_path))
     shutil.copy(sealed, drop / "a-again.pdf")
     scan_return(pdfs[0], drop / "a-rescan.pdf", seed=2, signer_name="审核人", stamp_text="某单位")
     again = {o.file_name: o for o in intake_returns(cycle_id, drop)}
@@ -128,7 +129,7 @@ def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path
     assert again["a-rescan.pdf"].outcome == "recorded" and again["a-rescan.pdf"].version == 2
     versions = _signoffs(docs[0].id)
     assert [s.version for s in versions] == [1, 2]
-    assert sha256_file(Path(v1.file_path)) == v1_sha == v1.sha256
+    assert sha256_file(located(v1.file_path)) == v1_sha == v1.sha256
 
     with session_scope() as session:
         for d in docs[3:]:
@@ -152,7 +153,7 @@ def test_a_file_over_the_limit_is_quarantined_unread(
     get_settings.cache_clear()
     drop = tmp_path / "drop"
     drop.mkdir()
-    shutil.copy(docs[0].pdf_path, drop / "big.pdf")
+    shutil.copy(located(docs[0].pdf_path), drop / "big.pdf")
     (outcome,) = intake_returns(cycle_id, drop)
     assert outcome.outcome == "quarantined"
     assert "too large" in outcome.message and "limit is 1 KB" in outcome.message
@@ -164,8 +165,8 @@ def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
     from flows.intake import intake_returns
 
     cycle_id, docs, _ = nominated
-    pdfs = [Path(d.pdf_path) for d in docs]
-    outbox = next((Path(docs[1].pdf_path).parents[2] / "outbox").rglob(f"{docs[1].id}.pdf"))
+    pdfs = [located(d.pdf_path) for d in docs]
+    outbox = next((located(docs[1].pdf_path).parents[2] / "outbox").rglob(f"{docs[1].id}.pdf"))
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(pdfs[0], drop / "downloaded.pdf")  # as downloaded from the inbox
@@ -196,7 +197,7 @@ def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
         }
     assert {events[n].problem for n in ("downloaded.pdf", "from-outbox.pdf")} == {"unsigned"}
     held = {n: events[f"printed-{n}.pdf"] for n in (3, 4)}
-    assert all(Path(e.stored_path).parent.name == "held" for e in held.values())
+    assert all(located(e.stored_path).parent.name == "held" for e in held.values())
     assert "held for staff review" in owed[docs[3].id]
     assert "held" not in owed[docs[0].id]
 
@@ -224,8 +225,8 @@ def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
     twice = cli.invoke(app, ["signoff", "reject", str(cycle_id), str(held[4].id), "--reason", "x"])
     assert twice.exit_code != 0 and "no return" in twice.output
     (v1,) = _signoffs(docs[3].id)
-    assert sha256_file(Path(v1.file_path)) == v1.sha256 == held[3].sha256
-    assert Path(v1.file_path).name == "v1.pdf"
+    assert sha256_file(located(v1.file_path)) == v1.sha256 == held[3].sha256
+    assert located(v1.file_path).name == "v1.pdf"
     with session_scope() as session:
         decided = {e.id: e for e in session.exec(select(IntakeEvent))}
         audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "intake")).all()
@@ -235,11 +236,11 @@ def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
         }
     assert decided[held[3].id].outcome == "accepted"
     assert decided[held[4].id].outcome == "quarantined"
-    assert Path(decided[held[4].id].stored_path).parent.name == "quarantine"
+    assert located(decided[held[4].id].stored_path).parent.name == "quarantine"
     assert {(a.entity_key, a.after, a.reason) for a in audit} == {
         (f"#{held[3].id}", "accepted", "电子签章在第2页"),
         (f"#{held[4].id}", "quarantined", "未签字盖章"),
     }
     assert docs[3].id not in owed and docs[4].id in owed
-    held_folder = Path(held[3].stored_path).parent
+    held_folder = located(held[3].stored_path).parent
     assert not any(held_folder.iterdir())  # each file now lives in one place

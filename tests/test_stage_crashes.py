@@ -22,6 +22,7 @@ from appraisal.cli import app
 from appraisal.crashpoints import STAGE_POINTS
 from appraisal.db import get_engine, session_scope
 from appraisal.files import sha256_file
+from appraisal.paths import located
 from appraisal.settings import get_settings
 from models import Document, OutboxMessage, Person, StageRun
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, start
@@ -42,7 +43,7 @@ def snapshot(out: Path, cycle_id: int) -> dict[str, Any]:
         ).all()
         rows = {}
         for d in docs:
-            pdf = Path(d.pdf_path)
+            pdf = located(d.pdf_path)
             outbox = list((cycle / "outbox").rglob(f"{d.id}.pdf"))
             rows[d.id] = {
                 "who": (
@@ -52,7 +53,7 @@ def snapshot(out: Path, cycle_id: int) -> dict[str, Any]:
                     d.recipient_name,
                 ),
                 "docx": d.docx_sha256,
-                "docx on disk": sha256_file(Path(d.docx_path)) == d.docx_sha256,
+                "docx on disk": sha256_file(located(d.docx_path)) == d.docx_sha256,
                 "pdf on disk": pdf.is_file() and sha256_file(pdf) == d.pdf_sha256,
                 "delivered": d.delivered_at is not None,
                 "outbox": [sha256_file(p) == d.pdf_sha256 for p in outbox],

@@ -14,15 +14,8 @@ from appraisal.db import session_scope
 from appraisal.files import shown_name
 from appraisal.intake.listing import SKIPPED
 from appraisal.settings import get_settings
-from appraisal.store.signoffs import (
-    HELD,
-    LEFT,
-    QUARANTINED,
-    SignOffError,
-    held_returns,
-    record_reply,
-    waive,
-)
+from appraisal.store.held_returns import held_returns
+from appraisal.store.signoffs import HELD, LEFT, QUARANTINED, SignOffError, record_reply, waive
 from models.vocab import Reply
 
 app = typer.Typer(

@@ -6,10 +6,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from appraisal.db import session_scope
+from appraisal.paths import located
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
-from appraisal.store.signoffs import SignOffError, held_return, held_returns
+from appraisal.store.held_returns import held_return, held_returns
+from appraisal.store.signoffs import SignOffError
 from flows.held import accept_held, reject_held
 
 router = APIRouter()
@@ -34,7 +36,7 @@ def held_file(request: Request, cycle_id: RowId, event_id: RowId) -> Response:
                        document_id=event.document_id, detail=f"#{event_id}")  # fmt: skip
     except SignOffError as exc:
         raise HTTPException(404, "没有这份待核对的回件 / no such held return") from exc
-    return FileResponse(event.stored_path, media_type="application/pdf",
+    return FileResponse(located(event.stored_path), media_type="application/pdf",
                         filename=f"{event.document_id}-held-{event_id}.pdf")  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
+from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
 from appraisal.portal.sessions import begin
 from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_staging_file
@@ -93,7 +94,7 @@ def download(request: Request, document_id: str, ext: str) -> Response:
     doc = _own_document(link, document_id)
     if doc is None or ext not in ("pdf", "docx"):
         raise _denied(request, link, document_id, f"download {ext}")
-    path = Path(doc.pdf_path if ext == "pdf" else doc.docx_path)
+    path = located(doc.pdf_path if ext == "pdf" else doc.docx_path)
     if not path.is_file():
         raise HTTPException(404, NOT_FOUND)
     with session_scope() as session:

@@ -7,7 +7,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 
-from flows.paths import cycle_dir
+from appraisal.paths import cycle_dir
 
 _running: dict[int, subprocess.Popen[bytes]] = {}
 _lock = threading.Lock()

@@ -1,6 +1,5 @@
 """Staff pages: log in, follow each cycle, advance a stage, hand out links, download files."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,6 +11,7 @@ from appraisal.clock import today
 from appraisal.cycles import CycleError, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
 from appraisal.portal.limits import MAX_ROW_ID, RowId, field
@@ -31,7 +31,6 @@ from appraisal.store.dashboard import cycle_board
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
-from flows.paths import cycle_dir
 from models import Cycle, Document, Dossier, Person
 from models.base import utcnow
 
@@ -234,7 +233,7 @@ def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
         if found is not None:
             log_access(session, request, actor=f"staff:{user}", action="download dossier",
                        detail=code)  # fmt: skip
-    path = Path(found.path) / "data" / "dossier.pdf" if found else None
+    path = located(found.path) / "data" / "dossier.pdf" if found else None
     if path is None or not path.is_file():
         raise HTTPException(404, "没有这份档案 / no such dossier")
     return FileResponse(path, media_type="application/pdf", filename=f"{code}-dossier.pdf")
@@ -248,9 +247,10 @@ def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Respons
         if doc is not None and doc.cycle_id == cycle_id:
             log_access(session, request, actor=f"staff:{user}", action="download pdf",
                        document_id=doc.id)  # fmt: skip
-    if doc is None or doc.cycle_id != cycle_id or not Path(doc.pdf_path).is_file():
+    if doc is None or doc.cycle_id != cycle_id or not located(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
-    return FileResponse(doc.pdf_path, media_type="application/pdf", filename=f"{doc.id}.pdf")
+    pdf = located(doc.pdf_path)
+    return FileResponse(pdf, media_type="application/pdf", filename=f"{doc.id}.pdf")
 
 
 @router.post("/cycles/{cycle_id}/reopen")

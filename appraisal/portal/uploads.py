@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlmodel import Session
 
 from appraisal.intake import inspect_return, unsigned
+from appraisal.paths import cycle_dir, held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import Settings
 from appraisal.store.signoffs import DUPLICATE, HELD, RECORDED, record_return
-from flows.paths import cycle_dir, held_dir, quarantine_dir, returns_dir
 from models import Cycle, Document
 
 
@@ -55,7 +55,7 @@ def accept_upload(
         staged,
         max_bytes=settings.max_return_bytes,
         trust_roots=settings.trust_root_paths,
-        original_of=lambda doc_id: Path(document.pdf_path) if doc_id == document.id else None,
+        original_of=lambda doc_id: located(document.pdf_path) if doc_id == document.id else None,
     )
     if not ins.ok or ins.document_id is None:
         return UploadOutcome(False, ins.reason.replace(staged.name, shown_name))

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from appraisal.files import sha256_bytes
 from appraisal.intake import Inspection
 from appraisal.intake.inspection import MatchedBy
+from appraisal.paths import located
 from appraisal.store.signoffs import record_return
 from models import Cycle, Document, SignOff
 from models.vocab import Reply, Stage
@@ -48,7 +49,7 @@ def sign_everything(
                 .limit(PAGE)
             ).all()
             for d in docs:
-                data = Path(d.pdf_path).read_bytes() + SIGNED
+                data = located(d.pdf_path).read_bytes() + SIGNED
                 pdf = Path(tmp) / f"{d.id}.pdf"
                 pdf.write_bytes(data)
                 ins = Inspection(

@@ -18,6 +18,7 @@ from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
+from appraisal.paths import located
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
@@ -50,7 +51,7 @@ def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
 
 
 def _path(text: str) -> Path | None:
-    return Path(text) if text else None
+    return located(text) if text else None
 
 
 def _return(s: SignOff, listed: Sequence[str]) -> ReturnFile:
@@ -235,7 +236,7 @@ def _dossier_document(
         template_id=d.template_id,
         title=titles.get(d.template_id, d.template_id),
         recipient=d.recipient_name,
-        docx=Path(d.docx_path),
+        docx=located(d.docx_path),
         docx_sha256=d.docx_sha256,
         pdf=_path(d.pdf_path),
         pdf_sha256=d.pdf_sha256,

@@ -27,6 +27,7 @@ from appraisal.mail.compose import (
     reminder_body,
     reminder_subject,
 )
+from appraisal.paths import located
 from appraisal.store.changes import chunks
 from appraisal.store.reviewers import reviewer_addresses
 from models import Cycle, Document, OutboxMessage, Person
@@ -417,7 +418,7 @@ def attachments(session: Session, message: OutboxMessage) -> list[Attachment]:
     docs = session.exec(
         select(Document).where(col(Document.id).in_(listed)).order_by(Document.id)
     ).all()
-    return [Attachment(f"{d.id}.pdf", Path(d.pdf_path)) for d in docs if d.pdf_path]
+    return [Attachment(f"{d.id}.pdf", located(d.pdf_path)) for d in docs if d.pdf_path]
 
 
 def messages_of(session: Session, cycle_id: int) -> list[OutboxMessage]:

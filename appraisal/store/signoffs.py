@@ -19,6 +19,7 @@ from appraisal.db import begin_writing
 from appraisal.files import ChangedFile, copy_checked, keep_unique, shown_name
 from appraisal.identity import cycle_of
 from appraisal.intake import Inspection, unsigned
+from appraisal.paths import located, stored
 from appraisal.store.changes import AuditLog
 from appraisal.store.freeze import why_frozen
 from models import Cycle, Document, IntakeEvent, Person, Result, SignOff
@@ -62,7 +63,7 @@ def _lock_document(session: Session, document_id: str) -> Document | None:
 def generated_pdf(session: Session, document_id: str) -> Path | None:
     """The PDF the engine generated for a document, to compare a return with."""
     doc = session.get(Document, document_id)
-    return Path(doc.pdf_path) if doc is not None and doc.pdf_path else None
+    return located(doc.pdf_path) if doc is not None and doc.pdf_path else None
 
 
 def _log(
@@ -87,13 +88,13 @@ def _store_version(session: Session, signoff: SignOff, ins: Inspection, folder: 
     tmp, _ = copy_checked(ins.path, folder, ins.sha256)
     try:
         signoff.version = _next_version(session, signoff.document_id)
-        stored = folder / f"v{signoff.version}.pdf"
-        signoff.file_path = str(stored)
+        target = folder / f"v{signoff.version}.pdf"
+        signoff.file_path = stored(target)
         session.add(signoff)
         session.flush()
         # The version is this transaction's until it ends; a file already at its name is what
         # an attempt that never committed left behind.
-        os.replace(tmp, stored)
+        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -134,9 +135,9 @@ def _record(
     reply: Reply | None, actor: str,
 ) -> IntakeOutcome:  # fmt: skip
     def refuse(problem: str, reason: str) -> IntakeOutcome:
-        stored = _keep(ins, folders.quarantine)
+        kept = _keep(ins, folders.quarantine)
         _log(session, cycle, ins, QUARANTINED, source, problem=problem, reason=reason,
-             stored_path=str(stored))  # fmt: skip
+             stored_path=stored(kept))  # fmt: skip
         return IntakeOutcome(ins.path.name, QUARANTINED, ins.document_id or "", 0, reason)
 
     if (frozen := why_frozen(session, ins.document_id if ins.ok else None)) is not None:
@@ -177,9 +178,9 @@ def _record(
     if verdict is not None and not verdict.hold:
         return refuse("unsigned", verdict.reason)
     if verdict is not None:
-        stored = _keep(ins, folders.held)
+        kept = _keep(ins, folders.held)
         _log(session, cycle, ins, HELD, source, problem="unmarked", reason=verdict.reason,
-             stored_path=str(stored))  # fmt: skip
+             stored_path=stored(kept))  # fmt: skip
         return IntakeOutcome(ins.path.name, HELD, doc_id, 0, verdict.reason)
     sig = ins.signature
     signoff = _store_version(
@@ -218,95 +219,6 @@ def _held(session: Session, document_id: str, sha256: str) -> IntakeEvent | None
             IntakeEvent.outcome == HELD,
         )
     ).first()
-
-
-def held_returns(session: Session, cycle_id: int) -> list[IntakeEvent]:
-    """The cycle's returns held for staff review, oldest first."""
-    query = select(IntakeEvent).where(IntakeEvent.cycle_id == cycle_id, IntakeEvent.outcome == HELD)
-    return list(session.exec(query.order_by(col(IntakeEvent.id))))
-
-
-def held_return(session: Session, cycle_id: int, event_id: int) -> IntakeEvent:
-    event = session.get(IntakeEvent, event_id)
-    if event is None or event.cycle_id != cycle_id or event.outcome != HELD:
-        raise SignOffError(
-            f"第{cycle_id}号考核周期没有待核对的回件 #{event_id} / no return #{event_id} is held "
-            f"for review in cycle {cycle_id} (appraisal signoff held {cycle_id} lists them)"
-        )
-    return event
-
-
-def _decide(session: Session, event: IntakeEvent, outcome: str, reason: str, actor: str) -> None:
-    log = AuditLog(actor)
-    log.record("intake", f"#{event.id}", "outcome", event.outcome, outcome, reason.strip())
-    log.write(session)
-    decided = f"工作人员决定 / decided by {actor}: {outcome}: {reason.strip()}"
-    event.outcome, event.reason = outcome, f"{event.reason}; {decided}"[:2048]
-    session.add(event)
-    session.flush()
-
-
-def accept_held(
-    session: Session,
-    *,
-    cycle: Cycle,
-    event_id: int,
-    ins: Inspection,
-    reason: str,
-    returns_dir: Path,
-    quarantine_dir: Path,
-    held_dir: Path,
-    actor: str,
-) -> IntakeOutcome:
-    """Record a held return as a signed return, on staff's word; `ins` is the held file
-    inspected again (without comparing its pages). The caller removes the held file once this is
-    committed."""
-    if not reason.strip():
-        raise SignOffError("accepting a held return needs a reason (--reason)")
-    begin_writing(session)
-    event = held_return(session, cycle.id or 0, event_id)
-    if (ins.document_id, ins.sha256) != (event.document_id, event.sha256):
-        raise SignOffError(f"held return #{event_id}: {event.stored_path} has changed since")
-    _decide(session, event, ACCEPTED, reason, actor)
-    outcome = record_return(
-        session, cycle=cycle, ins=ins, returns_dir=returns_dir, quarantine_dir=quarantine_dir,
-        held_dir=held_dir, source="staff", actor=actor,
-    )  # fmt: skip
-    if outcome.outcome != RECORDED:
-        raise SignOffError(f"held return #{event_id}: {outcome.message}")
-    signoff = session.exec(
-        select(SignOff).where(
-            SignOff.document_id == outcome.document_id, SignOff.version == outcome.version
-        )
-    ).one()
-    event.stored_path = signoff.file_path
-    session.add(event)
-    return outcome
-
-
-def reject_held(
-    session: Session,
-    *,
-    cycle_id: int,
-    event_id: int,
-    reason: str,
-    quarantine_dir: Path,
-    actor: str,
-) -> IntakeEvent:
-    """Move a held return to quarantine, on staff's word. The caller removes the held file once
-    this is committed."""
-    if not reason.strip():
-        raise SignOffError("rejecting a held return needs a reason (--reason)")
-    begin_writing(session)
-    event = held_return(session, cycle_id, event_id)
-    try:
-        tmp, digest = copy_checked(Path(event.stored_path), quarantine_dir, event.sha256)
-    except (ChangedFile, OSError) as exc:
-        raise SignOffError(f"held return #{event_id}: {event.stored_path}: {exc}") from exc
-    event.stored_path = str(keep_unique(tmp, quarantine_dir / event.file_name, digest))
-    event.problem = "unsigned"
-    _decide(session, event, QUARANTINED, reason, actor)
-    return event
 
 
 def waive(session: Session, *, document_id: str, reason: str, actor: str) -> SignOff:
@@ -427,13 +339,9 @@ __all__ = [
     "RECORDED",
     "IntakeOutcome",
     "SignOffError",
-    "accept_held",
     "generated_pdf",
-    "held_return",
-    "held_returns",
     "move_out",
     "record_reply",
     "record_return",
-    "reject_held",
     "waive",
 ]
