@@ -7,10 +7,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
-from appraisal.db import session_scope
 from appraisal.settings import get_settings
 
 HELP = """Seal dossiers: `appraisal archive CYCLE [--person 编号]`.
@@ -53,13 +52,7 @@ def archive(
 def seal(cycle: str, people: list[str], early: str = "") -> None:
     from flows.archive import archive_cycle
 
-    with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
-        assert found.id is not None
-        cycle_id = found.id
+    cycle_id = cycle_number(cycle)
     try:
         outcome = locked_with_progress(
             cycle_id, "archive", lambda: archive_cycle(cycle_id, people or None, early=early)

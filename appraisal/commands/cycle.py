@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from appraisal.clock import today
+from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
@@ -178,13 +179,8 @@ def _outstanding(progress: StageProgress, show: int) -> None:
 def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
     """Finish the current stage if its run did not, then run the next stage if the gate is
     open; otherwise list what is missing."""
+    cycle_id = cycle_number(cycle)
     with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
-        assert found.id is not None
-        cycle_id = found.id
         closed = closed_gate(session, cycle_id, today())
     if closed is not None:
         out.print(f"the gate of [bold]{closed.stage.value}[/] is closed:")
@@ -225,13 +221,7 @@ def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
     evaluation forms whose content changed are made and delivered again."""
     from flows.cycle import rescore_cycle
 
-    with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
-        assert found.id is not None
-        cycle_id = found.id
+    cycle_id = cycle_number(cycle)
     try:
         counts = locked_with_progress(cycle_id, "stage", lambda: rescore_cycle(cycle_id))
     except ValueError as exc:

@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import with_progress
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
 from appraisal.gates import WORK_STAGES
 from appraisal.settings import get_settings
@@ -29,16 +29,6 @@ app = typer.Typer(help="E-mail to reviewers: status, send, retry.", no_args_is_h
 
 STYLE = {PENDING: "yellow", SENDING: "magenta", SENT: "green", FAILED: "red", NO_ADDRESS: "dim"}
 OFF = "e-mail is off: set APPRAISAL_SMTP_HOST (and _SMTP_PORT, _SMTP_USER, ... as needed)"
-
-
-def _cycle_id(ref: str) -> int:
-    with session_scope() as session:
-        try:
-            found = find_cycle(session, ref)
-        except CycleError as exc:
-            fail(str(exc))
-    assert found.id is not None
-    return found.id
 
 
 def _send(cycle_id: int) -> dict[str, int]:
@@ -67,7 +57,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Messages per status, and every message not sent yet with its error."""
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     with session_scope() as session:
         counts = outbox_counts(session, cycle_id)
         rows = [
@@ -121,7 +111,7 @@ def send(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) ->
 
     if not get_settings().smtp_host:
         fail(OFF)
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     titles = template_titles()
     with session_scope() as session:
         planned = sum(
@@ -146,7 +136,7 @@ def retry(
     A message is left in `sending` when a run stopped during its SMTP call: it may have gone out
     already, so only staff decide to send it again. Failed messages get fresh attempts.
     """
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     with session_scope() as session:
         again = requeue(session, cycle_id, message or [])
     for r in again:

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
 from appraisal.files import shown_name
 from appraisal.intake.listing import SKIPPED
@@ -51,12 +51,7 @@ def import_(
 
     if not folder.is_dir():
         fail(f"{folder}: no such folder")
-    with session_scope() as session:
-        try:
-            cycle_id = find_cycle(session, cycle).id
-        except CycleError as exc:
-            fail(str(exc))
-    assert cycle_id is not None
+    cycle_id = cycle_number(cycle)
     outcomes = locked_with_progress(
         cycle_id, "intake", lambda: intake_returns(cycle_id, folder, reply)
     )
@@ -112,20 +107,10 @@ def waive_(
     out.print(f"{document}: waived (v{w.version}): {reason}")
 
 
-def _cycle_id(cycle: str) -> int:
-    with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle).id
-        except CycleError as exc:
-            fail(str(exc))
-    assert found is not None
-    return found
-
-
 @app.command("held")
 def held_(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
     """List the returns held for staff review: they show no signature or stamp."""
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     with session_scope() as session:
         events = held_returns(session, cycle_id)
     if not events:
@@ -153,7 +138,7 @@ def accept_(
     """Record a held return as the document's signed return; the reason is audited."""
     from flows.held import accept_held
 
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     try:
         outcome = accept_held(cycle_id, event, reason, get_settings().actor)
     except SignOffError as exc:
@@ -170,7 +155,7 @@ def reject_(
     """Move a held return to quarantine; the reason is audited."""
     from flows.held import reject_held
 
-    cycle_id = _cycle_id(cycle)
+    cycle_id = cycle_number(cycle)
     try:
         kept = reject_held(cycle_id, event, reason, get_settings().actor)
     except SignOffError as exc:
