@@ -117,23 +117,3 @@ def launch(
         session.flush()
         assert cycle.id is not None
         return Launch(cycle.id, gaps=gaps)
-
-
-def launch_cycle(
-    *,
-    name: str,
-    kind: CycleKind,
-    year: int,
-    scheme_path: Path | None,
-    selection: Selection,
-    allow_missing: bool = False,
-) -> int:
-    """`launch`, for callers that need only the cycle's number."""
-    return launch(
-        name=name,
-        kind=kind,
-        year=year,
-        scheme_path=scheme_path,
-        selection=selection,
-        allow_missing=allow_missing,
-    ).cycle_id

@@ -22,7 +22,7 @@ from appraisal.cycles import Selection
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.gates import cycle_progress
-from appraisal.launch import launch_cycle
+from appraisal.launch import launch
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
@@ -78,13 +78,13 @@ def start_generated_cycle(data: tuple[Path, Path], actor: str = "bench") -> int:
     with session_scope() as session:
         import_people(session, rows=read_roster(roster).rows, actor=actor, source=roster.name)
         import_records(session, book=read_records(records), actor=actor)
-    return launch_cycle(
+    return launch(
         name="基准周期",
         kind=CycleKind.NON_PARTY,
         year=2026,
         scheme_path=None,
         selection=Selection(),
-    )
+    ).cycle_id
 
 
 def sign_stage(cycle_id: int, stage: Stage, actor: str = "bench") -> int:
@@ -209,10 +209,10 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
     get_settings.cache_clear()
-    run.cycle_id = launch_cycle(
+    run.cycle_id = launch(
         name=f"{day.year}年度党外代表人士综合评价（演示）", kind=CycleKind.NON_PARTY,
         year=day.year, scheme_path=None, selection=Selection(),
-    )  # fmt: skip
+    ).cycle_id  # fmt: skip
     drop = output / "dropbox"
     for stage in (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
                   Stage.NOTIFICATION):  # fmt: skip

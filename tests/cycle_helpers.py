@@ -12,7 +12,7 @@ from sqlmodel import select
 from appraisal.cycles import Selection
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
-from appraisal.launch import launch_cycle
+from appraisal.launch import launch
 from appraisal.paths import located
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return
@@ -38,9 +38,9 @@ def import_pool(folder: Path, people: int = 5, seed: int = 7) -> None:
 
 
 def start(name: str = "测试周期") -> int:
-    return launch_cycle(
+    return launch(
         name=name, kind=CycleKind.NON_PARTY, year=YEAR, scheme_path=None, selection=Selection()
-    )
+    ).cycle_id
 
 
 def documents(cycle_id: int, stage: Stage) -> list[Document]:

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from appraisal.cycles import Selection
 from appraisal.db import session_scope
-from appraisal.launch import launch_cycle
+from appraisal.launch import launch
 from appraisal.scheme import default_scheme_path
 from appraisal.scoring import score_cohort
 from appraisal.settings import get_settings
@@ -42,10 +42,10 @@ def test_scoring_in_slices_stores_the_whole_cohorts_results(
     scheme = tmp_path / "scheme.toml"
     text = default_scheme_path().read_text(encoding="utf-8")
     scheme.write_text(text.replace("excellent_percent = 15", "excellent_percent = 5"), "utf-8")
-    cycle_id = launch_cycle(
+    cycle_id = launch(
         name="测试周期", kind=CycleKind.NON_PARTY, year=YEAR, scheme_path=scheme,
         selection=Selection(),
-    )  # fmt: skip
+    ).cycle_id  # fmt: skip
     with session_scope() as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None

@@ -10,9 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session, select
 
+from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands.roster import show_counts, show_issues, show_warnings
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import get_engine, session_scope
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError
@@ -31,16 +31,6 @@ app = typer.Typer(
     help="Reviewers (收件单位) and their e-mail addresses: import, set, list, template.",
     no_args_is_help=True,
 )
-
-
-def _cycle_id(ref: str) -> int:
-    with session_scope() as session:
-        try:
-            found = find_cycle(session, ref)
-        except CycleError as exc:
-            fail(str(exc))
-    assert found.id is not None
-    return found.id
 
 
 def _unmatched(session: Session, entries: list[ReviewerEntry]) -> list[ReviewerEntry]:
@@ -123,7 +113,7 @@ def list_(
 ) -> None:
     """The directory, or (with --cycle) the cycle's recipients and who has no address."""
     if cycle is not None:
-        cycle_id = _cycle_id(cycle)
+        cycle_id = cycle_number(cycle)
         with session_scope() as session:
             rows = [
                 {"kind": r.kind, "name": r.name, "email": r.email, "documents": r.documents}
@@ -165,7 +155,7 @@ def template(
     """
     with session_scope() as session:
         if cycle is not None:
-            cycle_id = _cycle_id(cycle)
+            cycle_id = cycle_number(cycle)
             entries = [
                 ReviewerEntry(r.kind, r.name, r.email) for r in cycle_reviewers(session, cycle_id)
             ]
