@@ -236,13 +236,15 @@ def briefing(
         notes = [a for a in r.actions if "移出" in a or "诫勉" in a]
         if r.flagged:
             notes.insert(0, "征求意见有异议，正在核实")
+        if r.decision:  # 暂缓评定 or 免评: said in 备注, where it has room, not as a grade
+            notes = [r.decision]
         rows.append(
             {
                 "序号": i,
                 "姓名": p.name,
                 "工作单位及职务": p.employer_post,
                 "综合得分": "—" if r.decision else _num(r.composite),
-                "等次": r.standing,
+                "等次": "—" if r.decision else (r.grade or "未评定"),
                 "档次": "—" if r.decision else (r.band or "—"),
                 "备注": "；".join(notes),
             }

@@ -122,8 +122,3 @@ class ResultView:
     objection: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
     decision: str = ""  # 暂缓评定 or 免评 when staff decided instead of a grade
-
-    @property
-    def standing(self) -> str:
-        """What the notices print for the grade: the decision, the grade, or 未评定."""
-        return self.decision or self.grade or "未评定"
