@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Affiliation, unit_of
-from models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
-from models.vocab import CycleKind, Stage, Tier
+from appraisal.models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
+from appraisal.models.vocab import CycleKind, Stage, Tier
 
 Q = TypeVar("Q", bound=sa.Select[Any])
 

@@ -26,9 +26,7 @@ from appraisal.demo_words import (
     SOCIAL_POSTS,
     SURNAMES,
 )
-from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, ROSTER, SCORE
-from appraisal.sheets.writer import write_workbook
-from models.vocab import (
+from appraisal.models.vocab import (
     Attendance,
     DutyKind,
     DutyOutcome,
@@ -38,6 +36,8 @@ from models.vocab import (
     RaterGroup,
     Tier,
 )
+from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, ROSTER, SCORE
+from appraisal.sheets.writer import write_workbook
 
 DEFAULT_PEOPLE = 793
 DEFAULT_SEED = 2026

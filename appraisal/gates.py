@@ -12,8 +12,8 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
-from models.vocab import Reply, SignOffMethod, Stage
+from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
 
 WORK_STAGES: tuple[Stage, ...] = (
     Stage.NOMINATION,

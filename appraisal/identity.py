@@ -9,7 +9,7 @@ any single mistyped or misread character and any swap of neighbours.
 import hashlib
 import re
 
-from models.vocab import Stage
+from appraisal.models.vocab import Stage
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 STAGE_CODES: dict[Stage, str] = {

@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from appraisal.cycles import CycleError, Selection, selected_people, start_cycle
 from appraisal.db import session_scope
+from appraisal.models import Cycle, Person
+from appraisal.models.vocab import CycleKind, Stage
 from appraisal.render.check import TemplateCheckError, ensure_templates_ok
 from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import Scheme, SchemeError, default_scheme_path, load_scheme
@@ -21,8 +23,6 @@ from appraisal.settings import get_settings
 from appraisal.store.changes import chunks
 from appraisal.store.cycle_data import people_inputs
 from appraisal.store.stage_runs import stage_finished
-from models import Cycle, Person
-from models.vocab import CycleKind, Stage
 
 
 @dataclass(frozen=True)

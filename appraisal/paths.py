@@ -8,8 +8,8 @@ another disk or restored from a backup elsewhere still matches its database: poi
 
 from pathlib import Path
 
+from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
-from models.vocab import Stage
 
 
 def output_root() -> Path:

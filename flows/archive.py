@@ -10,6 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from appraisal.flows.runmode import log, task
+from appraisal.flows.tasks import (
+    Rendered,
+    convert_documents,
+    member_codes,
+    record_documents,
+    render_documents,
+)
+from appraisal.models import Cycle, Dossier
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 from prefect import flow
 from sqlmodel import col, select
 
@@ -46,17 +57,6 @@ from appraisal.store import archive_data, cycle_data
 from appraisal.store.decisions import note_early_seal
 from appraisal.store.freeze import frozen_codes
 from appraisal.store.locks import cycle_lock
-from flows.runmode import log, task
-from flows.tasks import (
-    Rendered,
-    convert_documents,
-    member_codes,
-    record_documents,
-    render_documents,
-)
-from models import Cycle, Dossier
-from models.base import utcnow
-from models.vocab import Stage
 
 ARCHIVE_OFFICE = "档案室"
 

@@ -7,6 +7,10 @@ It never waits for people: when a gate is closed it ends, and a later `appraisal
 from dataclasses import dataclass, field
 from datetime import date
 
+from appraisal.flows.runmode import call_flow, task
+from appraisal.flows.stages import STAGE_FLOWS
+from appraisal.models import Cycle
+from appraisal.models.vocab import STAGE_ORDER, Stage
 from prefect import flow
 
 from appraisal.clock import today as clock_today
@@ -16,10 +20,6 @@ from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
 from appraisal.store.locks import cycle_lock
 from appraisal.store.stage_runs import stage_finished
-from flows.runmode import call_flow, task
-from flows.stages import STAGE_FLOWS
-from models import Cycle
-from models.vocab import STAGE_ORDER, Stage
 
 
 @dataclass

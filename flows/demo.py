@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from appraisal.flows.archive import archive_cycle
+from appraisal.flows.cycle import run_cycle
+from appraisal.flows.intake import intake_returns
+from appraisal.models import Cycle, Document, SignOff
+from appraisal.models.vocab import CycleKind, Reply, Stage
 from sqlmodel import col, select
 
 from appraisal.cycles import Selection
@@ -30,11 +35,6 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.signoffs import record_reply
-from flows.archive import archive_cycle
-from flows.cycle import run_cycle
-from flows.intake import intake_returns
-from models import Cycle, Document, SignOff
-from models.vocab import CycleKind, Reply, Stage
 
 Say = Callable[[str], None]
 

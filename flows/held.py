@@ -4,13 +4,14 @@ a signed return, or reject it to quarantine. Each decision is audited; the held 
 
 from pathlib import Path
 
+from appraisal.models import Cycle
+
 from appraisal.db import session_scope
 from appraisal.intake import inspect_return
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.store import held_returns
 from appraisal.store.signoffs import IntakeOutcome, move_out
-from models import Cycle
 
 
 def _held_file(cycle_id: int, event_id: int) -> Path:

@@ -8,6 +8,9 @@ cycle runs at a time."""
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from appraisal.flows.runmode import task
+from appraisal.models import Cycle
+from appraisal.models.vocab import Reply
 from prefect import flow
 
 from appraisal.db import session_scope
@@ -19,9 +22,6 @@ from appraisal.progress import report
 from appraisal.settings import get_settings
 from appraisal.store.locks import cycle_lock
 from appraisal.store.signoffs import LEFT, IntakeOutcome, generated_pdf, move_out, record_return
-from flows.runmode import task
-from models import Cycle
-from models.vocab import Reply
 
 BATCH = 50
 

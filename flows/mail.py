@@ -5,6 +5,9 @@ after it, one message at a time, so a rerun never sends a message twice and a cr
 most one message in `sending` for staff to decide about.
 """
 
+from appraisal.flows.runmode import run_logger, task
+from appraisal.models import Cycle
+from appraisal.models.vocab import Stage
 from prefect import flow
 
 from appraisal.db import session_scope
@@ -27,9 +30,6 @@ from appraisal.store.outbox import (
     refresh_addresses,
     sendable_ids,
 )
-from flows.runmode import run_logger, task
-from models import Cycle
-from models.vocab import Stage
 
 
 def template_titles() -> dict[str, str]:

@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from appraisal.flows.runmode import log
+from appraisal.models.vocab import Stage
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
 from appraisal.paths import parts_dir
-from flows.runmode import log
-from models.vocab import Stage
 
 # How often the stage run asks the server whether its parts are done.
 POLL_SECONDS = 2.0

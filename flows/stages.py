@@ -10,19 +10,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TypeVar
 
-from prefect import flow
-
-from appraisal.clock import today as clock_today
-from appraisal.crashpoints import crash_point
-from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
-from appraisal.progress import report
-from appraisal.render.manifest import resolve_templates
-from appraisal.settings import get_settings
-from appraisal.store.locks import cycle_lock
-from flows.mail import plan_stage_mail, send_outbox
-from flows.parts import run_parts_on_workers, write_part_record
-from flows.runmode import call_flow, log
-from flows.tasks import (
+from appraisal.flows.mail import plan_stage_mail, send_outbox
+from appraisal.flows.parts import run_parts_on_workers, write_part_record
+from appraisal.flows.runmode import call_flow, log
+from appraisal.flows.tasks import (
     Rendered,
     address_letters,
     close_stage,
@@ -37,7 +28,16 @@ from flows.tasks import (
     render_documents,
     score_cycle,
 )
-from models.vocab import Stage
+from appraisal.models.vocab import Stage
+from prefect import flow
+
+from appraisal.clock import today as clock_today
+from appraisal.crashpoints import crash_point
+from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
+from appraisal.progress import report
+from appraisal.render.manifest import resolve_templates
+from appraisal.settings import get_settings
+from appraisal.store.locks import cycle_lock
 
 T = TypeVar("T")
 

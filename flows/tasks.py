@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from appraisal.flows.runmode import task
+from appraisal.models import Cycle, Document
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Grade, Stage
 from sqlmodel import col, select
 
 from appraisal.cycles import cycle_affiliations, cycle_codes, cycle_people, set_stage
@@ -40,10 +44,6 @@ from appraisal.store import cycle_data
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.results import store_scores
 from appraisal.store.stage_runs import finish_stage_run, open_stage_run
-from flows.runmode import task
-from models import Cycle, Document
-from models.base import utcnow
-from models.vocab import Grade, Stage
 
 # Conversions in progress: a folder of the PDF cache each (see appraisal.files.staging_dir).
 STAGING = ".converting-"

@@ -1,14 +1,12 @@
 """SQLModel tables. This package imports nothing of ours but itself."""
 
-from sqlmodel import SQLModel
-
-from models.audit import AuditEntry
-from models.cycle import Cycle, CycleMember, Result, StageRun
-from models.document import Document, SignOff
-from models.dossier import Dossier
-from models.intake import IntakeEvent
-from models.person import Person, PoolMembership
-from models.portal import (
+from appraisal.models.audit import AuditEntry
+from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
+from appraisal.models.document import Document, SignOff
+from appraisal.models.dossier import Dossier
+from appraisal.models.intake import IntakeEvent
+from appraisal.models.person import Person, PoolMembership
+from appraisal.models.portal import (
     AccessLog,
     LoginAttempt,
     OutboxMessage,
@@ -17,7 +15,8 @@ from models.portal import (
     ReviewerLink,
     StaffUser,
 )
-from models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from sqlmodel import SQLModel
 
 metadata = SQLModel.metadata
 

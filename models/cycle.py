@@ -4,10 +4,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
 from sqlmodel import Field, SQLModel, UniqueConstraint
-
-from models.base import enum_field, json_field, timestamp_field
-from models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
 
 
 class Cycle(SQLModel, table=True):

@@ -3,10 +3,9 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
 from sqlmodel import Field, SQLModel, UniqueConstraint
-
-from models.base import enum_field, json_field, timestamp_field
-from models.vocab import Reply, SignOffMethod, Stage
 
 
 class Document(SQLModel, table=True):

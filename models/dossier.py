@@ -2,9 +2,8 @@
 
 from datetime import datetime
 
+from appraisal.models.base import timestamp_field
 from sqlmodel import Field, SQLModel, UniqueConstraint
-
-from models.base import timestamp_field
 
 
 class Dossier(SQLModel, table=True):

@@ -2,10 +2,9 @@
 
 from datetime import date
 
+from appraisal.models.base import enum_field
+from appraisal.models.vocab import Tier
 from sqlmodel import Field, SQLModel, UniqueConstraint
-
-from models.base import enum_field
-from models.vocab import Tier
 
 
 class Person(SQLModel, table=True):

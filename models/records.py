@@ -2,10 +2,8 @@
 
 from datetime import date
 
-from sqlmodel import Field, SQLModel, UniqueConstraint
-
-from models.base import enum_field
-from models.vocab import (
+from appraisal.models.base import enum_field
+from appraisal.models.vocab import (
     Attendance,
     DutyKind,
     DutyOutcome,
@@ -14,6 +12,7 @@ from models.vocab import (
     FindingEffect,
     RaterGroup,
 )
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
 class DutyRecord(SQLModel, table=True):

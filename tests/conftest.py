@@ -9,7 +9,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-import models
+from appraisal import models
 from appraisal.db import make_engine, migrate
 from appraisal.settings import get_settings
 

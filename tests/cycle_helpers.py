@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from appraisal.models import Document, Person, Result, SignOff
+from appraisal.models.vocab import CycleKind, Reply, SignOffMethod, Stage
 from sqlmodel import select
 
 from appraisal.cycles import Selection
@@ -17,8 +19,6 @@ from appraisal.paths import located
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return
 from appraisal.store import import_people, import_records
-from models import Document, Person, Result, SignOff
-from models.vocab import CycleKind, Reply, SignOffMethod, Stage
 
 YEAR = 2026
 TODAY = date(2026, 11, 22)
@@ -65,7 +65,7 @@ def return_all(
     """Reviewers send back every document of the stage that needs it (or just `only`), except
     those in `keep`, stamped with their seal in a PDF editor, through the drop-folder intake;
     solicitation replies say 无异议 unless `with_reply` is off."""
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     drop.mkdir(exist_ok=True)
     for n, d in enumerate(documents(cycle_id, stage)):

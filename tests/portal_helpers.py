@@ -8,15 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from appraisal.models import AccessLog, Document, IntakeEvent, ReviewerLink, SignOff
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
 from appraisal.store.links import issue_link, set_staff_password
-from models import AccessLog, Document, IntakeEvent, ReviewerLink, SignOff
-from models.base import utcnow
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 
 STAFF, PASSWORD = "alice", "correct horse battery"
@@ -38,7 +38,7 @@ class PortalCycle:
 def nomination_cycle(output: Path, data: Path, people: int = 3) -> PortalCycle:
     if shutil.which("soffice") is None and os.environ.get("CI") != "true":
         pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     import_pool(data, people=people)
     cycle_id = start()

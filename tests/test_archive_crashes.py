@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from appraisal.models import Cycle, Dossier
+from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
@@ -19,8 +21,6 @@ from appraisal.cli import app
 from appraisal.crashpoints import ARCHIVE_POINTS
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
-from models import Cycle, Dossier
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -53,7 +53,7 @@ def test_sealing_killed_at_each_step_is_finished_by_running_it_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     import_pool(tmp_path / "data", people=3)

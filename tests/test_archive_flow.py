@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from appraisal.models import Cycle, Document, Dossier, Person, SignOff
+from appraisal.models.vocab import Stage
 from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -21,8 +23,6 @@ from appraisal.files import sha256_file
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
-from models import Cycle, Document, Dossier, Person, SignOff
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -41,8 +41,8 @@ def _people(dossiers: Path) -> list[Path]:
 
 
 def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.archive import archive_cycle
-    from flows.cycle import run_cycle
+    from appraisal.flows.archive import archive_cycle
+    from appraisal.flows.cycle import run_cycle
 
     pki = make_demo_pki(tmp_path / "pki")
     monkeypatch.setenv("APPRAISAL_TRUST_ROOTS", str(pki.root_cert))
@@ -144,7 +144,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert "4 package(s) checked, 1 with problems" in result.output
     # The cycle is done: a corrected receipt is quarantined, not recorded, until staff reopen
     # the cycle; then it is recorded, and the archive reseals that dossier alone.
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     drop = tmp_path / "drop-corrected"
     drop.mkdir()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from appraisal.models.vocab import Grade
 from openpyxl import load_workbook
 
 from appraisal.archive.register import (
@@ -28,7 +29,6 @@ from appraisal.archive.register import (
 )
 from appraisal.pdf.fonts import fontconfig_env
 from appraisal.pdf.profile import profile_slot
-from models.vocab import Grade
 
 CYCLE = "2026年度党外代表人士综合评价"
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Beijing

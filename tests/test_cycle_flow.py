@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from appraisal.models import Document, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
@@ -16,8 +18,6 @@ from appraisal.gates import cycle_progress
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from appraisal.store.signoffs import SignOffError, waive
-from models import Document, IntakeEvent, SignOff
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 pytestmark = pytest.mark.libreoffice
@@ -37,8 +37,8 @@ def _gate(cycle_id: int, stage: Stage) -> tuple[bool, list[str]]:
 
 
 def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path: Path) -> None:
-    from flows.cycle import run_cycle
-    from flows.intake import intake_returns
+    from appraisal.flows.cycle import run_cycle
+    from appraisal.flows.intake import intake_returns
 
     cycle_id = start()
     outcome = run_cycle(cycle_id, TODAY)
@@ -75,7 +75,7 @@ def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path:
 
 
 def test_running_a_stage_again_changes_nothing(pool: Path) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     first = nomination(cycle_id, TODAY)
@@ -108,7 +108,7 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: "callable[[], bool]", limit
 def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
     pool: Path, db_url: str, tmp_path: Path, chunk: str
 ) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     cache = pool.resolve() / f"cycle-{cycle_id:04d}" / ".pdf-cache"
@@ -122,7 +122,7 @@ def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
         "APPRAISAL_CONVERT_CHUNK": chunk,
         "PREFECT_HOME": str(tmp_path / "prefect-child"),
     }
-    code = f"from flows.stages import nomination; nomination({cycle_id})"
+    code = f"from appraisal.flows.stages import nomination; nomination({cycle_id})"
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
     enough = 2 if chunk == "1" else 1
     killed = _kill_when(proc, lambda: len(list(cache.glob("*.pdf"))) >= enough, limit=240)

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from appraisal.models import Person
+from appraisal.models.vocab import Tier
 from sqlmodel import Session, select
 
 from appraisal.db import migrate
-from models import Person
-from models.vocab import Tier
 
 
 def _person(code: str) -> Person:
@@ -55,7 +55,7 @@ def test_migrations_match_the_models(engine: sa.Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import models
+    from appraisal import models
 
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.metadata)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from appraisal.models.vocab import Attendance, DutyKind, FindingEffect, Tier
 from sqlmodel import Session
 
 from appraisal.demo_data import generate, tier_counts, write_demo_data
 from appraisal.sheets import read_records, read_roster
 from appraisal.store import ImportCounts, import_people, import_records
-from models.vocab import Attendance, DutyKind, FindingEffect, Tier
 
 
 def test_the_default_pool_is_the_ten_hundred_thousand_shape() -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from appraisal.models.vocab import Stage
 
 from appraisal.documents.plan import (
     LETTER_PEOPLE,
@@ -30,7 +31,6 @@ from appraisal.documents.views import (
 from appraisal.identity import document_id
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
-from models.vocab import Stage
 
 OFFICE = Office(name="中共某市委统战部", number_prefix="统战评", contact="王明", phone="0571-1")
 CYCLE = CycleView(

@@ -5,6 +5,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from appraisal.flows.runmode import plain_calls
+from appraisal.models import (
+    AuditEntry,
+    Cycle,
+    Document,
+    Dossier,
+    IntakeEvent,
+    Person,
+    Result,
+    SignOff,
+)
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Reply, Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -15,10 +28,6 @@ from appraisal.identity import document_id
 from appraisal.paths import located
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.signoffs import SignOffError, record_reply, waive
-from flows.runmode import plain_calls
-from models import AuditEntry, Cycle, Document, Dossier, IntakeEvent, Person, Result, SignOff
-from models.base import utcnow
-from models.vocab import Reply, Stage
 from tests.cycle_helpers import answered_letter, import_pool, start
 from tests.intake_helpers import blank_scan
 
@@ -88,7 +97,7 @@ def _signoffs(doc_id: str) -> int:
 def test_a_done_cycle_refuses_imports_replies_and_waivers_until_reopened(
     setup: Setup, tmp_path: Path
 ) -> None:
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     _to_stage(setup.cycle_id, Stage.DONE)
     drop = tmp_path / "drop"

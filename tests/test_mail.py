@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from appraisal.models import OutboxMessage
+from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
-import models
+from appraisal import models
 from appraisal.cli import app
 from appraisal.db import get_engine, session_scope
 from appraisal.documents.views import Office
@@ -39,8 +41,6 @@ from appraisal.settings import get_settings
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.outbox import DOCUMENTS, attachments, claim, messages_of
 from appraisal.store.reviewers import set_reviewer
-from models import OutboxMessage
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 runner = CliRunner()
@@ -183,7 +183,7 @@ def _assert_no_token_stored(tokens: list[str]) -> None:
 def test_each_reviewer_gets_one_message_with_their_link_and_their_pdfs(
     pool: Path, smtp: Collector
 ) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     reviewers = _reviewers(cycle_id)
@@ -260,7 +260,7 @@ def test_each_reviewer_gets_one_message_with_their_link_and_their_pdfs(
 def test_a_message_left_in_sending_goes_only_when_staff_retry(
     pool: Path, smtp: Collector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     _mail_off(monkeypatch)
     cycle_id = start()
@@ -303,7 +303,7 @@ def test_a_message_left_in_sending_goes_only_when_staff_retry(
 def test_a_refusing_server_leaves_messages_failed_and_a_later_run_sends_them(
     pool: Path, smtp: Collector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     reviewers = _reviewers(cycle_id)
@@ -351,7 +351,7 @@ def test_a_refusing_server_leaves_messages_failed_and_a_later_run_sends_them(
 def test_reminders_go_once_per_reviewer_per_day(
     pool: Path, smtp: Collector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     reviewers = _reviewers(cycle_id)
@@ -454,7 +454,7 @@ def test_a_long_list_shows_its_first_documents_and_points_to_the_link() -> None:
 
 
 def test_a_message_attaches_the_documents_its_body_lists(pool: Path) -> None:
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     cycle_id = start()
     nomination(cycle_id, TODAY)

@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
+from appraisal.models.vocab import Stage
 from sqlmodel import col, delete, select
 from typer.testing import CliRunner
 
@@ -17,8 +19,6 @@ from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.paths import located
 from appraisal.store.pool import STAY, propose
-from models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all
 
 runner = CliRunner()
@@ -105,7 +105,7 @@ def _text(docx: str) -> str:
 def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
     lacking: Path, prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     monkeypatch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
@@ -167,7 +167,7 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
 def test_a_dossier_is_sealed_early_only_when_staff_say_why(
     app_env: Path, prefect_harness: None, tmp_path: Path
 ) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     import_pool(tmp_path / "data", people=3)

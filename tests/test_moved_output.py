@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from appraisal.models import Document, Dossier, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -15,8 +17,6 @@ from appraisal.cli import app
 from appraisal.db import alembic_config, get_engine, migrate, session_scope
 from appraisal.paths import located
 from appraisal.settings import get_settings
-from models import Document, Dossier, IntakeEvent, SignOff
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -44,7 +44,7 @@ def _move(old: Path, new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_moved_output_folder_still_works(
     app_env: Path, prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     monkeypatch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
@@ -89,7 +89,7 @@ def test_a_moved_output_folder_still_works(
 def test_absolute_names_of_older_rows_are_made_relative(
     app_env: Path, prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     import_pool(tmp_path / "data", people=3)

@@ -4,6 +4,8 @@ a forged upload or reply is refused and logged, and staff reopen the cycle from 
 from pathlib import Path
 
 import pytest
+from appraisal.models import AuditEntry, Cycle
+from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -11,8 +13,6 @@ from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
-from models import AuditEntry, Cycle
-from models.vocab import Stage
 from tests.portal_helpers import (
     access_log,
     csrf_of,

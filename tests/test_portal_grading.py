@@ -3,21 +3,21 @@ withdrawn with a reason, the same store function as `appraisal cycle decide`."""
 
 from pathlib import Path
 
+from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
+from appraisal.models.vocab import Decision, Stage
 from sqlmodel import col, delete, select
 
 from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.store.stage_runs import open_stage_run
-from models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
-from models.vocab import Decision, Stage
 from tests.cycle_helpers import TODAY
 from tests.portal_helpers import access_log, csrf_of, staff_client
 
 
 def _at_evaluation_without_a_score(cycle_id: int, code: str) -> None:
     """Scored with one person's 组织考核 missing, as the evaluation stage leaves it."""
-    from flows.tasks import score_cycle
+    from appraisal.flows.tasks import score_cycle
 
     with session_scope() as session:
         pid = session.exec(select(Person.id).where(Person.code == code)).one()

@@ -5,12 +5,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from appraisal.models import IntakeEvent, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.paths import located
-from models import IntakeEvent, SignOff
 from tests.portal_helpers import (
     PortalCycle,
     access_log,

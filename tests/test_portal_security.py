@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from appraisal.models import ReviewerLink, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -12,7 +13,6 @@ from appraisal.db import session_scope
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
-from models import ReviewerLink, SignOff
 from tests.portal_helpers import (
     PASSWORD,
     STAFF,
@@ -99,7 +99,7 @@ def test_expired_revoked_and_forged_links_are_refused(cycle: PortalCycle, app: o
     with session_scope() as session:
         link = session.get(ReviewerLink, revoked_id)
         assert link is not None
-        from models.base import utcnow
+        from appraisal.models.base import utcnow
 
         link.revoked_at = utcnow()
         session.add(link)

@@ -6,6 +6,8 @@ import hashlib
 import threading
 from datetime import timedelta
 
+from appraisal.models import LoginAttempt, PortalSession, ReviewerLink
+from appraisal.models.base import utcnow
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -15,8 +17,6 @@ from appraisal.db import session_scope
 from appraisal.paths import cycle_dir
 from appraisal.store.links import set_staff_password
 from appraisal.store.logins import FAILED, OK, THROTTLED, attempt_login
-from models import LoginAttempt, PortalSession, ReviewerLink
-from models.base import utcnow
 from tests.portal_helpers import (
     PASSWORD,
     STAFF,

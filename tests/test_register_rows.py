@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from appraisal.models import AuditEntry, Cycle
 
 from appraisal.archive.register import AuditRow, write_register
 from appraisal.db import session_scope
 from appraisal.store import archive_data
-from models import AuditEntry, Cycle
 from tests.cycle_helpers import import_pool, start
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)

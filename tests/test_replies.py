@@ -3,13 +3,13 @@
 from pathlib import Path
 
 import pytest
+from appraisal.models import AuditEntry, Document, Person, Result, SignOff
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
 from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.store.signoffs import SignOffError, record_reply
-from models import AuditEntry, Document, Person, Result, SignOff
-from models.vocab import Reply, SignOffMethod, Stage
 from tests.cycle_helpers import TODAY, answered_letter, import_pool, start
 
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from appraisal.models import Document, IntakeEvent, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -17,7 +18,6 @@ from appraisal.db import session_scope
 from appraisal.files import sha256_bytes, sha256_file
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
-from models import Document, IntakeEvent, SignOff
 from tests.portal_helpers import PortalCycle, csrf_of, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -32,8 +32,8 @@ IMPORTED = 3  # files per document in each drop folder
 IMPORT = """
 import sys, time
 from pathlib import Path
-from flows.runmode import plain_calls
-from flows.intake import intake_returns
+from appraisal.flows.runmode import plain_calls
+from appraisal.flows.intake import intake_returns
 from appraisal.store.locks import LockBusy
 go = Path(sys.argv[3])
 while not go.exists():
@@ -172,8 +172,9 @@ def test_concurrent_returns_each_get_their_own_version_and_file(
 def test_a_file_that_changes_after_inspection_is_left_for_the_next_import(
     bare_cycle: int, tmp_path: Path
 ) -> None:
+    from appraisal.flows.intake import inspect_files, record_files
+
     from appraisal.paths import quarantine_dir
-    from flows.intake import inspect_files, record_files
 
     drop = tmp_path / "drop"
     drop.mkdir()

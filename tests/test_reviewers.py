@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from appraisal.models import AuditEntry
 from openpyxl import Workbook
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -16,7 +17,6 @@ from appraisal.db import session_scope
 from appraisal.mail import AddressError, normalise_address
 from appraisal.sheets import WorkbookError
 from appraisal.sheets.reviewers import read_reviewers
-from models import AuditEntry
 
 runner = CliRunner()
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from appraisal.models.vocab import Stage
 
 from appraisal.db import get_engine
 from appraisal.files import sha256_file
 from appraisal.paths import located
 from appraisal.settings import get_settings
-from models.vocab import Stage
 from tests.conftest import PG_ADMIN
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
@@ -137,7 +137,7 @@ def test_a_stage_in_parts_on_two_workers_matches_the_embedded_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     require_soffice()
-    from flows.parts import read_part_records
+    from appraisal.flows.parts import read_part_records
 
     logs = tmp_path / "logs"
     logs.mkdir()

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
+from appraisal.models.vocab import FindingCategory, FindingEffect, Grade
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.scheme import Scheme, SchemeError, default_scheme_path, load_scheme, parse_scheme
-from models.vocab import FindingCategory, FindingEffect, Grade
 
 DEFAULT_TEXT = default_scheme_path().read_text(encoding="utf-8")
 

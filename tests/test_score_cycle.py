@@ -4,6 +4,10 @@ the 优秀 quota included."""
 from pathlib import Path
 
 import pytest
+from appraisal.flows.runmode import plain_calls
+from appraisal.flows.tasks import cycle_scheme, score_cycle
+from appraisal.models import Cycle, Person, Result
+from appraisal.models.vocab import CycleKind
 from sqlmodel import col, select
 
 from appraisal.cycles import Selection
@@ -13,10 +17,6 @@ from appraisal.scheme import default_scheme_path
 from appraisal.scoring import score_cohort
 from appraisal.settings import get_settings
 from appraisal.store.cycle_data import scoring_inputs
-from flows.runmode import plain_calls
-from flows.tasks import cycle_scheme, score_cycle
-from models import Cycle, Person, Result
-from models.vocab import CycleKind
 from tests.cycle_helpers import YEAR, import_pool
 
 

@@ -1,10 +1,10 @@
 """民主测评: vote values, validity of a tally, and the two-thirds, one-third and half rules."""
 
 import pytest
+from appraisal.models.vocab import Grade, RaterGroup
 
 from appraisal.scheme import default_scheme_path, load_scheme
 from appraisal.scoring import Tally, invalid_reason, score_ballots
-from models.vocab import Grade, RaterGroup
 
 RULES = load_scheme(default_scheme_path()).ballots
 G = RaterGroup

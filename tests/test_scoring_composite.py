@@ -3,6 +3,17 @@
 import json
 
 import pytest
+from appraisal.models.vocab import (
+    Attendance,
+    Band,
+    DutyKind,
+    DutyOutcome,
+    FindingCategory,
+    FindingEffect,
+    Grade,
+    RaterGroup,
+    Tier,
+)
 
 from appraisal.scheme import default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import (
@@ -13,17 +24,6 @@ from appraisal.scoring import (
     Tally,
     score_cohort,
     score_person,
-)
-from models.vocab import (
-    Attendance,
-    Band,
-    DutyKind,
-    DutyOutcome,
-    FindingCategory,
-    FindingEffect,
-    Grade,
-    RaterGroup,
-    Tier,
 )
 
 SCHEME = load_scheme(default_scheme_path())

@@ -1,10 +1,10 @@
 """履职积分: the brief's worked examples, caps, penalties, removal and normalisation."""
 
 import pytest
+from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole
 
 from appraisal.scheme import default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import DutyItem, score_points
-from models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole
 
 SCHEME = load_scheme(default_scheme_path())
 RULES = SCHEME.points

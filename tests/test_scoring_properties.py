@@ -2,6 +2,18 @@
 
 from dataclasses import replace
 
+from appraisal.models.vocab import (
+    Attendance,
+    Band,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingCategory,
+    FindingEffect,
+    Grade,
+    RaterGroup,
+    Tier,
+)
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -18,18 +30,6 @@ from appraisal.scoring import (
     score_person,
     settle,
     standing,
-)
-from models.vocab import (
-    Attendance,
-    Band,
-    DutyKind,
-    DutyOutcome,
-    DutyRole,
-    FindingCategory,
-    FindingEffect,
-    Grade,
-    RaterGroup,
-    Tier,
 )
 
 SCHEME = load_scheme(default_scheme_path())

@@ -5,11 +5,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from appraisal.models.vocab import (
+    Attendance,
+    DutyKind,
+    DutyOutcome,
+    DutyRole,
+    FindingEffect,
+    RaterGroup,
+)
 from sheetbuilders import write_xlsx
 
 from appraisal.sheets import WorkbookError, read_records, write_records_template
 from appraisal.sheets.records import duty_digest
-from models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole, FindingEffect, RaterGroup
 
 DUTY_HEADER = [
     "编号",

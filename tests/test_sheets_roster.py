@@ -8,11 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from appraisal.models.vocab import Gender, Tier
 from sheetbuilders import ROSTER_HEADER, person, roster_file, write_xlsx
 
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError, derive_code, read_roster, write_roster_template
-from models.vocab import Gender, Tier
 
 
 def _only_issue(exc: pytest.ExceptionInfo[WorkbookError]) -> str:

@@ -6,6 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from appraisal.models import AuditEntry, IntakeEvent, SignOff
+from appraisal.models.vocab import SignOffMethod, Stage
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -19,8 +21,6 @@ from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, eseal_return, make_demo_pki, scan_return, tamper
 from appraisal.store.signoffs import waive
-from models import AuditEntry, IntakeEvent, SignOff
-from models.vocab import SignOffMethod, Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 from tests.intake_helpers import blank_scan
 
@@ -33,7 +33,7 @@ def nominated(
 ) -> tuple[int, list, Path]:
     if shutil.which("soffice") is None and os.environ.get("CI") != "true":
         pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
-    from flows.stages import nomination
+    from appraisal.flows.stages import nomination
 
     pki = make_demo_pki(tmp_path / "pki")
     monkeypatch.setenv("APPRAISAL_TRUST_ROOTS", str(pki.root_cert))
@@ -53,7 +53,7 @@ def _encrypted(src: Path, out: Path) -> Path:
 
 
 def test_every_return_ends_in_exactly_one_place(nominated: tuple, tmp_path: Path) -> None:
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     cycle_id, docs, pki = nominated
     pdfs = [located(d.pdf_path) for d in docs]
@@ -146,7 +146,7 @@ def _signoffs(doc_id: str) -> list[SignOff]:
 def test_a_file_over_the_limit_is_quarantined_unread(
     nominated: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     cycle_id, docs, _ = nominated
     monkeypatch.setenv("APPRAISAL_MAX_RETURN_BYTES", "1000")
@@ -162,7 +162,7 @@ def test_a_file_over_the_limit_is_quarantined_unread(
 def test_unsigned_copies_are_refused_and_unmarked_ones_held_for_staff(
     nominated: tuple, tmp_path: Path
 ) -> None:
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     cycle_id, docs, _ = nominated
     pdfs = [located(d.pdf_path) for d in docs]

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from appraisal.models.vocab import Reply
 from intake_helpers import DOC_ID, generated_pdf
 from PIL import Image, ImageChops
 
 from appraisal.intake.qr import ids_in_image
 from appraisal.simulate import scan_return
-from models.vocab import Reply
 
 DPI = 150
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from appraisal.models import Document, OutboxMessage, Person, StageRun
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -24,7 +25,6 @@ from appraisal.db import get_engine, session_scope
 from appraisal.files import sha256_file
 from appraisal.paths import located
 from appraisal.settings import get_settings
-from models import Document, OutboxMessage, Person, StageRun
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, start
 
 pytestmark = pytest.mark.libreoffice
@@ -81,7 +81,7 @@ def snapshot(out: Path, cycle_id: int) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict[str, Any]:
     """Nomination run once without interruption, in a database and output folder of its own."""
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     require_soffice()
     base = tmp_path_factory.mktemp("reference")

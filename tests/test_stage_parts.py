@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from appraisal.models.vocab import Stage
 
 from appraisal.settings import get_settings
-from models.vocab import Stage
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 
 pytestmark = pytest.mark.libreoffice
@@ -21,9 +21,9 @@ def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
 def test_parts_and_plain_calls_make_the_same_documents(
     pool: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.parts import read_part_records
-    from flows.runmode import plain_calls
-    from flows.stages import nomination, run_stage
+    from appraisal.flows.parts import read_part_records
+    from appraisal.flows.runmode import plain_calls
+    from appraisal.flows.stages import nomination, run_stage
 
     cycle_id = start()
     with plain_calls():
@@ -47,7 +47,7 @@ def test_parts_and_plain_calls_make_the_same_documents(
 
 
 def test_parts_cover_every_document_once() -> None:
-    from flows.stages import part_of
+    from appraisal.flows.stages import part_of
 
     for total in [0, 1, 5, 17, 200]:
         for parts in [1, 2, 3, 7]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.dossier import DossierLayout, Part, Section
-from models.vocab import Reply, Stage
+from appraisal.models.vocab import Reply, Stage
 
 STAGE_TITLES: dict[Stage, str] = {
     Stage.NOMINATION: "推荐",

@@ -28,7 +28,7 @@ from appraisal.archive.contents import (
 )
 from appraisal.archive.dossier import DossierLayout, assemble_dossier
 from appraisal.files import staging_dir
-from models.vocab import Stage
+from appraisal.models.vocab import Stage
 
 # A dossier being assembled: `.<编号>.pdf-<random>` beside the packages, swept by the next
 # archive run if its process was killed.

@@ -50,7 +50,7 @@ def archive(
 
 
 def seal(cycle: str, people: list[str], early: str = "") -> None:
-    from flows.archive import archive_cycle
+    from appraisal.flows.archive import archive_cycle
 
     cycle_id = cycle_number(cycle)
     try:

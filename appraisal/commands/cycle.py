@@ -15,17 +15,17 @@ from appraisal.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.launch import Gap, MissingInputs, launch
+from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
 from appraisal.store.decisions import record_decision
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.stage_runs import closed_gate
-from models.vocab import CycleKind, Decision
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
 
 
 def _run(cycle_id: int) -> None:
-    from flows.cycle import run_cycle
+    from appraisal.flows.cycle import run_cycle
 
     outcome = locked_with_progress(cycle_id, "stage", lambda: run_cycle(cycle_id))
     if outcome.ran:
@@ -219,7 +219,7 @@ def decide(
 def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
     """Score the cycle again after importing missing records (only while it is at evaluation);
     evaluation forms whose content changed are made and delivered again."""
-    from flows.cycle import rescore_cycle
+    from appraisal.flows.cycle import rescore_cycle
 
     cycle_id = cycle_number(cycle)
     try:

@@ -29,7 +29,7 @@ def demo(
     """Run a whole cycle over a generated pool with simulated reviewers, then summarise it."""
     # Importing flows prepares Prefect (its home under output/, outside the demo folder the
     # demo wipes and rebuilds).
-    from flows.demo import run_demo
+    from appraisal.flows.demo import run_demo
 
     out.print(f"[bold]appraisal demo[/]: {people} people, everything under {output}/")
     run = run_demo(people=people, seed=seed, output=output.resolve(), say=out.print)
@@ -51,7 +51,7 @@ def _summary(cycle_id: int) -> None:
     from appraisal.clock import today
     from appraisal.db import session_scope
     from appraisal.gates import cycle_progress
-    from models import Person, Result
+    from appraisal.models import Person, Result
 
     with session_scope() as session:
         progress = cycle_progress(session, cycle_id, today())

@@ -16,8 +16,7 @@ def deploy(
     """Register prefect.yaml's deployments on the server in PREFECT_API_URL."""
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: deployments live on a Prefect server (README: Scale-out)")
-    import flows  # noqa: F401  (Prefect's environment before Prefect is imported)
-    from flows.deploy import DeployError, register_deployments
+    from appraisal.flows.deploy import DeployError, register_deployments
 
     try:
         registered = register_deployments(file, pool)

@@ -32,7 +32,7 @@ OFF = "e-mail is off: set APPRAISAL_SMTP_HOST (and _SMTP_PORT, _SMTP_USER, ... a
 
 
 def _send(cycle_id: int) -> dict[str, int]:
-    from flows.mail import send_outbox
+    from appraisal.flows.mail import send_outbox
 
     counts = with_progress(lambda: send_outbox(cycle_id))
     out.print(f"sent {counts[SENT]}, failed {counts[FAILED]}")
@@ -107,7 +107,7 @@ def send(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) ->
     Messages for stages that ran before e-mail was set up are planned first; nothing is ever
     sent twice. Exits with 1 when a message failed.
     """
-    from flows.mail import template_titles
+    from appraisal.flows.mail import template_titles
 
     if not get_settings().smtp_host:
         fail(OFF)

@@ -67,8 +67,8 @@ def remind(
 def _send_reminders(cycle_id: int, now: date) -> None:
     """Plan today's reminders and send the outbox; reported on stderr, so --json stays clean."""
     from appraisal.commands._running import with_progress
+    from appraisal.flows.mail import send_outbox, template_titles
     from appraisal.store.outbox import plan_reminders
-    from flows.mail import send_outbox, template_titles
 
     with session_scope() as session:
         planned = len(plan_reminders(session, cycle_id, now, titles=template_titles()))

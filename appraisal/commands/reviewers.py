@@ -14,6 +14,7 @@ from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands.roster import show_counts, show_issues, show_warnings
 from appraisal.console import fail, out
 from appraisal.db import get_engine, session_scope
+from appraisal.models import Document
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError
 from appraisal.sheets.reviewers import read_reviewers, write_reviewers
@@ -25,7 +26,6 @@ from appraisal.store.reviewers import (
     list_reviewers,
     set_reviewer,
 )
-from models import Document
 
 app = typer.Typer(
     help="Reviewers (收件单位) and their e-mail addresses: import, set, list, template.",

@@ -13,10 +13,10 @@ from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.files import shown_name
 from appraisal.intake.listing import SKIPPED
+from appraisal.models.vocab import Reply
 from appraisal.settings import get_settings
 from appraisal.store.held_returns import held_returns
 from appraisal.store.signoffs import HELD, LEFT, QUARANTINED, SignOffError, record_reply, waive
-from models.vocab import Reply
 
 app = typer.Typer(
     help="Signed returns: import, reply, waive; held returns: held, accept, reject.",
@@ -47,7 +47,7 @@ def import_(
     Prints one line per entry of the folder. Files leave it once recorded or quarantined; what
     is not a regular file (a link, a folder, a pipe, a hidden file) is left there, with the reason.
     """
-    from flows.intake import intake_returns
+    from appraisal.flows.intake import intake_returns
 
     if not folder.is_dir():
         fail(f"{folder}: no such folder")
@@ -136,7 +136,7 @@ def accept_(
     reason: Annotated[str, typer.Option(help="Why it counts as signed.")],
 ) -> None:
     """Record a held return as the document's signed return; the reason is audited."""
-    from flows.held import accept_held
+    from appraisal.flows.held import accept_held
 
     cycle_id = cycle_number(cycle)
     try:
@@ -153,7 +153,7 @@ def reject_(
     reason: Annotated[str, typer.Option(help="Why it is not a signed return.")],
 ) -> None:
     """Move a held return to quarantine; the reason is audited."""
-    from flows.held import reject_held
+    from appraisal.flows.held import reject_held
 
     cycle_id = cycle_number(cycle)
     try:

@@ -24,7 +24,7 @@ from appraisal.documents.views import (
     TallyRow,
 )
 from appraisal.identity import document_id
-from models.vocab import Stage
+from appraisal.models.vocab import Stage
 
 NOMINATION_FORM = "nomination_form"
 BALLOT = "assessment_ballot"

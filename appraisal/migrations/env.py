@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import models
+from appraisal import models
 
 config = context.config
 engine = config.attributes.get("engine")

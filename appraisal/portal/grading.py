@@ -10,13 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from appraisal.cycles import CycleError
 from appraisal.db import session_scope
 from appraisal.gates import ungraded
+from appraisal.models.vocab import Decision, Stage
 from appraisal.portal import launcher
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.decisions import decided, record_decision
 from appraisal.store.stage_runs import stage_run
-from models.vocab import Decision, Stage
 
 router = APIRouter()
 CHOICES = {"暂缓评定": Decision.DEFERRED, "免评": Decision.EXEMPT, "撤销": None}

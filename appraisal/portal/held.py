@@ -6,13 +6,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from appraisal.db import session_scope
+from appraisal.flows.held import accept_held, reject_held
 from appraisal.paths import located
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.held_returns import held_return, held_returns
 from appraisal.store.signoffs import SignOffError
-from flows.held import accept_held, reject_held
 
 router = APIRouter()
 

@@ -9,6 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
+from appraisal.models import Cycle, Document, ReviewerLink
+from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
 from appraisal.portal.sessions import begin
@@ -21,8 +23,6 @@ from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.sessions import ENDINGS
 from appraisal.store.signoffs import SignOffError, record_reply
-from models import Cycle, Document, ReviewerLink
-from models.vocab import Reply, Stage
 
 router = APIRouter()
 NOT_FOUND = "没有这份文件 / no such document"

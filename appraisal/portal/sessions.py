@@ -10,9 +10,9 @@ import time
 from fastapi import Request, Response
 
 from appraisal.db import session_scope
+from appraisal.models import ReviewerLink, StaffUser
 from appraisal.settings import Settings, get_settings
 from appraisal.store.sessions import Visit, end_session, find_session, open_session
-from models import ReviewerLink, StaffUser
 
 COOKIE = "appraisal_session"
 LOGIN_COOKIE = "appraisal_login"

@@ -11,6 +11,8 @@ from appraisal.clock import today
 from appraisal.cycles import CycleError, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.models import Cycle, Document, Dossier, Person
+from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
@@ -31,8 +33,6 @@ from appraisal.store.dashboard import cycle_board
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
-from models import Cycle, Document, Dossier, Person
-from models.base import utcnow
 
 router = APIRouter()
 

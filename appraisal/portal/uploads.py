@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 from appraisal.intake import inspect_return, unsigned
+from appraisal.models import Cycle, Document
 from appraisal.paths import cycle_dir, held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import Settings
 from appraisal.store.signoffs import DUPLICATE, HELD, RECORDED, record_return
-from models import Cycle, Document
 
 
 @dataclass(frozen=True)

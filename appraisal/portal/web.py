@@ -10,12 +10,12 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from appraisal.db import session_scope
+from appraisal.models import AccessLog, ReviewerLink
+from appraisal.models.vocab import STAGE_NAMES
 from appraisal.portal.limits import FIELDS
 from appraisal.portal.sessions import client_of, login_token_ok, lookup
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
 from appraisal.store.sessions import Visit, add_flash, take_flash
-from models import AccessLog, ReviewerLink
-from models.vocab import STAGE_NAMES
 
 FORM_EXPIRED = "表单已失效，请刷新页面后重试 / the form expired: reload the page"
 SECURITY_HEADERS = {

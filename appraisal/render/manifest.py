@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from models.vocab import Stage
+from appraisal.models.vocab import Stage
 
 MANIFEST = "manifest.toml"
 FieldKind = Literal["text", "image", "list"]

@@ -3,8 +3,8 @@
 from collections import Counter
 from decimal import Decimal
 
+from appraisal.models.vocab import STAGE_ORDER, Band, DutyRole, FindingEffect, Grade, Stage, Vote
 from appraisal.scheme.model import NegativeList, PointsRules, Scheme
-from models.vocab import STAGE_ORDER, Band, DutyRole, FindingEffect, Grade, Stage, Vote
 
 Problem = tuple[str, str]
 

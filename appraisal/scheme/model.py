@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr
 
-from models.vocab import (
+from appraisal.models.vocab import (
     Attendance,
     Band,
     DutyKind,

@@ -8,11 +8,11 @@ with no valid tally there is no appraisal score (and so no composite and no grad
 from collections.abc import Iterable
 from fractions import Fraction
 
+from appraisal.models.vocab import Vote
 from appraisal.scheme.model import BallotRules
 from appraisal.scoring.inputs import Tally
 from appraisal.scoring.numbers import exact, fmt, num, rounded, share_text
 from appraisal.scoring.results import AppraisalResult, GroupResult
-from models.vocab import Vote
 
 
 def invalid_reason(rules: BallotRules, tally: Tally) -> str:

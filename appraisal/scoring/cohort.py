@@ -15,12 +15,12 @@ from dataclasses import replace
 from fractions import Fraction
 from math import floor
 
+from appraisal.models.vocab import Grade
 from appraisal.scheme.model import Scheme
 from appraisal.scoring.composite import capped_band, lower_grade, recommend, score_person
 from appraisal.scoring.inputs import PersonInput
 from appraisal.scoring.numbers import exact, fmt
 from appraisal.scoring.results import Action, PersonScore
-from models.vocab import Grade
 
 
 def quota_limit(scheme: Scheme, people: int) -> int | None:

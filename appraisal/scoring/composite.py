@@ -9,6 +9,7 @@ of a veto, no grade or band.
 
 from fractions import Fraction
 
+from appraisal.models.vocab import Band, FindingEffect, Grade, Tier
 from appraisal.scheme.model import Scheme
 from appraisal.scoring.ballots import score_ballots
 from appraisal.scoring.inputs import PersonInput
@@ -17,7 +18,6 @@ from appraisal.scoring.numbers import exact, fmt, num, rounded
 from appraisal.scoring.points import score_points
 from appraisal.scoring.results import Action, PersonScore
 from appraisal.scoring.snapshot import breakdown
-from models.vocab import Band, FindingEffect, Grade, Tier
 
 GRADES_BEST_FIRST = tuple(Grade)
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, fields
 
-from models.vocab import (
+from appraisal.models.vocab import (
     Attendance,
     Band,
     DutyKind,

@@ -8,11 +8,11 @@ default points), except that any item in a veto category is a veto; the explanat
 from collections.abc import Iterable
 from fractions import Fraction
 
+from appraisal.models.vocab import FindingEffect
 from appraisal.scheme.model import NegativeList
 from appraisal.scoring.inputs import FindingItem
 from appraisal.scoring.numbers import exact, fmt, num
 from appraisal.scoring.results import FindingResult
-from models.vocab import FindingEffect
 
 
 def apply_negative_list(

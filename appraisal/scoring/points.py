@@ -4,11 +4,11 @@ from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 
+from appraisal.models.vocab import Attendance, DutyOutcome, DutyRole
 from appraisal.scheme.model import KindRule, PointsRules
 from appraisal.scoring.inputs import DutyItem
 from appraisal.scoring.numbers import exact, fmt, num, rounded
 from appraisal.scoring.results import PointsResult
-from models.vocab import Attendance, DutyOutcome, DutyRole
 
 
 def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) -> PointsResult:

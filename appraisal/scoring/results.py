@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from models.vocab import Band, FindingEffect, Grade, RaterGroup, Tier
+from appraisal.models.vocab import Band, FindingEffect, Grade, RaterGroup, Tier
 
 
 class Action(StrEnum):

@@ -15,8 +15,7 @@ Every records row names its person by 编号, or by 姓名 alone when the name i
 
 from datetime import date
 
-from appraisal.sheets.spec import EXAMPLE_CODE, Column, Kind, SheetSpec
-from models.vocab import (
+from appraisal.models.vocab import (
     Attendance,
     DutyKind,
     DutyOutcome,
@@ -27,6 +26,7 @@ from models.vocab import (
     RaterGroup,
     Tier,
 )
+from appraisal.sheets.spec import EXAMPLE_CODE, Column, Kind, SheetSpec
 
 PARTIES = (
     "民革",

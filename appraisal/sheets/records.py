@@ -12,13 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
-from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, RECORD_SHEETS, SCORE
-from appraisal.sheets.spec import SheetSpec
-from appraisal.sheets.table import ParsedRow, ParsedSheet, parse_sheet
-from appraisal.sheets.values import MAX_YEAR, MIN_YEAR, SheetDate
-from appraisal.sheets.workbook import find_sheet, open_workbook, sheet_rows
-from models.vocab import (
+from appraisal.models.vocab import (
     Attendance,
     DutyKind,
     DutyOutcome,
@@ -27,6 +21,12 @@ from models.vocab import (
     FindingEffect,
     RaterGroup,
 )
+from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
+from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, RECORD_SHEETS, SCORE
+from appraisal.sheets.spec import SheetSpec
+from appraisal.sheets.table import ParsedRow, ParsedSheet, parse_sheet
+from appraisal.sheets.values import MAX_YEAR, MIN_YEAR, SheetDate
+from appraisal.sheets.workbook import find_sheet, open_workbook, sheet_rows
 
 MEETINGS = frozenset({DutyKind.PLENARY, DutyKind.STANDING_COMMITTEE, DutyKind.MEETING})
 _SPECS = {spec.name: spec for spec in RECORD_SHEETS}

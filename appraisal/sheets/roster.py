@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from appraisal.models.vocab import Gender, Tier
 from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
 from appraisal.sheets.layouts import ROSTER
 from appraisal.sheets.table import ParsedRow, locate_header, parse_sheet
 from appraisal.sheets.values import SheetDate
 from appraisal.sheets.workbook import find_sheet, open_workbook, sheet_rows
-from models.vocab import Gender, Tier
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 from appraisal.files import sha256_bytes
 from appraisal.intake import Inspection
 from appraisal.intake.inspection import MatchedBy
+from appraisal.models import Cycle, Document, SignOff
+from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.store.signoffs import record_return
-from models import Cycle, Document, SignOff
-from models.vocab import Reply, Stage
 
 PAGE = 500
 SIGNED = b"% signed off (simulated)\n"

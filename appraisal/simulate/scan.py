@@ -17,8 +17,8 @@ from pathlib import Path
 from PIL import Image, ImageFilter
 
 from appraisal.intake.qr import decode_codes
+from appraisal.models.vocab import Reply
 from appraisal.simulate import marks
-from models.vocab import Reply
 
 _FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)

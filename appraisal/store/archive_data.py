@@ -18,12 +18,7 @@ from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
-from appraisal.paths import located
-from appraisal.store.changes import as_text, chunks
-from appraisal.store.decisions import decisions
-from appraisal.store.freeze import objection_people
-from appraisal.store.stage_runs import not_finished
-from models import (
+from appraisal.models import (
     AuditEntry,
     Cycle,
     CycleMember,
@@ -34,7 +29,12 @@ from models import (
     Result,
     SignOff,
 )
-from models.vocab import Decision, Reply, SignOffMethod, Stage
+from appraisal.models.vocab import Decision, Reply, SignOffMethod, Stage
+from appraisal.paths import located
+from appraisal.store.changes import as_text, chunks
+from appraisal.store.decisions import decisions
+from appraisal.store.freeze import objection_people
+from appraisal.store.stage_runs import not_finished
 
 PERSON_FIELDS = (
     "gender", "ethnicity", "birth_date", "party", "category", "sector", "employer_post", "tier",

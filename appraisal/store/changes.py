@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from models import AuditEntry
-from models.base import utcnow
+from appraisal.models import AuditEntry
+from appraisal.models.base import utcnow
 
 # Keeps IN lists well below SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 2000

@@ -7,9 +7,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.cycles import cycle_people
 from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
-from appraisal.scheme import Scheme
-from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
-from models import (
+from appraisal.models import (
     AssessmentScore,
     BallotTally,
     Cycle,
@@ -19,7 +17,9 @@ from models import (
     Person,
     Result,
 )
-from models.vocab import Band, Decision
+from appraisal.models.vocab import Band, Decision
+from appraisal.scheme import Scheme
+from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 
 
 def cycle_view(cycle: Cycle) -> CycleView:

@@ -7,10 +7,10 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
+from appraisal.models.vocab import Grade, SignOffMethod, Stage
 from appraisal.store.freeze import concerned, decide, sealed_people
 from appraisal.store.stage_runs import stage_finished
-from models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
-from models.vocab import Grade, SignOffMethod, Stage
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from appraisal.cycles import CycleError, set_stage
+from appraisal.models import AuditEntry, Cycle, Document, Dossier, Person, SignOff
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Reply, Stage
 from appraisal.store.changes import chunks
-from models import AuditEntry, Cycle, Document, Dossier, Person, SignOff
-from models.base import utcnow
-from models.vocab import Reply, Stage
 
 
 @dataclass(frozen=True)

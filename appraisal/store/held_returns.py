@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from appraisal.db import begin_writing
 from appraisal.files import ChangedFile, copy_checked, keep_unique
 from appraisal.intake import Inspection
+from appraisal.models import Cycle, IntakeEvent, SignOff
 from appraisal.paths import located, stored
 from appraisal.store.changes import AuditLog
 from appraisal.store.signoffs import (
@@ -20,7 +21,6 @@ from appraisal.store.signoffs import (
     SignOffError,
     record_return,
 )
-from models import Cycle, IntakeEvent, SignOff
 
 
 def held_returns(session: Session, cycle_id: int) -> list[IntakeEvent]:

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from appraisal.models import Document, ReviewerLink, StaffUser
+from appraisal.models.base import utcnow
 from appraisal.portal.secrets import (
     PASSWORD_MAX,
     hash_password,
@@ -13,8 +15,6 @@ from appraisal.portal.secrets import (
     verify_password,
 )
 from appraisal.store.sessions import ENDINGS, end_link_sessions, end_staff_sessions, link_ending
-from models import Document, ReviewerLink, StaffUser
-from models.base import utcnow
 
 LINK_DAYS = 30
 

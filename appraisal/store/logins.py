@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from appraisal.models import LoginAttempt, StaffUser
+from appraisal.models.base import utcnow
 from appraisal.store.links import check_staff
 from appraisal.store.sessions import as_utc
-from models import LoginAttempt, StaffUser
-from models.base import utcnow
 
 FAILURES_ALLOWED = 10
 WINDOW = timedelta(minutes=15)

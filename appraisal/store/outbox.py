@@ -27,12 +27,12 @@ from appraisal.mail.compose import (
     reminder_body,
     reminder_subject,
 )
+from appraisal.models import Cycle, Document, OutboxMessage, Person
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import STAGE_NAMES, Stage
 from appraisal.paths import located
 from appraisal.store.changes import chunks
 from appraisal.store.reviewers import reviewer_addresses
-from models import Cycle, Document, OutboxMessage, Person
-from models.base import utcnow
-from models.vocab import STAGE_NAMES, Stage
 
 PENDING, SENDING, SENT, FAILED, NO_ADDRESS = "pending", "sending", "sent", "failed", "no_address"
 STATUSES = (PENDING, SENDING, SENT, FAILED, NO_ADDRESS)

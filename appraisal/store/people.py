@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session
 
+from appraisal.models import Person, PoolMembership
 from appraisal.sheets.roster import PERSON_FIELDS, RosterRow
 from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
-from models import Person, PoolMembership
 
 ENTITY = "person"
 JOIN_REASON = "名册导入"

@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from appraisal.models import Cycle, Person, PoolMembership, Result
 from appraisal.scoring import Action
 from appraisal.store.changes import AuditLog
 from appraisal.store.decisions import decisions
-from models import Cycle, Person, PoolMembership, Result
 
 LEAVE, STAY, MOVE_UP = "移出", "保留", "可晋升一级"
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from appraisal.models import AssessmentScore, BallotTally, DutyRecord, Finding, Person
 from appraisal.sheets.errors import SheetIssue, raise_if_any
 from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, SCORE
 from appraisal.sheets.records import RecordsBook
 from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
-from models import AssessmentScore, BallotTally, DutyRecord, Finding, Person
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from appraisal.cycles import cycle_people
+from appraisal.models import Cycle, Finding, Result
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import FindingEffect
 from appraisal.scheme import Scheme
 from appraisal.scoring import PersonScore
 from appraisal.store.changes import AuditLog, ImportCounts, differences
-from models import Cycle, Finding, Result
-from models.base import utcnow
-from models.vocab import FindingEffect
 
 TRACKED = (
     "points",

@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from appraisal.mail.address import ReviewerEntry, ReviewerError, checked_entry
+from appraisal.models import Document, Reviewer
+from appraisal.models.base import utcnow
 from appraisal.store.changes import AuditLog, ImportCounts
-from models import Document, Reviewer
-from models.base import utcnow
 
 __all__ = [
     "CycleReviewer",

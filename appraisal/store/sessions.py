@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from appraisal.models import PortalSession, ReviewerLink, StaffUser
+from appraisal.models.base import utcnow
 from appraisal.portal.secrets import new_token, token_digest
 from appraisal.store.changes import chunks
-from models import PortalSession, ReviewerLink, StaffUser
-from models.base import utcnow
 
 # Why a session ended (stored in `end_reason`), in words for the person holding it.
 ENDINGS = {

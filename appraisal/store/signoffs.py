@@ -19,11 +19,11 @@ from appraisal.db import begin_writing
 from appraisal.files import ChangedFile, copy_checked, keep_unique, shown_name
 from appraisal.identity import cycle_of
 from appraisal.intake import Inspection, unsigned
+from appraisal.models import Cycle, Document, IntakeEvent, Person, Result, SignOff
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
 from appraisal.paths import located, stored
 from appraisal.store.changes import AuditLog
 from appraisal.store.freeze import why_frozen
-from models import Cycle, Document, IntakeEvent, Person, Result, SignOff
-from models.vocab import Reply, SignOffMethod, Stage
 
 RECORDED, DUPLICATE, QUARANTINED, HELD = "recorded", "duplicate", "quarantined", "held"
 # A dropped file that changed while it was read: left in the folder for the next import.

@@ -11,9 +11,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from appraisal.gates import WORK_STAGES, StageProgress, cycle_progress
-from models import Cycle, StageRun
-from models.base import utcnow
-from models.vocab import Stage
+from appraisal.models import Cycle, StageRun
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 
 
 def stage_run(session: Session, cycle_id: int, stage: Stage) -> StageRun | None:
