@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from appraisal.cycles import CycleError, Selection, selected_people, start_cycle
 from appraisal.db import session_scope
 from appraisal.models import Cycle, Person
 from appraisal.models.vocab import CycleKind, Stage
@@ -22,6 +21,7 @@ from appraisal.scoring.readiness import missing_inputs
 from appraisal.settings import get_settings
 from appraisal.store.changes import chunks
 from appraisal.store.cycle_data import people_inputs
+from appraisal.store.cycles import CycleError, Selection, selected_people, start_cycle
 from appraisal.store.stage_runs import stage_finished
 
 

@@ -41,7 +41,6 @@ from appraisal.archive.register import write_register
 from appraisal.archive.seal import ASSEMBLING, Sealed, SealJob, seal_letters, seal_many
 from appraisal.clock import today as clock_today
 from appraisal.crashpoints import crash_point
-from appraisal.cycles import cycle_people, set_stage
 from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
@@ -54,6 +53,7 @@ from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
 from appraisal.store import archive_data, cycle_data
+from appraisal.store.cycles import cycle_people, set_stage
 from appraisal.store.decisions import note_early_seal
 from appraisal.store.freeze import frozen_codes
 from appraisal.store.locks import cycle_lock

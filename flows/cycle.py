@@ -14,10 +14,10 @@ from appraisal.models.vocab import STAGE_ORDER, Stage
 from prefect import flow
 
 from appraisal.clock import today as clock_today
-from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.settings import get_settings
+from appraisal.store.cycles import set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.stage_runs import stage_finished
 

@@ -23,7 +23,6 @@ from appraisal.models import Cycle, Document, SignOff
 from appraisal.models.vocab import CycleKind, Reply, Stage
 from sqlmodel import col, select
 
-from appraisal.cycles import Selection
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.gates import cycle_progress
@@ -34,6 +33,7 @@ from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
 from appraisal.store import import_people, import_records, pool
+from appraisal.store.cycles import Selection
 from appraisal.store.signoffs import record_reply
 
 Say = Callable[[str], None]

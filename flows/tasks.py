@@ -13,7 +13,6 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import Grade, Stage
 from sqlmodel import col, select
 
-from appraisal.cycles import cycle_affiliations, cycle_codes, cycle_people, set_stage
 from appraisal.db import session_scope
 from appraisal.documents.plan import (
     DocumentJob,
@@ -42,6 +41,7 @@ from appraisal.scoring import (
 from appraisal.settings import get_settings
 from appraisal.store import cycle_data
 from appraisal.store.changes import ImportCounts, chunks
+from appraisal.store.cycles import cycle_affiliations, cycle_codes, cycle_people, set_stage
 from appraisal.store.results import store_scores
 from appraisal.store.stage_runs import finish_stage_run, open_stage_run
 

@@ -11,7 +11,6 @@ from appraisal.models import Document, Person, Result, SignOff
 from appraisal.models.vocab import CycleKind, Reply, SignOffMethod, Stage
 from sqlmodel import select
 
-from appraisal.cycles import Selection
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.launch import launch
@@ -19,6 +18,7 @@ from appraisal.paths import located
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return
 from appraisal.store import import_people, import_records
+from appraisal.store.cycles import Selection
 
 YEAR = 2026
 TODAY = date(2026, 11, 22)

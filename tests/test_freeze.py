@@ -22,10 +22,10 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
-from appraisal.cycles import CycleError, set_stage
 from appraisal.db import session_scope
 from appraisal.identity import document_id
 from appraisal.paths import located
+from appraisal.store.cycles import CycleError, set_stage
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.signoffs import SignOffError, record_reply, waive
 from tests.cycle_helpers import answered_letter, import_pool, start

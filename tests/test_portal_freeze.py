@@ -9,10 +9,10 @@ from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
+from appraisal.store.cycles import set_stage
 from tests.portal_helpers import (
     access_log,
     csrf_of,

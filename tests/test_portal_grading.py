@@ -7,9 +7,9 @@ from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Pe
 from appraisal.models.vocab import Decision, Stage
 from sqlmodel import col, delete, select
 
-from appraisal.cycles import set_stage
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.store.cycles import set_stage
 from appraisal.store.stage_runs import open_stage_run
 from tests.cycle_helpers import TODAY
 from tests.portal_helpers import access_log, csrf_of, staff_client

@@ -10,13 +10,13 @@ from appraisal.models import Cycle, Person, Result
 from appraisal.models.vocab import CycleKind
 from sqlmodel import col, select
 
-from appraisal.cycles import Selection
 from appraisal.db import session_scope
 from appraisal.launch import launch
 from appraisal.scheme import default_scheme_path
 from appraisal.scoring import score_cohort
 from appraisal.settings import get_settings
 from appraisal.store.cycle_data import scoring_inputs
+from appraisal.store.cycles import Selection
 from tests.cycle_helpers import YEAR, import_pool
 
 

@@ -1,8 +1,8 @@
 """The cycle a command names: by number or by name, or a one-line error saying which exist."""
 
 from appraisal.console import fail
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
+from appraisal.store.cycles import CycleError, find_cycle
 
 
 def cycle_number(ref: str) -> int:

@@ -7,10 +7,10 @@ from rich.table import Table
 
 from appraisal.clock import today
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
 from appraisal.store import pool
+from appraisal.store.cycles import CycleError, find_cycle
 
 app = typer.Typer(
     help="The talent pool (人才库) adjustment after evaluation.", no_args_is_help=True

@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 
 from appraisal.console import fail, out
-from appraisal.cycles import CycleError, find_cycle
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
+from appraisal.store.cycles import CycleError, find_cycle
 from appraisal.store.links import (
     LinkError,
     deactivate_staff,

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from appraisal.cycles import CycleError
 from appraisal.db import session_scope
 from appraisal.gates import ungraded
 from appraisal.models.vocab import Decision, Stage
@@ -15,6 +14,7 @@ from appraisal.portal import launcher
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.store.cycles import CycleError
 from appraisal.store.decisions import decided, record_decision
 from appraisal.store.stage_runs import stage_run
 

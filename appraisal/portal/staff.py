@@ -8,7 +8,6 @@ from markupsafe import Markup
 from sqlmodel import col, select
 
 from appraisal.clock import today
-from appraisal.cycles import CycleError, list_cycles
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
 from appraisal.models import Cycle, Document, Dossier, Person
@@ -29,6 +28,7 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
+from appraisal.store.cycles import CycleError, list_cycles
 from appraisal.store.dashboard import cycle_board
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link

@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, ReturnFile
 from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
-from appraisal.cycles import cycle_codes, cycle_people
 from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
@@ -32,6 +31,7 @@ from appraisal.models import (
 from appraisal.models.vocab import Decision, Reply, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.store.changes import as_text, chunks
+from appraisal.store.cycles import cycle_codes, cycle_people
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
 from appraisal.store.stage_runs import not_finished

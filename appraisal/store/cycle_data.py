@@ -5,7 +5,6 @@ from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
-from appraisal.cycles import cycle_people
 from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
 from appraisal.models import (
     AssessmentScore,
@@ -20,6 +19,7 @@ from appraisal.models import (
 from appraisal.models.vocab import Band, Decision
 from appraisal.scheme import Scheme
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
+from appraisal.store.cycles import cycle_people
 
 
 def cycle_view(cycle: Cycle) -> CycleView:

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from appraisal.cycles import CycleError
 from appraisal.models import AuditEntry, Cycle, CycleMember, Person
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Decision, Stage
 from appraisal.store.changes import AuditLog
+from appraisal.store.cycles import CycleError
 from appraisal.store.stage_runs import stage_run
 
 

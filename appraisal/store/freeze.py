@@ -14,11 +14,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from appraisal.cycles import CycleError, set_stage
 from appraisal.models import AuditEntry, Cycle, Document, Dossier, Person, SignOff
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Stage
 from appraisal.store.changes import chunks
+from appraisal.store.cycles import CycleError, set_stage
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from appraisal.cycles import cycle_people
 from appraisal.models import Cycle, Finding, Result
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import FindingEffect
 from appraisal.scheme import Scheme
 from appraisal.scoring import PersonScore
 from appraisal.store.changes import AuditLog, ImportCounts, differences
+from appraisal.store.cycles import cycle_people
 
 TRACKED = (
     "points",

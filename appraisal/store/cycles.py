@@ -136,6 +136,18 @@ def start_cycle(
     return cycle
 
 
+class NoSuchCycle(CycleError, LookupError):
+    """A cycle number that names no cycle."""
+
+
+def get_cycle(session: Session, cycle_id: int) -> Cycle:
+    """The cycle with this number; NoSuchCycle (naming it) when there is none."""
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NoSuchCycle(f"no cycle {cycle_id}; `appraisal cycle list` shows the cycles")
+    return cycle
+
+
 def find_cycle(session: Session, ref: str | int) -> Cycle:
     """A cycle by its number or its name."""
     text = str(ref).strip()
