@@ -10,17 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from appraisal.flows.runmode import log, task
-from appraisal.flows.tasks import (
-    Rendered,
-    convert_documents,
-    member_codes,
-    record_documents,
-    render_documents,
-)
-from appraisal.models import Cycle, Dossier
-from appraisal.models.base import utcnow
-from appraisal.models.vocab import Stage
 from prefect import flow
 from sqlmodel import col, select
 
@@ -46,7 +35,18 @@ from appraisal.documents import contexts
 from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
 from appraisal.documents.views import CycleView, PersonView
 from appraisal.files import sha256_file, sweep_staging
+from appraisal.flows.runmode import log, task
+from appraisal.flows.tasks import (
+    Rendered,
+    convert_documents,
+    member_codes,
+    record_documents,
+    render_documents,
+)
 from appraisal.identity import document_id
+from appraisal.models import Cycle, Dossier
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
 from appraisal.pdf import pdf_pages
 from appraisal.progress import report

@@ -7,15 +7,15 @@ It never waits for people: when a gate is closed it ends, and a later `appraisal
 from dataclasses import dataclass, field
 from datetime import date
 
-from appraisal.flows.runmode import call_flow, task
-from appraisal.flows.stages import STAGE_FLOWS
-from appraisal.models import Cycle
-from appraisal.models.vocab import STAGE_ORDER, Stage
 from prefect import flow
 
 from appraisal.clock import today as clock_today
 from appraisal.db import session_scope
+from appraisal.flows.runmode import call_flow, task
+from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress, cycle_progress
+from appraisal.models import Cycle
+from appraisal.models.vocab import STAGE_ORDER, Stage
 from appraisal.settings import get_settings
 from appraisal.store.cycles import set_stage
 from appraisal.store.locks import cycle_lock

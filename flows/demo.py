@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from appraisal.flows.archive import archive_cycle
-from appraisal.flows.cycle import run_cycle
-from appraisal.flows.intake import intake_returns
-from appraisal.models import Cycle, Document, SignOff
-from appraisal.models.vocab import CycleKind, Reply, Stage
 from sqlmodel import col, select
 
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
+from appraisal.flows.archive import archive_cycle
+from appraisal.flows.cycle import run_cycle
+from appraisal.flows.intake import intake_returns
 from appraisal.gates import cycle_progress
 from appraisal.launch import launch
+from appraisal.models import Cycle, Document, SignOff
+from appraisal.models.vocab import CycleKind, Reply, Stage
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster

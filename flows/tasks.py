@@ -7,10 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from appraisal.flows.runmode import task
-from appraisal.models import Cycle, Document
-from appraisal.models.base import utcnow
-from appraisal.models.vocab import Grade, Stage
 from sqlmodel import col, select
 
 from appraisal.db import session_scope
@@ -24,6 +20,10 @@ from appraisal.documents.plan import (
     plan_stage,
 )
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
+from appraisal.flows.runmode import task
+from appraisal.models import Cycle, Document
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Grade, Stage
 from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir, stored
 from appraisal.pdf import Conversion, convert_many
 from appraisal.render import PreparedTemplate, qr_image

@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from appraisal.models import Document, Person, Result, SignOff
-from appraisal.models.vocab import CycleKind, Reply, SignOffMethod, Stage
 from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.launch import launch
+from appraisal.models import Document, Person, Result, SignOff
+from appraisal.models.vocab import CycleKind, Reply, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return

@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from appraisal.cli import app
+from appraisal.db import session_scope
 from appraisal.flows.runmode import plain_calls
+from appraisal.identity import document_id
 from appraisal.models import (
     AuditEntry,
     Cycle,
@@ -18,12 +24,6 @@ from appraisal.models import (
 )
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Stage
-from sqlmodel import select
-from typer.testing import CliRunner
-
-from appraisal.cli import app
-from appraisal.db import session_scope
-from appraisal.identity import document_id
 from appraisal.paths import located
 from appraisal.store.cycles import CycleError, set_stage
 from appraisal.store.freeze import reopen_cycle

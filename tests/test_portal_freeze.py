@@ -4,12 +4,12 @@ a forged upload or reply is refused and logged, and staff reopen the cycle from 
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry, Cycle
-from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
+from appraisal.models import AuditEntry, Cycle
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from appraisal.store.cycles import set_stage

@@ -3,12 +3,12 @@ withdrawn with a reason, the same store function as `appraisal cycle decide`."""
 
 from pathlib import Path
 
-from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
-from appraisal.models.vocab import Decision, Stage
 from sqlmodel import col, delete, select
 
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
+from appraisal.models.vocab import Decision, Stage
 from appraisal.store.cycles import set_stage
 from appraisal.store.stage_runs import open_stage_run
 from tests.cycle_helpers import TODAY

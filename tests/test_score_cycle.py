@@ -4,14 +4,14 @@ the 优秀 quota included."""
 from pathlib import Path
 
 import pytest
-from appraisal.flows.runmode import plain_calls
-from appraisal.flows.tasks import cycle_scheme, score_cycle
-from appraisal.models import Cycle, Person, Result
-from appraisal.models.vocab import CycleKind
 from sqlmodel import col, select
 
 from appraisal.db import session_scope
+from appraisal.flows.runmode import plain_calls
+from appraisal.flows.tasks import cycle_scheme, score_cycle
 from appraisal.launch import launch
+from appraisal.models import Cycle, Person, Result
+from appraisal.models.vocab import CycleKind
 from appraisal.scheme import default_scheme_path
 from appraisal.scoring import score_cohort
 from appraisal.settings import get_settings
