@@ -14,14 +14,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
-
-WORK_STAGES: tuple[Stage, ...] = (
-    Stage.NOMINATION,
-    Stage.ASSESSMENT,
-    Stage.EVALUATION,
-    Stage.SOLICITATION,
-    Stage.NOTIFICATION,
-)
+from appraisal.stages import WORK_STAGES
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,9 @@ import hashlib
 import re
 
 from appraisal.models.vocab import Stage
+from appraisal.stages import STAGE_CODES
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-STAGE_CODES: dict[Stage, str] = {
-    Stage.NOMINATION: "NM",
-    Stage.ASSESSMENT: "AS",
-    Stage.EVALUATION: "EV",
-    Stage.SOLICITATION: "ZQ",  # 征求; Crockford base32 has no O
-    Stage.NOTIFICATION: "NT",
-    Stage.ARCHIVE: "AR",
-}
 _BODY = 10
 ID_PATTERN = re.compile(
     rf"AP-(\d{{4,}})-({'|'.join(STAGE_CODES.values())})-([{ALPHABET}]{{{_BODY}}})-([{ALPHABET}]{{2}})"

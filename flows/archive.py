@@ -32,7 +32,7 @@ from appraisal.clock import today as clock_today
 from appraisal.crashpoints import crash_point
 from appraisal.db import session_scope
 from appraisal.documents import contexts
-from appraisal.documents.plan import DOSSIER_COVER, LETTERS_EXTRACT, DocumentJob
+from appraisal.documents.plan import DocumentJob
 from appraisal.documents.views import CycleView, PersonView
 from appraisal.files import sha256_file, sweep_staging
 from appraisal.flows.runmode import log, task
@@ -52,6 +52,7 @@ from appraisal.pdf import pdf_pages
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
+from appraisal.stages import DOSSIER_COVER, LETTERS_EXTRACT
 from appraisal.store import archive_data, cycle_data
 from appraisal.store.cycles import cycle_people, set_stage
 from appraisal.store.decisions import note_early_seal

@@ -15,8 +15,9 @@ from appraisal.flows.runmode import call_flow, task
 from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress, cycle_progress
 from appraisal.models import Cycle
-from appraisal.models.vocab import STAGE_ORDER, Stage
+from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
+from appraisal.stages import STAGE_ORDER
 from appraisal.store.cycles import set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.stage_runs import stage_finished

@@ -27,6 +27,8 @@ class CycleKind(StrEnum):
 
 
 class Stage(StrEnum):
+    """Keys are English in the data; appraisal/stages.py holds what staff read and the rest."""
+
     NOMINATION = "nomination"
     ASSESSMENT = "assessment"
     EVALUATION = "evaluation"
@@ -34,20 +36,6 @@ class Stage(StrEnum):
     NOTIFICATION = "notification"
     ARCHIVE = "archive"
     DONE = "done"
-
-
-STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
-
-# Stage keys are English in the data; staff read these names.
-STAGE_NAMES: dict[Stage, str] = {
-    Stage.NOMINATION: "提名推荐",
-    Stage.ASSESSMENT: "组织考核",
-    Stage.EVALUATION: "综合评价",
-    Stage.SOLICITATION: "征求意见",
-    Stage.NOTIFICATION: "情况通报",
-    Stage.ARCHIVE: "归档",
-    Stage.DONE: "完成",
-}
 
 
 class DutyKind(StrEnum):

@@ -6,11 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from appraisal.models.vocab import Stage
 
 from appraisal.documents.plan import (
     LETTER_PEOPLE,
-    STAGE_TEMPLATES,
     StageInputs,
     has_letters,
     letter_parts,
@@ -29,8 +27,10 @@ from appraisal.documents.views import (
     TallyRow,
 )
 from appraisal.identity import document_id
+from appraisal.models.vocab import Stage
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
+from appraisal.stages import WORK_STAGES, stage_spec, template_recipient
 
 OFFICE = Office(name="中共某市委统战部", number_prefix="统战评", contact="王明", phone="0571-1")
 CYCLE = CycleView(
@@ -95,7 +95,7 @@ def _inputs() -> StageInputs:
     )
 
 
-@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+@pytest.mark.parametrize("stage", WORK_STAGES)
 def test_a_stage_planned_a_slice_of_people_at_a_time_is_the_whole_plan(stage: Stage) -> None:
     whole = plan_stage(stage, _inputs())
     sliced = [
@@ -112,7 +112,16 @@ def test_a_stage_planned_a_slice_of_people_at_a_time_is_the_whole_plan(stage: St
     }
 
 
-@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+@pytest.mark.parametrize("stage", WORK_STAGES)
+def test_a_stage_fills_the_templates_its_row_names_for_whom_the_row_says(stage: Stage) -> None:
+    jobs = plan_stage(stage, _inputs())
+    assert {j.template_id for j in jobs} == set(stage_spec(stage).template_ids)
+    for job in jobs:
+        if job.person_code is not None:  # letters go to the bodies the scheme names
+            assert job.recipient_kind == template_recipient(job.template_id), job.template_id
+
+
+@pytest.mark.parametrize("stage", WORK_STAGES)
 def test_plans_are_stable_and_ids_unique(stage: Stage) -> None:
     first, second = plan_stage(stage, _inputs()), plan_stage(stage, _inputs())
     assert [j.document_id for j in first] == [j.document_id for j in second]
@@ -213,7 +222,7 @@ def test_party_or_sector() -> None:
     assert party_or_sector(Affiliation.of(PEOPLE[1])) == "教育界"
 
 
-@pytest.mark.parametrize("stage", list(STAGE_TEMPLATES))
+@pytest.mark.parametrize("stage", WORK_STAGES)
 def test_every_planned_document_renders_with_the_default_templates(stage: Stage) -> None:
     templates = resolve_templates()
     for job in plan_stage(stage, _inputs()):

@@ -11,14 +11,8 @@ from typing import Any
 
 from appraisal.archive.dossier import DossierLayout, Part, Section
 from appraisal.models.vocab import Reply, Stage
+from appraisal.stages import STAGE_TITLES
 
-STAGE_TITLES: dict[Stage, str] = {
-    Stage.NOMINATION: "推荐",
-    Stage.ASSESSMENT: "考核",
-    Stage.EVALUATION: "综合评价",
-    Stage.SOLICITATION: "征求意见",
-    Stage.NOTIFICATION: "结果通知",
-}
 COVER_TITLE = "封面及目录"
 RECORD_NAME = "record.json"
 DOSSIER_NAME = "dossier.pdf"

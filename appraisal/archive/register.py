@@ -35,10 +35,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from appraisal.files import write_atomic
-from appraisal.models.vocab import STAGE_NAMES, Band, Grade
+from appraisal.models.vocab import Band, Grade
 
 # The templates' header look; they are private there, and one look is wanted across workbooks.
 from appraisal.sheets.writer import _CENTRE, _HEADER_FILL, _HEADER_FONT
+from appraisal.stages import STAGE_NAMES
 
 REGISTER_SHEET = "考核登记表"
 DISTRIBUTION_SHEET = "等次分布"

@@ -10,8 +10,8 @@ from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.gates import WORK_STAGES
 from appraisal.settings import get_settings
+from appraisal.stages import WORK_STAGES
 from appraisal.store.outbox import (
     FAILED,
     MAX_ATTEMPTS,

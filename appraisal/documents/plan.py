@@ -25,26 +25,17 @@ from appraisal.documents.views import (
 )
 from appraisal.identity import document_id
 from appraisal.models.vocab import Stage
-
-NOMINATION_FORM = "nomination_form"
-BALLOT = "assessment_ballot"
-TALLY = "assessment_tally"
-TALK = "assessment_talk"
-EVALUATION_FORM = "evaluation_form"
-SOLICITATION_LETTER = "solicitation_letter"
-RESULT_NOTICE = "result_notice"
-RESULT_BRIEFING = "result_briefing"
-DOSSIER_COVER = "dossier_cover"
-LETTERS_EXTRACT = "letters_extract"
-
-# The engine fills these templates; a staff folder may replace any of their files.
-STAGE_TEMPLATES: dict[Stage, tuple[str, ...]] = {
-    Stage.NOMINATION: (NOMINATION_FORM,),
-    Stage.ASSESSMENT: (BALLOT, TALLY, TALK),
-    Stage.EVALUATION: (EVALUATION_FORM,),
-    Stage.SOLICITATION: (SOLICITATION_LETTER,),
-    Stage.NOTIFICATION: (RESULT_NOTICE, RESULT_BRIEFING),
-}
+from appraisal.stages import (
+    BALLOT,
+    EVALUATION_FORM,
+    NOMINATION_FORM,
+    RESULT_BRIEFING,
+    RESULT_NOTICE,
+    SOLICITATION_LETTER,
+    TALK,
+    TALLY,
+    template_recipient,
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +115,7 @@ def _nomination(inputs: StageInputs) -> list[DocumentJob]:
             Stage.NOMINATION,
             NOMINATION_FORM,
             person=p.code,
-            kind="推荐单位",
+            kind=template_recipient(NOMINATION_FORM),
             name=p.unit,
             context=contexts.nomination(inputs.cycle, p),
         )
@@ -146,7 +137,7 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
                     Stage.ASSESSMENT,
                     BALLOT,
                     person=p.code,
-                    kind="测评人",
+                    kind=template_recipient(BALLOT),
                     name=group,
                     context=ctx,
                 )
@@ -159,7 +150,7 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
                 Stage.ASSESSMENT,
                 TALLY,
                 person=p.code,
-                kind="考核组组长",
+                kind=template_recipient(TALLY),
                 name="考核组",
                 context=ctx,
             )
@@ -171,7 +162,7 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
                 Stage.ASSESSMENT,
                 TALK,
                 person=p.code,
-                kind="考核组组长",
+                kind=template_recipient(TALK),
                 name="考核组",
                 context=ctx,
             )
@@ -187,7 +178,7 @@ def _evaluation(inputs: StageInputs) -> list[DocumentJob]:
             Stage.EVALUATION,
             EVALUATION_FORM,
             person=p.code,
-            kind="统战部负责人",
+            kind=template_recipient(EVALUATION_FORM),
             name=office,
             context=contexts.evaluation(
                 inputs.cycle, p, inputs.results[p.code], dict(inputs.weights)

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from appraisal.db import session_scope
 from appraisal.models import AccessLog, ReviewerLink
-from appraisal.models.vocab import STAGE_NAMES
 from appraisal.portal.limits import FIELDS
 from appraisal.portal.sessions import client_of, login_token_ok, lookup
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
+from appraisal.stages import STAGE_NAMES
 from appraisal.store.sessions import Visit, add_flash, take_flash
 
 FORM_EXPIRED = "表单已失效，请刷新页面后重试 / the form expired: reload the page"

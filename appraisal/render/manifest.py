@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from appraisal.models.vocab import Stage
+from appraisal.stages import DOCUMENT_STAGES
 
 MANIFEST = "manifest.toml"
 FieldKind = Literal["text", "image", "list"]
 Per = Literal["person", "recipient", "cycle"]
 _KINDS = ("text", "image", "list")
 _PERS = ("person", "recipient", "cycle")
-_STAGES = {s.value for s in Stage} - {Stage.DONE.value}
+_STAGES = {s.value for s in DOCUMENT_STAGES}
 
 
 class ManifestError(ValueError):

@@ -3,8 +3,9 @@
 from collections import Counter
 from decimal import Decimal
 
-from appraisal.models.vocab import STAGE_ORDER, Band, DutyRole, FindingEffect, Grade, Stage, Vote
+from appraisal.models.vocab import Band, DutyRole, FindingEffect, Grade, Stage, Vote
 from appraisal.scheme.model import NegativeList, PointsRules, Scheme
+from appraisal.stages import STAGE_ORDER
 
 Problem = tuple[str, str]
 

@@ -14,6 +14,7 @@ from appraisal.intake.inspection import MatchedBy
 from appraisal.models import Cycle, Document, SignOff
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
+from appraisal.stages import takes_reply
 from appraisal.store.signoffs import record_return
 
 PAGE = 500
@@ -33,7 +34,7 @@ def sign_everything(
     """Record a return for each document of `stage` that needs one and has none; how many."""
     assert cycle.id is not None
     done = select(SignOff.document_id)
-    reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
+    reply = Reply.NO_OBJECTION if takes_reply(stage) else None
     signed = 0
     with tempfile.TemporaryDirectory(prefix="appraisal-signed-") as tmp:
         while True:  # a page at a time, so a large cycle needs no more memory than a small one

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from appraisal.models import AuditEntry, Cycle, Document, Dossier, Person, SignOff
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Stage
+from appraisal.stages import takes_reply
 from appraisal.store.changes import chunks
 from appraisal.store.cycles import CycleError, set_stage
 
@@ -140,7 +141,7 @@ def why_frozen(
         return decide(cycle, doc.id, (), {})
     owner = session.get(Person, doc.person_id) if doc.person_id is not None else None
     replies: list[SignOff] = []
-    if doc.stage == Stage.SOLICITATION:  # only its letters take replies
+    if takes_reply(doc.stage):
         replies = list(
             session.exec(
                 select(SignOff)

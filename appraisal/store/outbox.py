@@ -29,8 +29,9 @@ from appraisal.mail.compose import (
 )
 from appraisal.models import Cycle, Document, OutboxMessage, Person
 from appraisal.models.base import utcnow
-from appraisal.models.vocab import STAGE_NAMES, Stage
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
+from appraisal.stages import STAGE_NAMES
 from appraisal.store.changes import chunks
 from appraisal.store.reviewers import reviewer_addresses
 

@@ -20,8 +20,9 @@ from appraisal.files import ChangedFile, copy_checked, keep_unique, shown_name
 from appraisal.identity import cycle_of
 from appraisal.intake import Inspection, unsigned
 from appraisal.models import Cycle, Document, IntakeEvent, Person, Result, SignOff
-from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.models.vocab import Reply, SignOffMethod
 from appraisal.paths import located, stored
+from appraisal.stages import takes_reply
 from appraisal.store.changes import AuditLog
 from appraisal.store.freeze import why_frozen
 
@@ -197,7 +198,7 @@ def _record(
             if sig.signed
             else None,
             signature_covers_file=sig.covers_whole_file if sig.signed else None,
-            reply=reply if doc.stage == Stage.SOLICITATION else None,
+            reply=reply if takes_reply(doc.stage) else None,
             recorded_by=actor,
         ),
         ins,
@@ -265,7 +266,7 @@ def record_reply(
     doc = session.get(Document, document_id)
     if doc is None:
         raise SignOffError(f"no document {document_id}")
-    if doc.stage != Stage.SOLICITATION:
+    if not takes_reply(doc.stage):
         raise SignOffError(f"{document_id} is not a solicitation letter; it takes no reply")
     latest = session.exec(
         select(SignOff)

@@ -1,0 +1,141 @@
+"""The stages of a cycle, declared once: what each is called, how its documents are named, which
+templates it fills and who receives them.
+
+Adding a stage means adding a `Stage` value (models/vocab.py, stored in the data), a row here,
+its templates (templates/manifest.toml) and a planner; tests/test_stages.py names whatever else
+disagrees with this table.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from appraisal.models.vocab import Stage
+
+# Template ids, as templates/manifest.toml names them.
+NOMINATION_FORM = "nomination_form"
+BALLOT = "assessment_ballot"
+TALLY = "assessment_tally"
+TALK = "assessment_talk"
+EVALUATION_FORM = "evaluation_form"
+SOLICITATION_LETTER = "solicitation_letter"
+RESULT_NOTICE = "result_notice"
+RESULT_BRIEFING = "result_briefing"
+DOSSIER_COVER = "dossier_cover"
+LETTERS_EXTRACT = "letters_extract"
+
+
+@dataclass(frozen=True)
+class StageTemplate:
+    id: str
+    # Who receives the document and, when the manifest asks for a sign-off, signs it. A kind of
+    # reviewer, as the portal and the mail know them; letters go to the bodies the scheme names
+    # and this only describes them.
+    recipient: str
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    stage: Stage
+    code: str  # the stage's part of a document ID (AP-0007-EV-...); "" for one making none
+    name: str  # what staff read in the portal, the mail and the register: 提名推荐
+    # A working stage's section in a dossier's 目录, and its word in the archive's titles: 推荐
+    title: str = ""
+    templates: tuple[StageTemplate, ...] = ()
+    # A working stage plans documents to be signed and waits at a gate for their returns.
+    work: bool = False
+    takes_reply: bool = False  # its letters come back with 无异议 / 有异议
+
+    @property
+    def template_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.templates)
+
+
+# In the order a cycle goes through them. The codes are printed on every document and read back
+# from scans: changing one changes every ID of that stage.
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        Stage.NOMINATION,
+        code="NM",
+        name="提名推荐",
+        title="推荐",
+        templates=(StageTemplate(NOMINATION_FORM, "推荐单位"),),
+        work=True,
+    ),
+    StageSpec(
+        Stage.ASSESSMENT,
+        code="AS",
+        name="组织考核",
+        title="考核",
+        templates=(
+            StageTemplate(BALLOT, "测评人"),
+            StageTemplate(TALLY, "考核组组长"),
+            StageTemplate(TALK, "考核组组长"),
+        ),
+        work=True,
+    ),
+    StageSpec(
+        Stage.EVALUATION,
+        code="EV",
+        name="综合评价",
+        title="综合评价",
+        templates=(StageTemplate(EVALUATION_FORM, "统战部负责人"),),
+        work=True,
+    ),
+    StageSpec(
+        Stage.SOLICITATION,
+        code="ZQ",  # 征求; Crockford base32 has no O
+        name="征求意见",
+        title="征求意见",
+        templates=(StageTemplate(SOLICITATION_LETTER, "征求意见单位"),),
+        work=True,
+        takes_reply=True,
+    ),
+    StageSpec(
+        Stage.NOTIFICATION,
+        code="NT",
+        name="情况通报",
+        title="结果通知",
+        templates=(
+            StageTemplate(RESULT_NOTICE, "本人"),
+            StageTemplate(RESULT_BRIEFING, "通报单位"),
+        ),
+        work=True,
+    ),
+    StageSpec(
+        Stage.ARCHIVE,
+        code="AR",
+        name="归档",
+        templates=(
+            StageTemplate(DOSSIER_COVER, "档案室"),
+            StageTemplate(LETTERS_EXTRACT, "档案室"),
+        ),
+    ),
+    StageSpec(Stage.DONE, code="", name="完成"),
+)
+
+_BY_STAGE: dict[Stage, StageSpec] = {s.stage: s for s in STAGES}
+
+
+def stage_spec(stage: Stage) -> StageSpec:
+    return _BY_STAGE[stage]
+
+
+def takes_reply(stage: Stage) -> bool:
+    return _BY_STAGE[stage].takes_reply
+
+
+def template_recipient(template_id: str) -> str:
+    """Who receives the documents of `template_id` (see `StageTemplate.recipient`)."""
+    return _RECIPIENTS[template_id]
+
+
+_RECIPIENTS: dict[str, str] = {t.id: t.recipient for s in STAGES for t in s.templates}
+
+# Views of the table in the shapes its readers use.
+STAGE_ORDER: tuple[Stage, ...] = tuple(s.stage for s in STAGES)
+WORK_STAGES: tuple[Stage, ...] = tuple(s.stage for s in STAGES if s.work)
+STAGE_NAMES: Mapping[Stage, str] = {s.stage: s.name for s in STAGES}
+STAGE_CODES: Mapping[Stage, str] = {s.stage: s.code for s in STAGES if s.code}
+# Only working stages have a section in a dossier, in this order.
+STAGE_TITLES: Mapping[Stage, str] = {s.stage: s.title for s in STAGES if s.work}
+DOCUMENT_STAGES: tuple[Stage, ...] = tuple(STAGE_CODES)
