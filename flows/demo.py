@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.flows.archive import archive_cycle
@@ -200,7 +201,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     use_fresh_output(output)
     run = DemoRun(output=output)
     rng = random.Random(seed)
-    day = date.today()
+    day = clock_today()
     set_today(day)
     data = output / "data"
     write_demo_data(data, people=people, seed=seed)

@@ -2,7 +2,8 @@
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -87,6 +88,18 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Ite
     for eng in [get_engine()]:
         eng.dispose()
     get_engine.cache_clear()
+
+
+@pytest.fixture
+def clock_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], None]]:
+    """Sets APPRAISAL_TODAY, as staff and the demo do, for code that reads the clock."""
+
+    def set_day(day: date) -> None:
+        monkeypatch.setenv("APPRAISAL_TODAY", day.isoformat())
+        get_settings.cache_clear()
+
+    yield set_day
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

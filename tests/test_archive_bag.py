@@ -3,6 +3,8 @@
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import bagit
@@ -33,6 +35,17 @@ def sources(tmp_path: Path) -> dict[str, Path | bytes]:
 
 def sealed(tmp_path: Path) -> Path:
     return write_bag(tmp_path / "dossiers" / "AP-0001", sources(tmp_path), INFO)
+
+
+def test_the_bagging_date_is_the_clocks_day_unless_given(
+    tmp_path: Path, clock_at: Callable[[date], None]
+) -> None:
+    clock_at(date(2030, 1, 2))
+    info = {k: v for k, v in INFO.items() if k != "Bagging-Date"}
+    undated = write_bag(tmp_path / "undated", {"a.txt": b"a"}, info)
+    assert "Bagging-Date: 2030-01-02\n" in (undated / "bag-info.txt").read_text(encoding="utf-8")
+    dated = write_bag(tmp_path / "dated", {"a.txt": b"a"}, INFO)
+    assert "Bagging-Date: 2026-12-01\n" in (dated / "bag-info.txt").read_text(encoding="utf-8")
 
 
 def flip(path: Path) -> None:

@@ -1,15 +1,16 @@
 """The import into the database, on SQLite and PostgreSQL: idempotent, audited, all or nothing."""
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from appraisal.models import AuditEntry, BallotTally, DutyRecord, Person, PoolMembership
-from appraisal.models.vocab import Attendance, Tier
 from sheetbuilders import person, roster_file, write_xlsx
 from sqlmodel import Session, func, select
 
+from appraisal.models import AuditEntry, BallotTally, DutyRecord, Person, PoolMembership
+from appraisal.models.vocab import Attendance, Tier
 from appraisal.sheets import WorkbookError, read_records, read_roster
 from appraisal.store import ImportCounts, import_people, import_records
 
@@ -66,6 +67,18 @@ def test_importing_the_same_sheet_twice_changes_nothing(engine: sa.Engine, tmp_p
         stays = session.exec(select(PoolMembership).order_by(PoolMembership.person_id)).all()
     assert [(s.tier, s.joined_on, s.left_on) for s in stays] == [
         (Tier.RISING, TODAY, None), (Tier.PROMINENT, TODAY, None)]  # fmt: skip
+
+
+def test_people_join_the_pool_on_the_clocks_day(
+    engine: sa.Engine, tmp_path: Path, clock_at: Callable[[date], None]
+) -> None:
+    clock_at(date(2026, 2, 3))
+    with Session(engine) as session:
+        rows = read_roster(_roster(tmp_path, person("P001"))).rows
+        import_people(session, rows=rows, actor="tester")
+        session.commit()
+        (stay,) = session.exec(select(PoolMembership)).all()
+    assert stay.joined_on == date(2026, 2, 3)
 
 
 def test_a_changed_cell_updates_the_person_with_one_audit_row(

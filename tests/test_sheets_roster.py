@@ -8,9 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from appraisal.models.vocab import Gender, Tier
 from sheetbuilders import ROSTER_HEADER, person, roster_file, write_xlsx
 
+from appraisal.models.vocab import Gender, Tier
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError, derive_code, read_roster, write_roster_template
 
@@ -235,6 +235,18 @@ def test_a_damaged_workbook_gets_a_message_not_a_traceback(tmp_path: Path) -> No
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
     assert "cannot be read as a workbook" in _only_issue(exc)
+
+
+def test_a_birth_date_is_in_the_future_by_the_clock(
+    tmp_path: Path, clock_at: Callable[[date], None]
+) -> None:
+    path = roster_file(tmp_path / "r.xlsx", [person(born="1975-03-08")])
+    clock_at(date(1975, 3, 7))
+    with pytest.raises(WorkbookError) as exc:
+        read_roster(path)
+    assert "birth date 1975-03-08 is in the future" in _only_issue(exc)
+    clock_at(date(1975, 3, 8))
+    assert read_roster(path).rows[0].birth_date == date(1975, 3, 8)
 
 
 def test_a_huge_workbook_is_refused_before_parsing(

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from appraisal.clock import today as clock_today
+
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 _BLOCK = 1 << 20
@@ -52,17 +54,17 @@ def write_bag(
     """Seal `payload` as a bag at `target`, replacing any bag there whole, and return `target`.
 
     Keys are paths inside data/ ("documents/x.pdf"); a Path value is copied, never moved.
-    bag-info.txt gets `info` in its order, Bagging-Date (today) unless given, and the computed
-    Payload-Oxum. Equal inputs give byte-identical tag files. One writer per target at a time.
-    `expected` gives the SHA-256 some payload files must have (as recorded when they came in):
-    the bytes are checked as they are copied, and any other bytes raise NotAsRecorded, naming
-    the file, with the earlier bag (if any) left in place.
+    bag-info.txt gets `info` in its order, Bagging-Date (the clock's today) unless given, and
+    the computed Payload-Oxum. Equal inputs give byte-identical tag files. One writer per target
+    at a time. `expected` gives the SHA-256 some payload files must have (as recorded when they
+    came in): the bytes are checked as they are copied, and any other bytes raise NotAsRecorded,
+    naming the file, with the earlier bag (if any) left in place.
     """
     target = Path(target)
     if not target.name or target.name in (".", ".."):
         raise ValueError(f"{target} does not name a folder to write a bag into")
     _check_names(payload)
-    lines = _bag_info(info)
+    lines = _bag_info(info, clock_today())
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(target)
     staging = _fresh_dir(target.parent / f".{target.name}.staging-")
@@ -135,13 +137,13 @@ def _check_names(payload: Mapping[str, Path | bytes]) -> None:
         seen[key] = name
 
 
-def _bag_info(info: Mapping[str, str]) -> dict[str, str]:
+def _bag_info(info: Mapping[str, str], today: date) -> dict[str, str]:
     for label, value in info.items():
         broken = any(c in label + value for c in "\r\n")
         if not label or ":" in label or label != label.strip() or broken:
             raise ValueError(f"bag-info entry {label!r}: {value!r} cannot be one tag line")
     lines = {k: v for k, v in info.items() if k != "Payload-Oxum"}
-    lines.setdefault("Bagging-Date", date.today().isoformat())
+    lines.setdefault("Bagging-Date", today.isoformat())
     return lines
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from appraisal.clock import today as clock_today
 from appraisal.models.vocab import Gender, Tier
 from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
 from appraisal.sheets.layouts import ROSTER
@@ -78,7 +79,7 @@ def read_roster(
         parsed = parse_sheet(file, sheet, sheet_rows(book, sheet), ROSTER, issues)
     raise_if_any(issues)
     assert parsed is not None
-    rows = _people(file, sheet, parsed.rows, today or date.today(), issues)
+    rows = _people(file, sheet, parsed.rows, today or clock_today(), issues)
     raise_if_any(issues)
     return RosterSheet(path, sheet, tuple(rows), parsed.warnings)
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session
 
+from appraisal.clock import today as clock_today
 from appraisal.models import Person, PoolMembership
 from appraisal.sheets.roster import PERSON_FIELDS, RosterRow
 from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
@@ -33,7 +34,7 @@ def import_people(
     today: date | None = None,
 ) -> ImportCounts:
     """Add new people, update changed ones; flushes but leaves the commit to the caller."""
-    today = today or date.today()
+    today = today or clock_today()
     log = AuditLog(actor)
     existing = load_people(session, [r.code for r in rows])
     new: list[RosterRow] = []
