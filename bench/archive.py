@@ -36,24 +36,23 @@ def main() -> None:
 
     from datetime import date
 
-    from appraisal.flows.archive import archive_cycle
-    from appraisal.flows.cycle import run_cycle
-    from appraisal.flows.demo import sign_stage, start_generated_cycle
-    from appraisal.models import Document
-    from appraisal.models.vocab import Stage
     from sqlmodel import select
 
     from appraisal.archive.bag import find_bags
     from appraisal.archive.verify import verify_package
     from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
+    from appraisal.flows.archive import archive_cycle
+    from appraisal.flows.cycle import run_cycle
+    from appraisal.flows.demo import sign_stage, start_generated_cycle
+    from appraisal.models import Document
+    from appraisal.stages import WORK_STAGES
 
     n = args.people
     today = date(2026, 11, 22)
     cycle_id = start_generated_cycle(write_demo_data(out / "data", people=n, seed=2026, year=2026))
     stage_seconds: dict[str, float] = {}
-    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-                  Stage.NOTIFICATION]:  # fmt: skip
+    for stage in WORK_STAGES:
         t = time.perf_counter()
         outcome = run_cycle(cycle_id, today)
         assert outcome.stage == stage.value, outcome

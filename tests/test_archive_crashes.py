@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from appraisal.models import Cycle, Dossier
-from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
@@ -20,7 +18,10 @@ from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.crashpoints import ARCHIVE_POINTS
 from appraisal.db import session_scope
+from appraisal.models import Cycle, Dossier
+from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
+from appraisal.stages import WORK_STAGES
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -58,8 +59,7 @@ def test_sealing_killed_at_each_step_is_finished_by_running_it_again(
     require_soffice()
     import_pool(tmp_path / "data", people=3)
     cycle_id = start()
-    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-                  Stage.NOTIFICATION]:  # fmt: skip
+    for stage in WORK_STAGES:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}")
     assert run_cycle(cycle_id, TODAY).stage == Stage.ARCHIVE.value

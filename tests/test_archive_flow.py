@@ -7,8 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from appraisal.models import Cycle, Document, Dossier, Person, SignOff
-from appraisal.models.vocab import Stage
 from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -20,9 +18,12 @@ from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
+from appraisal.models import Cycle, Document, Dossier, Person, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
+from appraisal.stages import WORK_STAGES
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -51,8 +52,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     get_settings.cache_clear()
     cycle_id = start()
     held_back = ""
-    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-                  Stage.NOTIFICATION]:  # fmt: skip
+    for stage in WORK_STAGES:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         keep: set[str] = set()
         if stage == Stage.NOMINATION:

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from appraisal.models import Document, Dossier, IntakeEvent, SignOff
-from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import alembic_config, get_engine, migrate, session_scope
+from appraisal.models import Document, Dossier, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
+from appraisal.stages import WORK_STAGES
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
@@ -52,8 +53,7 @@ def test_a_moved_output_folder_still_works(
     import_pool(tmp_path / "data", people=3)
     cycle_id = start()
     held_back = ""
-    for stage in [Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-                  Stage.NOTIFICATION]:  # fmt: skip
+    for stage in WORK_STAGES:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         keep = set()
         if stage == Stage.NOTIFICATION:
