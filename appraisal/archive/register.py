@@ -36,6 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from appraisal.files import write_atomic
 from appraisal.models.vocab import Band, Grade
+from appraisal.person_fields import REGISTER_FIELDS, register_columns
 
 # The templates' header look; they are private there, and one look is wanted across workbooks.
 from appraisal.sheets.writer import _CENTRE, _HEADER_FILL, _HEADER_FONT
@@ -46,8 +47,11 @@ DISTRIBUTION_SHEET = "等次分布"
 STAGES_SHEET = "阶段完成情况"
 AUDIT_SHEET = "审计记录"
 
+# The person's columns come first, as appraisal/person_fields.py declares them.
+_PERSON_COLUMNS = register_columns()
 REGISTER_HEADER = (
-    "编号", "姓名", "梯队", "履职积分", "组织考核", "民主测评", "综合得分",
+    *(header for header, _widths in _PERSON_COLUMNS),
+    "履职积分", "组织考核", "民主测评", "综合得分",
     "等次", "档次", "否决事项", "征求意见", "通报回执", "入库调整", "档案",
 )  # fmt: skip
 STAGES_HEADER = ("阶段", "已生成", "已回收", "已免签", "逾期", "异议", "闸门", "完成率")
@@ -70,17 +74,28 @@ NO_BAND = "未定档"
 
 # With neither a stated time nor an audit entry, a constant keeps the output reproducible.
 _FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_SCORE_COLUMNS = frozenset({4, 5, 6, 7})
-_CENTRED_COLUMNS = frozenset({8, 9, 14})  # 等次 档次 档案
-_WRAPPED_COLUMNS = frozenset({10, 11, 12, 13})  # 否决事项 征求意见 通报回执 入库调整
+
+
+def _numbers(*headers: str) -> frozenset[int]:
+    """The 1-based column numbers of these register headers."""
+    return frozenset(REGISTER_HEADER.index(h) + 1 for h in headers)
+
+
+def _letter(header: str) -> str:
+    return get_column_letter(REGISTER_HEADER.index(header) + 1)
+
+
+_SCORE_COLUMNS = _numbers("履职积分", "组织考核", "民主测评", "综合得分")
+_CENTRED_COLUMNS = _numbers("等次", "档次", "档案")
+_WRAPPED_COLUMNS = _numbers("否决事项", "征求意见", "通报回执", "入库调整")
 _WRAPPED = Alignment(wrap_text=True, vertical="center")
 _MIDDLE = Alignment(vertical="center")
 _LINE_HEIGHT = 15.0  # points a line of 11-point text takes, CJK faces included
-_GRADE_LETTER = "H"
-_SOLICITATION_LETTER = "K"
-_VETO_LETTER = "J"
+_GRADE_LETTER = _letter("等次")
+_SOLICITATION_LETTER = _letter("征求意见")
+_VETO_LETTER = _letter("否决事项")
 _REGISTER_WIDTHS = {  # (least, most) in Excel character units; a CJK character counts two
-    "编号": (10, 20), "姓名": (8, 16), "梯队": (8, 12), "履职积分": (10, 10),
+    **dict(_PERSON_COLUMNS), "履职积分": (10, 10),
     "组织考核": (10, 10), "民主测评": (10, 10), "综合得分": (10, 10), "等次": (8, 10),
     "档次": (6, 8), "否决事项": (10, 36), "征求意见": (10, 40), "通报回执": (10, 24),
     "入库调整": (10, 30), "档案": (8, 8),
@@ -342,9 +357,7 @@ def _register_sheet(
 
 def _register_values(row: RegisterRow) -> tuple[Any, ...]:
     return (
-        _clean(row.code),
-        _clean(row.name),
-        _clean(row.tier),
+        *(_clean(getattr(row, f.name)) for f in REGISTER_FIELDS),
         _number(row.points),
         _number(row.assessment),
         _number(row.appraisal),

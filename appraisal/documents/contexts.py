@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from appraisal.documents.views import CycleView, PersonView, ResultView, TallyRow
+from appraisal.person_fields import DOCUMENT_FIELDS, plain
 from appraisal.render import cn_date
 
 Context = dict[str, Any]
@@ -22,25 +23,25 @@ def _num(value: float | None, blank: str = "—") -> str:
 
 
 def birth_text(person: PersonView) -> str:
-    return f"{person.birth_date.year}年{person.birth_date.month}月"
+    return _month(person.birth_date)
+
+
+def _month(day: date) -> str:
+    # A person's dates are given to the month on rosters, and printed so.
+    return f"{day.year}年{day.month}月"
 
 
 def person_fields(person: PersonView) -> Context:
-    return {
-        "姓名": person.name,
-        "性别": person.gender,
-        "民族": person.ethnicity,
-        "出生年月": birth_text(person),
-        "政治面貌": person.party,
-        "学历": person.education,
-        "职称": person.title,
-        "工作单位及职务": person.employer_post,
-        "界别": person.sector,
-        "统战对象类别": person.category,
-        "社会职务": person.social_posts,
-        "专业领域": person.expertise,
-        "入库层级": person.tier,
-    }
+    """Every field declared with a template name (appraisal/person_fields.py)."""
+    return {f.document: _shown(getattr(person, f.name)) for f in DOCUMENT_FIELDS if f.document}
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, date):
+        return _month(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return plain(value)
 
 
 def letter_fields(cycle: CycleView, issued_on: date, due_on: date, number: int) -> Context:

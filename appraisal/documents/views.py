@@ -1,8 +1,11 @@
 """Plain values the document planner works from, read out of the database by the flows."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Self
+
+# Declared with its fields' roster columns, template names and register columns.
+from appraisal.person_fields import PersonView as PersonView
+from appraisal.person_fields import unit_of as unit_of
 
 
 @dataclass(frozen=True)
@@ -39,35 +42,6 @@ class CycleView:
     kind: str
     year: int
     office: Office
-
-
-@dataclass(frozen=True)
-class PersonView:
-    code: str
-    name: str
-    gender: str
-    ethnicity: str
-    birth_date: date
-    party: str
-    category: str
-    sector: str
-    employer_post: str
-    tier: str
-    education: str = ""
-    title: str = ""
-    social_posts: str = ""
-    expertise: str = ""
-    private_sector: bool = False
-
-    @property
-    def unit(self) -> str:
-        return unit_of(self.employer_post)
-
-
-def unit_of(employer_post: str) -> str:
-    """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
-    words = employer_post.split()
-    return words[0] if words else ""
 
 
 @dataclass(frozen=True, slots=True)

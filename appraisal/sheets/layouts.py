@@ -1,9 +1,8 @@
 """The sheets staff fill in: the roster (花名册) and the four records sheets, column by column.
 
-Roster (sheet 花名册; any sheet whose header row has the required columns is accepted):
-  required 姓名 性别 民族 出生年月 党派 界别 工作单位及职务 梯队;
-  optional 编号 (the stable key; derived from 姓名 + 出生年月 when absent) 统战对象类别 学历 职称
-  社会职务 联系电话 专长 民营经济人士 (是/否).
+Roster (sheet 花名册; any sheet whose header row has the required columns is accepted): one
+  column per person field declared in appraisal/person_fields.py, in that order; 编号 (the stable
+  key) is derived from 姓名 + 出生年月 when absent.
 Records workbook, one sheet each (a workbook may carry any of them):
   履职记录 编号 姓名 年度 记录编号 类型 名称 日期 出席情况 角色 成果
   民主测评 编号 姓名 年度 测评群体 应参评人数 发出票数 收回票数 优秀 称职 基本称职 不称职 弃权
@@ -22,152 +21,35 @@ from appraisal.models.vocab import (
     DutyRole,
     FindingCategory,
     FindingEffect,
-    Gender,
     RaterGroup,
-    Tier,
 )
+from appraisal.person_fields import ROSTER_FIELDS, PersonField
 from appraisal.sheets.spec import EXAMPLE_CODE, Column, Kind, SheetSpec
 
-PARTIES = (
-    "民革",
-    "民盟",
-    "民建",
-    "民进",
-    "农工党",
-    "致公党",
-    "九三学社",
-    "台盟",
-    "无党派人士",
-    "中共党员",
-    "群众",
-)
-ETHNICITIES = (
-    "汉族",
-    "回族",
-    "满族",
-    "蒙古族",
-    "壮族",
-    "藏族",
-    "维吾尔族",
-    "苗族",
-    "彝族",
-    "土家族",
-)
-EDUCATION = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "高中")
+
+def _roster_column(f: PersonField) -> Column:
+    c = f.roster
+    if c is None:
+        raise ValueError(f"{f.name} is not a roster column")
+    return Column(
+        c.header,
+        f.name,
+        Kind(c.kind),
+        required=c.required,
+        vocab=c.vocab,
+        suggestions=c.suggestions,
+        aliases=c.aliases,
+        max_length=c.max_length,
+        example=c.example,
+        width=c.width,
+        note=c.note,
+    )
+
 
 ROSTER = SheetSpec(
     name="花名册",
     description="人员名单：每行一人。编号为稳定的人员编号，留空时按姓名和出生年月生成。",
-    columns=(
-        Column(
-            "编号",
-            "code",
-            Kind.CODE,
-            aliases=("人员编号",),
-            max_length=64,
-            example=EXAMPLE_CODE,
-            width=12,
-            note="可选；稳定的人员编号",
-        ),
-        Column("姓名", "name", Kind.NAME, required=True, max_length=64, example="张三", width=10),
-        Column("性别", "gender", Kind.VOCAB, required=True, vocab=Gender, example="男", width=6),
-        Column(
-            "民族",
-            "ethnicity",
-            Kind.TEXT,
-            required=True,
-            suggestions=ETHNICITIES,
-            max_length=32,
-            example="汉族",
-            width=8,
-        ),
-        Column(
-            "出生年月",
-            "birth_date",
-            Kind.DATE,
-            required=True,
-            aliases=("出生日期",),
-            example="1975.03",
-            width=12,
-            note="如 1975.03、1975年3月、1975-03-08",
-        ),
-        Column(
-            "党派",
-            "party",
-            Kind.TEXT,
-            required=True,
-            suggestions=PARTIES,
-            aliases=("政治面貌", "党派/政治面貌"),
-            max_length=64,
-            example="民盟",
-            width=12,
-        ),
-        Column(
-            "界别", "sector", Kind.TEXT, required=True, max_length=64, example="教育界", width=12
-        ),
-        Column(
-            "工作单位及职务",
-            "employer_post",
-            Kind.TEXT,
-            required=True,
-            aliases=("单位及职务", "工作单位职务", "单位职务"),
-            max_length=256,
-            example="某大学 教授",
-            width=30,
-        ),
-        Column(
-            "梯队",
-            "tier",
-            Kind.VOCAB,
-            required=True,
-            vocab=Tier,
-            aliases=("梯次", "层次"),
-            example="精英",
-            width=10,
-        ),
-        Column(
-            "统战对象类别", "category", Kind.TEXT, max_length=64, example="民主党派成员", width=14
-        ),
-        Column(
-            "学历",
-            "education",
-            Kind.TEXT,
-            suggestions=EDUCATION,
-            max_length=64,
-            example="博士研究生",
-            width=12,
-        ),
-        Column("职称", "title", Kind.TEXT, max_length=64, example="教授", width=12),
-        Column(
-            "社会职务", "social_posts", Kind.TEXT, max_length=512, example="市政协委员", width=24
-        ),
-        Column(
-            "联系电话",
-            "phone",
-            Kind.CODE,
-            aliases=("电话", "手机", "手机号码"),
-            max_length=64,
-            example="13800000000",
-            width=14,
-        ),
-        Column(
-            "专长",
-            "expertise",
-            Kind.TEXT,
-            aliases=("专业特长",),
-            max_length=256,
-            example="材料科学",
-            width=16,
-        ),
-        Column(
-            "民营经济人士",
-            "private_sector",
-            Kind.BOOL,
-            example="否",
-            width=12,
-            note="是/否，留空为否",
-        ),
-    ),
+    columns=tuple(_roster_column(f) for f in ROSTER_FIELDS),
 )
 
 

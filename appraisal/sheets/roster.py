@@ -1,13 +1,13 @@
 """The roster (花名册): one person per row, read into plain values for the import."""
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from appraisal.clock import today as clock_today
-from appraisal.models.vocab import Gender, Tier
+from appraisal.person_fields import FIELD_NAMES, PersonView
 from appraisal.sheets.errors import SheetIssue, WorkbookError, raise_if_any
 from appraisal.sheets.layouts import ROSTER
 from appraisal.sheets.table import ParsedRow, locate_header, parse_sheet
@@ -15,34 +15,18 @@ from appraisal.sheets.values import SheetDate
 from appraisal.sheets.workbook import find_sheet, open_workbook, sheet_rows
 
 
-@dataclass(frozen=True)
-class RosterRow:
-    """One person as the sheet gives them; the fields after `row` are Person's columns."""
+@dataclass(frozen=True, kw_only=True)
+class RosterRow(PersonView):
+    """One person as the sheet gives them, from row `row`; 性别 and 梯队 as their vocabulary."""
 
     row: int
-    code: str
-    name: str
-    gender: Gender
-    ethnicity: str
-    birth_date: date
-    birth_day_known: bool
-    party: str
-    sector: str
-    employer_post: str
-    tier: Tier
-    category: str = ""
-    education: str = ""
-    title: str = ""
-    social_posts: str = ""
-    phone: str = ""
-    expertise: str = ""
-    private_sector: bool = False
 
     def person_fields(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "row"}
+        """Person's columns."""
+        return {name: getattr(self, name) for name in PERSON_FIELDS}
 
 
-PERSON_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RosterRow) if f.name != "row")
+PERSON_FIELDS: tuple[str, ...] = FIELD_NAMES
 
 
 @dataclass(frozen=True)

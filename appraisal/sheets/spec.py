@@ -6,6 +6,9 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+# The template's example row carries this 编号; the readers skip such a row with a warning.
+from appraisal.person_fields import EXAMPLE_CODE as EXAMPLE_CODE
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -19,8 +22,6 @@ class Kind(StrEnum):
 
 
 BOOL_WORDS = ("是", "否")
-# The template's example row carries this 编号; the readers skip such a row with a warning.
-EXAMPLE_CODE = "示例"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from appraisal.models import (
 )
 from appraisal.models.vocab import Decision, Reply, SignOffMethod, Stage
 from appraisal.paths import located
+from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
 from appraisal.stages import WORK_STAGES
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people
@@ -37,10 +38,6 @@ from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
 from appraisal.store.stage_runs import not_finished
 
-PERSON_FIELDS = (
-    "gender", "ethnicity", "birth_date", "party", "category", "sector", "employer_post", "tier",
-    "education", "title", "social_posts", "expertise",
-)  # fmt: skip
 RESULT_FIELDS = (
     "points", "org_score", "appraisal_score", "composite", "grade", "band", "vetoes",
     "deductions", "actions", "explanation", "detail", "flagged", "pool_decision",
@@ -172,7 +169,7 @@ def person_files(
                 scheme_sha256=cycle.scheme_sha256,
                 code=p.code,
                 name=p.name,
-                person={f: _plain(getattr(p, f)) for f in PERSON_FIELDS},
+                person=plain_values(p, ARCHIVED_FIELDS),
                 result=_result(result, decided.get(p.code)),
                 documents=documents,
                 audit=tuple(_audit_dict(e) for e in entries),
@@ -378,9 +375,7 @@ def _register_rows(
             objections = [t for t in solicitation.get(p.code, []) if t.startswith("有异议")]
             pending = [t for t in solicitation.get(p.code, []) if not t.startswith("有异议")]
             yield RegisterRow(
-                code=p.code,
-                name=p.name,
-                tier=p.tier.value,
+                **plain_values(p, REGISTER_FIELDS),
                 points=r.points if r else None,
                 assessment=r.org_score if r else None,
                 appraisal=r.appraisal_score if r else None,

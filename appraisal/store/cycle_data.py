@@ -17,6 +17,7 @@ from appraisal.models import (
     Result,
 )
 from appraisal.models.vocab import Band, Decision
+from appraisal.person_fields import plain_values
 from appraisal.scheme import Scheme
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 from appraisal.store.cycles import cycle_people
@@ -34,23 +35,7 @@ def cycle_view(cycle: Cycle) -> CycleView:
 
 
 def person_view(p: Person) -> PersonView:
-    return PersonView(
-        code=p.code,
-        name=p.name,
-        gender=p.gender,
-        ethnicity=p.ethnicity,
-        birth_date=p.birth_date,
-        party=p.party,
-        category=p.category,
-        sector=p.sector,
-        employer_post=p.employer_post,
-        tier=p.tier.value,
-        education=p.education,
-        title=p.title,
-        social_posts=p.social_posts,
-        expertise=p.expertise,
-        private_sector=p.private_sector,
-    )
+    return PersonView(**plain_values(p))
 
 
 def people_views(
