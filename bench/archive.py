@@ -36,17 +36,17 @@ def main() -> None:
 
     from datetime import date
 
-    from appraisal.flows.archive import archive_cycle
-    from appraisal.flows.cycle import run_cycle
-    from appraisal.flows.demo import sign_stage, start_generated_cycle
-    from appraisal.models import Document
-    from appraisal.models.vocab import Stage
     from sqlmodel import select
 
     from appraisal.archive.bag import find_bags
     from appraisal.archive.verify import verify_package
     from appraisal.db import session_scope
     from appraisal.demo_data import write_demo_data
+    from appraisal.flows.archive import archive_cycle
+    from appraisal.flows.cycle import run_cycle
+    from appraisal.flows.demo import sign_stage, start_generated_cycle
+    from appraisal.models import Document
+    from appraisal.models.vocab import Stage
 
     n = args.people
     today = date(2026, 11, 22)

@@ -65,12 +65,11 @@ def _pool_cases(folder: Path, people: int) -> list[tuple[str, Path, list[dict[st
     os.environ["APPRAISAL_OUTPUT_DIR"] = str(folder / "pool")
     from datetime import date
 
+    from appraisal.demo_data import write_demo_data
     from appraisal.flows.demo import start_generated_cycle, use_fresh_output
     from appraisal.flows.runmode import plain_calls
     from appraisal.flows.tasks import plan_documents, score_cycle
     from appraisal.models.vocab import STAGE_ORDER, Stage
-
-    from appraisal.demo_data import write_demo_data
     from appraisal.render import qr_image
 
     use_fresh_output(folder / "pool")

@@ -4,10 +4,9 @@ a signed return, or reject it to quarantine. Each decision is audited; the held 
 
 from pathlib import Path
 
-from appraisal.models import Cycle
-
 from appraisal.db import session_scope
 from appraisal.intake import inspect_return
+from appraisal.models import Cycle
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.store import held_returns

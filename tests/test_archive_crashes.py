@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from appraisal.models import Cycle, Dossier
-from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
@@ -20,6 +18,8 @@ from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.crashpoints import ARCHIVE_POINTS
 from appraisal.db import session_scope
+from appraisal.models import Cycle, Dossier
+from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, return_all, start
 

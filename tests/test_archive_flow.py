@@ -7,8 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from appraisal.models import Cycle, Document, Dossier, Person, SignOff
-from appraisal.models.vocab import Stage
 from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -20,6 +18,8 @@ from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
+from appraisal.models import Cycle, Document, Dossier, Person, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from appraisal.models import Document, IntakeEvent, SignOff
-from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.gates import cycle_progress
+from appraisal.models import Document, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from appraisal.store.signoffs import SignOffError, waive

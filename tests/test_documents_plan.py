@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from appraisal.models.vocab import Stage
 
 from appraisal.documents.plan import (
     LETTER_PEOPLE,
@@ -29,6 +28,7 @@ from appraisal.documents.views import (
     TallyRow,
 )
 from appraisal.identity import document_id
+from appraisal.models.vocab import Stage
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from appraisal.models import AuditEntry, BallotTally, DutyRecord, Person, PoolMembership
-from appraisal.models.vocab import Attendance, Tier
 from sheetbuilders import person, roster_file, write_xlsx
 from sqlmodel import Session, func, select
 
+from appraisal.models import AuditEntry, BallotTally, DutyRecord, Person, PoolMembership
+from appraisal.models.vocab import Attendance, Tier
 from appraisal.sheets import WorkbookError, read_records, read_roster
 from appraisal.store import ImportCounts, import_people, import_records
 

@@ -8,8 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
-from appraisal.models.vocab import Stage
 from sqlmodel import col, delete, select
 from typer.testing import CliRunner
 
@@ -17,6 +15,8 @@ from appraisal.archive.contents import PersonFile, missing
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.gates import cycle_progress
+from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.store.pool import STAY, propose
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all

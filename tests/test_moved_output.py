@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from appraisal.models import Document, Dossier, IntakeEvent, SignOff
-from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import alembic_config, get_engine, migrate, session_scope
+from appraisal.models import Document, Dossier, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start

@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry, Cycle
 
 from appraisal.archive.register import AuditRow, write_register
 from appraisal.db import session_scope
+from appraisal.models import AuditEntry, Cycle
 from appraisal.store import archive_data
 from tests.cycle_helpers import import_pool, start
 

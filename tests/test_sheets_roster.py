@@ -8,9 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from appraisal.models.vocab import Gender, Tier
 from sheetbuilders import ROSTER_HEADER, person, roster_file, write_xlsx
 
+from appraisal.models.vocab import Gender, Tier
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError, derive_code, read_roster, write_roster_template
 
