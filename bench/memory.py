@@ -53,9 +53,9 @@ def main() -> None:
     from appraisal.flows.runmode import plain_calls
     from appraisal.flows.stages import planned_letters
     from appraisal.flows.tasks import score_cycle
-    from appraisal.gates import cycle_progress
     from appraisal.models.vocab import Stage
     from appraisal.store.outbox import plan_document_messages
+    from appraisal.store.progress import cycle_progress
 
     tracemalloc.start()
 

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 from appraisal.archive.contents import PersonFile, missing
 from appraisal.cli import app
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
 from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
 from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.store.pool import STAY, propose
+from appraisal.store.progress import cycle_progress
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all
 
 runner = CliRunner()

@@ -6,10 +6,10 @@ from pathlib import Path
 from sqlmodel import col, delete, select
 
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
 from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
 from appraisal.models.vocab import Decision, Stage
 from appraisal.store.cycles import set_stage
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import open_stage_run
 from tests.cycle_helpers import TODAY
 from tests.portal_helpers import access_log, csrf_of, staff_client

@@ -12,13 +12,14 @@ from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.gates import StageProgress, cycle_progress
+from appraisal.gates import StageProgress
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
 from appraisal.store.cycles import CycleError, Selection, find_cycle, list_cycles
 from appraisal.store.decisions import record_decision
 from appraisal.store.freeze import reopen_cycle
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import closed_gate
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)

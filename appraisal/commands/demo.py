@@ -50,8 +50,8 @@ def demo(
 def _summary(cycle_id: int) -> None:
     from appraisal.clock import today
     from appraisal.db import session_scope
-    from appraisal.gates import cycle_progress
     from appraisal.models import Person, Result
+    from appraisal.store.progress import cycle_progress
 
     with session_scope() as session:
         progress = cycle_progress(session, cycle_id, today())

@@ -10,9 +10,10 @@ from rich.table import Table
 from appraisal.clock import today
 from appraisal.console import err, fail, out
 from appraisal.db import session_scope
-from appraisal.gates import Outstanding, cycle_progress
+from appraisal.gates import Outstanding
 from appraisal.settings import get_settings
 from appraisal.store.cycles import CycleError, find_cycle
+from appraisal.store.progress import cycle_progress
 
 
 def register(app: typer.Typer) -> None:

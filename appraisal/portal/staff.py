@@ -9,14 +9,12 @@ from sqlmodel import col, select
 
 from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
 from appraisal.models import Cycle, Document, Dossier, Person
 from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
 from appraisal.portal.limits import MAX_ROW_ID, RowId, field
-from appraisal.portal.secrets import token_digest
 from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
 from appraisal.portal.web import (
     FORM_EXPIRED,
@@ -28,11 +26,13 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
+from appraisal.portal.secrets import token_digest
 from appraisal.store.cycles import CycleError, list_cycles
 from appraisal.store.dashboard import cycle_board
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
+from appraisal.store.progress import cycle_progress
 
 router = APIRouter()
 

@@ -15,7 +15,7 @@ from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, Re
 from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
 from appraisal.db import database_configured, get_engine, session_scope
-from appraisal.gates import WORK_STAGES, cycle_progress, missing_signoff
+from appraisal.gates import WORK_STAGES, missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
 from appraisal.models import (
     AuditEntry,
@@ -34,6 +34,7 @@ from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import not_finished
 
 PERSON_FIELDS = (

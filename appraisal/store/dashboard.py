@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.gates import StageProgress, missing_signoff
 from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
 from appraisal.store.freeze import concerned, decide, sealed_people
+from appraisal.store.progress import cycle_progress, cycle_signoffs
 from appraisal.store.stage_runs import stage_finished
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Office
-from appraisal.gates import cycle_progress
 from appraisal.mail.compose import (
     LISTED,
     DocumentLine,
@@ -32,6 +31,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import STAGE_NAMES, Stage
 from appraisal.paths import located
 from appraisal.store.changes import chunks
+from appraisal.store.progress import cycle_progress
 from appraisal.store.reviewers import reviewer_addresses
 
 PENDING, SENDING, SENT, FAILED, NO_ADDRESS = "pending", "sending", "sent", "failed", "no_address"

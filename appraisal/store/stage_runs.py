@@ -10,10 +10,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from appraisal.gates import WORK_STAGES, StageProgress, cycle_progress
+from appraisal.gates import WORK_STAGES, StageProgress
 from appraisal.models import Cycle, StageRun
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
+from appraisal.store.progress import cycle_progress
 
 
 def stage_run(session: Session, cycle_id: int, stage: Stage) -> StageRun | None:
