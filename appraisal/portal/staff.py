@@ -26,7 +26,7 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
-from appraisal.portal.secrets import token_digest
+from appraisal.secrets import token_digest
 from appraisal.store.cycles import CycleError, list_cycles
 from appraisal.store.dashboard import cycle_board
 from appraisal.store.freeze import can_reopen, reopen_cycle
