@@ -31,7 +31,7 @@ from appraisal.models import (
 from appraisal.models.vocab import Decision, Reply, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.store.changes import as_text, chunks
-from appraisal.store.cycles import cycle_codes, cycle_people
+from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
 from appraisal.store.progress import cycle_progress
@@ -105,9 +105,7 @@ def person_files(
 
     `titles` maps template ids to the titles printed on the documents.
     """
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise ValueError(f"no cycle {cycle_id}")
+    cycle = get_cycle(session, cycle_id)
     wanted = sorted(set(codes))
     people = cycle_people(session, cycle_id, wanted or None)
     not_run = stages_not_run(session, cycle_id)
@@ -305,9 +303,7 @@ def register_inputs(
     People and the audit trail are read from `session` a page at a time on each pass the writer
     makes, so they are never all held; the session must stay open while the register is written.
     """
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise ValueError(f"no cycle {cycle_id}")
+    cycle = get_cycle(session, cycle_id)
     outcomes = _solicitation_outcomes(session, cycle_id)
     stages = [
         StageCompletion(

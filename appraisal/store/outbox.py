@@ -26,11 +26,12 @@ from appraisal.mail.compose import (
     reminder_body,
     reminder_subject,
 )
-from appraisal.models import Cycle, Document, OutboxMessage, Person
+from appraisal.models import Document, OutboxMessage, Person
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import STAGE_NAMES, Stage
 from appraisal.paths import located
 from appraisal.store.changes import chunks
+from appraisal.store.cycles import get_cycle
 from appraisal.store.progress import cycle_progress
 from appraisal.store.reviewers import reviewer_addresses
 
@@ -52,13 +53,6 @@ def documents_key(cycle_id: int, stage: Stage, kind: str, name: str) -> str:
 def reminder_key(cycle_id: int, day: date, kind: str, name: str) -> str:
     # The date in the key: at most one reminder per reviewer per day, however often staff ask.
     return f"{cycle_id}/reminder/{day.isoformat()}/{kind}/{name}"
-
-
-def _cycle(session: Session, cycle_id: int) -> Cycle:
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise OutboxError(f"no cycle {cycle_id}")
-    return cycle
 
 
 class Listed(Protocol):
@@ -165,7 +159,7 @@ def plan_document_messages(
     A reviewer whose message exists already gets nothing new, even when a rerun of the stage
     delivered more documents to them. `titles` maps template ids to document titles.
     """
-    cycle = _cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id)
     # Only IDs and reviewers for the whole stage (at 10,000 people some 45,000 documents); the
     # columns a message lists are read for the documents it lists.
     ids_of: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -222,7 +216,7 @@ def plan_reminders(
 ) -> list[OutboxMessage]:
     """One reminder per reviewer with overdue returns, at most one per reviewer per day;
     returns the new ones."""
-    cycle = _cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id)
     overdue = [
         o.document_id
         for progress in cycle_progress(session, cycle_id, today).values()

@@ -66,6 +66,24 @@ def generated_pdf(session: Session, document_id: str) -> Path | None:
     return located(doc.pdf_path) if doc is not None and doc.pdf_path else None
 
 
+def documents_without_return(
+    session: Session, cycle_id: int, stage: Stage, limit: int | None = None
+) -> list[Document]:
+    """Documents of the stage that need a return and have none yet (the first `limit`), by ID."""
+    query = (
+        select(Document)
+        .where(
+            Document.cycle_id == cycle_id,
+            Document.stage == stage,
+            Document.needs_signoff,
+            col(Document.id).not_in(select(SignOff.document_id)),
+        )
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
 def _log(
     session: Session, cycle: Cycle, ins: Inspection, outcome: str, source: str, **fields: str
 ) -> None:
