@@ -4,11 +4,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from appraisal.gates import WORK_STAGES, Outstanding, Returned, StageProgress, missing_grade
 from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
 from appraisal.models.vocab import Stage
+
+
+def document_count(session: Session, cycle_id: int) -> int:
+    """How many documents the cycle has generated, over all its stages."""
+    query = select(func.count()).select_from(Document).where(Document.cycle_id == cycle_id)
+    return int(session.exec(query).one())
 
 
 def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
