@@ -112,14 +112,12 @@ def launch(
             selection=selection,
             actor=settings.actor,
             missing={g.code: g.missing for g in gaps},
+            office={
+                "name": settings.office_name,
+                "number_prefix": settings.office_number_prefix,
+                "contact": settings.office_contact,
+                "phone": settings.office_phone,
+            },
         )
-        cycle.office = {
-            "name": settings.office_name,
-            "number_prefix": settings.office_number_prefix,
-            "contact": settings.office_contact,
-            "phone": settings.office_phone,
-        }
-        session.add(cycle)
-        session.flush()
         assert cycle.id is not None
         return Launch(cycle.id, gaps=gaps)

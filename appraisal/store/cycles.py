@@ -86,11 +86,13 @@ def start_cycle(
     selection: Selection,
     actor: str,
     missing: Mapping[str, Sequence[str]] | None = None,
+    office: Mapping[str, str] | None = None,
 ) -> Cycle:
     """Create the cycle with a copy of its scheme and its members; the first stage is nomination.
 
     `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
-    it goes into the audit log with the start."""
+    it goes into the audit log with the start. `office` is the issuing office as its letters
+    will print it."""
     if cycle_named(session, name) is not None:
         raise CycleError(f"a cycle named {name!r} exists already")
     people = selected_people(session, selection)
@@ -102,6 +104,7 @@ def start_cycle(
         scheme_version=scheme_version,
         scheme_toml=scheme_text,
         scheme_sha256=scheme_sha256,
+        office=dict(office or {}),
     )
     session.add(cycle)
     session.flush()
