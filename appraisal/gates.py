@@ -4,17 +4,12 @@ A stage's gate opens when every document that needs a sign-off has one: a signed
 signature (if digital) held up, plus for solicitation letters the reply; or a waiver with a reason.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
-from sqlmodel import Session, col, select
-
-from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
-from appraisal.stages import WORK_STAGES
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,36 @@ class StageProgress:
     def gate_open(self) -> bool:
         return self.generated > 0 and not self.outstanding
 
+    def count(
+        self, doc: "StageDocument", returns: Sequence["Returned"], today: date, held: str = ""
+    ) -> None:
+        """Add one document of the stage with its returns and waivers, oldest first; `held`
+        (when one of its returns waits for staff review) says so in what it still lacks."""
+        self.generated += 1
+        self.delivered += doc.delivered_at is not None
+        self.waived += any(s.method == SignOffMethod.WAIVER for s in returns)
+        self.returned += any(s.method != SignOffMethod.WAIVER for s in returns)
+        self.objections += any(s.reply == Reply.OBJECTION for s in returns)
+        if not doc.needs_signoff:
+            return
+        missing = missing_signoff(self.stage, returns)
+        if missing is None:
+            return
+        overdue = doc.due_on is not None and doc.due_on < today
+        self.overdue += overdue
+        self.outstanding.append(
+            Outstanding(
+                document_id=doc.id,
+                template_id=doc.template_id,
+                recipient=doc.recipient_name,
+                person=doc.name or "",
+                missing=missing + (f" ({held})" if held else ""),
+                since=doc.created_at.date(),
+                due_on=doc.due_on,
+                overdue=overdue,
+            )
+        )
+
     def as_dict(self) -> dict[str, object]:
         return {
             "stage": self.stage.value,
@@ -72,6 +97,27 @@ class StageProgress:
                 for o in self.outstanding
             ],
         }
+
+
+class StageDocument(Protocol):
+    """What the gate reads of a document: a row of these columns, `name` the person's if any."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def recipient_name(self) -> str: ...
+    @property
+    def delivered_at(self) -> datetime | None: ...
+    @property
+    def needs_signoff(self) -> bool: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def name(self) -> str | None: ...
 
 
 class Returned(Protocol):
@@ -107,128 +153,3 @@ def missing_grade(org_score: float | None, appraisal_score: float | None) -> str
         f"等次未评定{what}：补录后运行 appraisal cycle rescore，或记录暂缓评定/免评 / no grade: "
         "import the missing records and rescore, or record a decision (暂缓评定 or 免评)"
     )
-
-
-def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
-    """Every return and waiver of the cycle, by document ID, oldest version first."""
-    signoffs: dict[str, list[SignOff]] = {}
-    query = (
-        select(SignOff)
-        .join(Document, col(SignOff.document_id) == col(Document.id))
-        .where(Document.cycle_id == cycle_id)
-        .order_by(SignOff.document_id, SignOff.version)
-    )
-    for s in session.exec(query):
-        signoffs.setdefault(s.document_id, []).append(s)
-    return signoffs
-
-
-def cycle_progress(
-    session: Session, cycle_id: int, today: date, stages: Iterable[Stage] = WORK_STAGES
-) -> dict[Stage, StageProgress]:
-    """Progress of every working stage (or of `stages`), two queries a stage.
-
-    A stage at a time, over rows of the columns it needs rather than whole Documents and
-    SignOffs: at 10,000 people the assessment alone has some 45,000 documents.
-    """
-    wanted = set(stages)
-    progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
-    for stage, p in progress.items():
-        returns: dict[str, list[Returned]] = defaultdict(list)
-        for s in session.exec(
-            select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
-            .join(Document, col(SignOff.document_id) == col(Document.id))
-            .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(SignOff.document_id, SignOff.version)
-        ):
-            returns[s.document_id].append(s)
-        held = set(
-            session.exec(
-                select(IntakeEvent.document_id)
-                .join(Document, col(IntakeEvent.document_id) == col(Document.id))
-                .where(Document.cycle_id == cycle_id, Document.stage == stage)
-                .where(IntakeEvent.outcome == "held")
-            )
-        )
-        docs = session.exec(
-            select(
-                Document.id,
-                Document.template_id,
-                Document.recipient_name,
-                Document.delivered_at,
-                Document.needs_signoff,
-                Document.due_on,
-                Document.created_at,
-                Person.name,
-            )
-            .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
-            .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(Document.id)
-        )
-        for doc in docs:
-            got = returns.get(doc.id, [])
-            p.generated += 1
-            p.delivered += doc.delivered_at is not None
-            p.waived += any(s.method == SignOffMethod.WAIVER for s in got)
-            p.returned += any(s.method != SignOffMethod.WAIVER for s in got)
-            p.objections += any(s.reply == Reply.OBJECTION for s in got)
-            if not doc.needs_signoff:
-                continue
-            missing = missing_signoff(stage, got)
-            if missing is None:
-                continue
-            if doc.id in held:
-                missing += f" (one is held for staff review: appraisal signoff held {cycle_id})"
-            overdue = doc.due_on is not None and doc.due_on < today
-            p.overdue += overdue
-            p.outstanding.append(
-                Outstanding(
-                    document_id=doc.id,
-                    template_id=doc.template_id,
-                    recipient=doc.recipient_name,
-                    person=doc.name or "",
-                    missing=missing,
-                    since=doc.created_at.date(),
-                    due_on=doc.due_on,
-                    overdue=overdue,
-                )
-            )
-        if stage == Stage.EVALUATION and p.generated:
-            p.outstanding += ungraded(session, cycle_id)
-    return progress
-
-
-def ungraded(session: Session, cycle_id: int) -> list[Outstanding]:
-    """Members the engine could not grade and staff have decided nothing for: the evaluation
-    gate waits for them, so no one is told 未评定 in a result notice."""
-    query = (
-        select(
-            Person.code, Person.name, Result.org_score, Result.appraisal_score, Result.updated_at
-        )
-        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
-        .join(
-            Result,
-            (col(Result.person_id) == col(Person.id)) & (col(Result.cycle_id) == cycle_id),
-            isouter=True,
-        )
-        .where(
-            CycleMember.cycle_id == cycle_id,
-            col(CycleMember.decision).is_(None),
-            col(Result.grade).is_(None),
-        )
-        .order_by(Person.code)
-    )
-    return [
-        Outstanding(
-            document_id="",
-            template_id="",
-            recipient="统战部",
-            person=name,
-            missing=missing_grade(org, appraisal),
-            since=(updated.date() if updated else date.min),
-            due_on=None,
-            overdue=False,
-            code=code,
-        )
-        for code, name, org, appraisal, updated in session.exec(query)
-    ]

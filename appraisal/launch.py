@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from appraisal.db import session_scope
-from appraisal.models import Cycle, Person
+from appraisal.models import Person
 from appraisal.models.vocab import CycleKind, Stage
 from appraisal.render.check import TemplateCheckError, ensure_templates_ok
 from appraisal.render.manifest import resolve_templates
@@ -21,7 +21,13 @@ from appraisal.scoring.readiness import missing_inputs
 from appraisal.settings import get_settings
 from appraisal.store.changes import chunks
 from appraisal.store.cycle_data import people_inputs
-from appraisal.store.cycles import CycleError, Selection, selected_people, start_cycle
+from appraisal.store.cycles import (
+    CycleError,
+    Selection,
+    cycle_named,
+    selected_people,
+    start_cycle,
+)
 from appraisal.store.stage_runs import stage_finished
 
 
@@ -84,7 +90,7 @@ def launch(
             f"the templates have problems; the cycle was not started:\n{exc}"
         ) from None
     with session_scope() as session:
-        existing = session.exec(select(Cycle).where(Cycle.name == name)).first()
+        existing = cycle_named(session, name)
         if existing is not None and existing.id is not None:
             if (existing.kind, existing.year) == (kind, year) and not stage_finished(
                 session, existing.id, Stage.NOMINATION
@@ -106,14 +112,12 @@ def launch(
             selection=selection,
             actor=settings.actor,
             missing={g.code: g.missing for g in gaps},
+            office={
+                "name": settings.office_name,
+                "number_prefix": settings.office_number_prefix,
+                "contact": settings.office_contact,
+                "phone": settings.office_phone,
+            },
         )
-        cycle.office = {
-            "name": settings.office_name,
-            "number_prefix": settings.office_number_prefix,
-            "contact": settings.office_contact,
-            "phone": settings.office_phone,
-        }
-        session.add(cycle)
-        session.flush()
         assert cycle.id is not None
         return Launch(cycle.id, gaps=gaps)

@@ -36,8 +36,6 @@ def main() -> None:
 
     from datetime import date
 
-    from sqlmodel import select
-
     from appraisal.archive.bag import find_bags
     from appraisal.archive.verify import verify_package
     from appraisal.db import session_scope
@@ -45,8 +43,8 @@ def main() -> None:
     from appraisal.flows.archive import archive_cycle
     from appraisal.flows.cycle import run_cycle
     from appraisal.flows.demo import sign_stage, start_generated_cycle
-    from appraisal.models import Document
     from appraisal.stages import WORK_STAGES
+    from appraisal.store.progress import document_count
 
     n = args.people
     today = date(2026, 11, 22)
@@ -90,7 +88,7 @@ def main() -> None:
     size = sum(p.stat().st_size for b in bags for p in b.rglob("*") if p.is_file())
     print(f"archive_{n}_megabytes: {size / 1e6:.0f}")
     with session_scope() as session:
-        docs_total = len(session.exec(select(Document).where(Document.cycle_id == cycle_id)).all())
+        docs_total = document_count(session, cycle_id)
     print(f"documents_{n}: {docs_total}")
 
 

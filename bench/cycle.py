@@ -95,15 +95,13 @@ class Side:
 def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side:
     from contextlib import nullcontext
 
+    from appraisal.db import session_scope
     from appraisal.flows.archive import archive_cycle
     from appraisal.flows.cycle import run_cycle
     from appraisal.flows.demo import sign_stage, start_generated_cycle, use_fresh_output
     from appraisal.flows.runmode import call_flow, plain_calls
-    from appraisal.models import Document
     from appraisal.models.vocab import Stage
-    from sqlmodel import func, select
-
-    from appraisal.db import session_scope
+    from appraisal.store.progress import document_count
 
     use_fresh_output(out)
     side = Side(name)
@@ -140,8 +138,7 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
         flush=True,
     )
     with session_scope() as session:
-        count = select(func.count()).select_from(Document).where(Document.cycle_id == cycle_id)
-        side.documents = int(session.exec(count).one())
+        side.documents = document_count(session, cycle_id)
     return side
 
 
@@ -155,9 +152,8 @@ def main() -> None:
     # Prefect's home goes under the output folder, so set it before flows import Prefect. Its
     # ephemeral server starts on the first flow call: that is part of Prefect's cost.
     os.environ["APPRAISAL_OUTPUT_DIR"] = str(root)
-    from appraisal.flows.demo import use_fresh_output
-
     from appraisal.demo_data import write_demo_data
+    from appraisal.flows.demo import use_fresh_output
 
     use_fresh_output(root)
     n = args.people

@@ -48,15 +48,14 @@ def main() -> None:
     os.environ["APPRAISAL_DATABASE_URL"] = f"sqlite:///{scratch}"
     os.environ.setdefault("APPRAISAL_OUTPUT_DIR", str(scratch.parent / "output"))
 
+    from appraisal.db import session_scope
     from appraisal.flows.archive import register
     from appraisal.flows.runmode import plain_calls
     from appraisal.flows.stages import planned_letters
     from appraisal.flows.tasks import score_cycle
     from appraisal.models.vocab import Stage
-
-    from appraisal.db import session_scope
-    from appraisal.gates import cycle_progress
     from appraisal.store.outbox import plan_document_messages
+    from appraisal.store.progress import cycle_progress
 
     tracemalloc.start()
 

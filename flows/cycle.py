@@ -13,13 +13,14 @@ from appraisal.clock import today as clock_today
 from appraisal.db import session_scope
 from appraisal.flows.runmode import call_flow, task
 from appraisal.flows.stages import STAGE_FLOWS
-from appraisal.gates import StageProgress, cycle_progress
+from appraisal.gates import StageProgress
 from appraisal.models import Cycle
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER
 from appraisal.store.cycles import set_stage
 from appraisal.store.locks import cycle_lock
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import stage_finished
 
 

@@ -24,7 +24,6 @@ from appraisal.demo_data import write_demo_data
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
-from appraisal.gates import cycle_progress
 from appraisal.launch import launch
 from appraisal.models import Cycle, Document, SignOff
 from appraisal.models.vocab import CycleKind, Reply, Stage
@@ -35,6 +34,7 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection
+from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
 
 Say = Callable[[str], None]

@@ -8,15 +8,15 @@ cycle runs at a time."""
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from appraisal.flows.runmode import task
-from appraisal.models import Cycle
-from appraisal.models.vocab import Reply
 from prefect import flow
 
 from appraisal.db import session_scope
+from appraisal.flows.runmode import task
 from appraisal.intake import Inspection, inspect_return
 from appraisal.intake.inspection import LEFT_ALONE
 from appraisal.intake.listing import SKIPPED, list_drop_folder
+from appraisal.models import Cycle
+from appraisal.models.vocab import Reply
 from appraisal.paths import held_dir, quarantine_dir, returns_dir
 from appraisal.progress import report
 from appraisal.settings import get_settings

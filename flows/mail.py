@@ -5,13 +5,13 @@ after it, one message at a time, so a rerun never sends a message twice and a cr
 most one message in `sending` for staff to decide about.
 """
 
-from appraisal.flows.runmode import run_logger, task
-from appraisal.models import Cycle
-from appraisal.models.vocab import Stage
 from prefect import flow
 
 from appraisal.db import session_scope
+from appraisal.flows.runmode import run_logger, task
 from appraisal.mail import compose, send_message
+from appraisal.models import Cycle
+from appraisal.models.vocab import Stage
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import Settings, get_settings

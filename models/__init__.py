@@ -1,5 +1,7 @@
 """SQLModel tables. This package imports nothing of ours but itself."""
 
+from sqlmodel import SQLModel
+
 from appraisal.models.audit import AuditEntry
 from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
@@ -16,7 +18,6 @@ from appraisal.models.portal import (
     StaffUser,
 )
 from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
-from sqlmodel import SQLModel
 
 metadata = SQLModel.metadata
 

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from appraisal.models.base import timestamp_field
 from sqlmodel import Field, SQLModel
+
+from appraisal.models.base import timestamp_field
 
 
 class AuditEntry(SQLModel, table=True):

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
 from appraisal.models.base import enum_field, json_field, timestamp_field
 from appraisal.models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
-from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
 class Cycle(SQLModel, table=True):

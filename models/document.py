@@ -3,9 +3,10 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
 from appraisal.models.base import enum_field, json_field, timestamp_field
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
-from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
 class Document(SQLModel, table=True):

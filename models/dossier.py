@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from appraisal.models.base import timestamp_field
 from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from appraisal.models.base import timestamp_field
 
 
 class Dossier(SQLModel, table=True):

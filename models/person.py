@@ -2,9 +2,10 @@
 
 from datetime import date
 
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
 from appraisal.models.base import enum_field
 from appraisal.models.vocab import Tier
-from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
 class Person(SQLModel, table=True):

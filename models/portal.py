@@ -4,8 +4,9 @@ attempts, the outbox, and the log of every access to a document."""
 from datetime import datetime
 
 import sqlalchemy as sa
-from appraisal.models.base import json_field, timestamp_field
 from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from appraisal.models.base import json_field, timestamp_field
 
 
 class Reviewer(SQLModel, table=True):

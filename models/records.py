@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
 from appraisal.models.base import enum_field
 from appraisal.models.vocab import (
     Attendance,
@@ -12,7 +14,6 @@ from appraisal.models.vocab import (
     FindingEffect,
     RaterGroup,
 )
-from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
 class DutyRecord(SQLModel, table=True):

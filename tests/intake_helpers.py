@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import segno
-from appraisal.models.vocab import Stage
 from docx import Document as Docx
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm
 from PIL import Image
 
 from appraisal.identity import document_id
+from appraisal.models.vocab import Stage
 
 DOC_ID = document_id(
     cycle_id=7, stage=Stage.EVALUATION, template_id="evaluation_form", person_code="P0001",

@@ -8,14 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from appraisal.models import AccessLog, Document, IntakeEvent, ReviewerLink, SignOff
-from appraisal.models.base import utcnow
-from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
+from appraisal.models import AccessLog, Document, IntakeEvent, ReviewerLink, SignOff
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 from appraisal.store.links import issue_link, set_staff_password
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 

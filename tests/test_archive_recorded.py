@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from appraisal.models.vocab import Stage
 from pypdf import PdfWriter
 
 from appraisal.archive.bag import NotAsRecorded, write_bag
@@ -23,6 +22,7 @@ from appraisal.archive.seal import seal_letters, seal_person
 from appraisal.archive.verify import verify_package
 from appraisal.files import sha256_file
 from appraisal.identity import document_id
+from appraisal.models.vocab import Stage
 
 SEALED_ON = date(2026, 12, 1)
 

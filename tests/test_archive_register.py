@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from appraisal.models.vocab import Grade
 from openpyxl import load_workbook
 
 from appraisal.archive.register import (
@@ -27,6 +26,7 @@ from appraisal.archive.register import (
     grade_counts,
     write_register,
 )
+from appraisal.models.vocab import Grade
 from appraisal.pdf.fonts import fontconfig_env
 from appraisal.pdf.profile import profile_slot
 

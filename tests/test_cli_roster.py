@@ -3,13 +3,13 @@
 from pathlib import Path
 
 import openpyxl
-from appraisal.models import AuditEntry, BallotTally, Person
 from sheetbuilders import person, roster_file
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import get_engine
+from appraisal.models import AuditEntry, BallotTally, Person
 
 runner = CliRunner()
 

@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
-from appraisal.models import Document, IntakeEvent, SignOff
-from appraisal.models.vocab import Stage
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
-from appraisal.gates import cycle_progress
+from appraisal.models import Document, IntakeEvent, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
+from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import SignOffError, waive
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 

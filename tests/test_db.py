@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from appraisal.models import Person
-from appraisal.models.vocab import Tier
 from sqlmodel import Session, select
 
 from appraisal.db import migrate
+from appraisal.models import Person
+from appraisal.models.vocab import Tier
 
 
 def _person(code: str) -> Person:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from appraisal.models.vocab import Attendance, DutyKind, FindingEffect, Tier
 from sqlmodel import Session
 
 from appraisal.demo_data import generate, tier_counts, write_demo_data
+from appraisal.models.vocab import Attendance, DutyKind, FindingEffect, Tier
 from appraisal.sheets import read_records, read_roster
 from appraisal.store import ImportCounts, import_people, import_records
 

@@ -14,7 +14,6 @@ from appraisal.flows.runmode import plain_calls
 from appraisal.identity import document_id
 from appraisal.models import (
     AuditEntry,
-    Cycle,
     Document,
     Dossier,
     IntakeEvent,
@@ -25,7 +24,7 @@ from appraisal.models import (
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
-from appraisal.store.cycles import CycleError, set_stage
+from appraisal.store.cycles import CycleError, get_cycle, set_stage
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.signoffs import SignOffError, record_reply, waive
 from tests.cycle_helpers import answered_letter, import_pool, start
@@ -65,8 +64,7 @@ def setup(app_env: Path, tmp_path: Path) -> Setup:
 
 def _to_stage(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         set_stage(session, cycle, stage, actor="test", reason="test")
 
 
@@ -129,8 +127,8 @@ def test_a_done_cycle_refuses_imports_replies_and_waivers_until_reopened(
     assert reopened.exit_code == 0, reopened.output
     assert "now at stage archive" in reopened.output
     with session_scope() as session:
-        cycle = session.get(Cycle, setup.cycle_id)
-        assert cycle is not None and cycle.reopened_at is not None
+        cycle = get_cycle(session, setup.cycle_id)
+        assert cycle.reopened_at is not None
         trail = session.exec(select(AuditEntry).where(AuditEntry.entity == "cycle")).all()
     assert cycle.stage == Stage.ARCHIVE
     reopen = next(a for a in trail if a.field == "reopened")
@@ -165,8 +163,7 @@ def test_a_sealed_dossier_freezes_what_it_records(setup: Setup) -> None:
 
     # Reopening unfreezes the dossiers sealed before it; one sealed after it is frozen again.
     with session_scope() as session:
-        cycle = session.get(Cycle, setup.cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, setup.cycle_id)
         assert reopen_cycle(session, cycle, reason="补充材料", actor="t") == 2
         assert cycle.stage == Stage.ARCHIVE  # it was not done: the stage stays
     _waive(setup.notice)
@@ -178,8 +175,7 @@ def test_a_sealed_dossier_freezes_what_it_records(setup: Setup) -> None:
 
 def test_reopening_needs_a_reason_and_something_frozen(setup: Setup) -> None:
     with session_scope() as session:
-        cycle = session.get(Cycle, setup.cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, setup.cycle_id)
         with pytest.raises(CycleError, match="nothing is frozen"):
             reopen_cycle(session, cycle, reason="试一下", actor="t")
         set_stage(session, cycle, Stage.DONE, actor="t", reason="t")

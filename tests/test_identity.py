@@ -3,11 +3,11 @@
 import itertools
 
 import pytest
-from appraisal.models.vocab import Stage
 from hypothesis import given
 from hypothesis import strategies as st
 
 from appraisal.identity import ALPHABET, STAGE_CODES, cycle_of, document_id, parse_document_id
+from appraisal.models.vocab import Stage
 
 
 def _id(**kw: object) -> str:

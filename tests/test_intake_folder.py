@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from appraisal.models import IntakeEvent
-from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.identity import document_id
+from appraisal.models import IntakeEvent
+from appraisal.models.vocab import Stage
 from tests.cycle_helpers import import_pool, start
 from tests.intake_helpers import blank_scan
 from tests.lock_helpers import ROOT, hold_in_child

@@ -19,8 +19,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-from appraisal.models import OutboxMessage
-from appraisal.models.vocab import Stage
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -36,6 +34,8 @@ from appraisal.mail import (
     documents_body,
     message_id_for,
 )
+from appraisal.models import OutboxMessage
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.store.links import find_link, link_problem

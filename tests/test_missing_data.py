@@ -8,17 +8,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
-from appraisal.models.vocab import Stage
 from sqlmodel import col, delete, select
 from typer.testing import CliRunner
 
 from appraisal.archive.contents import PersonFile, missing
 from appraisal.cli import app
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
+from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
+from appraisal.store.cycles import get_cycle
 from appraisal.store.pool import STAY, propose
+from appraisal.store.progress import cycle_progress
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all
 
 runner = CliRunner()
@@ -146,8 +147,7 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
     )
 
     with session_scope() as session:
-        cycle = session.get(Cycle, 1)
-        assert cycle is not None
+        cycle = get_cycle(session, 1)
         deferred = next(p for p in propose(session, cycle) if p.code == "P00002")
     assert deferred.decision == STAY and "暂缓评定" in deferred.reason
 

@@ -3,13 +3,13 @@ or failure is a Chinese page in the portal's frame, with the security headers, i
 log. Numbers a path cannot hold name nothing (404)."""
 
 import pytest
-from appraisal.models import Document, Result, SignOff
-from appraisal.models.vocab import Stage
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import func, select
 
 from appraisal.db import session_scope
+from appraisal.models import Document, Result, SignOff
+from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir
 from appraisal.portal.limits import MAX_ROW_ID, REPLY_TEXT_MAX
 from appraisal.settings import get_settings

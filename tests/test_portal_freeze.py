@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
-from appraisal.models import AuditEntry, Cycle
+from appraisal.models import AuditEntry
 from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
-from appraisal.store.cycles import set_stage
+from appraisal.store.cycles import get_cycle, set_stage
 from tests.portal_helpers import (
     access_log,
     csrf_of,
@@ -38,8 +38,7 @@ def test_a_finished_cycle_takes_nothing_until_staff_reopen_it(
     reviewer = TestClient(app)
     csrf = csrf_of(reviewer.get(f"/r/{token}").text)  # a page opened before the cycle finished
     with session_scope() as session:
-        found = session.get(Cycle, cycle.cycle_id)
-        assert found is not None
+        found = get_cycle(session, cycle.cycle_id)
         set_stage(session, found, Stage.DONE, actor="test", reason="all dossiers sealed")
     inbox = reviewer.get("/inbox").text
     assert "本周期已办结归档" in inbox and doc.id in inbox
@@ -74,8 +73,8 @@ def test_a_finished_cycle_takes_nothing_until_staff_reopen_it(
     done = staff.post(url, data={"csrf": csrf_of(board), "reason": "推荐单位更正签署件"})
     assert "已重新开启本周期" in done.text and 'id="reopen"' not in done.text
     with session_scope() as session:
-        found = session.get(Cycle, cycle.cycle_id)
-        assert found is not None and found.stage == Stage.ARCHIVE
+        found = get_cycle(session, cycle.cycle_id)
+        assert found.stage == Stage.ARCHIVE
         audit = session.exec(select(AuditEntry).where(AuditEntry.field == "reopened")).one()
     assert audit.reason == "推荐单位更正签署件" and audit.actor == "staff:alice"
     assert [e.outcome for e in access_log() if e.action == "reopen"] == ["refused", "ok"]

@@ -6,10 +6,10 @@ from pathlib import Path
 from sqlmodel import col, delete, select
 
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
-from appraisal.models import AssessmentScore, AuditEntry, Cycle, CycleMember, Person
+from appraisal.models import AssessmentScore, AuditEntry, CycleMember, Person
 from appraisal.models.vocab import Decision, Stage
-from appraisal.store.cycles import set_stage
+from appraisal.store.cycles import get_cycle, set_stage
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import open_stage_run
 from tests.cycle_helpers import TODAY
 from tests.portal_helpers import access_log, csrf_of, staff_client
@@ -22,8 +22,7 @@ def _at_evaluation_without_a_score(cycle_id: int, code: str) -> None:
     with session_scope() as session:
         pid = session.exec(select(Person.id).where(Person.code == code)).one()
         session.execute(delete(AssessmentScore).where(col(AssessmentScore.person_id) == pid))
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         open_stage_run(session, cycle_id, Stage.EVALUATION, TODAY)
         set_stage(session, cycle, Stage.EVALUATION, actor="test", reason="test")
     score_cycle.fn(cycle_id)

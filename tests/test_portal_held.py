@@ -5,11 +5,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from appraisal.models import IntakeEvent, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
+from appraisal.models import IntakeEvent, SignOff
 from appraisal.paths import located
 from tests.portal_helpers import (
     PortalCycle,

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from appraisal.models import ReviewerLink, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
+from appraisal.models import ReviewerLink, SignOff
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return

@@ -6,14 +6,14 @@ import hashlib
 import threading
 from datetime import timedelta
 
-from appraisal.models import LoginAttempt, PortalSession, ReviewerLink
-from appraisal.models.base import utcnow
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app as cli
 from appraisal.db import session_scope
+from appraisal.models import LoginAttempt, PortalSession, ReviewerLink
+from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir
 from appraisal.store.links import set_staff_password
 from appraisal.store.logins import FAILED, OK, THROTTLED, attempt_login

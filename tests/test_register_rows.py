@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry, Cycle
 
 from appraisal.archive.register import AuditRow, write_register
 from appraisal.db import session_scope
+from appraisal.models import AuditEntry
 from appraisal.store import archive_data
+from appraisal.store.cycles import get_cycle
 from tests.cycle_helpers import import_pool, start
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -28,8 +29,7 @@ def test_people_in_code_order_and_the_trail_sorted_as_python_sorts_it(
     cycle_id = start()
     later = T0 + timedelta(seconds=1)
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         name = cycle.name
         # Entries at one instant whose order a locale's collation would change: "b" before
         # "C" when case is ignored, "C" first by code point. And one about another cycle.

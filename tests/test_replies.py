@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry, Document, Person, Result, SignOff
-from appraisal.models.vocab import Reply, SignOffMethod, Stage
 from sqlmodel import select
 
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
+from appraisal.models import AuditEntry, Document, Person, Result, SignOff
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import SignOffError, record_reply
 from tests.cycle_helpers import TODAY, answered_letter, import_pool, start
 

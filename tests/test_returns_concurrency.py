@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from appraisal.models import Document, IntakeEvent, SignOff
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from appraisal.db import session_scope
 from appraisal.files import sha256_bytes, sha256_file
+from appraisal.models import Document, IntakeEvent, SignOff
 from appraisal.paths import located
 from appraisal.simulate import eseal_return
 from tests.portal_helpers import PortalCycle, csrf_of, new_link, nomination_cycle
@@ -173,7 +173,6 @@ def test_a_file_that_changes_after_inspection_is_left_for_the_next_import(
     bare_cycle: int, tmp_path: Path
 ) -> None:
     from appraisal.flows.intake import inspect_files, record_files
-
     from appraisal.paths import quarantine_dir
 
     drop = tmp_path / "drop"

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry
 from openpyxl import Workbook
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.mail import AddressError, normalise_address
+from appraisal.models import AuditEntry
 from appraisal.sheets import WorkbookError
 from appraisal.sheets.reviewers import read_reviewers
 

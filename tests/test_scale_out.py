@@ -15,10 +15,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from appraisal.models.vocab import Stage
 
 from appraisal.db import get_engine
 from appraisal.files import sha256_file
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from tests.conftest import PG_ADMIN

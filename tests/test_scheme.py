@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
-from appraisal.models.vocab import FindingCategory, FindingEffect, Grade
 from typer.testing import CliRunner
 
 from appraisal.cli import app
+from appraisal.models.vocab import FindingCategory, FindingEffect, Grade
 from appraisal.scheme import Scheme, SchemeError, default_scheme_path, load_scheme, parse_scheme
 
 DEFAULT_TEXT = default_scheme_path().read_text(encoding="utf-8")

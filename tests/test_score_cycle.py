@@ -10,13 +10,13 @@ from appraisal.db import session_scope
 from appraisal.flows.runmode import plain_calls
 from appraisal.flows.tasks import cycle_scheme, score_cycle
 from appraisal.launch import launch
-from appraisal.models import Cycle, Person, Result
+from appraisal.models import Person, Result
 from appraisal.models.vocab import CycleKind
 from appraisal.scheme import default_scheme_path
 from appraisal.scoring import score_cohort
 from appraisal.settings import get_settings
 from appraisal.store.cycle_data import scoring_inputs
-from appraisal.store.cycles import Selection
+from appraisal.store.cycles import Selection, get_cycle
 from tests.cycle_helpers import YEAR, import_pool
 
 
@@ -47,8 +47,7 @@ def test_scoring_in_slices_stores_the_whole_cohorts_results(
         selection=Selection(),
     ).cycle_id  # fmt: skip
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         whole = score_cohort(cycle_scheme(cycle), scoring_inputs(session, cycle))
     monkeypatch.setenv("APPRAISAL_SLICE_PEOPLE", "7")
     get_settings.cache_clear()

@@ -1,8 +1,8 @@
 """民主测评: vote values, validity of a tally, and the two-thirds, one-third and half rules."""
 
 import pytest
-from appraisal.models.vocab import Grade, RaterGroup
 
+from appraisal.models.vocab import Grade, RaterGroup
 from appraisal.scheme import default_scheme_path, load_scheme
 from appraisal.scoring import Tally, invalid_reason, score_ballots
 

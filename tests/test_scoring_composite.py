@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from appraisal.models.vocab import (
     Attendance,
     Band,
@@ -14,7 +15,6 @@ from appraisal.models.vocab import (
     RaterGroup,
     Tier,
 )
-
 from appraisal.scheme import default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import (
     Action,

@@ -1,8 +1,8 @@
 """履职积分: the brief's worked examples, caps, penalties, removal and normalisation."""
 
 import pytest
-from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole
 
+from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole
 from appraisal.scheme import default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import DutyItem, score_points
 

@@ -2,6 +2,9 @@
 
 from dataclasses import replace
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from appraisal.models.vocab import (
     Attendance,
     Band,
@@ -14,9 +17,6 @@ from appraisal.models.vocab import (
     RaterGroup,
     Tier,
 )
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
-
 from appraisal.scheme import default_scheme_path, load_scheme
 from appraisal.scoring import (
     DutyItem,

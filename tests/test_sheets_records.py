@@ -5,6 +5,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sheetbuilders import write_xlsx
+
 from appraisal.models.vocab import (
     Attendance,
     DutyKind,
@@ -13,8 +15,6 @@ from appraisal.models.vocab import (
     FindingEffect,
     RaterGroup,
 )
-from sheetbuilders import write_xlsx
-
 from appraisal.sheets import WorkbookError, read_records, write_records_template
 from appraisal.sheets.records import duty_digest
 

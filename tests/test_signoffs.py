@@ -6,8 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from appraisal.models import AuditEntry, IntakeEvent, SignOff
-from appraisal.models.vocab import SignOffMethod, Stage
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -15,11 +13,13 @@ from typer.testing import CliRunner
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.files import sha256_file
-from appraisal.gates import cycle_progress
 from appraisal.identity import document_id
+from appraisal.models import AuditEntry, IntakeEvent, SignOff
+from appraisal.models.vocab import SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, eseal_return, make_demo_pki, scan_return, tamper
+from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import waive
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 from tests.intake_helpers import blank_scan

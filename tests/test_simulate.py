@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from appraisal.models.vocab import Reply
 from intake_helpers import DOC_ID, generated_pdf
 from PIL import Image, ImageChops
 
 from appraisal.intake.qr import ids_in_image
+from appraisal.models.vocab import Reply
 from appraisal.simulate import scan_return
 
 DPI = 150

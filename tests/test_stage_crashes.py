@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from appraisal.models import Document, OutboxMessage, Person, StageRun
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -23,6 +22,7 @@ from appraisal.cli import app
 from appraisal.crashpoints import STAGE_POINTS
 from appraisal.db import get_engine, session_scope
 from appraisal.files import sha256_file
+from appraisal.models import Document, OutboxMessage, Person, StageRun
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, start

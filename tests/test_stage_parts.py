@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from appraisal.models.vocab import Stage
 
+from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, start
 

@@ -8,17 +8,18 @@ import typer
 from rich.table import Table
 
 from appraisal.clock import today
-from appraisal.commands._cycle_arg import cycle_number
+from appraisal.commands._cycle_arg import cycle_number, named_cycle
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.gates import StageProgress, cycle_progress
+from appraisal.gates import StageProgress
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
-from appraisal.store.cycles import CycleError, Selection, find_cycle, list_cycles
+from appraisal.store.cycles import CycleError, Selection, list_cycles
 from appraisal.store.decisions import record_decision
 from appraisal.store.freeze import reopen_cycle
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import closed_gate
 
 app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
@@ -117,10 +118,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 def _status(ref: str) -> tuple[dict[str, object], list[StageProgress]]:
     with session_scope() as session:
-        try:
-            cycle = find_cycle(session, ref)
-        except CycleError as exc:
-            fail(str(exc))
+        cycle = named_cycle(session, ref)
         assert cycle.id is not None
         progress = list(cycle_progress(session, cycle.id, today()).values())
         head = {"id": cycle.id, "name": cycle.name, "stage": cycle.stage.value}
@@ -205,7 +203,7 @@ def decide(
         fail(f"unknown decision {decision!r}: use 暂缓评定, 免评 or 撤销")
     try:
         with session_scope() as session:
-            found = find_cycle(session, cycle)
+            found = named_cycle(session, cycle)
             record_decision(
                 session, cycle=found, code=person, decision=DECISIONS[decision],
                 reason=reason, actor=get_settings().actor,
@@ -247,7 +245,7 @@ def reopen(
     """Reopen a finished cycle: its sealed dossiers may change again until it is archived anew."""
     try:
         with session_scope() as session:
-            found = find_cycle(session, cycle)
+            found = named_cycle(session, cycle)
             unfrozen = reopen_cycle(session, found, reason=reason, actor=get_settings().actor)
             head = f"cycle {found.id} ({found.name}) reopened: now at stage {found.stage.value}"
     except CycleError as exc:

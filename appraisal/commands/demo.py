@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import col, select
 
 from appraisal.console import out
 
@@ -50,17 +49,12 @@ def demo(
 def _summary(cycle_id: int) -> None:
     from appraisal.clock import today
     from appraisal.db import session_scope
-    from appraisal.gates import cycle_progress
-    from appraisal.models import Person, Result
+    from appraisal.store.progress import cycle_progress
+    from appraisal.store.results import results_best_first
 
     with session_scope() as session:
         progress = cycle_progress(session, cycle_id, today())
-        rows = session.exec(
-            select(Result, Person)
-            .join(Person, col(Person.id) == col(Result.person_id))
-            .where(Result.cycle_id == cycle_id)
-            .order_by(col(Result.composite).desc())
-        ).all()
+        rows = results_best_first(session, cycle_id)
     table = Table("stage", "documents", "returned", "waived", "objections", "gate",
                   title="the cycle", title_justify="left")  # fmt: skip
     for p in progress.values():

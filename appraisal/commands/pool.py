@@ -6,11 +6,11 @@ import typer
 from rich.table import Table
 
 from appraisal.clock import today
+from appraisal.commands._cycle_arg import named_cycle
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
 from appraisal.store import pool
-from appraisal.store.cycles import CycleError, find_cycle
 
 app = typer.Typer(
     help="The talent pool (人才库) adjustment after evaluation.", no_args_is_help=True
@@ -21,10 +21,7 @@ app = typer.Typer(
 def propose(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
     """Show what the scheme proposes for each person: leave, stay or eligible to move up."""
     with session_scope() as session:
-        try:
-            rows = pool.propose(session, find_cycle(session, cycle))
-        except CycleError as exc:
-            fail(str(exc))
+        rows = pool.propose(session, named_cycle(session, cycle))
     if not rows:
         fail("no results yet: the evaluation stage has not run")
     table = Table("编号", "姓名", "梯队", "decision", "reason")
@@ -39,9 +36,6 @@ def propose(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
 def apply(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
     """Record the proposed adjustment with reasons and today's date (audit-logged)."""
     with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
+        found = named_cycle(session, cycle)
         counts = pool.apply(session, found, on=today(), actor=get_settings().actor)
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -5,10 +5,10 @@ from typing import Annotated
 
 import typer
 
+from appraisal.commands._cycle_arg import named_cycle
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
-from appraisal.store.cycles import CycleError, find_cycle
 from appraisal.store.links import (
     LinkError,
     deactivate_staff,
@@ -75,10 +75,7 @@ def link(
 ) -> None:
     """Make a personal link for one reviewer (printed once: only its hash is kept)."""
     with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
+        found = named_cycle(session, cycle)
         if not reviewer_has_documents(session, cycle_id=found.id or 0, kind=kind, name=name):
             fail(f"cycle {found.id} has no documents for {kind} {name}")
         _, token = issue_link(
@@ -98,9 +95,6 @@ def revoke(
 ) -> None:
     """Revoke the open links of a cycle, or of one reviewer."""
     with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
+        found = named_cycle(session, cycle)
         n = revoke_links(session, cycle_id=found.id or 0, name=name)
     out.print(f"revoked {n} link(s)")

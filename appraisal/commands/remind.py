@@ -8,11 +8,12 @@ import typer
 from rich.table import Table
 
 from appraisal.clock import today
-from appraisal.console import err, fail, out
+from appraisal.commands._cycle_arg import named_cycle
+from appraisal.console import err, out
 from appraisal.db import session_scope
-from appraisal.gates import Outstanding, cycle_progress
+from appraisal.gates import Outstanding
 from appraisal.settings import get_settings
-from appraisal.store.cycles import CycleError, find_cycle
+from appraisal.store.progress import cycle_progress
 
 
 def register(app: typer.Typer) -> None:
@@ -30,10 +31,7 @@ def remind(
     """List overdue returns by reviewer (per the scheme's stage deadlines), to chase them."""
     now = today()
     with session_scope() as session:
-        try:
-            found = find_cycle(session, cycle)
-        except CycleError as exc:
-            fail(str(exc))
+        found = named_cycle(session, cycle)
         assert found.id is not None
         progress = cycle_progress(session, found.id, now)
     if send:

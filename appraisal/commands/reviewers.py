@@ -8,13 +8,12 @@ import sqlalchemy as sa
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands.roster import show_counts, show_issues, show_warnings
 from appraisal.console import fail, out
 from appraisal.db import get_engine, session_scope
-from appraisal.models import Document
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError
 from appraisal.sheets.reviewers import read_reviewers, write_reviewers
@@ -22,6 +21,7 @@ from appraisal.store.reviewers import (
     ReviewerEntry,
     ReviewerError,
     cycle_reviewers,
+    document_recipients,
     import_reviewers,
     list_reviewers,
     set_reviewer,
@@ -35,9 +35,7 @@ app = typer.Typer(
 
 def _unmatched(session: Session, entries: list[ReviewerEntry]) -> list[ReviewerEntry]:
     """Entries no document is addressed to, when documents exist at all (a likely typo)."""
-    known = set(
-        session.exec(select(Document.recipient_kind, Document.recipient_name).distinct()).all()
-    )
+    known = document_recipients(session)
     if not known:
         return []
     return [e for e in entries if (e.kind, e.name) not in known]

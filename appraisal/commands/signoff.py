@@ -12,6 +12,7 @@ from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.files import shown_name
+from appraisal.held_decisions import accept_held, reject_held
 from appraisal.intake.listing import SKIPPED
 from appraisal.models.vocab import Reply
 from appraisal.settings import get_settings
@@ -136,8 +137,6 @@ def accept_(
     reason: Annotated[str, typer.Option(help="Why it counts as signed.")],
 ) -> None:
     """Record a held return as the document's signed return; the reason is audited."""
-    from appraisal.flows.held import accept_held
-
     cycle_id = cycle_number(cycle)
     try:
         outcome = accept_held(cycle_id, event, reason, get_settings().actor)
@@ -153,8 +152,6 @@ def reject_(
     reason: Annotated[str, typer.Option(help="Why it is not a signed return.")],
 ) -> None:
     """Move a held return to quarantine; the reason is audited."""
-    from appraisal.flows.held import reject_held
-
     cycle_id = cycle_number(cycle)
     try:
         kept = reject_held(cycle_id, event, reason, get_settings().actor)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from appraisal.db import session_scope
-from appraisal.gates import ungraded
 from appraisal.models.vocab import Decision, Stage
 from appraisal.portal import launcher
 from appraisal.portal.limits import RowId, field
@@ -16,6 +15,7 @@ from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.store.cycles import CycleError
 from appraisal.store.decisions import decided, record_decision
+from appraisal.store.progress import ungraded_members
 from appraisal.store.stage_runs import stage_run
 
 router = APIRouter()
@@ -28,7 +28,7 @@ def grades(request: Request, cycle_id: RowId) -> Response:
     cycle = _cycle(cycle_id)
     with session_scope() as session:
         scored = stage_run(session, cycle_id, Stage.EVALUATION) is not None
-        waiting = ungraded(session, cycle_id) if scored else []
+        waiting = ungraded_members(session, cycle_id) if scored else []
         done = decided(session, cycle_id)
     return page(
         request, "grading.html", user=user, cycle=cycle, scored=scored, waiting=waiting,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from appraisal.db import session_scope
-from appraisal.flows.held import accept_held, reject_held
+from appraisal.held_decisions import accept_held, reject_held
 from appraisal.paths import located
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.staff import _cycle, _staff

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
-from appraisal.models import Cycle, Document, ReviewerLink
+from appraisal.models import Document, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
@@ -18,7 +18,8 @@ from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_
 from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
-from appraisal.store.dashboard import reviewer_documents
+from appraisal.store.cycles import get_cycle
+from appraisal.store.dashboard import reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.sessions import ENDINGS
@@ -40,15 +41,7 @@ def _current_link(request: Request) -> ReviewerLink:
 
 def _own_document(link: ReviewerLink, document_id: str) -> Document | None:
     with session_scope() as session:
-        doc = session.get(Document, document_id)
-    if (
-        doc is None
-        or doc.cycle_id != link.cycle_id
-        or doc.recipient_kind != link.reviewer_kind
-        or doc.recipient_name != link.reviewer_name
-    ):
-        return None
-    return doc
+        return reviewer_document(session, link, document_id)
 
 
 def _denied(request: Request, link: ReviewerLink, document_id: str, action: str) -> HTTPException:
@@ -81,7 +74,7 @@ def open_link(request: Request, token: str) -> Response:
 def inbox(request: Request) -> Response:
     link = _current_link(request)
     with session_scope() as session:
-        cycle = session.get(Cycle, link.cycle_id)
+        cycle = get_cycle(session, link.cycle_id)
         rows = reviewer_documents(session, link)
         log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
     owed = sum(not r.done for r in rows)
@@ -154,11 +147,9 @@ def _frozen(
 def _record(link: ReviewerLink, doc: Document, staged: Path, shown: str) -> UploadOutcome:
     settings = get_settings()
     with session_scope() as session:
-        cycle = session.get(Cycle, doc.cycle_id)
-        assert cycle is not None
         outcome = accept_upload(
-            session, cycle=cycle, document=doc, staged=staged, shown_name=shown,
-            settings=settings, actor=_actor(link)[:64],
+            session, cycle=get_cycle(session, doc.cycle_id), document=doc, staged=staged,
+            shown_name=shown, settings=settings, actor=_actor(link)[:64],
         )  # fmt: skip
     # A refusal leaves nothing behind but its line in the access log.
     with session_scope() as session:

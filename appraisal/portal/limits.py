@@ -10,7 +10,7 @@ from pydantic import StringConstraints
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from appraisal.documents.plan import LETTER_PEOPLE
-from appraisal.portal.secrets import PASSWORD_MAX
+from appraisal.secrets import PASSWORD_MAX
 
 # Rows are numbered in a 32-bit INTEGER on PostgreSQL; a larger number names nothing (404).
 MAX_ROW_ID = 2**31 - 1

@@ -5,18 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlmodel import col, select
 
 from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.gates import cycle_progress
-from appraisal.models import Cycle, Document, Dossier, Person
+from appraisal.models import Cycle
 from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.chart import bar_chart
 from appraisal.portal.limits import MAX_ROW_ID, RowId, field
-from appraisal.portal.secrets import token_digest
 from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
 from appraisal.portal.web import (
     FORM_EXPIRED,
@@ -28,11 +25,13 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
-from appraisal.store.cycles import CycleError, list_cycles
-from appraisal.store.dashboard import cycle_board
+from appraisal.secrets import token_digest
+from appraisal.store.cycles import CycleError, NoSuchCycle, get_cycle, list_cycles
+from appraisal.store.dashboard import cycle_board, cycle_document, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
+from appraisal.store.progress import cycle_progress
 
 router = APIRouter()
 
@@ -50,12 +49,14 @@ def _staff(request: Request) -> str:
 
 
 def _cycle(cycle_id: int) -> Cycle:
-    with session_scope() as session:
-        # A number no row can have is looked up by no database (SQLite would overflow).
-        cycle = session.get(Cycle, cycle_id) if 0 < cycle_id <= MAX_ROW_ID else None
-    if cycle is None:
-        raise HTTPException(404, "没有这个考核周期 / no such cycle")
-    return cycle
+    # A number no row can have is looked up by no database (SQLite would overflow).
+    if 0 < cycle_id <= MAX_ROW_ID:
+        with session_scope() as session:
+            try:
+                return get_cycle(session, cycle_id)
+            except NoSuchCycle:
+                pass
+    raise HTTPException(404, "没有这个考核周期 / no such cycle")
 
 
 def _login_page(request: Request, error: str = "") -> Response:
@@ -225,11 +226,7 @@ def register(request: Request, cycle_id: RowId) -> Response:
 def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
     user = _staff(request)
     with session_scope() as session:
-        found = session.exec(
-            select(Dossier)
-            .join(Person, col(Dossier.person_id) == col(Person.id))
-            .where(Dossier.cycle_id == cycle_id, Person.code == code)
-        ).first()
+        found = person_dossier(session, cycle_id, code)
         if found is not None:
             log_access(session, request, actor=f"staff:{user}", action="download dossier",
                        detail=code)  # fmt: skip
@@ -243,11 +240,11 @@ def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
 def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Response:
     user = _staff(request)
     with session_scope() as session:
-        doc = session.get(Document, document_id)
-        if doc is not None and doc.cycle_id == cycle_id:
+        doc = cycle_document(session, cycle_id, document_id)
+        if doc is not None:
             log_access(session, request, actor=f"staff:{user}", action="download pdf",
                        document_id=doc.id)  # fmt: skip
-    if doc is None or doc.cycle_id != cycle_id or not located(doc.pdf_path).is_file():
+    if doc is None or not located(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
     pdf = located(doc.pdf_path)
     return FileResponse(pdf, media_type="application/pdf", filename=f"{doc.id}.pdf")
@@ -264,8 +261,7 @@ def reopen(
     check_csrf(request, csrf)
     _cycle(cycle_id)
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         try:
             unfrozen = reopen_cycle(session, cycle, reason=reason, actor=f"staff:{user}"[:64])
         except CycleError as exc:

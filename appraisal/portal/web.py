@@ -10,11 +10,12 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from appraisal.db import session_scope
-from appraisal.models import AccessLog, ReviewerLink
+from appraisal.models import ReviewerLink
 from appraisal.portal.limits import FIELDS
 from appraisal.portal.sessions import client_of, login_token_ok, lookup
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
 from appraisal.stages import STAGE_NAMES
+from appraisal.store.access_log import record_access
 from appraisal.store.sessions import Visit, add_flash, take_flash
 
 FORM_EXPIRED = "表单已失效，请刷新页面后重试 / the form expired: reload the page"
@@ -143,17 +144,10 @@ def log_access(
     link_id: int | None = None,
     detail: str = "",
 ) -> None:
-    session.add(
-        AccessLog(
-            actor=actor[:200],
-            link_id=link_id,
-            document_id=document_id[:64],
-            action=action,
-            outcome=outcome,
-            detail=detail[:1024],
-            client=client_of(request)[:64],
-        )
-    )
+    record_access(
+        session, actor=actor, action=action, outcome=outcome, document_id=document_id,
+        link_id=link_id, detail=detail, client=client_of(request),
+    )  # fmt: skip
     if request is not None and outcome != "ok":
         request.state.refusal_logged = True  # the error page need not log it again
 

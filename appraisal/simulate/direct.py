@@ -6,16 +6,16 @@ inspection (measured on its own by the intake tests and the demo) would dominate
 import tempfile
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from appraisal.files import sha256_bytes
 from appraisal.intake import Inspection
 from appraisal.intake.inspection import MatchedBy
-from appraisal.models import Cycle, Document, SignOff
+from appraisal.models import Cycle
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.stages import takes_reply
-from appraisal.store.signoffs import record_return
+from appraisal.store.signoffs import documents_without_return, record_return
 
 PAGE = 500
 SIGNED = b"% signed off (simulated)\n"
@@ -33,22 +33,11 @@ def sign_everything(
 ) -> int:
     """Record a return for each document of `stage` that needs one and has none; how many."""
     assert cycle.id is not None
-    done = select(SignOff.document_id)
     reply = Reply.NO_OBJECTION if takes_reply(stage) else None
     signed = 0
     with tempfile.TemporaryDirectory(prefix="appraisal-signed-") as tmp:
         while True:  # a page at a time, so a large cycle needs no more memory than a small one
-            docs = session.exec(
-                select(Document)
-                .where(
-                    Document.cycle_id == cycle.id,
-                    Document.stage == stage,
-                    Document.needs_signoff,
-                    col(Document.id).not_in(done),
-                )
-                .order_by(Document.id)
-                .limit(PAGE)
-            ).all()
+            docs = documents_without_return(session, cycle.id, stage, limit=PAGE)
             for d in docs:
                 data = located(d.pdf_path).read_bytes() + SIGNED
                 pdf = Path(tmp) / f"{d.id}.pdf"

@@ -15,7 +15,7 @@ from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, Re
 from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
 from appraisal.db import database_configured, get_engine, session_scope
-from appraisal.gates import cycle_progress, missing_signoff
+from appraisal.gates import missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
 from appraisal.models import (
     AuditEntry,
@@ -33,9 +33,10 @@ from appraisal.paths import located
 from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
 from appraisal.stages import WORK_STAGES
 from appraisal.store.changes import as_text, chunks
-from appraisal.store.cycles import cycle_codes, cycle_people
+from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
+from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import not_finished
 
 RESULT_FIELDS = (
@@ -102,9 +103,7 @@ def person_files(
 
     `titles` maps template ids to the titles printed on the documents.
     """
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise ValueError(f"no cycle {cycle_id}")
+    cycle = get_cycle(session, cycle_id)
     wanted = sorted(set(codes))
     people = cycle_people(session, cycle_id, wanted or None)
     not_run = stages_not_run(session, cycle_id)
@@ -302,9 +301,7 @@ def register_inputs(
     People and the audit trail are read from `session` a page at a time on each pass the writer
     makes, so they are never all held; the session must stay open while the register is written.
     """
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise ValueError(f"no cycle {cycle_id}")
+    cycle = get_cycle(session, cycle_id)
     outcomes = _solicitation_outcomes(session, cycle_id)
     stages = [
         StageCompletion(

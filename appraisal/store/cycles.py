@@ -86,12 +86,14 @@ def start_cycle(
     selection: Selection,
     actor: str,
     missing: Mapping[str, Sequence[str]] | None = None,
+    office: Mapping[str, str] | None = None,
 ) -> Cycle:
     """Create the cycle with a copy of its scheme and its members; the first stage is nomination.
 
     `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
-    it goes into the audit log with the start."""
-    if session.exec(select(Cycle).where(Cycle.name == name)).first():
+    it goes into the audit log with the start. `office` is the issuing office as its letters
+    will print it."""
+    if cycle_named(session, name) is not None:
         raise CycleError(f"a cycle named {name!r} exists already")
     people = selected_people(session, selection)
     cycle = Cycle(
@@ -102,6 +104,7 @@ def start_cycle(
         scheme_version=scheme_version,
         scheme_toml=scheme_text,
         scheme_sha256=scheme_sha256,
+        office=dict(office or {}),
     )
     session.add(cycle)
     session.flush()
@@ -148,11 +151,15 @@ def get_cycle(session: Session, cycle_id: int) -> Cycle:
     return cycle
 
 
+def cycle_named(session: Session, name: str) -> Cycle | None:
+    return session.exec(select(Cycle).where(Cycle.name == name)).first()
+
+
 def find_cycle(session: Session, ref: str | int) -> Cycle:
     """A cycle by its number or its name."""
     text = str(ref).strip()
     cycle = session.get(Cycle, int(text)) if text.isdigit() else None
-    cycle = cycle or session.exec(select(Cycle).where(Cycle.name == text)).first()
+    cycle = cycle or cycle_named(session, text)
     if cycle is None:
         raise CycleError(f"no cycle {text!r}; `appraisal cycle list` shows the cycles")
     return cycle

@@ -6,10 +6,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from appraisal.gates import StageProgress, cycle_progress, cycle_signoffs, missing_signoff
+from appraisal.gates import StageProgress, missing_signoff
 from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
+from appraisal.store.cycles import get_cycle
 from appraisal.store.freeze import concerned, decide, sealed_people
+from appraisal.store.progress import cycle_progress, cycle_signoffs
 from appraisal.store.stage_runs import stage_finished
 
 
@@ -122,8 +124,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     ).all()
     by_id = {p.id: p for p in people}
     by_code = {p.code: p for p in people}
-    cycle = session.get(Cycle, link.cycle_id)
-    assert cycle is not None
+    cycle = get_cycle(session, link.cycle_id)
     # Everyone these documents concern: the people of personal documents and those listed.
     concern = {p.code for p in people}
     sealed = {} if cycle.stage == Stage.DONE else sealed_people(session, cycle, concern)
@@ -150,6 +151,34 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
             )
         )
     return rows
+
+
+def reviewer_document(session: Session, link: ReviewerLink, document_id: str) -> Document | None:
+    """The document if it is addressed to the link's reviewer in the link's cycle, else None."""
+    doc = session.get(Document, document_id)
+    if (
+        doc is None
+        or doc.cycle_id != link.cycle_id
+        or doc.recipient_kind != link.reviewer_kind
+        or doc.recipient_name != link.reviewer_name
+    ):
+        return None
+    return doc
+
+
+def cycle_document(session: Session, cycle_id: int, document_id: str) -> Document | None:
+    """The document if it belongs to the cycle, else None."""
+    doc = session.get(Document, document_id)
+    return doc if doc is not None and doc.cycle_id == cycle_id else None
+
+
+def person_dossier(session: Session, cycle_id: int, code: str) -> Dossier | None:
+    """The dossier sealed for person `code` in the cycle, if there is one."""
+    return session.exec(
+        select(Dossier)
+        .join(Person, col(Dossier.person_id) == col(Person.id))
+        .where(Dossier.cycle_id == cycle_id, Person.code == code)
+    ).first()
 
 
 def _in_words(missing: str | None, needs: bool, returns: list[SignOff]) -> str:

@@ -19,7 +19,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Stage
 from appraisal.stages import takes_reply
 from appraisal.store.changes import chunks
-from appraisal.store.cycles import CycleError, set_stage
+from appraisal.store.cycles import CycleError, get_cycle, set_stage
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,9 @@ def why_frozen(
     """Why `document_id` may take no return, reply or waiver (nor an objection naming `named`),
     or None when it may, or when there is no such document."""
     doc = session.get(Document, document_id) if document_id else None
-    cycle = session.get(Cycle, doc.cycle_id) if doc else None
-    if doc is None or cycle is None:
+    if doc is None:
         return None
+    cycle = get_cycle(session, doc.cycle_id)
     if cycle.stage == Stage.DONE:
         return decide(cycle, doc.id, (), {})
     owner = session.get(Person, doc.person_id) if doc.person_id is not None else None

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.models import Document, ReviewerLink, StaffUser
 from appraisal.models.base import utcnow
-from appraisal.portal.secrets import (
+from appraisal.secrets import (
     PASSWORD_MAX,
     hash_password,
     new_token,

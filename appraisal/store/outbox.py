@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Office
-from appraisal.gates import cycle_progress
 from appraisal.mail.compose import (
     LISTED,
     DocumentLine,
@@ -27,12 +26,14 @@ from appraisal.mail.compose import (
     reminder_body,
     reminder_subject,
 )
-from appraisal.models import Cycle, Document, OutboxMessage, Person
+from appraisal.models import Document, OutboxMessage, Person
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.stages import STAGE_NAMES
 from appraisal.store.changes import chunks
+from appraisal.store.cycles import get_cycle
+from appraisal.store.progress import cycle_progress
 from appraisal.store.reviewers import reviewer_addresses
 
 PENDING, SENDING, SENT, FAILED, NO_ADDRESS = "pending", "sending", "sent", "failed", "no_address"
@@ -53,13 +54,6 @@ def documents_key(cycle_id: int, stage: Stage, kind: str, name: str) -> str:
 def reminder_key(cycle_id: int, day: date, kind: str, name: str) -> str:
     # The date in the key: at most one reminder per reviewer per day, however often staff ask.
     return f"{cycle_id}/reminder/{day.isoformat()}/{kind}/{name}"
-
-
-def _cycle(session: Session, cycle_id: int) -> Cycle:
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise OutboxError(f"no cycle {cycle_id}")
-    return cycle
 
 
 class Listed(Protocol):
@@ -166,7 +160,7 @@ def plan_document_messages(
     A reviewer whose message exists already gets nothing new, even when a rerun of the stage
     delivered more documents to them. `titles` maps template ids to document titles.
     """
-    cycle = _cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id)
     # Only IDs and reviewers for the whole stage (at 10,000 people some 45,000 documents); the
     # columns a message lists are read for the documents it lists.
     ids_of: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -223,7 +217,7 @@ def plan_reminders(
 ) -> list[OutboxMessage]:
     """One reminder per reviewer with overdue returns, at most one per reviewer per day;
     returns the new ones."""
-    cycle = _cycle(session, cycle_id)
+    cycle = get_cycle(session, cycle_id)
     overdue = [
         o.document_id
         for progress in cycle_progress(session, cycle_id, today).values()

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from appraisal.models import Cycle, Finding, Result
+from appraisal.models import Cycle, Finding, Person, Result
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import FindingEffect
 from appraisal.scheme import Scheme
@@ -23,6 +23,17 @@ TRACKED = (
     "deductions",
     "actions",
 )
+
+
+def results_best_first(session: Session, cycle_id: int) -> list[tuple[Result, Person]]:
+    """The cycle's results with their people, highest composite score first."""
+    query = (
+        select(Result, Person)
+        .join(Person, col(Person.id) == col(Result.person_id))
+        .where(Result.cycle_id == cycle_id)
+        .order_by(col(Result.composite).desc())
+    )
+    return [(r, p) for r, p in session.exec(query)]
 
 
 def _printable_detail(

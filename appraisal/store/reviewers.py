@@ -21,6 +21,7 @@ __all__ = [
     "ReviewerError",
     "checked_entry",
     "cycle_reviewers",
+    "document_recipients",
     "get_reviewer",
     "import_reviewers",
     "list_reviewers",
@@ -37,6 +38,12 @@ class CycleReviewer:
     name: str
     email: str
     documents: int
+
+
+def document_recipients(session: Session) -> set[tuple[str, str]]:
+    """(kind, name) of everyone any document of any cycle is addressed to."""
+    query = select(Document.recipient_kind, Document.recipient_name).distinct()
+    return {(kind, name) for kind, name in session.exec(query)}
 
 
 def reviewer_addresses(session: Session) -> dict[tuple[str, str], str]:

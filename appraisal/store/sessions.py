@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.models import PortalSession, ReviewerLink, StaffUser
 from appraisal.models.base import utcnow
-from appraisal.portal.secrets import new_token, token_digest
+from appraisal.secrets import new_token, token_digest
 from appraisal.store.changes import chunks
 
 # Why a session ended (stored in `end_reason`), in words for the person holding it.

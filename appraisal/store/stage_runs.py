@@ -10,11 +10,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from appraisal.gates import StageProgress, cycle_progress
-from appraisal.models import Cycle, StageRun
+from appraisal.gates import StageProgress
+from appraisal.models import StageRun
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
 from appraisal.stages import WORK_STAGES
+from appraisal.store.cycles import get_cycle
+from appraisal.store.progress import cycle_progress
 
 
 def stage_run(session: Session, cycle_id: int, stage: Stage) -> StageRun | None:
@@ -64,9 +66,7 @@ def closed_gate(session: Session, cycle_id: int, today: date) -> StageProgress |
     """The current stage's progress when advancing has nothing to do: its run got to the end and
     its gate is closed, so only returns (or waivers, or decisions) can move it. None when there
     is work: a stage to start, a run to finish, an open gate to pass."""
-    cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise ValueError(f"no cycle {cycle_id}")
+    cycle = get_cycle(session, cycle_id)
     if cycle.stage not in WORK_STAGES or not stage_finished(session, cycle_id, cycle.stage):
         return None
     progress = cycle_progress(session, cycle_id, today, [cycle.stage])[cycle.stage]
