@@ -14,10 +14,9 @@ from appraisal.db import session_scope
 from appraisal.flows.runmode import call_flow, task
 from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress, cycle_progress
-from appraisal.models import Cycle
 from appraisal.models.vocab import STAGE_ORDER, Stage
 from appraisal.settings import get_settings
-from appraisal.store.cycles import set_stage
+from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.stage_runs import stage_finished
 
@@ -46,17 +45,18 @@ def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, St
 
 def current_stage(cycle_id: int) -> Stage:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        if cycle is None:
-            raise ValueError(f"no cycle {cycle_id}")
-        return cycle.stage
+        return get_cycle(session, cycle_id).stage
 
 
 def _move_to(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        set_stage(session, cycle, stage, actor=get_settings().actor, reason="gate open")
+        set_stage(
+            session,
+            get_cycle(session, cycle_id),
+            stage,
+            actor=get_settings().actor,
+            reason="gate open",
+        )
 
 
 @flow(name="appraisal cycle", flow_run_name="cycle {cycle_id}")

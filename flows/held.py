@@ -4,13 +4,12 @@ a signed return, or reject it to quarantine. Each decision is audited; the held 
 
 from pathlib import Path
 
-from appraisal.models import Cycle
-
 from appraisal.db import session_scope
 from appraisal.intake import inspect_return
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.store import held_returns
+from appraisal.store.cycles import get_cycle
 from appraisal.store.signoffs import IntakeOutcome, move_out
 
 
@@ -29,10 +28,8 @@ def accept_held(cycle_id: int, event_id: int, reason: str, actor: str) -> Intake
         held, max_bytes=settings.max_return_bytes, trust_roots=settings.trust_root_paths
     )
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
         outcome = held_returns.accept_held(
-            session, cycle=cycle, event_id=event_id, ins=ins, reason=reason,
+            session, cycle=get_cycle(session, cycle_id), event_id=event_id, ins=ins, reason=reason,
             returns_dir=returns_dir(cycle_id), quarantine_dir=quarantine_dir(cycle_id),
             held_dir=held_dir(cycle_id), actor=actor,
         )  # fmt: skip

@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from appraisal.flows.runmode import log
-from appraisal.models.vocab import Stage
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 
+from appraisal.flows.runmode import log
+from appraisal.models.vocab import Stage
 from appraisal.paths import parts_dir
 
 # How often the stage run asks the server whether its parts are done.

@@ -10,6 +10,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TypeVar
 
+from prefect import flow
+
+from appraisal.clock import today as clock_today
+from appraisal.crashpoints import crash_point
+from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
 from appraisal.flows.mail import plan_stage_mail, send_outbox
 from appraisal.flows.parts import run_parts_on_workers, write_part_record
 from appraisal.flows.runmode import call_flow, log
@@ -29,11 +34,6 @@ from appraisal.flows.tasks import (
     score_cycle,
 )
 from appraisal.models.vocab import Stage
-from prefect import flow
-
-from appraisal.clock import today as clock_today
-from appraisal.crashpoints import crash_point
-from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
