@@ -50,13 +50,8 @@ def current_stage(cycle_id: int) -> Stage:
 
 def _move_to(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        set_stage(
-            session,
-            get_cycle(session, cycle_id),
-            stage,
-            actor=get_settings().actor,
-            reason="gate open",
-        )
+        cycle = get_cycle(session, cycle_id)
+        set_stage(session, cycle, stage, actor=get_settings().actor, reason="gate open")
 
 
 @flow(name="appraisal cycle", flow_run_name="cycle {cycle_id}")
