@@ -6,12 +6,12 @@ PDF cache, and a person whose inputs have not changed since the last seal is lef
 """
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from prefect import flow
-from sqlmodel import col, select
 
 from appraisal.archive.contents import (
     LETTERS_PACKAGE,
@@ -22,10 +22,8 @@ from appraisal.archive.contents import (
     extract_stages,
     fingerprint,
     missing,
-    sections,
-    toc_rows,
 )
-from appraisal.archive.dossier import plan_pages
+from appraisal.archive.covers import TocRows, settle_covers
 from appraisal.archive.register import write_register
 from appraisal.archive.seal import ASSEMBLING, Sealed, SealJob, seal_letters, seal_many
 from appraisal.clock import today as clock_today
@@ -33,7 +31,6 @@ from appraisal.crashpoints import crash_point
 from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DocumentJob
-from appraisal.documents.views import CycleView, PersonView
 from appraisal.files import sha256_file, sweep_staging
 from appraisal.flows.runmode import log, task
 from appraisal.flows.tasks import (
@@ -44,17 +41,15 @@ from appraisal.flows.tasks import (
     render_documents,
 )
 from appraisal.identity import document_id
-from appraisal.models import Cycle, Dossier
-from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
 from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
-from appraisal.pdf import pdf_pages
 from appraisal.progress import report
-from appraisal.render.manifest import resolve_templates
+from appraisal.render.manifest import resolve_templates, template_titles
 from appraisal.settings import get_settings
 from appraisal.stages import DOSSIER_COVER, LETTERS_EXTRACT
-from appraisal.store import archive_data, cycle_data
-from appraisal.store.cycles import cycle_people, set_stage
+from appraisal.store import archive_data, dossiers
+from appraisal.store.archive_slice import ArchiveSlice, archive_slice
+from appraisal.store.cycles import get_cycle
 from appraisal.store.decisions import note_early_seal
 from appraisal.store.freeze import frozen_codes
 from appraisal.store.locks import cycle_lock
@@ -74,30 +69,26 @@ class ArchiveOutcome:
 
 
 def _titles() -> dict[str, str]:
-    templates = resolve_templates(get_settings().templates_dir).templates
-    return {tid: t.spec.title for tid, t in templates.items()}
+    return template_titles(get_settings().templates_dir)
 
 
 @task(name="gather people's files")
-def gather(cycle_id: int, codes: list[str]) -> list[PersonFile]:
+def gather(cycle_id: int, codes: list[str]) -> ArchiveSlice:
+    """The people of `codes`, read once for everything the archive makes of them."""
     with session_scope() as session:
-        return archive_data.person_files(session, cycle_id, _titles(), codes)
+        return archive_slice(session, cycle_id, codes, _titles())
 
 
 def frozen_people(cycle_id: int) -> set[str]:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        return frozen_codes(session, cycle)
+        return frozen_codes(session, get_cycle(session, cycle_id))
 
 
 @task(name="file the letters to bodies")
 def file_letters(cycle_id: int, sealed_on: date) -> bool:
     """The complete letters of the cycle, once, in the package beside the dossiers."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        name = cycle.name
+        name = get_cycle(session, cycle_id).name
         letters = archive_data.cycle_letters(session, cycle_id, _titles())
     letters = [d for d in letters if not d.missing and d.pdf]
     if not letters:
@@ -130,16 +121,9 @@ def _archive_job(
     )
 
 
-def _views(cycle_id: int, codes: list[str]) -> tuple[CycleView, dict[str, PersonView]]:
-    with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        view = cycle_data.cycle_view(cycle)
-        persons = {p.code: p for p in cycle_data.people_views(session, cycle_id, codes)}
-    return view, persons
-
-
-def _make(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> dict[str, Rendition]:
+def _make(
+    cycle_id: int, template_id: str, jobs: list[DocumentJob], person_ids: dict[str, int]
+) -> dict[str, Rendition]:
     """Render, convert (through the PDF cache) and record archive documents: id -> Rendition."""
     settings = get_settings()
     template = resolve_templates(settings.templates_dir).get(template_id)
@@ -152,7 +136,9 @@ def _make(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> dict[str,
     pdfs: dict[str, str] = {}
     for start in range(0, len(rendered), settings.convert_chunk):
         pdfs.update(convert_documents(cycle_id, rendered[start : start + settings.convert_chunk]))
-    record_documents(cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version})
+    record_documents(
+        cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version}, person_ids
+    )
     made = {}
     for job, r in zip(jobs, rendered, strict=True):
         pdf = pdfs[job.document_id]
@@ -163,21 +149,20 @@ def _make(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> dict[str,
 
 
 def make_extracts(
-    cycle_id: int, people: list[PersonFile], issued: date
+    cycle_id: int, people: ArchiveSlice, issued: date
 ) -> dict[str, dict[Stage, Rendition]]:
     """Per person, one page per stage listing the letters about them that are filed apart."""
-    view, persons = _views(cycle_id, [pf.code for pf in people])
     jobs, keys = [], []
-    for pf in people:
+    for pf in people.files:
         for stage in extract_stages(pf):
             context = contexts.letters_extract(
-                view, persons[pf.code], STAGE_TITLES[stage], extract_rows(pf, stage), issued,
-                f"本周期档案 {LETTERS_PACKAGE} 卷",
+                people.cycle, people.views[pf.code], STAGE_TITLES[stage],
+                extract_rows(pf, stage), issued, f"本周期档案 {LETTERS_PACKAGE} 卷",
             )  # fmt: skip
             jobs.append(_archive_job(pf, LETTERS_EXTRACT, stage.value, context, issued))
             keys.append((pf.code, stage))
-    made = _make(cycle_id, LETTERS_EXTRACT, jobs) if jobs else {}
-    extracts: dict[str, dict[Stage, Rendition]] = {pf.code: {} for pf in people}
+    made = _make(cycle_id, LETTERS_EXTRACT, jobs, people.ids) if jobs else {}
+    extracts: dict[str, dict[Stage, Rendition]] = {pf.code: {} for pf in people.files}
     for (code, stage), job in zip(keys, jobs, strict=True):
         r = made[job.document_id]
         extracts[code][stage] = Rendition(
@@ -188,87 +173,58 @@ def make_extracts(
 
 def make_covers(
     cycle_id: int,
-    people: list[PersonFile],
+    people: ArchiveSlice,
     extracts: dict[str, dict[Stage, Rendition]],
     issued: date,
     pages: int | None = None,
 ) -> tuple[dict[str, Rendition], int]:
-    """Render and convert each cover; its 目录 page numbers count the cover's own pages, so a
-    cover that comes out longer than assumed is made again with the real count. `pages` is a
-    cover's length learned earlier; returns the covers and the length to assume next time."""
-    view, persons = _views(cycle_id, [pf.code for pf in people])
-    assumed = {pf.code: pages or 2 for pf in people}
-    covers: dict[str, Rendition] = {}
-    # How long a cover comes out depends on the template: one cover made first tells the rest,
-    # so most covers are rendered and converted once instead of twice.
-    todo, waiting = (list(people), []) if pages else (list(people[:1]), list(people[1:]))
-    for _attempt in range(5):
-        if not todo:
-            break
-        jobs = []
-        for pf in todo:
-            secs = sections(pf, extracts[pf.code])
-            toc = toc_rows(pf, secs, plan_pages(assumed[pf.code], secs))
-            context = contexts.dossier_cover(view, persons[pf.code], issued, toc)
-            jobs.append(_archive_job(pf, DOSSIER_COVER, ARCHIVE_OFFICE, context, issued))
-        made = _make(cycle_id, DOSSIER_COVER, jobs)
-        again = []
-        for pf, job in zip(todo, jobs, strict=True):
-            cover = made[job.document_id]
-            pages = pdf_pages(cover.pdf)
-            if pages != assumed[pf.code]:
-                assumed[pf.code] = pages
-                again.append(pf)
-            else:
-                covers[pf.code] = cover
-        if waiting:
-            learned = assumed[todo[0].code]
-            assumed.update({pf.code: learned for pf in waiting})
-            again += waiting
-            waiting = []
-        todo = again
-    if todo:
-        raise RuntimeError(
-            f"dossier covers would not settle on a page count: {[p.code for p in todo]}"
-        )
-    return covers, assumed[people[0].code] if people else (pages or 2)
+    """Each person's cover, rendered and converted until its 目录 counts its own pages (see
+    settle_covers); `pages` is a cover's length learned earlier. Returns the covers and the
+    length to assume next time."""
+
+    def make(tocs: Sequence[tuple[PersonFile, TocRows]]) -> list[Rendition]:
+        jobs = [
+            _archive_job(
+                pf,
+                DOSSIER_COVER,
+                ARCHIVE_OFFICE,
+                contexts.dossier_cover(people.cycle, people.views[pf.code], issued, toc),
+                issued,
+            )
+            for pf, toc in tocs
+        ]
+        made = _make(cycle_id, DOSSIER_COVER, jobs, people.ids)
+        return [made[job.document_id] for job in jobs]
+
+    return settle_covers(people.files, extracts, make, pages)
 
 
 @task(name="seal dossiers")
 def seal_batch(
     cycle_id: int,
-    people: list[PersonFile],
+    people: ArchiveSlice,
     covers: dict[str, Rendition],
     extracts: dict[str, dict[Stage, Rendition]],
     sealed_on: date,
 ) -> tuple[list[Sealed], list[str], dict[str, str]]:
     """Seal each person whose inputs changed since the last seal: (sealed, unchanged, failed)."""
     settings = get_settings()
+    issuer = people.cycle.office.name or settings.actor
+    ids = {pf.code: people.ids[pf.code] for pf in people.files}
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        issuer = cycle.office.get("name", "") or settings.actor
-        ids = {p.code: p.id for p in cycle_people(session, cycle_id, [f.code for f in people])}
-        known = {
-            d.person_id: d
-            for d in session.exec(
-                select(Dossier).where(
-                    Dossier.cycle_id == cycle_id, col(Dossier.person_id).in_(list(ids.values()))
-                )
-            )
-        }
+        known = dossiers.seal_fingerprints(session, cycle_id, ids.values())
     sealed: list[Sealed] = []
     unchanged: list[str] = []
     failed: dict[str, str] = {}
     todo: list[SealJob] = []
     prints: dict[str, str] = {}
-    for pf in people:
+    for pf in people.files:
         cover = covers[pf.code]
         target = dossiers_dir(cycle_id) / pf.code
         made = [cover, *extracts[pf.code].values()]
         prints[pf.code] = print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
         old = known.get(ids[pf.code])
-        if old and old.fingerprint == print_ and (target / "bagit.txt").is_file():
+        if old == print_ and (target / "bagit.txt").is_file():
             unchanged.append(pf.code)
             continue
         todo.append(SealJob(pf, cover, extracts[pf.code], target, sealed_on, issuer))
@@ -280,23 +236,10 @@ def seal_batch(
         target, print_ = done.path, prints[pf.code]
         sealed.append(done)
         with session_scope() as session:
-            row = session.exec(
-                select(Dossier).where(
-                    Dossier.cycle_id == cycle_id, Dossier.person_id == ids[pf.code]
-                )
-            ).first() or Dossier(
-                cycle_id=cycle_id,
-                person_id=ids[pf.code],
-                path="",
-                fingerprint="",
-                pages=0,
-                files=0,
-                bytes=0,
-            )
-            row.path, row.fingerprint = stored(target), print_
-            row.pages, row.files, row.bytes = done.layout.pages, done.files, done.bytes
-            row.sealed_at = utcnow()
-            session.add(row)
+            dossiers.record_seal(
+                session, cycle_id=cycle_id, person_id=ids[pf.code], path=stored(target),
+                fingerprint=print_, pages=done.layout.pages, files=done.files, size=done.bytes,
+            )  # fmt: skip
         crash_point("sealed")
     return sealed, unchanged, failed
 
@@ -304,8 +247,7 @@ def seal_batch(
 @task(name="write the cycle register")
 def register(cycle_id: int, today: date) -> str:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         # People and the audit trail are read while the workbook is written, a page at a time.
         rows, stages, audit = archive_data.register_inputs(session, cycle_id, today)
         path = write_register(
@@ -317,22 +259,14 @@ def register(cycle_id: int, today: date) -> str:
 @task(name="close the cycle when everyone is sealed")
 def close_if_done(cycle_id: int) -> str:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        members = len(cycle_people(session, cycle_id))
-        sealed = len(session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id)).all())
-        if cycle.stage == Stage.ARCHIVE and sealed == members:
-            set_stage(
-                session, cycle, Stage.DONE, actor=get_settings().actor, reason="all dossiers sealed"
-            )
-        return cycle.stage.value
+        cycle = get_cycle(session, cycle_id)
+        return dossiers.close_when_all_sealed(session, cycle, actor=get_settings().actor).value
 
 
 @task(name="note early seals")
 def note_early(cycle_id: int, gaps: dict[str, list[str]], reason: str) -> None:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         for code, lacking in gaps.items():
             note_early_seal(
                 session, cycle=cycle, code=code, gaps=lacking, reason=reason,
@@ -340,23 +274,21 @@ def note_early(cycle_id: int, gaps: dict[str, list[str]], reason: str) -> None:
             )  # fmt: skip
 
 
-def _ready(
-    cycle_id: int, codes: list[str], outcome: ArchiveOutcome, early: str
-) -> list[PersonFile]:
+def _ready(cycle_id: int, codes: list[str], outcome: ArchiveOutcome, early: str) -> ArchiveSlice:
     """The people of `codes` that can be sealed: complete, or named for an early seal (which is
     audited first, so the record in the package says what it lacked and why)."""
-    files = gather(cycle_id, codes)
-    gaps = {pf.code: missing(pf) for pf in files}
+    people = gather(cycle_id, codes)
+    gaps = {pf.code: missing(pf) for pf in people.files}
     if early and any(gaps.values()):
         note_early(cycle_id, {c: g for c, g in gaps.items() if g}, early)
-        files = gather(cycle_id, codes)
+        people = gather(cycle_id, codes)
     ready = []
-    for pf in files:
+    for pf in people.files:
         if gaps[pf.code] and not early:
             outcome.refused[pf.code] = gaps[pf.code]
         else:
             ready.append(pf)
-    return ready
+    return people.keeping(ready)
 
 
 @flow(name="archive (归档)", flow_run_name="archive of cycle {cycle_id}")
@@ -396,16 +328,15 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     size = max(1, settings.slice_people)
     for first in range(0, len(todo), size):
         ready = _ready(cycle_id, todo[first : first + size], outcome, early)
-        if not ready:
+        if not ready.files:
             continue
         extracts = make_extracts(cycle_id, ready, today)
         crash_point("extracts")
         covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
         crash_point("covers")
-        for start in range(0, len(ready), settings.batch_size):
-            sealed, unchanged, failed = seal_batch(
-                cycle_id, ready[start : start + settings.batch_size], covers, extracts, today
-            )
+        for start in range(0, len(ready.files), settings.batch_size):
+            batch = ready.keeping(ready.files[start : start + settings.batch_size])
+            sealed, unchanged, failed = seal_batch(cycle_id, batch, covers, extracts, today)
             outcome.sealed += [s.code for s in sealed]
             outcome.unchanged += unchanged
             outcome.failed.update(failed)

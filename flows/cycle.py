@@ -14,11 +14,10 @@ from appraisal.db import session_scope
 from appraisal.flows.runmode import call_flow, task
 from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress
-from appraisal.models import Cycle
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER
-from appraisal.store.cycles import set_stage
+from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import stage_finished
@@ -48,16 +47,12 @@ def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, St
 
 def current_stage(cycle_id: int) -> Stage:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        if cycle is None:
-            raise ValueError(f"no cycle {cycle_id}")
-        return cycle.stage
+        return get_cycle(session, cycle_id).stage
 
 
 def _move_to(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         set_stage(session, cycle, stage, actor=get_settings().actor, reason="gate open")
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
@@ -25,7 +23,7 @@ from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
 from appraisal.launch import launch
-from appraisal.models import Cycle, Document, SignOff
+from appraisal.models import Document
 from appraisal.models.vocab import CycleKind, Reply, Stage
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
@@ -33,7 +31,8 @@ from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
 from appraisal.store import import_people, import_records, pool
-from appraisal.store.cycles import Selection
+from appraisal.store.cycles import Selection, get_cycle
+from appraisal.store.documents import awaiting_return, first_document_to
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
 
@@ -91,11 +90,9 @@ def start_generated_cycle(data: tuple[Path, Path], actor: str = "bench") -> int:
 def sign_stage(cycle_id: int, stage: Stage, actor: str = "bench") -> int:
     """Every outstanding return of the stage, recorded directly (see sign_everything)."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
         return sign_everything(
             session,
-            cycle,
+            get_cycle(session, cycle_id),
             stage,
             returns=returns_dir(cycle_id),
             quarantine=quarantine_dir(cycle_id),
@@ -116,19 +113,7 @@ def _import(data: Path, say: Say) -> None:
 def _pending(cycle_id: int, stage: Stage) -> list[Document]:
     """Documents of the stage that need a return and have none yet."""
     with session_scope() as session:
-        returned = select(SignOff.document_id)
-        return list(
-            session.exec(
-                select(Document)
-                .where(
-                    Document.cycle_id == cycle_id,
-                    Document.stage == stage,
-                    Document.needs_signoff,
-                    col(Document.id).not_in(returned),
-                )
-                .order_by(Document.id)
-            )
-        )
+        return awaiting_return(session, cycle_id, stage)
 
 
 def _one_return(job: tuple[str, Path, Path, int, str, DemoPKI, Reply | None]) -> None:
@@ -182,11 +167,7 @@ def _collect(run: DemoRun, drop: Path, reply: Reply | None, say: Say) -> None:
 def _object_once(run: DemoRun, say: Say) -> None:
     """One solicitation reply objects to one person: they are flagged for staff."""
     with session_scope() as session:
-        letter = session.exec(
-            select(Document).where(
-                Document.cycle_id == run.cycle_id, Document.recipient_kind == "纪委监委"
-            )
-        ).first()
+        letter = first_document_to(session, run.cycle_id, "纪委监委")
         assert letter is not None and letter.people
         person = letter.people[len(letter.people) // 2]
         text = "该同志所在单位反映其存在违规兼职问题，正在核实。"
@@ -248,9 +229,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         run.stage_seconds[stage.value] = time.perf_counter() - t
     outcome = run_cycle(run.cycle_id, day)
     with session_scope() as session:
-        cycle = session.get(Cycle, run.cycle_id)
-        assert cycle is not None
-        counts = pool.apply(session, cycle, on=day, actor="demo")
+        counts = pool.apply(session, get_cycle(session, run.cycle_id), on=day, actor="demo")
     say(f"cycle at stage {outcome.stage}; pool adjustment recorded: "
         + ", ".join(f"{n} {k}" for k, n in counts.items()))  # fmt: skip
     t = time.perf_counter()

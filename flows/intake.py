@@ -15,11 +15,11 @@ from appraisal.flows.runmode import task
 from appraisal.intake import Inspection, inspect_return
 from appraisal.intake.inspection import LEFT_ALONE
 from appraisal.intake.listing import SKIPPED, list_drop_folder
-from appraisal.models import Cycle
 from appraisal.models.vocab import Reply
 from appraisal.paths import held_dir, quarantine_dir, returns_dir
 from appraisal.progress import report
 from appraisal.settings import get_settings
+from appraisal.store.cycles import get_cycle
 from appraisal.store.locks import cycle_lock
 from appraisal.store.signoffs import LEFT, IntakeOutcome, generated_pdf, move_out, record_return
 
@@ -55,11 +55,9 @@ def record_files(
     outcomes = []
     for ins in inspections:
         with session_scope() as session:
-            cycle = session.get(Cycle, cycle_id)
-            assert cycle is not None
             outcome = record_return(
                 session,
-                cycle=cycle,
+                cycle=get_cycle(session, cycle_id),
                 ins=ins,
                 returns_dir=returns_dir(cycle_id),
                 quarantine_dir=quarantine_dir(cycle_id),

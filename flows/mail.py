@@ -10,11 +10,11 @@ from prefect import flow
 from appraisal.db import session_scope
 from appraisal.flows.runmode import run_logger, task
 from appraisal.mail import compose, send_message
-from appraisal.models import Cycle
 from appraisal.models.vocab import Stage
 from appraisal.progress import report
-from appraisal.render.manifest import resolve_templates
+from appraisal.render.manifest import template_titles
 from appraisal.settings import Settings, get_settings
+from appraisal.store.cycles import get_cycle
 from appraisal.store.links import issue_link
 from appraisal.store.outbox import (
     FAILED,
@@ -32,17 +32,12 @@ from appraisal.store.outbox import (
 )
 
 
-def template_titles() -> dict[str, str]:
-    """Template id -> the title printed on its documents, as messages list them."""
-    templates = resolve_templates(get_settings().templates_dir).templates
-    return {tid: t.spec.title for tid, t in templates.items()}
-
-
 @task(name="plan e-mail")
 def plan_stage_mail(cycle_id: int, stage: Stage) -> int:
     """One message per reviewer of the stage's delivered documents; returns how many are new."""
+    titles = template_titles(get_settings().templates_dir)
     with session_scope() as session:
-        return len(plan_document_messages(session, cycle_id, stage, titles=template_titles()))
+        return len(plan_document_messages(session, cycle_id, stage, titles=titles))
 
 
 def _send_one(message_id: int, settings: Settings) -> str | None:
@@ -51,8 +46,7 @@ def _send_one(message_id: int, settings: Settings) -> str | None:
         msg = claim(session, message_id)
         if msg is None:
             return None
-        cycle = session.get(Cycle, msg.cycle_id)
-        office = (cycle.office if cycle else {}).get("name", "")
+        office = get_cycle(session, msg.cycle_id).office.get("name", "")
         files = attachments(session, msg)
         # A fresh link per message: the token goes into this message and nowhere else.
         _, token = issue_link(

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from appraisal.db import session_scope
 from appraisal.documents.plan import (
     DocumentJob,
@@ -21,10 +19,9 @@ from appraisal.documents.plan import (
 )
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
 from appraisal.flows.runmode import task
-from appraisal.models import Cycle, Document
-from appraisal.models.base import utcnow
+from appraisal.models import Cycle
 from appraisal.models.vocab import Grade, Stage
-from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir, stored
+from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir
 from appraisal.pdf import Conversion, convert_many
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
@@ -39,9 +36,15 @@ from appraisal.scoring import (
     standing,
 )
 from appraisal.settings import get_settings
-from appraisal.store import cycle_data
+from appraisal.store import cycle_data, documents
 from appraisal.store.changes import ImportCounts, chunks
-from appraisal.store.cycles import cycle_affiliations, cycle_codes, cycle_people, set_stage
+from appraisal.store.cycles import (
+    cycle_affiliations,
+    cycle_codes,
+    get_cycle,
+    member_ids,
+    set_stage,
+)
 from appraisal.store.results import store_scores
 from appraisal.store.stage_runs import finish_stage_run, open_stage_run
 
@@ -64,8 +67,7 @@ def cycle_scheme(cycle: Cycle) -> Scheme:
 def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
     """Record the stage's first run (or find it) and move the cycle to it: (issued, due)."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         run = open_stage_run(session, cycle_id, stage, today)
         set_stage(session, cycle, stage, actor=get_settings().actor, reason="stage run started")
         days = cycle_scheme(cycle).deadlines.get(stage, 14)
@@ -77,8 +79,7 @@ def score_cycle(cycle_id: int) -> str:
     size = max(1, get_settings().slice_people)
     actor = get_settings().actor
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         scheme = cycle_scheme(cycle)
         codes = cycle_codes(session, cycle_id)
 
@@ -121,8 +122,7 @@ def _stage_inputs(
 ) -> StageInputs:
     """What planning `stage` needs about the people in `codes` (everyone when None)."""
     with session_scope() as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
+        cycle = get_cycle(session, cycle_id)
         scheme = cycle_scheme(cycle)
         templates = resolve_templates(get_settings().templates_dir)
         tallies, appraisal = ({}, {})
@@ -230,6 +230,22 @@ def convert_documents(cycle_id: int, rendered: list[Rendered]) -> dict[str, str]
     return out
 
 
+def made_document(
+    job: DocumentJob, rendered: Rendered, pdf: str, versions: dict[str, str]
+) -> documents.MadeDocument:
+    """What is recorded of a planned document, its .docx and `pdf` (a path, or a conversion's
+    error message starting with "error:")."""
+    ok = bool(pdf) and not pdf.startswith("error:")
+    return documents.MadeDocument(
+        job=job,
+        docx=rendered.docx,
+        docx_sha256=rendered.sha256,
+        pdf=Path(pdf) if ok else None,
+        pdf_sha256=sha256_file(Path(pdf)) if ok else "",
+        template_version=versions.get(job.template_id, ""),
+    )
+
+
 @task(name="record documents")
 def record_documents(
     cycle_id: int,
@@ -237,53 +253,22 @@ def record_documents(
     rendered: list[Rendered],
     pdfs: dict[str, str],
     versions: dict[str, str],
+    person_ids: dict[str, int] | None = None,
 ) -> int:
-    """Upsert the Document rows: the same ID is updated in place, never duplicated."""
+    """Upsert the Document rows: the same ID is updated in place, never duplicated.
+
+    `person_ids` maps the people's codes to their ids when the caller has read them already."""
     by_id = {r.document_id: r for r in rendered}
-    changed = 0
+    made = [
+        made_document(job, by_id[job.document_id], pdfs.get(job.document_id, ""), versions)
+        for job in jobs
+    ]
     with session_scope() as session:
-        codes = {j.person_code for j in jobs if j.person_code}
-        people = {p.code: p.id for p in cycle_people(session, cycle_id, codes)}
-        existing = {
-            d.id: d
-            for d in session.exec(
-                select(Document).where(col(Document.id).in_([j.document_id for j in jobs]))
+        if person_ids is None:
+            person_ids = member_ids(
+                session, cycle_id, {j.person_code for j in jobs if j.person_code}
             )
-        }
-        for job in jobs:
-            r = by_id[job.document_id]
-            pdf = pdfs.get(job.document_id, "")
-            pdf_ok = pdf and not pdf.startswith("error:")
-            values = {
-                "cycle_id": cycle_id,
-                "stage": job.stage,
-                "template_id": job.template_id,
-                "template_version": versions.get(job.template_id, ""),
-                "person_id": people.get(job.person_code) if job.person_code else None,
-                "recipient_kind": job.recipient_kind,
-                "recipient_name": job.recipient_name,
-                "docx_path": stored(r.docx),
-                "docx_sha256": r.sha256,
-                "pdf_path": stored(Path(pdf)) if pdf_ok else "",
-                "pdf_sha256": sha256_file(Path(pdf)) if pdf_ok else "",
-                "needs_signoff": job.needs_signoff,
-                "people": list(job.people),
-                "due_on": job.due_on,
-            }
-            doc = existing.get(job.document_id)
-            if doc is None:
-                session.add(Document(id=job.document_id, **values))
-                changed += 1
-                continue
-            if doc.docx_sha256 != r.sha256 or doc.pdf_sha256 != values["pdf_sha256"]:
-                # New content must reach the reviewer again.
-                doc.delivered_at = None
-            if any(getattr(doc, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(doc, k, v)
-                session.add(doc)
-                changed += 1
-    return changed
+        return documents.record_documents(session, cycle_id, made, person_ids)
 
 
 # Documents are delivered a page at a time, so a stage of any size needs the same memory.
@@ -296,27 +281,13 @@ def deliver_documents(cycle_id: int, stage: Stage) -> int:
     delivered = 0
     while True:
         with session_scope() as session:
-            docs = session.exec(
-                select(Document)
-                .where(
-                    Document.cycle_id == cycle_id,
-                    Document.stage == stage,
-                    col(Document.delivered_at).is_(None),
-                    Document.pdf_path != "",
-                )
-                .order_by(Document.id)
-                .limit(DELIVERY_PAGE)
-            ).all()
-            now = utcnow()
-            for doc in docs:
-                folder = outbox_dir(cycle_id, stage) / _safe(
-                    doc.recipient_name or doc.recipient_kind
-                )
-                link_or_copy(located(doc.pdf_path), folder / f"{doc.id}.pdf")
-                doc.delivered_at = now
-                session.add(doc)
-            delivered += len(docs)
-        if len(docs) < DELIVERY_PAGE:
+            page = documents.undelivered(session, cycle_id, stage, DELIVERY_PAGE)
+            for doc in page:
+                folder = outbox_dir(cycle_id, stage) / _safe(doc.recipient)
+                link_or_copy(located(doc.pdf_path), folder / f"{doc.document_id}.pdf")
+            documents.mark_delivered(session, [doc.document_id for doc in page])
+            delivered += len(page)
+        if len(page) < DELIVERY_PAGE:
             return delivered
 
 

@@ -107,12 +107,12 @@ def send(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) ->
     Messages for stages that ran before e-mail was set up are planned first; nothing is ever
     sent twice. Exits with 1 when a message failed.
     """
-    from appraisal.flows.mail import template_titles
+    from appraisal.render.manifest import template_titles
 
     if not get_settings().smtp_host:
         fail(OFF)
     cycle_id = cycle_number(cycle)
-    titles = template_titles()
+    titles = template_titles(get_settings().templates_dir)
     with session_scope() as session:
         planned = sum(
             len(plan_document_messages(session, cycle_id, stage, titles=titles))

@@ -65,11 +65,13 @@ def remind(
 def _send_reminders(cycle_id: int, now: date) -> None:
     """Plan today's reminders and send the outbox; reported on stderr, so --json stays clean."""
     from appraisal.commands._running import with_progress
-    from appraisal.flows.mail import send_outbox, template_titles
+    from appraisal.flows.mail import send_outbox
+    from appraisal.render.manifest import template_titles
     from appraisal.store.outbox import plan_reminders
 
+    titles = template_titles(get_settings().templates_dir)
     with session_scope() as session:
-        planned = len(plan_reminders(session, cycle_id, now, titles=template_titles()))
+        planned = len(plan_reminders(session, cycle_id, now, titles=titles))
     err.print(f"{planned} reminder(s) planned for {now.isoformat()}")
     if not get_settings().smtp_host:
         err.print("e-mail is off (APPRAISAL_SMTP_HOST is empty): they wait as pending")

@@ -119,6 +119,11 @@ def resolve_templates(
     return result
 
 
+def template_titles(staff_dir: Path | None = None) -> dict[str, str]:
+    """Template id -> the title printed on its documents (what messages and dossiers list)."""
+    return {tid: t.spec.title for tid, t in resolve_templates(staff_dir).templates.items()}
+
+
 def _table(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):

@@ -105,7 +105,15 @@ def person_files(
     """
     cycle = get_cycle(session, cycle_id)
     wanted = sorted(set(codes))
-    people = cycle_people(session, cycle_id, wanted or None)
+    return files_of(session, cycle, cycle_people(session, cycle_id, wanted or None), titles)
+
+
+def files_of(
+    session: Session, cycle: Cycle, people: Sequence[Person], titles: Mapping[str, str]
+) -> list[PersonFile]:
+    """The PersonFile of each of `people` (members of `cycle`, read already), in their order."""
+    assert cycle.id is not None
+    cycle_id = cycle.id
     not_run = stages_not_run(session, cycle_id)
     ids = [p.id for p in people]
     # Only these people's own documents, and the letters to bodies (few, each about many).

@@ -193,6 +193,14 @@ def cycle_codes(session: Session, cycle_id: int) -> list[str]:
     return list(session.exec(_of_cycle(select(Person.code), cycle_id)))
 
 
+def member_ids(session: Session, cycle_id: int, codes: Collection[str]) -> dict[str, int]:
+    """Code -> person id of the members among `codes`, without loading their records."""
+    query = _of_cycle(select(Person.code, Person.id), cycle_id).where(
+        col(Person.code).in_(list(codes))
+    )
+    return {code: pid for code, pid in session.exec(query) if pid is not None}
+
+
 def cycle_affiliations(session: Session, cycle_id: int) -> list[Affiliation]:
     """The members in code order, as only what decides which bodies hear about them."""
     query = select(
