@@ -7,8 +7,8 @@ signature (if digital) held up, plus for solicitation letters the reply; or a wa
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Protocol, cast
 
 from sqlmodel import Session, col, select
 
@@ -89,6 +89,23 @@ class Returned(Protocol):
     reply: Reply | None
 
 
+class _ReturnRow(Returned, Protocol):
+    document_id: str
+
+
+class _DocumentRow(Protocol):
+    """The columns cycle_progress reads of a document, `name` the person's if any."""
+
+    id: str
+    template_id: str
+    recipient_name: str
+    delivered_at: datetime | None
+    needs_signoff: bool
+    due_on: date | None
+    created_at: datetime
+    name: str | None
+
+
 def missing_signoff(stage: Stage, returns: Sequence[Returned]) -> str | None:
     """What a document of `stage` still lacks, or None when its sign-off is complete."""
     if any(s.method == SignOffMethod.WAIVER for s in returns):
@@ -123,7 +140,7 @@ def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
         select(SignOff)
         .join(Document, col(SignOff.document_id) == col(Document.id))
         .where(Document.cycle_id == cycle_id)
-        .order_by(SignOff.document_id, SignOff.version)
+        .order_by(col(SignOff.document_id), col(SignOff.version))
     )
     for s in session.exec(query):
         signoffs.setdefault(s.document_id, []).append(s)
@@ -142,12 +159,14 @@ def cycle_progress(
     progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
     for stage, p in progress.items():
         returns: dict[str, list[Returned]] = defaultdict(list)
-        for s in session.exec(
+        # Rows, which sqlmodel types as plain tuples, though their columns read by name.
+        rows = session.exec(
             select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
             .join(Document, col(SignOff.document_id) == col(Document.id))
             .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(SignOff.document_id, SignOff.version)
-        ):
+            .order_by(col(SignOff.document_id), col(SignOff.version))
+        )
+        for s in cast(Iterable[_ReturnRow], rows):
             returns[s.document_id].append(s)
         held = set(
             session.exec(
@@ -158,7 +177,8 @@ def cycle_progress(
             )
         )
         docs = session.exec(
-            select(
+            # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these.
+            select(  # type: ignore[call-overload]
                 Document.id,
                 Document.template_id,
                 Document.recipient_name,
@@ -170,9 +190,9 @@ def cycle_progress(
             )
             .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
             .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(Document.id)
+            .order_by(col(Document.id))
         )
-        for doc in docs:
+        for doc in cast(Iterable[_DocumentRow], docs):
             got = returns.get(doc.id, [])
             p.generated += 1
             p.delivered += doc.delivered_at is not None
@@ -209,7 +229,8 @@ def ungraded(session: Session, cycle_id: int) -> list[Outstanding]:
     """Members the engine could not grade and staff have decided nothing for: the evaluation
     gate waits for them, so no one is told 未评定 in a result notice."""
     query = (
-        select(
+        # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these five.
+        select(  # type: ignore[call-overload]
             Person.code, Person.name, Result.org_score, Result.appraisal_score, Result.updated_at
         )
         .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
