@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from prefect import flow
 from sqlmodel import col, select
@@ -107,7 +108,7 @@ def file_letters(cycle_id: int, sealed_on: date) -> bool:
 
 
 def _archive_job(
-    pf: PersonFile, template_id: str, part: str, context: dict, issued: date
+    pf: PersonFile, template_id: str, part: str, context: dict[str, Any], issued: date
 ) -> DocumentJob:
     doc_id = document_id(
         cycle_id=pf.cycle_id,
@@ -247,7 +248,8 @@ def seal_batch(
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
         issuer = cycle.office.get("name", "") or settings.actor
-        ids = {p.code: p.id for p in cycle_people(session, cycle_id, [f.code for f in people])}
+        members = cycle_people(session, cycle_id, [f.code for f in people])
+        ids = {p.code: p.id for p in members if p.id is not None}
         known = {
             d.person_id: d
             for d in session.exec(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -19,6 +20,7 @@ from appraisal.documents.plan import (
     plan_people,
     plan_stage,
 )
+from appraisal.documents.views import TallyRow
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
 from appraisal.flows.runmode import task
 from appraisal.models import Cycle, Document
@@ -125,7 +127,8 @@ def _stage_inputs(
         assert cycle is not None
         scheme = cycle_scheme(cycle)
         templates = resolve_templates(get_settings().templates_dir)
-        tallies, appraisal = ({}, {})
+        tallies: dict[str, list[TallyRow]] = {}
+        appraisal: dict[str, float | None] = {}
         if stage == Stage.ASSESSMENT:
             tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme, codes)
         results = (
@@ -254,7 +257,7 @@ def record_documents(
             r = by_id[job.document_id]
             pdf = pdfs.get(job.document_id, "")
             pdf_ok = pdf and not pdf.startswith("error:")
-            values = {
+            values: dict[str, Any] = {
                 "cycle_id": cycle_id,
                 "stage": job.stage,
                 "template_id": job.template_id,
