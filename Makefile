@@ -29,6 +29,7 @@ test: setup lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) output/*.db output/demo

@@ -7,6 +7,7 @@ Special cases tests and the demo rely on: a few people fall under the 2/3 rule, 
 """
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -117,7 +118,7 @@ def write_demo_data(
     return roster, records
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from prefect import flow
 
@@ -99,7 +100,7 @@ def file_letters(cycle_id: int, sealed_on: date) -> bool:
 
 
 def _archive_job(
-    pf: PersonFile, template_id: str, part: str, context: dict, issued: date
+    pf: PersonFile, template_id: str, part: str, context: dict[str, Any], issued: date
 ) -> DocumentJob:
     doc_id = document_id(
         cycle_id=pf.cycle_id,

@@ -7,11 +7,12 @@ read the same file and call the API ourselves. Each deployment runs from this ch
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from prefect.client.orchestration import get_client
 from prefect.exceptions import ObjectNotFound
-from prefect.flows import load_flow_from_entrypoint
+from prefect.flows import Flow, load_flow_from_entrypoint
 from prefect.utilities.callables import parameter_schema
 
 
@@ -58,7 +59,7 @@ def register_deployments(config_path: Path, work_pool: str | None = None) -> lis
                     ) from exc
                 pools_seen.add(pool)
             try:
-                flow = load_flow_from_entrypoint(str(base / entrypoint))
+                flow: Flow[..., Any] = load_flow_from_entrypoint(str(base / entrypoint))
             except Exception as exc:  # a broken entrypoint is named with its cause
                 raise DeployError(f"{where} ({name}): cannot load {entrypoint}: {exc}") from exc
             client.create_deployment(

@@ -8,8 +8,10 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from appraisal.flows.runmode import log
@@ -100,7 +102,9 @@ def run_parts_on_workers(
     ]
     log("stage %s: %d parts sent to %s", stage.value, parts, deployment)
     deadline = time.monotonic() + timeout
-    pending = {run.id: part for part, run in enumerate(runs)}
+    # Called from synchronous code, run_deployment returns the FlowRun itself (async_dispatch
+    # types it as that or a coroutine).
+    pending = {cast(FlowRun, run).id: part for part, run in enumerate(runs)}
     failed: dict[int, str] = {}
     with get_client(sync_client=True) as client:
         while pending:

@@ -31,7 +31,7 @@ def plain_calls() -> Iterator[None]:
 class Step(Task[P, R]):
     """A Prefect task that is an ordinary call inside `plain_calls()`."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _PLAIN.get():
             return self.fn(*args, **kwargs)
         return super().__call__(*args, **kwargs)
@@ -48,7 +48,7 @@ def call_flow(flow: Flow[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a (sub)flow, or just its function inside `plain_calls()`."""
     if _PLAIN.get():
         return flow.fn(*args, **kwargs)
-    return flow(*args, **kwargs)  # type: ignore[return-value]
+    return flow(*args, **kwargs)
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

@@ -17,6 +17,7 @@ from appraisal.documents.plan import (
     plan_people,
     plan_stage,
 )
+from appraisal.documents.views import TallyRow
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
 from appraisal.flows.runmode import task
 from appraisal.models import Cycle
@@ -125,7 +126,8 @@ def _stage_inputs(
         cycle = get_cycle(session, cycle_id)
         scheme = cycle_scheme(cycle)
         templates = resolve_templates(get_settings().templates_dir)
-        tallies, appraisal = ({}, {})
+        tallies: dict[str, list[TallyRow]] = {}
+        appraisal: dict[str, float | None] = {}
         if stage == Stage.ASSESSMENT:
             tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme, codes)
         results = (

@@ -163,7 +163,8 @@ def _build(
         want = expected.get(name)
         if want and digests[0] != want:  # ALGORITHMS[0] is sha256
             raise NotAsRecorded(
-                f"data/{name}: {source} has SHA-256 {digests[0]}, but {want} was recorded for it "
+                # Only files that came in have a recorded digest, so `source` is a Path here.
+                f"data/{name}: {source!s} has SHA-256 {digests[0]}, but {want} was recorded for it "
                 "when it came in: the file has changed since; not sealed"
             )
         rows.append((_encode("data/" + name), digests))

@@ -182,7 +182,7 @@ def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
 
 
 def extract_rows(pf: PersonFile, stage: Stage) -> list[dict[str, str]]:
-    rows = []
+    rows: list[dict[str, str]] = []
     for doc in _shared(pf):
         if doc.stage != stage:
             continue
@@ -271,6 +271,11 @@ def recorded_checksums(docs: Sequence[DossierDocument]) -> dict[str, str]:
     return {name: sha for name, _, sha in _document_parts(docs) if sha}
 
 
+def _jsonable_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """`_jsonable` of a whole record, which stays a dictionary."""
+    return {str(k): _jsonable(v) for k, v in record.items()}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -298,7 +303,7 @@ def record(pf: PersonFile, layout: DossierLayout, cover_id: str) -> dict[str, An
     """The machine-readable record of the person's cycle, kept beside the dossier."""
     docs = [_document_entry(d) for d in _filed(pf)]
     letters = [{**_document_entry(d), "package": f"../{LETTERS_PACKAGE}"} for d in _shared(pf)]
-    return _jsonable(
+    return _jsonable_record(
         {
             "format": "appraisal-dossier-record/1",
             "cycle": {
@@ -374,7 +379,7 @@ def bag_info(pf: PersonFile, layout: DossierLayout, sealed_on: date) -> dict[str
 
 
 def letters_record(cycle_name: str, letters: Sequence[DossierDocument]) -> dict[str, Any]:
-    return _jsonable(
+    return _jsonable_record(
         {
             "format": "appraisal-letters-record/1",
             "cycle": cycle_name,

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias, cast
 from xml.sax.saxutils import escape
 
 import pypdf
@@ -25,15 +26,18 @@ from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
     ContentStream,
+    Destination,
     DictionaryObject,
     IndirectObject,
     NameObject,
     StreamObject,
     TextStringObject,
 )
-from pypdf.types import OutlineType
 
 from appraisal.pdf import PdfInfoError, pdfa_claim, pdfa_claim_of
+
+# pypdf's OutlineType stops at three levels, and as a list (invariant) its nested lists miss it.
+_Outline: TypeAlias = Sequence["Destination | _Outline"]
 
 COVER_TITLE = "封面及目录"
 CREATOR = "appraisal"
@@ -163,7 +167,8 @@ def _number_overlay(sizes: Sequence[tuple[float, float]], first: int) -> PdfRead
     font = _number_font()
     buf = io.BytesIO()
     # invariant: no timestamps or random IDs, so equal inputs give equal dossiers.
-    canvas = Canvas(buf, invariant=True, pageCompression=1, initialFontName=font)
+    # types-reportlab types initialFontName as a float; reportlab wants the font's name.
+    canvas = Canvas(buf, invariant=True, pageCompression=1, initialFontName=font)  # type: ignore[arg-type]
     for number, (w, h) in enumerate(sizes, start=first):
         canvas.setPageSize((w, h))
         canvas.setFont(font, NUMBER_SIZE)
@@ -325,7 +330,12 @@ def _xmp(
 
 def _may_claim_pdfa(opened: _Opened) -> bool:
     # PDF/A forbids encryption, and a claim lives in the XMP: a cheap look before a re-read.
-    return not opened.reader.is_encrypted and "/Metadata" in opened.reader.trailer["/Root"]
+    return not opened.reader.is_encrypted and "/Metadata" in _catalog(opened.reader)
+
+
+def _catalog(reader: PdfReader) -> DictionaryObject:
+    # The trailer's /Root is the document catalog, a dictionary; pypdf types any entry loosely.
+    return cast(DictionaryObject, reader.trailer["/Root"])
 
 
 def _claims_pdfa(opened: _Opened) -> bool:
@@ -421,13 +431,13 @@ def assemble_dossier(
             parent = item
     writer.page_mode = "/UseOutlines"
 
-    intents = opened_cover.reader.trailer["/Root"].get("/OutputIntents")
+    intents = _catalog(opened_cover.reader).get("/OutputIntents")
     pdfa = (
         intents is not None
         and all(_may_claim_pdfa(o) for o in everything)
         and all(_claims_pdfa(o) for o in everything)
     )
-    if pdfa:
+    if pdfa and intents is not None:
         writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
     root = writer.root_object
     root[NameObject("/Lang")] = TextStringObject("zh-CN")
@@ -446,7 +456,7 @@ def assemble_dossier(
         title=title, author=author, subject=subject, keywords=keywords, producer=producer, pdfa=pdfa
     )
     # PDF/A wants the stream typed; pypdf leaves it bare.
-    root["/Metadata"].get_object().update(
+    cast(StreamObject, root["/Metadata"].get_object()).update(
         {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
     )
     # pypdf writes no /ID unless asked, and its own is random; PDF/A needs one.
@@ -456,14 +466,14 @@ def assemble_dossier(
     return DossierLayout(len(writer.pages), tuple(outline), title, pdfa)
 
 
-def _walk_outline(reader: PdfReader, items: OutlineType, level: int) -> Iterator[OutlineEntry]:
+def _walk_outline(reader: PdfReader, items: _Outline, level: int) -> Iterator[OutlineEntry]:
     for item in items:
-        if isinstance(item, list):
-            yield from _walk_outline(reader, item, level + 1)
-        else:
+        if isinstance(item, Destination):
             page = reader.get_destination_page_number(item)
             # 0 for a bookmark to nowhere: it can never match a recorded layout
             yield OutlineEntry(str(item.title), page + 1 if page is not None else 0, level)
+        else:
+            yield from _walk_outline(reader, item, level + 1)
 
 
 def read_layout(pdf: Path) -> DossierLayout:

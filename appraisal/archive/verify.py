@@ -119,7 +119,7 @@ def _checksums(entries: object) -> tuple[list[str], dict[str, str]]:
     sums: dict[str, str] = {}
     for doc in docs:
         files = [(doc.get("docx"), doc.get("docx_sha256")), (doc.get("pdf"), doc.get("pdf_sha256"))]
-        returns = doc.get("returns") if isinstance(doc.get("returns"), list) else []
+        returns = found if isinstance(found := doc.get("returns"), list) else []
         files += [(r.get("path"), r.get("sha256")) for r in returns if isinstance(r, dict)]
         sums.update((name, str(sha)) for name, sha in files if isinstance(name, str) and sha)
     return sorted({str(d.get("document_id", "")) for d in docs} - {""}), sums
@@ -193,7 +193,7 @@ def verify_package(
     problems += [p for p in bad if p.path not in damaged]
     if rec is None:
         return problems
-    cycle = rec.get("cycle") if isinstance(rec.get("cycle"), dict) else {}
+    cycle = found if isinstance(found := rec.get("cycle"), dict) else {}
     name = str(cycle.get("name", ""))
     problems += _as_recorded(data, rec.get("documents"), name, RECORD_NAME, recorded, damaged)
     if f"data/{DOSSIER_NAME}" not in damaged:

@@ -67,10 +67,12 @@ def _summary(cycle_id: int) -> None:
     out.print("bands: " + ", ".join(f"{b} {n}" for b, n in sorted(bands.items())))
     results = Table("编号", "姓名", "综合得分", "等次", "档次", "notes",
                     title="top results and every flagged person", title_justify="left")  # fmt: skip
-    for i, (r, p) in enumerate(rows):
+    for i, (r, person) in enumerate(rows):
         notes = "；".join([*(["否决: " + "、".join(r.vetoes)] if r.vetoes else []),
                           *(["征求意见有异议"] if r.flagged else []), *r.actions])  # fmt: skip
         if i < 5 or notes:
             composite = f"{r.composite:.2f}" if r.composite is not None else "—"
-            results.add_row(p.code, p.name, composite, r.grade or "未评定", r.band or "—", notes)
+            results.add_row(
+                person.code, person.name, composite, r.grade or "未评定", r.band or "—", notes
+            )
     out.print(results)

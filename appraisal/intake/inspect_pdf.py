@@ -141,7 +141,8 @@ def _run_worker(
         return {"problem": "timeout"}
     lines = out.decode("utf-8", errors="replace").strip().splitlines()
     if proc.returncode == 0 and lines:
-        return json.loads(lines[-1])
+        report: dict[str, Any] = json.loads(lines[-1])
+        return report
     if "MemoryError" in stderr:
         return {"problem": "too_complex"}
     if proc.returncode < 0:

@@ -4,6 +4,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from PIL import Image
 from pyzbar.pyzbar import Decoded, ZBarSymbol, decode
@@ -33,7 +34,8 @@ def render_page(pdf: Path, page: int, long_side: int, workdir: Path) -> Image.Im
 
 
 def decode_codes(img: Image.Image) -> list[Decoded]:
-    return decode(img, symbols=[ZBarSymbol.QRCODE])
+    # pyzbar is untyped (see pyproject.toml): it returns a list of Decoded tuples.
+    return cast(list[Decoded], decode(img, symbols=[ZBarSymbol.QRCODE]))
 
 
 def ids_in_image(img: Image.Image) -> list[str]:

@@ -21,6 +21,7 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
 )
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import TrustRootList
 
 from appraisal.intake.inspection import UNSIGNED, SignatureCheck, SignatureInfo
 
@@ -60,7 +61,9 @@ def _summary(check: SignatureCheck, roots_configured: bool) -> str:
     return f"签名有效且可信 / valid, trusted signature by {who}; {coverage}"
 
 
-def _check(sig: EmbeddedPdfSignature, roots: list, roots_configured: bool) -> SignatureCheck:
+def _check(
+    sig: EmbeddedPdfSignature, roots: TrustRootList, roots_configured: bool
+) -> SignatureCheck:
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(sig, context)

@@ -72,7 +72,7 @@ def fontconfig_env() -> dict[str, str]:
 
 def face_aliases() -> dict[str, list[str]]:
     """Each face name fonts.conf maps, with its target families in order of preference."""
-    root = ElementTree.parse(SHIPPED_CONF).getroot()
+    root = ElementTree.fromstring(SHIPPED_CONF.read_bytes())
     aliases: dict[str, list[str]] = {}
     for match in root.iter("match"):
         test = match.find("test")

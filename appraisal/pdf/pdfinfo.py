@@ -4,10 +4,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from defusedxml import ElementTree
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject
 
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _TIMEOUT = 60
@@ -92,7 +94,8 @@ def pdfa_claim(path: Path) -> tuple[int, str] | None:
 def pdfa_claim_of(reader: PdfReader, name: str) -> tuple[int, str] | None:
     """`pdfa_claim` of a PDF already open; `name` names it in errors."""
     try:
-        metadata = reader.trailer["/Root"].get("/Metadata")
+        # The trailer's /Root is the document catalog, a dictionary; pypdf types entries loosely.
+        metadata = cast(DictionaryObject, reader.trailer["/Root"]).get("/Metadata")
         if metadata is None:
             return None
         xml = metadata.get_object().get_data()

@@ -35,7 +35,8 @@ def styled_run(
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "en-US")
     language.set(qn("w:eastAsia"), lang)
-    rpr.append(language)
+    # types-lxml lets an element take children of its own class only; lxml takes any element.
+    rpr.append(language)  # type: ignore[arg-type]
     return run
 
 

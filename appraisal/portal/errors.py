@@ -2,6 +2,7 @@
 first, with the security headers, and a line in the access log."""
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -63,7 +64,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     return secured(response)
 
 
-def _describe(exc: Exception) -> tuple[int, str, dict[str, str] | None]:
+def _describe(exc: Exception) -> tuple[int, str, Mapping[str, str] | None]:
     if isinstance(exc, RequestValidationError):
         errors = exc.errors()
         if any(e.get("loc", ("",))[0] == "path" for e in errors):

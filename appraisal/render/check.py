@@ -201,9 +201,13 @@ def _row_attributes(
     return bad
 
 
+# Typed as one union, so that find_all yields either kind rather than their common base, Expr.
+_ACCESSES: tuple[type[nodes.Getattr | nodes.Getitem], ...] = (nodes.Getattr, nodes.Getitem)
+
+
 def _attributes_of(node: nodes.Node, var: str) -> list[tuple[str, int]]:
     out = []
-    for access in node.find_all((nodes.Getattr, nodes.Getitem)):
+    for access in node.find_all(_ACCESSES):
         target = access.node
         if not (isinstance(target, nodes.Name) and target.name == var):
             continue

@@ -70,7 +70,7 @@ def field_of(exc: BaseException) -> str | None:
     if not isinstance(exc, jinja2.UndefinedError | jinja2.exceptions.SecurityError):
         return None
     message = str(exc)
-    names = _QUOTED.findall(message)
+    names: list[str] = _QUOTED.findall(message)
     if not names:
         return None
     if "has no attribute" in message or "has no element" in message:
@@ -82,6 +82,7 @@ def field_of(exc: BaseException) -> str | None:
 
 def from_jinja(exc: Exception, *, template: str, part: str, source: str) -> RenderError:
     """Turn a Jinja (or value) error raised while rendering one part into a RenderError."""
+    lineno: int | None
     if isinstance(exc, jinja2.TemplateSyntaxError):
         lineno = exc.lineno
     else:

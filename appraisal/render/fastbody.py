@@ -106,7 +106,7 @@ class BodySplicer:
         self._body_start = start
         marked = etree.fromstring(body_source[:start] + _MARK + f"</{body_tag}>")
         root = copy.copy(shell)
-        root.replace(root.find(marked.tag), marked)
+        root.replace(next(child for child in root if child.tag == marked.tag), marked)
         head, tail = etree.tostring(root, encoding="UTF-8", standalone=True).split(_MARK.encode())
         self._head, self._tail = head, tail
         # lxml drops a namespace declaration that repeats one in scope when the body moves into
@@ -129,9 +129,10 @@ class BodySplicer:
             return None
         inner = xml[self._body_start : xml.rindex("</")]
         if "docPr" in inner:
-            inner = _renumber_docpr(inner)
-            if inner is None:
+            renumbered = _renumber_docpr(inner)
+            if renumbered is None:
                 return None
+            inner = renumbered
         for closing, pattern in self._empties:
             if closing in inner:
                 inner = pattern.sub(r"<\1\2/>", inner)

@@ -29,7 +29,7 @@ def _rows_template(path: Path) -> None:
         table.cell(2, i).text = f"{{{{ r.{item} }}}}"
     table.cell(3, 0).text = "{%tr endfor %}"
     doc.add_paragraph("共 {{ 名单|length }} 人。")
-    doc.save(path)
+    doc.save(str(path))
 
 
 def _nested_template(path: Path) -> None:
@@ -44,7 +44,7 @@ def _nested_template(path: Path) -> None:
     ).text = "{% for s in m.职务 %}{{ s }}{% if not loop.last %}、{% endif %}{% endfor %}"
     table.cell(2, 0).text = "{%tr endfor %}"
     doc.add_paragraph("{%p endfor %}")
-    doc.save(path)
+    doc.save(str(path))
 
 
 def _conditional_template(path: Path) -> None:
@@ -58,7 +58,7 @@ def _conditional_template(path: Path) -> None:
     doc.add_paragraph("{%p if 备注 is defined and 备注 %}")
     doc.add_paragraph("备注：{{ 备注 }}")
     doc.add_paragraph("{%p endif %}")
-    doc.save(path)
+    doc.save(str(path))
 
 
 def _escaping_template(path: Path) -> None:
@@ -66,7 +66,7 @@ def _escaping_template(path: Path) -> None:
     doc.add_paragraph("单位：{{ 单位 }}")
     doc.add_paragraph("说明：{{ 说明 }}")
     doc.add_paragraph("空值：[{{ 空 }}]")
-    doc.save(path)
+    doc.save(str(path))
 
 
 def _columns_template(path: Path) -> None:
@@ -79,7 +79,7 @@ def _columns_template(path: Path) -> None:
     table.cell(1, 0).text = "得分"
     table.cell(1, 1).text = "{%tc for c in 列 %}"
     table.cell(1, 2).text = "{{ 分数[c] }}{%tc endfor %}"
-    doc.save(path)
+    doc.save(str(path))
 
 
 def feature_contexts(seed: int = 0) -> dict[str, dict[str, Any]]:

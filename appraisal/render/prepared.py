@@ -81,7 +81,8 @@ class PreparedTemplate:
         }
         self._props_live = any(not isinstance(t, str) for t in self._props.values())
         if sources.core is not None and not self._props_live:
-            self._base[sources.core_name] = self._render_core({})  # type: ignore[index]
+            core = self._render_core({})
+            self._base[core.name] = core
 
     @classmethod
     def load(
@@ -125,7 +126,8 @@ class PreparedTemplate:
         finally:
             active_placer().reset(token)
         if self._props_live:
-            rendered[self._src.core_name] = self._render_core(context)  # type: ignore[index]
+            core = self._render_core(context)
+            rendered[core.name] = core
         if not sink.empty:
             for member in sink.members(self._src.contents):
                 rendered[member.name] = member
@@ -190,10 +192,14 @@ class PreparedTemplate:
             for number, element in enumerate(_DOCPR(tree), start=1001):
                 element.attrib["id"] = str(number)
         root = copy.copy(self._src.shell)
-        root.replace(root.find(W_BODY), tree)
+        old_body = root.find(W_BODY)
+        assert old_body is not None  # the shell keeps an empty body for this
+        root.replace(old_body, tree)
         return etree.tostring(root, encoding="UTF-8", standalone=True)
 
     def _render_core(self, context: Mapping[str, Any]) -> Member:
+        # Called only when the template has core properties: their texts come from that part.
+        assert self._src.core is not None
         core = copy.copy(self._src.core)
         props = CoreProperties(core)
         name = self._src.core_name or "docProps/core.xml"

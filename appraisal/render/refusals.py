@@ -32,7 +32,7 @@ _INTERNAL = frozenset(
     | UNSAFE_COROUTINE_ATTRIBUTES
     | UNSAFE_ASYNC_GENERATOR_ATTRIBUTES
 )
-_MUTABLES = ([], {}, set(), deque())
+_MUTABLES: tuple[object, ...] = ([], {}, set(), deque())
 # The renderer has no loader: a template that names another fails whatever its values.
 _LOADS: dict[type[nodes.Node], tuple[str, str]] = {
     nodes.Include: ("include", "include"),
@@ -92,13 +92,13 @@ def _findings(ast: nodes.Template) -> list[tuple[str, str, int]]:
                 "templates only read their fields"
             )
             found.append((reason, method, call.lineno))
-    for node in ast.find_all(tuple(_LOADS)):
-        tag, needle = _LOADS[type(node)]
+    for load in ast.find_all(tuple(_LOADS)):
+        tag, needle = _LOADS[type(load)]
         reason = (
             f"模板不得引用其他模板 / {{% {tag} %}} is not allowed: a template is one .docx file "
             "and loads no other"
         )
-        found.append((reason, needle, node.lineno))
+        found.append((reason, needle, load.lineno))
     return found
 
 

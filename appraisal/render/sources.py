@@ -6,9 +6,10 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from docx.opc.coreprops import CoreProperties
+from docx.oxml.coreprops import CT_CoreProperties
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -65,7 +66,7 @@ class TemplateSources:
     parts: list[PartSource]
     shell: etree._Element  # the document element with an empty body, for the rendered body
     core_name: str | None
-    core: etree._Element | None
+    core: CT_CoreProperties | None
     properties: dict[str, str]
     part_ids: dict[str, PartIds]
 
@@ -88,7 +89,7 @@ def read_sources(path: Path, label: str | None = None) -> TemplateSources:
         raise RenderError("corrupt .docx: the document has no body", template=label, part=document)
     parts = [PartSource(document, "body", for_jinja(etree.tostring(body, encoding="unicode")))]
     shell = copy.copy(root)
-    shell.replace(shell.find(W_BODY), etree.Element(W_BODY))
+    shell.replace(shell[root.index(body)], etree.Element(W_BODY))
     part_ids = {document: _ids(root, contents, document, label)}
 
     doc_rels = parse_rels(contents, document, label)
@@ -112,7 +113,8 @@ def read_sources(path: Path, label: str | None = None) -> TemplateSources:
     properties: dict[str, str] = {}
     if core_name and core_name in contents:
         try:
-            core = parse_xml(contents[core_name])
+            # python-docx's parser builds its own element class for cp:coreProperties.
+            core = cast(CT_CoreProperties, parse_xml(contents[core_name]))
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"corrupt .docx: {exc}", template=label, part=core_name) from None
         props = CoreProperties(core)

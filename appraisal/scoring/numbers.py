@@ -24,7 +24,7 @@ def rounded(value: Fraction, decimals: int) -> Fraction:
     return sign * Fraction(floor(abs(value) * scale + Fraction(1, 2)), scale)
 
 
-def num(value: Fraction) -> float:
+def num(value: Fraction | int) -> float:
     return float(value)
 
 

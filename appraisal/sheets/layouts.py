@@ -13,6 +13,7 @@ Every records row names its person by 编号, or by 姓名 alone when the name i
 """
 
 from datetime import date
+from typing import TypedDict
 
 from appraisal.models.vocab import (
     Attendance,
@@ -108,7 +109,15 @@ DUTY = SheetSpec(
     ),
 )
 
-_VOTE = {"kind": Kind.INT, "required": True, "default": 0, "width": 8}
+
+class _VoteColumn(TypedDict):
+    kind: Kind
+    required: bool
+    default: int
+    width: int
+
+
+_VOTE: _VoteColumn = {"kind": Kind.INT, "required": True, "default": 0, "width": 8}
 
 BALLOT = SheetSpec(
     name="民主测评",

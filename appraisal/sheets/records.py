@@ -167,7 +167,9 @@ class _Rows:
         row = build(spec, sheet.sheet, item.row, values)
         return row if ok else None
 
-    def _person_and_year(self, spec: SheetSpec, sheet: str, row: int, values: dict) -> bool:
+    def _person_and_year(
+        self, spec: SheetSpec, sheet: str, row: int, values: dict[str, Any]
+    ) -> bool:
         ok = True
         values["code"] = values.get("code") or ""
         values["name"] = values.get("name") or ""
@@ -188,7 +190,7 @@ class _Rows:
             ok = False
         return ok
 
-    def _duty(self, spec: SheetSpec, sheet: str, row: int, v: dict) -> DutyRow | None:
+    def _duty(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> DutyRow | None:
         held: SheetDate | None = v["held_on"]
         held_on = held.value if held else None
         title = v.get("title") or ""
@@ -204,19 +206,19 @@ class _Rows:
             v.get("attendance"), v.get("role"), v.get("outcome") or DutyOutcome.NONE,
         )  # fmt: skip
 
-    def _ballot(self, spec: SheetSpec, sheet: str, row: int, v: dict) -> BallotRow | None:
+    def _ballot(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> BallotRow | None:
         votes = sum(v[k] for k in ("excellent", "competent", "basic", "incompetent", "abstain"))
         if votes > v["returned"]:
             reason = f"the votes add up to {votes}, more than the {v['returned']} ballots returned"
             self.problem(spec, sheet, row, "returned", reason)
             return None
-        fields = ("due", "issued", "returned", "excellent", "competent", "basic", "incompetent")
         return BallotRow(
-            row, v["code"], v["name"], v["year"], v["rater_group"],
-            *(v[k] for k in fields), v["abstain"],
+            row, v["code"], v["name"], v["year"], v["rater_group"], v["due"], v["issued"],
+            v["returned"], v["excellent"], v["competent"], v["basic"], v["incompetent"],
+            v["abstain"],
         )  # fmt: skip
 
-    def _score(self, spec: SheetSpec, sheet: str, row: int, v: dict) -> ScoreRow | None:
+    def _score(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> ScoreRow | None:
         if not 0 <= v["score"] <= 100:
             self.problem(spec, sheet, row, "score", f"score {v['score']} is not between 0 and 100")
             return None
@@ -225,7 +227,9 @@ class _Rows:
             v.get("assessor") or "", v.get("note") or "",
         )  # fmt: skip
 
-    def _finding(self, spec: SheetSpec, sheet: str, row: int, v: dict) -> FindingRow | None:
+    def _finding(
+        self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]
+    ) -> FindingRow | None:
         item_code = v["item_code"].upper()
         if not _ITEM_CODE.match(item_code):
             self.problem(

@@ -85,8 +85,8 @@ def read_reviewers(path: Path) -> ReviewerSheet:
                 found = (title, rows, header)
                 break
     if found is None:
-        headers = "、".join(c.header for c in REVIEWERS.columns)
-        raise WorkbookError([SheetIssue(path.name, f"no sheet has the columns {headers}")])
+        wanted = "、".join(c.header for c in REVIEWERS.columns)
+        raise WorkbookError([SheetIssue(path.name, f"no sheet has the columns {wanted}")])
     title, rows, (header_row, columns) = found
     headers = {c.field: c.header for c in REVIEWERS.columns}
     issues: list[SheetIssue] = []

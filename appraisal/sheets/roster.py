@@ -13,6 +13,7 @@ from appraisal.sheets.layouts import ROSTER
 from appraisal.sheets.table import ParsedRow, locate_header, parse_sheet
 from appraisal.sheets.values import SheetDate
 from appraisal.sheets.workbook import find_sheet, open_workbook, sheet_rows
+from appraisal.sheets.xlsx_stream import XlsxStream
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,7 +69,7 @@ def read_roster(
     return RosterSheet(path, sheet, tuple(rows), parsed.warnings)
 
 
-def _sheet_with_roster_header(book: Any) -> str | None:
+def _sheet_with_roster_header(book: XlsxStream) -> str | None:
     for title in book.sheetnames:
         head = _head(book, title)
         match = locate_header(head, ROSTER)
@@ -77,7 +78,7 @@ def _sheet_with_roster_header(book: Any) -> str | None:
     return None
 
 
-def _head(book: Any, title: str, count: int = 30) -> list[tuple[Any, ...]]:
+def _head(book: XlsxStream, title: str, count: int = 30) -> list[tuple[Any, ...]]:
     head = []
     for cells in sheet_rows(book, title):
         head.append(cells)

@@ -111,8 +111,8 @@ def parse_date(value: Any) -> SheetDate:
     match = _DATE_TEXT.match(text)
     if not match:
         raise CellError(f"not a date: '{text}' (write it as 1975.03, 1975年3月 or 1975-03-08)")
-    year, month, day = match.groups()
-    return _build(int(year), int(month), int(day) if day else None, text)
+    year_text, month_text, day_text = match.groups()
+    return _build(int(year_text), int(month_text), int(day_text) if day_text else None, text)
 
 
 def _date_from_number(value: float) -> SheetDate:

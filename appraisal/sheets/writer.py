@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -67,7 +67,7 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _header_cell(sheet: Any, column: Column) -> WriteOnlyCell:
+def _header_cell(sheet: Any, column: Column) -> Cell:
     cell = WriteOnlyCell(sheet, value=column.header)
     cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _CENTRE
     return cell

@@ -58,11 +58,11 @@ def _events(stream: IO[bytes], tag: str) -> Iterator[Any]:
         yield element
 
 
-def _local(element: Any) -> str:
+def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _attr(element: Any, suffix: str) -> str | None:
+def _attr(element: etree._Element, suffix: str) -> str | None:
     """An attribute by local name, whatever namespace (transitional or strict OOXML) it has."""
     for key, value in element.attrib.items():
         if key == suffix or key.endswith("}" + suffix):

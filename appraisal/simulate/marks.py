@@ -43,7 +43,8 @@ def _glyph(char: str, size: int, colour: tuple[int, int, int], angle: float) -> 
     x0, _, x1, _ = f.getbbox(char)
     pad = size // 4
     # Full line height, not the ink's box: a comma must sit low and a dash in the middle.
-    img = Image.new("RGBA", (x1 - x0 + 2 * pad, int(size * 1.5)), (0, 0, 0, 0))
+    # getbbox is typed as floats, but a FreeType font measures whole pixels.
+    img = Image.new("RGBA", (int(x1 - x0) + 2 * pad, int(size * 1.5)), (0, 0, 0, 0))
     ImageDraw.Draw(img).text((pad - x0, pad), char, font=f, fill=colour)
     return img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
 

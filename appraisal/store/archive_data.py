@@ -137,7 +137,7 @@ def files_of(
             memberships[m.person_id].append(m)
 
     by_person: dict[int, list[Document]] = defaultdict(list)
-    id_of = {p.code: p.id for p in people}
+    id_of = {p.code: p.id for p in people if p.id is not None}
     for d in docs:
         if d.stage not in WORK_STAGES:
             continue
@@ -225,7 +225,7 @@ def _signoffs(session: Session, document_ids: list[str]) -> dict[str, list[SignO
         query = (
             select(SignOff)
             .where(col(SignOff.document_id).in_(part))
-            .order_by(SignOff.document_id, SignOff.version)
+            .order_by(col(SignOff.document_id), col(SignOff.version))
         )
         for so in session.exec(query):
             out[so.document_id].append(so)
@@ -332,7 +332,7 @@ def _solicitation_outcomes(session: Session, cycle_id: int) -> list[tuple[list[s
     it against (everyone an unanswered letter lists; the people an objection concerns), and what
     it says. Letters answered without objection, and objections about others, say nothing."""
     query = (
-        select(Document.id, Document.recipient_name, Document.people)
+        select(Document.id, Document.recipient_name, col(Document.people))
         .where(Document.cycle_id == cycle_id, Document.stage == Stage.SOLICITATION)
         .order_by(*_IN_ORDER)
     )
@@ -355,7 +355,7 @@ def _register_rows(
     for codes in chunks(cycle_codes(session, cycle_id), REGISTER_PAGE):
         people = cycle_people(session, cycle_id, codes)
         ids = [p.id for p in people]
-        results = {
+        results: dict[int | None, Result] = {
             r.person_id: r
             for r in session.exec(
                 select(Result).where(Result.cycle_id == cycle_id, col(Result.person_id).in_(ids))

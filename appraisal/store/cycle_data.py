@@ -55,7 +55,7 @@ def _tallies(session: Session, year: int, members: dict[int, Person]) -> dict[in
     query = (
         select(BallotTally)
         .where(BallotTally.year == year, col(BallotTally.person_id).in_(members))
-        .order_by(BallotTally.person_id, BallotTally.rater_group)
+        .order_by(col(BallotTally.person_id), col(BallotTally.rater_group))
     )
     for t in session.exec(query):
         out[t.person_id].append(
@@ -130,7 +130,7 @@ def _inputs(
     for d in session.exec(
         select(DutyRecord)
         .where(DutyRecord.year == year, col(DutyRecord.person_id).in_(ids))
-        .order_by(DutyRecord.person_id, DutyRecord.record_key)
+        .order_by(col(DutyRecord.person_id), col(DutyRecord.record_key))
     ):
         duties[d.person_id].append(
             DutyItem(
@@ -149,7 +149,7 @@ def _inputs(
     for f in session.exec(
         select(Finding)
         .where(Finding.year == year, col(Finding.person_id).in_(ids))
-        .order_by(Finding.person_id, Finding.item_code)
+        .order_by(col(Finding.person_id), col(Finding.item_code))
     ):
         findings[f.person_id].append(FindingItem(f.item_code, f.category, f.effect))
     tallies = _tallies(session, year, members)
@@ -172,7 +172,7 @@ def _previous_bands(session: Session, cycle: Cycle, ids: list[int]) -> dict[int,
     """Bands from earlier cycles of the same kind, oldest first (two A in a row: move up)."""
     out: dict[int, list[Band]] = defaultdict(list)
     query = (
-        select(Result.person_id, Result.band)
+        select(Result.person_id, col(Result.band))
         .join(Cycle, col(Cycle.id) == col(Result.cycle_id))
         .where(
             Cycle.kind == cycle.kind,
@@ -180,9 +180,10 @@ def _previous_bands(session: Session, cycle: Cycle, ids: list[int]) -> dict[int,
             col(Result.person_id).in_(ids),
             col(Result.band).is_not(None),
         )
-        .order_by(Cycle.year, Cycle.id)
+        .order_by(col(Cycle.year), col(Cycle.id))
     )
     for pid, band in session.exec(query):
+        assert band is not None  # the query keeps only results with a band
         out[pid].append(band)
     return out
 
@@ -191,7 +192,7 @@ def result_views(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> dict[str, ResultView]:
     query = (
-        select(Result, Person.code, CycleMember.decision)
+        select(Result, Person.code, col(CycleMember.decision))
         .join(Person, col(Person.id) == col(Result.person_id))
         .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
         .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)

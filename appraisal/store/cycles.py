@@ -173,8 +173,8 @@ def _of_cycle(query: Q, cycle_id: int) -> Q:
     """Restrict a query over Person to the cycle's members, in code order."""
     return (
         query.join(CycleMember, col(CycleMember.person_id) == col(Person.id))
-        .where(CycleMember.cycle_id == cycle_id)
-        .order_by(Person.code)
+        .where(col(CycleMember.cycle_id) == cycle_id)
+        .order_by(col(Person.code))
     )
 
 
@@ -203,7 +203,8 @@ def member_ids(session: Session, cycle_id: int, codes: Collection[str]) -> dict[
 
 def cycle_affiliations(session: Session, cycle_id: int) -> list[Affiliation]:
     """The members in code order, as only what decides which bodies hear about them."""
-    query = select(
+    # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these five.
+    query = select(  # type: ignore[call-overload]
         Person.code, Person.employer_post, Person.party, Person.sector, Person.private_sector
     )
     return [

@@ -88,7 +88,8 @@ def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
     current = next((p for p in progress if p.stage == cycle.stage), None)
     closed = current is not None and not current.gate_open
     return CycleBoard(
-        cycle, progress, grades, objections, dossiers, list(links), [tuple(r) for r in reviewers],
+        cycle, progress, grades, objections, dossiers, list(links),
+        [(kind, name) for kind, name in reviewers],
         gate_closed=closed and stage_finished(session, cycle.id, cycle.stage),
     )  # fmt: skip
 

@@ -146,7 +146,7 @@ def why_frozen(
             session.exec(
                 select(SignOff)
                 .where(SignOff.document_id == doc.id, col(SignOff.reply).is_not(None))
-                .order_by(SignOff.version)
+                .order_by(col(SignOff.version))
             )
         )
     codes = concerned(doc, owner.code if owner else None, replies, named)

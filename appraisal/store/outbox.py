@@ -291,8 +291,8 @@ def refresh_addresses(session: Session, cycle_id: int) -> int:
 
 def _sendable() -> ColumnElement[bool]:
     return or_(
-        OutboxMessage.status == PENDING,
-        and_(OutboxMessage.status == FAILED, OutboxMessage.attempts < MAX_ATTEMPTS),
+        col(OutboxMessage.status) == PENDING,
+        and_(col(OutboxMessage.status) == FAILED, col(OutboxMessage.attempts) < MAX_ATTEMPTS),
     )
 
 
@@ -301,7 +301,7 @@ def sendable_ids(session: Session, cycle_id: int) -> list[int]:
     query = (
         select(OutboxMessage.id)
         .where(OutboxMessage.cycle_id == cycle_id, _sendable())
-        .order_by(OutboxMessage.id)
+        .order_by(col(OutboxMessage.id))
     )
     return [i for i in session.exec(query) if i is not None]
 
@@ -317,7 +317,7 @@ def claim(session: Session, message_id: int) -> OutboxMessage | None:
         .where(col(OutboxMessage.id) == message_id, _sendable())
         .values(status=SENDING, attempts=OutboxMessage.attempts + 1, error="")
     )
-    if moved.rowcount != 1:
+    if moved.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         session.rollback()
         return None
     session.commit()
@@ -360,14 +360,14 @@ def requeue(session: Session, cycle_id: int, ids: Sequence[int] = ()) -> list[Re
     query = select(OutboxMessage).where(
         OutboxMessage.cycle_id == cycle_id,
         or_(
-            OutboxMessage.status == SENDING,
-            and_(OutboxMessage.status == FAILED, OutboxMessage.attempts >= MAX_ATTEMPTS),
+            col(OutboxMessage.status) == SENDING,
+            and_(col(OutboxMessage.status) == FAILED, col(OutboxMessage.attempts) >= MAX_ATTEMPTS),
         ),
     )
     if ids:
         query = query.where(col(OutboxMessage.id).in_(list(ids)))
     done = []
-    for msg in session.exec(query.order_by(OutboxMessage.id)).all():
+    for msg in session.exec(query.order_by(col(OutboxMessage.id))).all():
         done.append(Requeued(msg.id or 0, msg.reviewer_kind, msg.reviewer_name, msg.status))
         msg.status = PENDING
         msg.attempts = 0
@@ -393,7 +393,7 @@ def unsent_messages(session: Session, cycle_id: int) -> list[OutboxMessage]:
         session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.cycle_id == cycle_id, OutboxMessage.status != SENT)
-            .order_by(OutboxMessage.id)
+            .order_by(col(OutboxMessage.id))
         )
     )
 
@@ -421,6 +421,6 @@ def messages_of(session: Session, cycle_id: int) -> list[OutboxMessage]:
         session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.cycle_id == cycle_id)
-            .order_by(OutboxMessage.id)
+            .order_by(col(OutboxMessage.id))
         )
     )

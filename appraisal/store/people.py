@@ -87,8 +87,8 @@ def _insert_new(
          "join_reason": JOIN_REASON, "left_on": None, "leave_reason": ""}
         for r in new
     ]  # fmt: skip
-    for part in chunks(memberships):
-        session.execute(insert(_POOL), list(part))
+    for batch in chunks(memberships):
+        session.execute(insert(_POOL), list(batch))
     for row in new:
         log.record(ENTITY, row.code, "created", None, f"{row.name}（{row.tier}）",
                    _reason(source, row))  # fmt: skip

@@ -34,8 +34,8 @@ def propose(session: Session, cycle: Cycle) -> list[PoolProposal]:
     for result, person in rows:
         if person.code in decided:
             # Not graded this cycle (or not yet): nothing to move them on.
-            decision, why = decided[person.code]
-            reason = f"{cycle.name}：{decision.value}（{why}）"
+            staff_decision, why = decided[person.code]
+            reason = f"{cycle.name}：{staff_decision.value}（{why}）"
             proposals.append(
                 PoolProposal(person.code, person.name, person.tier.value, STAY, reason)
             )

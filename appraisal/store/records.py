@@ -5,7 +5,7 @@ its row, and nothing is written. Existing rows for the affected people and years
 few IN queries per table; inserts and updates go in bulk. Changed values are audit-logged.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -136,7 +136,7 @@ def _prepare(
     return items
 
 
-def _key(target: _Target, item: dict[str, Any]) -> tuple[Any, ...]:
+def _key(target: _Target, item: Mapping[Any, Any]) -> tuple[Any, ...]:
     return (item["person_id"], item["year"], *(str(item[k]) for k in target.key))
 
 

@@ -12,6 +12,7 @@ transaction holds the document, so two returns can never share a version or a fi
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from sqlmodel import Session, col, func, select
 
@@ -85,8 +86,19 @@ def documents_without_return(
     return list(session.exec(query))
 
 
+class _EventDetails(TypedDict, total=False):
+    problem: str
+    reason: str
+    stored_path: str
+
+
 def _log(
-    session: Session, cycle: Cycle, ins: Inspection, outcome: str, source: str, **fields: str
+    session: Session,
+    cycle: Cycle,
+    ins: Inspection,
+    outcome: str,
+    source: str,
+    **fields: Unpack[_EventDetails],
 ) -> None:
     session.add(
         IntakeEvent(
