@@ -128,23 +128,6 @@ class Returned(Protocol):
     reply: Reply | None
 
 
-class _ReturnRow(Returned, Protocol):
-    document_id: str
-
-
-class _DocumentRow(Protocol):
-    """The columns cycle_progress reads of a document, `name` the person's if any."""
-
-    id: str
-    template_id: str
-    recipient_name: str
-    delivered_at: datetime | None
-    needs_signoff: bool
-    due_on: date | None
-    created_at: datetime
-    name: str | None
-
-
 def missing_signoff(stage: Stage, returns: Sequence[Returned]) -> str | None:
     """What a document of `stage` still lacks, or None when its sign-off is complete."""
     if any(s.method == SignOffMethod.WAIVER for s in returns):

@@ -16,7 +16,6 @@ from prefect import flow
 
 from appraisal.archive.contents import (
     LETTERS_PACKAGE,
-    STAGE_TITLES,
     PersonFile,
     Rendition,
     extract_rows,
@@ -47,7 +46,7 @@ from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates, template_titles
 from appraisal.settings import get_settings
-from appraisal.stages import DOSSIER_COVER, LETTERS_EXTRACT
+from appraisal.stages import DOSSIER_COVER, LETTERS_EXTRACT, STAGE_TITLES
 from appraisal.store import archive_data, dossiers
 from appraisal.store.archive_slice import ArchiveSlice, archive_slice
 from appraisal.store.cycles import get_cycle
@@ -278,7 +277,7 @@ def note_early(cycle_id: int, gaps: dict[str, list[str]], reason: str) -> None:
 def _ready(cycle_id: int, codes: list[str], outcome: ArchiveOutcome, early: str) -> ArchiveSlice:
     """The people of `codes` that can be sealed: complete, or named for an early seal (which is
     audited first, so the record in the package says what it lacked and why)."""
-    people = gather(cycle_id, codes)
+    people: ArchiveSlice = gather(cycle_id, codes)
     gaps = {pf.code: missing(pf) for pf in people.files}
     if early and any(gaps.values()):
         note_early(cycle_id, {c: g for c, g in gaps.items() if g}, early)

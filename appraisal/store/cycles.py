@@ -12,7 +12,7 @@ from appraisal.documents.views import Affiliation, unit_of
 from appraisal.models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
 from appraisal.models.vocab import CycleKind, Stage, Tier
 
-Q = TypeVar("Q", bound=sa.Select[Any])
+Q = TypeVar("Q", bound=sa.Select[*tuple[Any, ...]])
 
 
 class CycleError(Exception):
@@ -195,7 +195,7 @@ def cycle_codes(session: Session, cycle_id: int) -> list[str]:
 
 def member_ids(session: Session, cycle_id: int, codes: Collection[str]) -> dict[str, int]:
     """Code -> person id of the members among `codes`, without loading their records."""
-    query = _of_cycle(select(Person.code, Person.id), cycle_id).where(
+    query = _of_cycle(select(Person.code, col(Person.id)), cycle_id).where(
         col(Person.code).in_(list(codes))
     )
     return {code: pid for code, pid in session.exec(query) if pid is not None}

@@ -3,13 +3,18 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, cast
 
 from sqlmodel import Session, col, func, select
 
-from appraisal.gates import Outstanding, Returned, StageProgress, missing_grade
+from appraisal.gates import Outstanding, Returned, StageDocument, StageProgress, missing_grade
 from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
 from appraisal.models.vocab import Stage
 from appraisal.stages import WORK_STAGES
+
+
+class _ReturnRow(Returned, Protocol):
+    document_id: str
 
 
 def document_count(session: Session, cycle_id: int) -> int:
@@ -25,7 +30,7 @@ def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
         select(SignOff)
         .join(Document, col(SignOff.document_id) == col(Document.id))
         .where(Document.cycle_id == cycle_id)
-        .order_by(SignOff.document_id, SignOff.version)
+        .order_by(col(SignOff.document_id), col(SignOff.version))
     )
     for s in session.exec(query):
         signoffs.setdefault(s.document_id, []).append(s)
@@ -45,12 +50,14 @@ def cycle_progress(
     held_note = f"one is held for staff review: appraisal signoff held {cycle_id}"
     for stage, p in progress.items():
         returns: dict[str, list[Returned]] = defaultdict(list)
-        for s in session.exec(
+        # Rows, which sqlmodel types as plain tuples, though their columns read by name.
+        rows = session.exec(
             select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
             .join(Document, col(SignOff.document_id) == col(Document.id))
             .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(SignOff.document_id, SignOff.version)
-        ):
+            .order_by(col(SignOff.document_id), col(SignOff.version))
+        )
+        for s in cast(Iterable[_ReturnRow], rows):
             returns[s.document_id].append(s)
         held = set(
             session.exec(
@@ -61,7 +68,8 @@ def cycle_progress(
             )
         )
         docs = session.exec(
-            select(
+            # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these.
+            select(  # type: ignore[call-overload]
                 Document.id,
                 Document.template_id,
                 Document.recipient_name,
@@ -73,9 +81,9 @@ def cycle_progress(
             )
             .join(Person, col(Document.person_id) == col(Person.id), isouter=True)
             .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(Document.id)
+            .order_by(col(Document.id))
         )
-        for doc in docs:
+        for doc in cast(Iterable[StageDocument], docs):
             p.count(doc, returns.get(doc.id, []), today, held_note if doc.id in held else "")
         if stage == Stage.EVALUATION and p.generated:
             p.outstanding += ungraded_members(session, cycle_id)
@@ -86,7 +94,8 @@ def ungraded_members(session: Session, cycle_id: int) -> list[Outstanding]:
     """Members the engine could not grade and staff have decided nothing for: the evaluation
     gate waits for them, so no one is told 未评定 in a result notice."""
     query = (
-        select(
+        # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these five.
+        select(  # type: ignore[call-overload]
             Person.code, Person.name, Result.org_score, Result.appraisal_score, Result.updated_at
         )
         .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
