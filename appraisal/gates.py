@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.stages import takes_reply
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def missing_signoff(stage: Stage, returns: Sequence[Returned]) -> str | None:
         if returns:
             return "a valid signed return (the digital signature failed validation)"
         return "signed return"
-    if stage == Stage.SOLICITATION and all(s.reply is None for s in good):
+    if takes_reply(stage) and all(s.reply is None for s in good):
         return "reply (无异议 / 有异议)"
     return None
 

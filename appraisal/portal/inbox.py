@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
 from appraisal.models import Document, ReviewerLink
-from appraisal.models.vocab import Reply, Stage
+from appraisal.models.vocab import Reply
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
 from appraisal.portal.sessions import begin
@@ -18,6 +18,7 @@ from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_
 from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
+from appraisal.stages import takes_reply
 from appraisal.store.cycles import get_cycle
 from appraisal.store.dashboard import reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
@@ -177,7 +178,7 @@ def reply(
         raise _denied(request, link, document_id, "reply")
     if refused := _frozen(request, link, doc, "reply", person if answer == Reply.OBJECTION else []):
         return refused
-    if doc.stage != Stage.SOLICITATION or answer not in (Reply.NO_OBJECTION, Reply.OBJECTION):
+    if not takes_reply(doc.stage) or answer not in (Reply.NO_OBJECTION, Reply.OBJECTION):
         flash(request, "请选择 无异议 或 有异议 / choose 无异议 or 有异议", "error")
         return RedirectResponse("/inbox", status_code=303)
     try:
