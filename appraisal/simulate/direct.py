@@ -15,7 +15,8 @@ from appraisal.models import Cycle
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.stages import takes_reply
-from appraisal.store.signoffs import documents_without_return, record_return
+from appraisal.store.documents import awaiting_return
+from appraisal.store.signoffs import record_return
 
 PAGE = 500
 SIGNED = b"% signed off (simulated)\n"
@@ -37,7 +38,7 @@ def sign_everything(
     signed = 0
     with tempfile.TemporaryDirectory(prefix="appraisal-signed-") as tmp:
         while True:  # a page at a time, so a large cycle needs no more memory than a small one
-            docs = documents_without_return(session, cycle.id, stage, limit=PAGE)
+            docs = awaiting_return(session, cycle.id, stage, limit=PAGE)
             for d in docs:
                 data = located(d.pdf_path).read_bytes() + SIGNED
                 pdf = Path(tmp) / f"{d.id}.pdf"

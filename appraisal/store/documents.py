@@ -113,21 +113,22 @@ def mark_delivered(session: Session, document_ids: Sequence[str]) -> None:
         )
 
 
-def awaiting_return(session: Session, cycle_id: int, stage: Stage) -> list[Document]:
-    """The stage's documents that need a return and have none yet, in ID order."""
-    returned = select(SignOff.document_id)
-    return list(
-        session.exec(
-            select(Document)
-            .where(
-                Document.cycle_id == cycle_id,
-                Document.stage == stage,
-                Document.needs_signoff,
-                col(Document.id).not_in(returned),
-            )
-            .order_by(Document.id)
+def awaiting_return(
+    session: Session, cycle_id: int, stage: Stage, limit: int | None = None
+) -> list[Document]:
+    """The stage's documents that need a return and have none yet (the first `limit`), by ID."""
+    query = (
+        select(Document)
+        .where(
+            Document.cycle_id == cycle_id,
+            Document.stage == stage,
+            Document.needs_signoff,
+            col(Document.id).not_in(select(SignOff.document_id)),
         )
+        .order_by(col(Document.id))
+        .limit(limit)
     )
+    return list(session.exec(query))
 
 
 def first_document_to(session: Session, cycle_id: int, recipient_kind: str) -> Document | None:

@@ -21,7 +21,7 @@ from appraisal.files import ChangedFile, copy_checked, keep_unique, shown_name
 from appraisal.identity import cycle_of
 from appraisal.intake import Inspection, unsigned
 from appraisal.models import Cycle, Document, IntakeEvent, Person, Result, SignOff
-from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.models.vocab import Reply, SignOffMethod
 from appraisal.paths import located, stored
 from appraisal.stages import takes_reply
 from appraisal.store.changes import AuditLog
@@ -66,24 +66,6 @@ def generated_pdf(session: Session, document_id: str) -> Path | None:
     """The PDF the engine generated for a document, to compare a return with."""
     doc = session.get(Document, document_id)
     return located(doc.pdf_path) if doc is not None and doc.pdf_path else None
-
-
-def documents_without_return(
-    session: Session, cycle_id: int, stage: Stage, limit: int | None = None
-) -> list[Document]:
-    """Documents of the stage that need a return and have none yet (the first `limit`), by ID."""
-    query = (
-        select(Document)
-        .where(
-            Document.cycle_id == cycle_id,
-            Document.stage == stage,
-            Document.needs_signoff,
-            col(Document.id).not_in(select(SignOff.document_id)),
-        )
-        .order_by(Document.id)
-        .limit(limit)
-    )
-    return list(session.exec(query))
 
 
 class _EventDetails(TypedDict, total=False):
