@@ -7,6 +7,7 @@ from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
 from appraisal.models.dossier import Dossier
 from appraisal.models.intake import IntakeEvent
+from appraisal.models.office import Office
 from appraisal.models.person import Person, PoolMembership
 from appraisal.models.portal import (
     AccessLog,
@@ -34,6 +35,7 @@ __all__ = [
     "Finding",
     "IntakeEvent",
     "LoginAttempt",
+    "Office",
     "OutboxMessage",
     "Person",
     "PoolMembership",

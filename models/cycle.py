@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
 
 
@@ -26,6 +27,8 @@ class Cycle(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     # When staff last reopened the finished cycle: dossiers sealed before it may change again.
     reopened_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The office that runs it: its staff and its parent offices' see it, no one else.
+    office_id: int = Field(default=ROOT_OFFICE_ID, foreign_key="office.id", index=True)
 
 
 class StageRun(SQLModel, table=True):

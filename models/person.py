@@ -5,6 +5,7 @@ from datetime import date
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from appraisal.models.base import enum_field
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import Tier
 
 
@@ -28,6 +29,8 @@ class Person(SQLModel, table=True):
     phone: str = Field(default="", max_length=64)
     expertise: str = Field(default="", max_length=256)
     private_sector: bool = False  # widens the solicitation recipients
+    # The office whose pool holds the person: its staff and its parent offices' see them.
+    office_id: int = Field(default=ROOT_OFFICE_ID, foreign_key="office.id", index=True)
 
 
 class PoolMembership(SQLModel, table=True):

@@ -6,7 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import json_field, timestamp_field
+from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.office import ROOT_OFFICE_ID
+from appraisal.models.vocab import Role
 
 
 class Reviewer(SQLModel, table=True):
@@ -27,6 +29,8 @@ class StaffUser(SQLModel, table=True):
     # scrypt$n$r$p$salt$hash: the password itself is never stored.
     password_hash: str = Field(max_length=256)
     active: bool = True
+    role: Role = enum_field(Role, 8, default=Role.CLERK)
+    office_id: int = Field(default=ROOT_OFFICE_ID, foreign_key="office.id", index=True)
     created_at: datetime = timestamp_field()
 
 

@@ -130,3 +130,12 @@ class SignOffMethod(StrEnum):
 class Reply(StrEnum):
     NO_OBJECTION = "无异议"
     OBJECTION = "有异议"
+
+
+class Role(StrEnum):
+    """A staff account's role; appraisal/roles.py says what each may do."""
+
+    ADMIN = "管理员"
+    CLERK = "经办"
+    APPROVER = "审核"
+    READER = "只读"

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 
 from appraisal.db import get_engine
 from appraisal.portal import grading, held, inbox, staff
+from appraisal.portal.access import LoginRequired
 from appraisal.portal.errors import error_page
 from appraisal.portal.limits import BodyLimit
 from appraisal.portal.sessions import COOKIE, session_secret
@@ -37,8 +38,8 @@ def create_app() -> FastAPI:
             response.delete_cookie(COOKIE, path="/")  # it names a session that has ended
         return secured(response)
 
-    @app.exception_handler(staff.LoginRequired)
-    async def to_login(request: Request, exc: staff.LoginRequired) -> Response:
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse("/login", status_code=303)
 
     for caught in (HTTPException, RequestValidationError, Exception):

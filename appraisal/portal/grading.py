@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from appraisal.db import session_scope
 from appraisal.models.vocab import Decision, Stage
 from appraisal.portal import launcher
+from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.limits import RowId, field
-from appraisal.portal.staff import _cycle, _staff
 from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.roles import Action
 from appraisal.store.cycles import CycleError
 from appraisal.store.decisions import decided, record_decision
 from appraisal.store.progress import ungraded_members
@@ -24,14 +25,14 @@ CHOICES = {"暂缓评定": Decision.DEFERRED, "免评": Decision.EXEMPT, "撤销
 
 @router.get("/cycles/{cycle_id}/grades")
 def grades(request: Request, cycle_id: RowId) -> Response:
-    user = _staff(request)
-    cycle = _cycle(cycle_id)
+    me = staff(request)
+    cycle = scoped_cycle(me, cycle_id)
     with session_scope() as session:
         scored = stage_run(session, cycle_id, Stage.EVALUATION) is not None
         waiting = ungraded_members(session, cycle_id) if scored else []
         done = decided(session, cycle_id)
     return page(
-        request, "grading.html", user=user, cycle=cycle, scored=scored, waiting=waiting,
+        request, "grading.html", user=me.username, cycle=cycle, scored=scored, waiting=waiting,
         decided=done, choices=list(CHOICES), can_rescore=cycle.stage == Stage.EVALUATION,
         running=launcher.is_running(cycle_id),
     )  # fmt: skip
@@ -46,9 +47,9 @@ def decide(
     decision: Annotated[str, field("decision")] = "",
     reason: Annotated[str, field("reason")] = "",
 ) -> Response:
-    user = _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    cycle = _cycle(cycle_id)
+    cycle = scoped_cycle(me, cycle_id)
     back = RedirectResponse(f"/cycles/{cycle_id}/grades", status_code=303)
     if decision not in CHOICES:
         flash(request, "请选择 暂缓评定、免评 或 撤销 / choose a decision", "error")
@@ -57,9 +58,9 @@ def decide(
         with session_scope() as session:
             record_decision(
                 session, cycle=cycle, code=code.strip(), decision=CHOICES[decision],
-                reason=reason, actor=user,
+                reason=reason, actor=me.username,
             )  # fmt: skip
-            log_access(session, request, actor=f"staff:{user}", action="decide",
+            log_access(session, request, actor=me.actor, action="decide",
                        detail=f"cycle {cycle_id} {code}: {decision}")  # fmt: skip
     except CycleError as exc:
         flash(request, _in_words(str(exc)), "error")
@@ -72,15 +73,15 @@ def decide(
 def rescore(
     request: Request, cycle_id: RowId, csrf: Annotated[str, field("csrf")] = ""
 ) -> Response:
-    user = _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    cycle = _cycle(cycle_id)
+    cycle = scoped_cycle(me, cycle_id)
     if cycle.stage != Stage.EVALUATION:
         flash(request, "只有在综合评价阶段才能重新评分 / rescoring is for the evaluation stage",
               "error")  # fmt: skip
     elif launcher.start_command(cycle_id, "rescore"):
         with session_scope() as session:
-            log_access(session, request, actor=f"staff:{user}", action="rescore",
+            log_access(session, request, actor=me.actor, action="rescore",
                        detail=f"cycle {cycle_id}")  # fmt: skip
         flash(request, "已开始重新评分，完成后本页会显示结果 / scoring again")
     else:

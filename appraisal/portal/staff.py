@@ -8,12 +8,12 @@ from markupsafe import Markup
 
 from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.models import Cycle
 from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
+from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.chart import bar_chart
-from appraisal.portal.limits import MAX_ROW_ID, RowId, field
+from appraisal.portal.limits import RowId, field
 from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
 from appraisal.portal.web import (
     FORM_EXPIRED,
@@ -25,8 +25,9 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
+from appraisal.roles import Action
 from appraisal.secrets import token_digest
-from appraisal.store.cycles import CycleError, NoSuchCycle, get_cycle, list_cycles
+from appraisal.store.cycles import CycleError, get_cycle, list_cycles
 from appraisal.store.dashboard import cycle_board, cycle_document, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
@@ -34,29 +35,6 @@ from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
 from appraisal.store.progress import cycle_progress
 
 router = APIRouter()
-
-
-class LoginRequired(Exception):
-    """Raised by pages that need a staff login; answered with a redirect to /login."""
-
-
-def _staff(request: Request) -> str:
-    """The username of this browser's staff session; anyone else goes to the login page."""
-    found = live_visit(request)
-    if found is None or found.username is None:
-        raise LoginRequired
-    return found.username
-
-
-def _cycle(cycle_id: int) -> Cycle:
-    # A number no row can have is looked up by no database (SQLite would overflow).
-    if 0 < cycle_id <= MAX_ROW_ID:
-        with session_scope() as session:
-            try:
-                return get_cycle(session, cycle_id)
-            except NoSuchCycle:
-                pass
-    raise HTTPException(404, "没有这个考核周期 / no such cycle")
 
 
 def _login_page(request: Request, error: str = "") -> Response:
@@ -121,21 +99,21 @@ def logout(request: Request, csrf: Annotated[str, field("csrf")] = "") -> Respon
 
 @router.get("/")
 def cycles(request: Request) -> Response:
-    user = _staff(request)
+    me = staff(request)
     now = today()
     with session_scope() as session:
         rows = []
-        for cycle in list_cycles(session):
+        for cycle in list_cycles(session, me.scope):
             assert cycle.id is not None
             progress = cycle_progress(session, cycle.id, now)
             rows.append((cycle, progress.get(cycle.stage)))
-    return page(request, "cycles.html", user=user, rows=rows)
+    return page(request, "cycles.html", user=me.username, me=me, rows=rows)
 
 
 @router.get("/cycles/{cycle_id}")
 def board(request: Request, cycle_id: RowId) -> Response:
-    user = _staff(request)
-    cycle = _cycle(cycle_id)
+    me = staff(request)
+    cycle = scoped_cycle(me, cycle_id)
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
         reopenable = can_reopen(session, cycle)
@@ -143,7 +121,8 @@ def board(request: Request, cycle_id: RowId) -> Response:
     return page(
         request,
         "board.html",
-        user=user,
+        user=me.username,
+        me=me,
         board=data,
         chart=Markup(bar_chart(data.grades)),
         register=register.is_file(),
@@ -157,16 +136,16 @@ def board(request: Request, cycle_id: RowId) -> Response:
 def advance(
     request: Request, cycle_id: RowId, csrf: Annotated[str, field("csrf")] = ""
 ) -> Response:
-    user = _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    cycle = _cycle(cycle_id)
+    cycle = scoped_cycle(me, cycle_id)
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
     if not data.can_advance:
         flash(request, "本阶段仍有未回传的文件，不能进入下一阶段 / the gate is closed", "error")
     elif launcher.start_advance(cycle_id):
         with session_scope() as session:
-            log_access(session, request, actor=f"staff:{user}", action="advance",
+            log_access(session, request, actor=me.actor, action="advance",
                        detail=f"cycle {cycle_id} from {cycle.stage.value}")  # fmt: skip
         flash(request, "已开始运行下一阶段，完成后本页会显示新的进度 / the next stage is running")
     else:
@@ -182,15 +161,16 @@ def new_link(
     reviewer: Annotated[str, field("reviewer")] = "",
     days: Annotated[int, field("days")] = 30,
 ) -> Response:
-    user = _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
+    scoped_cycle(me, cycle_id)
     kind, _, name = reviewer.partition("/")
     with session_scope() as session:
         if not reviewer_has_documents(session, cycle_id=cycle_id, kind=kind, name=name):
             flash(request, f"本周期没有发给“{reviewer}”的文件 / no documents for them", "error")
             return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
         _, token = issue_link(
-            session, cycle_id=cycle_id, kind=kind, name=name, actor=user, days=days
+            session, cycle_id=cycle_id, kind=kind, name=name, actor=me.username, days=days
         )
     url = f"{str(request.base_url).rstrip('/')}/r/{token}"
     # Shown once: only the token's hash is kept.
@@ -200,10 +180,10 @@ def new_link(
 
 @router.post("/links/{link_id}/revoke")
 def revoke(request: Request, link_id: RowId, csrf: Annotated[str, field("csrf")] = "") -> Response:
-    _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     with session_scope() as session:
-        link = revoke_link(session, link_id)
+        link = revoke_link(session, link_id, me.scope)
         if link is None:
             raise HTTPException(404, "没有这个链接 / no such link")
         cycle_id = link.cycle_id
@@ -213,22 +193,23 @@ def revoke(request: Request, link_id: RowId, csrf: Annotated[str, field("csrf")]
 
 @router.get("/cycles/{cycle_id}/register.xlsx")
 def register(request: Request, cycle_id: RowId) -> Response:
-    user = _staff(request)
-    path = cycle_dir(_cycle(cycle_id).id or 0) / "register.xlsx"
+    me = staff(request)
+    path = cycle_dir(scoped_cycle(me, cycle_id).id or 0) / "register.xlsx"
     if not path.is_file():
         raise HTTPException(404, "名册在归档时生成 / the register is written by the archive")
     with session_scope() as session:
-        log_access(session, request, actor=f"staff:{user}", action="download register")
+        log_access(session, request, actor=me.actor, action="download register")
     return FileResponse(path, filename=f"cycle-{cycle_id:04d}-register.xlsx")
 
 
 @router.get("/cycles/{cycle_id}/dossiers/{code}.pdf")
 def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
-    user = _staff(request)
+    me = staff(request)
+    scoped_cycle(me, cycle_id)
     with session_scope() as session:
         found = person_dossier(session, cycle_id, code)
         if found is not None:
-            log_access(session, request, actor=f"staff:{user}", action="download dossier",
+            log_access(session, request, actor=me.actor, action="download dossier",
                        detail=code)  # fmt: skip
     path = located(found.path) / "data" / "dossier.pdf" if found else None
     if path is None or not path.is_file():
@@ -238,11 +219,12 @@ def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
 
 @router.get("/cycles/{cycle_id}/documents/{document_id}.pdf")
 def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Response:
-    user = _staff(request)
+    me = staff(request)
+    scoped_cycle(me, cycle_id)
     with session_scope() as session:
         doc = cycle_document(session, cycle_id, document_id)
         if doc is not None:
-            log_access(session, request, actor=f"staff:{user}", action="download pdf",
+            log_access(session, request, actor=me.actor, action="download pdf",
                        document_id=doc.id)  # fmt: skip
     if doc is None or not located(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
@@ -257,19 +239,19 @@ def reopen(
     csrf: Annotated[str, field("csrf")] = "",
     reason: Annotated[str, field("reason")] = "",
 ) -> Response:
-    user = _staff(request)
+    me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    _cycle(cycle_id)
+    scoped_cycle(me, cycle_id)
     with session_scope() as session:
-        cycle = get_cycle(session, cycle_id)
+        cycle = get_cycle(session, cycle_id, me.scope)
         try:
-            unfrozen = reopen_cycle(session, cycle, reason=reason, actor=f"staff:{user}"[:64])
+            unfrozen = reopen_cycle(session, cycle, reason=reason, actor=me.actor[:64])
         except CycleError as exc:
             problem = str(exc)
         else:
             problem = ""
         log_access(
-            session, request, actor=f"staff:{user}", action="reopen",
+            session, request, actor=me.actor, action="reopen",
             outcome="refused" if problem else "ok", detail=f"cycle {cycle_id}: {problem or reason}",
         )  # fmt: skip
     if problem:

@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Affiliation, unit_of
 from appraisal.models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import CycleKind, Stage, Tier
+from appraisal.store.offices import EVERYWHERE, Scope, people_in, scope_of
 
 Q = TypeVar("Q", bound=sa.Select[*tuple[Any, ...]])
 
@@ -55,10 +57,13 @@ class Selection:
         return "the whole pool"
 
 
-def selected_people(session: Session, selection: Selection) -> list[Person]:
-    """The people `selection` names in the current pool, by code; CycleError if none."""
+def selected_people(
+    session: Session, selection: Selection, scope: Scope = EVERYWHERE
+) -> list[Person]:
+    """The people `selection` names in the current pool of the offices in `scope`, by code;
+    CycleError if none."""
     in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
-    query = select(Person).where(col(Person.id).in_(in_pool)).order_by(Person.code)
+    query = people_in(scope).where(col(Person.id).in_(in_pool)).order_by(Person.code)
     if selection.tier:
         query = query.where(Person.tier == selection.tier)
     if selection.codes:
@@ -87,15 +92,17 @@ def start_cycle(
     actor: str,
     missing: Mapping[str, Sequence[str]] | None = None,
     office: Mapping[str, str] | None = None,
+    office_id: int = ROOT_OFFICE_ID,
 ) -> Cycle:
     """Create the cycle with a copy of its scheme and its members; the first stage is nomination.
 
     `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
     it goes into the audit log with the start. `office` is the issuing office as its letters
-    will print it."""
+    will print it; `office_id` the office that runs it, whose people (and its children's) it
+    may cover."""
     if cycle_named(session, name) is not None:
         raise CycleError(f"a cycle named {name!r} exists already")
-    people = selected_people(session, selection)
+    people = selected_people(session, selection, scope_of(session, office_id))
     cycle = Cycle(
         name=name,
         kind=kind,
@@ -105,6 +112,7 @@ def start_cycle(
         scheme_toml=scheme_text,
         scheme_sha256=scheme_sha256,
         office=dict(office or {}),
+        office_id=office_id,
     )
     session.add(cycle)
     session.flush()
@@ -143,10 +151,11 @@ class NoSuchCycle(CycleError, LookupError):
     """A cycle number that names no cycle."""
 
 
-def get_cycle(session: Session, cycle_id: int) -> Cycle:
-    """The cycle with this number; NoSuchCycle (naming it) when there is none."""
+def get_cycle(session: Session, cycle_id: int, scope: Scope = EVERYWHERE) -> Cycle:
+    """The cycle with this number; NoSuchCycle (naming it) when there is none, or when it is
+    another office's (which looks the same: a number typed is no way into their work)."""
     cycle = session.get(Cycle, cycle_id)
-    if cycle is None:
+    if cycle is None or not scope.covers(cycle.office_id):
         raise NoSuchCycle(f"no cycle {cycle_id}; `appraisal cycle list` shows the cycles")
     return cycle
 
@@ -165,8 +174,8 @@ def find_cycle(session: Session, ref: str | int) -> Cycle:
     return cycle
 
 
-def list_cycles(session: Session) -> list[Cycle]:
-    return list(session.exec(select(Cycle).order_by(col(Cycle.id))))
+def list_cycles(session: Session, scope: Scope = EVERYWHERE) -> list[Cycle]:
+    return list(session.exec(scope.only(select(Cycle), Cycle.office_id).order_by(col(Cycle.id))))
 
 
 def _of_cycle(query: Q, cycle_id: int) -> Q:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from appraisal.models import Document, ReviewerLink, StaffUser
+from appraisal.models import Cycle, Document, ReviewerLink, StaffUser
 from appraisal.models.base import utcnow
 from appraisal.secrets import (
     PASSWORD_MAX,
@@ -14,6 +14,7 @@ from appraisal.secrets import (
     token_digest,
     verify_password,
 )
+from appraisal.store.offices import EVERYWHERE, Scope
 from appraisal.store.sessions import ENDINGS, end_link_sessions, end_staff_sessions, link_ending
 
 LINK_DAYS = 30
@@ -94,8 +95,13 @@ def reviewer_has_documents(session: Session, *, cycle_id: int, kind: str, name: 
     return found is not None
 
 
-def revoke_link(session: Session, link_id: int) -> ReviewerLink | None:
+def revoke_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> ReviewerLink | None:
+    """Revoke one link; None if there is none, or it is of a cycle outside `scope`."""
     link = session.get(ReviewerLink, link_id)
+    if link is not None:
+        cycle = session.get(Cycle, link.cycle_id)
+        if cycle is None or not scope.covers(cycle.office_id):
+            return None
     if link is not None and link.revoked_at is None:
         link.revoked_at = utcnow()
         session.add(link)

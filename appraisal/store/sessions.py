@@ -37,6 +37,7 @@ class Visit:
     username: str | None  # a staff session
     link: ReviewerLink | None  # a reviewer's session
     ending: str | None  # a key of ENDINGS; None while the session is good
+    user: StaffUser | None = None  # the staff account, for its role and office
 
     @property
     def live(self) -> bool:
@@ -119,7 +120,7 @@ def find_session(session: Session, token: str, now: datetime | None = None) -> V
         elif now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
             row.last_seen_at = now
             session.add(row)
-    return Visit(row, user.username if user else None, link, ending)
+    return Visit(row, user.username if user else None, link, ending, user)
 
 
 def end_session(session: Session, session_id: int, reason: str) -> None:
