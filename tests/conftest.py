@@ -9,10 +9,12 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from appraisal import models
 from appraisal.db import make_engine, migrate
 from appraisal.settings import get_settings
+from appraisal.store.offices import root_office
 
 # No telemetry and a private Prefect home before anything imports Prefect.
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -48,6 +50,9 @@ def _empty_postgres(engine: sa.Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in models.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with Session(engine) as session:  # the top office the migration made goes with the rest
+        root_office(session)
+        session.commit()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

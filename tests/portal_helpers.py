@@ -16,7 +16,8 @@ from appraisal.db import session_scope
 from appraisal.models import AccessLog, Document, IntakeEvent, ReviewerLink, SignOff
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
-from appraisal.store.links import issue_link, set_staff_password
+from appraisal.store.accounts import save_account
+from appraisal.store.links import issue_link
 from tests.cycle_helpers import TODAY, documents, import_pool, start
 
 STAFF, PASSWORD = "alice", "correct horse battery"
@@ -44,7 +45,7 @@ def nomination_cycle(output: Path, data: Path, people: int = 3) -> PortalCycle:
     cycle_id = start()
     assert run_cycle(cycle_id, TODAY).stage == Stage.NOMINATION.value
     with session_scope() as session:
-        set_staff_password(session, STAFF, PASSWORD)
+        save_account(session, STAFF, password=PASSWORD)
     docs = documents(cycle_id, Stage.NOMINATION)
     return PortalCycle(cycle_id, output, docs)
 
@@ -54,7 +55,7 @@ def cycle_without_documents(data: Path) -> int:
     import_pool(data, people=3)
     cycle_id = start()
     with session_scope() as session:
-        set_staff_password(session, STAFF, PASSWORD)
+        save_account(session, STAFF, password=PASSWORD)
     return cycle_id
 
 

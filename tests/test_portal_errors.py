@@ -13,7 +13,7 @@ from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir
 from appraisal.portal.limits import MAX_ROW_ID, REPLY_TEXT_MAX
 from appraisal.settings import get_settings
-from appraisal.store.links import LinkError, set_staff_password
+from appraisal.store.accounts import AccountError, save_account
 from tests.portal_helpers import (
     STAFF,
     access_log,
@@ -112,8 +112,8 @@ def test_every_form_field_is_bounded_on_the_server(bare_cycle: int, bare_portal:
     anonymous = TestClient(bare_portal)  # type: ignore[arg-type]
     _in_frame(log_in(anonymous, "u" * 65, "x"), 422, "用户名最多 64 个字")
     _in_frame(log_in(anonymous, STAFF, "p" * 257), 422, "密码最多 256 个字")
-    with session_scope() as session, pytest.raises(LinkError, match="10 to 256"):
-        set_staff_password(session, "carol", "p" * 257)
+    with session_scope() as session, pytest.raises(AccountError, match="10 到 256"):
+        save_account(session, "carol", password="p" * 257)
     with session_scope() as session:
         assert session.exec(select(func.count()).select_from(Result)).one() == len(flagged)
 

@@ -15,7 +15,7 @@ from appraisal.db import session_scope
 from appraisal.models import LoginAttempt, PortalSession, ReviewerLink
 from appraisal.models.base import utcnow
 from appraisal.paths import cycle_dir
-from appraisal.store.links import set_staff_password
+from appraisal.store.accounts import save_account
 from appraisal.store.logins import FAILED, OK, THROTTLED, attempt_login
 from tests.portal_helpers import (
     PASSWORD,
@@ -83,12 +83,12 @@ def test_a_new_password_or_deactivating_the_account_ends_its_sessions(
 ) -> None:
     office, home = staff_client(bare_portal), staff_client(bare_portal)
     with session_scope() as session:
-        set_staff_password(session, "bob", "bob's own long password")
+        save_account(session, "bob", password="bob's own long password")
     bob = TestClient(bare_portal)  # type: ignore[arg-type]
     assert log_in(bob, "bob", "bob's own long password").url.path == "/"
 
     with session_scope() as session:
-        set_staff_password(session, STAFF, NEW_PASSWORD)
+        save_account(session, STAFF, password=NEW_PASSWORD)
     for browser in (office, home):
         assert browser.get("/", follow_redirects=False).headers["location"] == "/login"
     assert bob.get("/").url.path == "/"  # another account's session goes on
@@ -97,7 +97,7 @@ def test_a_new_password_or_deactivating_the_account_ends_its_sessions(
     again = staff_client(bare_portal, NEW_PASSWORD)
     done = CliRunner().invoke(cli, ["portal", "user", STAFF, "--deactivate"])
     assert done.exit_code == 0, done.output
-    assert "1 open session(s) ended" in done.output
+    assert "结束了 1 个会话" in done.output
     assert again.get("/", follow_redirects=False).headers["location"] == "/login"
     assert _session_refusals("deactivated") == [f"staff:{STAFF}"]
     refused = log_in(TestClient(bare_portal), STAFF, NEW_PASSWORD)  # type: ignore[arg-type]

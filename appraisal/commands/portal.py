@@ -4,19 +4,21 @@ import os
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from appraisal.commands._cycle_arg import named_cycle
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.settings import get_settings
-from appraisal.store.links import (
-    LinkError,
-    deactivate_staff,
-    issue_link,
-    reviewer_has_documents,
-    revoke_links,
-    set_staff_password,
+from appraisal.store.accounts import (
+    AccountError,
+    accounts,
+    deactivate_account,
+    parse_role,
+    save_account,
 )
+from appraisal.store.links import issue_link, reviewer_has_documents, revoke_links
+from appraisal.store.offices import OfficeError, office_named, office_of
 
 app = typer.Typer(help="The web portal: staff dashboard and reviewers' inbox.")
 
@@ -41,29 +43,53 @@ def serve(
 @app.command("user")
 def user(
     username: Annotated[str, typer.Argument(help="The staff member's login name.")],
+    role: Annotated[
+        str | None, typer.Option(help="角色 role: 管理员, 经办, 审核 or 只读 (new accounts: 经办).")
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option(help="单位 office by name (new accounts: the top office).")
+    ] = None,
     deactivate: Annotated[
         bool, typer.Option("--deactivate", help="Stop the account logging in; end its sessions.")
     ] = False,
 ) -> None:
-    """Create a staff account or set its password (asked for, or APPRAISAL_NEW_PASSWORD).
-    Either ends the account's open portal sessions."""
+    """Create a staff account, or change its password, role or office. The password is asked for
+    (or read from APPRAISAL_NEW_PASSWORD) unless only --role or --office is being changed. Any
+    change ends the account's open portal sessions."""
     if deactivate:
         try:
             with session_scope() as session:
-                ended = deactivate_staff(session, username)
-        except LinkError as exc:
+                ended = deactivate_account(session, username)
+        except AccountError as exc:
             fail(str(exc))
-        out.print(f"staff account {username} is deactivated; {ended} open session(s) ended")
+        out.print(f"账户 {username} 已停用，结束了 {ended} 个会话 / deactivated")
         return
-    password = os.environ.get("APPRAISAL_NEW_PASSWORD") or typer.prompt(
-        "password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("APPRAISAL_NEW_PASSWORD")
+    if password is None and role is None and office is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
-            set_staff_password(session, username, password)
-    except LinkError as exc:
+            office_id = office_named(session, office).id if office else None
+            saved = save_account(
+                session, username, password=password, role=parse_role(role), office_id=office_id
+            )
+            where = office_of(session, saved.office_id)
+    except (AccountError, OfficeError) as exc:
         fail(str(exc))
-    out.print(f"staff account {username} is ready")
+    out.print(
+        f"账户 {username} 已就绪：{saved.role.value}，{where} / staff account {username} is ready"
+    )
+
+
+@app.command("users")
+def users() -> None:
+    """List the staff accounts with their role and office."""
+    with session_scope() as session:
+        rows = accounts(session)
+    table = Table("用户名", "角色", "单位", "状态")
+    for row in rows:
+        table.add_row(row.username, row.role.value, row.office, "在用" if row.active else "已停用")
+    out.print(table)
 
 
 @app.command("link")

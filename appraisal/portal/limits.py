@@ -69,6 +69,12 @@ FIELDS = {
     "code": FieldLimit("编号", "the 编号", max_length=64),
     "decision": FieldLimit("决定", "the decision", max_length=8),
     "reason": FieldLimit("理由", "the reason", max_length=1024),
+    # accounts and offices (管理员)
+    "role": FieldLimit("角色", "the role", max_length=8),
+    "office_id": FieldLimit("单位", "the office", low=1, high=MAX_ROW_ID),
+    "office_name": FieldLimit("单位名称", "the office's name", max_length=128),
+    "contact": FieldLimit("联系人", "the contact", max_length=128),
+    "phone": FieldLimit("联系电话", "the telephone", max_length=64),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 

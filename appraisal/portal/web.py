@@ -125,10 +125,13 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
         with session_scope() as session:
             messages = take_flash(session, found.row.id)
         found.row.flash = []
+    # Staff pages show who is working, as what, for which office (portal/access.py sets it).
+    member = getattr(request.state, "staff_member", None)
+    defaults = {"me": member, "user": member.username if member else None}
     return templates.TemplateResponse(
         request,
         name,
-        {"csrf": found.row.csrf if found else "", "messages": messages, **context},
+        {**defaults, "csrf": found.row.csrf if found else "", "messages": messages, **context},
         status_code=status_code,
     )
 

@@ -8,14 +8,13 @@ from sqlmodel import Session, col, select
 from appraisal.models import Cycle, Document, ReviewerLink, StaffUser
 from appraisal.models.base import utcnow
 from appraisal.secrets import (
-    PASSWORD_MAX,
     hash_password,
     new_token,
     token_digest,
     verify_password,
 )
 from appraisal.store.offices import EVERYWHERE, Scope
-from appraisal.store.sessions import ENDINGS, end_link_sessions, end_staff_sessions, link_ending
+from appraisal.store.sessions import ENDINGS, end_link_sessions, link_ending
 
 LINK_DAYS = 30
 
@@ -107,31 +106,6 @@ def revoke_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> Re
         session.add(link)
         end_link_sessions(session, [link_id], "revoked")
     return link
-
-
-def set_staff_password(session: Session, username: str, password: str) -> StaffUser:
-    """Create the account or set its password; the account's open sessions end."""
-    if not 10 <= len(password) <= PASSWORD_MAX:
-        raise LinkError(f"a staff password needs 10 to {PASSWORD_MAX} characters")
-    user = _staff_user(session, username)
-    user = user or StaffUser(username=username, password_hash="")
-    user.password_hash = hash_password(password)
-    user.active = True
-    session.add(user)
-    session.flush()
-    end_staff_sessions(session, user.id or 0, "password")
-    return user
-
-
-def deactivate_staff(session: Session, username: str) -> int:
-    """Stop an account from logging in and end its open sessions; returns how many ended."""
-    user = _staff_user(session, username)
-    if user is None:
-        raise LinkError(f"there is no staff account {username}")
-    user.active = False
-    session.add(user)
-    session.flush()
-    return end_staff_sessions(session, user.id or 0, "deactivated")
 
 
 def _staff_user(session: Session, username: str) -> StaffUser | None:

@@ -4,17 +4,22 @@ so another office's rows are not found at all, whatever link or number is typed.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from appraisal.models import Office, Person, StaffUser
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import Role
 from appraisal.roles import Action, allows
 
-Q = TypeVar("Q", bound=sa.Select[Any])
+
+class _Filterable(Protocol):
+    def where(self, *whereclause: Any) -> Self: ...
+
+
+Q = TypeVar("Q", bound=_Filterable)
 
 
 class OfficeError(ValueError):
@@ -53,6 +58,14 @@ class StaffMember:
 
     def may(self, action: Action) -> bool:
         return allows(self.role, action)
+
+    @property
+    def may_manage(self) -> bool:
+        return self.may(Action.MANAGE)
+
+    @property
+    def may_run(self) -> bool:
+        return self.may(Action.RUN)
 
     @property
     def actor(self) -> str:
@@ -119,30 +132,65 @@ def office_named(session: Session, name: str) -> Office:
     return office
 
 
+def office_of(session: Session, office_id: int) -> str:
+    office = session.get(Office, office_id)
+    return office.name if office else ""
+
+
 def root_office(session: Session) -> Office:
     office = session.get(Office, ROOT_OFFICE_ID)
-    if office is None:  # the migration makes it; a database made otherwise gets it here
-        office = Office(id=ROOT_OFFICE_ID, name="本单位")
+    if office is None:  # the migration makes it; an emptied database gets it again here
+        # No id given: the table is empty, so the sequence hands out the first, and stays in step.
+        office = Office(name="本单位")
         session.add(office)
         session.flush()
+        if office.id != ROOT_OFFICE_ID:
+            raise OfficeError(f"the top office must be office {ROOT_OFFICE_ID}, not {office.id}")
     return office
 
 
 def add_office(
-    session: Session, *, name: str, parent: str = "", contact: str = "", phone: str = ""
+    session: Session,
+    *,
+    name: str,
+    parent: str = "",
+    parent_id: int | None = None,
+    contact: str = "",
+    phone: str = "",
 ) -> Office:
-    """A new office, under `parent` (by name) or under the top office."""
+    """A new office, under `parent` (by name or by `parent_id`) or under the top office."""
     name = name.strip()
     if not name:
         raise OfficeError("单位名称不能为空")
     if session.exec(select(Office).where(Office.name == name)).first() is not None:
         raise OfficeError(f"已有名为“{name}”的单位")
-    above = office_named(session, parent) if parent else root_office(session)
+    if parent_id is not None:
+        above = session.get(Office, parent_id)
+        if above is None:
+            raise OfficeError(f"没有编号为 {parent_id} 的单位")
+    else:
+        above = office_named(session, parent) if parent else root_office(session)
     office = Office(name=name, parent_id=above.id, contact=contact.strip(), phone=phone.strip())
     session.add(office)
     session.flush()
     return office
 
 
-def people_in(scope: Scope) -> sa.Select[tuple[Person]]:
+def people_in(scope: Scope) -> SelectOfScalar[Person]:
     return scope.only(select(Person), Person.office_id)
+
+
+def rename_office(session: Session, name: str, new_name: str) -> Office:
+    office = office_named(session, name)
+    new_name = new_name.strip()
+    if not new_name:
+        raise OfficeError("单位名称不能为空")
+    if (
+        new_name != office.name
+        and session.exec(select(Office).where(Office.name == new_name)).first()
+    ):
+        raise OfficeError(f"已有名为“{new_name}”的单位")
+    office.name = new_name
+    session.add(office)
+    session.flush()
+    return office

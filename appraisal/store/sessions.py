@@ -18,6 +18,7 @@ ENDINGS = {
     "logout": "您已退出登录，请重新登录 / you logged out: log in again",
     "password": "密码已更改，请重新登录 / the password was changed: log in again",
     "deactivated": "该账户已停用 / this account has been deactivated",
+    "changed": "账户的角色或单位已更改，请重新登录 / the account was changed: log in again",
     "replaced": "此浏览器已开始新的会话 / this browser started a new session",
     "revoked": "链接已被撤销，请联系工作人员 / this link was revoked: ask the office for a new one",
     "link expired": "链接已过期，请联系工作人员 / "
