@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from appraisal.db import get_engine
-from appraisal.portal import admin, grading, held, inbox, staff
+from appraisal.portal import admin, grading, held, inbox, pool, staff
 from appraisal.portal.access import LoginRequired
 from appraisal.portal.errors import error_page
 from appraisal.portal.limits import BodyLimit
@@ -31,6 +31,7 @@ def create_app() -> FastAPI:
     app.include_router(grading.router)
     app.include_router(held.router)
     app.include_router(admin.router)
+    app.include_router(pool.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
