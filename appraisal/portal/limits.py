@@ -69,8 +69,14 @@ FIELDS = {
     "code": FieldLimit("编号", "the 编号", max_length=64),
     "decision": FieldLimit("决定", "the decision", max_length=8),
     "reason": FieldLimit("理由", "the reason", max_length=1024),
+    # The bulk waiver's ticked documents, and its "all of this reviewer / person" buttons.
+    "doc": FieldLimit("文件", "the documents", max_length=5000, item_length=64),
+    "group": FieldLimit("范围", "the selection", max_length=32 + 1 + 128 + 8),
+    "confirm": FieldLimit("确认", "the confirmation", max_length=8),
+    "stage": FieldLimit("阶段", "the stage", max_length=16),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
+DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]
 
 
 def field(name: str) -> Any:
