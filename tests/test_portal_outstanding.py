@@ -3,7 +3,11 @@ names; many documents waived with one reason (page and CLI, all or nothing); a l
 entered from its page; reminders listed with names and queued once a day; downloads named by
 person; 撤销 asks first; a finished cycle says so in the list."""
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +17,11 @@ from typer.testing import CliRunner
 from appraisal.cli import app as cli
 from appraisal.db import session_scope
 from appraisal.identity import document_id
-from appraisal.models import Cycle, Document, OutboxMessage, Person, Result, SignOff
+from appraisal.models import Cycle, Document, Dossier, OutboxMessage, Person, Result, SignOff
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.paths import stored
 from appraisal.portal.downloads import download_name
+from appraisal.reminding import document_titles
 from appraisal.settings import get_settings
 from appraisal.store.outstanding import stage_account
 from tests.cycle_helpers import TODAY, answered_letter
@@ -247,3 +253,60 @@ def test_downloads_are_named_by_person() -> None:
     assert download_name("P001", "张三") == "P001 张三.pdf"
     assert download_name("AP-0001-NM-X", "推荐表", "李/四") == "AP-0001-NM-X 推荐表 李_四.pdf"
     assert download_name("P002", "") == "P002.pdf"
+
+
+@SQLITE
+def test_pdfs_download_under_the_persons_name(
+    bare_cycle: int, seeded: dict[str, list[str]], app_env: Path
+) -> None:
+    from appraisal.portal.app import create_app
+
+    doc_id = seeded["市工商联"][0]
+    pdf = app_env / "somewhere" / "doc.pdf"
+    bag = app_env / "dossiers" / "bag"
+    (bag / "data").mkdir(parents=True)
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (bag / "data" / "dossier.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    with session_scope() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None and doc.person_id is not None
+        doc.pdf_path = stored(pdf)
+        session.add(doc)
+        person = session.get(Person, doc.person_id)
+        assert person is not None
+        code, name = person.code, person.name
+        session.add(Dossier(cycle_id=bare_cycle, person_id=person.id, path=stored(bag),
+                            fingerprint="f", pages=1, files=1, bytes=10))  # fmt: skip
+    staff = staff_client(create_app())
+    title = document_titles()["nomination_form"]
+    got = staff.get(f"/cycles/{bare_cycle}/documents/{doc_id}.pdf")
+    assert got.status_code == 200
+    assert got.headers["content-disposition"].endswith(
+        "filename*=utf-8''" + quote(f"{doc_id} {title} {name}.pdf")
+    )
+    sealed = staff.get(f"/cycles/{bare_cycle}/dossiers/{code}.pdf")
+    assert sealed.headers["content-disposition"].endswith(
+        "filename*=utf-8''" + quote(f"{code} {name}.pdf")
+    )
+    board = staff.get(f"/cycles/{bare_cycle}").text
+    assert f'{code}.pdf">{code} {name}</a>' in board and "dossier.pdf" not in board
+
+
+@SQLITE
+def test_the_board_refreshes_itself_only_while_a_stage_runs(bare_cycle: int) -> None:
+    from appraisal.portal import launcher
+    from appraisal.portal.app import create_app
+
+    staff = staff_client(create_app())
+    refresh = '<meta http-equiv="refresh" content="5">'
+    assert refresh not in staff.get(f"/cycles/{bare_cycle}").text
+    run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    launcher._running[bare_cycle] = run  # a run as start_command leaves it
+    try:
+        running = staff.get(f"/cycles/{bare_cycle}").text
+        assert refresh in running and "本页每 5 秒自动刷新" in running
+    finally:
+        run.kill()
+        run.wait()
+    assert refresh not in staff.get(f"/cycles/{bare_cycle}").text
