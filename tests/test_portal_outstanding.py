@@ -17,15 +17,25 @@ from typer.testing import CliRunner
 from appraisal.cli import app as cli
 from appraisal.db import session_scope
 from appraisal.identity import document_id
-from appraisal.models import Cycle, Document, Dossier, OutboxMessage, Person, Result, SignOff
-from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.models import (
+    Cycle,
+    Document,
+    Dossier,
+    Office,
+    OutboxMessage,
+    Person,
+    Result,
+    SignOff,
+    StaffUser,
+)
+from appraisal.models.vocab import Reply, Role, SignOffMethod, Stage
 from appraisal.paths import stored
 from appraisal.portal.downloads import download_name
 from appraisal.reminding import document_titles
 from appraisal.settings import get_settings
 from appraisal.store.outstanding import stage_account
 from tests.cycle_helpers import TODAY, answered_letter
-from tests.portal_helpers import csrf_of, new_link, staff_client
+from tests.portal_helpers import STAFF, csrf_of, new_link, staff_client
 
 # The postgres variant waits for its fixture to keep the first office (roles, second part).
 SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -310,3 +320,58 @@ def test_the_board_refreshes_itself_only_while_a_stage_runs(bare_cycle: int) -> 
         run.kill()
         run.wait()
     assert refresh not in staff.get(f"/cycles/{bare_cycle}").text
+
+
+@SQLITE
+def test_a_reader_and_another_office_change_nothing(
+    bare_cycle: int, seeded: dict[str, list[str]]
+) -> None:
+    from appraisal.portal.app import create_app
+
+    letter = "AP-0001-ZQ-TEST000000-00"
+    codes = answered_letter(bare_cycle, letter)
+    link_id, _ = new_link(bare_cycle, "市工商联")
+    app = create_app()
+    staff = staff_client(app)
+    csrf = csrf_of(staff.get(f"/cycles/{bare_cycle}").text)
+    _set_account(role=Role.READER)
+    doc = seeded["市工商联"][0]
+    changes = {
+        f"/cycles/{bare_cycle}/waive": {"reason": "试试", "doc": [doc]},
+        f"/cycles/{bare_cycle}/remind": {},
+        f"/cycles/{bare_cycle}/files/{letter}/reply": {"answer": "无异议"},
+        f"/links/{link_id}/revoke": {"confirm": "yes"},
+    }
+    before = (_waivers(), _replies(letter))
+    assert staff.get(f"/cycles/{bare_cycle}/outstanding").status_code == 200
+    assert staff.get(f"/cycles/{bare_cycle}/files/{letter}").status_code == 200
+    for url, data in changes.items():
+        refused = staff.post(url, data={"csrf": csrf, **data})
+        assert refused.status_code == 403 and "只读" in refused.text, url
+    assert staff.get(f"/links/{link_id}/revoke").status_code == 403
+
+    _set_account(role=Role.CLERK, office="其他单位")
+    for url in (f"/cycles/{bare_cycle}/outstanding", f"/cycles/{bare_cycle}/files/{letter}",
+                f"/links/{link_id}/revoke"):  # fmt: skip
+        assert staff.get(url).status_code == 404, url
+    for url, data in changes.items():
+        assert staff.post(url, data={"csrf": csrf, **data}).status_code == 404, url
+    assert (_waivers(), _replies(letter)) == before and codes
+
+
+def _set_account(role: Role, office: str = "") -> None:
+    with session_scope() as session:
+        user = session.exec(select(StaffUser).where(StaffUser.username == STAFF)).one()
+        user.role = role
+        if office:
+            other = Office(name=office)
+            session.add(other)
+            session.flush()
+            assert other.id is not None
+            user.office_id = other.id
+        session.add(user)
+
+
+def _replies(letter: str) -> list[object]:
+    with session_scope() as session:
+        return [s.reply for s in session.exec(select(SignOff).where(SignOff.document_id == letter))]
