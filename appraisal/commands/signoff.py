@@ -89,9 +89,9 @@ def reply_(
             )  # fmt: skip
     except SignOffError as exc:
         fail(str(exc))
-    out.print(f"{document}: {answer.value} recorded")
+    out.print(f"{document}: 已记录回执意见 {answer.value} / recorded")
     if flagged:
-        out.print(f"flagged for staff review: {', '.join(flagged)}")
+        out.print(f"已标记待核 / flagged for staff review: {', '.join(flagged)}")
 
 
 @app.command("waive")
