@@ -191,6 +191,9 @@ def test_reminders_name_reviewer_and_people_and_queue_once(
     staff = staff_client(create_app())
     board = staff.get(f"/cycles/{bare_cycle}").text
     assert "催办" in board and "逾期未回传 4 份，涉及 2 个接收方" in board
+    chased = board.split('id="overdue"')[1].split("</table>")[0]
+    for unit in REVIEWERS:  # each reviewer named once, on the first of their rows
+        assert chased.count(f'<td data-label="接收方">{unit}（推荐单位）</td>') == 1
     csrf = csrf_of(board)
     queued = staff.post(f"/cycles/{bare_cycle}/remind", data={"csrf": csrf})
     assert "已将 2 封催办邮件放入待发邮件" in queued.text
