@@ -378,3 +378,23 @@ def _set_account(role: Role, office: str = "") -> None:
 def _replies(letter: str) -> list[object]:
     with session_scope() as session:
         return [s.reply for s in session.exec(select(SignOff).where(SignOff.document_id == letter))]
+
+
+@SQLITE
+def test_the_evaluation_names_the_people_still_without_a_grade(bare_cycle: int) -> None:
+    from appraisal.portal.app import create_app
+
+    form = document_id(
+        cycle_id=bare_cycle, stage=Stage.EVALUATION, template_id="evaluation_form",
+        person_code="", recipient="统战部",
+    )  # fmt: skip
+    with session_scope() as session:
+        session.add(Document(
+            id=form, cycle_id=bare_cycle, stage=Stage.EVALUATION, template_id="evaluation_form",
+            template_version="1", recipient_kind="统战部", recipient_name="统战部", docx_path="",
+            docx_sha256="", needs_signoff=False,
+        ))  # fmt: skip
+    page = staff_client(create_app()).get(f"/cycles/{bare_cycle}/outstanding?stage=evaluation")
+    assert "另有 3 人等次尚未评定" in page.text and "本阶段没有待回传的文件" in page.text
+    for code, name in _names().items():
+        assert f"<li>{code} {name}</li>" in page.text
