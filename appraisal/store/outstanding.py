@@ -20,6 +20,27 @@ class _ReturnRow(Returned, Protocol):
     document_id: str
 
 
+class _DocRow(Protocol):
+    """The columns of a document this module reads: a Document, or a row of these columns."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def recipient_kind(self) -> str: ...
+    @property
+    def recipient_name(self) -> str: ...
+    @property
+    def needs_signoff(self) -> bool: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def person_id(self) -> int | None: ...
+    @property
+    def people(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class AwaitedDocument:
     """A document of the stage still owed a return (or its reply), in names."""
@@ -153,14 +174,25 @@ def stage_account(
             .where(IntakeEvent.outcome == "held")
         )
     )
+    # Rows of the columns this needs, not whole Documents: a stage may have 45,000 of them.
     docs = session.exec(
-        select(Document)
+        # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these.
+        select(  # type: ignore[call-overload]
+            Document.id,
+            Document.template_id,
+            Document.recipient_kind,
+            Document.recipient_name,
+            Document.needs_signoff,
+            Document.due_on,
+            Document.person_id,
+            Document.people,
+        )
         .where(Document.cycle_id == cycle_id, Document.stage == stage)
         .order_by(col(Document.id))
-    ).all()
-    names = _names(session, docs)
+    )
     only = set(document_ids) if document_ids is not None else None
-    for doc in docs:
+    waiting: list[tuple[_DocRow, str]] = []
+    for doc in cast(Iterable[_DocRow], docs):
         account.generated += 1
         got = returns.get(doc.id, [])
         if not doc.needs_signoff:
@@ -172,9 +204,10 @@ def stage_account(
                 account.waived += 1
             else:
                 account.returned += 1
-            continue
-        if only is not None and doc.id not in only:
-            continue
+        elif only is None or doc.id in only:
+            waiting.append((doc, missing))
+    names = _names(session, [doc for doc, _ in waiting])  # only the awaited ones' people
+    for doc, missing in waiting:
         late = (today - doc.due_on).days if doc.due_on and doc.due_on < today else 0
         account.awaited.append(
             AwaitedDocument(
@@ -194,7 +227,7 @@ def stage_account(
     return account
 
 
-def _names(session: Session, docs: Iterable[Document]) -> tuple[dict[int, Person], dict[str, str]]:
+def _names(session: Session, docs: Iterable[_DocRow]) -> tuple[dict[int, Person], dict[str, str]]:
     docs = list(docs)
     ids = {d.person_id for d in docs if d.person_id is not None}
     codes = {c for d in docs for c in (d.people or [])}
@@ -210,7 +243,7 @@ def _names(session: Session, docs: Iterable[Document]) -> tuple[dict[int, Person
 
 
 def _people_of(
-    doc: Document, names: tuple[dict[int, Person], dict[str, str]]
+    doc: _DocRow, names: tuple[dict[int, Person], dict[str, str]]
 ) -> tuple[tuple[str, str], ...]:
     by_id, by_code = names
     if doc.person_id is not None and doc.person_id in by_id:
