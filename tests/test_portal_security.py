@@ -119,7 +119,7 @@ def test_expired_revoked_and_forged_links_are_refused(cycle: PortalCycle, app: o
     browsing = _reviewer(app, good)
     client_staff = staff_client(app)
     board = client_staff.get(f"/cycles/{cycle.cycle_id}").text
-    client_staff.post(f"/links/{good_id}/revoke", data={"csrf": csrf_of(board)})
+    client_staff.post(f"/links/{good_id}/revoke", data={"csrf": csrf_of(board), "confirm": "yes"})
     assert browsing.get("/inbox").status_code == 403
     doc = cycle.docs_of(name)[0]
     assert browsing.get(f"/inbox/documents/{doc.id}.pdf").status_code == 403

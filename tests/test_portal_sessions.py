@@ -116,7 +116,7 @@ def test_revoking_a_link_ends_every_session_opened_through_it(
 
     staff = staff_client(bare_portal)
     board = staff.get(f"/cycles/{bare_cycle}").text
-    staff.post(f"/links/{link_id}/revoke", data={"csrf": csrf_of(board)})
+    staff.post(f"/links/{link_id}/revoke", data={"csrf": csrf_of(board), "confirm": "yes"})
     for browser in (first, second):
         refused = browser.get("/inbox")
         assert refused.status_code == 403 and "链接已被撤销" in refused.text

@@ -17,7 +17,7 @@ from appraisal.intake.listing import SKIPPED
 from appraisal.models.vocab import Reply
 from appraisal.settings import get_settings
 from appraisal.store.held_returns import held_returns
-from appraisal.store.signoffs import HELD, LEFT, QUARANTINED, SignOffError, record_reply, waive
+from appraisal.store.signoffs import HELD, LEFT, QUARANTINED, SignOffError, record_reply, waive_many
 
 app = typer.Typer(
     help="Signed returns: import, reply, waive; held returns: held, accept, reject.",
@@ -89,23 +89,31 @@ def reply_(
             )  # fmt: skip
     except SignOffError as exc:
         fail(str(exc))
-    out.print(f"{document}: {answer.value} recorded")
+    out.print(f"{document}: 已记录回执意见 {answer.value} / recorded")
     if flagged:
-        out.print(f"flagged for staff review: {', '.join(flagged)}")
+        out.print(f"已标记待核 / flagged for staff review: {', '.join(flagged)}")
 
 
 @app.command("waive")
 def waive_(
-    document: Annotated[str, typer.Argument(help="The document ID.")],
-    reason: Annotated[str, typer.Option(help="Why no signed return is needed.")],
+    documents: Annotated[
+        list[str], typer.Argument(help="文件编号，可写多个 / the document IDs (one or more).")
+    ],
+    reason: Annotated[str, typer.Option(help="免于回传的理由 / why no signed return is needed.")],
 ) -> None:
-    """Close a document's sign-off without a return; the reason is recorded."""
+    """免于回传：关闭一份或多份文件的签署，记录同一理由；任一编号有误则全部不办。
+    Close documents' sign-offs without a return, all or none; the reason is recorded."""
     try:
         with session_scope() as session:
-            w = waive(session, document_id=document, reason=reason, actor=get_settings().actor)
+            done = waive_many(
+                session, document_ids=documents, reason=reason, actor=get_settings().actor
+            )
     except SignOffError as exc:
         fail(str(exc))
-    out.print(f"{document}: waived (v{w.version}): {reason}")
+    for w in done:
+        out.print(f"{w.document_id}: 已免于回传（第 {w.version} 版）/ waived: {escape(reason)}")
+    if len(done) > 1:
+        out.print(f"共 {len(done)} 份文件已免于回传 / {len(done)} documents waived")
 
 
 @app.command("held")

@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from appraisal.db import get_engine
-from appraisal.portal import admin, grading, held, inbox, pool, staff
+from appraisal.portal import admin, grading, held, inbox, outstanding, pool, revoking, staff
 from appraisal.portal.access import LoginRequired
 from appraisal.portal.errors import error_page
 from appraisal.portal.limits import BodyLimit
@@ -32,6 +32,8 @@ def create_app() -> FastAPI:
     app.include_router(held.router)
     app.include_router(admin.router)
     app.include_router(pool.router)
+    app.include_router(outstanding.router)
+    app.include_router(revoking.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

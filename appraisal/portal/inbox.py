@@ -192,13 +192,13 @@ def reply(
                 link_id=link.id, detail=answer,
             )  # fmt: skip
     except SignOffError as exc:
-        flash(request, _reply_problem(str(exc)), "error")
+        flash(request, reply_problem(str(exc)), "error")
         return RedirectResponse("/inbox", status_code=303)
     flash(request, f"已记录回执意见：{answer}", "ok")
     return RedirectResponse("/inbox", status_code=303)
 
 
-def _reply_problem(message: str) -> str:
+def reply_problem(message: str) -> str:
     if "signed return first" in message:
         return "请先上传签章后的回执，再填写意见 / upload the signed reply slip first"
     if "objection needs its text" in message:

@@ -75,8 +75,14 @@ FIELDS = {
     "office_name": FieldLimit("单位名称", "the office's name", max_length=128),
     "contact": FieldLimit("联系人", "the contact", max_length=128),
     "phone": FieldLimit("联系电话", "the telephone", max_length=64),
+    # The bulk waiver's ticked documents, and its "all of this reviewer / person" buttons.
+    "doc": FieldLimit("文件", "the documents", max_length=5000, item_length=64),
+    "group": FieldLimit("范围", "the selection", max_length=32 + 1 + 128 + 8),
+    "confirm": FieldLimit("确认", "the confirmation", max_length=8),
+    "stage": FieldLimit("阶段", "the stage", max_length=16),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
+DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]
 
 
 def field(name: str) -> Any:

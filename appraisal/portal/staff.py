@@ -13,6 +13,7 @@ from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.chart import bar_chart
+from appraisal.portal.downloads import download_name
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.sessions import begin, client_of, finish, keep_login_token, new_login_token
 from appraisal.portal.web import (
@@ -25,13 +26,16 @@ from appraisal.portal.web import (
     log_access,
     page,
 )
+from appraisal.reminding import document_titles, overdue
 from appraisal.roles import Action
 from appraisal.secrets import token_digest
+from appraisal.stages import WORK_STAGES
 from appraisal.store.cycles import CycleError, get_cycle, list_cycles
-from appraisal.store.dashboard import cycle_board, cycle_document, person_dossier
+from appraisal.store.dashboard import cycle_board, cycle_document, dossier_name, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
 from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
+from appraisal.store.outstanding import document_people, stage_account
 from appraisal.store.progress import cycle_progress
 
 router = APIRouter()
@@ -114,9 +118,12 @@ def cycles(request: Request) -> Response:
 def board(request: Request, cycle_id: RowId) -> Response:
     me = staff(request)
     cycle = scoped_cycle(me, cycle_id)
+    titles = document_titles()
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
         reopenable = can_reopen(session, cycle)
+        stage = cycle.stage if cycle.stage in WORK_STAGES else None
+        account = stage_account(session, cycle_id, stage, today(), titles) if stage else None
     register = cycle_dir(cycle_id) / "register.xlsx"
     return page(
         request,
@@ -129,6 +136,8 @@ def board(request: Request, cycle_id: RowId) -> Response:
         running=launcher.is_running(cycle_id),
         now=utcnow(),
         reopenable=reopenable,
+        account=account,
+        late=overdue(cycle_id, today()),
     )
 
 
@@ -179,9 +188,16 @@ def new_link(
 
 
 @router.post("/links/{link_id}/revoke")
-def revoke(request: Request, link_id: RowId, csrf: Annotated[str, field("csrf")] = "") -> Response:
+def revoke(
+    request: Request,
+    link_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    confirm: Annotated[str, field("confirm")] = "",
+) -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
+    if confirm != "yes":  # the board's 撤销 leads to a page that asks first
+        return RedirectResponse(f"/links/{link_id}/revoke", status_code=303)
     with session_scope() as session:
         link = revoke_link(session, link_id, me.scope)
         if link is None:
@@ -211,10 +227,11 @@ def dossier(request: Request, cycle_id: RowId, code: str) -> Response:
         if found is not None:
             log_access(session, request, actor=me.actor, action="download dossier",
                        detail=code)  # fmt: skip
+        name = dossier_name(session, code) if found is not None else ""
     path = located(found.path) / "data" / "dossier.pdf" if found else None
     if path is None or not path.is_file():
         raise HTTPException(404, "没有这份档案 / no such dossier")
-    return FileResponse(path, media_type="application/pdf", filename=f"{code}-dossier.pdf")
+    return FileResponse(path, media_type="application/pdf", filename=download_name(code, name))
 
 
 @router.get("/cycles/{cycle_id}/documents/{document_id}.pdf")
@@ -226,10 +243,14 @@ def document_pdf(request: Request, cycle_id: RowId, document_id: str) -> Respons
         if doc is not None:
             log_access(session, request, actor=me.actor, action="download pdf",
                        document_id=doc.id)  # fmt: skip
+            names = [n for _, n in document_people(session, doc)]
     if doc is None or not located(doc.pdf_path).is_file():
         raise HTTPException(404, "没有这份文件 / no such document")
     pdf = located(doc.pdf_path)
-    return FileResponse(pdf, media_type="application/pdf", filename=f"{doc.id}.pdf")
+    title = document_titles().get(doc.template_id, "")
+    about = names[0] if len(names) == 1 else (f"{names[0]}等{len(names)}人" if names else "")
+    return FileResponse(pdf, media_type="application/pdf",
+                        filename=download_name(doc.id, title, about))  # fmt: skip
 
 
 @router.post("/cycles/{cycle_id}/reopen")

@@ -194,3 +194,9 @@ def _in_words(missing: str | None, needs: bool, returns: list[SignOff]) -> str:
     if returns:
         return "回传文件的数字签名未通过验证，请重新签署后上传"
     return "待签署回传"
+
+
+def dossier_name(session: Session, code: str) -> str:
+    """The 姓名 of the person with 编号 `code`, for naming their dossier's download."""
+    person = session.exec(select(Person).where(Person.code == code)).first()
+    return person.name if person is not None else ""

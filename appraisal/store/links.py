@@ -94,6 +94,15 @@ def reviewer_has_documents(session: Session, *, cycle_id: int, kind: str, name: 
     return found is not None
 
 
+def scoped_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> ReviewerLink | None:
+    """The link, if there is one and its cycle is within `scope`."""
+    link = session.get(ReviewerLink, link_id)
+    if link is None:
+        return None
+    cycle = session.get(Cycle, link.cycle_id)
+    return link if cycle is not None and scope.covers(cycle.office_id) else None
+
+
 def revoke_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> ReviewerLink | None:
     """Revoke one link; None if there is none, or it is of a cycle outside `scope`."""
     link = session.get(ReviewerLink, link_id)

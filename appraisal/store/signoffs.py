@@ -9,7 +9,9 @@ n the version its row got) and the file is written under that name only while th
 transaction holds the document, so two returns can never share a version or a file.
 """
 
+import difflib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -236,28 +238,74 @@ def _held(session: Session, document_id: str, sha256: str) -> IntakeEvent | None
 
 def waive(session: Session, *, document_id: str, reason: str, actor: str) -> SignOff:
     """Close a document's sign-off without a return, with the recorded reason."""
+    return waive_many(session, document_ids=[document_id], reason=reason, actor=actor)[0]
+
+
+def waive_many(
+    session: Session,
+    *,
+    document_ids: Sequence[str],
+    reason: str,
+    actor: str,
+    cycle_id: int | None = None,
+) -> list[SignOff]:
+    """Close many documents' sign-offs without a return, all with one recorded reason: all or
+    nothing, so a mistyped ID leaves every document as it was. `cycle_id` keeps them to one
+    cycle (the portal's page is one cycle's)."""
+    wanted = list(dict.fromkeys(d.strip() for d in document_ids if d.strip()))
+    if not wanted:
+        raise SignOffError("请至少选择一份文件 / choose at least one document")
     if not reason.strip():
-        raise SignOffError("a waiver needs a reason (--reason)")
+        raise SignOffError("免于回传须写明理由 / a waiver needs a reason (--reason)")
     begin_writing(session)  # before the first read, or SQLite cannot take the write lock
-    if (frozen := why_frozen(session, document_id)) is not None:
-        raise SignOffError(str(frozen))
-    doc = _lock_document(session, document_id)
-    if doc is None:
-        raise SignOffError(f"no document {document_id}")
-    if not doc.needs_signoff:
-        raise SignOffError(f"{document_id} needs no sign-off")
-    waiver = SignOff(
-        document_id=document_id,
-        version=_next_version(session, document_id),
-        method=SignOffMethod.WAIVER,
-        reason=reason.strip(),
-        recorded_by=actor,
-    )
-    session.add(waiver)
+    docs: dict[str, Document] = {}
+    problems: list[str] = []
+    for document_id in wanted:
+        doc = _lock_document(session, document_id)
+        if doc is None or (cycle_id is not None and doc.cycle_id != cycle_id):
+            problems.append(_no_such_document(session, document_id, cycle_id))
+        elif not doc.needs_signoff:
+            problems.append(f"{document_id} 仅供阅知，无需回传，也无需免于回传 / needs no sign-off")
+        elif (frozen := why_frozen(session, document_id)) is not None:
+            problems.append(str(frozen))
+        else:
+            docs[document_id] = doc
+    if problems:
+        raise SignOffError("；\n".join(problems) + "\n未作任何免于回传 / nothing was waived")
     log = AuditLog(actor)
-    log.record("document", document_id, "signoff", None, "waived", reason.strip())
+    waivers = []
+    for document_id in wanted:
+        waiver = SignOff(
+            document_id=document_id,
+            version=_next_version(session, document_id),
+            method=SignOffMethod.WAIVER,
+            reason=reason.strip(),
+            recorded_by=actor,
+        )
+        session.add(waiver)
+        session.flush()  # the next document's version query sees this one's
+        log.record("document", document_id, "signoff", None, "waived", reason.strip())
+        waivers.append(waiver)
     log.write(session)
-    return waiver
+    return waivers
+
+
+def _no_such_document(session: Session, document_id: str, cycle_id: int | None) -> str:
+    """The refusal for an ID no document (of the cycle) has, naming the IDs it is close to."""
+    where = cycle_id
+    if where is None:
+        try:
+            where = cycle_of(document_id)
+        except ValueError:
+            where = None
+    query = select(Document.id)
+    if where is not None:
+        query = query.where(Document.cycle_id == where)
+    known = list(session.exec(query))
+    close = difflib.get_close_matches(document_id, known, n=3, cutoff=0.8)
+    hint = f"（相近的编号：{'、'.join(close)}）" if close else ""
+    scope = "本周期" if cycle_id is not None else ""
+    return f"{scope}没有编号为 {document_id} 的文件{hint} / no document {document_id}"
 
 
 def record_reply(
@@ -357,4 +405,5 @@ __all__ = [
     "record_reply",
     "record_return",
     "waive",
+    "waive_many",
 ]
