@@ -24,6 +24,8 @@ PUBLIC = ("/login", "/logout")
 REVIEWER_PAGES = ("appraisal.portal.inbox",)  # a reviewer's link opens these, not a login
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
+# Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
+RUN_PAGES = {"/links/{link_id}/revoke"}
 
 
 def api_routes(routes: list[object]) -> Iterator[APIRoute]:
@@ -130,7 +132,7 @@ def test_every_staff_route_as_each_role(
                 Action.MANAGE
                 if path.startswith(MANAGE_PREFIX)
                 else Action.READ
-                if method == "GET"
+                if method == "GET" and path not in RUN_PAGES
                 else Action.RUN
             )
             if allows(role, needed):

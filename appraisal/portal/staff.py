@@ -33,7 +33,7 @@ from appraisal.stages import WORK_STAGES
 from appraisal.store.cycles import CycleError, get_cycle, list_cycles
 from appraisal.store.dashboard import cycle_board, cycle_document, dossier_name, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
-from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link
+from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link, scoped_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
 from appraisal.store.outstanding import document_people, stage_account
 from appraisal.store.progress import cycle_progress
@@ -196,12 +196,15 @@ def revoke(
 ) -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
+    with session_scope() as session:
+        if scoped_link(session, link_id, me.scope) is None:
+            raise HTTPException(404, "没有这个链接")
     if confirm != "yes":  # the board's 撤销 leads to a page that asks first
         return RedirectResponse(f"/links/{link_id}/revoke", status_code=303)
     with session_scope() as session:
         link = revoke_link(session, link_id, me.scope)
         if link is None:
-            raise HTTPException(404, "没有这个链接 / no such link")
+            raise HTTPException(404, "没有这个链接")
         cycle_id = link.cycle_id
     flash(request, f"已撤销链接 #{link_id}")
     return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)

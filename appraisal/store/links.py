@@ -105,11 +105,7 @@ def scoped_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> Re
 
 def revoke_link(session: Session, link_id: int, scope: Scope = EVERYWHERE) -> ReviewerLink | None:
     """Revoke one link; None if there is none, or it is of a cycle outside `scope`."""
-    link = session.get(ReviewerLink, link_id)
-    if link is not None:
-        cycle = session.get(Cycle, link.cycle_id)
-        if cycle is None or not scope.covers(cycle.office_id):
-            return None
+    link = scoped_link(session, link_id, scope)
     if link is not None and link.revoked_at is None:
         link.revoked_at = utcnow()
         session.add(link)
