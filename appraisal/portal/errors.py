@@ -95,7 +95,8 @@ def _describe(exc: Exception) -> tuple[int, str, Mapping[str, str] | None]:
         if detail == HTTPStatus(status).phrase:
             reason = fallback
         elif detail.isascii():  # a framework's English words: ours first, theirs after
-            reason = f"{fallback}（{detail}）"
+            ours, _, gloss = fallback.partition(" / ")  # kept with the Chinese a reviewer reads
+            reason = f"{ours}（{detail}）" + (f" / {gloss}" if gloss else "")
         else:
             reason = detail
         return status, reason, exc.headers
