@@ -48,11 +48,9 @@ def cycle(app_env: Path, prefect_harness: None, tmp_path: Path) -> PortalCycle:
 
 
 def _more_cards(cycle: PortalCycle, reviewer: tuple[str, str]) -> None:
-    """One of the reviewer's documents returned and a letter answered 有异议, so the inbox shows
-    every kind of card; and a document for a body with a long name, the widest choice in the
-    board's reviewer list. The returns are rows as the intake writes them."""
-    name = reviewer[1]
-    first = cycle.docs_of(name)[0]
+    """A letter to the reviewer, returned and answered 有异议, beside their documents still owed,
+    so the inbox shows both kinds of card; and a letter to a body with a long name, the widest
+    choice in the board's reviewer list. The return is a row as the intake writes it."""
     with session_scope() as session:
         codes = list(session.exec(select(Person.code).order_by(Person.code)))
 
@@ -69,15 +67,13 @@ def _more_cards(cycle: PortalCycle, reviewer: tuple[str, str]) -> None:
         session.add(answered)
         session.add(letter("TEST2", ("界别", LONG_NAME)))
         session.flush()
-        for doc, reply in ((first, None), (answered, Reply.OBJECTION)):
-            session.add(
-                SignOff(
-                    document_id=doc.id, version=1, method=SignOffMethod.SCAN,
-                    file_path=f"returns/{doc.id}/v1.pdf", sha256="1" * 64, recorded_at=utcnow(),
-                    reply=reply, reply_text="" if reply is None else REASONS,
-                    reply_people=codes[:2] if reply else [],
-                )
-            )  # fmt: skip
+        session.add(
+            SignOff(
+                document_id=answered.id, version=1, method=SignOffMethod.SCAN,
+                file_path=f"returns/{answered.id}/v1.pdf", sha256="1" * 64, recorded_at=utcnow(),
+                reply=Reply.OBJECTION, reply_text=REASONS, reply_people=codes[:2],
+            )
+        )  # fmt: skip
 
 
 def _shot_name(who: str, path: str, width: int) -> str:
