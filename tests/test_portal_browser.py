@@ -117,7 +117,7 @@ def test_reviewers_return_and_staff_advance(
             card.get_by_role("button", name="上传").click()
             expect(inbox.locator(".flash.ok")).to_contain_text("已收到")
             expect(inbox.locator(f"#doc-{doc.id} .status")).to_have_text("已回传")
-        expect(inbox.locator("#owed")).to_have_text("全部文件已回传，谢谢。")
+        expect(inbox.locator("#owed")).to_have_text("全部文件已回传，谢谢")
         if n == 0:
             inbox.screenshot(path=str(SHOTS / "inbox.png"), full_page=True)
         context.close()

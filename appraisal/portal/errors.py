@@ -10,9 +10,12 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from appraisal.db import session_scope
 from appraisal.portal.limits import FIELDS
 from appraisal.portal.sessions import lookup
 from appraisal.portal.web import log_refusal, secured, shown_path, templates
+from appraisal.store.contact import Contact, office_contact
+from appraisal.store.sessions import Visit
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +57,30 @@ def error_page(request: Request, exc: Exception) -> Response:
     except Exception:
         found = None
     back = "/inbox" if found is not None and found.live and found.link is not None else "/"
+    staff_member = found is not None and found.username is not None
     response = templates.TemplateResponse(
         request,
         "refused.html",
-        {"csrf": "", "messages": [], "title": TITLES.get(status), "reason": reason, "back": back},
+        {
+            "csrf": "", "messages": [], "title": TITLES.get(status), "reason": reason,
+            "back": back, "plain": not staff_member,
+            "contact": None if staff_member else _contact(found),
+        },
         status_code=status,
         headers=headers,
-    )
+    )  # fmt: skip
     return secured(response)
+
+
+def _contact(found: Visit | None) -> Contact | None:
+    """Whom a reviewer (or anyone without a staff login) should call; None if the database
+    cannot say, since the page must still be shown."""
+    try:
+        with session_scope() as session:
+            return office_contact(session, found.link.cycle_id if found and found.link else None)
+    except Exception:
+        log.exception("could not read the office contact")
+        return None
 
 
 def _describe(exc: Exception) -> tuple[int, str, Mapping[str, str] | None]:
@@ -76,7 +95,8 @@ def _describe(exc: Exception) -> tuple[int, str, Mapping[str, str] | None]:
         if detail == HTTPStatus(status).phrase:
             reason = fallback
         elif detail.isascii():  # a framework's English words: ours first, theirs after
-            reason = f"{fallback}（{detail}）"
+            ours, _, gloss = fallback.partition(" / ")  # kept with the Chinese a reviewer reads
+            reason = f"{ours}（{detail}）" + (f" / {gloss}" if gloss else "")
         else:
             reason = detail
         return status, reason, exc.headers

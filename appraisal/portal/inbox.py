@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
 from appraisal.models import Document, ReviewerLink
-from appraisal.models.vocab import Reply
+from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
 from appraisal.portal.sessions import begin
@@ -19,6 +19,7 @@ from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
 from appraisal.stages import takes_reply
+from appraisal.store.contact import office_contact
 from appraisal.store.cycles import get_cycle
 from appraisal.store.dashboard import reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
@@ -65,7 +66,11 @@ def open_link(request: Request, token: str) -> Response:
             detail=problem or "",
         )  # fmt: skip
     if problem or link is None:
-        return page(request, "refused.html", status_code=403, reason=problem)
+        with session_scope() as session:
+            contact = office_contact(session, link.cycle_id if link else None)
+        return page(
+            request, "refused.html", status_code=403, reason=problem, contact=contact, plain=True
+        )
     response = RedirectResponse("/inbox", status_code=303)
     begin(request, response, link=link)  # a link never inherits a staff login or another's session
     return response
@@ -77,9 +82,29 @@ def inbox(request: Request) -> Response:
     with session_scope() as session:
         cycle = get_cycle(session, link.cycle_id)
         rows = reviewer_documents(session, link)
+        contact = office_contact(session, link.cycle_id)
         log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
-    owed = sum(not r.done for r in rows)
-    return page(request, "inbox.html", link=link, cycle=cycle, rows=rows, owed=owed)
+    # A letter already returned but not yet answered is owed a reply, not a file.
+    to_reply = sum(r.awaits_reply for r in rows)
+    to_return = sum(not r.done for r in rows) - to_reply
+    heading = _heading(cycle.stage == Stage.DONE, bool(rows), to_return, to_reply)
+    return page(
+        request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
+        to_reply=to_reply, heading=heading, contact=contact, plain=True,
+    )  # fmt: skip
+
+
+def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int) -> str:
+    """What is still to do, in the words the page opens with."""
+    if closed:
+        return "本周期已办结归档"
+    owed = [
+        *([f"{to_return} 份文件待回传"] if to_return else []),
+        *([f"{to_reply} 份回执待填写意见"] if to_reply else []),
+    ]
+    if owed:
+        return "还有 " + "，".join(owed)
+    return "全部文件已回传，谢谢" if any_rows else "目前没有需要您办理的文件"
 
 
 @router.get("/inbox/documents/{document_id}.{ext}")

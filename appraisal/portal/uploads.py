@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from appraisal.intake import inspect_return, unsigned
+from appraisal.intake.inspection import Problem
 from appraisal.models import Cycle, Document
 from appraisal.paths import cycle_dir, held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import Settings
@@ -58,7 +59,8 @@ def accept_upload(
         original_of=lambda doc_id: located(document.pdf_path) if doc_id == document.id else None,
     )
     if not ins.ok or ins.document_id is None:
-        return UploadOutcome(False, ins.reason.replace(staged.name, shown_name))
+        plain = _in_plain_chinese(ins.problem, shown_name, settings.max_return_bytes)
+        return UploadOutcome(False, plain or ins.reason.replace(staged.name, shown_name))
     if ins.document_id != document.id:
         return UploadOutcome(
             False,
@@ -97,3 +99,29 @@ def accept_upload(
             "it; if it is not signed, sign and stamp it and upload it again",
         )
     return UploadOutcome(False, outcome.message.replace(staged.name, shown_name))
+
+
+def _in_plain_chinese(problem: Problem | None, shown: str, limit: int) -> str:
+    """A refused upload explained to a reviewer, who needs what to do next, not the detail the
+    intake log keeps for staff. Empty when there is nothing plainer to say."""
+    mb = max(1, limit // (1024 * 1024))
+    match problem:
+        case Problem.NOT_PDF:
+            return f"{shown}：不是PDF文件。请将签署后的文件扫描或导出为 PDF 后再上传。"
+        case Problem.ENCRYPTED:
+            return f"{shown}：PDF已加密或设有密码，系统无法读取。请去掉密码保护后再上传。"
+        case Problem.UNREADABLE:
+            return f"{shown}：PDF文件损坏或不完整，无法打开。请重新扫描或导出后再上传。"
+        case Problem.TOO_LARGE:
+            return (
+                f"{shown}：文件过大，最大允许 {mb} MB。请用 150–300 dpi 灰度扫描，"
+                "或分成几份后再上传。"
+            )
+        case Problem.NO_ID:
+            return (
+                f"{shown}：找不到文档编号。请确认文件上的二维码和文档编号清晰完整"
+                "（扫描时不要裁掉页边），再上传。"
+            )
+        case Problem.TIMEOUT | Problem.TOO_COMPLEX:
+            return f"{shown}：文件过于复杂，系统无法读取。请打印后重新扫描，或重新导出为 PDF。"
+    return ""

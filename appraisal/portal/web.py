@@ -1,8 +1,10 @@
 """What every page needs: templates, the session's CSRF token and flash messages, the access log."""
 
 import hmac
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -33,6 +35,25 @@ templates.env.globals["template_names"] = {
     spec.id: spec.title for spec in load_manifest(default_templates_dir() / MANIFEST)[1]
 }
 templates.env.globals["limits"] = {name: field.max_length for name, field in FIELDS.items()}
+
+
+def chinese_part(message: str) -> str:
+    """The Chinese words of a bilingual message ("中文 / English"): what a reviewer reads."""
+    return message.split(" / ", 1)[0]
+
+
+templates.env.filters["zh"] = chinese_part
+# Times are stored in UTC; the people reading the pages are in China.
+SHOWN_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(at: datetime) -> str:
+    """A stored timestamp as Beijing time (SQLite hands them back without their zone)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(SHOWN_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
 
 
 def secured(response: Response) -> Response:

@@ -10,7 +10,7 @@ from appraisal.gates import StageProgress, missing_signoff
 from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
 from appraisal.store.cycles import get_cycle
-from appraisal.store.freeze import concerned, decide, sealed_people
+from appraisal.store.freeze import concerned, decide, objection_people, sealed_people
 from appraisal.store.progress import cycle_progress, cycle_signoffs
 from appraisal.store.stage_runs import stage_finished
 
@@ -104,6 +104,19 @@ class InboxRow:
     reply: str  # the reply recorded, if any
     letter_people: list[tuple[str, str]]  # (编号, 姓名) a letter concerns
     finished: str = ""  # why the document takes nothing more (its cycle or dossier is closed)
+    latest: SignOff | None = None  # the newest return received (not a waiver)
+    waiver: SignOff | None = None  # staff excused the reviewer from returning it
+    answer: SignOff | None = None  # the return carrying the reply shown (and changed by 修改)
+    awaits_reply: bool = False  # returned, but the solicitation reply is still to be given
+
+    @property
+    def concerns(self) -> list[str]:
+        """姓名 of the people the shown objection concerns (a letter's everyone when it names
+        no one), in the letter's order."""
+        if self.answer is None:
+            return []
+        codes = objection_people(self.answer, [c for c, _ in self.letter_people])
+        return [name for code, name in self.letter_people if code in codes]
 
 
 def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
@@ -135,7 +148,10 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
         missing = missing_signoff(doc.stage, returns) if doc.needs_signoff else None
         listed = [(c, by_code[c].name) for c in (doc.people or []) if c in by_code]
         owner = by_id.get(doc.person_id) if doc.person_id is not None else None
-        replies = [s.reply.value for s in returns if s.reply is not None]
+        received = sorted(
+            (s for s in returns if s.method != SignOffMethod.WAIVER), key=lambda s: s.version
+        )
+        answered = [s for s in received if s.reply is not None]
         frozen = decide(
             cycle, doc.id, concerned(doc, owner.code if owner else None, returns), sealed
         )
@@ -145,10 +161,14 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
                 person=owner.name if owner else "、".join(n for _, n in listed),
                 status=_in_words(missing, doc.needs_signoff, returns),
                 done=missing is None,
-                returns=sum(s.method != SignOffMethod.WAIVER for s in returns),
-                reply=replies[-1] if replies else "",
+                returns=len(received),
+                reply=next((s.reply.value for s in reversed(answered) if s.reply), ""),
                 letter_people=listed,
                 finished=frozen.for_reviewer() if frozen else "",
+                latest=received[-1] if received else None,
+                waiver=next((s for s in returns if s.method == SignOffMethod.WAIVER), None),
+                answer=answered[-1] if answered else None,
+                awaits_reply=missing is not None and missing.startswith("reply"),
             )
         )
     return rows

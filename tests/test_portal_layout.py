@@ -1,0 +1,147 @@
+"""Every page fits a phone: at 390 px no page is wider than the screen (a wide table scrolls in
+its card instead). Screenshots of each page at 1280 and at 390 px go to output/screenshots/.
+
+Pages are listed by who opens them; a new page is one more path in a list."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from appraisal.db import session_scope
+from appraisal.models import Document, Person, SignOff
+from appraisal.models.base import utcnow
+from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.settings import get_settings
+from tests.browser_helpers import SHOTS, chromium, served_portal
+from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
+
+pytestmark = pytest.mark.libreoffice
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# {cycle} is the test cycle's id. Add new pages here.
+STAFF_PAGES = [
+    "/",
+    "/cycles/{cycle}",
+    "/cycles/{cycle}/grades",
+    "/cycles/{cycle}/held",
+    "/cycles/999999",  # the error page, as staff see it
+]
+REVIEWER_PAGES = [
+    "/inbox",
+    "/inbox/documents/AP-0000-XX-NOTHING-00.pdf",  # a refusal inside a reviewer's session
+]
+ANONYMOUS_PAGES = [
+    "/login",
+    "/r/not-a-valid-link",
+]
+LONG_NAME = "中国人民政治协商会议某某市委员会文化文史和学习委员会（界别活动组）"
+REASONS = "反映该同志兼职情况未如实填报，请组织部门核实后再作结论。" * 3
+
+
+@pytest.fixture
+def cycle(app_env: Path, prefect_harness: None, tmp_path: Path) -> PortalCycle:
+    get_settings.cache_clear()
+    return nomination_cycle(app_env, tmp_path / "data", people=3)
+
+
+def _more_cards(cycle: PortalCycle, reviewer: tuple[str, str]) -> None:
+    """A letter to the reviewer, returned and answered 有异议, beside their documents still owed,
+    so the inbox shows both kinds of card; and a letter to a body with a long name, the widest
+    choice in the board's reviewer list. The return is a row as the intake writes it."""
+    with session_scope() as session:
+        codes = list(session.exec(select(Person.code).order_by(Person.code)))
+
+    def letter(suffix: str, to: tuple[str, str]) -> Document:
+        return Document(
+            id=f"AP-{cycle.cycle_id:04d}-SO-LAYOUT{suffix}-00", cycle_id=cycle.cycle_id,
+            stage=Stage.SOLICITATION, template_id="solicitation_letter", template_version="1",
+            recipient_kind=to[0], recipient_name=to[1], docx_path="/nonexistent.docx",
+            docx_sha256="0" * 64, people=codes,
+        )  # fmt: skip
+
+    answered = letter("TEST1", reviewer)
+    with session_scope() as session:
+        session.add(answered)
+        session.add(letter("TEST2", ("界别", LONG_NAME)))
+        session.flush()
+        session.add(
+            SignOff(
+                document_id=answered.id, version=1, method=SignOffMethod.SCAN,
+                file_path=f"returns/{answered.id}/v1.pdf", sha256="1" * 64, recorded_at=utcnow(),
+                reply=Reply.OBJECTION, reply_text=REASONS, reply_people=codes[:2],
+            )
+        )  # fmt: skip
+
+
+def _shot_name(who: str, path: str, width: int) -> str:
+    slug = path.replace("{cycle}", "cycle").strip("/").replace("/", "-").replace(".", "-")
+    slug = slug or "home"
+    return f"layout-{who}-{slug}-{width}.png"
+
+
+def _too_wide(page: Any, label: str) -> list[str]:
+    """Measured with every folded part (details) of the page open: they must fit as well."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return [f"{label}: {width} px wide at {PHONE['width']} px"] if width > PHONE["width"] else []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> None:
+    reviewer = max(cycle.reviewers(), key=lambda r: len(cycle.docs_of(r[1])))
+    _more_cards(cycle, reviewer)
+    _, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    shots = 0
+    with served_portal() as base, chromium() as browser:
+        for viewport in (DESKTOP, PHONE):
+            staff = browser.new_context(viewport=viewport, locale="zh-CN")
+            page = staff.new_page()
+            page.goto(f"{base}/login")
+            page.fill('input[name="username"]', STAFF)
+            page.fill('input[name="password"]', PASSWORD)
+            page.click('button[type="submit"]')
+            page.wait_for_url(f"{base}/")
+            reviewing = browser.new_context(viewport=viewport, locale="zh-CN")
+            inbox = reviewing.new_page()
+            inbox.goto(f"{base}/r/{token}")
+            inbox.wait_for_url(f"{base}/inbox")
+            anonymous = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+            visits = [
+                *(("staff", page, p) for p in STAFF_PAGES),
+                *(("reviewer", inbox, p) for p in REVIEWER_PAGES),
+                *(("anonymous", anonymous, p) for p in ANONYMOUS_PAGES),
+            ]
+            for who, tab, path in visits:
+                url = path.format(cycle=cycle.cycle_id)
+                tab.goto(f"{base}{url}")
+                assert tab.locator("main").count() == 1, f"{url} is not a portal page"
+                tab.screenshot(
+                    path=str(SHOTS / _shot_name(who, path, viewport["width"])), full_page=True
+                )
+                shots += 1
+                if viewport == PHONE:
+                    problems += _too_wide(tab, f"{who} {url}")
+            # The inbox with its folded forms (修改, 重新上传) open; the file field inside its card.
+            inbox.goto(f"{base}/inbox")
+            for summary in inbox.locator("details > summary").all():
+                summary.click()
+            assert inbox.locator("details[open]").count() >= 2
+            inbox.screenshot(
+                path=str(SHOTS / f"layout-reviewer-inbox-unfolded-{viewport['width']}.png"),
+                full_page=True,
+            )
+            for card in inbox.locator("section.doc").all():
+                box = card.bounding_box()
+                for field in card.locator('input[type="file"], textarea').all():
+                    inside = field.bounding_box()
+                    assert box and inside
+                    assert inside["x"] + inside["width"] <= box["x"] + box["width"], (inside, box)
+            for context in (staff, reviewing, anonymous.context):
+                context.close()
+    assert shots == 2 * (len(STAFF_PAGES) + len(REVIEWER_PAGES) + len(ANONYMOUS_PAGES))
+    assert not problems, problems
