@@ -48,6 +48,14 @@ def _empty_postgres(engine: sa.Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in models.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # The top office is made by the migration, and every row belongs to it until told not to.
+        conn.execute(
+            sa.text(
+                "INSERT INTO office (id, name, parent_id, contact, phone, created_at)"
+                " VALUES (1, '本单位', NULL, '', '', now())"
+            )
+        )
+        conn.execute(sa.text("SELECT setval('office_id_seq', 1)"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

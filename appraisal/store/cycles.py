@@ -65,7 +65,7 @@ def selected_people(
     in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
     query = people_in(scope).where(col(Person.id).in_(in_pool)).order_by(Person.code)
     if selection.tier:
-        query = query.where(Person.tier == selection.tier)
+        query = query.where(col(Person.tier) == selection.tier)
     if selection.codes:
         query = query.where(col(Person.code).in_(selection.codes))
     people = list(session.exec(query))

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from appraisal.models import Office, Person, StaffUser
 from appraisal.models.office import ROOT_OFFICE_ID
@@ -144,5 +145,5 @@ def add_office(
     return office
 
 
-def people_in(scope: Scope) -> sa.Select[tuple[Person]]:
+def people_in(scope: Scope) -> SelectOfScalar[Person]:
     return scope.only(select(Person), Person.office_id)

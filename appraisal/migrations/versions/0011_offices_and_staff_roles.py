@@ -11,6 +11,7 @@ Create Date: 2026-12-03 18:30:00
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -46,7 +47,7 @@ def upgrade() -> None:
                 "parent_id": None,
                 "contact": "",
                 "phone": "",
-                "created_at": sa.func.now(),
+                "created_at": datetime.now(UTC),  # SQLite takes no SQL function here
             }
         ],
     )
