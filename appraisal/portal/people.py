@@ -80,7 +80,7 @@ def person(request: Request, code: str) -> Response:
             "what": _what(e.entity, e.entity_key, e.field),
             "before": e.before or "",
             "after": e.after or "",
-            "actor": e.actor,
+            "actor": e.actor.removeprefix("staff:"),
             "reason": e.reason,
         }
         for e in record.changes
