@@ -270,7 +270,7 @@ def test_starting_a_cycle_shows_who_lacks_what_and_starts_only_when_confirmed(
     assert missing.actor == "staff:alice" and "Q001" in (missing.after or "")
     assert launcher.is_running(cycle.id)  # the first stage runs in its own process
     board = client.get(f"/cycles/{cycle.id}")
-    assert "已启动“2026年度测试”" in board.text
+    assert "“2026年度测试”已启动" in board.text
 
 
 def test_an_office_starts_cycles_over_its_own_people_only(portal: object, tmp_path: Path) -> None:

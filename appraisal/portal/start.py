@@ -26,6 +26,8 @@ from appraisal.store.offices import StaffMember
 
 router = APIRouter()
 
+# A pool can be 10,000 people: the check page lists this many of those lacking data.
+SHOWN_GAPS = 300
 WHO = {"all": "全部在库人员", "tier": "某一梯队", "codes": "列出的人员（编号）"}
 
 
@@ -89,7 +91,7 @@ def _form_page(request: Request, me: StaffMember, form: StartForm, errors: list[
 def _check_page(request: Request, me: StaffMember, form: StartForm, **context: Any) -> Response:
     return page(
         request, "start_check.html", user=me.username, me=me, form=form,
-        who_names=WHO, **context,
+        who_names=WHO, shown=SHOWN_GAPS, **context,
     )  # fmt: skip
 
 
@@ -166,11 +168,12 @@ def start(
             detail=f"cycle {started.cycle_id}: {form.name}"
             + (f" ({len(started.gaps)} lacking inputs, allowed)" if started.gaps else ""),
         )  # fmt: skip
+    done = "提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
     if launcher.start_advance(started.cycle_id):
         running = "正在生成提名推荐阶段的文书，完成后本页会显示进度"
-        flash(request, f"已启动“{form.name}”，{running}", "ok")
+        flash(request, f"“{form.name}”{done}，{running}", "ok")
     else:
-        flash(request, f"已启动“{form.name}”；上一次的运行仍在进行", "error")
+        flash(request, f"“{form.name}”{done}；上一次的运行仍在进行", "error")
     return RedirectResponse(f"/cycles/{started.cycle_id}", status_code=303)
 
 
