@@ -96,3 +96,18 @@ def test_records_template_is_written(app_env: Path, tmp_path: Path) -> None:
         "组织考核",
         "负面清单",
     ]
+
+
+def test_office_names_the_pool_new_people_join(app_env: Path, tmp_path: Path) -> None:
+    from appraisal.db import session_scope
+    from appraisal.store.offices import add_office
+
+    with session_scope() as session:
+        west = add_office(session, name="西区统战部").id
+    path = roster_file(tmp_path / "r.xlsx", [person("P001")])
+    unknown = runner.invoke(app, ["roster", "import", str(path), "--office", "东区"])
+    assert unknown.exit_code == 1 and "没有名为“东区”的单位" in unknown.output
+    result = runner.invoke(app, ["roster", "import", str(path), "--office", "西区统战部"])
+    assert result.exit_code == 0, result.output
+    with Session(get_engine()) as session:
+        assert session.exec(select(Person.office_id)).one() == west

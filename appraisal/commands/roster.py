@@ -9,10 +9,13 @@ import typer
 from rich.table import Table
 
 from appraisal.console import err, fail, out
+from appraisal.db import session_scope
 from appraisal.importing import import_roster_file
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.settings import get_settings
 from appraisal.sheets import WorkbookError, write_roster_template
 from appraisal.store import ImportCounts
+from appraisal.store.offices import OfficeError, office_named
 
 app = typer.Typer(help="The roster (花名册): import people, write a blank template.",
                   no_args_is_help=True)  # fmt: skip
@@ -24,10 +27,21 @@ def import_roster(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and count, change nothing.")
     ] = False,
+    office: Annotated[
+        str, typer.Option(help="The office (单位) whose pool new people join; default the top one.")
+    ] = "",
 ) -> None:
     """Add new people and update changed ones (keyed on 编号); every change is audit-logged."""
     try:
-        done = import_roster_file(file, actor=get_settings().actor, dry_run=dry_run)
+        office_id = ROOT_OFFICE_ID
+        if office:
+            with session_scope() as session:
+                office_id = office_named(session, office).id or ROOT_OFFICE_ID
+        done = import_roster_file(
+            file, actor=get_settings().actor, dry_run=dry_run, office_id=office_id
+        )
+    except OfficeError as exc:
+        fail(str(exc))
     except WorkbookError as exc:
         show_issues(exc)
     except sa.exc.OperationalError as exc:
