@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from appraisal.db import session_scope
 from appraisal.models import Person
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import CycleKind, Stage
 from appraisal.render.check import TemplateCheckError, ensure_templates_ok
 from appraisal.render.manifest import resolve_templates
@@ -28,6 +29,7 @@ from appraisal.store.cycles import (
     selected_people,
     start_cycle,
 )
+from appraisal.store.offices import scope_of
 from appraisal.store.stage_runs import stage_finished
 
 
@@ -44,9 +46,10 @@ class MissingInputs(CycleError):
     def __init__(self, gaps: Sequence[Gap]) -> None:
         self.gaps = list(gaps)
         super().__init__(
+            f"选中的人员中有 {len(self.gaps)} 人缺少评分所需的数据，周期未启动：请导入他们的记录，"
+            "或确认在缺少数据的情况下启动（--allow-missing，记入审计日志） / "
             f"{len(self.gaps)} of the selected people lack what the scheme needs to grade them; "
-            "the cycle was not started: import their records, or start with --allow-missing "
-            "(recorded in the audit log)"
+            "the cycle was not started"
         )
 
 
@@ -68,6 +71,40 @@ def gaps_of(session: Session, people: Sequence[Person], year: int, scheme: Schem
     return gaps
 
 
+@dataclass(frozen=True)
+class Check:
+    """What starting would find, before anything is written: who is in, who lacks what."""
+
+    people: int
+    gaps: list[Gap]
+    scheme: Scheme
+
+
+def shipped_schemes() -> list[tuple[str, Scheme]]:
+    """The schemes that come with the engine, by file stem, the default first."""
+    default = default_scheme_path()
+    paths = sorted(default.parent.glob("*.toml"), key=lambda p: (p != default, p.name))
+    return [(path.stem, load_scheme(path)) for path in paths]
+
+
+def _scheme(scheme_path: Path | None) -> Scheme:
+    try:
+        return load_scheme(scheme_path or default_scheme_path())
+    except SchemeError as exc:
+        raise CycleError(f"方案有问题 / the scheme has problems:\n{exc}") from None
+
+
+def check_launch(
+    *, year: int, scheme_path: Path | None, selection: Selection, office_id: int = ROOT_OFFICE_ID
+) -> Check:
+    """The check `launch` makes, without starting: the people selected from `office_id`'s
+    pool (and its children's) and what each lacks for the scheme to grade them."""
+    scheme = _scheme(scheme_path)
+    with session_scope() as session:
+        people = selected_people(session, selection, scope_of(session, office_id))
+        return Check(len(people), gaps_of(session, people, year, scheme), scheme)
+
+
 def launch(
     *,
     name: str,
@@ -76,28 +113,32 @@ def launch(
     scheme_path: Path | None,
     selection: Selection,
     allow_missing: bool = False,
+    actor: str | None = None,
+    office_id: int = ROOT_OFFICE_ID,
 ) -> Launch:
-    """Create the cycle (scheme copied in, members listed), or find the one to resume."""
+    """Create the cycle (scheme copied in, members listed), or find the one to resume. The cycle
+    is `office_id`'s and covers people of its pool and its children's only."""
     settings = get_settings()
-    try:
-        scheme = load_scheme(scheme_path or default_scheme_path())
-    except SchemeError as exc:
-        raise CycleError(f"the scheme has problems:\n{exc}") from None
+    scheme = _scheme(scheme_path)
     try:
         ensure_templates_ok(resolve_templates(settings.templates_dir))
     except TemplateCheckError as exc:
         raise CycleError(
-            f"the templates have problems; the cycle was not started:\n{exc}"
+            f"文书模板有问题，周期未启动 / the templates have problems; the cycle was not started:"
+            f"\n{exc}"
         ) from None
     with session_scope() as session:
+        scope = scope_of(session, office_id)
         existing = cycle_named(session, name)
         if existing is not None and existing.id is not None:
-            if (existing.kind, existing.year) == (kind, year) and not stage_finished(
-                session, existing.id, Stage.NOMINATION
+            if (
+                (existing.kind, existing.year) == (kind, year)
+                and scope.covers(existing.office_id)
+                and not stage_finished(session, existing.id, Stage.NOMINATION)
             ):
                 return Launch(existing.id, resumed=True)
-            raise CycleError(f"a cycle named {name!r} exists already")
-        gaps = gaps_of(session, selected_people(session, selection), year, scheme)
+            raise CycleError(f"已有名为“{name}”的考核周期 / a cycle named {name!r} exists already")
+        gaps = gaps_of(session, selected_people(session, selection, scope), year, scheme)
         if gaps and not allow_missing:
             raise MissingInputs(gaps)
         cycle = start_cycle(
@@ -110,7 +151,7 @@ def launch(
             scheme_text=scheme.text,
             scheme_sha256=scheme.sha256,
             selection=selection,
-            actor=settings.actor,
+            actor=actor or settings.actor,
             missing={g.code: g.missing for g in gaps},
             office={
                 "name": settings.office_name,
@@ -118,6 +159,7 @@ def launch(
                 "contact": settings.office_contact,
                 "phone": settings.office_phone,
             },
+            office_id=office_id,
         )
         assert cycle.id is not None
         return Launch(cycle.id, gaps=gaps)

@@ -24,7 +24,7 @@ def test_template_then_import_of_a_filled_in_roster(app_env: Path, tmp_path: Pat
     book.save(template)
     result = runner.invoke(app, ["roster", "import", str(template)])
     assert result.exit_code == 0, result.output
-    assert "example row" in result.output  # the warning for the untouched example
+    assert "示例行" in result.output  # the warning for the untouched example
     with Session(get_engine()) as session:
         (woman,) = session.exec(select(Person)).all()
     assert (woman.code, woman.name, woman.birth_day_known) == ("P100", "王芳", False)
@@ -45,7 +45,7 @@ def test_errors_are_a_table_with_row_and_column_and_exit_1(app_env: Path, tmp_pa
     path = roster_file(tmp_path / "bad.xlsx", rows)
     result = runner.invoke(app, ["roster", "import", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
-    assert "2 problem(s): nothing was imported" in result.output
+    assert "发现 2 处问题，未导入任何数据" in result.output
     assert "出生年月 (E2)" in result.output and "梯队 (I3)" in result.output
     assert "Traceback" not in result.output
     with Session(get_engine()) as session:
@@ -56,7 +56,7 @@ def test_an_xls_file_gets_a_message_not_a_traceback(app_env: Path, tmp_path: Pat
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     result = runner.invoke(app, ["roster", "import", str(path)], env={"COLUMNS": "200"})
-    assert result.exit_code == 1 and "save it as .xlsx" in result.output
+    assert result.exit_code == 1 and "另存为 .xlsx" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
@@ -81,7 +81,7 @@ def test_records_for_unknown_people_exit_1_and_import_nothing(
     result = runner.invoke(app, ["records", "import", str(out / "records.xlsx")],
                            env={"COLUMNS": "200"})  # fmt: skip
     assert result.exit_code == 1
-    assert "is not on the roster" in result.output and "履职记录" in result.output
+    assert "不在花名册中" in result.output and "履职记录" in result.output
     with Session(get_engine()) as session:
         assert session.exec(select(BallotTally)).all() == []
 
@@ -96,3 +96,18 @@ def test_records_template_is_written(app_env: Path, tmp_path: Path) -> None:
         "组织考核",
         "负面清单",
     ]
+
+
+def test_office_names_the_pool_new_people_join(app_env: Path, tmp_path: Path) -> None:
+    from appraisal.db import session_scope
+    from appraisal.store.offices import add_office
+
+    with session_scope() as session:
+        west = add_office(session, name="西区统战部").id
+    path = roster_file(tmp_path / "r.xlsx", [person("P001")])
+    unknown = runner.invoke(app, ["roster", "import", str(path), "--office", "东区"])
+    assert unknown.exit_code == 1 and "没有名为“东区”的单位" in unknown.output
+    result = runner.invoke(app, ["roster", "import", str(path), "--office", "西区统战部"])
+    assert result.exit_code == 0, result.output
+    with Session(get_engine()) as session:
+        assert session.exec(select(Person.office_id)).one() == west

@@ -180,7 +180,7 @@ def test_records_may_name_a_person_by_a_unique_name(engine: sa.Engine, tmp_path:
     with pytest.raises(WorkbookError) as exc:
         _import_records(engine, _records(tmp_path, [], [by_name, ambiguous]))
     (issue,) = exc.value.issues
-    assert issue.row == 3 and "2 people are named 李四" in issue.reason
+    assert issue.row == 3 and "有 2 人名为李四" in issue.reason
     counts = _import_records(engine, _records(tmp_path, [], [by_name]))
     assert counts["民主测评"] == ImportCounts(added=1)
 
@@ -190,4 +190,39 @@ def test_the_same_record_twice_in_a_sheet_is_an_error(engine: sa.Engine, tmp_pat
     with pytest.raises(WorkbookError) as exc:
         _import_records(engine, _records(tmp_path, [PLENARY, PLENARY], []))
     (issue,) = exc.value.issues
-    assert (issue.row, issue.reason) == (3, "the same record as row 2")
+    assert (issue.row, issue.reason) == (3, "与第2行是同一条记录")
+
+
+def test_new_people_join_the_importing_office_and_another_office_s_are_refused(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    from appraisal.store.offices import add_office, scope_of
+
+    with Session(engine) as session:
+        east = add_office(session, name="东区统战部").id
+        west = add_office(session, name="西区统战部").id
+        session.commit()
+    assert east is not None and west is not None
+    with Session(engine) as session:
+        import_people(session, rows=read_roster(_roster(tmp_path, person("P001"))).rows,
+                      actor="east", office_id=east, scope=scope_of(session, east))  # fmt: skip
+        session.commit()
+    with Session(engine) as session:
+        assert session.exec(select(Person.office_id)).one() == east
+        rows = read_roster(_roster(tmp_path, person("P002"), person("P001", name="张三丰"))).rows
+        with pytest.raises(WorkbookError) as exc:
+            import_people(session, rows=rows, actor="west", source="r.xlsx", sheet="花名册",
+                          office_id=west, scope=scope_of(session, west))  # fmt: skip
+        session.rollback()
+    (issue,) = exc.value.issues
+    assert (issue.sheet, issue.row, issue.column) == ("花名册", 3, "编号")
+    assert "P001" in issue.reason and "其他单位" in issue.reason
+    assert _count(engine, Person) == 1  # P002, clean, was not imported either
+    with Session(engine) as session:
+        assert session.exec(select(Person.name)).one() == "张三"
+        # The records of the other office's person are not found for west at all.
+        path = _records(tmp_path, [PLENARY], [])
+        with pytest.raises(WorkbookError) as exc:
+            import_records(session, book=read_records(path), actor="west",
+                           scope=scope_of(session, west))  # fmt: skip
+    assert "不在花名册中" in exc.value.issues[0].reason

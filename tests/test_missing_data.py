@@ -56,7 +56,7 @@ def test_start_names_who_lacks_what_and_starts_only_when_allowed(lacking: Path) 
 
     started = runner.invoke(app, [*START, "--allow-missing"])
     assert started.exit_code == 0, started.output
-    assert "started cycle 1" in started.output and "2 people lacking" in started.output
+    assert "started cycle 1" in started.output and "其中 2 人缺少数据" in started.output
     with session_scope() as session:
         entry = session.exec(
             select(AuditEntry).where(AuditEntry.field == "started with missing inputs")

@@ -100,12 +100,12 @@ def test_import_names_the_row_and_column_of_a_bad_address_and_imports_nothing(
     assert "'yiyuan.example.cn' needs exactly one @" in found[0][4]
     assert "the kind (类别) is empty" in found[1][4]
     assert "推荐单位 某大学 is also on row 3 with office@example.cn" in found[2][4]
-    where = "审阅人.xlsx, sheet 审阅人, row 4, column C 电子邮箱: "
+    where = "审阅人.xlsx，工作表 审阅人，第4行，C列 电子邮箱："
     assert str(caught.value.issues[0]).startswith(where)
 
     result = runner.invoke(app, ["reviewers", "import", str(path)])
     assert result.exit_code == 1
-    assert "3 problem(s): nothing was imported" in result.output
+    assert "发现 3 处问题，未导入任何数据" in result.output
     assert _directory() == []
 
 
@@ -209,7 +209,7 @@ def test_a_cell_the_file_stores_wrongly_is_named_not_a_traceback(
     (issue,) = caught.value.issues
     assert (issue.sheet, issue.row, issue.column, issue.cell) == ("审阅人", 3, "名称", "B3")
     assert issue.reason.startswith("单元格的值无法读取")
-    assert "'x', the cached result of its formula" in issue.reason
+    assert "'x'（公式的缓存结果）" in issue.reason
     result = runner.invoke(app, ["reviewers", "import", str(path)])
-    assert result.exit_code == 1 and "1 problem(s): nothing was imported" in result.output
+    assert result.exit_code == 1 and "发现 1 处问题，未导入任何数据" in result.output
     assert _directory() == []

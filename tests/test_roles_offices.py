@@ -25,7 +25,7 @@ REVIEWER_PAGES = ("appraisal.portal.inbox",)  # a reviewer's link opens these, n
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
-RUN_PAGES = {"/links/{link_id}/revoke"}
+RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
 
 
 def api_routes(routes: list[object]) -> Iterator[APIRoute]:
@@ -94,6 +94,7 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "code": code,
         "document_id": "NM-0001",
         "decision": "accept",
+        "kind": "roster",
     }
 
 

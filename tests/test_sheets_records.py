@@ -125,7 +125,7 @@ def test_bad_vocabulary_lists_the_allowed_words(tmp_path: Path) -> None:
         read_records(path)
     by_column = {i.column: i for i in exc.value.issues}
     assert "领导班子" in by_column["测评群体"].reason and by_column["测评群体"].cell == "D2"
-    assert by_column["弃权"].cell == "L2" and "not a number" in by_column["弃权"].reason
+    assert by_column["弃权"].cell == "L2" and "不是数字" in by_column["弃权"].reason
 
 
 def test_a_workbook_without_records_sheets_names_what_it_has(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_workbook_without_records_sheets_names_what_it_has(tmp_path: Path) -> 
     with pytest.raises(WorkbookError) as exc:
         read_records(path)
     (issue,) = exc.value.issues
-    assert "履职记录" in issue.reason and "sheets found: 花名册" in issue.reason
+    assert "履职记录" in issue.reason and "现有工作表：花名册" in issue.reason
 
 
 def test_the_template_has_four_sheets_with_drop_downs(tmp_path: Path) -> None:

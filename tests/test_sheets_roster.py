@@ -112,7 +112,7 @@ def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
     roster = read_roster(path)
     assert roster.rows[0].education == "博士研究生"
     (warning,) = roster.warnings
-    assert "籍贯" in warning and "column J" in warning
+    assert "籍贯" in warning and "J 列" in warning
 
 
 def test_optional_columns_and_the_private_sector_flag(tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_every_error_is_listed_at_once_with_row_and_column(tmp_path: Path) -> No
     assert all(i.file == "bad.xlsx" and i.sheet == "花名册" for i in exc.value.issues)
     gender = next(i for i in exc.value.issues if i.column == "性别")
     assert gender.cell == "C3" and "男、女" in gender.reason
-    assert "row 3, column C 性别" in str(exc.value)
+    assert "第3行，C列 性别" in str(exc.value)
 
 
 def test_a_repeated_code_names_the_first_row(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_a_repeated_code_names_the_first_row(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as exc:
         read_roster(roster_file(tmp_path / "r.xlsx", rows))
     (issue,) = exc.value.issues
-    assert (issue.row, issue.column) == (3, "编号") and "row 2" in issue.reason
+    assert (issue.row, issue.column) == (3, "编号") and "第2行" in issue.reason
 
 
 def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
     (issue,) = exc.value.issues
-    assert (issue.row, issue.column, issue.reason) == (1, "梯队", "required column is missing")
+    assert (issue.row, issue.column, issue.reason) == (1, "梯队", "缺少必填的列")
 
 
 def test_a_roster_on_another_sheet_name_is_found(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_the_wrong_sheet_names_the_sheets_found(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
     reason = _only_issue(exc)
-    assert "sheets found: 测评、汇总" in reason and "梯队" in reason
+    assert "现有工作表：测评、汇总" in reason and "梯队" in reason
 
 
 def test_an_encrypted_workbook_is_refused(tmp_path: Path) -> None:
@@ -196,11 +196,11 @@ def test_an_encrypted_workbook_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
-    assert "encrypted" in _only_issue(exc) and "without a password" in _only_issue(exc)
+    assert "已加密" in _only_issue(exc) and "取消密码" in _only_issue(exc)
 
 
 @pytest.mark.parametrize(
-    ("name", "words"), [("old.xls", "97-2003"), ("list.csv", "CSV"), ("a.txt", "not an Excel")]
+    ("name", "words"), [("old.xls", "97-2003"), ("list.csv", "CSV"), ("a.txt", "不是 Excel 工作簿")]
 )
 def test_other_formats_are_refused_with_advice(tmp_path: Path, name: str, words: str) -> None:
     path = tmp_path / name
@@ -215,7 +215,7 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
     path.write_text("not a workbook at all", encoding="utf-8")
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
-    assert "not a valid .xlsx" in _only_issue(exc)
+    assert "不是有效的 .xlsx" in _only_issue(exc)
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "hello")
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
-    assert "not an Excel workbook" in _only_issue(exc)
+    assert "不是 Excel 工作簿" in _only_issue(exc)
 
 
 def test_a_damaged_workbook_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_a_damaged_workbook_gets_a_message_not_a_traceback(tmp_path: Path) -> No
         archive.writestr("xl/workbook.xml", "<broken")
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
-    assert "cannot be read as a workbook" in _only_issue(exc)
+    assert "无法作为工作簿读取" in _only_issue(exc)
 
 
 def test_a_birth_date_is_in_the_future_by_the_clock(
@@ -244,7 +244,7 @@ def test_a_birth_date_is_in_the_future_by_the_clock(
     clock_at(date(1975, 3, 7))
     with pytest.raises(WorkbookError) as exc:
         read_roster(path)
-    assert "birth date 1975-03-08 is in the future" in _only_issue(exc)
+    assert "出生日期 1975-03-08 晚于今天" in _only_issue(exc)
     clock_at(date(1975, 3, 8))
     assert read_roster(path).rows[0].birth_date == date(1975, 3, 8)
 
@@ -260,7 +260,7 @@ def test_a_huge_workbook_is_refused_before_parsing(
             read_roster(path)
     finally:
         get_settings.cache_clear()
-    assert "too large" in _only_issue(exc) and "APPRAISAL_MAX_WORKBOOK_BYTES" in _only_issue(exc)
+    assert "太大" in _only_issue(exc) and "APPRAISAL_MAX_WORKBOOK_BYTES" in _only_issue(exc)
 
 
 def _rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> None:
@@ -302,7 +302,7 @@ def test_dates_in_the_chinese_built_in_formats_are_dates(tmp_path: Path) -> None
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as exc:
         read_roster(tmp_path / "absent.xlsx")
-    assert _only_issue(exc) == "no such file"
+    assert _only_issue(exc) == "文件不存在"
 
 
 def test_the_template_has_headers_an_example_and_drop_downs(tmp_path: Path) -> None:
@@ -318,7 +318,7 @@ def test_the_template_has_headers_an_example_and_drop_downs(tmp_path: Path) -> N
     assert sheet.column_dimensions["H"].width >= 20  # 工作单位及职务 is wide
     # The example row is recognised and skipped: an untouched template imports nobody.
     roster = read_roster(path)
-    assert roster.rows == () and "example row" in roster.warnings[0]
+    assert roster.rows == () and "示例行" in roster.warnings[0]
 
 
 def test_a_filled_in_template_reads_back(tmp_path: Path) -> None:
@@ -403,6 +403,6 @@ def test_cells_the_file_stores_wrongly_are_named_with_row_and_column(tmp_path: P
     assert [(i.sheet, i.row, i.column, i.cell) for i in issues] == [
         ("花名册", row, "出生年月", f"E{row}") for row in (2, 3, 4)
     ]
-    assert "unreadable cell value 'x', the cached result of its formula" in issues[0].reason
-    assert "'not a date'" in issues[1].reason and "no such shared string" in issues[2].reason
-    assert str(issues[0]).startswith("r.xlsx, sheet 花名册, row 2, column E 出生年月: 单元格")
+    assert "无法读取：'x'（公式的缓存结果）" in issues[0].reason
+    assert "'not a date'" in issues[1].reason and "共享字符串不存在" in issues[2].reason
+    assert str(issues[0]).startswith("r.xlsx，工作表 花名册，第2行，E列 出生年月：单元格")

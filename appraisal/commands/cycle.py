@@ -67,7 +67,7 @@ def start(
             selection=Selection.parse(people), allow_missing=allow_missing,
         )  # fmt: skip
     except MissingInputs as exc:
-        _gaps(exc.gaps, f"not started: {len(exc.gaps)} people lack inputs")
+        _gaps(exc.gaps, f"未启动：{len(exc.gaps)} 人缺少数据 / not started: people lack inputs")
         fail(str(exc))
     except CycleError as exc:
         fail(str(exc))
@@ -77,7 +77,11 @@ def start(
     else:
         out.print(f"started cycle {started.cycle_id}: {name}")
     if started.gaps:
-        _gaps(started.gaps, f"started with {len(started.gaps)} people lacking inputs (recorded)")
+        _gaps(
+            started.gaps,
+            f"已启动，其中 {len(started.gaps)} 人缺少数据（已记入审计日志）"
+            " / started with people lacking inputs",
+        )
     if run:
         _run(started.cycle_id)
 
@@ -88,7 +92,7 @@ def _gaps(gaps: list[Gap], title: str, show: int = 50) -> None:
         table.add_row(g.code, g.name, "、".join(g.missing))
     out.print(table)
     if len(gaps) > show:
-        out.print(f"... and {len(gaps) - show} more")
+        out.print(f"……另有 {len(gaps) - show} 人 / and {len(gaps) - show} more")
 
 
 @app.command("list")

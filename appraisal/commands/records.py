@@ -8,10 +8,9 @@ import typer
 
 from appraisal.commands.roster import show_counts, show_issues, show_warnings
 from appraisal.console import fail, out
-from appraisal.db import session_scope
+from appraisal.importing import import_records_file
 from appraisal.settings import get_settings
-from appraisal.sheets import WorkbookError, read_records, write_records_template
-from appraisal.store import import_records
+from appraisal.sheets import WorkbookError, write_records_template
 
 app = typer.Typer(
     help="Records: 履职记录, 民主测评, 组织考核, 负面清单 (import and template).",
@@ -28,15 +27,13 @@ def import_(
 ) -> None:
     """Add and update the records of every sheet present; all or nothing."""
     try:
-        book = read_records(file, year=year)
-        show_warnings(book.warnings)
-        with session_scope() as session:
-            counts = import_records(session, book=book, actor=get_settings().actor)
+        done = import_records_file(file, actor=get_settings().actor, year=year)
     except WorkbookError as exc:
         show_issues(exc)
     except sa.exc.OperationalError as exc:
-        fail(f"the database cannot be reached: {exc.orig}")
-    show_counts(file.name, counts)
+        fail(f"无法连接数据库 / the database cannot be reached: {exc.orig}")
+    show_warnings(done.warnings)
+    show_counts(file.name, done.counts)
 
 
 @app.command("template")

@@ -7,7 +7,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from appraisal.db import get_engine
-from appraisal.portal import admin, grading, held, inbox, outstanding, pool, revoking, staff
+from appraisal.portal import (
+    admin,
+    grading,
+    held,
+    imports,
+    inbox,
+    outstanding,
+    people,
+    pool,
+    revoking,
+    staff,
+    start,
+)
 from appraisal.portal.access import LoginRequired
 from appraisal.portal.errors import error_page
 from appraisal.portal.limits import BodyLimit
@@ -26,6 +38,7 @@ def create_app() -> FastAPI:
     app.state.secret = session_secret(settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_return_bytes + FORM_OVERHEAD)
     app.mount("/static", StaticFiles(packages=[("appraisal.portal", "static")]), name="static")
+    app.include_router(start.router)  # /cycles/new before staff's /cycles/{cycle_id}
     app.include_router(staff.router)
     app.include_router(inbox.router)
     app.include_router(grading.router)
@@ -34,6 +47,8 @@ def create_app() -> FastAPI:
     app.include_router(pool.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
+    app.include_router(imports.router)
+    app.include_router(people.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

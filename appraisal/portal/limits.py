@@ -80,6 +80,15 @@ FIELDS = {
     "group": FieldLimit("范围", "the selection", max_length=32 + 1 + 128 + 8),
     "confirm": FieldLimit("确认", "the confirmation", max_length=8),
     "stage": FieldLimit("阶段", "the stage", max_length=16),
+    # Starting a cycle (portal/start.py).
+    "kind": FieldLimit("考核类型", "the kind", max_length=32),
+    "name": FieldLimit("周期名称", "the name", max_length=128),
+    "year": FieldLimit("年度", "the year", low=1900, high=2100),
+    "scheme": FieldLimit("评分方案", "the scheme", max_length=64),
+    "who": FieldLimit("参加人员", "who is in it", max_length=8),
+    "tier": FieldLimit("梯队", "the tier", max_length=16),
+    "codes": FieldLimit("编号", "the 编号 list", max_length=100_000),
+    "allow_missing": FieldLimit("确认", "the confirmation", max_length=8),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -17,13 +17,13 @@ class SheetIssue:
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
+            where.append(f"工作表 {self.sheet}")
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"第{self.row}行")
         if self.column:
             letter = "".join(ch for ch in self.cell if ch.isalpha())
-            where.append(f"column {letter} {self.column}" if letter else f"column {self.column}")
-        return f"{', '.join(where)}: {self.reason}"
+            where.append(f"{letter}列 {self.column}" if letter else f"列 {self.column}")
+        return f"{'，'.join(where)}：{self.reason}"
 
 
 class WorkbookError(Exception):
@@ -33,7 +33,7 @@ class WorkbookError(Exception):
         self.issues = tuple(issues)
         count = len(self.issues)
         lines = "\n".join(f"  {issue}" for issue in self.issues)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} found:\n{lines}")
+        super().__init__(f"发现 {count} 处问题：\n{lines}")
 
 
 def raise_if_any(issues: list[SheetIssue]) -> None:

@@ -123,7 +123,7 @@ def read_records(
             wanted = "、".join(s.name for s in RECORD_SHEETS)
             found = "、".join(book.sheetnames)
             raise WorkbookError(
-                [SheetIssue(file, f"has none of the sheets {wanted}; sheets found: {found}")]
+                [SheetIssue(file, f"没有以下任何一个工作表：{wanted}；现有工作表：{found}")]
             )
     raise_if_any(issues)
     reader = _Rows(file, year, issues)
@@ -174,19 +174,20 @@ class _Rows:
         values["code"] = values.get("code") or ""
         values["name"] = values.get("name") or ""
         if not values["code"] and not values["name"]:
-            self.problem(spec, sheet, row, "code", "give the person's 编号 (or at least 姓名)")
+            self.problem(spec, sheet, row, "code", "请填写编号（至少填写姓名）")
             ok = False
         year = values.get("year")
         values["year"] = year or self.year or 0  # the row is dropped below if this is wrong
         if year is None and self.year is None:
-            self.problem(spec, sheet, row, "year", "no 年度: fill it in or import with --year")
+            self.problem(spec, sheet, row, "year", "没有年度：请填写，或导入时指定年度（--year）")
             return False
         if year is not None and self.year is not None and year != self.year:
-            self.problem(spec, sheet, row, "year", f"年度 {year} but importing year {self.year}")
+            reason = f"年度为 {year}，但本次导入的是 {self.year} 年度"
+            self.problem(spec, sheet, row, "year", reason)
             return False
         values["year"] = year if year is not None else self.year
         if not MIN_YEAR <= values["year"] <= MAX_YEAR:
-            self.problem(spec, sheet, row, "year", f"year {values['year']} is out of range")
+            self.problem(spec, sheet, row, "year", f"年度 {values['year']} 超出范围")
             ok = False
         return ok
 
@@ -195,10 +196,10 @@ class _Rows:
         held_on = held.value if held else None
         title = v.get("title") or ""
         if v["kind"] in MEETINGS and v.get("attendance") is None:
-            self.problem(spec, sheet, row, "attendance", f"required for a {v['kind']} record")
+            self.problem(spec, sheet, row, "attendance", f"{v['kind']}记录必须填写")
             return None
         if v["kind"] is DutyKind.PROPOSAL and v.get("role") is None:
-            self.problem(spec, sheet, row, "role", "required for a 提案 record")
+            self.problem(spec, sheet, row, "role", "提案记录必须填写")
             return None
         key = v.get("record_key") or duty_digest(v["kind"], title, held_on)
         return DutyRow(
@@ -209,7 +210,7 @@ class _Rows:
     def _ballot(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> BallotRow | None:
         votes = sum(v[k] for k in ("excellent", "competent", "basic", "incompetent", "abstain"))
         if votes > v["returned"]:
-            reason = f"the votes add up to {votes}, more than the {v['returned']} ballots returned"
+            reason = f"各票数合计 {votes}，多于收回的 {v['returned']} 张"
             self.problem(spec, sheet, row, "returned", reason)
             return None
         return BallotRow(
@@ -220,7 +221,7 @@ class _Rows:
 
     def _score(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> ScoreRow | None:
         if not 0 <= v["score"] <= 100:
-            self.problem(spec, sheet, row, "score", f"score {v['score']} is not between 0 and 100")
+            self.problem(spec, sheet, row, "score", f"得分 {v['score']} 不在 0 到 100 之间")
             return None
         return ScoreRow(
             row, v["code"], v["name"], v["year"], float(v["score"]),
@@ -232,9 +233,7 @@ class _Rows:
     ) -> FindingRow | None:
         item_code = v["item_code"].upper()
         if not _ITEM_CODE.match(item_code):
-            self.problem(
-                spec, sheet, row, "item_code", f"'{item_code}' is not an item code like D03"
-            )
+            self.problem(spec, sheet, row, "item_code", f"“{item_code}”不是条目编号（应如 D03）")
             return None
         return FindingRow(
             row, v["code"], v["name"], v["year"], item_code, v["category"], v["effect"],

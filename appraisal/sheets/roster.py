@@ -59,7 +59,7 @@ def read_roster(
         if sheet is None:
             expected = "、".join(c.header for c in ROSTER.required)
             found = "、".join(book.sheetnames)
-            reason = f"no sheet has the roster columns ({expected}); sheets found: {found}"
+            reason = f"没有一个工作表含花名册的列（{expected}）；现有工作表：{found}"
             raise WorkbookError([SheetIssue(file, reason)])
         parsed = parse_sheet(file, sheet, sheet_rows(book, sheet), ROSTER, issues)
     raise_if_any(issues)
@@ -99,18 +99,16 @@ def _people(
             continue  # its cell errors are already listed
         if born.value > today:
             issues.append(
-                SheetIssue(
-                    file, f"birth date {born.value} is in the future", sheet, item.row, "出生年月"
-                )
+                SheetIssue(file, f"出生日期 {born.value} 晚于今天", sheet, item.row, "出生年月")
             )
             continue
         given = values.pop("code", None)
         code = given or derive_code(values["name"], born.value)
         if code in seen:
             reason = (
-                f"编号 {code} is also on row {seen[code]}"
+                f"编号 {code} 与第{seen[code]}行重复"
                 if given
-                else f"same 姓名 and 出生年月 as row {seen[code]}: give each person an 编号"
+                else f"姓名和出生年月与第{seen[code]}行相同：请为每人填写编号"
             )
             issues.append(SheetIssue(file, reason, sheet, item.row, "编号" if given else "姓名"))
             continue

@@ -86,24 +86,20 @@ def parse_sheet(
     try:
         head = list(islice(iterator, HEADER_SCAN_ROWS))
     except Exception as exc:
-        issues.append(SheetIssue(file, f"cannot be read: {exc}", sheet))
+        issues.append(SheetIssue(file, f"无法读取：{exc}", sheet))
         return None
     header = locate_header(head, spec)
     if header is None:
         expected = "、".join(c.header for c in spec.required)
-        issues.append(
-            SheetIssue(file, f"no header row found: expected the columns {expected}", sheet)
-        )
+        issues.append(SheetIssue(file, f"找不到表头行：应有以下各列 {expected}", sheet))
         return None
     for column in header.missing:
-        issues.append(
-            SheetIssue(file, "required column is missing", sheet, header.row, column.header)
-        )
+        issues.append(SheetIssue(file, "缺少必填的列", sheet, header.row, column.header))
     for index, column in header.duplicates:
         issues.append(
             SheetIssue(
                 file,
-                "the column appears twice",
+                "该列出现了两次",
                 sheet,
                 header.row,
                 column.header,
@@ -113,7 +109,7 @@ def parse_sheet(
     if header.missing or header.duplicates:
         return None
     warnings = tuple(
-        f"{file}, sheet {sheet}: ignored unknown column {get_column_letter(i + 1)} '{name}'"
+        f"{file}，工作表 {sheet}：未识别的 {get_column_letter(i + 1)} 列“{name}”已忽略"
         for i, name in header.unknown
     )
     parsed: list[ParsedRow] = []
@@ -127,13 +123,12 @@ def parse_sheet(
                 continue
             if values.get("code") == EXAMPLE_CODE:
                 warnings += (
-                    f"{file}, sheet {sheet}: row {row_number} is the template's example "
-                    "row (编号 示例) and was skipped",
+                    f"{file}，工作表 {sheet}：第{row_number}行是模板的示例行（编号 示例），已跳过",
                 )
                 continue
             parsed.append(ParsedRow(row_number, values))
     except Exception as exc:
-        issues.append(SheetIssue(file, f"cannot be read after this row: {exc}", sheet, row_number))
+        issues.append(SheetIssue(file, f"此行之后无法读取：{exc}", sheet, row_number))
     present = frozenset(c.field for c in header.columns.values())
     return ParsedSheet(sheet, header.row, tuple(parsed), present, warnings)
 
@@ -157,7 +152,7 @@ def _parse_row(
                 issues.append(
                     SheetIssue(
                         file,
-                        "required, but empty",
+                        "必填，但为空",
                         sheet,
                         row,
                         column.header,

@@ -89,7 +89,7 @@ def convert(value: Any, column: Column) -> Any:
     else:
         text = clean_text(value, compact_cjk=kind is Kind.NAME)
     if column.max_length is not None and len(text) > column.max_length:
-        raise CellError(f"too long: {len(text)} characters, at most {column.max_length}")
+        raise CellError(f"太长：{len(text)} 个字符，最多 {column.max_length} 个")
     return text
 
 
@@ -99,7 +99,7 @@ def parse_date(value: Any) -> SheetDate:
     if isinstance(value, date):
         return _checked(value, True)
     if isinstance(value, bool):
-        raise CellError(f"not a date: {value!r}")
+        raise CellError(f"不是日期：{value!r}")
     if isinstance(value, int | float):
         return _date_from_number(value)
     text = clean_text(value)
@@ -110,7 +110,7 @@ def parse_date(value: Any) -> SheetDate:
         return _build(year, month, day, text)
     match = _DATE_TEXT.match(text)
     if not match:
-        raise CellError(f"not a date: '{text}' (write it as 1975.03, 1975年3月 or 1975-03-08)")
+        raise CellError(f"不是日期：“{text}”（请写成 1975.03、1975年3月 或 1975-03-08）")
     year_text, month_text, day_text = match.groups()
     return _build(int(year_text), int(month_text), int(day_text) if day_text else None, text)
 
@@ -121,51 +121,49 @@ def _date_from_number(value: float) -> SheetDate:
         text = repr(float(value))
         whole, _, fraction = text.partition(".")
         if fraction == "1":
-            raise CellError(
-                f"ambiguous date {value}: January or October? Enter it as text, e.g. 1975.10"
-            )
+            raise CellError(f"日期 {value} 有歧义：是1月还是10月？请以文本格式输入，如 1975.10")
         if fraction == "0":
-            raise CellError(f"a year without a month: {whole}")
+            raise CellError(f"只有年份，没有月份：{whole}")
         return _build(int(whole), int(fraction), None, text)
     if float(value).is_integer() and 1 <= value < 80000:
         return _checked(_EXCEL_EPOCH + timedelta(days=int(value)), True)
     if float(value).is_integer() and len(str(int(value))) in (6, 8):
         return parse_date(str(int(value)))
-    raise CellError(f"not a date: {value}")
+    raise CellError(f"不是日期：{value}")
 
 
 def _build(year: int, month: int, day: int | None, text: str) -> SheetDate:
     try:
         return _checked(date(year, month, day or 1), day is not None)
     except ValueError:
-        raise CellError(f"no such date: '{text}'") from None
+        raise CellError(f"没有这个日期：“{text}”") from None
 
 
 def _checked(value: date, day_known: bool) -> SheetDate:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise CellError(f"year {value.year} is out of range {MIN_YEAR}-{MAX_YEAR}")
+        raise CellError(f"年份 {value.year} 超出范围 {MIN_YEAR}–{MAX_YEAR}")
     return SheetDate(value, day_known)
 
 
 def parse_count(value: Any) -> int:
     number = parse_number(value)
     if not float(number).is_integer():
-        raise CellError(f"not a whole number: {number}")
+        raise CellError(f"不是整数：{number}")
     if number < 0:
-        raise CellError(f"negative: {int(number)}")
+        raise CellError(f"不能为负数：{int(number)}")
     return int(number)
 
 
 def parse_number(value: Any) -> float:
     if isinstance(value, bool | datetime | date):
-        raise CellError(f"not a number: {value!r}")
+        raise CellError(f"不是数字：{value!r}")
     if isinstance(value, int | float):
         return value
     text = clean_text(value).replace(" ", "").replace(",", "")
     try:
         return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
     except ValueError:
-        raise CellError(f"not a number: '{clean_text(value)}'") from None
+        raise CellError(f"不是数字：“{clean_text(value)}”") from None
 
 
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓"}
@@ -178,7 +176,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"'{clean_text(value)}' is not 是 or 否")
+    raise CellError(f"“{clean_text(value)}”不是“是”或“否”")
 
 
 def parse_vocab(value: Any, column: Column) -> Any:
@@ -188,4 +186,4 @@ def parse_vocab(value: Any, column: Column) -> Any:
         return column.vocab(text)
     except ValueError:
         allowed = "、".join(column.choices)
-        raise CellError(f"'{text}' is not one of: {allowed}") from None
+        raise CellError(f"“{text}”不在可选值中：{allowed}") from None

@@ -14,10 +14,10 @@ from appraisal.sheets.xlsx_stream import XlsxStream
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel's encrypted .xlsx and the old .xls are OLE files
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 _ADVICE = {
-    ".xls": "is the old Excel 97-2003 format: open it in Excel or WPS and save it as .xlsx",
-    ".csv": "is a CSV file: open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
-    ".et": "is a WPS spreadsheet: save it as an Excel workbook (.xlsx)",
-    ".ods": "is an OpenDocument spreadsheet: save it as an Excel workbook (.xlsx)",
+    ".xls": "是旧的 Excel 97-2003 格式（.xls）：请用 Excel 或 WPS 打开，另存为 .xlsx",
+    ".csv": "是 CSV 文件：请用 Excel 或 WPS 打开，另存为 Excel 工作簿（.xlsx）",
+    ".et": "是 WPS 表格文件（.et）：请另存为 Excel 工作簿（.xlsx）",
+    ".ods": "是 OpenDocument 表格（.ods）：请另存为 Excel 工作簿（.xlsx）",
 }
 
 
@@ -33,32 +33,32 @@ def check_workbook_file(path: Path, max_bytes: int | None = None) -> None:
     if suffix in _ADVICE:
         raise refuse(_ADVICE[suffix])
     if suffix not in EXCEL_EXTENSIONS:
-        raise refuse(f"is not an Excel workbook: expected a .xlsx file, got '{suffix or name}'")
+        raise refuse(f"不是 Excel 工作簿：需要 .xlsx 文件，收到的是“{suffix or name}”")
     if not path.is_file():
-        raise refuse("no such file")
+        raise refuse("文件不存在")
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE_MAGIC):
         raise refuse(
-            "is encrypted (password-protected) or an old .xls renamed to .xlsx: "
-            "open it in Excel or WPS and save it as .xlsx without a password"
+            "已加密（设了密码），或是改了扩展名的旧 .xls 文件："
+            "请用 Excel 或 WPS 打开，取消密码后另存为 .xlsx"
         )
     if not zipfile.is_zipfile(path):
-        raise refuse("is not a valid .xlsx workbook (the file is damaged or not a workbook)")
+        raise refuse("不是有效的 .xlsx 工作簿（文件已损坏或不是工作簿）")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise refuse(f"is not a valid .xlsx workbook: {exc}") from None
+        raise refuse(f"不是有效的 .xlsx 工作簿：{exc}") from None
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise refuse("is a zip file but not an Excel workbook (no xl/ part inside)")
+        raise refuse("是 zip 压缩文件，但不是 Excel 工作簿（其中没有 xl/ 部分）")
     # The zip directory states each part's size; a bomb claims or expands to far more than this.
     total = sum(m.file_size for m in members)
     if total > limit:
         raise refuse(
-            f"is too large: {total / 1e6:.1f} MB uncompressed, the limit is {limit / 1e6:.1f} MB "
-            "(APPRAISAL_MAX_WORKBOOK_BYTES); split it into smaller workbooks"
+            f"太大：解压后 {total / 1e6:.1f} MB，上限为 {limit / 1e6:.1f} MB"
+            "（APPRAISAL_MAX_WORKBOOK_BYTES）；请拆分成几个较小的工作簿"
         )
 
 
@@ -70,7 +70,7 @@ def open_workbook(path: Path, max_bytes: int | None = None) -> Iterator[XlsxStre
         book = XlsxStream(path)
     except Exception as exc:  # damaged parts raise zip, XML and value errors alike
         raise WorkbookError(
-            [SheetIssue(file=path.name, reason=f"cannot be read as a workbook: {exc}")]
+            [SheetIssue(file=path.name, reason=f"无法作为工作簿读取：{exc}")]
         ) from None
     try:
         yield book

@@ -38,9 +38,9 @@ def _check_prolog(head: bytes) -> None:
     root = _ELEMENT_START.search(head)
     doctype = _DOCTYPE.search(head)
     if doctype is not None and (root is None or doctype.start() < root.start()):
-        raise UnsafeWorkbook("a part of the workbook declares a DTD; refusing to parse it")
+        raise UnsafeWorkbook("工作簿的某个部分声明了 DTD，拒绝解析")
     if root is None and len(head) == _PROLOG_BYTES:
-        raise UnsafeWorkbook("a part of the workbook has no element in its first 64 KB")
+        raise UnsafeWorkbook("工作簿的某个部分在前 64 KB 内没有任何元素")
 
 
 def _events(stream: IO[bytes], tag: str) -> Iterator[Any]:
@@ -53,7 +53,7 @@ def _events(stream: IO[bytes], tag: str) -> Iterator[Any]:
     for _event, element in context:
         if not checked:
             if element.getroottree().docinfo.doctype:
-                raise UnsafeWorkbook("the workbook declares a DTD; refusing to parse it")
+                raise UnsafeWorkbook("工作簿声明了 DTD，拒绝解析")
             checked = True
         yield element
 
@@ -111,7 +111,7 @@ class XlsxStream:
                     targets[rel.get("Id", "")] = str(PurePosixPath(path))
         workbook = self._part("xl/workbook.xml")
         if workbook is None:
-            raise ValueError("xl/workbook.xml is missing")
+            raise ValueError("缺少 xl/workbook.xml")
         sheets: dict[str, str] = {}
         date1904 = False
         with workbook:
@@ -159,7 +159,7 @@ class XlsxStream:
         """Each row's values from row 1, with empty tuples for rows the file leaves out."""
         part = self._part(self._sheets[name])
         if part is None:
-            raise ValueError(f"the part of sheet {name} is missing")
+            raise ValueError(f"缺少工作表 {name} 的数据部分")
         expected = 1
         with part:
             for row in _events(part, "row"):
@@ -221,12 +221,12 @@ class XlsxStream:
 
 def _unreadable(cell: Any, v_tag: str, exc: Exception) -> UnreadableCell:
     raw = cell.findtext(v_tag) or ""
-    formula = ", the cached result of its formula" if cell.find("{*}f") is not None else ""
-    why = "no such shared string" if isinstance(exc, LookupError) else str(exc)
+    formula = "（公式的缓存结果）" if cell.find("{*}f") is not None else ""
+    why = "共享字符串不存在" if isinstance(exc, LookupError) else str(exc)
     return UnreadableCell(
         raw,
-        f"单元格的值无法读取 / unreadable cell value {raw[:40]!r}{formula} ({why}): retype the "
-        "cell, or open the workbook in Excel or WPS and save it again",
+        f"单元格的值无法读取：{raw[:40]!r}{formula}（{why}）：请重新输入该单元格，"
+        "或用 Excel 或 WPS 打开工作簿后重新保存",
     )
 
 

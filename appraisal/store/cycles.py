@@ -40,21 +40,23 @@ class Selection:
                 return cls(tier=Tier(word))
             except ValueError:
                 known = "、".join(t.value for t in Tier)
-                raise CycleError(f"unknown tier {word!r}; tiers are {known}") from None
+                raise CycleError(
+                    f"没有梯队“{word}”，可选：{known} / unknown tier {word!r}"
+                ) from None
         if text.startswith("@"):
             path = Path(text[1:])
             if not path.is_file():
-                raise CycleError(f"{path}: no such file (expected one 编号 per line)")
+                raise CycleError(f"{path}：文件不存在（应每行一个编号） / no such file")
             lines = path.read_text(encoding="utf-8").splitlines()
             return cls(codes=tuple(c.strip() for c in lines if c.strip()))
         return cls(codes=tuple(c.strip() for c in text.split(",") if c.strip()))
 
     def describe(self) -> str:
         if self.tier:
-            return f"tier {self.tier.value}"
+            return f"梯队 {self.tier.value}"
         if self.codes:
-            return f"{len(self.codes)} listed people"
-        return "the whole pool"
+            return f"列出的 {len(self.codes)} 人"
+        return "全部在库人员"
 
 
 def selected_people(
@@ -72,9 +74,9 @@ def selected_people(
     if selection.codes:
         missing = sorted(set(selection.codes) - {p.code for p in people})
         if missing:
-            raise CycleError(f"not in the current pool: {', '.join(missing)}")
+            raise CycleError(f"以下编号不在本单位当前人员库中：{'、'.join(missing)}")
     if not people:
-        raise CycleError(f"nobody selected ({selection.describe()}); import a roster first")
+        raise CycleError(f"没有选中任何人（{selection.describe()}）；请先导入花名册")
     return people
 
 
@@ -101,7 +103,7 @@ def start_cycle(
     will print it; `office_id` the office that runs it, whose people (and its children's) it
     may cover."""
     if cycle_named(session, name) is not None:
-        raise CycleError(f"a cycle named {name!r} exists already")
+        raise CycleError(f"已有名为“{name}”的考核周期 / a cycle named {name!r} exists already")
     people = selected_people(session, selection, scope_of(session, office_id))
     cycle = Cycle(
         name=name,
@@ -127,7 +129,7 @@ def start_cycle(
             entity="cycle",
             entity_key=name,
             field="started",
-            after=f"{kind.value} {year}, {len(people)} people ({selection.describe()})",
+            after=f"{kind.value} {year}年度，{len(people)} 人（{selection.describe()}）",
         )
     )
     if missing:
@@ -141,7 +143,7 @@ def start_cycle(
                 entity_key=name,
                 field="started with missing inputs",
                 after=listed if len(listed) <= 4096 else listed[:4093] + "…",
-                reason="started with --allow-missing although these people lack inputs",
+                reason="经办人确认在以上人员缺少数据的情况下启动（--allow-missing）",
             )
         )
     return cycle

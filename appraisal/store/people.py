@@ -14,8 +14,11 @@ from sqlmodel import Session
 
 from appraisal.clock import today as clock_today
 from appraisal.models import Person, PoolMembership
+from appraisal.models.office import ROOT_OFFICE_ID
+from appraisal.sheets.errors import SheetIssue, raise_if_any
 from appraisal.sheets.roster import PERSON_FIELDS, RosterRow
 from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
+from appraisal.store.offices import EVERYWHERE, Scope
 
 ENTITY = "person"
 JOIN_REASON = "名册导入"
@@ -31,12 +34,25 @@ def import_people(
     rows: Sequence[RosterRow],
     actor: str,
     source: str = "",
+    sheet: str = "",
     today: date | None = None,
+    office_id: int = ROOT_OFFICE_ID,
+    scope: Scope = EVERYWHERE,
 ) -> ImportCounts:
-    """Add new people, update changed ones; flushes but leaves the commit to the caller."""
+    """Add new people (to `office_id`'s pool), update changed ones; flushes but leaves the
+    commit to the caller. A row naming someone of an office outside `scope` is refused with
+    the others (WorkbookError, nothing written): an office updates only its own people."""
     today = today or clock_today()
     log = AuditLog(actor)
     existing = load_people(session, [r.code for r in rows])
+    raise_if_any(
+        [
+            SheetIssue(source, f"编号 {row.code} 是其他单位的人员，不能由本单位导入或修改",
+                       sheet, row.row, "编号")
+            for row in rows
+            if row.code in existing and not scope.covers(existing[row.code]["office_id"])
+        ]
+    )  # fmt: skip
     new: list[RosterRow] = []
     updates: list[dict[str, Any]] = []
     tier_moves: dict[int, RosterRow] = {}
@@ -53,7 +69,7 @@ def import_people(
         updates.append({"b_id": current["id"], **{f: wanted[f] for f in _COMPARED}})
         if "tier" in diff:
             tier_moves[current["id"]] = row
-    _insert_new(session, new, log, source, today)
+    _insert_new(session, new, log, source, today, office_id)
     if updates:
         stmt = update(_PERSON).where(_PERSON.c.id == bindparam("b_id"))
         session.execute(stmt, updates)
@@ -75,12 +91,14 @@ def load_people(session: Session, codes: Sequence[str]) -> dict[str, dict[str, A
 
 
 def _insert_new(
-    session: Session, new: list[RosterRow], log: AuditLog, source: str, today: date
+    session: Session, new: list[RosterRow], log: AuditLog, source: str, today: date, office_id: int
 ) -> None:
     if not new:
         return
     for part in chunks(new):
-        session.execute(insert(_PERSON), [row.person_fields() for row in part])
+        session.execute(
+            insert(_PERSON), [{**row.person_fields(), "office_id": office_id} for row in part]
+        )
     ids = {code: p["id"] for code, p in load_people(session, [r.code for r in new]).items()}
     memberships = [
         {"person_id": ids[r.code], "tier": r.tier, "joined_on": today,

@@ -17,6 +17,7 @@ from appraisal.sheets.errors import SheetIssue, raise_if_any
 from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, SCORE
 from appraisal.sheets.records import RecordsBook
 from appraisal.store.changes import AuditLog, ImportCounts, chunks, differences
+from appraisal.store.offices import EVERYWHERE, Scope
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,11 @@ TARGETS = {
 }  # fmt: skip
 
 
-def import_records(session: Session, *, book: RecordsBook, actor: str) -> dict[str, ImportCounts]:
-    """Upsert every sheet of `book`; raises WorkbookError (writing nothing) on unknown people."""
+def import_records(
+    session: Session, *, book: RecordsBook, actor: str, scope: Scope = EVERYWHERE
+) -> dict[str, ImportCounts]:
+    """Upsert every sheet of `book`; raises WorkbookError (writing nothing) on unknown people.
+    People of offices outside `scope` are not found, as if they were not on the roster."""
     sheets = {
         DUTY.name: book.duties,
         BALLOT.name: book.ballots,
@@ -56,7 +60,7 @@ def import_records(session: Session, *, book: RecordsBook, actor: str) -> dict[s
     sheets = {name: rows for name, rows in sheets.items() if name in book.sheets}
     file = book.file.name
     issues: list[SheetIssue] = []
-    people = _People(session, [row for rows in sheets.values() for row in rows])
+    people = _People(session, [row for rows in sheets.values() for row in rows], scope)
     prepared: dict[str, list[dict[str, Any]]] = {}
     for name, rows in sheets.items():
         prepared[name] = _prepare(file, TARGETS[name], rows, people, issues)
@@ -74,18 +78,17 @@ def import_records(session: Session, *, book: RecordsBook, actor: str) -> dict[s
 class _People:
     """Resolves the people the rows name, with two IN queries for the whole workbook."""
 
-    def __init__(self, session: Session, rows: Sequence[Any]) -> None:
+    def __init__(self, session: Session, rows: Sequence[Any], scope: Scope) -> None:
         person = Person.__table__  # type: ignore[attr-defined]
         codes = sorted({r.code for r in rows if r.code})
         names = sorted({r.name for r in rows if not r.code})
         self.by_code: dict[str, tuple[int, str]] = {}
         self.by_name: dict[str, list[tuple[int, str]]] = {}
+        query = scope.only(select(person.c.id, person.c.code, person.c.name), person.c.office_id)
         for part in chunks(codes):
-            query = select(person.c.id, person.c.code, person.c.name)
             for pid, code, name in session.execute(query.where(person.c.code.in_(part))):
                 self.by_code[code] = (pid, name)
         for part in chunks(names):
-            query = select(person.c.id, person.c.code, person.c.name)
             for pid, code, name in session.execute(query.where(person.c.name.in_(part))):
                 self.by_name.setdefault(name, []).append((pid, code))
         self.codes: dict[int, str] = {pid: code for code, (pid, _) in self.by_code.items()}
@@ -100,16 +103,16 @@ class _People:
                 return (
                     None,
                     "编号",
-                    f"编号 {row.code} is not on the roster (import the roster first)",
+                    f"编号 {row.code} 不在花名册中（请先导入花名册）",
                 )
             if row.name and row.name != found[1]:
-                return None, "姓名", f"编号 {row.code} is {found[1]} on the roster, not {row.name}"
+                return None, "姓名", f"花名册中编号 {row.code} 是{found[1]}，不是{row.name}"
             return found[0], "", ""
         matches = self.by_name.get(row.name, [])
         if not matches:
-            return None, "姓名", f"no one named {row.name} is on the roster"
+            return None, "姓名", f"花名册中没有名为{row.name}的人"
         if len(matches) > 1:
-            return None, "姓名", f"{len(matches)} people are named {row.name}: give the 编号"
+            return None, "姓名", f"花名册中有 {len(matches)} 人名为{row.name}：请填写编号"
         return matches[0][0], "", ""
 
 
@@ -128,7 +131,7 @@ def _prepare(
         item.update({f: values[f] for f in (*target.key, *target.values)})
         key = _key(target, item)
         if key in first_row:
-            issues.append(SheetIssue(file, f"the same record as row {first_row[key]}",
+            issues.append(SheetIssue(file, f"与第{first_row[key]}行是同一条记录",
                                      target.sheet, row.row))  # fmt: skip
             continue
         first_row[key] = row.row

@@ -1,0 +1,183 @@
+"""Starting a cycle from the browser: a form, a check page that lists who lacks what (the check
+`appraisal cycle start` makes), then the start itself. The database part (the cycle, its
+members, the audit entries) is done in the request by the core's launch(); the first stage runs
+in its own process through the launcher, as an advance does."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from appraisal.clock import today
+from appraisal.db import session_scope
+from appraisal.launch import MissingInputs, check_launch, launch, shipped_schemes
+from appraisal.models.vocab import CycleKind, Tier
+from appraisal.portal import launcher
+from appraisal.portal.access import staff
+from appraisal.portal.limits import field
+from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.roles import Action
+from appraisal.scheme import default_scheme_path
+from appraisal.sheets.values import MAX_YEAR, MIN_YEAR
+from appraisal.store.cycles import CycleError, Selection
+from appraisal.store.offices import StaffMember
+
+router = APIRouter()
+
+# A pool can be 10,000 people: the check page lists this many of those lacking data.
+SHOWN_GAPS = 300
+WHO = {"all": "全部在库人员", "tier": "某一梯队", "codes": "列出的人员（编号）"}
+
+
+@dataclass(frozen=True)
+class StartForm:
+    """The form as sent, to show back and to carry from the check page to the start."""
+
+    kind: str = CycleKind.NON_PARTY.value
+    name: str = ""
+    year: int = 0
+    scheme: str = ""
+    who: str = "all"
+    tier: str = Tier.RISING.value
+    codes: str = ""
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.kind not in {k.value for k in CycleKind}:
+            found.append("请选择考核类型")
+        if not self.name.strip():
+            found.append("请填写周期名称")
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            found.append(f"年度须为 {MIN_YEAR} 到 {MAX_YEAR} 之间的整数")
+        if self.scheme not in dict(shipped_schemes()):
+            found.append("请选择评分方案")
+        if self.who not in WHO:
+            found.append("请选择参加人员")
+        if self.who == "tier" and self.tier not in {t.value for t in Tier}:
+            found.append("请选择梯队")
+        if self.who == "codes" and not self.code_list():
+            found.append("请填写参加人员的编号")
+        return found
+
+    def code_list(self) -> tuple[str, ...]:
+        words = self.codes.replace("，", ",").replace("、", ",").replace("\n", ",").split(",")
+        return tuple(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+    def selection(self) -> Selection:
+        if self.who == "tier":
+            return Selection(tier=Tier(self.tier))
+        if self.who == "codes":
+            return Selection(codes=self.code_list())
+        return Selection()
+
+
+def _form(
+    kind: str, name: str, year: int, scheme: str, who: str, tier: str, codes: str
+) -> StartForm:
+    return StartForm(kind, name.strip(), year, scheme, who, tier, codes)
+
+
+def _form_page(request: Request, me: StaffMember, form: StartForm, errors: list[str]) -> Response:
+    return page(
+        request, "start.html", user=me.username, me=me, form=form, errors=errors,
+        kinds=[k.value for k in CycleKind], tiers=[t.value for t in Tier], who_names=WHO,
+        schemes=shipped_schemes(), min_year=MIN_YEAR, max_year=MAX_YEAR,
+        status_code=400 if errors else 200,
+    )  # fmt: skip
+
+
+def _check_page(request: Request, me: StaffMember, form: StartForm, **context: Any) -> Response:
+    return page(
+        request, "start_check.html", user=me.username, me=me, form=form,
+        who_names=WHO, shown=SHOWN_GAPS, **context,
+    )  # fmt: skip
+
+
+@router.get("/cycles/new")
+def new_cycle(request: Request) -> Response:
+    me = staff(request, Action.RUN)
+    year = today().year
+    default = default_scheme_path().stem
+    return _form_page(request, me, StartForm(year=year, scheme=default), [])
+
+
+Kind = Annotated[str, field("kind")]
+Name = Annotated[str, field("name")]
+Year = Annotated[int, field("year")]
+SchemeName = Annotated[str, field("scheme")]
+Who = Annotated[str, field("who")]
+TierName = Annotated[str, field("tier")]
+Codes = Annotated[str, field("codes")]
+Csrf = Annotated[str, field("csrf")]
+
+
+@router.post("/cycles/new/check")
+def check(
+    request: Request, csrf: Csrf = "", kind: Kind = "", name: Name = "", year: Year = 0,
+    scheme: SchemeName = "", who: Who = "all", tier: TierName = "", codes: Codes = "",
+) -> Response:  # fmt: skip
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    form = _form(kind, name, year, scheme, who, tier, codes)
+    if errors := form.problems():
+        return _form_page(request, me, form, errors)
+    try:
+        found = check_launch(
+            year=form.year, scheme_path=_scheme_path(form.scheme),
+            selection=form.selection(), office_id=me.office_id,
+        )  # fmt: skip
+    except CycleError as exc:
+        return _form_page(request, me, form, [str(exc)])
+    return _check_page(request, me, form, people=found.people, gaps=found.gaps)
+
+
+@router.post("/cycles/new/start")
+def start(
+    request: Request, csrf: Csrf = "", kind: Kind = "", name: Name = "", year: Year = 0,
+    scheme: SchemeName = "", who: Who = "all", tier: TierName = "", codes: Codes = "",
+    allow_missing: Annotated[str, field("allow_missing")] = "",
+) -> Response:  # fmt: skip
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    form = _form(kind, name, year, scheme, who, tier, codes)
+    if errors := form.problems():
+        return _form_page(request, me, form, errors)
+    try:
+        started = launch(
+            name=form.name, kind=CycleKind(form.kind), year=form.year,
+            scheme_path=_scheme_path(form.scheme), selection=form.selection(),
+            allow_missing=allow_missing == "yes", actor=me.actor[:64], office_id=me.office_id,
+        )  # fmt: skip
+    except MissingInputs as exc:
+        # The data changed since the check, or the box was not ticked: check again.
+        found = check_launch(
+            year=form.year, scheme_path=_scheme_path(form.scheme),
+            selection=form.selection(), office_id=me.office_id,
+        )  # fmt: skip
+        return _check_page(
+            request, me, form, people=found.people, gaps=exc.gaps,
+            error="有人员缺少数据：请勾选“确认在缺少数据的情况下启动”，或先导入他们的记录",
+        )  # fmt: skip
+    except CycleError as exc:
+        return _form_page(request, me, form, [str(exc)])
+    with session_scope() as session:
+        log_access(
+            session, request, actor=me.actor, action="start cycle",
+            detail=f"cycle {started.cycle_id}: {form.name}"
+            + (f" ({len(started.gaps)} lacking inputs, allowed)" if started.gaps else ""),
+        )  # fmt: skip
+    done = "提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
+    if launcher.start_advance(started.cycle_id):
+        running = "正在生成提名推荐阶段的文书，完成后本页会显示进度"
+        flash(request, f"“{form.name}”{done}，{running}", "ok")
+    else:
+        flash(request, f"“{form.name}”{done}；上一次的运行仍在进行", "error")
+    return RedirectResponse(f"/cycles/{started.cycle_id}", status_code=303)
+
+
+def _scheme_path(stem: str) -> Path | None:
+    """Only a shipped scheme, by its file stem: no path typed into a form reaches the disk."""
+    path = default_scheme_path().parent / f"{stem}.toml"
+    return path if stem in dict(shipped_schemes()) else None
