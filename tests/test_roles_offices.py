@@ -25,6 +25,8 @@ REVIEWER_PAGES = ("appraisal.portal.inbox",)  # a reviewer's link opens these, n
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
+# Path parameters that name something an office owns: another office's value is a 404.
+OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id")
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
 
 
@@ -156,7 +158,7 @@ def test_every_staff_route_from_another_office(
         assert person is not None
     tried = 0
     for method, path in staff_routes(bare_portal):
-        if "{" not in path:
+        if not any(f"{{{name}" in path for name in OWNED):
             continue
         answer = stranger.request(
             method, filled(path, values), data={"csrf": csrf}, follow_redirects=False
@@ -165,7 +167,7 @@ def test_every_staff_route_from_another_office(
         tried += 1
     assert tried >= 8
     for method, path in staff_routes(bare_portal):
-        if "{" in path or method != "GET":
+        if "{" in path or method != "GET" or path in RUN_PAGES:
             continue
         page = stranger.get(path)
         assert page.status_code == 200, (path, page.status_code)
