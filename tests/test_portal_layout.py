@@ -3,6 +3,7 @@ its card instead). Screenshots of each page at 1280 and at 390 px go to output/s
 
 Pages are listed by who opens them; a new page is one more path in a list."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from sqlmodel import select
 from appraisal.db import session_scope
 from appraisal.models import Document, Person, SignOff
 from appraisal.models.base import utcnow
-from appraisal.models.vocab import Reply, SignOffMethod, Stage
+from appraisal.models.vocab import Reply, Role, SignOffMethod, Stage
 from appraisal.settings import get_settings
+from appraisal.store.accounts import save_account
 from tests.browser_helpers import SHOTS, chromium, served_portal
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
@@ -27,6 +29,14 @@ STAFF_PAGES = [
     "/cycles/{cycle}",
     "/cycles/{cycle}/grades",
     "/cycles/{cycle}/held",
+    "/cycles/{cycle}/outstanding",
+    "/cycles/{cycle}/pool",
+    "/cycles/{cycle}/files/{doc}",
+    "/cycles/new",
+    "/people",
+    "/people/{code}",
+    "/imports",
+    "/admin",
     "/cycles/999999",  # the error page, as staff see it
 ]
 REVIEWER_PAGES = [
@@ -77,7 +87,7 @@ def _more_cards(cycle: PortalCycle, reviewer: tuple[str, str]) -> None:
 
 
 def _shot_name(who: str, path: str, width: int) -> str:
-    slug = path.replace("{cycle}", "cycle").strip("/").replace("/", "-").replace(".", "-")
+    slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
     return f"layout-{who}-{slug}-{width}.png"
 
@@ -93,6 +103,10 @@ def _too_wide(page: Any, label: str) -> list[str]:
 def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> None:
     reviewer = max(cycle.reviewers(), key=lambda r: len(cycle.docs_of(r[1])))
     _more_cards(cycle, reviewer)
+    with session_scope() as session:  # an administrator, so the accounts page is shown too
+        save_account(session, STAFF, role=Role.ADMIN)
+        code = session.exec(select(Person.code).order_by(Person.code)).first()
+    fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code}
     _, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
@@ -117,7 +131,7 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
                 *(("anonymous", anonymous, p) for p in ANONYMOUS_PAGES),
             ]
             for who, tab, path in visits:
-                url = path.format(cycle=cycle.cycle_id)
+                url = path.format(**fill)
                 tab.goto(f"{base}{url}")
                 assert tab.locator("main").count() == 1, f"{url} is not a portal page"
                 tab.screenshot(
