@@ -27,6 +27,16 @@ def start_advance(cycle_id: int) -> bool:
 def start_command(cycle_id: int, command: str) -> bool:
     """Start `appraisal cycle COMMAND CYCLE` (advance, rescore) in its own process; False when a
     run this portal started for the cycle is still going."""
+    return _start(cycle_id, command, ["cycle", command, str(cycle_id)])
+
+
+def start_archive(cycle_id: int) -> bool:
+    """Start `appraisal archive CYCLE` (seal the dossiers, write the register): advancing stops
+    at the archive, which is its own command."""
+    return _start(cycle_id, "archive", ["archive", str(cycle_id)])
+
+
+def _start(cycle_id: int, command: str, args: list[str]) -> bool:
     with _lock:
         proc = _running.get(cycle_id)
         if proc is not None and proc.poll() is None:
@@ -36,7 +46,7 @@ def start_command(cycle_id: int, command: str) -> bool:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         with (logs / f"{command}-{stamp}.log").open("ab") as log:
             _running[cycle_id] = subprocess.Popen(
-                [sys.executable, "-m", "appraisal", "cycle", command, str(cycle_id)],
+                [sys.executable, "-m", "appraisal", *args],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from appraisal.clock import today
 from appraisal.db import session_scope
 from appraisal.models.base import utcnow
+from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir, located
 from appraisal.portal import launcher
 from appraisal.portal.access import scoped_cycle, staff
@@ -159,6 +160,25 @@ def advance(
         flash(request, "已开始运行下一阶段，完成后本页会显示新的进度 / the next stage is running")
     else:
         flash(request, "上一次启动的阶段仍在运行 / a stage run is still going", "error")
+    return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
+
+
+@router.post("/cycles/{cycle_id}/archive")
+def archive(
+    request: Request, cycle_id: RowId, csrf: Annotated[str, field("csrf")] = ""
+) -> Response:
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    cycle = scoped_cycle(me, cycle_id)
+    if cycle.stage not in (Stage.ARCHIVE, Stage.DONE):
+        flash(request, "情况通报阶段结束、进入归档阶段后才能归档", "error")
+    elif launcher.start_archive(cycle_id):
+        with session_scope() as session:
+            log_access(session, request, actor=me.actor, action="archive",
+                       detail=f"cycle {cycle_id}")  # fmt: skip
+        flash(request, "已开始归档：封存每人的档案并生成考核结果名册，完成后本页显示下载链接")
+    else:
+        flash(request, "上一次启动的运行仍未结束", "error")
     return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
 
 
