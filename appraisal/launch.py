@@ -44,9 +44,9 @@ class MissingInputs(CycleError):
     def __init__(self, gaps: Sequence[Gap]) -> None:
         self.gaps = list(gaps)
         super().__init__(
-            f"{len(self.gaps)} of the selected people lack what the scheme needs to grade them; "
-            "the cycle was not started: import their records, or start with --allow-missing "
-            "(recorded in the audit log)"
+            f"所选人员中有 {len(self.gaps)} 人缺少评价方案评定所需的数据，考核周期未启动："
+            "请导入他们的记录，或以 --allow-missing 启动（记入审计记录）"
+            " / the cycle was not started"
         )
 
 
@@ -82,12 +82,15 @@ def launch(
     try:
         scheme = load_scheme(scheme_path or default_scheme_path())
     except SchemeError as exc:
-        raise CycleError(f"the scheme has problems:\n{exc}") from None
+        raise CycleError(
+            f"评价方案有问题，考核周期未启动 / the scheme has problems：\n{exc}"
+        ) from None
     try:
         ensure_templates_ok(resolve_templates(settings.templates_dir))
     except TemplateCheckError as exc:
         raise CycleError(
-            f"the templates have problems; the cycle was not started:\n{exc}"
+            f"模板有问题，考核周期未启动 / the templates have problems; the cycle was not started："
+            f"\n{exc}"
         ) from None
     with session_scope() as session:
         existing = cycle_named(session, name)
@@ -96,7 +99,7 @@ def launch(
                 session, existing.id, Stage.NOMINATION
             ):
                 return Launch(existing.id, resumed=True)
-            raise CycleError(f"a cycle named {name!r} exists already")
+            raise CycleError(f"名为“{name}”的考核周期已存在 / a cycle of that name exists already")
         gaps = gaps_of(session, selected_people(session, selection), year, scheme)
         if gaps and not allow_missing:
             raise MissingInputs(gaps)

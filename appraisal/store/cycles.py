@@ -40,21 +40,21 @@ class Selection:
                 return cls(tier=Tier(word))
             except ValueError:
                 known = "、".join(t.value for t in Tier)
-                raise CycleError(f"unknown tier {word!r}; tiers are {known}") from None
+                raise CycleError(f"没有“{word}”这个梯队；梯队有：{known} / unknown tier") from None
         if text.startswith("@"):
             path = Path(text[1:])
             if not path.is_file():
-                raise CycleError(f"{path}: no such file (expected one 编号 per line)")
+                raise CycleError(f"{path}：文件不存在（应每行一个编号）/ no such file")
             lines = path.read_text(encoding="utf-8").splitlines()
             return cls(codes=tuple(c.strip() for c in lines if c.strip()))
         return cls(codes=tuple(c.strip() for c in text.split(",") if c.strip()))
 
     def describe(self) -> str:
         if self.tier:
-            return f"tier {self.tier.value}"
+            return f"梯队 {self.tier.value}"
         if self.codes:
-            return f"{len(self.codes)} listed people"
-        return "the whole pool"
+            return f"所列 {len(self.codes)} 人"
+        return "全部人才库"
 
 
 def selected_people(
@@ -72,9 +72,11 @@ def selected_people(
     if selection.codes:
         missing = sorted(set(selection.codes) - {p.code for p in people})
         if missing:
-            raise CycleError(f"not in the current pool: {', '.join(missing)}")
+            raise CycleError(f"不在当前人才库中 / not in the current pool：{'、'.join(missing)}")
     if not people:
-        raise CycleError(f"nobody selected ({selection.describe()}); import a roster first")
+        raise CycleError(
+            f"没有选中任何人（{selection.describe()}）；请先导入花名册 / nobody selected"
+        )
     return people
 
 
@@ -101,7 +103,7 @@ def start_cycle(
     will print it; `office_id` the office that runs it, whose people (and its children's) it
     may cover."""
     if cycle_named(session, name) is not None:
-        raise CycleError(f"a cycle named {name!r} exists already")
+        raise CycleError(f"名为“{name}”的考核周期已存在 / a cycle of that name exists already")
     people = selected_people(session, selection, scope_of(session, office_id))
     cycle = Cycle(
         name=name,
@@ -127,7 +129,7 @@ def start_cycle(
             entity="cycle",
             entity_key=name,
             field="started",
-            after=f"{kind.value} {year}, {len(people)} people ({selection.describe()})",
+            after=f"{kind.value} {year}年度，{len(people)} 人（{selection.describe()}）",
         )
     )
     if missing:
@@ -141,7 +143,7 @@ def start_cycle(
                 entity_key=name,
                 field="started with missing inputs",
                 after=listed if len(listed) <= 4096 else listed[:4093] + "…",
-                reason="started with --allow-missing although these people lack inputs",
+                reason="以 --allow-missing 启动，以下人员缺少数据",
             )
         )
     return cycle
@@ -156,7 +158,9 @@ def get_cycle(session: Session, cycle_id: int, scope: Scope = EVERYWHERE) -> Cyc
     another office's (which looks the same: a number typed is no way into their work)."""
     cycle = session.get(Cycle, cycle_id)
     if cycle is None or not scope.covers(cycle.office_id):
-        raise NoSuchCycle(f"no cycle {cycle_id}; `appraisal cycle list` shows the cycles")
+        raise NoSuchCycle(
+            f"没有第{cycle_id}号考核周期；`appraisal cycle list` 列出全部周期 / no cycle"
+        )
     return cycle
 
 
@@ -170,7 +174,7 @@ def find_cycle(session: Session, ref: str | int) -> Cycle:
     cycle = session.get(Cycle, int(text)) if text.isdigit() else None
     cycle = cycle or cycle_named(session, text)
     if cycle is None:
-        raise CycleError(f"no cycle {text!r}; `appraisal cycle list` shows the cycles")
+        raise CycleError(f"没有考核周期“{text}”；`appraisal cycle list` 列出全部周期 / no cycle")
     return cycle
 
 
