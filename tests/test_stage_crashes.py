@@ -150,7 +150,7 @@ def test_a_stage_killed_at_each_step_is_finished_by_advance(
         assert result.exit_code == 1 and "提名推荐的闸门未开启" in result.output
     else:
         assert result.exit_code == 0, result.output
-        assert "已运行 / ran: 提名推荐" in result.output
+        assert "已运行：提名推荐" in result.output
     after = snapshot(pool, cycle_id)
     assert after == reference
 

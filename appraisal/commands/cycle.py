@@ -33,7 +33,7 @@ def _run(cycle_id: int) -> None:
 
     outcome = locked_with_progress(cycle_id, "stage", lambda: run_cycle(cycle_id))
     if outcome.ran:
-        out.print(f"已运行 / ran: {'、'.join(stage_name(s) for s in outcome.ran)}")
+        out.print(f"已运行：{'、'.join(stage_name(s) for s in outcome.ran)}")
     out.print(f"第{cycle_id}号考核周期现处于[bold]{stage_name(outcome.stage)}[/]阶段")
     if outcome.blocked:
         n = len(outcome.blocked["outstanding"])  # type: ignore[arg-type]
