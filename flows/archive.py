@@ -310,9 +310,12 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     members = member_codes(cycle_id)
     unknown = sorted(set(codes or []) - set(members))
     if unknown:
-        raise ValueError(f"不在第{cycle_id}号考核周期中 / not in cycle {cycle_id}：{'、'.join(unknown)}")
+        listed = "、".join(unknown)
+        raise ValueError(f"不在第{cycle_id}号考核周期中 / not in cycle {cycle_id}：{listed}")
     if early and not codes:
-        raise ValueError("提前封存只针对指定人员：请用 --person 给出 / sealing early is for named people")
+        raise ValueError(
+            "提前封存只针对指定人员：请用 --person 给出 / sealing early is for named people"
+        )
     sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
     # A sealed dossier stays as sealed until the cycle is reopened, whatever changed since.
