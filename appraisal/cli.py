@@ -6,7 +6,7 @@ from appraisal.commands import register
 
 app = typer.Typer(
     name="appraisal",
-    help="Run appraisal cycles: import rosters, score, generate and track documents.",
+    help="考核评价 / Run appraisal cycles: import rosters, score, generate and track documents.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

@@ -154,3 +154,23 @@ def missing_grade(org_score: float | None, appraisal_score: float | None) -> str
         f"等次未评定{what}：补录后运行 appraisal cycle rescore，或记录暂缓评定/免评 / no grade: "
         "import the missing records and rescore, or record a decision (暂缓评定 or 免评)"
     )
+
+
+# What `missing_signoff` returns is matched by its readers (the portal's inbox reads "reply..."),
+# so it stays as it is; staff read it through `missing_in_words`.
+_MISSING_WORDS = {
+    "a valid signed return (the digital signature failed validation)": (
+        "有效的签署回件（电子签名未通过验证）"
+    ),
+    "signed return": "签署回件",
+    "reply (无异议 / 有异议)": "回复意见（无异议 / 有异议）",
+}
+
+
+def missing_in_words(missing: str) -> str:
+    """What a document still lacks (`Outstanding.missing`), in Chinese for staff."""
+    for key, words in _MISSING_WORDS.items():
+        if missing.startswith(key):
+            rest = missing[len(key) :]
+            return words + (f"（{rest.strip()[1:-1]}）" if rest.strip().startswith("(") else rest)
+    return missing

@@ -139,3 +139,12 @@ STAGE_CODES: Mapping[Stage, str] = {s.stage: s.code for s in STAGES if s.code}
 # Only working stages have a section in a dossier, in this order.
 STAGE_TITLES: Mapping[Stage, str] = {s.stage: s.title for s in STAGES if s.work}
 DOCUMENT_STAGES: tuple[Stage, ...] = tuple(STAGE_CODES)
+
+
+def stage_name(stage: Stage | str) -> str:
+    """What staff read for a stage given as a `Stage` or its key ("nomination" → 提名推荐); an
+    unknown key is returned as it is."""
+    try:
+        return _BY_STAGE[Stage(stage)].name
+    except ValueError:
+        return str(stage)

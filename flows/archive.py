@@ -143,7 +143,7 @@ def _make(
     for job, r in zip(jobs, rendered, strict=True):
         pdf = pdfs[job.document_id]
         if pdf.startswith("error:"):
-            raise RuntimeError(f"{template.spec.title} for {job.person_code}: {pdf}")
+            raise RuntimeError(f"{job.person_code} 的{template.spec.title}：{pdf}")
         made[job.document_id] = Rendition(job.document_id, template.spec.title, r.docx, Path(pdf))
     return made
 
@@ -310,9 +310,12 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     members = member_codes(cycle_id)
     unknown = sorted(set(codes or []) - set(members))
     if unknown:
-        raise ValueError(f"not in cycle {cycle_id}: {', '.join(unknown)}")
+        listed = "、".join(unknown)
+        raise ValueError(f"不在第{cycle_id}号考核周期中 / not in cycle {cycle_id}：{listed}")
     if early and not codes:
-        raise ValueError("sealing early is for named people: give them with --person")
+        raise ValueError(
+            "提前封存只针对指定人员：请用 --person 给出 / sealing early is for named people"
+        )
     sweep_staging(dossiers_dir(cycle_id), f".*{ASSEMBLING}*")  # a killed run's half-made PDFs
     wanted = [c for c in members if not codes or c in codes]
     # A sealed dossier stays as sealed until the cycle is reopened, whatever changed since.

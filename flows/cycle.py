@@ -16,7 +16,7 @@ from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
-from appraisal.stages import STAGE_ORDER
+from appraisal.stages import STAGE_ORDER, stage_name
 from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.progress import cycle_progress
@@ -53,7 +53,7 @@ def current_stage(cycle_id: int) -> Stage:
 def _move_to(cycle_id: int, stage: Stage) -> None:
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
-        set_stage(session, cycle, stage, actor=get_settings().actor, reason="gate open")
+        set_stage(session, cycle, stage, actor=get_settings().actor, reason="闸门已开启")
 
 
 @flow(name="appraisal cycle", flow_run_name="cycle {cycle_id}")
@@ -92,8 +92,8 @@ def rescore_cycle(cycle_id: int, today: date | None = None) -> dict[str, int]:
     stage = current_stage(cycle_id)
     if stage != Stage.EVALUATION:
         raise ValueError(
-            f"cycle {cycle_id} is at {stage.value}: scores are computed again only while the "
-            "cycle is at evaluation, before anyone has been told a result"
+            f"第{cycle_id}号考核周期处于{stage_name(stage)}阶段：只有在综合评价阶段、尚未告知任何人"
+            f"结果之前才能重新评分 / scores are computed again only at evaluation"
         )
     with cycle_lock(cycle_id, "stage"):
         return call_flow(STAGE_FLOWS[Stage.EVALUATION], cycle_id, today or clock_today())

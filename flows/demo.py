@@ -30,6 +30,7 @@ from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
+from appraisal.stages import stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
@@ -107,7 +108,7 @@ def _import(data: Path, say: Say) -> None:
         people = import_people(session, rows=roster.rows, actor="demo", source="roster.xlsx")
         counts = import_records(session, book=records, actor="demo")
     total = sum(c.added for c in counts.values())
-    say(f"imported {people.added} people and {total} records")
+    say(f"已导入 {people.added} 人、{total} 条记录")
 
 
 def _pending(cycle_id: int, stage: Stage) -> list[Document]:
@@ -159,9 +160,10 @@ def _collect(run: DemoRun, drop: Path, reply: Reply | None, say: Say) -> None:
     for o in outcomes:
         run.returns[o.outcome] = run.returns.get(o.outcome, 0) + 1
         if o.outcome == "quarantined":
-            say(f"  quarantined {o.file_name}: {o.message}")
+            say(f"  已隔离 {o.file_name}：{o.message}")
     counts = {k: sum(o.outcome == k for o in outcomes) for k in ("recorded", "quarantined")}
-    say(f"  intake: {len(outcomes)} files, " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    say(f"  回件导入：{len(outcomes)} 个文件，已登记 {counts['recorded']}，"
+        f"已隔离 {counts['quarantined']}")  # fmt: skip
 
 
 def _object_once(run: DemoRun, say: Say) -> None:
@@ -173,8 +175,8 @@ def _object_once(run: DemoRun, say: Say) -> None:
         text = "该同志所在单位反映其存在违规兼职问题，正在核实。"
         record_reply(session, document_id=letter.id, reply=Reply.OBJECTION, text=text,
                      people=[person], actor="demo")  # fmt: skip
-    run.objection = f"{person}: {text}"
-    say(f"  纪委监委 objected: {run.objection}")
+    run.objection = f"{person}：{text}"
+    say(f"  纪委监委提出异议：{run.objection}")
 
 
 def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
@@ -186,7 +188,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     set_today(day)
     data = output / "data"
     write_demo_data(data, people=people, seed=seed)
-    say(f"generated a pool of {people} people in {data}")
+    say(f"已在 {data} 生成 {people} 人的人才库")
     _import(data, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
@@ -202,7 +204,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         outcome = run_cycle(run.cycle_id, day)
         _timed(run, "generate", t)
         assert outcome.stage == stage.value, f"expected {stage.value}, at {outcome.stage}"
-        say(f"{stage.value}: documents generated and delivered")
+        say(f"{stage_name(stage)}：文件已生成并送达")
         reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
         pending = _pending(run.cycle_id, stage)
         late = pending[:2] if stage == Stage.NOMINATION else []
@@ -220,7 +222,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
             with session_scope() as session:
                 progress = cycle_progress(session, run.cycle_id, day)[stage]
             run.overdue_shown = progress.overdue
-            say(f"  {day}: {progress.overdue} overdue; reminders go to "
+            say(f"  {day}：{progress.overdue} 份逾期；催办发给 "
                 + "、".join(sorted({o.recipient for o in progress.outstanding})))  # fmt: skip
             _make_returns(late, drop, rng, pki, reply)
             _collect(run, drop, reply, say)
@@ -230,8 +232,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     outcome = run_cycle(run.cycle_id, day)
     with session_scope() as session:
         counts = pool.apply(session, get_cycle(session, run.cycle_id), on=day, actor="demo")
-    say(f"cycle at stage {outcome.stage}; pool adjustment recorded: "
-        + ", ".join(f"{n} {k}" for k, n in counts.items()))  # fmt: skip
+    say(f"周期处于{stage_name(outcome.stage)}阶段；已记录人才库调整："
+        + "，".join(f"{k} {n} 人" for k, n in counts.items()))  # fmt: skip
     t = time.perf_counter()
     archived = archive_cycle(run.cycle_id, None, day)
     run.step_seconds["archive"] = time.perf_counter() - t
@@ -241,7 +243,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         archived.dossiers,
     )
     if archived.refused or archived.failed:
-        say(f"archive: not sealed: {archived.refused | archived.failed}")
-    say(f"archive: {run.sealed} dossiers sealed; cycle at stage {archived.stage}")
+        say(f"归档：未封存：{archived.refused | archived.failed}")
+    say(f"归档：已封存 {run.sealed} 份档案；周期处于{stage_name(archived.stage)}阶段")
     run.seconds = time.perf_counter() - started
     return run

@@ -34,34 +34,34 @@ def register_deployments(config_path: Path, work_pool: str | None = None) -> lis
         raise DeployError(f"{config_path}: {exc}") from exc
     entries = config.get("deployments") or []
     if not entries:
-        raise DeployError(f"{config_path}: no deployments declared")
+        raise DeployError(f"{config_path}：没有声明任何部署 / no deployments declared")
     base = config_path.resolve().parent
     pull = [{"prefect.deployments.steps.set_working_directory": {"directory": str(base)}}]
     out: list[Registered] = []
     pools_seen: set[str] = set()
     with get_client(sync_client=True) as client:
         for n, entry in enumerate(entries, start=1):
-            where = f"{config_path}, deployment {n}"
+            where = f"{config_path} 第 {n} 个部署"
             name, entrypoint = entry.get("name"), entry.get("entrypoint")
             if not name or not entrypoint:
-                raise DeployError(f"{where}: needs a name and an entrypoint")
+                raise DeployError(f"{where}：须有 name 和 entrypoint")
             pool_spec = entry.get("work_pool") or {}
             pool = work_pool or pool_spec.get("name")
             if not pool:
-                raise DeployError(f"{where} ({name}): no work pool")
+                raise DeployError(f"{where}（{name}）：没有指定工作池 / no work pool")
             if pool not in pools_seen:
                 try:
                     client.read_work_pool(pool)
                 except ObjectNotFound as exc:
                     raise DeployError(
-                        f"work pool {pool!r} does not exist on the server; create it with "
-                        f"`prefect work-pool create {pool} --type process`"
+                        f"服务器上没有工作池“{pool}”；请用 "
+                        f"`prefect work-pool create {pool} --type process` 创建"
                     ) from exc
                 pools_seen.add(pool)
             try:
                 flow: Flow[..., Any] = load_flow_from_entrypoint(str(base / entrypoint))
             except Exception as exc:  # a broken entrypoint is named with its cause
-                raise DeployError(f"{where} ({name}): cannot load {entrypoint}: {exc}") from exc
+                raise DeployError(f"{where}（{name}）：无法加载 {entrypoint}：{exc}") from exc
             client.create_deployment(
                 flow_id=client.create_flow_from_name(flow.name),
                 name=name,

@@ -70,7 +70,7 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
         run = open_stage_run(session, cycle_id, stage, today)
-        set_stage(session, cycle, stage, actor=get_settings().actor, reason="stage run started")
+        set_stage(session, cycle, stage, actor=get_settings().actor, reason="阶段开始运行")
         days = cycle_scheme(cycle).deadlines.get(stage, 14)
         return run.started_on, run.started_on + timedelta(days=days)
 

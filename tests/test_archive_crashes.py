@@ -77,8 +77,8 @@ def test_sealing_killed_at_each_step_is_finished_by_running_it_again(
     get_settings.cache_clear()
     finished = CliRunner().invoke(app, ["archive", "1"])
     assert finished.exit_code == 0, finished.output
-    assert "unchanged since the last seal: 3" in finished.output
-    assert "at stage done" in finished.output
+    assert "自上次封存以来未变：3 份" in finished.output
+    assert "现处于完成阶段" in finished.output
     bags = find_bags(dossiers)
     assert len(bags) == 4  # three people and the letters
     assert all(verify_package(b) == [] for b in bags)

@@ -78,7 +78,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     outcome = archive_cycle(cycle_id, None, TODAY)
     assert len(outcome.refused) == 1 and len(outcome.sealed) == 2, outcome
     ((refused_code, gaps),) = outcome.refused.items()
-    assert any(held_back in g and "signed return" in g for g in gaps), gaps
+    assert any(held_back in g and "签署回件" in g for g in gaps), gaps
     dossiers = Path(outcome.dossiers)
     assert sorted(p.name for p in _people(dossiers)) == sorted(outcome.sealed)
 
@@ -95,7 +95,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert run_cycle(cycle_id, TODAY).stage == "archive"
     sealed = CliRunner().invoke(app, ["archive", str(cycle_id), "--person", refused_code])
     assert sealed.exit_code == 0, sealed.output
-    assert f"sealed {refused_code}" in sealed.output and "is at stage done" in sealed.output
+    assert f"已封存 {refused_code}" in sealed.output and "现处于完成阶段" in sealed.output
     with session_scope() as session:
         rows = session.exec(select(Dossier).where(Dossier.cycle_id == cycle_id)).all()
         digital = session.exec(select(SignOff).where(SignOff.method == "digital")).all()
@@ -139,9 +139,9 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     _rebag(bag, {ret["path"]: other.read_bytes(), "record.json": record_bytes(rec)})
     assert verify_package(bag) == []  # consistent with itself and with its record
     result = CliRunner().invoke(app, ["archive", "verify", str(forged)])
-    assert result.exit_code == 1 and f"FAILED {bag}" in result.output.replace("\n", "")
+    assert result.exit_code == 1 and f"有问题 {bag}" in result.output.replace("\n", "")
     assert f"data/{ret['path']}: database:" in result.output, result.output
-    assert "4 package(s) checked, 1 with problems" in result.output
+    assert "已核验 4 个档案包，1 个有问题" in result.output
     # The cycle is done: a corrected receipt is quarantined, not recorded, until staff reopen
     # the cycle; then it is recorded, and the archive reseals that dossier alone.
     from appraisal.flows.intake import intake_returns
@@ -183,7 +183,7 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     result = CliRunner().invoke(app, ["archive", "verify", str(dossiers)])
     assert result.exit_code == 1
     assert "data/dossier.pdf" in result.output and "data/notes.txt" in result.output
-    assert "4 package(s) checked, 3 with problems" in result.output
+    assert "已核验 4 个档案包，3 个有问题" in result.output
 
     # Sealing copies each return checking it against the database: a kept return that changed
     # since intake fails that person's dossier, naming the file.

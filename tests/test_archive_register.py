@@ -207,7 +207,7 @@ def test_stage_and_audit_sheets(tmp_path: Path) -> None:
     assert len(rows) == 4
     # UTC from the database, Beijing time in the sheet, as a real Excel datetime.
     assert rows[1] == (
-        datetime(2026, 11, 30, 9, 0), "staff", "evaluation", "grade", "称职", "优秀", "复核第0次"
+        datetime(2026, 11, 30, 9, 0), "工作人员", "evaluation", "等次", "称职", "优秀", "复核第0次"
     )  # fmt: skip
     assert sheet["A2"].is_date and "yyyy" in sheet["A2"].number_format
     assert sheet.freeze_panes == "A2"
@@ -321,3 +321,26 @@ def test_libreoffice_prints_the_whole_of_a_long_objection(tmp_path: Path) -> Non
     text = _printed(write(tmp_path / "register.xlsx", rows), tmp_path)
     # Cut off at the column's edge, the end would be missing; wrapped, it is on its last line.
     assert "结论待定。" in text
+
+
+def test_the_audit_sheet_reads_in_chinese(tmp_path: Path) -> None:
+    """Actors, kinds of record, fields, stage keys and the code's own reasons are shown in
+    Chinese; what people typed and words the table does not know are shown as they are."""
+    trail = [
+        AuditRow(T0, "staff:alice", f"cycle {CYCLE}", "stage", "nomination", "assessment",
+                 "gate open"),
+        AuditRow(T0, "reviewer:推荐单位/某大学", "signoff AP-1/v1", "reply", "", "有异议",
+                 "所在单位反映问题"),
+        AuditRow(T0, "staff", "document AP-2", "signoff", "", "waived", "当面交回"),
+        AuditRow(T0, "robot:x", "widget 7", "colour", "red", "blue", "why"),
+    ]  # fmt: skip
+    path = write_register(
+        tmp_path / "register.xlsx", cycle_name=CYCLE, rows=[], stages=[], audit=trail
+    )
+    rows = list(load_workbook(path)[AUDIT_SHEET].iter_rows(values_only=True))[1:]
+    assert [r[1:] for r in rows] == [
+        ("工作人员 alice", f"考核周期 {CYCLE}", "阶段", "提名推荐", "组织考核", "闸门已开启"),
+        ("审阅方 推荐单位/某大学", "回件 AP-1/v1", "回复意见", None, "有异议", "所在单位反映问题"),
+        ("工作人员", "文件 AP-2", "签署", None, "免于回传", "当面交回"),
+        ("robot:x", "widget 7", "colour", "red", "blue", "why"),
+    ]

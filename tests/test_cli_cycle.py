@@ -28,7 +28,7 @@ def _start(*extra: str) -> object:
 def test_start_list_status(pool: Path) -> None:
     result = _start()
     assert result.exit_code == 0, result.output
-    assert "started cycle 1" in result.output
+    assert "已启动第1号考核周期" in result.output
     listed = json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output)
     assert [(c["id"], c["name"], c["stage"]) for c in listed] == [(1, "试点", "nomination")]
     status = runner.invoke(app, ["cycle", "status", "试点", "--json"])
@@ -36,19 +36,19 @@ def test_start_list_status(pool: Path) -> None:
     assert [s["stage"] for s in data["stages"]][:2] == ["nomination", "assessment"]
     assert data["stages"][0]["generated"] == 0 and not data["stages"][0]["gate_open"]
     table = runner.invoke(app, ["cycle", "status", "1"])
-    assert table.exit_code == 0 and "nomination" in table.output
+    assert table.exit_code == 0 and "提名推荐" in table.output and "闸门" in table.output
 
 
 def test_start_refuses_bad_input(pool: Path) -> None:
     assert _start().exit_code == 0
     # The same name for another cycle is refused (the same start again resumes it instead).
     again = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025", "--no-run"])
-    assert again.exit_code == 1 and "exists already" in again.output
+    assert again.exit_code == 1 and "名为“试点”的考核周期已存在" in again.output
     result = runner.invoke(app, ["cycle", "start", "--name", "B", "--year", "2026",
                                  "--people", "tier:不存在", "--no-run"])  # fmt: skip
-    assert result.exit_code == 1 and "unknown tier" in result.output
+    assert result.exit_code == 1 and "没有“不存在”这个梯队" in result.output
     result = runner.invoke(app, ["cycle", "status", "no-such-cycle"])
-    assert result.exit_code == 1 and "no cycle" in result.output
+    assert result.exit_code == 1 and "错误：没有考核周期“no-such-cycle”" in result.output
 
 
 def test_a_broken_template_stops_the_cycle_before_it_starts(
@@ -89,7 +89,7 @@ def test_a_template_the_sandbox_refuses_stops_check_and_start(
     assert "nomination_form" in checked.output and "'__class__'" in checked.output
     assert "[expression: {{ 姓名.__class__.__mro__ }}]" in checked.output
     result = _start()
-    assert result.exit_code == 1 and "the cycle was not started" in result.output
+    assert result.exit_code == 1 and "模板有问题，考核周期未启动" in result.output
     assert "Traceback" not in result.output
     assert json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output) == []
 

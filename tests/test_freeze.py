@@ -120,12 +120,12 @@ def test_a_done_cycle_refuses_imports_replies_and_waivers_until_reopened(
     assert _signoffs(setup.notice) == 0
 
     blank = runner.invoke(app, ["cycle", "reopen", str(setup.cycle_id), "--reason", "  "])
-    assert blank.exit_code == 1 and "needs a reason" in blank.output
+    assert blank.exit_code == 1 and "重新开启周期须写明原因" in blank.output
     reopened = runner.invoke(
         app, ["cycle", "reopen", str(setup.cycle_id), "--reason", "纪委监委更正回复"]
     )
     assert reopened.exit_code == 0, reopened.output
-    assert "now at stage archive" in reopened.output
+    assert "现处于归档阶段" in reopened.output
     with session_scope() as session:
         cycle = get_cycle(session, setup.cycle_id)
         assert cycle.reopened_at is not None

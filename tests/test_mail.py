@@ -226,9 +226,7 @@ def test_each_reviewer_gets_one_message_with_their_link_and_their_pdfs(
     nomination(cycle_id, TODAY)
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
     assert result.exit_code == 0, result.output
-    assert (
-        "sent 0, failed 0" in result.output and "1 message(s) wait for an address" in result.output
-    )
+    assert "已发送 0 封，失败 0 封" in result.output and "1 封邮件等待邮箱地址" in result.output
     assert len(smtp.received) == len(reviewers.addresses)
 
     # The reviewer without an address gets theirs once staff add it, and only theirs.
@@ -241,9 +239,9 @@ def test_each_reviewer_gets_one_message_with_their_link_and_their_pdfs(
     assert sum(r["documents"] for r in rows) == len(docs)
     kind, name = reviewers.without
     result = runner.invoke(app, ["reviewers", "set", kind, name, "late＠example.cn"])
-    assert result.exit_code == 0 and "added" in result.output, result.output
+    assert result.exit_code == 0 and "已添加" in result.output, result.output
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
-    assert result.exit_code == 0 and "sent 1, failed 0" in result.output, result.output
+    assert result.exit_code == 0 and "已发送 1 封，失败 0 封" in result.output, result.output
     [late] = _by_recipient(smtp.messages())["late@example.cn"]
     assert {a.get_filename() for a in late.iter_attachments()} == {
         f"{d.id}.pdf" for d in docs if d.recipient_name == name
@@ -281,19 +279,19 @@ def test_a_message_left_in_sending_goes_only_when_staff_retry(
     _mail_on(monkeypatch)
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
     assert result.exit_code == 0, result.output
-    assert f"sent {len(reviewers.addresses) - 1}, failed 0" in result.output
-    assert "may have gone out" in result.output
+    assert f"已发送 {len(reviewers.addresses) - 1} 封，失败 0 封" in result.output
+    assert "可能已经发出" in result.output
     assert reviewers.address_of(kind, name) not in _by_recipient(smtp.messages())
     assert _statuses(cycle_id)[name] == "sending"
     status = runner.invoke(app, ["mail", "status", str(cycle_id)])
-    assert "sending" in status.output and name in status.output
+    assert "发送中" in status.output and name in status.output
 
     # Running again still leaves it alone; staff's retry sends it, once.
     nomination(cycle_id, TODAY)
     assert _statuses(cycle_id)[name] == "sending"
     result = runner.invoke(app, ["mail", "retry", str(cycle_id)])
     assert result.exit_code == 0, result.output
-    assert "was sending" in result.output and "sent 1, failed 0" in result.output
+    assert "原为发送中" in result.output and "已发送 1 封，失败 0 封" in result.output
     received = _by_recipient(smtp.messages())
     assert len(received[reviewers.address_of(kind, name)]) == 1
     assert all(len(v) == 1 for v in received.values())
@@ -322,23 +320,23 @@ def test_a_refusing_server_leaves_messages_failed_and_a_later_run_sends_them(
     # Then no server at all: the error says so, and the command exits 1.
     _use_port(monkeypatch, _free_port())
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
-    assert result.exit_code == 1 and f"failed {len(addressed)}" in result.output
+    assert result.exit_code == 1 and f"失败 {len(addressed)} 封" in result.output
     status = runner.invoke(app, ["mail", "status", str(cycle_id)])
-    assert "ConnectionRefusedError" in status.output and "(2/3 attempts)" in status.output
+    assert "ConnectionRefusedError" in status.output and "已尝试 2/3 次" in status.output
 
     # A third failure uses the last attempt; a fourth run does not try again.
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
-    assert f"failed {len(addressed)}" in result.output
+    assert f"失败 {len(addressed)} 封" in result.output
     smtp.refuse = False
     _use_port(monkeypatch, smtp.port)
     result = runner.invoke(app, ["mail", "send", str(cycle_id)])
-    assert result.exit_code == 0 and "sent 0, failed 0" in result.output, result.output
+    assert result.exit_code == 0 and "已发送 0 封，失败 0 封" in result.output, result.output
     assert not smtp.received
 
     # Staff retry: every message goes, once.
     result = runner.invoke(app, ["mail", "retry", str(cycle_id)])
     assert result.exit_code == 0, result.output
-    assert f"sent {len(addressed)}, failed 0" in result.output
+    assert f"已发送 {len(addressed)} 封，失败 0 封" in result.output
     received = _by_recipient(smtp.messages())
     assert sorted(received) == sorted(reviewers.addresses.values())
     assert all(len(v) == 1 for v in received.values())

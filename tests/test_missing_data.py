@@ -56,7 +56,7 @@ def test_start_names_who_lacks_what_and_starts_only_when_allowed(lacking: Path) 
 
     started = runner.invoke(app, [*START, "--allow-missing"])
     assert started.exit_code == 0, started.output
-    assert "started cycle 1" in started.output and "其中 2 人缺少数据" in started.output
+    assert "已启动第1号考核周期" in started.output and "其中 2 人缺少数据" in started.output
     with session_scope() as session:
         entry = session.exec(
             select(AuditEntry).where(AuditEntry.field == "started with missing inputs")
@@ -69,9 +69,9 @@ def test_start_names_who_lacks_what_and_starts_only_when_allowed(lacking: Path) 
 def test_start_again_finishes_a_cycle_whose_nomination_did_not(lacking: Path) -> None:
     assert runner.invoke(app, [*START, "--allow-missing"]).exit_code == 0
     again = runner.invoke(app, [*START, "--allow-missing"])
-    assert again.exit_code == 0 and "did not finish" in again.output, again.output
+    assert again.exit_code == 0 and "其提名推荐未完成" in again.output, again.output
     other_year = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025"])
-    assert other_year.exit_code == 1 and "exists already" in other_year.output
+    assert other_year.exit_code == 1 and "考核周期已存在" in other_year.output
     with session_scope() as session:
         assert len(session.exec(select(Cycle)).all()) == 1
 
@@ -87,7 +87,7 @@ def test_a_complete_file_without_grade_or_decision_is_not_sealed() -> None:
     assert missing(_person_file({"grade": "称职"})) == []
     assert missing(_person_file({"grade": None, "decision": "免评"})) == []
     gaps = missing(_person_file({"grade": None}))
-    assert gaps and "no grade" in gaps[0]
+    assert gaps and "没有等次" in gaps[0]
     assert missing(_person_file(None))
 
 
@@ -175,7 +175,7 @@ def test_a_dossier_is_sealed_early_only_when_staff_say_why(
     run_cycle(1, TODAY)  # nomination only: nothing is complete yet
 
     refused = runner.invoke(app, ["archive", "1", "--person", "P00001"])
-    assert refused.exit_code == 1 and "has not run" in " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "组织考核阶段尚未运行" in "".join(refused.output.split())
     no_reason = runner.invoke(app, ["archive", "1", "--person", "P00001", "--early"])
     assert no_reason.exit_code == 1 and "--reason" in no_reason.output
     nobody = runner.invoke(app, ["archive", "1", "--early", "--reason", "x"])
@@ -184,13 +184,13 @@ def test_a_dossier_is_sealed_early_only_when_staff_say_why(
     early = ["archive", "1", "--person", "P00001", "--early", "--reason", "本人调离本市"]
     sealed = runner.invoke(app, early)
     assert sealed.exit_code == 0, sealed.output
-    assert "sealed P00001" in sealed.output
+    assert "已封存 P00001" in sealed.output
     package = app_env / "cycle-0001" / "dossiers" / "P00001"
     record = json.loads((package / "data" / "record.json").read_text())
     (entry,) = [e for e in record["audit"] if e["field"] == "sealed early"]
-    assert entry["reason"] == "本人调离本市" and "assessment" in entry["after"]
+    assert entry["reason"] == "本人调离本市" and "组织考核" in entry["after"]
     again = runner.invoke(app, early)  # the same exception again changes nothing
-    assert again.exit_code == 0 and "unchanged since the last seal: 1" in again.output
+    assert again.exit_code == 0 and "自上次封存以来未变：1 份" in again.output
     with session_scope() as session:
         notes = session.exec(select(AuditEntry).where(AuditEntry.field == "sealed early")).all()
     assert len(notes) == 1

@@ -63,7 +63,7 @@ def test_a_moved_output_folder_still_works(
             keep = {held_back}
         return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}", keep=keep)
     sealed = runner.invoke(app, ["archive", str(cycle_id)])
-    assert sealed.exit_code == 0 and sealed.output.count("sealed P") == 2, sealed.output
+    assert sealed.exit_code == 0 and sealed.output.count("已封存 P") == 2, sealed.output
     names = _names()
     assert names and not any(n.startswith("/") for n in names)  # relative to the folder
 
@@ -79,10 +79,10 @@ def test_a_moved_output_folder_still_works(
     assert run_cycle(cycle_id, TODAY).stage == Stage.ARCHIVE.value
     done = runner.invoke(app, ["archive", str(cycle_id)])
     assert done.exit_code == 0, done.output
-    assert "unchanged since the last seal: 2" in done.output and "at stage done" in done.output
+    assert "自上次封存以来未变：2 份" in done.output and "现处于完成阶段" in done.output
     verified = runner.invoke(app, ["archive", "verify", str(moved / "cycle-0001" / "dossiers")])
     assert verified.exit_code == 0, verified.output
-    assert "4 package(s) checked, 0 with problems" in verified.output
+    assert "已核验 4 个档案包，0 个有问题" in verified.output
     assert not (app_env).exists()
 
 

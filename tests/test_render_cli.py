@@ -39,7 +39,7 @@ needs_defaults = pytest.mark.skipif(
 def test_check_passes_on_the_defaults(staff_dir: Path) -> None:
     result = runner.invoke(app, ["templates", "check"])
     assert result.exit_code == 0, result.output
-    assert "templates OK" in result.output
+    assert "模板检查通过" in result.output
 
 
 @needs_defaults
@@ -58,7 +58,7 @@ def test_list_marks_staff_templates(staff_dir: Path) -> None:
     result = runner.invoke(app, ["templates", "list"], terminal_width=250)
     assert result.exit_code == 0, result.output
     assert "nomination_form" in result.output
-    assert "(staff)" in result.output
+    assert "（本单位 / staff）" in result.output
 
 
 def test_preview_writes_a_document(tmp_path: Path, staff_dir: Path) -> None:
@@ -119,7 +119,7 @@ def test_preview_reports_bad_json_with_position(tmp_path: Path, staff_dir: Path)
         terminal_width=200,
     )
     assert result.exit_code == 1
-    assert "data.json" in result.output and "line 2" in result.output
+    assert "data.json" in result.output and "第 2 行" in result.output
 
 
 def test_preview_reports_corrupt_template(tmp_path: Path, staff_dir: Path) -> None:

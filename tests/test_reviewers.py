@@ -39,16 +39,16 @@ def test_addresses_are_stored_in_plain_form(typed: str, stored: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("office.example.cn", "exactly one @"),
-        ("a@b@example.cn", "exactly one @"),
-        ("@example.cn", "nothing before the @"),
-        ("office@localhost", "not a domain"),
-        ("office@example..cn", "not a domain"),
-        ("office @example.cn", "space"),
-        ("张三 <office@example.cn>", "space"),
-        ("office@example.cn;b@example.cn", "contains ;"),
-        ("office.@example.cn", "misplaced dot"),
-        ("office@-example.cn", "begin or end with -"),
+        ("office.example.cn", "有且只有一个 @"),
+        ("a@b@example.cn", "有且只有一个 @"),
+        ("@example.cn", "@ 前面是空的"),
+        ("office@localhost", "不是 example.cn 这样的域名"),
+        ("office@example..cn", "不是 example.cn 这样的域名"),
+        ("office @example.cn", "含有空格"),
+        ("张三 <office@example.cn>", "含有空格"),
+        ("office@example.cn;b@example.cn", "含有 ;"),
+        ("office.@example.cn", "点位置不对"),
+        ("office@-example.cn", "不能以 - 开头或结尾"),
     ],
 )
 def test_bad_addresses_say_what_is_wrong(typed: str, reason: str) -> None:
@@ -97,8 +97,8 @@ def test_import_names_the_row_and_column_of_a_bad_address_and_imports_nothing(
         ("审阅人", 5, "类别", "A5"),
         ("审阅人", 6, "电子邮箱", "C6"),
     ]
-    assert "'yiyuan.example.cn' needs exactly one @" in found[0][4]
-    assert "the kind (类别) is empty" in found[1][4]
+    assert "“yiyuan.example.cn”须有且只有一个 @" in found[0][4]
+    assert "类别为空" in found[1][4]
     assert "推荐单位 某大学 is also on row 3 with office@example.cn" in found[2][4]
     where = "审阅人.xlsx，工作表 审阅人，第4行，C列 电子邮箱："
     assert str(caught.value.issues[0]).startswith(where)
@@ -129,16 +129,16 @@ def test_import_adds_updates_and_logs_every_address_change(app_env: Path, tmp_pa
         {"kind": "推荐单位", "name": "某大学", "email": "office@example.cn"},
     ]
     listed = runner.invoke(app, ["reviewers", "list"])
-    assert "no address" in listed.output and "1 without an address" in listed.output
+    assert "无邮箱" in listed.output and "1 个没有邮箱" in listed.output
 
     result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "bad address"])
-    assert result.exit_code == 1 and "email: not a usable e-mail address" in result.output
+    assert result.exit_code == 1 and "电子邮箱不可用：“bad address”含有空格" in result.output
     result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "yy@example.cn"])
-    assert result.exit_code == 0 and "updated" in result.output, result.output
+    assert result.exit_code == 0 and "已更新" in result.output, result.output
     result = runner.invoke(app, ["reviewers", "set", "推荐单位", "某医院", "yy@example.cn"])
-    assert "unchanged" in result.output
+    assert "未变" in result.output
     result = runner.invoke(app, ["reviewers", "set", "推荐单位", " ", "yy@example.cn"])
-    assert result.exit_code == 1 and "name (名称) is empty" in result.output
+    assert result.exit_code == 1 and "名称为空" in result.output
 
     # The template of the directory imports back unchanged.
     template = tmp_path / "目录.xlsx"
@@ -167,7 +167,7 @@ def test_a_blank_template_has_an_example_row_that_import_skips(
     template = tmp_path / "blank.xlsx"
     assert runner.invoke(app, ["reviewers", "template", str(template)]).exit_code == 0
     result = runner.invoke(app, ["reviewers", "import", str(template)])
-    assert result.exit_code == 0 and "skipped 1 example row" in result.output, result.output
+    assert result.exit_code == 0 and "已跳过 1 行示例" in result.output, result.output
     assert _directory() == []
 
 

@@ -85,52 +85,52 @@ def test_scheme_is_reproducible_from_its_text_alone() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "words"),
     [
-        ('"出席" = 50', '"出度" = 50', "points.kinds.全会.attendance.出度", "unknown key"),
-        ('[points.kinds."发言"]', '[points.kinds."演讲"]', "points.kinds.演讲", "unknown key"),
-        ("excellent_percent = 15", "excellent_pct = 15", "quota.excellent_pct", "unknown key"),
-        ("excellent_percent = 15", "excellent_pct = 15", "quota.excellent_percent", "missing"),
-        ("org = 0.4", "org = 0.5", "composite.weights", "add up to 1"),
-        ("min = 85", "min = 60", "bands", "overlap"),
+        ('"出席" = 50', '"出度" = 50', "points.kinds.全会.attendance.出度", "未知的键"),
+        ('[points.kinds."发言"]', '[points.kinds."演讲"]', "points.kinds.演讲", "未知的键"),
+        ("excellent_percent = 15", "excellent_pct = 15", "quota.excellent_pct", "未知的键"),
+        ("excellent_percent = 15", "excellent_pct = 15", "quota.excellent_percent", "缺少"),
+        ("org = 0.4", "org = 0.5", "composite.weights", "权重之和须为 1"),
+        ("min = 85", "min = 60", "bands", "区间重叠"),
         ('grade = "不称职"\nmin = 0', 'grade = "不称职"\nmin = 10', "grades", "min = 0"),
-        ('{ code = "P02"', '{ code = "P01"', "negative_list.items.1.code", "P01 repeats"),
+        ('{ code = "P02"', '{ code = "P01"', "negative_list.items.1.code", "P01 与第 0 项重复"),
         (
             'deduction = 3, text = "全年未报送',
             'deduction = 30, text = "全年未报送',
             "negative_list.items.12.deduction",
-            "(D03)",
+            "（D03）",
         ),
         (
             'effect = "否决", text = "立案审查"',
             'effect = "否", text = "立案审查"',
             "negative_list.items.25.effect",
-            "(J01)",
+            "（J01）",
         ),
         (
             'effect = "否决", text = "立案审查"',
             'effect = "否决", deduction = 5, text = "立案审查"',
             "negative_list.items.25.deduction",
-            "veto has no deduction",
+            "否决事项不设扣分",
         ),
         (
             '{ code = "P03", category = "政治立场", effect = "否决"',
             '{ code = "P03", category = "政治立场", effect = "扣分", deduction = 5',
             "negative_list.items.2.effect",
-            "must be 否决",
+            "都须为否决",
         ),
-        ('quorum = "1/2"', 'quorum = "1/0"', "ballots.quorum", "share"),
-        ('pass_share = "2/3"', "pass_share = 1.5", "ballots.pass_share", "between 0 and 1"),
-        ('"不称职" = 0\n', '"不称职" = 0\n"弃权" = 0\n', "ballots.values.弃权", "abstentions"),
+        ('quorum = "1/2"', 'quorum = "1/0"', "ballots.quorum", "比例"),
+        ('pass_share = "2/3"', "pass_share = 1.5", "ballots.pass_share", "0 到 1 之间"),
+        ('"不称职" = 0\n', '"不称职" = 0\n"弃权" = 0\n', "ballots.values.弃权", "弃权票"),
         (
             'category = "activities"\nbase = 2\n\n[points.kinds."调研"]',
             'category = "activity"\nbase = 2\n\n[points.kinds."调研"]',
             "points.kinds.活动.category",
-            "unknown category",
+            "未知的类别",
         ),
         ("archive = 30", "", "deadlines", "archive"),
         ("nomination = 15", "nomination = 0", "deadlines.nomination", "greater than or equal to 1"),
         ('"联名" = 0.5', "", "points.roles", "联名"),
         ('normalise = "cap"', 'normalise = "squash"', "points.normalise", "'cap' or 'scale'"),
-        ('cap_grade = "基本称职"', 'cap_grade = "一般"', "ballots.cap_grade", "expected"),
+        ('cap_grade = "基本称职"', 'cap_grade = "一般"', "ballots.cap_grade", "应为"),
     ],
 )
 def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: str) -> None:
@@ -154,21 +154,21 @@ def test_toml_syntax_error_names_line_and_column() -> None:
     text = _edit("decimals = 2", "decimals = ")
     line = DEFAULT_TEXT.splitlines().index("decimals = 2") + 1
     (problem,) = _problems(text)
-    assert problem.startswith(f"edited.toml: line {line}, column 12: TOML syntax:")
+    assert problem.startswith(f"edited.toml: 第 {line} 行第 12 列: TOML 语法错误")
 
 
 def test_toml_repeated_key_is_a_syntax_error_with_its_line() -> None:
     (problem,) = _problems(_edit('version = "2026.1"', 'version = "2026.1"\nname = "again"'))
     line = DEFAULT_TEXT.splitlines().index('version = "2026.1"') + 2
-    assert problem.startswith(f"edited.toml: line {line}, column "), problem
+    assert problem.startswith(f"edited.toml: 第 {line} 行第 "), problem
 
 
 def test_file_problems_name_the_file(tmp_path: Path) -> None:
-    with pytest.raises(SchemeError, match=r"missing\.toml: no such file"):
+    with pytest.raises(SchemeError, match=r"missing\.toml: 文件不存在"):
         load_scheme(tmp_path / "missing.toml")
     latin = tmp_path / "gbk.toml"
     latin.write_bytes('name = "默认"'.encode("gbk"))
-    with pytest.raises(SchemeError, match=r"gbk\.toml: byte \d+: not UTF-8"):
+    with pytest.raises(SchemeError, match=r"gbk\.toml: 第 \d+ 字节不是 UTF-8"):
         load_scheme(latin)
 
 
@@ -188,8 +188,8 @@ def test_cli_check_ok_and_problems(tmp_path: Path) -> None:
     bad.write_text(_edit("org = 0.4", "org = 0.5").replace('"P02"', '"P01"'), encoding="utf-8")
     result = runner.invoke(app, ["scheme", "check", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}: composite.weights: must add up to 1" in result.stderr
-    assert f"{bad}: negative_list.items.1.code: P01 repeats item 0" in result.stderr
+    assert f"{bad}: composite.weights: 权重之和须为 1" in result.stderr
+    assert f"{bad}: negative_list.items.1.code: P01 与第 0 项重复" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -202,5 +202,5 @@ def test_cli_default_writes_a_scheme_that_checks(tmp_path: Path) -> None:
     assert runner.invoke(app, ["scheme", "check", str(out)]).exit_code == 0
 
     again = runner.invoke(app, ["scheme", "default", str(out)])
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 1 and "文件已存在" in again.stderr
     assert runner.invoke(app, ["scheme", "default", str(out), "--force"]).exit_code == 0

@@ -147,16 +147,16 @@ def test_a_stage_killed_at_each_step_is_finished_by_advance(
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["cycle", "advance", str(cycle_id)])
     if point == "closed":  # the run had ended: only returns can move the cycle on
-        assert result.exit_code == 1 and "gate of nomination is closed" in result.output
+        assert result.exit_code == 1 and "提名推荐的闸门未开启" in result.output
     else:
         assert result.exit_code == 0, result.output
-        assert "ran: nomination" in result.output
+        assert "已运行：提名推荐" in result.output
     after = snapshot(pool, cycle_id)
     assert after == reference
 
     # And again: nothing left to do, nothing changes.
     again = CliRunner().invoke(app, ["cycle", "advance", str(cycle_id)])
-    assert again.exit_code == 1 and "closed" in again.output
+    assert again.exit_code == 1 and "闸门未开启" in again.output
     assert snapshot(pool, cycle_id) == reference
     with session_scope() as session:
         delivered = session.exec(

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.dossier import DossierLayout, Part, Section
+from appraisal.gates import missing_in_words
 from appraisal.models.vocab import Reply, Stage
-from appraisal.stages import STAGE_TITLES
+from appraisal.stages import STAGE_TITLES, stage_name
 
 COVER_TITLE = "封面及目录"
 RECORD_NAME = "record.json"
@@ -84,18 +85,19 @@ class PersonFile:
 
 def missing(pf: PersonFile) -> list[str]:
     """What stands between this person and a sealed dossier, in words; [] when complete."""
-    gaps = [f"stage {s.value} ({STAGE_TITLES[s]}) has not run" for s in pf.stages_not_run]
+    gaps = [f"{stage_name(s)}阶段尚未运行 / has not run" for s in pf.stages_not_run]
     if not pf.stages_not_run and not (
         pf.result and (pf.result.get("grade") or pf.result.get("decision"))
     ):
-        gaps.append("no grade, and staff recorded no decision (暂缓评定 / 免评)")
+        gaps.append("没有等次，工作人员也未记录暂缓评定或免评")
     gaps += [
-        f"{d.stage.value}: {d.title} {d.document_id} to {d.recipient} needs {d.missing}"
+        f"{stage_name(d.stage)}：致{d.recipient}的{d.title} {d.document_id} 尚缺"
+        f"{missing_in_words(d.missing)}"
         for d in pf.documents
         if d.missing
     ]
     gaps += [
-        f"{d.stage.value}: {d.title} {d.document_id} has no PDF (conversion failed?)"
+        f"{stage_name(d.stage)}：{d.title} {d.document_id} 没有 PDF（转换失败？）"
         for d in pf.documents
         if d.pdf is None
     ]

@@ -34,6 +34,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from appraisal.archive.audit_words import (
+    actor_words,
+    entity_words,
+    field_words,
+    reason_words,
+    value_words,
+)
 from appraisal.files import write_atomic
 from appraisal.models.vocab import Band, Grade
 from appraisal.person_fields import REGISTER_FIELDS, register_columns
@@ -158,7 +165,8 @@ class StageCompletion:
 
 @dataclass(frozen=True)
 class AuditRow:
-    """One audit entry; a timezone-aware `at` is shown in Beijing time."""
+    """One audit entry, with the database's keys ("staff:alice", "cycle 2026年度…", "stage"); a
+    timezone-aware `at` is shown in Beijing time, and the keys in Chinese (archive/audit_words)."""
 
     at: datetime
     actor: str
@@ -481,7 +489,15 @@ def _audit_sheet(
 
 
 def _audit_values(row: AuditRow, tz: tzinfo) -> tuple[Any, ...]:
-    texts = (row.actor, row.entity, row.field, row.before, row.after, row.reason)
+    # The trail keeps the database's keys; the sheet shows them in the words staff read.
+    texts = (
+        actor_words(row.actor),
+        entity_words(row.entity),
+        field_words(row.field),
+        value_words(row.field, row.before),
+        value_words(row.field, row.after),
+        reason_words(row.reason),
+    )
     return (_wall_clock(row.at, tz), *(_clean(t) for t in texts))
 
 

@@ -12,17 +12,20 @@ from appraisal.commands._cycle_arg import cycle_number, named_cycle
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.gates import StageProgress
+from appraisal.gates import StageProgress, missing_in_words
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
+from appraisal.stages import stage_name
 from appraisal.store.cycles import CycleError, Selection, list_cycles
 from appraisal.store.decisions import record_decision
 from appraisal.store.freeze import reopen_cycle
 from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import closed_gate
 
-app = typer.Typer(help="Evaluation cycles: start, list, status, advance.", no_args_is_help=True)
+app = typer.Typer(
+    help="考核周期 / Evaluation cycles: start, list, status, advance.", no_args_is_help=True
+)
 
 
 def _run(cycle_id: int) -> None:
@@ -30,11 +33,11 @@ def _run(cycle_id: int) -> None:
 
     outcome = locked_with_progress(cycle_id, "stage", lambda: run_cycle(cycle_id))
     if outcome.ran:
-        out.print(f"ran: {', '.join(outcome.ran)}")
-    out.print(f"cycle {cycle_id} is now at stage [bold]{outcome.stage}[/]")
+        out.print(f"已运行：{'、'.join(stage_name(s) for s in outcome.ran)}")
+    out.print(f"第{cycle_id}号考核周期现处于[bold]{stage_name(outcome.stage)}[/]阶段")
     if outcome.blocked:
         n = len(outcome.blocked["outstanding"])  # type: ignore[arg-type]
-        out.print(f"waiting for {n} sign-off(s): `appraisal cycle status {cycle_id}` lists them")
+        out.print(f"尚有 {n} 份待回收：`appraisal cycle status {cycle_id}` 列出它们")
 
 
 @app.command("start")
@@ -59,8 +62,9 @@ def start(
         ),
     ] = False,
 ) -> None:
-    """Start a cycle over the pool: checks the scheme, the templates and everyone's records,
-    then runs nomination. With the name of a cycle whose nomination never finished, finishes it."""
+    """启动考核周期 / Start a cycle over the pool: checks the scheme, the templates and
+    everyone's records, then runs nomination. With the name of a cycle whose nomination never
+    finished, finishes it."""
     try:
         started = launch(
             name=name, kind=kind, year=year, scheme_path=scheme,
@@ -72,10 +76,9 @@ def start(
     except CycleError as exc:
         fail(str(exc))
     if started.resumed:
-        out.print(f"cycle {started.cycle_id} ({name}) exists and its nomination did not finish:")
-        out.print("finishing it")
+        out.print(f"第{started.cycle_id}号考核周期（{name}）已存在，其提名推荐未完成：现在完成它")
     else:
-        out.print(f"started cycle {started.cycle_id}: {name}")
+        out.print(f"已启动第{started.cycle_id}号考核周期：{name}")
     if started.gaps:
         _gaps(
             started.gaps,
@@ -97,7 +100,7 @@ def _gaps(gaps: list[Gap], title: str, show: int = 50) -> None:
 
 @app.command("list")
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List the cycles."""
+    """考核周期列表 / List the cycles."""
     with session_scope() as session:
         rows = [
             {
@@ -114,9 +117,9 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("id", "name", "kind", "year", "stage", "scheme", "started")
+    table = Table("编号", "名称", "类别", "年度", "阶段", "评价方案", "启动日期")
     for r in rows:
-        table.add_row(*(str(v) for v in r.values()))
+        table.add_row(*(str(v) for v in {**r, "stage": stage_name(str(r["stage"]))}.values()))
     out.print(table)
 
 
@@ -135,19 +138,21 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     show: Annotated[int, typer.Option(help="How many outstanding sign-offs to list.")] = 20,
 ) -> None:
-    """Per stage: generated, delivered, returned, waived, overdue, objections, and the gate."""
+    """周期进度 / Per stage: generated, delivered, returned, waived, overdue, objections, and
+    the gate."""
     head, progress = _status(cycle)
     if as_json:
         print(json.dumps({**head, "stages": [p.as_dict() for p in progress]}, ensure_ascii=False))
         return
     table = Table(
-        "stage", "generated", "delivered", "returned", "waived", "overdue", "objections", "gate",
-        title=f"cycle {head['id']}: {head['name']} (now: {head['stage']})", title_justify="left",
+        "阶段", "已生成", "已送达", "已回收", "已免签", "逾期", "异议", "闸门",
+        title=f"第{head['id']}号考核周期：{head['name']}（当前：{stage_name(str(head['stage']))}）",
+        title_justify="left",
     )  # fmt: skip
     for p in progress:
-        gate = "[green]open[/]" if p.gate_open else ("closed" if p.generated else "-")
+        gate = "[green]已开启[/]" if p.gate_open else ("未开启" if p.generated else "-")
         table.add_row(
-            p.stage.value,
+            stage_name(p.stage),
             *(str(v) for v in (p.generated, p.delivered, p.returned, p.waived)),
             f"[red]{p.overdue}[/]" if p.overdue else "0",
             f"[yellow]{p.objections}[/]" if p.objections else "0",
@@ -161,31 +166,31 @@ def status(
 
 def _outstanding(progress: StageProgress, show: int) -> None:
     table = Table(
-        "document", "reviewer", "person", "missing", "since", "due",
-        title=f"{len(progress.outstanding)} outstanding in {progress.stage.value}",
+        "文档编号", "收件方", "人员", "尚缺", "起始", "期限",
+        title=f"{stage_name(progress.stage)}：尚有 {len(progress.outstanding)} 项未完成",
         title_justify="left",
     )  # fmt: skip
     for o in progress.outstanding[:show]:
         due = o.due_on.isoformat() if o.due_on else ""
         table.add_row(
-            o.document_id, o.recipient, f"{o.code} {o.person}".strip(), o.missing,
+            o.document_id, o.recipient, f"{o.code} {o.person}".strip(), missing_in_words(o.missing),
             o.since.isoformat(),
-            f"[red]{due} overdue[/]" if o.overdue else due,
+            f"[red]{due} 已逾期[/]" if o.overdue else due,
         )  # fmt: skip
     out.print(table)
     if len(progress.outstanding) > show:
-        out.print(f"... and {len(progress.outstanding) - show} more (--show N, or --json)")
+        out.print(f"……另有 {len(progress.outstanding) - show} 项（--show N 或 --json）")
 
 
 @app.command("advance")
 def advance(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
-    """Finish the current stage if its run did not, then run the next stage if the gate is
-    open; otherwise list what is missing."""
+    """推进到下一阶段 / Finish the current stage if its run did not, then run the next stage if
+    the gate is open; otherwise list what is missing."""
     cycle_id = cycle_number(cycle)
     with session_scope() as session:
         closed = closed_gate(session, cycle_id, today())
     if closed is not None:
-        out.print(f"the gate of [bold]{closed.stage.value}[/] is closed:")
+        out.print(f"[bold]{stage_name(closed.stage)}[/]的闸门未开启 / gate closed：")
         _outstanding(closed, 50)
         raise typer.Exit(1)
     _run(cycle_id)
@@ -201,10 +206,11 @@ def decide(
     decision: Annotated[str, typer.Argument(help="暂缓评定, 免评, or 撤销 (withdraw one).")],
     reason: Annotated[str, typer.Option(help="Why (recorded in the audit log).")],
 ) -> None:
-    """Record 暂缓评定 or 免评 for a person the engine could not (or should not yet) grade: the
-    evaluation gate no longer waits for their grade, and they get no 结果通知书."""
+    """暂缓评定、免评或撤销 / Record 暂缓评定 or 免评 for a person the engine could not (or
+    should not yet) grade: the evaluation gate no longer waits for their grade, and they get no
+    结果通知书."""
     if decision not in DECISIONS:
-        fail(f"unknown decision {decision!r}: use 暂缓评定, 免评 or 撤销")
+        fail(f"未知的决定“{decision}”：请用 暂缓评定、免评 或 撤销 / unknown decision")
     try:
         with session_scope() as session:
             found = named_cycle(session, cycle)
@@ -214,13 +220,13 @@ def decide(
             )  # fmt: skip
     except CycleError as exc:
         fail(str(exc))
-    out.print(f"{person}: {decision} recorded ({reason})")
+    out.print(f"{person}：已记录{decision}（{reason}）")
 
 
 @app.command("rescore")
 def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) -> None:
-    """Score the cycle again after importing missing records (only while it is at evaluation);
-    evaluation forms whose content changed are made and delivered again."""
+    """重新评分 / Score the cycle again after importing missing records (only while it is at
+    evaluation); evaluation forms whose content changed are made and delivered again."""
     from appraisal.flows.cycle import rescore_cycle
 
     cycle_id = cycle_number(cycle)
@@ -228,7 +234,7 @@ def rescore(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")])
         counts = locked_with_progress(cycle_id, "stage", lambda: rescore_cycle(cycle_id))
     except ValueError as exc:
         fail(str(exc))
-    out.print(f"cycle {cycle_id} scored again; {counts['changed']} evaluation form(s) changed")
+    out.print(f"第{cycle_id}号考核周期已重新评分；{counts['changed']} 份综合评价表有变化")
     _status_after(cycle_id)
 
 
@@ -236,7 +242,7 @@ def _status_after(cycle_id: int) -> None:
     with session_scope() as session:
         closed = closed_gate(session, cycle_id, today())
     if closed is None:
-        out.print(f"the gate is open: `appraisal cycle advance {cycle_id}` moves on")
+        out.print(f"闸门已开启：`appraisal cycle advance {cycle_id}` 进入下一阶段")
     else:
         _outstanding(closed, 50)
 
@@ -246,16 +252,18 @@ def reopen(
     cycle: Annotated[str, typer.Argument(help="Cycle number or name.")],
     reason: Annotated[str, typer.Option(help="Why the finished cycle must change (audited).")],
 ) -> None:
-    """Reopen a finished cycle: its sealed dossiers may change again until it is archived anew."""
+    """重新开启已办结周期 / Reopen a finished cycle: its sealed dossiers may change again until
+    it is archived anew."""
     try:
         with session_scope() as session:
             found = named_cycle(session, cycle)
             unfrozen = reopen_cycle(session, found, reason=reason, actor=get_settings().actor)
-            head = f"cycle {found.id} ({found.name}) reopened: now at stage {found.stage.value}"
+            head = f"第{found.id}号考核周期（{found.name}）已重新开启，"
+            head += f"现处于{stage_name(found.stage)}阶段"
     except CycleError as exc:
         fail(str(exc))
     out.print(head)
     out.print(
-        f"{unfrozen} sealed dossier(s) may change again; record the correction, then"
-        f" `appraisal archive {found.id}` reseals what changed and closes the cycle"
+        f"{unfrozen} 份已封存档案可再次修改；记录更正后，"
+        f"`appraisal archive {found.id}` 重新封存有变化的档案并办结周期"
     )

@@ -6,11 +6,13 @@ from rich.console import Console
 from appraisal.db import get_engine
 from appraisal.settings import get_settings
 
-app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app = typer.Typer(help="数据库 / Database schema.", no_args_is_help=True)
 
 
 @app.command("upgrade")
 def upgrade() -> None:
-    """Create or migrate the database to the latest schema."""
+    """升级数据库 / Create or migrate the database to the latest schema."""
     get_engine()
-    Console().print(f"database at the latest schema: {get_settings().resolved_database_url}")
+    Console().print(
+        f"数据库已是最新结构 / at the latest schema：{get_settings().resolved_database_url}"
+    )

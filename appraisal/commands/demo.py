@@ -8,8 +8,12 @@ import typer
 from rich.table import Table
 
 from appraisal.console import out
+from appraisal.stages import stage_name
 
 DEFAULT_PEOPLE = 12
+RETURN_WORDS = {"recorded": "已登记", "quarantined": "已隔离", "duplicate": "重复",
+                "held": "待核对", "skipped": "已跳过"}  # fmt: skip
+STEP_WORDS = {"generate": "生成", "returns": "回件", "intake": "导入", "archive": "归档"}
 
 
 def register(app: typer.Typer) -> None:
@@ -25,25 +29,30 @@ def demo(
         "output/demo"
     ),
 ) -> None:
-    """Run a whole cycle over a generated pool with simulated reviewers, then summarise it."""
+    """演示 / Run a whole cycle over a generated pool with simulated reviewers, then summarise
+    it."""
     # Importing flows prepares Prefect (its home under output/, outside the demo folder the
     # demo wipes and rebuilds).
     from appraisal.flows.demo import run_demo
 
-    out.print(f"[bold]appraisal demo[/]: {people} people, everything under {output}/")
+    out.print(f"[bold]appraisal demo[/]：{people} 人，全部输出在 {output}/")
     run = run_demo(people=people, seed=seed, output=output.resolve(), say=out.print)
     _summary(run.cycle_id)
-    out.print(f"returns: {dict(sorted(run.returns.items()))}")
-    out.print(f"finished in {run.seconds:.0f} s; per stage: "
-              + ", ".join(f"{k} {v:.0f} s" for k, v in run.stage_seconds.items()))  # fmt: skip
-    out.print("time by step: " + ", ".join(f"{k} {v:.0f} s" for k, v in run.step_seconds.items()))
+    out.print(
+        "回件："
+        + "，".join(f"{RETURN_WORDS.get(k, k)} {n}" for k, n in sorted(run.returns.items()))
+    )
+    stages = "，".join(f"{stage_name(k)} {v:.0f} 秒" for k, v in run.stage_seconds.items())
+    out.print(f"用时 {run.seconds:.0f} 秒；各阶段：{stages}")
+    out.print("各步骤用时：" + "，".join(
+        f"{STEP_WORDS.get(k, k)} {v:.0f} 秒" for k, v in run.step_seconds.items()))  # fmt: skip
     base = output / f"cycle-{run.cycle_id:04d}"
-    out.print(f"documents: {base}/documents/   outboxes: {base}/outbox/")
-    out.print(f"signed returns: {base}/returns/   quarantine: {base}/quarantine/")
-    out.print(f"dossiers: {run.dossiers}/   register: {run.register}")
-    out.print(f"check the packages: appraisal archive verify {run.dossiers}")
-    out.print(f"database: {output}/appraisal.db   try: appraisal cycle status {run.cycle_id}"
-              f"  (with APPRAISAL_OUTPUT_DIR={output})")  # fmt: skip
+    out.print(f"文件：{base}/documents/   发件箱：{base}/outbox/")
+    out.print(f"签署回件：{base}/returns/   隔离区：{base}/quarantine/")
+    out.print(f"档案：{run.dossiers}/   考核登记表：{run.register}")
+    out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
+    out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
+              f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 
 
 def _summary(cycle_id: int) -> None:
@@ -55,20 +64,20 @@ def _summary(cycle_id: int) -> None:
     with session_scope() as session:
         progress = cycle_progress(session, cycle_id, today())
         rows = results_best_first(session, cycle_id)
-    table = Table("stage", "documents", "returned", "waived", "objections", "gate",
-                  title="the cycle", title_justify="left")  # fmt: skip
+    table = Table("阶段", "文件", "已回收", "已免签", "异议", "闸门",
+                  title="本周期", title_justify="left")  # fmt: skip
     for p in progress.values():
-        table.add_row(p.stage.value, str(p.generated), str(p.returned), str(p.waived),
-                      str(p.objections), "open" if p.gate_open else "closed")  # fmt: skip
+        table.add_row(stage_name(p.stage), str(p.generated), str(p.returned), str(p.waived),
+                      str(p.objections), "已开启" if p.gate_open else "未开启")  # fmt: skip
     out.print(table)
     grades = Counter(r.grade.value if r.grade else "未评定" for r, _ in rows)
     bands = Counter(r.band.value if r.band else "—" for r, _ in rows)
-    out.print("grades: " + ", ".join(f"{g} {n}" for g, n in grades.most_common()))
-    out.print("bands: " + ", ".join(f"{b} {n}" for b, n in sorted(bands.items())))
-    results = Table("编号", "姓名", "综合得分", "等次", "档次", "notes",
-                    title="top results and every flagged person", title_justify="left")  # fmt: skip
+    out.print("等次：" + "，".join(f"{g} {n}" for g, n in grades.most_common()))
+    out.print("档次：" + "，".join(f"{b} {n}" for b, n in sorted(bands.items())))
+    results = Table("编号", "姓名", "综合得分", "等次", "档次", "备注",
+                    title="得分靠前者及全部有标记者", title_justify="left")  # fmt: skip
     for i, (r, person) in enumerate(rows):
-        notes = "；".join([*(["否决: " + "、".join(r.vetoes)] if r.vetoes else []),
+        notes = "；".join([*(["否决：" + "、".join(r.vetoes)] if r.vetoes else []),
                           *(["征求意见有异议"] if r.flagged else []), *r.actions])  # fmt: skip
         if i < 5 or notes:
             composite = f"{r.composite:.2f}" if r.composite is not None else "—"

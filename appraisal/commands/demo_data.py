@@ -21,8 +21,8 @@ def demo_data(
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same workbooks.")] = DEFAULT_SEED,
     year: Annotated[int, typer.Option("--year", help="The year of the records.")] = DEFAULT_YEAR,
 ) -> None:
-    """Write a plausible roster and a year's records for a pool of N people."""
+    """生成演示数据 / Write a plausible roster and a year's records for a pool of N people."""
     if people < 3:
-        fail("--people must be at least 3 (one per tier)")
+        fail("--people 至少为 3（每个梯队一人）")
     roster, records = write_demo_data(out_dir, people=people, seed=seed, year=year)
-    out.print(f"wrote {roster} and {records} ({people} people, seed {seed}, year {year})")
+    out.print(f"已写出 {roster} 和 {records}（{people} 人，种子 {seed}，{year} 年度）")

@@ -13,9 +13,9 @@ def deploy(
     file: Annotated[Path, typer.Option(help="The deployments file.")] = Path("prefect.yaml"),
     pool: Annotated[str | None, typer.Option(help="Work pool for all of them.")] = None,
 ) -> None:
-    """Register prefect.yaml's deployments on the server in PREFECT_API_URL."""
+    """注册部署 / Register prefect.yaml's deployments on the server in PREFECT_API_URL."""
     if not os.environ.get("PREFECT_API_URL"):
-        fail("PREFECT_API_URL is not set: deployments live on a Prefect server (README: Scale-out)")
+        fail("未设置 PREFECT_API_URL：部署登记在 Prefect 服务器上（见 README：Scale-out）")
     from appraisal.flows.deploy import DeployError, register_deployments
 
     try:
@@ -23,7 +23,7 @@ def deploy(
     except DeployError as exc:
         fail(str(exc))
     for r in registered:
-        out.print(f"deployment {r.name} -> work pool {r.work_pool}", highlight=False)
+        out.print(f"部署 {r.name} -> 工作池 {r.work_pool}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,9 +28,15 @@ from appraisal.store.reviewers import (
 )
 
 app = typer.Typer(
-    help="Reviewers (收件单位) and their e-mail addresses: import, set, list, template.",
+    help="收件方名录 / Reviewers (收件单位) and their e-mail addresses: import, set, list,"
+    " template.",
     no_args_is_help=True,
 )
+
+
+OUTCOME_WORDS = {"added": "已添加", "updated": "已更新", "unchanged": "未变"}
+HEADERS = {"kind": "类别", "name": "名称", "email": "电子邮箱", "documents": "文件数",
+           "updated": "更新时间"}  # fmt: skip
 
 
 def _unmatched(session: Session, entries: list[ReviewerEntry]) -> list[ReviewerEntry]:
@@ -48,7 +54,8 @@ def import_(
         bool, typer.Option("--dry-run", help="Check and count, change nothing.")
     ] = False,
 ) -> None:
-    """Add reviewers and update their addresses, keyed on (类别, 名称); changes are audit-logged.
+    """导入收件方名录 / Add reviewers and update their addresses, keyed on (类别, 名称);
+    changes are audit-logged.
 
     Every bad row is listed (sheet, row, column, why) and then nothing is imported. An empty
     电子邮箱 means the reviewer gets no e-mail.
@@ -68,17 +75,17 @@ def import_(
             else:
                 session.commit()
     except sa.exc.OperationalError as exc:
-        fail(f"the database cannot be reached: {exc.orig}")
+        fail(f"无法连接数据库 / the database cannot be reached: {exc.orig}")
     if sheet.skipped:
-        show_warnings([f"skipped {sheet.skipped} example row(s)"])
+        show_warnings([f"已跳过 {sheet.skipped} 行示例 / skipped example row(s)"])
     if unmatched:
         names = "、".join(f"{e.kind} {e.name}" for e in unmatched[:5])
-        more = f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        more = f" 等，另有 {len(unmatched) - 5} 个" if len(unmatched) > 5 else ""
         show_warnings(
             [
-                f"{len(unmatched)} reviewer(s) match no document's recipient yet: {names}{more} "
-                "(类别 and 名称 must be written exactly as on the documents: "
-                "`appraisal reviewers list --cycle N` shows them)"
+                f"{len(unmatched)} 个收件方尚无对应文件：{names}{more}"
+                "（类别和名称须与文件上写的完全一致："
+                "`appraisal reviewers list --cycle N` 列出它们）"
             ]
         )
     show_counts(f"{file.name} ({sheet.sheet})", {sheet.sheet: counts}, dry_run=dry_run)
@@ -90,15 +97,16 @@ def set_(
     name: Annotated[str, typer.Argument(help="The name, exactly as on the documents.")],
     email: Annotated[str, typer.Argument(help='The address; "" removes it.')],
 ) -> None:
-    """Add one reviewer or change their address (audit-logged)."""
+    """设置收件方邮箱 / Add one reviewer or change their address (audit-logged)."""
     try:
         with session_scope() as session:
             outcome = set_reviewer(
                 session, kind=kind, name=name, email=email, actor=get_settings().actor
             )
     except ReviewerError as exc:
-        fail(f"{exc.field}: {exc}")
-    out.print(f"{escape(kind.strip())} {escape(name.strip())}: {outcome}", highlight=False)
+        fail(str(exc))
+    said = OUTCOME_WORDS.get(outcome, outcome)
+    out.print(f"{escape(kind.strip())} {escape(name.strip())}：{said}", highlight=False)
 
 
 @app.command("list")
@@ -109,7 +117,8 @@ def list_(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The directory, or (with --cycle) the cycle's recipients and who has no address."""
+    """收件方列表 / The directory, or (with --cycle) the cycle's recipients and who has no
+    address."""
     if cycle is not None:
         cycle_id = cycle_number(cycle)
         with session_scope() as session:
@@ -128,15 +137,15 @@ def list_(
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        out.print("no reviewers yet" if cycle is None else "the cycle has no documents yet")
+        out.print("尚无收件方" if cycle is None else "该周期尚未生成文件")
         return
-    table = Table(*rows[0].keys(), title_justify="left")
+    table = Table(*(HEADERS[k] for k in rows[0]), title_justify="left")
     for row in rows:
-        table.add_row(*(escape(str(v)) if v != "" else "[red]no address[/]" for v in row.values()))
+        table.add_row(*(escape(str(v)) if v != "" else "[red]无邮箱[/]" for v in row.values()))
     out.print(table)
     missing = sum(not r["email"] for r in rows)
     if missing:
-        out.print(f"{missing} without an address: they get no e-mail")
+        out.print(f"{missing} 个没有邮箱：他们收不到邮件")
 
 
 @app.command("template")
@@ -146,7 +155,7 @@ def template(
         str | None, typer.Option(help="List this cycle's recipients, to fill in their addresses.")
     ] = None,
 ) -> None:
-    """Write the directory workbook, to fill in and import.
+    """导出收件方名录表 / Write the directory workbook, to fill in and import.
 
     It lists the whole directory, or with --cycle that cycle's recipients with the addresses
     known so far; edit it and `appraisal reviewers import` it.
@@ -160,4 +169,4 @@ def template(
         else:
             entries = [ReviewerEntry(r.kind, r.name, r.email) for r in list_reviewers(session)]
     write_reviewers(out_path, entries)
-    out.print(f"wrote {out_path} ({len(entries)} reviewer(s))")
+    out.print(f"已写出 {out_path}（{len(entries)} 个收件方）")

@@ -17,8 +17,9 @@ from appraisal.render import PreparedTemplate, RenderError, qr_image
 from appraisal.render.check import check_templates
 from appraisal.render.manifest import ManifestError, resolve_templates
 from appraisal.settings import get_settings
+from appraisal.stages import stage_name
 
-app = typer.Typer(help="Document templates: check, list, preview.", no_args_is_help=True)
+app = typer.Typer(help="文书模板 / Document templates: check, list, preview.", no_args_is_help=True)
 QR_FIELD = "二维码"
 ID_FIELD = "文档编号"
 
@@ -30,40 +31,41 @@ def check(
         typer.Argument(help="A staff templates folder (default: the configured one)."),
     ] = None,
 ) -> None:
-    """Find syntax errors, unknown fields and missing or corrupt files; exit 1 if any."""
+    """检查模板 / Find syntax errors, unknown fields and missing or corrupt files; exit 1 if any."""
     folder = folder or get_settings().templates_dir
     problems = check_templates(folder)
     if not problems:
         count = len(resolve_templates(folder).templates)
-        out.print(f"all {count} templates OK")
+        out.print(f"全部 {count} 个模板检查通过 / all templates OK")
         return
     if not out.is_terminal:
         # Piped into a log or a file: one whole line per problem, never cut to a table width.
         for p in problems:
             out.print(str(p), markup=False, highlight=False, soft_wrap=True)
-        fail(f"{len(problems)} problem(s) in the templates")
-    table = Table("template", "file", "part", "field", "paragraph", "problem", show_lines=True)
+        fail(f"模板中有 {len(problems)} 处问题")
+    table = Table("模板", "文件", "部件", "字段", "段落", "问题", show_lines=True)
     for p in problems:
         part = p.part or ""
         table.add_row(
             p.template, Path(p.file).name, part, p.field or "", p.paragraph or "", p.reason
         )
     out.print(table)
-    fail(f"{len(problems)} problem(s) in the templates")
+    fail(f"模板中有 {len(problems)} 处问题")
 
 
 @app.command("list")
 def list_templates() -> None:
-    """The templates a cycle would use, and where each file comes from."""
+    """模板列表 / The templates a cycle would use, and where each file comes from."""
     try:
         templates = resolve_templates(get_settings().templates_dir)
     except ManifestError as exc:
         fail(escape(str(exc)))
-    table = Table("id", "title", "stage", "per", "recipient", "sign-off", "version", "file")
+    table = Table("id", "标题", "阶段", "每份对应", "收件方", "须回签", "版本", "文件")
     for t in templates.templates.values():
         s = t.spec
-        source = f"{t.path}" + (" (staff)" if t.overridden else "")
-        row = (s.id, s.title, s.stage, s.per, s.recipient, "yes" if s.signoff else "no", s.version)
+        source = f"{t.path}" + ("（本单位 / staff）" if t.overridden else "")
+        stage = stage_name(s.stage)
+        row = (s.id, s.title, stage, s.per, s.recipient, "是" if s.signoff else "否", s.version)
         if out.is_terminal:
             table.add_row(*row, source)
         else:
@@ -79,7 +81,7 @@ def preview(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the .docx.")],
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also convert it to this PDF.")] = None,
 ) -> None:
-    """Render one document from a JSON context with the same renderer a cycle uses.
+    """模板试填 / Render one document from a JSON context with the same renderer a cycle uses.
 
     二维码 may be omitted (a QR code of 文档编号 is drawn) or given as the text to encode.
     """
@@ -90,29 +92,29 @@ def preview(
         prepared.render_to(out_path, context)
     except RenderError as exc:
         fail(escape(str(exc)))
-    out.print(f"wrote {out_path}")
+    out.print(f"已写出 {out_path}")
     if pdf is not None:
         convert_to_pdf(out_path, pdf)
-        out.print(f"wrote {pdf}")
+        out.print(f"已写出 {pdf}")
 
 
 def _load_context(path: Path) -> dict[str, Any]:
     try:
         context = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        fail(escape(f"{path}: file not found"))
+        fail(escape(f"{path}：文件不存在"))
     except UnicodeDecodeError:
-        fail(escape(f"{path}: not UTF-8 text"))
+        fail(escape(f"{path}：不是 UTF-8 文本"))
     except json.JSONDecodeError as exc:
-        fail(escape(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+        fail(escape(f"{path}：第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON：{exc.msg}"))
     if not isinstance(context, dict):
-        fail(escape(f"{path}: the JSON must be an object of field names to values"))
+        fail(escape(f"{path}：JSON 须是字段名到取值的对象"))
     qr = context.get(QR_FIELD)
     if qr is None or isinstance(qr, str):
         try:
             context[QR_FIELD] = qr_image(str(qr or context.get(ID_FIELD) or "预览"))
         except ValueError as exc:
-            fail(escape(f"{path}: field {QR_FIELD}: {exc}"))
+            fail(escape(f"{path}：字段 {QR_FIELD}：{exc}"))
     return context
 
 
@@ -121,4 +123,4 @@ def convert_to_pdf(docx: Path, pdf: Path) -> None:
     try:
         convert_one(docx, pdf)
     except (ConversionError, SofficeMissingError) as exc:
-        fail(escape(f"{docx}: could not convert it to PDF: {exc}"))
+        fail(escape(f"{docx}：无法转换为 PDF：{exc}"))

@@ -24,27 +24,27 @@ def normalise_address(text: str) -> str:
     if not value:
         return ""
     if any(c.isspace() for c in value):
-        raise AddressError(f"{text!r} contains a space")
+        raise AddressError(f"“{text}”含有空格")
     if any(unicodedata.category(c).startswith("C") for c in value):
-        raise AddressError(f"{text!r} contains a control character")
+        raise AddressError(f"“{text}”含有控制字符")
     bad = sorted(_FORBIDDEN.intersection(value))
     if bad:
-        several = " (one address per reviewer)" if {",", ";"} & set(bad) else ""
-        raise AddressError(f"{text!r} contains {' '.join(bad)}{several}")
+        several = "（每个收件方只填一个地址）" if {",", ";"} & set(bad) else ""
+        raise AddressError(f"“{text}”含有 {' '.join(bad)}{several}")
     if value.count("@") != 1:
-        raise AddressError(f"{text!r} needs exactly one @")
+        raise AddressError(f"“{text}”须有且只有一个 @")
     local, domain = value.split("@")
     if not local:
-        raise AddressError(f"{text!r} has nothing before the @")
+        raise AddressError(f"“{text}”的 @ 前面是空的")
     labels = domain.split(".")
     if len(labels) < 2 or not all(labels):
-        raise AddressError(f"{text!r}: the part after the @ is not a domain such as example.cn")
+        raise AddressError(f"“{text}”：@ 后面不是 example.cn 这样的域名")
     if any(label.startswith("-") or label.endswith("-") for label in labels):
-        raise AddressError(f"{text!r}: a domain name part cannot begin or end with -")
+        raise AddressError(f"“{text}”：域名的各段不能以 - 开头或结尾")
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        raise AddressError(f"{text!r}: misplaced dot before the @")
+        raise AddressError(f"“{text}”：@ 前面的点位置不对")
     if len(value) > MAX_LENGTH:
-        raise AddressError(f"{text!r} is longer than {MAX_LENGTH} characters")
+        raise AddressError(f"“{text}”超过 {MAX_LENGTH} 个字符")
     return value
 
 
@@ -78,15 +78,15 @@ def checked_entry(kind: str, name: str, email: str) -> ReviewerEntry:
     """
     kind, name = kind.strip(), name.strip()
     if not kind:
-        raise ReviewerError("kind", "the kind (类别) is empty")
+        raise ReviewerError("kind", "类别为空 / the kind is empty")
     if not name:
-        raise ReviewerError("name", "the name (名称) is empty")
+        raise ReviewerError("name", "名称为空 / the name is empty")
     if len(kind) > MAX_KIND:
-        raise ReviewerError("kind", f"the kind {kind!r} is longer than {MAX_KIND} characters")
+        raise ReviewerError("kind", f"类别“{kind}”超过 {MAX_KIND} 个字符")
     if len(name) > MAX_NAME:
-        raise ReviewerError("name", f"the name {name!r} is longer than {MAX_NAME} characters")
+        raise ReviewerError("name", f"名称“{name}”超过 {MAX_NAME} 个字符")
     try:
         address = normalise_address(email)
     except AddressError as exc:
-        raise ReviewerError("email", f"not a usable e-mail address: {exc}") from None
+        raise ReviewerError("email", f"电子邮箱不可用：{exc}") from None
     return ReviewerEntry(kind, name, address)

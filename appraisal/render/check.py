@@ -57,7 +57,7 @@ class TemplateCheckError(Exception):
     def __init__(self, problems: list[TemplateProblem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{len(problems)} template problem(s):\n{lines}")
+        super().__init__(f"模板中有 {len(problems)} 处问题 / template problem(s)：\n{lines}")
 
 
 def check_templates(source: Path | TemplateSet | None = None) -> list[TemplateProblem]:

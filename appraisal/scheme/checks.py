@@ -35,31 +35,25 @@ def _points(rules: PointsRules) -> list[Problem]:
     for kind, rule in rules.kinds.items():
         key = f"points.kinds.{kind}"
         if rule.category not in known:
-            problems.append(
-                (f"{key}.category", f"unknown category {rule.category!r}; one of {listed}")
-            )
+            problems.append((f"{key}.category", f"未知的类别“{rule.category}”；可选：{listed}"))
         for outcome, gains in rule.outcomes.items():
             for category in gains:
                 if category not in known:
                     problems.append(
                         (
                             f"{key}.outcomes.{outcome}.{category}",
-                            f"unknown category; one of {listed}",
+                            f"未知的类别；可选：{listed}",
                         )
                     )
         if rule.attendance is not None and rule.base:
-            problems.append((f"{key}.base", "give either attendance points or a base, not both"))
+            problems.append((f"{key}.base", "出勤分值和基础分只能给一个，不能都给"))
     missing_roles = [r.value for r in DutyRole if r not in rules.roles]
     if missing_roles:
-        problems.append(("points.roles", f"missing a factor for {', '.join(missing_roles)}"))
+        problems.append(("points.roles", f"缺少系数：{'、'.join(missing_roles)}"))
     if rules.normalise == "scale" and not sum(c.cap for c in rules.categories.values()):
-        problems.append(
-            ("points.normalise", '"scale" needs category caps that add up to more than 0')
-        )
+        problems.append(("points.normalise", '"scale" 需要各类别上限之和大于 0'))
     if rules.full_marks != 100:
-        problems.append(
-            ("points.full_marks", "must be 100: the composite weighs scores out of 100")
-        )
+        problems.append(("points.full_marks", "须为 100：综合得分按百分制加权"))
     return problems
 
 
@@ -67,14 +61,12 @@ def _ballots(scheme: Scheme) -> list[Problem]:
     rules = scheme.ballots
     problems: list[Problem] = []
     if Vote.ABSTAIN in rules.values:
-        problems.append(
-            (f"ballots.values.{Vote.ABSTAIN}", "abstentions don't count and have no value")
-        )
+        problems.append((f"ballots.values.{Vote.ABSTAIN}", "弃权票不计分，不能设分值"))
     missing = [v.value for v in Vote if v is not Vote.ABSTAIN and v not in rules.values]
     if missing:
-        problems.append(("ballots.values", f"missing a value for {', '.join(missing)}"))
+        problems.append(("ballots.values", f"缺少分值：{'、'.join(missing)}"))
     if GRADE_RANK[rules.fail_grade] < GRADE_RANK[rules.cap_grade]:
-        problems.append(("ballots.fail_grade", "must not be better than ballots.cap_grade"))
+        problems.append(("ballots.fail_grade", "不能高于 ballots.cap_grade"))
     return problems
 
 
@@ -82,7 +74,7 @@ def _weights(scheme: Scheme) -> list[Problem]:
     w = scheme.composite.weights
     total = w.org + w.appraisal + w.points
     if total != 1:
-        return [("composite.weights", f"must add up to 1, not {total}")]
+        return [("composite.weights", f"权重之和须为 1，而不是 {total} / must add up to 1")]
     return []
 
 
@@ -90,20 +82,20 @@ def _floors(key: str, floors: list[tuple[str, Decimal]], rank: dict[str, int]) -
     """Lower bounds that must cover 0-100 with no two levels starting at the same score."""
     problems: list[Problem] = []
     if not floors:
-        return [(key, "needs at least one entry with min = 0")]
+        return [(key, "至少要有一项 min = 0")]
     for level, count in Counter(level for level, _ in floors).items():
         if count > 1:
-            problems.append((key, f"{level} is listed {count} times"))
+            problems.append((key, f"{level} 列出了 {count} 次"))
     for score, count in Counter(m for _, m in floors).items():
         if count > 1:
-            problems.append((key, f"{count} entries start at {score}: they overlap"))
+            problems.append((key, f"有 {count} 项都从 {score} 起：区间重叠"))
     if min(m for _, m in floors) != 0:
-        problems.append((key, "the lowest entry must have min = 0 so every score gets one"))
+        problems.append((key, "最低一项须为 min = 0，使每个分数都有归属"))
     # A higher score must never give a worse level.
     for i, (level, low) in enumerate(floors):
         for other, other_low in floors:
             if other_low < low and rank[other] < rank[level]:
-                problems.append((f"{key}.{i}.min", f"{level} from {low} would rank below {other}"))
+                problems.append((f"{key}.{i}.min", f"{level} 从 {low} 起，会排在 {other} 之下"))
                 break
     return problems
 
@@ -112,27 +104,32 @@ def _negative_list(rules: NegativeList) -> list[Problem]:
     problems: list[Problem] = []
     low, high = rules.deduction_min, rules.deduction_max
     if low > high:
-        problems.append(("negative_list.deduction_min", "is above negative_list.deduction_max"))
+        problems.append(("negative_list.deduction_min", "大于 negative_list.deduction_max"))
     if not low <= rules.default_deduction <= high:
-        problems.append(("negative_list.default_deduction", f"must lie between {low} and {high}"))
+        problems.append(("negative_list.default_deduction", f"须在 {low} 到 {high} 之间"))
     seen: dict[str, int] = {}
     for i, item in enumerate(rules.items):
         key = f"negative_list.items.{i}"
         if item.code in seen:
-            problems.append((f"{key}.code", f"{item.code} repeats item {seen[item.code]}"))
+            problems.append(
+                (
+                    f"{key}.code",
+                    f"{item.code} 与第 {seen[item.code]} 项重复 / repeats item {seen[item.code]}",
+                )
+            )
         seen.setdefault(item.code, i)
         if item.effect is FindingEffect.VETO and item.deduction is not None:
-            problems.append((f"{key}.deduction", f"({item.code}) a veto has no deduction"))
+            problems.append((f"{key}.deduction", f"（{item.code}）否决事项不设扣分"))
         if item.effect is FindingEffect.DEDUCTION:
             if item.deduction is None:
-                problems.append((f"{key}.deduction", f"({item.code}) a deduction needs its points"))
+                problems.append((f"{key}.deduction", f"（{item.code}）扣分项须写明分值"))
             elif not low <= item.deduction <= high:
                 problems.append(
-                    (f"{key}.deduction", f"({item.code}) {item.deduction} is outside {low}-{high}")
+                    (f"{key}.deduction", f"（{item.code}）{item.deduction} 超出 {low}-{high}")
                 )
         if item.category in rules.veto_categories and item.effect is not FindingEffect.VETO:
             problems.append(
-                (f"{key}.effect", f"({item.code}) every {item.category} item must be 否决")
+                (f"{key}.effect", f"（{item.code}）{item.category}类的每一项都须为否决")
             )
     return problems
 
@@ -147,11 +144,11 @@ def _recipients(scheme: Scheme) -> list[Problem]:
     for key, names in lists.items():
         repeated = sorted(n for n, c in Counter(names).items() if c > 1)
         if repeated:
-            problems.append((key, f"listed twice: {', '.join(repeated)}"))
+            problems.append((key, f"重复列出：{'、'.join(repeated)}"))
     if not scheme.recipients.solicitation.always:
-        problems.append(("recipients.solicitation.always", "needs at least one body"))
+        problems.append(("recipients.solicitation.always", "至少要有一个单位"))
     if not scheme.recipients.notification:
-        problems.append(("recipients.notification", "needs at least one recipient"))
+        problems.append(("recipients.notification", "至少要有一个收件方"))
     return problems
 
 
@@ -159,8 +156,8 @@ def _deadlines(scheme: Scheme) -> list[Problem]:
     stages = [s for s in STAGE_ORDER if s is not Stage.DONE]
     problems: list[Problem] = []
     if Stage.DONE in scheme.deadlines:
-        problems.append(("deadlines.done", "the finished cycle has no deadline"))
+        problems.append(("deadlines.done", "已办结的周期没有期限"))
     missing = [s.value for s in stages if s not in scheme.deadlines]
     if missing:
-        problems.append(("deadlines", f"missing days for {', '.join(missing)}"))
+        problems.append(("deadlines", f"缺少天数：{'、'.join(missing)}"))
     return problems

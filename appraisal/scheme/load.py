@@ -32,14 +32,14 @@ def load_scheme(path: Path | str) -> Scheme:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SchemeError([f"{path}: no such file"]) from None
+        raise SchemeError([f"{path}: 文件不存在 / no such file"]) from None
     except OSError as exc:
-        raise SchemeError([f"{path}: cannot be read: {exc.strerror}"]) from None
+        raise SchemeError([f"{path}: 无法读取 / cannot be read: {exc.strerror}"]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SchemeError(
-            [f"{path}: byte {exc.start}: not UTF-8 text; save the file as UTF-8"]
+            [f"{path}: 第 {exc.start} 字节不是 UTF-8 文本，请将文件另存为 UTF-8 / not UTF-8"]
         ) from None
     return parse_scheme(text, str(path))
 
@@ -67,8 +67,8 @@ def parse_scheme(text: str, source: str = "<scheme>") -> Scheme:
 def _syntax_problem(source: str, message: str) -> str:
     match = _TOML_AT.match(message)
     if match is None:
-        return f"{source}: TOML syntax: {message}"
-    return f"{source}: line {match['line']}, column {match['col']}: TOML syntax: {match['msg']}"
+        return f"{source}: TOML 语法错误：{message}"
+    return f"{source}: 第 {match['line']} 行第 {match['col']} 列: TOML 语法错误：{match['msg']}"
 
 
 def _type_problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
@@ -80,21 +80,23 @@ def _type_problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             continue  # the key itself is wrong; its value's complaint would only add noise
         if loc[-1:] == ("[key]",):
             loc = loc[:-1]
-            problem = f"unknown key {str(loc[-1])!r}: {_reason(error)}"
+            problem = f"未知的键“{loc[-1]}”：{_reason(error)}"
         elif error["type"] == "extra_forbidden":
-            problem = "unknown key: not part of a scheme (check the spelling)"
+            problem = "未知的键：评价方案中没有这一项（请检查拼写）"
         elif error["type"] == "missing":
-            problem = "missing: this key is required"
+            problem = "缺少：这一项必须填写"
         else:
             problem = _reason(error)
         code = _item_code(loc, data)
-        problems.append((".".join(str(p) for p in loc), f"({code}) {problem}" if code else problem))
+        problems.append(
+            (".".join(str(p) for p in loc), f"（{code}）{problem}" if code else problem)
+        )
     return problems
 
 
 def _reason(error: Any) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
-    return message.replace("Input should be", "expected")
+    return message.replace("Input should be", "应为")
 
 
 def _item_code(loc: tuple[Any, ...], data: dict[str, Any]) -> str | None:

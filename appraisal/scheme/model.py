@@ -29,13 +29,13 @@ from appraisal.models.vocab import (
 def _share(value: object) -> Fraction:
     """A share of votes or people: 0.5, 1, or an exact fraction written "2/3"."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise ValueError('expected a share such as "2/3" or 0.5')
+        raise ValueError('应为比例，如 "2/3" 或 0.5')
     try:
         share = Fraction(value.replace(" ", "")) if isinstance(value, str) else Fraction(value)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f'expected a share such as "2/3" or 0.5, not {value!r}') from None
+        raise ValueError(f'应为比例，如 "2/3" 或 0.5，而不是 {value!r}') from None
     if not 0 <= share <= 1:
-        raise ValueError(f"a share must lie between 0 and 1, not {value}")
+        raise ValueError(f"比例须在 0 到 1 之间，而不是 {value}")
     return share
 
 

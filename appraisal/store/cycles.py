@@ -158,7 +158,9 @@ def get_cycle(session: Session, cycle_id: int, scope: Scope = EVERYWHERE) -> Cyc
     another office's (which looks the same: a number typed is no way into their work)."""
     cycle = session.get(Cycle, cycle_id)
     if cycle is None or not scope.covers(cycle.office_id):
-        raise NoSuchCycle(f"no cycle {cycle_id}; `appraisal cycle list` shows the cycles")
+        raise NoSuchCycle(
+            f"没有第{cycle_id}号考核周期；`appraisal cycle list` 列出全部周期 / no cycle"
+        )
     return cycle
 
 
@@ -172,7 +174,7 @@ def find_cycle(session: Session, ref: str | int) -> Cycle:
     cycle = session.get(Cycle, int(text)) if text.isdigit() else None
     cycle = cycle or cycle_named(session, text)
     if cycle is None:
-        raise CycleError(f"no cycle {text!r}; `appraisal cycle list` shows the cycles")
+        raise CycleError(f"没有考核周期“{text}”；`appraisal cycle list` 列出全部周期 / no cycle")
     return cycle
 
 

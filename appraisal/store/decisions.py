@@ -28,11 +28,11 @@ def record_decision(
     """Set (or, with None, withdraw) the decision for one member of `cycle`."""
     assert cycle.id is not None
     if not reason.strip():
-        raise CycleError("a decision needs its reason (--reason)")
+        raise CycleError("作出决定须写明理由 / a decision needs its reason (--reason)")
     if stage_run(session, cycle.id, Stage.NOTIFICATION) is not None:
         raise CycleError(
-            f"cycle {cycle.id}: notification has started; a decision can no longer change what "
-            "people are told"
+            f"第{cycle.id}号考核周期的结果通知已经开始，决定不能再改变已告知本人的内容"
+            " / notification has started"
         )
     member = session.exec(
         select(CycleMember)
@@ -40,7 +40,10 @@ def record_decision(
         .where(CycleMember.cycle_id == cycle.id, Person.code == code)
     ).first()
     if member is None:
-        raise CycleError(f"{code} is not in cycle {cycle.id} ({cycle.name})")
+        raise CycleError(
+            f"{code} 不在第{cycle.id}号考核周期（{cycle.name}）中"
+            f" / {code} is not in cycle {cycle.id}"
+        )
     before = member.decision
     if before == decision:
         return member
@@ -91,7 +94,7 @@ def note_early_seal(
     """Audit that `code` is sealed before their cycle is complete for them, and what it lacked;
     written once for the same gaps and reason, so sealing again changes nothing. True if new."""
     if not reason.strip():
-        raise CycleError("sealing early needs its reason (--reason)")
+        raise CycleError("提前封存须写明理由 / sealing early needs its reason (--reason)")
     key, lacking = f"{cycle.name}/{code}", "；".join(gaps)[:4096]
     seen = session.exec(
         select(AuditEntry.id).where(

@@ -65,18 +65,22 @@ def accept_held(
     inspected again (without comparing its pages). The caller removes the held file once this is
     committed."""
     if not reason.strip():
-        raise SignOffError("accepting a held return needs a reason (--reason)")
+        raise SignOffError(
+            "认定待核对回件须写明理由 / accepting a held return needs a reason (--reason)"
+        )
     begin_writing(session)
     event = held_return(session, cycle.id or 0, event_id)
     if (ins.document_id, ins.sha256) != (event.document_id, event.sha256):
-        raise SignOffError(f"held return #{event_id}: {event.stored_path} has changed since")
+        raise SignOffError(
+            f"待核对回件 #{event_id}：{event.stored_path} 此后已被改动 / has changed since"
+        )
     _decide(session, event, ACCEPTED, reason, actor)
     outcome = record_return(
         session, cycle=cycle, ins=ins, returns_dir=returns_dir, quarantine_dir=quarantine_dir,
         held_dir=held_dir, source="staff", actor=actor,
     )  # fmt: skip
     if outcome.outcome != RECORDED:
-        raise SignOffError(f"held return #{event_id}: {outcome.message}")
+        raise SignOffError(f"待核对回件 #{event_id}：{outcome.message}")
     signoff = session.exec(
         select(SignOff).where(
             SignOff.document_id == outcome.document_id, SignOff.version == outcome.version
@@ -99,13 +103,15 @@ def reject_held(
     """Move a held return to quarantine, on staff's word. The caller removes the held file once
     this is committed."""
     if not reason.strip():
-        raise SignOffError("rejecting a held return needs a reason (--reason)")
+        raise SignOffError(
+            "退回待核对回件须写明理由 / rejecting a held return needs a reason (--reason)"
+        )
     begin_writing(session)
     event = held_return(session, cycle_id, event_id)
     try:
         tmp, digest = copy_checked(located(event.stored_path), quarantine_dir, event.sha256)
     except (ChangedFile, OSError) as exc:
-        raise SignOffError(f"held return #{event_id}: {event.stored_path}: {exc}") from exc
+        raise SignOffError(f"待核对回件 #{event_id}：{event.stored_path}：{exc}") from exc
     event.stored_path = stored(keep_unique(tmp, quarantine_dir / event.file_name, digest))
     event.problem = "unsigned"
     _decide(session, event, QUARANTINED, reason, actor)

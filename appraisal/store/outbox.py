@@ -327,7 +327,7 @@ def claim(session: Session, message_id: int) -> OutboxMessage | None:
 def _finish(session: Session, message_id: int, **values: object) -> OutboxMessage:
     msg = session.get(OutboxMessage, message_id, populate_existing=True)
     if msg is None:
-        raise OutboxError(f"no outbox message {message_id}")
+        raise OutboxError(f"发件箱中没有第 {message_id} 号邮件 / no outbox message {message_id}")
     for name, value in values.items():
         setattr(msg, name, value)
     session.add(msg)

@@ -47,7 +47,7 @@ def cycle_progress(
     """
     wanted = set(stages)
     progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
-    held_note = f"one is held for staff review: appraisal signoff held {cycle_id}"
+    held_note = f"有回件待工作人员核对 / held for staff review：appraisal signoff held {cycle_id}"
     for stage, p in progress.items():
         returns: dict[str, list[Returned]] = defaultdict(list)
         # Rows, which sqlmodel types as plain tuples, though their columns read by name.

@@ -105,7 +105,7 @@ def store_scores(
         row = existing.get(person.id)
         if row is None:
             session.add(Result(cycle_id=cycle.id, person_id=person.id, detail=detail, **values))
-            log.changes("result", f"{cycle.name}/{score.code}", _new(values), "scored")
+            log.changes("result", f"{cycle.name}/{score.code}", _new(values), "评分")
             added += 1
             continue
         diff = differences(row.model_dump(), values, TRACKED)
@@ -119,7 +119,7 @@ def store_scores(
         row.detail = detail
         row.updated_at = utcnow()
         session.add(row)
-        log.changes("result", f"{cycle.name}/{score.code}", diff, "rescored")
+        log.changes("result", f"{cycle.name}/{score.code}", diff, "重新评分")
         updated += 1
     log.write(session)
     return ImportCounts(added=added, updated=updated, unchanged=unchanged)

@@ -14,7 +14,7 @@ from appraisal.gates import StageProgress
 from appraisal.models import StageRun
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
-from appraisal.stages import WORK_STAGES
+from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store.cycles import get_cycle
 from appraisal.store.progress import cycle_progress
 
@@ -38,7 +38,9 @@ def open_stage_run(session: Session, cycle_id: int, stage: Stage, today: date) -
 def finish_stage_run(session: Session, cycle_id: int, stage: Stage) -> None:
     run = stage_run(session, cycle_id, stage)
     if run is None:
-        raise ValueError(f"cycle {cycle_id}: stage {stage.value} has no run to finish")
+        raise ValueError(
+            f"第{cycle_id}号考核周期的{stage_name(stage)}阶段没有可结束的运行 / no run to finish"
+        )
     run.finished_at = utcnow()
     session.add(run)
 
