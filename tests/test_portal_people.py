@@ -15,7 +15,7 @@ from appraisal.models import AuditEntry, Cycle, CycleMember, Person
 from appraisal.models.vocab import Role
 from appraisal.person_fields import ROSTER_FIELDS
 from appraisal.portal import launcher
-from appraisal.store.links import set_staff_password
+from appraisal.store.accounts import save_account
 from appraisal.store.offices import add_office
 from tests.cycle_helpers import import_pool
 from tests.portal_helpers import PASSWORD, STAFF, csrf_of, log_in
@@ -26,11 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _account(username: str, office: str = "", role: Role = Role.CLERK) -> None:
     """A staff account in `office` (made under the top office if new), or in the top office."""
     with session_scope() as session:
-        user = set_staff_password(session, username, PASSWORD)
-        if office:
-            user.office_id = add_office(session, name=office).id or 0
-        user.role = role
-        session.add(user)
+        office_id = add_office(session, name=office).id if office else None
+        save_account(session, username, password=PASSWORD, role=role, office_id=office_id)
 
 
 def _client(app: object, username: str = STAFF) -> TestClient:
