@@ -43,10 +43,10 @@ def test_start_refuses_bad_input(pool: Path) -> None:
     assert _start().exit_code == 0
     # The same name for another cycle is refused (the same start again resumes it instead).
     again = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025", "--no-run"])
-    assert again.exit_code == 1 and "名为“试点”的考核周期已存在" in again.output
+    assert again.exit_code == 1 and "已有名为“试点”的考核周期" in again.output
     result = runner.invoke(app, ["cycle", "start", "--name", "B", "--year", "2026",
                                  "--people", "tier:不存在", "--no-run"])  # fmt: skip
-    assert result.exit_code == 1 and "没有“不存在”这个梯队" in result.output
+    assert result.exit_code == 1 and "没有梯队“不存在”" in result.output
     result = runner.invoke(app, ["cycle", "status", "no-such-cycle"])
     assert result.exit_code == 1 and "错误：没有考核周期“no-such-cycle”" in result.output
 
@@ -89,7 +89,7 @@ def test_a_template_the_sandbox_refuses_stops_check_and_start(
     assert "nomination_form" in checked.output and "'__class__'" in checked.output
     assert "[expression: {{ 姓名.__class__.__mro__ }}]" in checked.output
     result = _start()
-    assert result.exit_code == 1 and "模板有问题，考核周期未启动" in result.output
+    assert result.exit_code == 1 and "文书模板有问题，周期未启动" in result.output
     assert "Traceback" not in result.output
     assert json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output) == []
 

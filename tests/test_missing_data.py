@@ -71,7 +71,7 @@ def test_start_again_finishes_a_cycle_whose_nomination_did_not(lacking: Path) ->
     again = runner.invoke(app, [*START, "--allow-missing"])
     assert again.exit_code == 0 and "其提名推荐未完成" in again.output, again.output
     other_year = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025"])
-    assert other_year.exit_code == 1 and "考核周期已存在" in other_year.output
+    assert other_year.exit_code == 1 and "已有名为“试点”的考核周期" in other_year.output
     with session_scope() as session:
         assert len(session.exec(select(Cycle)).all()) == 1
 
