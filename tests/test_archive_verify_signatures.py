@@ -58,7 +58,7 @@ def test_without_trust_roots_each_signature_is_one_line_and_the_package_is_ok(
     assert "Traceback" not in done.stderr and "PathBuildingError" not in done.stderr
     assert done.stderr == ""
     lines = [line.strip() for line in done.stdout.splitlines()]
-    assert lines[0] == f"ok {bag}"
+    assert lines[0] == f"完好 {bag}"
     for name in SIGNED:
         (line,) = [x for x in lines if x.startswith(f"data/{name}:")]
         assert "signature not trusted: 签名完整但不受信任" in line
