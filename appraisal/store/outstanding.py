@@ -9,15 +9,11 @@ from typing import Protocol, cast
 
 from sqlmodel import Session, col, select
 
-from appraisal.gates import Outstanding, Returned, missing_signoff
-from appraisal.models import Document, IntakeEvent, Person, SignOff
+from appraisal.gates import Outstanding, missing_signoff
+from appraisal.models import Document, Person, SignOff
 from appraisal.models.vocab import SignOffMethod, Stage
 from appraisal.stages import WORK_STAGES
-from appraisal.store.progress import ungraded_members
-
-
-class _ReturnRow(Returned, Protocol):
-    document_id: str
+from appraisal.store.progress import stage_returns, ungraded_members
 
 
 class _DocRow(Protocol):
@@ -157,23 +153,7 @@ def stage_account(
     list to those IDs (the counts stay the stage's)."""
     titles = titles or {}
     account = StageAccount(stage)
-    returns: dict[str, list[Returned]] = defaultdict(list)
-    rows = session.exec(
-        select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
-        .join(Document, col(SignOff.document_id) == col(Document.id))
-        .where(Document.cycle_id == cycle_id, Document.stage == stage)
-        .order_by(col(SignOff.document_id), col(SignOff.version))
-    )
-    for s in cast(Iterable[_ReturnRow], rows):
-        returns[s.document_id].append(s)
-    held = set(
-        session.exec(
-            select(IntakeEvent.document_id)
-            .join(Document, col(IntakeEvent.document_id) == col(Document.id))
-            .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .where(IntakeEvent.outcome == "held")
-        )
-    )
+    returns, held = stage_returns(session, cycle_id, stage)
     # Rows of the columns this needs, not whole Documents: a stage may have 45,000 of them.
     docs = session.exec(
         # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these.

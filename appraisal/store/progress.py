@@ -37,6 +37,32 @@ def cycle_signoffs(session: Session, cycle_id: int) -> dict[str, list[SignOff]]:
     return signoffs
 
 
+def stage_returns(
+    session: Session, cycle_id: int, stage: Stage
+) -> tuple[dict[str, list[Returned]], set[str]]:
+    """A stage's returns by document, in version order, and the documents with a return held
+    for staff review."""
+    returns: dict[str, list[Returned]] = defaultdict(list)
+    # Rows, which sqlmodel types as plain tuples, though their columns read by name.
+    rows = session.exec(
+        select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
+        .join(Document, col(SignOff.document_id) == col(Document.id))
+        .where(Document.cycle_id == cycle_id, Document.stage == stage)
+        .order_by(col(SignOff.document_id), col(SignOff.version))
+    )
+    for s in cast(Iterable[_ReturnRow], rows):
+        returns[s.document_id].append(s)
+    held = set(
+        session.exec(
+            select(IntakeEvent.document_id)
+            .join(Document, col(IntakeEvent.document_id) == col(Document.id))
+            .where(Document.cycle_id == cycle_id, Document.stage == stage)
+            .where(IntakeEvent.outcome == "held")
+        )
+    )
+    return returns, held
+
+
 def cycle_progress(
     session: Session, cycle_id: int, today: date, stages: Iterable[Stage] = WORK_STAGES
 ) -> dict[Stage, StageProgress]:
@@ -49,24 +75,7 @@ def cycle_progress(
     progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
     held_note = f"有回件待工作人员核对 / held for staff review：appraisal signoff held {cycle_id}"
     for stage, p in progress.items():
-        returns: dict[str, list[Returned]] = defaultdict(list)
-        # Rows, which sqlmodel types as plain tuples, though their columns read by name.
-        rows = session.exec(
-            select(SignOff.document_id, SignOff.method, SignOff.signature_valid, SignOff.reply)
-            .join(Document, col(SignOff.document_id) == col(Document.id))
-            .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .order_by(col(SignOff.document_id), col(SignOff.version))
-        )
-        for s in cast(Iterable[_ReturnRow], rows):
-            returns[s.document_id].append(s)
-        held = set(
-            session.exec(
-                select(IntakeEvent.document_id)
-                .join(Document, col(IntakeEvent.document_id) == col(Document.id))
-                .where(Document.cycle_id == cycle_id, Document.stage == stage)
-                .where(IntakeEvent.outcome == "held")
-            )
-        )
+        returns, held = stage_returns(session, cycle_id, stage)
         docs = session.exec(
             # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these.
             select(  # type: ignore[call-overload]
