@@ -2,10 +2,6 @@
 links, download and return their documents, and staff watch the gate open and advance the stage.
 Screenshots of the inbox and the dashboard are saved under output/screenshots/."""
 
-import os
-import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +11,10 @@ import pytest
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
+from tests.browser_helpers import SHOTS, chromium, served_portal
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
 
 
 @pytest.fixture
@@ -30,40 +25,14 @@ def cycle(app_env: Path, prefect_harness: None, tmp_path: Path) -> PortalCycle:
 
 @pytest.fixture
 def server(cycle: PortalCycle) -> Iterator[str]:
-    import uvicorn
-
-    from appraisal.portal.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the portal did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served_portal() as base:
+        yield base
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing: scripts/system-deps.sh installs it")
-        pytest.skip("Debian's chromium is not installed; `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # --no-sandbox: CI runs as root, where chromium's sandbox refuses to start.
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _returned(page: object, stage: str) -> int:
