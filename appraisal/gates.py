@@ -37,6 +37,7 @@ class StageProgress:
     waived: int = 0
     overdue: int = 0
     objections: int = 0
+    for_reading: int = 0
     outstanding: list[Outstanding] = field(default_factory=list)
 
     @property
@@ -54,6 +55,7 @@ class StageProgress:
         self.returned += any(s.method != SignOffMethod.WAIVER for s in returns)
         self.objections += any(s.reply == Reply.OBJECTION for s in returns)
         if not doc.needs_signoff:
+            self.for_reading += 1
             return
         missing = missing_signoff(self.stage, returns)
         if missing is None:
@@ -82,6 +84,7 @@ class StageProgress:
             "waived": self.waived,
             "overdue": self.overdue,
             "objections": self.objections,
+            "for_reading": self.for_reading,
             "gate_open": self.gate_open,
             "outstanding": [
                 {

@@ -55,6 +55,7 @@ def test_returned_waived_and_objecting_documents_are_counted_and_open_the_gate()
     p.count(Doc(id="b"), [Back(method=SignOffMethod.WAIVER)], TODAY)
     p.count(Doc(id="c", needs_signoff=False, delivered_at=None), [], TODAY)
     assert (p.generated, p.delivered, p.returned, p.waived, p.objections) == (3, 2, 1, 1, 1)
+    assert p.for_reading == 1  # the one that needs no sign-off, so staff see why 3 ≠ 1 + 1
     assert p.gate_open
 
 

@@ -138,14 +138,14 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     show: Annotated[int, typer.Option(help="How many outstanding sign-offs to list.")] = 20,
 ) -> None:
-    """周期进度 / Per stage: generated, delivered, returned, waived, overdue, objections, and
-    the gate."""
+    """周期进度 / Per stage: generated, for reading only (no sign-off), delivered, returned,
+    waived, overdue, objections, and the gate."""
     head, progress = _status(cycle)
     if as_json:
         print(json.dumps({**head, "stages": [p.as_dict() for p in progress]}, ensure_ascii=False))
         return
     table = Table(
-        "阶段", "已生成", "已送达", "已回收", "已免签", "逾期", "异议", "闸门",
+        "阶段", "已生成", "仅供阅知", "已送达", "已回收", "已免签", "逾期", "异议", "闸门",
         title=f"第{head['id']}号考核周期：{head['name']}（当前：{stage_name(str(head['stage']))}）",
         title_justify="left",
     )  # fmt: skip
@@ -153,7 +153,7 @@ def status(
         gate = "[green]已开启[/]" if p.gate_open else ("未开启" if p.generated else "-")
         table.add_row(
             stage_name(p.stage),
-            *(str(v) for v in (p.generated, p.delivered, p.returned, p.waived)),
+            *(str(v) for v in (p.generated, p.for_reading, p.delivered, p.returned, p.waived)),
             f"[red]{p.overdue}[/]" if p.overdue else "0",
             f"[yellow]{p.objections}[/]" if p.objections else "0",
             gate,

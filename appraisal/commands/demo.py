@@ -64,11 +64,12 @@ def _summary(cycle_id: int) -> None:
     with session_scope() as session:
         progress = cycle_progress(session, cycle_id, today())
         rows = results_best_first(session, cycle_id)
-    table = Table("阶段", "文件", "已回收", "已免签", "异议", "闸门",
+    table = Table("阶段", "文件", "仅供阅知", "已回收", "已免签", "异议", "闸门",
                   title="本周期", title_justify="left")  # fmt: skip
     for p in progress.values():
-        table.add_row(stage_name(p.stage), str(p.generated), str(p.returned), str(p.waived),
-                      str(p.objections), "已开启" if p.gate_open else "未开启")  # fmt: skip
+        table.add_row(stage_name(p.stage), str(p.generated), str(p.for_reading), str(p.returned),
+                      str(p.waived), str(p.objections),
+                      "已开启" if p.gate_open else "未开启")  # fmt: skip
     out.print(table)
     grades = Counter(r.grade.value if r.grade else "未评定" for r, _ in rows)
     bands = Counter(r.band.value if r.band else "—" for r, _ in rows)
