@@ -60,6 +60,8 @@ def test_unsigned_uploads_are_refused_or_held_and_staff_decide(
         (event,) = session.exec(select(IntakeEvent).where(IntakeEvent.outcome == "held")).all()
         assert session.exec(select(SignOff)).all() == []
     assert [e.outcome for e in access_log() if e.action == "upload"] == ["refused", "ok"]
+    inbox = reviewer.get("/inbox").text
+    assert "已收到，待工作人员核对" in inbox  # not 待签署回传: the reviewer has sent it
 
     staff = staff_client(app)
     board = staff.get(f"/cycles/{cycle.cycle_id}").text
@@ -76,7 +78,8 @@ def test_unsigned_uploads_are_refused_or_held_and_staff_decide(
     assert forged.status_code == 403
     csrf_staff = csrf_of(page)
     no_reason = staff.post(decide, data={"csrf": csrf_staff, "reason": " "})
-    assert "needs a reason" in no_reason.text
+    assert "认定待核对回件须写明理由" in no_reason.text
+    assert "needs a reason" not in no_reason.text  # staff read the Chinese only
     accepted = staff.post(decide, data={"csrf": csrf_staff, "reason": "电子签章见第1页"})
     assert f"已记为回件 {doc.id} 第 1 版" in accepted.text
     assert f"#{event.id}" not in staff.get(f"/cycles/{cycle.cycle_id}/held").text

@@ -84,17 +84,19 @@ def inbox(request: Request) -> Response:
         rows = reviewer_documents(session, link)
         contact = office_contact(session, link.cycle_id)
         log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
-    # A letter already returned but not yet answered is owed a reply, not a file.
-    to_reply = sum(r.awaits_reply for r in rows)
-    to_return = sum(not r.done for r in rows) - to_reply
-    heading = _heading(cycle.stage == Stage.DONE, bool(rows), to_return, to_reply)
+    # A letter already returned but not yet answered is owed a reply, not a file; a return held
+    # for staff review is owed nothing by the reviewer until staff decide.
+    to_reply = sum(r.awaits_reply and not r.held for r in rows)
+    held = sum(r.held for r in rows)
+    to_return = sum(not r.done for r in rows) - to_reply - held
+    heading = _heading(cycle.stage == Stage.DONE, bool(rows), to_return, to_reply, held)
     return page(
         request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
         to_reply=to_reply, heading=heading, contact=contact, plain=True,
     )  # fmt: skip
 
 
-def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int) -> str:
+def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int, held: int) -> str:
     """What is still to do, in the words the page opens with."""
     if closed:
         return "本周期已办结归档"
@@ -104,6 +106,8 @@ def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int) -> str
     ]
     if owed:
         return "还有 " + "，".join(owed)
+    if held:
+        return f"文件已收到，{held} 份待工作人员核对"
     return "全部文件已回传，谢谢" if any_rows else "目前没有需要您办理的文件"
 
 

@@ -1,17 +1,19 @@
 """What the portal shows: a cycle's progress, results and files, and one reviewer's documents."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from appraisal.gates import StageProgress, missing_signoff
 from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
+from appraisal.models.base import utcnow
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
 from appraisal.store.cycles import get_cycle
 from appraisal.store.freeze import concerned, decide, objection_people, sealed_people
-from appraisal.store.progress import cycle_progress, cycle_signoffs
+from appraisal.store.progress import cycle_progress, cycle_signoffs, held_documents
+from appraisal.store.sessions import link_ending
 from appraisal.store.stage_runs import stage_finished
 
 
@@ -42,6 +44,7 @@ class CycleBoard:
     links: list[ReviewerLink]
     reviewers: list[tuple[str, str]]  # (kind, name) of everyone documents went to
     gate_closed: bool = False  # the current stage's run ended and its gate is closed
+    link_states: dict[int, str] = field(default_factory=dict)  # link id → where it stands, in words
 
     @property
     def current(self) -> StageProgress | None:
@@ -91,7 +94,19 @@ def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
         cycle, progress, grades, objections, dossiers, list(links),
         [(kind, name) for kind, name in reviewers],
         gate_closed=closed and stage_finished(session, cycle.id, cycle.stage),
+        link_states={k.id: link_state(k, cycle.stage) for k in links if k.id is not None},
     )  # fmt: skip
+
+
+def link_state(link: ReviewerLink, stage: Stage) -> str:
+    """Where a reviewer link stands, as staff read it on the board."""
+    ending = link_ending(link, utcnow())
+    if ending == "revoked":
+        return "已撤销"
+    if ending is not None:
+        return "已过期"
+    # The inbox still opens after archiving, but only to look: it takes no more files.
+    return "仅可查看（已归档）" if stage == Stage.DONE else "有效"
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,7 @@ class InboxRow:
     waiver: SignOff | None = None  # staff excused the reviewer from returning it
     answer: SignOff | None = None  # the return carrying the reply shown (and changed by 修改)
     awaits_reply: bool = False  # returned, but the solicitation reply is still to be given
+    held: bool = False  # a return came and waits for staff to look at it; the reviewer waits
 
     @property
     def concerns(self) -> list[str]:
@@ -142,6 +158,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     # Everyone these documents concern: the people of personal documents and those listed.
     concern = {p.code for p in people}
     sealed = {} if cycle.stage == Stage.DONE else sealed_people(session, cycle, concern)
+    held = held_documents(session, link.cycle_id)
     rows = []
     for doc in docs:
         returns = signoffs.get(doc.id, [])
@@ -159,7 +176,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
             InboxRow(
                 document=doc,
                 person=owner.name if owner else "、".join(n for _, n in listed),
-                status=_in_words(missing, doc.needs_signoff, returns),
+                status=_in_words(missing, doc.needs_signoff, returns, doc.id in held),
                 done=missing is None,
                 returns=len(received),
                 reply=next((s.reply.value for s in reversed(answered) if s.reply), ""),
@@ -169,6 +186,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
                 waiver=next((s for s in returns if s.method == SignOffMethod.WAIVER), None),
                 answer=answered[-1] if answered else None,
                 awaits_reply=missing is not None and missing.startswith("reply"),
+                held=missing is not None and doc.id in held,
             )
         )
     return rows
@@ -202,13 +220,15 @@ def person_dossier(session: Session, cycle_id: int, code: str) -> Dossier | None
     ).first()
 
 
-def _in_words(missing: str | None, needs: bool, returns: list[SignOff]) -> str:
+def _in_words(missing: str | None, needs: bool, returns: list[SignOff], held: bool) -> str:
     if not needs:
         return "仅供阅知，无需回传"
     if missing is None:
         if any(s.method == SignOffMethod.WAIVER for s in returns):
             return "已免于回传"
         return "已回传"
+    if held:
+        return "已收到，待工作人员核对"
     if missing.startswith("reply"):
         return "已回传，请填写回执意见"
     if returns:

@@ -52,15 +52,20 @@ def stage_returns(
     )
     for s in cast(Iterable[_ReturnRow], rows):
         returns[s.document_id].append(s)
-    held = set(
-        session.exec(
-            select(IntakeEvent.document_id)
-            .join(Document, col(IntakeEvent.document_id) == col(Document.id))
-            .where(Document.cycle_id == cycle_id, Document.stage == stage)
-            .where(IntakeEvent.outcome == "held")
-        )
+    return returns, held_documents(session, cycle_id, stage)
+
+
+def held_documents(session: Session, cycle_id: int, stage: Stage | None = None) -> set[str]:
+    """The documents of a cycle (of one stage, when given) with a return held for staff
+    review."""
+    query = (
+        select(IntakeEvent.document_id)
+        .join(Document, col(IntakeEvent.document_id) == col(Document.id))
+        .where(Document.cycle_id == cycle_id, IntakeEvent.outcome == "held")
     )
-    return returns, held
+    if stage is not None:
+        query = query.where(Document.stage == stage)
+    return {d for d in session.exec(query) if d is not None}
 
 
 def cycle_progress(
