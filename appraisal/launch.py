@@ -29,7 +29,7 @@ from appraisal.store.cycles import (
     selected_people,
     start_cycle,
 )
-from appraisal.store.offices import scope_of
+from appraisal.store.offices import issuing_office, scope_of
 from appraisal.store.stage_runs import stage_finished
 
 
@@ -153,12 +153,14 @@ def launch(
             selection=selection,
             actor=actor or settings.actor,
             missing={g.code: g.missing for g in gaps},
-            office={
-                "name": settings.office_name,
-                "number_prefix": settings.office_number_prefix,
-                "contact": settings.office_contact,
-                "phone": settings.office_phone,
-            },
+            office=issuing_office(
+                session,
+                office_id,
+                name=settings.office_name,
+                number_prefix=settings.office_number_prefix,
+                contact=settings.office_contact,
+                phone=settings.office_phone,
+            ),
             office_id=office_id,
         )
         assert cycle.id is not None

@@ -16,7 +16,7 @@ from appraisal.models import Cycle, Office, Person
 from appraisal.models.vocab import Role
 from appraisal.roles import Action, allows
 from appraisal.store.accounts import AccountError, accounts, save_account
-from appraisal.store.offices import add_office, offices_below
+from appraisal.store.offices import add_office, issuing_office, offices_below
 from tests.portal_helpers import csrf_of, log_in, new_link, stored_state
 
 PASSWORD = "a long enough password"
@@ -228,3 +228,21 @@ def tmp_output() -> object:
     from appraisal.settings import get_settings
 
     return get_settings().output_dir
+
+
+def test_a_cycle_of_a_sub_office_prints_that_office_and_its_nearest_contact(
+    offices: dict[str, int],
+) -> None:
+    configured = {"name": "中共某市委统战部", "number_prefix": "统战评", "contact": "综合组",
+                  "phone": "0000"}  # fmt: skip
+    with session_scope() as session:
+        below = add_office(session, name="甲区某街道统战办", parent="甲区委统战部")
+        assert below.id is not None
+        own = issuing_office(session, offices["a"], **configured)
+        inherited = issuing_office(session, below.id, **configured)
+        top = issuing_office(session, offices["root"], **configured)
+        bare = issuing_office(session, offices["b"], **configured)
+    assert own == {**configured, "name": "甲区委统战部", "contact": "王老师", "phone": "1234"}
+    assert inherited == {**own, "name": "甲区某街道统战办"}
+    assert top == configured
+    assert bare == {**configured, "name": "乙区委统战部"}  # no contact of its own or above

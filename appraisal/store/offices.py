@@ -137,6 +137,26 @@ def office_of(session: Session, office_id: int) -> str:
     return office.name if office else ""
 
 
+def issuing_office(
+    session: Session, office_id: int, *, name: str, number_prefix: str, contact: str, phone: str
+) -> dict[str, str]:
+    """The issuer a cycle's letters print: the running office's own name and the nearest
+    contact up its line of offices; the top office (and a contact no office gives) is the
+    configured one passed in."""
+    line: list[Office] = []
+    office = session.get(Office, office_id)
+    while office is not None and office.id != ROOT_OFFICE_ID and office not in line:
+        line.append(office)
+        office = session.get(Office, office.parent_id) if office.parent_id is not None else None
+    reachable = next((o for o in line if o.contact or o.phone), None)
+    return {
+        "name": line[0].name if line else name,
+        "number_prefix": number_prefix,
+        "contact": reachable.contact if reachable else contact,
+        "phone": reachable.phone if reachable else phone,
+    }
+
+
 def root_office(session: Session) -> Office:
     office = session.get(Office, ROOT_OFFICE_ID)
     if office is None:  # the migration makes it; an emptied database gets it again here
