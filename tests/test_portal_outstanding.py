@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
@@ -243,8 +244,10 @@ def test_revoke_asks_first_and_finished_cycles_say_so(bare_cycle: int) -> None:
     from appraisal.portal.app import create_app
 
     link_id, _ = new_link(bare_cycle, "市工商联")
+    kept_id, _ = new_link(bare_cycle, "市侨联")
     staff: TestClient = staff_client(create_app())
     board = staff.get(f"/cycles/{bare_cycle}").text
+    assert _link_state(board, kept_id) == "有效"
     assert f'href="/links/{link_id}/revoke"' in board
     csrf = csrf_of(board)
     unconfirmed = staff.post(f"/links/{link_id}/revoke", data={"csrf": csrf})
@@ -260,6 +263,16 @@ def test_revoke_asks_first_and_finished_cycles_say_so(bare_cycle: int) -> None:
         session.add(cycle)
     listing = staff.get("/").text
     assert "已归档" in listing and "—" not in listing
+    archived = staff.get(f"/cycles/{bare_cycle}").text
+    assert _link_state(archived, link_id) == "已撤销"
+    assert _link_state(archived, kept_id) == "仅可查看（已归档）"  # no longer takes files
+
+
+def _link_state(board: str, link_id: int) -> str:
+    """The 状态 cell of a link's row in the board's link table."""
+    rows = lxml.html.fromstring(board).xpath(f"//tr[td[1]='{link_id}']")
+    assert len(rows) == 1, f"link #{link_id} is not listed once"
+    return str(rows[0].xpath("string(td[5])")).strip()
 
 
 def test_downloads_are_named_by_person() -> None:

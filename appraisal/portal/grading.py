@@ -63,7 +63,7 @@ def decide(
             log_access(session, request, actor=me.actor, action="decide",
                        detail=f"cycle {cycle_id} {code}: {decision}")  # fmt: skip
     except CycleError as exc:
-        flash(request, _in_words(str(exc)), "error")
+        flash(request, str(exc), "error")
         return back
     flash(request, f"已记录：{code} {decision}（{reason.strip()}）", "ok")
     return back
@@ -87,13 +87,3 @@ def rescore(
     else:
         flash(request, "上一次启动的运行仍未结束 / a run is still going", "error")
     return RedirectResponse(f"/cycles/{cycle_id}/grades", status_code=303)
-
-
-def _in_words(message: str) -> str:
-    if "needs its reason" in message:
-        return "请写明理由 / a decision needs its reason"
-    if "notification has started" in message:
-        return "结果通知已经开始，不能再改变决定 / notification has started"
-    if "is not in cycle" in message:
-        return f"本周期没有这个人 / {message}"
-    return message

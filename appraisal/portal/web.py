@@ -1,6 +1,7 @@
 """What every page needs: templates, the session's CSRF token and flash messages, the access log."""
 
 import hmac
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -37,9 +38,14 @@ templates.env.globals["template_names"] = {
 templates.env.globals["limits"] = {name: field.max_length for name, field in FIELDS.items()}
 
 
+_GLOSS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef）」』】]) / (?=[A-Za-z])")
+
+
 def chinese_part(message: str) -> str:
-    """The Chinese words of a bilingual message ("中文 / English"): what a reviewer reads."""
-    return message.split(" / ", 1)[0]
+    """The Chinese words of a bilingual message ("中文 / English"): what staff and reviewers
+    read. Only a " / " between Chinese and an English word starts the gloss, so "无异议 / 有异议"
+    inside a message stays whole."""
+    return _GLOSS.split(message, maxsplit=1)[0]
 
 
 templates.env.filters["zh"] = chinese_part
@@ -47,13 +53,18 @@ templates.env.filters["zh"] = chinese_part
 SHOWN_ZONE = ZoneInfo("Asia/Shanghai")
 
 
-def local_time(at: datetime) -> str:
+def local_time(at: datetime, shape: str = "%Y-%m-%d %H:%M") -> str:
     """A stored timestamp as Beijing time (SQLite hands them back without their zone)."""
     aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone(SHOWN_ZONE).strftime("%Y-%m-%d %H:%M")
+    return aware.astimezone(SHOWN_ZONE).strftime(shape)
+
+
+def local_date(at: datetime) -> str:
+    return local_time(at, "%Y-%m-%d")
 
 
 templates.env.filters["local_time"] = local_time
+templates.env.filters["local_date"] = local_date
 
 
 def secured(response: Response) -> Response:
