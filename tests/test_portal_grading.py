@@ -52,7 +52,7 @@ def test_staff_record_and_withdraw_a_decision_for_someone_without_a_grade(
     url = f"/cycles/{bare_cycle}/decisions"
 
     no_reason = client.post(url, data={"csrf": csrf, "code": "P00002", "decision": "暂缓评定"})
-    assert "请写明理由" in no_reason.text and _decision("P00002") is None
+    assert "作出决定须写明理由" in no_reason.text and _decision("P00002") is None
     forged = client.post(url, data={"csrf": "x", "code": "P00002", "decision": "免评",
                                     "reason": "r"})  # fmt: skip
     assert forged.status_code == 403 and _decision("P00002") is None
@@ -77,4 +77,4 @@ def test_staff_record_and_withdraw_a_decision_for_someone_without_a_grade(
 
     stranger = client.post(url, data={"csrf": csrf, "code": "P99999", "decision": "免评",
                                       "reason": "x"})  # fmt: skip
-    assert "本周期没有这个人" in stranger.text
+    assert "不在第" in stranger.text and "号考核周期" in stranger.text

@@ -44,8 +44,8 @@ _GLOSS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef）」』】]) / (?=[A-Za-z
 def chinese_part(message: str) -> str:
     """The Chinese words of a bilingual message ("中文 / English"): what staff and reviewers
     read. Only a " / " between Chinese and an English word starts the gloss, so "无异议 / 有异议"
-    inside a message stays whole."""
-    return _GLOSS.split(message, maxsplit=1)[0]
+    inside a message stays whole; each line of a message of several lines has its own gloss."""
+    return "\n".join(_GLOSS.split(line, maxsplit=1)[0] for line in message.split("\n"))
 
 
 templates.env.filters["zh"] = chinese_part
