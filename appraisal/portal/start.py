@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from appraisal.clock import today
@@ -73,12 +73,6 @@ class StartForm:
         return Selection()
 
 
-def _form(
-    kind: str, name: str, year: int, scheme: str, who: str, tier: str, codes: str
-) -> StartForm:
-    return StartForm(kind, name.strip(), year, scheme, who, tier, codes)
-
-
 def _form_page(request: Request, me: StaffMember, form: StartForm, errors: list[str]) -> Response:
     return page(
         request, "start.html", user=me.username, me=me, form=form, errors=errors,
@@ -103,24 +97,27 @@ def new_cycle(request: Request) -> Response:
     return _form_page(request, me, StartForm(year=year, scheme=default), [])
 
 
-Kind = Annotated[str, field("kind")]
-Name = Annotated[str, field("name")]
-Year = Annotated[int, field("year")]
-SchemeName = Annotated[str, field("scheme")]
-Who = Annotated[str, field("who")]
-TierName = Annotated[str, field("tier")]
-Codes = Annotated[str, field("codes")]
+def _sent_form(
+    kind: Annotated[str, field("kind")] = "",
+    name: Annotated[str, field("name")] = "",
+    year: Annotated[int, field("year")] = 0,
+    scheme: Annotated[str, field("scheme")] = "",
+    who: Annotated[str, field("who")] = "all",
+    tier: Annotated[str, field("tier")] = "",
+    codes: Annotated[str, field("codes")] = "",
+) -> StartForm:
+    """The form's fields, read the same way by the check and the start."""
+    return StartForm(kind, name.strip(), year, scheme, who, tier, codes)
+
+
+SentForm = Annotated[StartForm, Depends(_sent_form)]
 Csrf = Annotated[str, field("csrf")]
 
 
 @router.post("/cycles/new/check")
-def check(
-    request: Request, csrf: Csrf = "", kind: Kind = "", name: Name = "", year: Year = 0,
-    scheme: SchemeName = "", who: Who = "all", tier: TierName = "", codes: Codes = "",
-) -> Response:  # fmt: skip
+def check(request: Request, form: SentForm, csrf: Csrf = "") -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    form = _form(kind, name, year, scheme, who, tier, codes)
     if errors := form.problems():
         return _form_page(request, me, form, errors)
     try:
@@ -135,13 +132,13 @@ def check(
 
 @router.post("/cycles/new/start")
 def start(
-    request: Request, csrf: Csrf = "", kind: Kind = "", name: Name = "", year: Year = 0,
-    scheme: SchemeName = "", who: Who = "all", tier: TierName = "", codes: Codes = "",
+    request: Request,
+    form: SentForm,
+    csrf: Csrf = "",
     allow_missing: Annotated[str, field("allow_missing")] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    form = _form(kind, name, year, scheme, who, tier, codes)
     if errors := form.problems():
         return _form_page(request, me, form, errors)
     try:
