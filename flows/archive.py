@@ -157,7 +157,7 @@ def make_extracts(
         for stage in extract_stages(pf):
             context = contexts.letters_extract(
                 people.cycle, people.views[pf.code], STAGE_TITLES[stage],
-                extract_rows(pf, stage), issued, f"本周期档案 {LETTERS_PACKAGE} 卷",
+                extract_rows(pf, stage), issued, "本周期致单位公函卷",
             )  # fmt: skip
             jobs.append(_archive_job(pf, LETTERS_EXTRACT, stage.value, context, issued))
             keys.append((pf.code, stage))

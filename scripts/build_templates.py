@@ -658,6 +658,14 @@ def result_briefing(title: str) -> DocxDocument:
 
 def dossier_cover(title: str) -> DocxDocument:
     doc = new_document()
+    # A cover carries no page number; its first page keeps the ID and QR header all pages have.
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True
+    first = sec.first_page_header.paragraphs[0]
+    set_style(first, "Header")
+    add_run(first, "文档编号：{{ 文档编号 }}　", SONG)
+    add_run(first, "{{ 二维码 }}", SONG)
+    set_style(sec.first_page_footer.paragraphs[0], "Footer")
     para(doc, "{{ 发文机关 }}", "Normal", align="center", east=HEI)
     for _ in range(3):
         para(doc)
