@@ -98,6 +98,51 @@ def preview(
         out.print(f"已写出 {pdf}")
 
 
+@app.command("sheet")
+def sheet(
+    out_path: Annotated[Path, typer.Argument(help="The PNG to write.")],
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", help="A staff templates folder (default: the configured one)."),
+    ] = None,
+    dpi: Annotated[int, typer.Option(help="Resolution of the pages.", min=20, max=200)] = 60,
+    rows: Annotated[int, typer.Option(help="Rows in each list field.", min=1, max=200)] = 12,
+) -> None:
+    """模板版式一览 / Every template filled with its longest realistic values, converted as a
+    cycle converts, and its pages side by side in one PNG: one template a row."""
+    import tempfile
+
+    from appraisal.pdf import convert_many
+    from appraisal.pdf.contact_sheet import pdfs_sheet
+    from appraisal.render.long_values import long_context
+
+    try:
+        templates = resolve_templates(folder or get_settings().templates_dir)
+    except ManifestError as exc:
+        fail(escape(str(exc)))
+    with tempfile.TemporaryDirectory(prefix="appraisal-sheet-") as tmp:
+        work = Path(tmp)
+        docx: list[Path] = []
+        for t in templates.templates.values():
+            path = work / f"{t.spec.id}.docx"
+            try:
+                context = long_context(t.spec, templates.fields, rows=rows)
+                PreparedTemplate.load(t.path).render_to(path, context)
+            except RenderError as exc:
+                fail(escape(f"{t.path}：{exc}"))
+            docx.append(path)
+        try:
+            results = convert_many(docx, work / "pdf")
+        except SofficeMissingError as exc:
+            fail(escape(f"无法转换为 PDF：{exc}"))
+        if failed := [r for r in results if not r.ok]:
+            fail(escape("；".join(f"{r.source.name}：{r.error}" for r in failed)))
+        titles = [t.spec.title for t in templates.templates.values()]
+        labelled = [(title, r.pdf) for title, r in zip(titles, results, strict=True) if r.pdf]
+        size = pdfs_sheet(labelled, out_path, dpi=dpi)
+    out.print(f"已写出 {out_path}：{len(labelled)} 个模板，{size[0]}×{size[1]} 像素，{dpi} dpi")
+
+
 def _load_context(path: Path) -> dict[str, Any]:
     try:
         context = json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,134 @@
+"""The longest realistic values a template's fields get, for looking at layouts and testing them.
+
+A layout that holds these holds a real cycle: the longest names, units and posts of the demo
+pool, four-character ethnic names, dates and IDs in the forms documents print, and reasons of
+two hundred characters. Fields not listed here get sample_context's made-up text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appraisal.render.image import qr_image
+from appraisal.render.manifest import FieldSpec, TemplateSpec
+from appraisal.render.samples import SAMPLE_ID, sample_context
+
+UNIT_POST = "滨江市人民医院党委委员、副院长、心血管内科主任医师、中国医师协会心血管内科医师分会委员"
+REASON = (
+    "该同志政治立场坚定，坚持中国共产党的领导，拥护党的路线方针政策；履职尽责，积极参政议政，"
+    "近三年围绕优化营商环境、基层医疗卫生服务体系建设等提出提案和社情民意信息十余件，其中两件"
+    "获市领导批示；在本行业有较高知名度和影响力，群众基础好，团结协作意识强，廉洁自律，作风"
+    "扎实，符合党外代表人士的条件，同意推荐为市级党外代表人士，建议列入重点培养人选加以使用，"
+    "并在今后工作中进一步加强政治历练和实践锻炼，提高协商议政能力。"
+)
+
+TEXT: dict[str, str] = {
+    "文档编号": SAMPLE_ID,
+    "发文机关": "中共滨江市委统一战线工作部",
+    "文号": "滨统评〔2026〕128号",
+    "成文日期": "2026年12月31日",
+    "主送机关": "中共滨江市纪律检查委员会、滨江市监察委员会",
+    "联系人": "干部科 欧阳晓明",
+    "联系电话": "0571-87654321",
+    "回复期限": "2027年1月15日",
+    "周期名称": "2026年度党外代表人士综合评价",
+    "年度": "2026",
+    "姓名": "欧阳慕容雪",
+    "性别": "女",
+    "民族": "维吾尔族",
+    "出生年月": "1972年11月",
+    "政治面貌": "中国农工民主党党员",
+    "学历": "博士研究生",
+    "职称": "主任医师（二级）",
+    "工作单位及职务": UNIT_POST,
+    "界别": "医药卫生界",
+    "统战对象类别": "无党派人士",
+    "社会职务": "滨江市政协常委、滨江市欧美同学会副会长、中华医学会心血管病学分会委员",
+    "专业领域": "心血管内科、介入治疗、公共卫生政策",
+    "入库层级": "代表人士",
+    "推荐层级": "代表人士",
+    "推荐单位": "滨江市卫生健康委员会机关党委",
+    "推荐理由": REASON,
+    "测评组别": "单位领导班子成员",
+    "民主测评": "86.43",
+    "测评结论": REASON,
+    "谈话时间": "2026年12月10日 上午9时30分",
+    "谈话地点": "中共滨江市委统战部三楼第二会议室",
+    "谈话人": "滨江市委统战部干部科科长 欧阳晓明",
+    "记录人": "干部科 司马静",
+    "谈话事由": "年度综合评价组织考核谈心谈话",
+    "谈话内容": REASON + "\n" + REASON,
+    "履职积分": "118.50",
+    "履职积分折算": "88.88",
+    "组织考核": "90.25",
+    "组织考核权重": "40%",
+    "民主测评权重": "30%",
+    "履职积分权重": "30%",
+    "综合得分": "88.88",
+    "等次": "基本称职",
+    "档次": "B",
+    "分册": "市级党外代表人士",
+    "结果说明": REASON,
+    "保管期限": "永久",
+    "环节": "征求意见",
+    "另卷说明": "本周期致单位公函卷",
+}
+
+ROW: dict[str, str] = {
+    "序号": "128",
+    "起止年月": "2015年09月—2026年12月",
+    "单位及职务": UNIT_POST,
+    "应参评人数": "125",
+    "发出票数": "125",
+    "收回票数": "124",
+    "有效票数": "123",
+    "优秀": "100",
+    "称职": "20",
+    "基本称职": "2",
+    "不称职": "1",
+    "弃权": "1",
+    "得分": "86.43",
+    "是否有效": "有效",
+    "类别": "参加调研视察",
+    "明细": "参加市政协组织的基层医疗卫生服务体系建设专题调研，形成调研报告一篇",
+    "上限": "20.00",
+    "事项": "年度内无故缺席市政协全体会议两次以上，经提醒仍未改正",
+    "来源": "滨江市政协办公室",
+    "扣分": "5.00",
+    "姓名": "欧阳慕容雪",
+    "性别": "女",
+    "出生年月": "1972年11月",
+    "政治面貌": "中国农工民主党党员",
+    "工作单位及职务": UNIT_POST,
+    "综合得分": "88.88",
+    "等次": "基本称职",
+    "档次": "B",
+    "备注": "征求意见有异议，经核实不影响评价；诫勉谈话",
+    "文件名称": "征求意见函（致中共滨江市纪律检查委员会）",
+    "文档编号": SAMPLE_ID,
+    "页码": "128",
+    "主送单位": "中共滨江市纪律检查委员会、滨江市监察委员会",
+    "回复情况": "有异议：该同志所在单位反映其存在违规兼职问题，正在核实",
+    "回件日期": "2026年12月20日",
+}
+
+
+def long_context(
+    spec: TemplateSpec, fields: dict[str, FieldSpec], rows: int = 12
+) -> dict[str, Any]:
+    """Every field of the template at its longest realistic value; lists have `rows` rows
+    (enough to run a table over a page)."""
+    context = sample_context(spec, fields, rows=rows)
+    for name in spec.fields:
+        field = fields.get(name, FieldSpec(name, ""))
+        if field.kind == "image":
+            context[name] = qr_image(SAMPLE_ID)
+        elif field.kind == "list" and field.items:
+            context[name] = [
+                {item: ROW.get(item, context[name][i][item]) for item in field.items}
+                for i in range(rows)
+            ]
+        elif field.kind == "list":
+            context[name] = [REASON[: 60 + 20 * (i % 4)] for i in range(min(rows, 5))]
+        elif name in TEXT:
+            context[name] = TEXT[name]
+    return context
