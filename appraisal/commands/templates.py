@@ -109,38 +109,35 @@ def sheet(
     rows: Annotated[int, typer.Option(help="Rows in each list field.", min=1, max=200)] = 12,
 ) -> None:
     """模板版式一览 / Every template filled with its longest realistic values, converted as a
-    cycle converts, and its pages side by side in one PNG: one template a row."""
+    cycle converts, its pages side by side in one PNG (one template a row), and the layout
+    problems found in its pages: words broken over lines, signature blocks torn off, pages
+    left blank."""
     import tempfile
 
-    from appraisal.pdf import convert_many
     from appraisal.pdf.contact_sheet import pdfs_sheet
-    from appraisal.render.long_values import long_context
+    from appraisal.render.proofs import proof_templates
 
     try:
         templates = resolve_templates(folder or get_settings().templates_dir)
     except ManifestError as exc:
         fail(escape(str(exc)))
     with tempfile.TemporaryDirectory(prefix="appraisal-sheet-") as tmp:
-        work = Path(tmp)
-        docx: list[Path] = []
-        for t in templates.templates.values():
-            path = work / f"{t.spec.id}.docx"
-            try:
-                context = long_context(t.spec, templates.fields, rows=rows)
-                PreparedTemplate.load(t.path).render_to(path, context)
-            except RenderError as exc:
-                fail(escape(f"{t.path}：{exc}"))
-            docx.append(path)
         try:
-            results = convert_many(docx, work / "pdf")
-        except SofficeMissingError as exc:
-            fail(escape(f"无法转换为 PDF：{exc}"))
-        if failed := [r for r in results if not r.ok]:
-            fail(escape("；".join(f"{r.source.name}：{r.error}" for r in failed)))
-        titles = [t.spec.title for t in templates.templates.values()]
-        labelled = [(title, r.pdf) for title, r in zip(titles, results, strict=True) if r.pdf]
+            proofs = proof_templates(templates, Path(tmp), rows=rows)
+        except (RenderError, SofficeMissingError) as exc:
+            fail(escape(str(exc)))
+        labelled = [(p.spec.title, p.pdf) for p in proofs if p.pdf is not None]
         size = pdfs_sheet(labelled, out_path, dpi=dpi)
     out.print(f"已写出 {out_path}：{len(labelled)} 个模板，{size[0]}×{size[1]} 像素，{dpi} dpi")
+    flawed = [p for p in proofs if p.problems]
+    for p in flawed:
+        out.print(f"{p.spec.title}（{p.spec.id}）：", markup=False)
+        for problem in p.problems:
+            out.print(f"  {problem}", markup=False)
+    if flawed:
+        out.print(f"{len(flawed)} 个模板有版式问题")
+    else:
+        out.print("版式检查：没有发现问题")
 
 
 def _load_context(path: Path) -> dict[str, Any]:

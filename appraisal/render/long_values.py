@@ -6,9 +6,13 @@ two hundred characters. Fields not listed here get sample_context's made-up text
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from appraisal.render.image import qr_image
+import docx
+
+from appraisal.pdf.layout import unbreakable
+from appraisal.render.image import Image, qr_image
 from appraisal.render.manifest import FieldSpec, TemplateSpec
 from appraisal.render.samples import SAMPLE_ID, sample_context
 
@@ -36,7 +40,7 @@ TEXT: dict[str, str] = {
     "性别": "女",
     "民族": "维吾尔族",
     "出生年月": "1972年11月",
-    "政治面貌": "中国农工民主党党员",
+    "政治面貌": "九三学社社员",
     "学历": "博士研究生",
     "职称": "主任医师（二级）",
     "工作单位及职务": UNIT_POST,
@@ -97,7 +101,7 @@ ROW: dict[str, str] = {
     "姓名": "欧阳慕容雪",
     "性别": "女",
     "出生年月": "1972年11月",
-    "政治面貌": "中国农工民主党党员",
+    "政治面貌": "九三学社社员",
     "工作单位及职务": UNIT_POST,
     "综合得分": "88.88",
     "等次": "基本称职",
@@ -132,3 +136,21 @@ def long_context(
         elif name in TEXT:
             context[name] = TEXT[name]
     return context
+
+
+def printed_words(context: dict[str, Any], template: Path) -> set[str]:
+    """What of a filled template must print on one line: the short words, dates and IDs of its
+    values, and the short labels of its tables (序号, 出生年月)."""
+    values: list[str] = []
+    for value in context.values():
+        for row in value if isinstance(value, list) else [value]:
+            cells = row.values() if isinstance(row, dict) else [row]
+            values += [str(v) for v in cells if not isinstance(v, Image)]
+    labels = [
+        cell.text
+        for table in docx.Document(str(template)).tables
+        for row in table.rows
+        for cell in row.cells
+        if "{" not in cell.text
+    ]
+    return unbreakable(values + labels)
