@@ -38,6 +38,7 @@ TEMPLATES = ROOT / "templates"
 
 FANGSONG, HEI, SONG, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
 LATIN = "Times New Roman"
+MONO = "Courier New"  # Liberation Mono on Debian, metric-compatible
 BLANK_DATE = "　　　　年　　月　　日"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -65,9 +66,16 @@ _STYLES: list[tuple[str, str, str | None, str, int, str]] = [
      '<w:jc w:val="center"/><w:spacing w:before="0" w:after="280" w:line="240" '
      'w:lineRule="auto"/>'),
     ("Note", "说明文字", "Normal", FANGSONG, 24, '<w:spacing w:line="400" w:lineRule="exact"/>'),
+    # No extra space between Chinese and digits in tables: 1972年11月 keeps to its cell.
     ("TableText", "表格文字", "Normal", FANGSONG, 24,
-     '<w:jc w:val="left"/><w:spacing w:line="240" w:lineRule="auto"/>'),
+     '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+     '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>'),
     ("TableLabel", "表格栏目", "TableText", HEI, 24, '<w:jc w:val="center"/>'),
+    # Lists of people and documents (名单, 目录) in 五号, as attachments to letters are set.
+    ("ListText", "名单文字", "TableText", FANGSONG, 21, '<w:jc w:val="left"/>'),
+    ("ListLabel", "名单栏目", "ListText", HEI, 21, '<w:jc w:val="center"/>'),
+    # Document IDs in a small fixed-width face: one line in the column, easy to read back.
+    ("IdText", "文档编号", "ListText", FANGSONG, 16, '<w:jc w:val="center"/>'),
     ("CoverText", "封面文字", "TableText", FANGSONG, 32, '<w:jc w:val="center"/>'),
     ("CoverLabel", "封面栏目", "TableText", HEI, 32, '<w:jc w:val="distribute"/>'),
     ("Header", "header", "Normal", SONG, 18,
@@ -138,7 +146,8 @@ def styles_xml() -> str:
     for sid, name, based, font, size, ppr in _STYLES:
         default = ' w:default="1"' if sid == "Normal" else ""
         base = f'<w:basedOn w:val="{based}"/>' if based else ""
-        latin = SONG if sid == "Footer" else LATIN  # GB/T 9704 page numbers: 宋体 digits
+        # GB/T 9704 page numbers: 宋体 digits; IDs: a monospace face.
+        latin = SONG if sid == "Footer" else MONO if sid == "IdText" else LATIN
         parts.append(
             f'<w:style w:type="paragraph"{default} w:styleId="{sid}"><w:name w:val="{name}"/>'
             f"{base}<w:qFormat/><w:pPr>{ppr}</w:pPr>"
@@ -215,12 +224,13 @@ def add_run(
     size: float | None = None,
     bold: bool = False,
     color: str | None = None,
+    latin: str = LATIN,
 ) -> None:
     """A run carrying its East Asian font explicitly, as Chinese Word templates do."""
     run = p.add_run(text)
     rpr = run._r.get_or_add_rPr()
     east = east or STYLE_FONT.get(p._p.style or "Normal", FANGSONG)
-    rpr.insert(0, w_el(_rfonts(east)))
+    rpr.insert(0, w_el(_rfonts(east, latin)))
     run.bold = bold or None
     if size:
         run.font.size = Pt(size)
@@ -296,6 +306,8 @@ class C:
     align: str | None = None
     top: bool = False  # long text starts at the top of a tall cell
     up: bool = False  # continues the cell above (vertical merge)
+    style: str | None = None  # a paragraph style other than the table's (IdText)
+    flows: bool = False  # long text that may run on to the next page, its row split there
 
 
 def L(text: str | Sequence[str], span: int = 1) -> C:
@@ -307,8 +319,18 @@ def V(
     span: int = 1,
     align: str | None = None,
     top: bool = False,
+    style: str | None = None,
+    flows: bool = False,
 ) -> C:
-    return C(content, span, align=align, top=top)
+    return C(content, span, align=align, top=top, style=style, flows=flows)
+
+
+def ID(content: str) -> C:
+    """A document ID in its own small monospace style."""
+    return V(content, style="IdText")
+
+
+LIST = ("ListLabel", "ListText")
 
 
 UP = C(up=True)
@@ -326,6 +348,7 @@ def grid(
     rows: Sequence[Row],
     *,
     header_rows: int = 0,
+    signed_rows: int = 0,
     borders: bool = True,
     data_align: str = "center",
     styles: tuple[str, str] = ("TableLabel", "TableText"),
@@ -360,8 +383,10 @@ def grid(
     ups: list[tuple[int, int]] = []
     for r, (height, cells) in enumerate(rows):
         row = table.add_row()
-        # A row never breaks across pages: half a signature box on each page reads badly.
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        # A row never breaks across pages (half a signature box on each page reads badly),
+        # except one of long text, which would otherwise leave a page half empty before it.
+        if not any(c.flows for c in cells):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if height:
             row.height, row.height_rule = Mm(height), WD_ROW_HEIGHT_RULE.AT_LEAST
         if r < header_rows:
@@ -380,12 +405,24 @@ def grid(
             raise ValueError(f"row {r} spans {col} columns, the table has {len(widths)}")
     for r, col in ups:
         table.cell(r - 1, col).merge(table.cell(r, col))
+    # The signature boxes at the foot of a form go over a page together with the row above
+    # them: a box of 签字 and 盖章 alone on a page belongs to no form.
+    # LibreOffice keeps a row with the next only when every paragraph in it says so, which
+    # moves a row of long text whole: that row is left out, the signature rows stay together.
+    if signed_rows:
+        first = len(rows) - signed_rows - 1
+        for r in range(first, len(rows) - 1):
+            if r < 0 or any(c.flows for c in rows[r][1]):
+                continue
+            for cell in table.rows[r].cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
     return table
 
 
 def _fill(cell: _Cell, spec: C, data_align: str, styles: tuple[str, str]) -> None:
     lines = [spec.content] if isinstance(spec.content, str) else list(spec.content)
-    style = styles[0] if spec.label else styles[1]
+    style = spec.style or (styles[0] if spec.label else styles[1])
     align = spec.align or (None if spec.label else data_align)  # labels: the style's
     cell.vertical_alignment = (
         WD_CELL_VERTICAL_ALIGNMENT.TOP if spec.top else WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -397,7 +434,7 @@ def _fill(cell: _Cell, spec: C, data_align: str, styles: tuple[str, str]) -> Non
         if line_align:
             p.alignment = _ALIGN[line_align]
         if text:
-            add_run(p, text, STYLE_FONT[style])
+            add_run(p, text, STYLE_FONT[style], latin=MONO if style == "IdText" else LATIN)
 
 
 def underline_values(table: Table) -> None:
@@ -422,7 +459,10 @@ def letterhead(doc: DocxDocument, title: str, addressee: str) -> None:
 
 
 def signoff(doc: DocxDocument, body: str = "{{ 发文机关 }}", date: str = "{{ 成文日期 }}") -> None:
-    """落款 with room above it for the seal, which overlaps the signature and the date."""
+    """落款 with room above it for the seal, which overlaps the signature and the date. It keeps
+    with the end of the text above: a 落款 alone on a page is not a document (GB/T 9704 7.3.5)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for _ in range(2):
         para(doc).paragraph_format.keep_with_next = True
     para(doc, body, "Signoff").paragraph_format.keep_with_next = True
@@ -445,7 +485,7 @@ def nomination_form(title: str) -> DocxDocument:
     doc = new_document()
     para(doc, title, "DocTitle")
     para(doc, "（{{ 周期名称 }}）", "Note", align="center")
-    grid(doc, [21, 22, 21, 22, 21, 24, 25], [
+    grid(doc, [19, 24, 19, 28, 19, 26, 21], [
         (10, [L("姓　名"), V("{{ 姓名 }}"), L("性　别"), V("{{ 性别 }}"), L("出生年月"),
               V("{{ 出生年月 }}"), V("（照片）")]),
         (10, [L("民　族"), V("{{ 民族 }}"), L("政治面貌"), V("{{ 政治面貌 }}"), L("学　历"),
@@ -458,12 +498,12 @@ def nomination_form(title: str) -> DocxDocument:
         (10, [L("专业领域"), V("{{ 专业领域 }}", 6, "left")]),
         (34, [L("简　历"), V(["{%p if 简历 %}", "{%p for r in 简历 %}",
                              "{{ r.起止年月 }}　{{ r.单位及职务 }}", "{%p endfor %}",
-                             "{%p endif %}"], 6, "left", top=True)]),
-        (28, [L("推荐理由"), V("{{ 推荐理由 }}", 6, "left", top=True)]),
+                             "{%p endif %}"], 6, "left", top=True, flows=True)]),
+        (28, [L("推荐理由"), V("{{ 推荐理由 }}", 6, "left", top=True, flows=True)]),
         (28, [L(["推荐单位", "意见"]), V(["", ">推荐单位（盖章）：{{ 推荐单位 }}　　",
                                   ">负责人（签字）：　　　　　　　　", SIGN_DATE], 6, top=True)]),
         (24, [L(["统战部", "审核意见"]), V(["", ">（盖章）　　　　", SIGN_DATE], 6, top=True)]),
-    ])
+    ], signed_rows=2)
     return doc
 
 
@@ -494,7 +534,7 @@ def assessment_tally(title: str) -> DocxDocument:
     para(doc, title, "DocTitle")
     para(doc, "（{{ 周期名称 }}）", "Normal", align="center")
     para(doc, "被测评人：{{ 姓名 }}　　　工作单位及职务：{{ 工作单位及职务 }}")
-    widths = [29, 18, 18, 18, 18, 16, 16, 20, 18, 16, 20, 30]
+    widths = [30, 21, 18, 18, 18, 15, 15, 19, 17, 15, 19, 32]
     grid(doc, widths, [
         (12, [L(name) for name in TALLY_ITEMS]),
         loop_row("{%tr for r in 测评统计 %}", 12),
@@ -502,7 +542,7 @@ def assessment_tally(title: str) -> DocxDocument:
         loop_row("{%tr endfor %}", 12),
         (10, [L("测评得分"), V("{{ 民主测评 }}"), L("测评结论", 2),
               V("{{ 测评结论 }}", 8, "left")]),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     para(doc)
     para(doc, "计票人（签字）：　　　　　　　监票人（签字）：　　　　　　　"
               "考核组组长（签字）：　　　　　　　")
@@ -520,11 +560,11 @@ def assessment_talk(title: str) -> DocxDocument:
         (11, [L("谈话时间"), V("{{ 谈话时间 }}"), L("谈话地点"), V("{{ 谈话地点 }}")]),
         (11, [L("谈话人"), V("{{ 谈话人 }}"), L("记录人"), V("{{ 记录人 }}")]),
         (11, [L("谈话事由"), V("{{ 谈话事由 }}", 3, "left")]),
-        (100, [L("谈话内容"), V("{{ 谈话内容 }}", 3, "left", top=True)]),
+        (100, [L("谈话内容"), V("{{ 谈话内容 }}", 3, "left", top=True, flows=True)]),
         (16, [L(["谈话对象", "签字"]), V(), L("谈话人签字"), V()]),
         (26, [L("考核组意见"), V(["", ">考核组组长（签字）：　　　　　　　　", SIGN_DATE], 3,
                                top=True)]),
-    ])
+    ], signed_rows=2)
     return doc
 
 
@@ -561,13 +601,13 @@ def evaluation_form(title: str) -> DocxDocument:
         (8, [L("履职积分（折算）", 2), V("{{ 履职积分折算 }}", 2), V("{{ 履职积分权重 }}", 2)]),
         (10, [L("综合得分"), V("{{ 综合得分 }}"), L("等　次"), V("{{ 等次 }}"), L("档　次"),
               V("{{ 档次 }}")]),
-        (10, [L("否决事项"), V(veto, 5, "left")]),
-        (10, [L("扣分事项"), V(deduct, 5, "left")]),
-        (18, [L("评价说明"), V(_lines("评价说明"), 5, "left")]),
-        (12, [L("建　议"), V(_lines("建议"), 5, "left")]),
+        (10, [L("否决事项"), V(veto, 5, "left", flows=True)]),
+        (10, [L("扣分事项"), V(deduct, 5, "left", flows=True)]),
+        (18, [L("评价说明"), V(_lines("评价说明"), 5, "left", flows=True)]),
+        (12, [L("建　议"), V(_lines("建议"), 5, "left", flows=True)]),
         (26, [L(["统战部", "意见"]), V(["", ">负责人（签字）：　　　　　　　　",
                                ">（盖章）　　" + BLANK_DATE], 5, top=True)]),
-    ])
+    ], signed_rows=1)
     return doc
 
 
@@ -584,7 +624,7 @@ def solicitation_letter(title: str) -> DocxDocument:
         (9, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.性别 }}"), V("{{ r.出生年月 }}"),
              V("{{ r.政治面貌 }}"), V("{{ r.工作单位及职务 }}", align="left")]),
         loop_row("{%tr endfor %}", 6),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     para(doc, "联系人：{{ 联系人 }}　　联系电话：{{ 联系电话 }}", "Body")
     signoff(doc)
     slip_heading(doc)
@@ -597,7 +637,7 @@ def solicitation_letter(title: str) -> DocxDocument:
         (14, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
               V(["□无异议", "□有异议"], align="left"), V()]),
         loop_row("{%tr endfor %}", 5),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     para(doc)
     para(doc, "回复单位（盖章）：{{ 主送机关 }}")
     para(doc, "负责人（签字）：　　　　　　　　经办人（签字）：")
@@ -632,14 +672,15 @@ def result_briefing(title: str) -> DocxDocument:
     letterhead(doc, title, "{{ 主送机关 }}：")
     para(doc, "{{ 周期名称 }}工作已经结束。根据有关规定，现将有关人员考核评价结果通报如下"
               "{{ 分册 }}：", "Body")
-    grid(doc, [12, 22, 52, 20, 16, 12, 22], [
+    grid(doc, [12, 22, 50, 18, 18, 12, 24], [
         (9, [L("序号"), L("姓名"), L("工作单位及职务"), L("综合得分"), L("等次"), L("档次"),
              L("备注")]),
         loop_row("{%tr for r in 通报名单 %}", 7),
         (9, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
-             V("{{ r.综合得分 }}"), V("{{ r.等次 }}"), V("{{ r.档次 }}"), V("{{ r.备注 }}")]),
+             V("{{ r.综合得分 }}"), V("{{ r.等次 }}"), V("{{ r.档次 }}"),
+             V("{{ r.备注 }}", align="left")]),
         loop_row("{%tr endfor %}", 7),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     para(doc, "请你单位做好有关人员的教育管理工作，并于{{ 回复期限 }}前将回执加盖公章后交回。",
          "Body")
     para(doc, "特此通报。", "Body")
@@ -687,10 +728,10 @@ def dossier_cover(title: str) -> DocxDocument:
     grid(doc, [14, 72, 50, 20], [
         (10, [L("序号"), L("文件名称"), L("文档编号"), L("页码")]),
         loop_row("{%tr for r in 目录 %}", 4),
-        (10, [V("{{ r.序号 }}"), V("{{ r.文件名称 }}", align="left"), V("{{ r.文档编号 }}"),
+        (10, [V("{{ r.序号 }}"), V("{{ r.文件名称 }}", align="left"), ID("{{ r.文档编号 }}"),
               V("{{ r.页码 }}")]),
         loop_row("{%tr endfor %}", 4),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     return doc
 
 
@@ -702,14 +743,14 @@ def letters_extract(title: str) -> DocxDocument:
         (10, [L("姓名"), V("{{ 姓名 }}"), L("立卷单位"), V("{{ 发文机关 }}")]),
     ])
     para(doc)
-    grid(doc, [10, 44, 30, 34, 30, 18], [
+    grid(doc, [10, 31, 24, 43, 26, 22], [
         (10, [L("序号"), L("文件名称"), L("主送单位"), L("文档编号"), L("回复情况"),
               L("回件日期")]),
         loop_row("{%tr for r in 公函 %}", 6),
         (10, [V("{{ r.序号 }}"), V("{{ r.文件名称 }}", align="left"), V("{{ r.主送单位 }}"),
-              V("{{ r.文档编号 }}"), V("{{ r.回复情况 }}", align="left"), V("{{ r.回件日期 }}")]),
+              ID("{{ r.文档编号 }}"), V("{{ r.回复情况 }}", align="left"), V("{{ r.回件日期 }}")]),
         loop_row("{%tr endfor %}", 6),
-    ], header_rows=1)
+    ], header_rows=1, styles=LIST)
     para(doc)
     para(doc, "说明：上列公函涉及多人，原件及签署回件另卷保存（{{ 另卷说明 }}）。", "Note")
     signoff(doc)
@@ -743,6 +784,7 @@ _DATE = "2026-01-01T00:00:00Z"
 # Word and WPS substitute a missing face by altName/panose/charset; 86 is GB2312.
 _FONTS = [
     (LATIN, None, "02020603050405020304", "00"),
+    (MONO, None, "02070309020205020404", "00"),
     (FANGSONG, "仿宋", "02010609030101010101", "86"),
     (HEI, "SimHei", "02010609060101010101", "86"),
     (SONG, "SimSun", "02010600030101010101", "86"),

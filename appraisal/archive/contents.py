@@ -12,6 +12,7 @@ from typing import Any
 from appraisal.archive.dossier import DossierLayout, Part, Section
 from appraisal.gates import missing_in_words
 from appraisal.models.vocab import Reply, Stage
+from appraisal.render.environment import dotted_date
 from appraisal.stages import STAGE_TITLES, stage_name
 
 COVER_TITLE = "封面及目录"
@@ -169,11 +170,11 @@ def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
     and one person's dossier does not carry what was said about another."""
     waiver = next((r for r in reversed(doc.returns) if r.method == "waiver"), None)
     if waiver is not None:
-        return f"免签：{waiver.reason}", waiver.recorded_at.date().isoformat()
+        return f"免签：{waiver.reason}", dotted_date(waiver.recorded_at.date())
     got = [r for r in doc.returns if r.path is not None]
     if not got:
         return "未回复", ""
-    on = got[0].recorded_at.date().isoformat()
+    on = dotted_date(got[0].recorded_at.date())
     replied = next((r for r in reversed(got) if r.reply), got[-1])
     if replied.reply == Reply.OBJECTION and code not in replied.reply_people:
         return Reply.NO_OBJECTION.value, on

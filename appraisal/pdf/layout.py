@@ -18,17 +18,22 @@ from pypdf import PdfReader
 
 # A date as documents print it (2026年12月2日, 1972年11月, 2026-12-02), an ID, a phone number.
 UNBREAKABLE = re.compile(
-    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}-\d{2}-\d{2}|[A-Z]{2}-\d{4}-[A-Z]{2}-[0-9A-Z-]+"
-    r"|\d{3,4}-\d{7,8}|[〔［]\d{4}[〕］]\d+号"
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}-\d{2}-\d{2}|\d{4}\.\d{2}(?:\.\d{2})?"
+    r"|[A-Z]{2}-\d{4}-[A-Z]{2}-[0-9A-Z-]+|\d{3,4}-\d{7,8}|[〔［]\d{4}[〕］]\d+号"
 )
 # A word this short is a name, a grade, a label: it never wraps in a printed form.
 SHORT_WORD = 6
-SIGNATURE = re.compile(r"签字|签名|盖章|^[\s\u3000]*年[\s\u3000]*月[\s\u3000]*日[\s\u3000]*$")
+SIGNATURE = re.compile(r"签字|签名|盖章|^年月日$")
+SIGNED = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|联系(人|电话)[：:].*")
+# A table line this short on a page of signature lines is the label of the box they sit in
+# (body text, however short, is text the 落款 may close).
+SIGNATURE_LABEL = 6
 PAGE_NUMBER = re.compile(r"^[\s—-]*\d+[\s—-]*$")
 HEADER_MARK = "文档编号"
 # Below this share of the body height left empty a page is "mostly blank" before a moved block.
 BLANK_SHARE = 0.4
 BOTTOM_MARGIN = 0.12
+BODY_SIZE = 15.0
 # A next page that opens with type this large begins on purpose (回执, 目录): a page break.
 TITLE_SIZE = 17.0
 
@@ -93,15 +98,20 @@ def unbreakable(values: Iterable[str]) -> set[str]:
 
 def broken_values(pages: list[Page], keep_whole: Iterable[str]) -> list[str]:
     """The values that appear on no line whole, each with the page it breaks on."""
-    # pypdf puts a space between text operations; spacing says nothing about a wrap.
-    lines = [_bare(line.text) for page in pages for line in page.lines]
+    # pypdf puts a space between text operations; spacing says nothing about a wrap. Body text
+    # (三号 and up) is justified and breaks at any character, as the office's own letters do.
+    lines = [_bare(x.text) for page in pages for x in page.lines if x.size < BODY_SIZE]
     problems = []
     for value in sorted(keep_whole):
         bare = _bare(value)
         if any(bare in line for line in lines) or bare not in "".join(lines):
             continue  # whole somewhere, or not printed at all (nothing to say about its wrap)
         where = next(
-            (p.number for p in pages if bare in "".join(_bare(x.text) for x in p.lines)),
+            (
+                p.number
+                for p in pages
+                if bare in "".join(_bare(x.text) for x in p.lines if x.size < BODY_SIZE)
+            ),
             pages[0].number,
         )
         problems.append(f"第{where}页：“{value}”折行，被拆开")
@@ -112,7 +122,7 @@ def layout_problems(pdf: Path, keep_whole: Iterable[str], signers: Iterable[str]
     """Everything a clerk would call machine-made about the pages' layout, in Chinese.
     `signers` are the names a signature block prints (the issuing office)."""
     pages = page_lines(pdf)
-    names = {s.strip() for s in signers if s.strip()}
+    names = {_bare(s) for s in signers if s.strip()}
     problems = broken_values(pages, keep_whole)
     body = [line for page in pages for line in page.lines]
     if not body:
@@ -122,7 +132,7 @@ def layout_problems(pdf: Path, keep_whole: Iterable[str], signers: Iterable[str]
     top = max(line.y for line in body)
     bottom = min(min(line.y for line in body), BOTTOM_MARGIN * pages[0].height)
     for page, after in zip(pages, [*pages[1:], None], strict=True):
-        if page.number > 1 and page.lines and all(_signature(line, names) for line in page.lines):
+        if page.number > 1 and _signature_page(page, names):
             problems.append(f"第{page.number}页只有签字盖章栏，与上文分开了")
         if after is None or not page.lines or not after.lines:
             continue
@@ -139,10 +149,17 @@ def _bare(text: str) -> str:
     return re.sub(r"[\s\u3000]", "", text)
 
 
-def _signature(line: Line, names: set[str]) -> bool:
-    text = line.text.strip().strip("\u3000")
+def _signature_page(page: Page, names: set[str]) -> bool:
+    """Nothing on the page but a signature block: signature lines, a date, the signer's name,
+    short labels of the box (统战部意见); a page that opens with a title begins on purpose."""
+    bare = [_bare(line.text) for line in page.lines]
+    signed = [t in names or bool(SIGNATURE.search(t)) or bool(SIGNED.fullmatch(t)) for t in bare]
     return (
-        text in names
-        or bool(SIGNATURE.search(text))
-        or bool(re.fullmatch(r"[\u3000\s]*(\d{4}年\d{1,2}月\d{1,2}日|联系(人|电话)[：:].*)", text))
+        bool(bare)
+        and page.lines[0].size < TITLE_SIZE
+        and any(signed)
+        and all(
+            s or (len(t) <= SIGNATURE_LABEL and line.size < BODY_SIZE)
+            for s, t, line in zip(signed, bare, page.lines, strict=True)
+        )
     )

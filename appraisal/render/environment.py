@@ -36,6 +36,12 @@ def cn_date(value: dt.date | dt.datetime | str) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def dotted_date(value: dt.date) -> str:
+    """2026-12-02 → 2026.12.02, the form registers and lists write in a narrow column: one word,
+    so it never wraps inside."""
+    return f"{value.year}.{value.month:02d}.{value.day:02d}"
+
+
 def _finalize(value: Any) -> Any:
     # None prints as an empty cell, not the word "None".
     if value is None:
