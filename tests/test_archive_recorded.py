@@ -107,6 +107,11 @@ def test_a_package_bagged_from_a_wrong_file_fails_verify(tmp_path: Path) -> None
     problems = verify_package(tmp_path / "rebuilt")
     assert [(p.path, p.check) for p in problems] == [(f"data/{name}", "record")]
     assert doc.returns[0].sha256 in problems[0].detail
+    assert (
+        problems[0].detail.startswith("SHA-256 为 ")
+        and "与 record.json 记录的" in problems[0].detail
+    )
+    assert problems[0].kind == "记录"
 
     # With the database consulted: it holds the cycle, and it recorded the wrong checksum.
     asked: list[tuple[str, list[str]]] = []
