@@ -94,6 +94,9 @@ def test_sealing_refuses_a_return_that_differs_from_its_record(tmp_path: Path) -
         _seal(pf, tmp_path)
     name = f"data/{payload_name(pf.documents[0], ret)}"
     assert name in str(refused.value) and ret.sha256 in str(refused.value)
+    assert "收到时记录的是" in str(refused.value) and "文件此后已被改动，未封存 / " in str(
+        refused.value
+    )
     assert verify_package(target) == []  # the package sealed before is left as it was
 
 

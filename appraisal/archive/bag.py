@@ -203,8 +203,9 @@ def _build(
         if want and digests[0] != want:  # ALGORITHMS[0] is sha256
             raise NotAsRecorded(
                 # Only files that came in have a recorded digest, so `source` is a Path here.
-                f"data/{name}: {source!s} has SHA-256 {digests[0]}, but {want} was recorded for it "
-                "when it came in: the file has changed since; not sealed"
+                f"data/{name}：{source!s} 的 SHA-256 为 {digests[0]}，收到时记录的是 {want}，"
+                "文件此后已被改动，未封存 / "
+                "the file has changed since it came in; not sealed"
             )
         rows.append((_encode("data/" + name), digests))
         total += size
