@@ -9,6 +9,8 @@ import jinja2
 
 _TAGS = re.compile(r"<[^>]+>")
 _QUOTED = re.compile(r"'([^']+)'")
+# Where the English of a "中文 / English" message starts (the portal splits the same way).
+_GLOSS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef）」』】]) / (?=[A-Za-z])")
 # A Jinja-compiled template's frames carry this file name (from_string templates).
 _TEMPLATE_FILENAME = "<template>"
 
@@ -87,18 +89,25 @@ def from_jinja(exc: Exception, *, template: str, part: str, source: str) -> Rend
         lineno = exc.lineno
     else:
         lineno = template_lineno(exc.__traceback__)
+    field = field_of(exc)
+    # Our own refusals (the sandbox's bounds, cn_date, pictures) already say "中文 / English".
+    ours, gloss = [*_GLOSS.split(str(exc), maxsplit=1), ""][:2]
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        reason = f"refused by the sandbox: {exc}"
+        zh = f"模板被安全限制拒绝：{ours}" if gloss else "模板被安全限制拒绝"
+        reason = f"{zh} / refused by the sandbox: {gloss or exc}"
     elif isinstance(exc, jinja2.UndefinedError):
-        reason = f"undefined field: {exc}"
+        zh = f"字段“{field}”没有定义" if field else "模板用到了没有定义的字段"
+        reason = f"{zh} / undefined field: {exc}"
     elif isinstance(exc, jinja2.TemplateSyntaxError):
-        reason = f"template syntax error: {exc.message}"
+        reason = f"模板语法错误 / template syntax error: {exc.message}"
+    elif gloss:
+        reason = f"{ours} / {type(exc).__name__}: {gloss}"
     else:
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = f"处理填入的值时出错 / {type(exc).__name__}: {exc}"
     return RenderError(
         reason,
         template=template,
         part=part,
-        field=field_of(exc),
+        field=field,
         paragraph=paragraph_at(source, lineno),
     )
