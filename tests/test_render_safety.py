@@ -49,6 +49,7 @@ def test_hostile_expressions_are_refused(tmp_path: Path, expression: str) -> Non
     assert err.part == "word/document.xml"
     assert "sandbox" in err.reason or "unsafe" in str(err)
     assert err.reason.startswith("模板")
+    assert f"（字段：{err.field}；段落：姓名 {expression}） / " in str(err)
     assert err.field is not None and err.field.startswith("__")
 
 
@@ -62,7 +63,8 @@ def test_mutating_a_value_is_refused(tmp_path: Path) -> None:
 def test_huge_results_are_refused(tmp_path: Path, expression: str) -> None:
     path = one_paragraph_template(tmp_path / "t.docx", expression)
     with pytest.raises(
-        RenderError, match=r"模板被安全限制拒绝：.*过[大长] / refused by the sandbox: .*too l"
+        RenderError,
+        match=r"模板被安全限制拒绝：.*过[大长]（段落：.*） / refused by the sandbox: .*too l",
     ):
         PreparedTemplate.load(path).render({})
 

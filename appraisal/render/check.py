@@ -9,7 +9,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from appraisal.render.environment import shared_environment
-from appraisal.render.errors import RenderError, paragraph_at
+from appraisal.render.errors import RenderError, paragraph_at, with_places
 from appraisal.render.manifest import (
     FieldSpec,
     ManifestError,
@@ -41,14 +41,8 @@ class TemplateProblem:
     def __str__(self) -> str:
         text = f"{self.template} ({self.file}"
         text += f", {self.part})" if self.part else ")"
-        text += f": {self.reason}"
-        if self.field:
-            text += f" [field: {self.field}]"
-        if self.paragraph:
-            text += f" [paragraph: {self.paragraph}]"
-        if self.expression:
-            text += f" [expression: {self.expression}]"
-        return text
+        places = {"field": self.field, "paragraph": self.paragraph, "expression": self.expression}
+        return f"{text}: {with_places(self.reason, **places)}"
 
 
 class TemplateCheckError(Exception):

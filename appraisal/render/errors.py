@@ -36,12 +36,21 @@ class RenderError(Exception):
 
     def _message(self) -> str:
         where = self.template + (f" ({self.part})" if self.part else "")
-        text = f"{where}: {self.reason}"
-        if self.field:
-            text += f" [field: {self.field}]"
-        if self.paragraph:
-            text += f" [paragraph: {self.paragraph}]"
-        return text
+        return f"{where}: " + with_places(self.reason, field=self.field, paragraph=self.paragraph)
+
+
+_PLACES = {"field": "字段", "paragraph": "段落", "expression": "表达式"}
+
+
+def with_places(reason: str, **places: str | None) -> str:
+    """`reason` with "（字段：…；段落：…）" at the end of its Chinese, before any " / English",
+    so that whoever reads only the Chinese still learns where the problem is. The closing "）"
+    keeps the gloss findable: it only starts after a Chinese character or full-width mark."""
+    chinese, *english = _GLOSS.split(reason, maxsplit=1)
+    shown = [f"{_PLACES[key]}：{value}" for key, value in places.items() if value]
+    if shown:
+        chinese += f"（{'；'.join(shown)}）"
+    return " / ".join([chinese, *english])
 
 
 def paragraph_at(source: str, lineno: int | None, width: int = 60) -> str | None:
