@@ -342,7 +342,7 @@ def test_a_corrupt_part_is_named_in_the_error(tmp_path, damage) -> None:
         and EVALUATION_ID in message
         and str(bad) in message
     )
-    assert f"{bad}：不是可读的 PDF / not a readable PDF" in message, message
+    assert f"{bad}：无法作为 PDF 读取 / not a readable PDF" in message, message
     assert not (tmp_path / "d.pdf").exists()
     with pytest.raises(DossierError, match=EVALUATION_ID):
         plan_pages(1, sections)

@@ -152,13 +152,13 @@ def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: s
         (
             "nomination = 15",
             "nomination = 0",
-            "方案 edited.toml：字段 deadlines.nomination：应大于或等于 1 / "
+            "方案 edited.toml：字段 deadlines.nomination：应为大于或等于 1 的数 / "
             "Input should be greater than or equal to 1",
         ),
         (
             'normalise = "cap"',
             'normalise = "squash"',
-            "方案 edited.toml：字段 points.normalise：应为以下之一：'cap'、'scale' / "
+            "方案 edited.toml：字段 points.normalise：应为以下之一（'cap'、'scale'） / "
             "Input should be 'cap' or 'scale'",
         ),
         (
@@ -175,7 +175,11 @@ def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: s
     ],
 )
 def test_pydantic_complaints_read_in_chinese_first(old: str, new: str, line: str) -> None:
+    from appraisal.portal.web import chinese_part
+
     assert line in _problems(_edit(old, new))
+    # The portal shows the part before the gloss: it must be found, and be the whole Chinese.
+    assert chinese_part(line) == line.split(" / ")[0]
 
 
 def test_all_cross_field_problems_are_listed_together() -> None:

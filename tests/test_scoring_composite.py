@@ -219,11 +219,11 @@ def test_cohort_refuses_repeated_codes() -> None:
 
 
 def test_inputs_that_cannot_be_scored_are_refused_in_chinese_first() -> None:
-    with pytest.raises(ValueError, match=r"^周期中有编号重复列出：P001 / person code listed"):
+    with pytest.raises(ValueError, match=r"^周期中有编号重复（P001） / person code listed"):
         score_cohort(SCHEME, [_person(), _person()])
     with pytest.raises(
-        ValueError, match=r"^P001：组织评价得分须在 0 到 100 之间，而不是 101\.0 / "
+        ValueError, match=r"^P001：组织评价得分须在 0 到 100 之间（现为 101\.0） / "
     ):
         _person(org_score=101.0)
-    with pytest.raises(ValueError, match=r"^履职记录 调研：联名人数至少为 1 / duty record"):
+    with pytest.raises(ValueError, match=r"^履职记录 调研：联名人数须为 1 或以上 / duty record"):
         DutyItem(K.RESEARCH, cosigners=0, title="调研")

@@ -113,7 +113,7 @@ def _open(part: Part) -> _Opened:
     except (DossierError, MemoryError):
         raise
     except Exception as exc:  # pypdf reports damage with many exception types
-        why = "找不到或无法读取文件" if isinstance(exc, OSError) else "不是可读的 PDF"
+        why = "找不到或无法读取文件" if isinstance(exc, OSError) else "无法作为 PDF 读取"
         raise DossierError(f"{_describe(part)}：{why} / not a readable PDF: {exc}") from exc
     return _Opened(part, reader, hashlib.sha256(data).digest())
 
@@ -489,7 +489,7 @@ def read_layout(pdf: Path) -> DossierLayout:
     except MemoryError:
         raise
     except Exception as exc:
-        raise DossierError(f"{pdf}：不是可读的档案 PDF / not a readable dossier: {exc}") from exc
+        raise DossierError(f"{pdf}：无法作为档案 PDF 读取 / not a readable dossier: {exc}") from exc
     try:
         pdfa = pdfa_claim(pdf) == (2, "B")
     except PdfInfoError:

@@ -82,7 +82,7 @@ def load_manifest(path: Path) -> tuple[dict[str, FieldSpec], list[TemplateSpec]]
         raise ManifestError(f"{path}：找不到模板清单文件 / manifest not found") from None
     except UnicodeDecodeError as exc:
         raise ManifestError(
-            f"{path}：第 {exc.start} 字节不是 UTF-8 文本，请将文件另存为 UTF-8 / "
+            f"{path}：第 {exc.start} 字节不是 UTF-8 文本，请将文件另存为 UTF-8 编码 / "
             f"not valid TOML: {exc}"
         ) from None
     except tomllib.TOMLDecodeError as exc:
@@ -164,7 +164,7 @@ def _field(path: Path, name: str, spec: Any) -> FieldSpec:
         raise ManifestError(f"{where}：items 须是名称列表 / items must be a list of names")
     if items and kind != "list":
         raise ManifestError(
-            f"{where}：给了 items，但 kind 是 {kind!r} 而不是 'list' / "
+            f"{where}：kind 为 {kind!r} 时不能给 items（只有 'list' 可以） / "
             f"items given but kind is {kind!r}, not 'list'"
         )
     return FieldSpec(name, str(spec.get("description", "")), kind, tuple(items))

@@ -121,7 +121,7 @@ def parse_rels(contents: dict[str, bytes], part: str, label: str) -> list[Relati
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
-        reason = f".docx 文件已损坏：{name} 不是有效的 XML / corrupt .docx: {name}: {exc}"
+        reason = f".docx 文件已损坏：{name} 的 XML 格式有误 / corrupt .docx: {name}: {exc}"
         raise RenderError(reason, template=label) from None
     base = posixpath.dirname(part)
     rels = []

@@ -168,7 +168,7 @@ class PreparedTemplate:
         except etree.XMLSyntaxError as exc:
             raise RenderError(
                 "生成的内容不是格式正确的 XML：请检查模板中的 {%p %}/{%tr %} 标记，"
-                "以及填入的值里有无原样的 XML / "
+                "以及填入的值里有无原样写入的 XML 标记 / "
                 f"the rendered part is not well-formed XML ({exc}); check the template's "
                 "{%p %}/{%tr %} tags and any raw XML in the values",
                 template=self.name,

@@ -120,7 +120,7 @@ def read_sources(path: Path, label: str | None = None) -> TemplateSources:
             # python-docx's parser builds its own element class for cp:coreProperties.
             core = cast(CT_CoreProperties, parse_xml(contents[core_name]))
         except etree.XMLSyntaxError as exc:
-            reason = f".docx 文件已损坏：文档属性不是有效的 XML / corrupt .docx: {exc}"
+            reason = f".docx 文件已损坏：文档属性的 XML 格式有误 / corrupt .docx: {exc}"
             raise RenderError(reason, template=label, part=core_name) from None
         props = CoreProperties(core)
         properties = {p: getattr(props, p) or "" for p in PROPERTIES}
@@ -133,7 +133,7 @@ def _parse(contents: dict[str, bytes], name: str, label: str) -> etree._Element:
     try:
         return etree.fromstring(contents[name], STORY_PARSER)
     except etree.XMLSyntaxError as exc:
-        reason = f".docx 文件已损坏：这一部分不是有效的 XML / corrupt .docx: {exc}"
+        reason = f".docx 文件已损坏：这一部分的 XML 格式有误 / corrupt .docx: {exc}"
         raise RenderError(reason, template=label, part=name) from None
 
 

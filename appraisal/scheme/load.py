@@ -41,7 +41,10 @@ def load_scheme(path: Path | str) -> Scheme:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SchemeError(
-            [f"方案 {path}：第 {exc.start} 字节不是 UTF-8 文本，请将文件另存为 UTF-8 / not UTF-8"]
+            [
+                f"方案 {path}：第 {exc.start} 字节不是 UTF-8 文本，请将文件另存为 UTF-8 编码 / "
+                "not UTF-8"
+            ]
         ) from None
     return parse_scheme(text, str(path))
 
@@ -118,7 +121,7 @@ def _choices(ctx: dict[str, Any]) -> str:
 
 
 def _bound(word: str, key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda ctx: f"应{word} {ctx.get(key)}"
+    return lambda ctx: f"应为{word} {ctx.get(key)} 的数"
 
 
 # pydantic's error types a scheme file can run into, by what its fields are.
@@ -131,10 +134,10 @@ _CHINESE: dict[str, Callable[[dict[str, Any]], str]] = {
     "int_type": lambda ctx: "应为整数",
     "int_parsing": lambda ctx: "应为整数",
     "int_from_float": lambda ctx: "应为整数，不能带小数",
-    "bool_type": lambda ctx: "应为 true 或 false",
-    "bool_parsing": lambda ctx: "应为 true 或 false",
+    "bool_type": lambda ctx: "应为 true 或 false（不加引号）",
+    "bool_parsing": lambda ctx: "应为 true 或 false（不加引号）",
     "string_type": lambda ctx: "应为加引号的文字",
-    "list_type": lambda ctx: '应为列表，如 ["甲", "乙"]',
+    "list_type": lambda ctx: '应为列表（如 ["甲", "乙"]）',
     "dict_type": lambda ctx: "应为表（一组“键 = 值”）",
     "model_type": lambda ctx: "应为表（一组“键 = 值”）",
     "model_attributes_type": lambda ctx: "应为表（一组“键 = 值”）",
@@ -142,12 +145,12 @@ _CHINESE: dict[str, Callable[[dict[str, Any]], str]] = {
     "greater_than_equal": _bound("大于或等于", "ge"),
     "less_than": _bound("小于", "lt"),
     "less_than_equal": _bound("小于或等于", "le"),
-    "literal_error": lambda ctx: f"应为以下之一：{_choices(ctx)}",
-    "enum": lambda ctx: f"应为以下之一：{_choices(ctx)}",
+    "literal_error": lambda ctx: f"应为以下之一（{_choices(ctx)}）",
+    "enum": lambda ctx: f"应为以下之一（{_choices(ctx)}）",
     "string_too_short": lambda ctx: "不能为空",
     "too_short": lambda ctx: f"至少要有 {ctx.get('min_length')} 项",
     "too_long": lambda ctx: f"至多只能有 {ctx.get('max_length')} 项",
-    "string_pattern_mismatch": lambda ctx: f"格式不对，应符合 {ctx.get('pattern')}",
+    "string_pattern_mismatch": lambda ctx: f"格式不对（应符合 {ctx.get('pattern')}）",
     "decimal_max_places": lambda ctx: f"小数位数不能超过 {ctx.get('decimal_places')} 位",
     "decimal_max_digits": lambda ctx: f"数字位数不能超过 {ctx.get('max_digits')} 位",
 }

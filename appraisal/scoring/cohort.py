@@ -75,7 +75,7 @@ def score_cohort(scheme: Scheme, inputs: Sequence[PersonInput]) -> list[PersonSc
     repeated = sorted(code for code, n in Counter(p.code for p in inputs).items() if n > 1)
     if repeated:
         raise ValueError(
-            f"周期中有编号重复列出：{'、'.join(repeated)} / "
+            f"周期中有编号重复（{'、'.join(repeated)}） / "
             f"person code listed more than once in the cycle: {', '.join(repeated)}"
         )
     scores = [score_person(scheme, person) for person in inputs]

@@ -29,7 +29,7 @@ class DutyItem:
     def __post_init__(self) -> None:
         if self.cosigners is not None and self.cosigners < 1:
             raise ValueError(
-                f"履职记录 {self.title or self.kind}：联名人数至少为 1 / "
+                f"履职记录 {self.title or self.kind}：联名人数须为 1 或以上 / "
                 f"duty record {self.title or self.kind}: cosigners must be 1 or more"
             )
 
@@ -101,7 +101,7 @@ class PersonInput:
     def __post_init__(self) -> None:
         if self.org_score is not None and not 0 <= self.org_score <= 100:
             raise ValueError(
-                f"{self.code}：组织评价得分须在 0 到 100 之间，而不是 {self.org_score} / "
+                f"{self.code}：组织评价得分须在 0 到 100 之间（现为 {self.org_score}） / "
                 f"person {self.code}: org_score must lie in 0-100, not {self.org_score}"
             )
         # Lists are accepted for convenience and frozen so the input stays hashable and pure.
