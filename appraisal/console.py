@@ -13,6 +13,6 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    # Messages quote user data such as "[field: 姓名]": printed as text, never as Rich markup.
+    # Messages quote user data such as "[fields.\"姓名\"]": printed as text, never as Rich markup.
     err.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
     raise typer.Exit(code)

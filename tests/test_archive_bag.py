@@ -149,9 +149,11 @@ def test_added_file_is_extra(tmp_path: Path) -> None:
     bag = sealed(tmp_path)
     (bag / "data" / "notes.txt").write_text("added later")
     problems = verify_bag(bag)
-    assert BagProblem("data/notes.txt", "extra", "data/notes.txt is not in the manifest") in (
-        problems
+    extra = BagProblem(
+        "data/notes.txt", "extra", "data/notes.txt 不在清单中 / is not in the manifest"
     )
+    assert extra in problems
+    assert str(extra) == "data/notes.txt：多出：data/notes.txt 不在清单中 / is not in the manifest"
     assert checks(problems) == {("data/notes.txt", "extra"), (".", "oxum")}
 
 
@@ -182,6 +184,10 @@ def test_garbled_manifest_line_is_a_problem_not_an_exception(tmp_path: Path) -> 
     problems = verify_bag(bag)
     garbled = [p for p in problems if p.path == "manifest-sha256.txt" and p.check == "manifest"]
     assert len(garbled) == 2 and "line 4" in garbled[0].detail
+    assert garbled[0].detail.startswith(
+        "manifest-sha256.txt 第 4 行（'not a checksum line'）不是“<SHA-256 校验值> <路径>”的格式 / "
+    )
+    assert "第 5 行（'../etc/passwd'）不是" in garbled[1].detail
     assert ("manifest-sha256.txt", "tag-checksum") in checks(problems)
 
     manifest.write_bytes(b"\xff\xfe garbage")

@@ -342,6 +342,7 @@ def test_a_corrupt_part_is_named_in_the_error(tmp_path, damage) -> None:
         and EVALUATION_ID in message
         and str(bad) in message
     )
+    assert f"{bad}：无法作为 PDF 读取 / not a readable PDF" in message, message
     assert not (tmp_path / "d.pdf").exists()
     with pytest.raises(DossierError, match=EVALUATION_ID):
         plan_pages(1, sections)
@@ -349,7 +350,9 @@ def test_a_corrupt_part_is_named_in_the_error(tmp_path, damage) -> None:
 
 def test_a_missing_part_is_named_in_the_error(tmp_path) -> None:
     sections = [Section("推荐", [Part("推荐表", tmp_path / "nowhere.pdf", NOMINATION_ID)])]
-    with pytest.raises(DossierError, match=f"推荐表 \\({NOMINATION_ID}\\)"):
+    with pytest.raises(
+        DossierError, match=f"推荐表 \\({NOMINATION_ID}\\)，文件 .*：找不到或无法读取文件 / "
+    ):
         assemble_dossier(scan(tmp_path / "c.pdf"), sections, tmp_path / "d.pdf", **META)
 
 

@@ -140,7 +140,9 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert verify_package(bag) == []  # consistent with itself and with its record
     result = CliRunner().invoke(app, ["archive", "verify", str(forged)])
     assert result.exit_code == 1 and f"有问题 {bag}" in result.output.replace("\n", "")
-    assert f"data/{ret['path']}: database:" in result.output, result.output
+    flat = result.output.replace("\n", "")
+    assert f"data/{ret['path']}：数据库：SHA-256 为 " in flat, result.output
+    assert "与数据库记录的" in flat and "/ its SHA-256 differs from the one the database" in flat
     assert "已核验 4 个档案包，1 个有问题" in result.output
     # The cycle is done: a corrected receipt is quarantined, not recorded, until staff reopen
     # the cycle; then it is recorded, and the archive reseals that dossier alone.
@@ -183,6 +185,10 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     result = CliRunner().invoke(app, ["archive", "verify", str(dossiers)])
     assert result.exit_code == 1
     assert "data/dossier.pdf" in result.output and "data/notes.txt" in result.output
+    flat = result.output.replace("\n", "")
+    assert "data/dossier.pdf：校验值不符：SHA-256 为 " in flat, result.output
+    assert "data/notes.txt：多出：data/notes.txt 不在清单中 / is not in the manifest" in flat
+    assert f"data/returns/{removed.name}：缺失：" in flat
     assert "已核验 4 个档案包，3 个有问题" in result.output
 
     # Sealing copies each return checking it against the database: a kept return that changed

@@ -94,6 +94,9 @@ def test_sealing_refuses_a_return_that_differs_from_its_record(tmp_path: Path) -
         _seal(pf, tmp_path)
     name = f"data/{payload_name(pf.documents[0], ret)}"
     assert name in str(refused.value) and ret.sha256 in str(refused.value)
+    assert "收到时记录的是" in str(refused.value) and "文件此后已被改动，未封存 / " in str(
+        refused.value
+    )
     assert verify_package(target) == []  # the package sealed before is left as it was
 
 
@@ -107,6 +110,11 @@ def test_a_package_bagged_from_a_wrong_file_fails_verify(tmp_path: Path) -> None
     problems = verify_package(tmp_path / "rebuilt")
     assert [(p.path, p.check) for p in problems] == [(f"data/{name}", "record")]
     assert doc.returns[0].sha256 in problems[0].detail
+    assert (
+        problems[0].detail.startswith("SHA-256 为 ")
+        and "与 record.json 记录的" in problems[0].detail
+    )
+    assert problems[0].kind == "记录"
 
     # With the database consulted: it holds the cycle, and it recorded the wrong checksum.
     asked: list[tuple[str, list[str]]] = []

@@ -60,8 +60,9 @@ def test_without_trust_roots_each_signature_is_one_line_and_the_package_is_ok(
     lines = [line.strip() for line in done.stdout.splitlines()]
     assert lines[0] == f"完好 {bag}"
     for name in SIGNED:
-        (line,) = [x for x in lines if x.startswith(f"data/{name}:")]
-        assert "signature not trusted: 签名完整但不受信任" in line
+        (line,) = [x for x in lines if x.startswith(f"data/{name}：")]
+        assert line.startswith(f"data/{name}：签名未受信任：签名完整但不受信任：")
+        assert "未配置信任根，无从核验证书" in line.split(" / ")[0]
         assert "no trust roots are configured" in line
 
 
@@ -73,4 +74,6 @@ def test_with_another_root_each_untrusted_signature_is_one_failing_line(
     assert done.returncode == 1 and done.stderr == "", done.stderr
     failing = [line for line in done.stdout.splitlines() if "does not chain" in line]
     assert len(failing) == len(SIGNED)
+    assert all("：签名：签名完整但不受信任：" in line for line in failing)
+    assert all("证书不能追溯到已配置的信任根" in line.split(" / ")[0] for line in failing)
     assert _verify(bag, str(root)).returncode == 0

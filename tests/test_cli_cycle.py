@@ -87,7 +87,7 @@ def test_a_template_the_sandbox_refuses_stops_check_and_start(
     checked = runner.invoke(app, ["templates", "check"])
     assert checked.exit_code == 1
     assert "nomination_form" in checked.output and "'__class__'" in checked.output
-    assert "[expression: {{ 姓名.__class__.__mro__ }}]" in checked.output
+    assert "表达式：{{ 姓名.__class__.__mro__ }}） / refused by the sandbox" in checked.output
     result = _start()
     assert result.exit_code == 1 and "文书模板有问题，周期未启动" in result.output
     assert "Traceback" not in result.output

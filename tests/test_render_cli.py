@@ -48,7 +48,7 @@ def test_check_names_the_field_of_a_broken_staff_template(staff_dir: Path) -> No
     result = runner.invoke(app, ["templates", "check", str(staff_dir)], terminal_width=200)
     assert result.exit_code == 1
     assert "nomination_form" in result.output
-    assert "[field: 籍贯]" in result.output
+    assert "（字段：籍贯；段落：籍贯：{{ 籍贯 }}） / unknown field" in result.output
     assert "not declared" in result.output
 
 
@@ -96,7 +96,9 @@ def test_preview_reports_unknown_field(tmp_path: Path, staff_dir: Path) -> None:
     )
     assert result.exit_code == 1
     text = " ".join(result.output.split())  # the error console wraps at 80 columns
-    assert "[field: 单位]" in text and "t.docx" in text
+    assert (
+        "字段“单位”没有定义（字段：单位；段落：单位：{{ 单位 }}） / " in text and "t.docx" in text
+    )
     assert "Traceback" not in result.output
     assert not (tmp_path / "o.docx").exists()
 

@@ -48,6 +48,8 @@ def test_hostile_expressions_are_refused(tmp_path: Path, expression: str) -> Non
     assert err.template == "hostile.docx"
     assert err.part == "word/document.xml"
     assert "sandbox" in err.reason or "unsafe" in str(err)
+    assert err.reason.startswith("模板")
+    assert f"（字段：{err.field}；段落：姓名 {expression}） / " in str(err)
     assert err.field is not None and err.field.startswith("__")
 
 
@@ -60,7 +62,10 @@ def test_mutating_a_value_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("expression", ["{{ 2 ** 99999999 }}", "{{ 'x' * 10 ** 9 }}"])
 def test_huge_results_are_refused(tmp_path: Path, expression: str) -> None:
     path = one_paragraph_template(tmp_path / "t.docx", expression)
-    with pytest.raises(RenderError, match="too l"):
+    with pytest.raises(
+        RenderError,
+        match=r"模板被安全限制拒绝：.*过[大长]（段落：.*） / refused by the sandbox: .*too l",
+    ):
         PreparedTemplate.load(path).render({})
 
 
@@ -68,7 +73,7 @@ def test_autoescape_blocks_are_refused_at_load(tmp_path: Path) -> None:
     path = one_paragraph_template(
         tmp_path / "t.docx", "{% autoescape false %}{{ x }}{% endautoescape %}"
     )
-    with pytest.raises(RenderError, match="autoescape"):
+    with pytest.raises(RenderError, match=r"不允许使用 \{% autoescape %\} 块.* / .*autoescape"):
         PreparedTemplate.load(path)
 
 
@@ -113,13 +118,16 @@ def test_corrupt_docx_names_the_file(tmp_path: Path) -> None:
         PreparedTemplate.load(path)
     assert info.value.template == "坏文件.docx"
     assert "not a .docx" in info.value.reason
+    assert info.value.reason.startswith("不是 .docx 文件（无法作为 zip 打开） / ")
 
 
 def test_zip_without_document_part_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "empty.docx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("hello.txt", "hi")
-    with pytest.raises(RenderError, match="no main document part"):
+    with pytest.raises(
+        RenderError, match=r"缺少正文部分（word/document\.xml） / .*no main document"
+    ):
         PreparedTemplate.load(path)
 
 
@@ -134,7 +142,7 @@ def test_truncated_member_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match=r"nope\.docx: file not found"):
+    with pytest.raises(RenderError, match=r"nope\.docx: 找不到文件 / file not found"):
         PreparedTemplate.load(tmp_path / "nope.docx")
 
 
@@ -173,21 +181,21 @@ def test_qr_image_is_added_and_referenced(tmp_path: Path) -> None:
 
 def test_image_in_document_properties_is_refused(tmp_path: Path) -> None:
     path = one_paragraph_template(tmp_path / "t.docx", "x", title="{{ 二维码 }}")
-    with pytest.raises(RenderError, match="picture"):
+    with pytest.raises(RenderError, match=r"图片只能出现在文档正文中.* / .*picture"):
         PreparedTemplate.load(path).render({"二维码": qr_image("x")})
 
 
 def test_not_an_image_is_refused() -> None:
     from appraisal.render import Image
 
-    with pytest.raises(ValueError, match="not a PNG"):
+    with pytest.raises(ValueError, match="不是 PNG、JPEG 或 GIF 图片（5 字节） / not a PNG"):
         Image(b"hello", 20)
 
 
 def test_cn_date() -> None:
     assert cn_date(dt.date(2026, 11, 2)) == "2026年11月2日"
     assert cn_date("2026-01-05") == "2026年1月5日"
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(ValueError, match="cn_date：'明天' 不是日期 / not a date"):
         cn_date("明天")
 
 
@@ -199,5 +207,5 @@ def test_batch_writes_files_with_checksums(tmp_path: Path) -> None:
     assert [d.path.name for d in docs] == ["a.docx", "b.docx"]
     assert docs[0].sha256 != docs[1].sha256
     assert "乙" in document_text(docs[1].path.read_bytes())
-    with pytest.raises(ValueError, match="folder"):
+    with pytest.raises(ValueError, match=r"文档文件名 '\.\./x\.docx' 不能含有文件夹 / .*folder"):
         render_batch(path, [("../x.docx", {"姓名": "甲"})], tmp_path / "out")

@@ -135,16 +135,58 @@ def test_scheme_is_reproducible_from_its_text_alone() -> None:
 )
 def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: str) -> None:
     problems = _problems(_edit(old, new))
-    hits = [p for p in problems if p.startswith(f"edited.toml: {key}: ")]
+    hits = [p for p in problems if p.startswith(f"方案 edited.toml：字段 {key}：")]
     assert hits, problems
     assert any(words in p for p in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        (
+            "org = 0.4",
+            'org = "x"',
+            "方案 edited.toml：字段 composite.weights.org：应为数字 / "
+            "Input should be a valid decimal",
+        ),
+        (
+            "nomination = 15",
+            "nomination = 0",
+            "方案 edited.toml：字段 deadlines.nomination：应为大于或等于 1 的数 / "
+            "Input should be greater than or equal to 1",
+        ),
+        (
+            'normalise = "cap"',
+            'normalise = "squash"',
+            "方案 edited.toml：字段 points.normalise：应为以下之一（'cap'、'scale'） / "
+            "Input should be 'cap' or 'scale'",
+        ),
+        (
+            "excellent_percent = 15",
+            "excellent_pct = 15",
+            "方案 edited.toml：字段 quota.excellent_percent：缺少：这一项必须填写 / Field required",
+        ),
+        (
+            "decimals = 2",
+            "decimals = 2.5",
+            "方案 edited.toml：字段 decimals：应为整数，不能带小数 / "
+            "Input should be a valid integer, got a number with a fractional part",
+        ),
+    ],
+)
+def test_pydantic_complaints_read_in_chinese_first(old: str, new: str, line: str) -> None:
+    from appraisal.portal.web import chinese_part
+
+    assert line in _problems(_edit(old, new))
+    # The portal shows the part before the gloss: it must be found, and be the whole Chinese.
+    assert chinese_part(line) == line.split(" / ")[0]
 
 
 def test_all_cross_field_problems_are_listed_together() -> None:
     text = _edit("org = 0.4", "org = 0.5").replace('{ code = "P02"', '{ code = "P01"')
     problems = _problems(text)
     assert len(problems) == 2
-    assert {p.split(": ")[1] for p in problems} == {
+    assert {p.split("：")[1].removeprefix("字段 ") for p in problems} == {
         "composite.weights",
         "negative_list.items.1.code",
     }
@@ -154,21 +196,21 @@ def test_toml_syntax_error_names_line_and_column() -> None:
     text = _edit("decimals = 2", "decimals = ")
     line = DEFAULT_TEXT.splitlines().index("decimals = 2") + 1
     (problem,) = _problems(text)
-    assert problem.startswith(f"edited.toml: 第 {line} 行第 12 列: TOML 语法错误")
+    assert problem.startswith(f"方案 edited.toml：第 {line} 行第 12 列：TOML 语法错误 / ")
 
 
 def test_toml_repeated_key_is_a_syntax_error_with_its_line() -> None:
     (problem,) = _problems(_edit('version = "2026.1"', 'version = "2026.1"\nname = "again"'))
     line = DEFAULT_TEXT.splitlines().index('version = "2026.1"') + 2
-    assert problem.startswith(f"edited.toml: 第 {line} 行第 "), problem
+    assert problem.startswith(f"方案 edited.toml：第 {line} 行第 "), problem
 
 
 def test_file_problems_name_the_file(tmp_path: Path) -> None:
-    with pytest.raises(SchemeError, match=r"missing\.toml: 文件不存在"):
+    with pytest.raises(SchemeError, match=r"方案 .*missing\.toml：文件不存在 / no such file"):
         load_scheme(tmp_path / "missing.toml")
     latin = tmp_path / "gbk.toml"
     latin.write_bytes('name = "默认"'.encode("gbk"))
-    with pytest.raises(SchemeError, match=r"gbk\.toml: 第 \d+ 字节不是 UTF-8"):
+    with pytest.raises(SchemeError, match=r"方案 .*gbk\.toml：第 \d+ 字节不是 UTF-8"):
         load_scheme(latin)
 
 
@@ -188,8 +230,8 @@ def test_cli_check_ok_and_problems(tmp_path: Path) -> None:
     bad.write_text(_edit("org = 0.4", "org = 0.5").replace('"P02"', '"P01"'), encoding="utf-8")
     result = runner.invoke(app, ["scheme", "check", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}: composite.weights: 权重之和须为 1" in result.stderr
-    assert f"{bad}: negative_list.items.1.code: P01 与第 0 项重复" in result.stderr
+    assert f"方案 {bad}：字段 composite.weights：权重之和须为 1" in result.stderr
+    assert f"方案 {bad}：字段 negative_list.items.1.code：P01 与第 0 项重复" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -93,5 +93,9 @@ def test_no_tally_means_no_score() -> None:
 
 
 def test_negative_counts_are_refused_naming_the_field() -> None:
-    with pytest.raises(ValueError, match="tally 领导班子: abstain must not be negative"):
+    with pytest.raises(
+        ValueError,
+        match=r"民主测评 领导班子：弃权票数不能为负数（-1） / "
+        r"tally 领导班子: abstain must not be negative",
+    ):
         Tally(G.LEADERS, 10, 10, 10, 5, 5, 0, 0, -1)

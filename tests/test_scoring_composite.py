@@ -216,3 +216,14 @@ def test_cohort_without_quota_and_with_small_cohorts() -> None:
 def test_cohort_refuses_repeated_codes() -> None:
     with pytest.raises(ValueError, match="P001"):
         score_cohort(SCHEME, [_person("P001"), _person("P001")])
+
+
+def test_inputs_that_cannot_be_scored_are_refused_in_chinese_first() -> None:
+    with pytest.raises(ValueError, match=r"^周期中有编号重复（P001） / person code listed"):
+        score_cohort(SCHEME, [_person(), _person()])
+    with pytest.raises(
+        ValueError, match=r"^P001：组织评价得分须在 0 到 100 之间（现为 101\.0） / "
+    ):
+        _person(org_score=101.0)
+    with pytest.raises(ValueError, match=r"^履职记录 调研：联名人数须为 1 或以上 / duty record"):
+        DutyItem(K.RESEARCH, cosigners=0, title="调研")

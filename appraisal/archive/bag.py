@@ -10,7 +10,9 @@ verifier fit in this module, and here every finding becomes a `BagProblem`.
 
 Words in `BagProblem.check`: "not-a-bag", "bagit.txt", "bag-info", "manifest" (a manifest file
 missing or a line of it unusable), "oxum"; for payload files "missing", "extra", "checksum",
-"unreadable"; for tag files "tag-missing", "tag-extra", "tag-checksum".
+"unreadable"; for tag files "tag-missing", "tag-extra", "tag-checksum". `verify.py` adds its own.
+Those words are keys for code and tests; people read `BagProblem.kind`, and each `detail` is
+"中文 / English".
 """
 
 import codecs
@@ -34,11 +36,43 @@ _BLOCK = 1 << 20
 _TOKEN = 16  # hex digits in the random part of staging and old folder names
 
 
+# What an archivist reads for each `check` word, here and in verify.py.
+KINDS = {
+    "not-a-bag": "不是档案包",
+    "bagit.txt": "bagit.txt",
+    "bag-info": "bag-info.txt",
+    "manifest": "清单",
+    "oxum": "文件总量",
+    "missing": "缺失",
+    "extra": "多出",
+    "checksum": "校验值不符",
+    "unreadable": "无法读取",
+    "tag-missing": "标签文件缺失",
+    "tag-extra": "多出标签文件",
+    "tag-checksum": "标签文件校验值不符",
+    "record": "记录",
+    "pages": "页数",
+    "outline": "书签",
+    "signature": "签名",
+    "signature not trusted": "签名未受信任",
+    "letters": "公函",
+    "database": "数据库",
+    "dossier": "档案",
+}
+
+
 @dataclass(frozen=True)
 class BagProblem:
     path: str
     check: str
     detail: str
+
+    @property
+    def kind(self) -> str:
+        return KINDS.get(self.check, self.check)
+
+    def __str__(self) -> str:
+        return f"{self.path}：{self.kind}：{self.detail}"
 
 
 class NotAsRecorded(ValueError):
@@ -99,9 +133,13 @@ def verify_bag(path: Path) -> list[BagProblem]:
     try:
         names = set(os.listdir(root))
     except OSError as exc:
-        return [BagProblem(".", "not-a-bag", f"{root} cannot be listed: {exc.strerror}")]
+        detail = f"{root} 无法列出内容 / cannot be listed: {exc.strerror}"
+        return [BagProblem(".", "not-a-bag", detail)]
     if "bagit.txt" not in names and not any(n.startswith("manifest-") for n in names):
-        detail = f"{root} has no bagit.txt and no manifest: it is not a bag"
+        detail = (
+            f"{root} 中没有 bagit.txt，也没有清单，不是档案包 / "
+            "has no bagit.txt and no manifest: it is not a bag"
+        )
         return [BagProblem(".", "not-a-bag", detail)]
     problems: list[BagProblem] = []
     encoding = _bagit_txt(root, problems)
@@ -112,7 +150,8 @@ def verify_bag(path: Path) -> list[BagProblem]:
     payload = _manifests(root, names, "manifest", encoding, problems)
     tags = _manifests(root, names, "tagmanifest", encoding, problems)
     if not (root / "data").is_dir():
-        problems.append(BagProblem("data", "missing", "the payload folder data/ is missing"))
+        detail = "缺少存放内容的 data/ 文件夹 / the payload folder data/ is missing"
+        problems.append(BagProblem("data", "missing", detail))
     else:
         files = _walk(root, root / "data", problems)
         _oxum(info, files, problems)
@@ -164,8 +203,9 @@ def _build(
         if want and digests[0] != want:  # ALGORITHMS[0] is sha256
             raise NotAsRecorded(
                 # Only files that came in have a recorded digest, so `source` is a Path here.
-                f"data/{name}: {source!s} has SHA-256 {digests[0]}, but {want} was recorded for it "
-                "when it came in: the file has changed since; not sealed"
+                f"data/{name}：{source!s} 的 SHA-256 为 {digests[0]}，收到时记录的是 {want}，"
+                "文件此后已被改动，未封存 / "
+                "the file has changed since it came in; not sealed"
             )
         rows.append((_encode("data/" + name), digests))
         total += size
@@ -272,25 +312,37 @@ _NAMES = {"sha256": "SHA-256", "sha512": "SHA-512"}
 def _bagit_txt(root: Path, problems: list[BagProblem]) -> str:
     """Check bagit.txt and return the encoding it declares for the other tag files."""
     if not (root / "bagit.txt").is_file():
-        detail = "bagit.txt is missing: without it no BagIt tool takes this folder for a bag"
+        detail = (
+            "缺少 bagit.txt：没有它，任何 BagIt 工具都不会把这个文件夹当作档案包 / "
+            "bagit.txt is missing: without it no BagIt tool takes this folder for a bag"
+        )
         problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
         return "utf-8"
     text = _read_text(root, "bagit.txt", "bagit.txt", "utf-8", problems)
     if text is None:
         return "utf-8"
     if text.startswith("\ufeff"):
-        detail = "bagit.txt starts with a byte-order mark, which RFC 8493 forbids"
+        detail = (
+            "bagit.txt 以字节顺序标记（BOM）开头，RFC 8493 不允许 / "
+            "bagit.txt starts with a byte-order mark, which RFC 8493 forbids"
+        )
         problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
     tags = dict(_parse_tags(text.lstrip("\ufeff"), "bagit.txt", "bagit.txt", problems))
     version = tags.get("BagIt-Version")
     if version is None or not re.fullmatch(r"\d+\.\d+", version):
-        detail = f"bagit.txt gives BagIt-Version {version!r}, not a version like 1.0"
+        detail = (
+            f"bagit.txt 中的 BagIt-Version 为 {version!r}，不是 1.0 这样的版本号 / "
+            "not a version like 1.0"
+        )
         problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
     encoding = tags.get("Tag-File-Character-Encoding", "")
     try:
         codecs.lookup(encoding)
     except LookupError:
-        detail = f"bagit.txt gives Tag-File-Character-Encoding {encoding!r}, not a known encoding"
+        detail = (
+            f"bagit.txt 中的 Tag-File-Character-Encoding 为 {encoding!r}，不是已知的编码 / "
+            "not a known encoding"
+        )
         problems.append(BagProblem("bagit.txt", "bagit.txt", detail))
         return "utf-8"
     return encoding
@@ -302,12 +354,16 @@ def _read_text(
     try:
         raw = (root / name).read_bytes()
     except OSError as exc:
-        problems.append(BagProblem(name, "unreadable", f"{name} cannot be read: {exc.strerror}"))
+        detail = f"{name} 无法读取 / cannot be read: {exc.strerror}"
+        problems.append(BagProblem(name, "unreadable", detail))
         return None
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        detail = f"{name} is not valid {encoding}: {exc.reason} at byte {exc.start}"
+        detail = (
+            f"{name} 不是有效的 {encoding} 文本（第 {exc.start} 字节） / "
+            f"is not valid {encoding}: {exc.reason} at byte {exc.start}"
+        )
         problems.append(BagProblem(name, check, detail))
         return None
 
@@ -330,7 +386,10 @@ def _parse_tags(
             continue
         label, colon, value = line.partition(":")
         if not colon or not label or label != label.strip():
-            detail = f"{name} line {number} is not 'Label: value': {line[:100]!r}"
+            detail = (
+                f"{name} 第 {number} 行（{line[:100]!r}）不是“标签: 值”的格式 / "
+                "is not 'Label: value'"
+            )
             problems.append(BagProblem(name, check, detail))
             continue
         tags.append((label, value.strip()))
@@ -341,11 +400,14 @@ def _manifests(
     root: Path, names: set[str], kind: str, encoding: str, problems: list[BagProblem]
 ) -> dict[str, dict[str, str]]:
     """Each `kind`-ALG.txt in the bag: manifest name -> {path: checksum}."""
-    what = "payload" if kind == "manifest" else "tag files"
+    what = ("内容文件", "payload") if kind == "manifest" else ("标签文件", "tag files")
     for alg in ALGORITHMS:
         name = f"{kind}-{alg}.txt"
         if name not in names:
-            detail = f"{name} is missing: the {what} cannot be checked with {_NAMES[alg]}"
+            detail = (
+                f"缺少 {name}：无法用 {_NAMES[alg]} 核对{what[0]} / "
+                f"{name} is missing: the {what[1]} cannot be checked with {_NAMES[alg]}"
+            )
             problems.append(BagProblem(name, "manifest", detail))
     found = {}
     for name in sorted(n for n in names if re.fullmatch(rf"{kind}-\w+\.txt", n)):
@@ -362,7 +424,8 @@ def _manifest(
     try:
         width = hashlib.new(alg).digest_size * 2
     except ValueError:
-        problems.append(BagProblem(name, "manifest", f"{name}: {alg} is not available here"))
+        detail = f"{name}：本机不支持 {alg} 算法 / {alg} is not available here"
+        problems.append(BagProblem(name, "manifest", detail))
         return None
     text = _read_text(root, name, "manifest", encoding, problems)
     if text is None:
@@ -372,17 +435,19 @@ def _manifest(
         match = _LINE.fullmatch(line)
         path = _decode(match.group(2)) if match else ""
         if not match or len(match.group(1)) != width:
-            why = f"is not '<{_NAMES.get(alg, alg)} checksum> <path>'"
+            name_ = _NAMES.get(alg, alg)
+            why = (f"不是“<{name_} 校验值> <路径>”的格式", f"is not '<{name_} checksum> <path>'")
         elif path.startswith("/") or any(p in ("", ".", "..") for p in path.split("/")):
-            why = "names a path outside the bag"
+            why = ("指向档案包以外的路径", "names a path outside the bag")
         elif path.startswith("data/") != (kind == "manifest") or path.startswith("tagmanifest-"):
-            why = f"names a file a {kind} must not list"
+            why = ("列了这类清单不应列出的文件", f"names a file a {kind} must not list")
         elif path in entries:
-            why = "lists a file a second time"
+            why = ("重复列出了同一个文件", "lists a file a second time")
         else:
             entries[path] = match.group(1).lower()
             continue
-        problems.append(BagProblem(name, "manifest", f"{name} line {number} {why}: {line[:100]!r}"))
+        detail = f"{name} 第 {number} 行（{line[:100]!r}）{why[0]} / line {number} {why[1]}"
+        problems.append(BagProblem(name, "manifest", detail))
     return entries
 
 
@@ -395,7 +460,7 @@ def _walk(root: Path, top: Path, problems: list[BagProblem]) -> dict[str, int]:
 
     def unlisted(exc: OSError) -> None:
         where = os.path.relpath(exc.filename, root)
-        detail = f"{where} cannot be listed: {exc.strerror}"
+        detail = f"{where} 无法列出内容 / cannot be listed: {exc.strerror}"
         problems.append(BagProblem(where, "unreadable", detail))
 
     files = {}
@@ -412,11 +477,13 @@ def _size(root: Path, rel: str, problems: list[BagProblem]) -> int | None:
     try:
         st = os.stat(root / rel)
     except OSError as exc:
-        problems.append(BagProblem(rel, "unreadable", f"{rel} cannot be read: {exc.strerror}"))
+        detail = f"{rel} 无法读取 / cannot be read: {exc.strerror}"
+        problems.append(BagProblem(rel, "unreadable", detail))
         return None
     if not stat.S_ISREG(st.st_mode):
         # Opening a pipe or device to hash it could block or never end.
-        problems.append(BagProblem(rel, "unreadable", f"{rel} is not a regular file"))
+        detail = f"{rel} 不是普通文件 / is not a regular file"
+        problems.append(BagProblem(rel, "unreadable", detail))
         return None
     return st.st_size
 
@@ -441,14 +508,19 @@ def _oxum(info: list[tuple[str, str]], files: dict[str, int], problems: list[Bag
         return
     match = re.fullmatch(r"(\d+)\.(\d+)", given[0])
     if len(given) > 1 or not match:
-        detail = f"bag-info.txt gives Payload-Oxum {' and '.join(given)}, not one '<bytes>.<files>'"
+        detail = (
+            f"bag-info.txt 中的 Payload-Oxum 为 {'、'.join(given)}，"
+            "应是“<字节数>.<文件数>”格式的一个值 / "
+            "not one '<bytes>.<files>'"
+        )
         problems.append(BagProblem("bag-info.txt", "oxum", detail))
         return
     size, count = sum(files.values()), len(files)
     if (int(match.group(1)), int(match.group(2))) != (size, count):
         detail = (
-            f"Payload-Oxum in bag-info.txt says {match.group(2)} files of {match.group(1)} bytes "
-            f"in all; data/ holds {count} files of {size} bytes"
+            f"bag-info.txt 的 Payload-Oxum 记为 {match.group(2)} 个文件共 {match.group(1)} 字节，"
+            f"data/ 中实有 {count} 个文件共 {size} 字节 / "
+            "the payload's size or number of files differs from Payload-Oxum in bag-info.txt"
         )
         problems.append(BagProblem(".", "oxum", detail))
 
@@ -462,7 +534,7 @@ def _compare(
     reported: set[str] | None = None,
 ) -> None:
     """Files on disk against manifests: missing, extra, or a checksum that differs."""
-    kind = "tag manifest" if prefix else "manifest"
+    kind = ("标签清单", "tag manifest") if prefix else ("清单", "manifest")
     # Compared in NFC: a copy through macOS may respell every Chinese name in NFD.
     on_disk = {unicodedata.normalize("NFC", p): p for p in files}
     listed: dict[str, dict[str, str]] = {}
@@ -476,31 +548,41 @@ def _compare(
         if key not in on_disk:
             path = spelled[key]
             if path not in (reported or set()):
-                detail = f"{path} is listed in the {kind} but is not in the bag"
+                detail = (
+                    f"{path} 列在{kind[0]}中，档案包中却没有 / "
+                    f"is listed in the {kind[1]} but is not in the bag"
+                )
                 problems.append(BagProblem(path, f"{prefix}missing", detail))
             continue
         path = on_disk[key]
         want = listed.get(key)
         if want is None:
-            problems.append(BagProblem(path, f"{prefix}extra", f"{path} is not in the {kind}"))
+            detail = f"{path} 不在{kind[0]}中 / is not in the {kind[1]}"
+            problems.append(BagProblem(path, f"{prefix}extra", detail))
             continue
         absent = sorted(manifests.keys() - want.keys())
         if absent:
-            detail = f"{path} is in {', '.join(sorted(want))} but not in {', '.join(absent)}"
+            detail = (
+                f"{path} 列在 {'、'.join(sorted(want))} 中，却不在 {'、'.join(absent)} 中 / "
+                "is not in every manifest"
+            )
             problems.append(BagProblem(path, "manifest", detail))
         try:
             got = _digests(root / path, [_algorithm(m) for m in want])
         except OSError as exc:
-            detail = f"{path} cannot be read: {exc.strerror}"
+            detail = f"{path} 无法读取 / cannot be read: {exc.strerror}"
             problems.append(BagProblem(path, "unreadable", detail))
             continue
         wrong = [
-            f"{_NAMES.get(alg, alg)} is {got[alg][:16]}…, {manifest} says {checksum[:16]}…"
+            f"{_NAMES.get(alg, alg)} 为 {got[alg][:16]}…，{manifest} 记的是 {checksum[:16]}…"
             for manifest, checksum in sorted(want.items())
             if got[alg := _algorithm(manifest)] != checksum
         ]
         if wrong:
-            detail = f"{path}: {'; '.join(wrong)}"
+            detail = (
+                f"{'；'.join(wrong)}：文件在装入档案包后被改动过 / "
+                "the file has changed since it was bagged"
+            )
             problems.append(BagProblem(path, f"{prefix}checksum", detail))
 
 

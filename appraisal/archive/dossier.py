@@ -98,7 +98,7 @@ class _Opened:
 
 def _describe(part: Part) -> str:
     ident = f" ({part.document_id})" if part.document_id else ""
-    return f"{part.title}{ident}, file {part.pdf}"
+    return f"{part.title}{ident}，文件 {part.pdf}"
 
 
 def _open(part: Part) -> _Opened:
@@ -107,13 +107,14 @@ def _open(part: Part) -> _Opened:
         data = part.pdf.read_bytes()
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DossierError(f"{_describe(part)}: encrypted with a password")
+            raise DossierError(f"{_describe(part)}：设有密码，无法打开 / encrypted with a password")
         for page in reader.pages:
             _ = page.cropbox, page.rotation  # malformed page trees fail here, not mid-write
     except (DossierError, MemoryError):
         raise
     except Exception as exc:  # pypdf reports damage with many exception types
-        raise DossierError(f"{_describe(part)}: not a readable PDF: {exc}") from exc
+        why = "找不到或无法读取文件" if isinstance(exc, OSError) else "无法作为 PDF 读取"
+        raise DossierError(f"{_describe(part)}：{why} / not a readable PDF: {exc}") from exc
     return _Opened(part, reader, hashlib.sha256(data).digest())
 
 
@@ -352,7 +353,9 @@ def _append(writer: PdfWriter, opened: _Opened) -> None:
     except MemoryError:
         raise
     except Exception as exc:  # objects are parsed lazily: damage can surface only here
-        raise DossierError(f"{_describe(opened.part)}: cannot be copied: {exc}") from exc
+        raise DossierError(
+            f"{_describe(opened.part)}：无法并入档案 / cannot be copied: {exc}"
+        ) from exc
 
 
 def _stamp_numbers(writer: PdfWriter, first_index: int) -> None:
@@ -405,7 +408,7 @@ def assemble_dossier(
     opened_cover = _open(Part(COVER_TITLE, cover, ""))
     cover_pages = len(opened_cover.reader.pages)
     if cover_pages == 0:
-        raise DossierError(f"{_describe(opened_cover.part)}: the cover has no pages")
+        raise DossierError(f"{_describe(opened_cover.part)}：封面没有页面 / the cover has no pages")
     opened = [[_open(p) for p in s.parts] for s in sections]
     everything = [opened_cover, *(o for row in opened for o in row)]
     writer = PdfWriter()
@@ -486,7 +489,7 @@ def read_layout(pdf: Path) -> DossierLayout:
     except MemoryError:
         raise
     except Exception as exc:
-        raise DossierError(f"{pdf}: not a readable dossier: {exc}") from exc
+        raise DossierError(f"{pdf}：无法作为档案 PDF 读取 / not a readable dossier: {exc}") from exc
     try:
         pdfa = pdfa_claim(pdf) == (2, "B")
     except PdfInfoError:

@@ -29,9 +29,11 @@ def _record(data: Path) -> tuple[dict[str, Any] | None, list[BagProblem]]:
     try:
         rec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return None, [BagProblem(f"data/{RECORD_NAME}", "record", f"cannot be read: {exc}")]
+        detail = f"记录文件无法读取 / cannot be read: {exc}"
+        return None, [BagProblem(f"data/{RECORD_NAME}", "record", detail)]
     if not isinstance(rec, dict) or not isinstance(rec.get("dossier"), dict):
-        return None, [BagProblem(f"data/{RECORD_NAME}", "record", "is not a dossier record")]
+        detail = "不是档案记录 / is not a dossier record"
+        return None, [BagProblem(f"data/{RECORD_NAME}", "record", detail)]
     return rec, []
 
 
@@ -40,30 +42,30 @@ def _dossier(data: Path, rec: dict[str, Any]) -> list[BagProblem]:
     try:
         layout = read_layout(data / DOSSIER_NAME)
     except Exception as exc:  # a damaged PDF is a finding, not a crash
-        return [BagProblem(where, "dossier", f"cannot be read as a PDF: {exc}")]
+        detail = f"无法作为 PDF 读取 / cannot be read as a PDF: {exc}"
+        return [BagProblem(where, "dossier", detail)]
     want = rec["dossier"]
     problems = []
     if layout.pages != want.get("pages"):
-        problems.append(
-            BagProblem(
-                where, "pages", f"has {layout.pages} pages, the record says {want.get('pages')}"
-            )
-        )
+        pages = f"共 {layout.pages} 页，记录为 {want.get('pages')} 页"
+        english = f"has {layout.pages} pages, the record says {want.get('pages')}"
+        problems.append(BagProblem(where, "pages", f"{pages} / {english}"))
     outline = [asdict(e) for e in layout.outline]
     if outline != want.get("outline"):
         got = {(e["title"], e["page"]) for e in outline}
         expected = {(e["title"], e["page"]) for e in want.get("outline", [])}
         lost = sorted(expected - got, key=lambda e: e[1])[:3]
         extra = sorted(got - expected, key=lambda e: e[1])[:3]
-        problems.append(
-            BagProblem(
-                where,
-                "outline",
-                f"bookmarks differ from the record (missing {lost or 'none'}, "
-                f"unexpected {extra or 'none'})",
-            )
+        detail = (
+            f"书签与记录不符：缺少 {_bookmarks(lost)}；多出 {_bookmarks(extra)} / "
+            "bookmarks differ from the record (missing; unexpected)"
         )
+        problems.append(BagProblem(where, "outline", detail))
     return problems
+
+
+def _bookmarks(marks: list[tuple[str, int]]) -> str:
+    return "、".join(f"“{title}”（第 {page} 页）" for title, page in marks) or "无"
 
 
 def _signatures(
@@ -79,10 +81,12 @@ def _signatures(
             try:
                 info = check_signatures((data / ret["path"]).read_bytes(), trust_roots)
             except Exception as exc:
-                problems.append(BagProblem(where, "signature", f"cannot be checked: {exc}"))
+                detail = f"签名无法核验 / cannot be checked: {exc}"
+                problems.append(BagProblem(where, "signature", detail))
                 continue
             if not info.signed:
-                problems.append(BagProblem(where, "signature", "has lost its digital signature"))
+                detail = "数字签名已丢失 / has lost its digital signature"
+                problems.append(BagProblem(where, "signature", detail))
             elif (
                 not info.valid or info.modified_after_signing or (trust_roots and not info.trusted)
             ):
@@ -102,11 +106,18 @@ def _letters(path: Path, rec: dict[str, Any]) -> list[BagProblem]:
         filed = json.loads((path.parent / LETTERS_PACKAGE / "data" / LETTERS_RECORD).read_text())
         have = {d["document_id"]: d.get("pdf_sha256") for d in filed["letters"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [
-            BagProblem(where, "letters", f"the letters this dossier cites are not there: {exc}")
-        ]
+        detail = (
+            "公函档案包的记录缺失或无法读取，本档案引用的公函无从核对 / "
+            f"the letters this dossier cites are not there: {exc}"
+        )
+        return [BagProblem(where, "letters", detail)]
     return [
-        BagProblem(where, "letters", f"letter {doc_id} is missing or differs from the record")
+        BagProblem(
+            where,
+            "letters",
+            f"公函 {doc_id} 缺失或与记录不符 / "
+            f"letter {doc_id} is missing or differs from the record",
+        )
         for doc_id, sha in wanted.items()
         if have.get(doc_id) != sha
     ]
@@ -142,21 +153,29 @@ def _as_recorded(
         if where in damaged:
             continue  # the bag check has named it already
         if not (data / name).is_file():
-            problems.append(BagProblem(where, "record", f"{record} lists {where}; it is not here"))
+            detail = (
+                f"{record} 中列有 {where}，档案包中却没有 / {record} lists {where}; it is not here"
+            )
+            problems.append(BagProblem(where, "record", detail))
             continue
         got = sha256_file(data / name)
         if got != want:
-            problems.append(
-                BagProblem(where, "record", f"has SHA-256 {got}, {record} recorded {want}")
+            detail = (
+                f"SHA-256 为 {got}，与 {record} 记录的 {want} 不符 / "
+                f"its SHA-256 differs from the one {record} recorded"
             )
+            problems.append(BagProblem(where, "record", detail))
         if database is None:
             continue
         if name not in database:
-            problems.append(BagProblem(where, "database", "the database has no record of it"))
+            detail = "数据库中没有这个文件的记录 / the database has no record of it"
+            problems.append(BagProblem(where, "database", detail))
         elif database[name] != got:
-            problems.append(
-                BagProblem(where, "database", f"has SHA-256 {got}, the database {database[name]}")
+            detail = (
+                f"SHA-256 为 {got}，与数据库记录的 {database[name]} 不符 / "
+                "its SHA-256 differs from the one the database recorded"
             )
+            problems.append(BagProblem(where, "database", detail))
     return problems
 
 
@@ -166,7 +185,7 @@ def _letters_package(data: Path, recorded: Recorded | None, damaged: set[str]) -
         name, letters = str(filed["cycle"]), filed["letters"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         where = f"data/{LETTERS_RECORD}"
-        return [BagProblem(where, "record", f"cannot be read: {exc}")]
+        return [BagProblem(where, "record", f"公函记录无法读取 / cannot be read: {exc}")]
     return _as_recorded(data, letters, name, LETTERS_RECORD, recorded, damaged)
 
 

@@ -98,7 +98,7 @@ def verify(path: Path) -> None:
             bad += bool(problems)
             out.print(f"[red]有问题[/] {bag}" if problems else f"[green]完好[/] {bag}")
             for p in [*problems, *notes]:
-                out.print(f"  {escape(p.path)}: {p.check}: {escape(p.detail)}", highlight=False)
+                out.print(f"  {escape(str(p))}", highlight=False)
     if recorded is None:
         out.print("无可查询的数据库：仅按各档案包自身的记录核对文件")
     out.print(f"已核验 {len(bags)} 个档案包，{bad} 个有问题")

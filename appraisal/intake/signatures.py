@@ -38,27 +38,43 @@ def _summary(check: SignatureCheck, roots_configured: bool) -> str:
     who = check.signer or check.field_name
     if not check.intact:
         return (
-            f"签名后文件被篡改 / altered after signing: the bytes signed by {who} were changed; "
+            f"签名后文件被篡改：{who} 签署的内容已被改动，请勿接收此文件，请索要原件 / "
+            f"altered after signing: the bytes signed by {who} were changed; "
             "do not accept this file, ask for the original"
         )
     if not check.valid:
-        return f"签名无效 / invalid signature by {who}: the signature does not verify"
+        return (
+            f"签名无效：{who} 的签名验证不通过 / "
+            f"invalid signature by {who}: the signature does not verify"
+        )
     if check.modified_after_signing:
         return (
-            f"签名后文件被修改 / modified after signing: content was added after {who} signed; "
+            f"签名后文件被修改：{who} 签署后又加入了内容，所见并非签署的版本，请索要原件 / "
+            f"modified after signing: content was added after {who} signed; "
             "the signed version is not what is shown, ask for the original"
         )
     coverage = (
-        "covers the whole file" if check.covers_whole_file else "was extended by later signatures"
+        ("签名覆盖整个文件", "covers the whole file")
+        if check.covers_whole_file
+        else ("此后文件又追加了签名", "was extended by later signatures")
     )
     if not check.trusted:
         why = (
-            "the certificate does not chain to a configured trust root"
+            (
+                "证书不能追溯到已配置的信任根",
+                "the certificate does not chain to a configured trust root",
+            )
             if roots_configured
-            else "no trust roots are configured"
+            else ("未配置信任根，无从核验证书", "no trust roots are configured")
         )
-        return f"签名完整但不受信任 / intact but untrusted signature by {who} ({why}); {coverage}"
-    return f"签名有效且可信 / valid, trusted signature by {who}; {coverage}"
+        return (
+            f"签名完整但不受信任：{who} 的签名，{why[0]}；{coverage[0]} / "
+            f"intact but untrusted signature by {who} ({why[1]}); {coverage[1]}"
+        )
+    return (
+        f"签名有效且可信：{who} 的签名；{coverage[0]} / "
+        f"valid, trusted signature by {who}; {coverage[1]}"
+    )
 
 
 def _check(
@@ -72,7 +88,10 @@ def _check(
             field_name=str(sig.field_name), signer="", signed_at="", intact=False, valid=False,
             trusted=False, covers_whole_file=False, modified_after_signing=False, summary="",
         )  # fmt: skip
-        return _with_summary(check, f"签名无法验证 / signature cannot be checked: {exc}"[:300])
+        return _with_summary(
+            check,
+            f"签名无法验证（验证时出错） / signature cannot be checked: {exc}"[:300],
+        )
     level = status.modification_level
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     modified = not status.intact or (

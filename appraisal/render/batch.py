@@ -34,7 +34,10 @@ def render_batch(
     results = []
     for file_name, context in documents:
         if Path(file_name).name != file_name:
-            raise ValueError(f"document file name must not contain a folder: {file_name!r}")
+            raise ValueError(
+                f"文档文件名 {file_name!r} 不能含有文件夹 / "
+                f"document file name must not contain a folder: {file_name!r}"
+            )
         data = template.render(context)
         target = out_dir / file_name
         write_atomic(target, data)

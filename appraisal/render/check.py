@@ -9,7 +9,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from appraisal.render.environment import shared_environment
-from appraisal.render.errors import RenderError, paragraph_at
+from appraisal.render.errors import RenderError, paragraph_at, with_places
 from appraisal.render.manifest import (
     FieldSpec,
     ManifestError,
@@ -41,14 +41,8 @@ class TemplateProblem:
     def __str__(self) -> str:
         text = f"{self.template} ({self.file}"
         text += f", {self.part})" if self.part else ")"
-        text += f": {self.reason}"
-        if self.field:
-            text += f" [field: {self.field}]"
-        if self.paragraph:
-            text += f" [paragraph: {self.paragraph}]"
-        if self.expression:
-            text += f" [expression: {self.expression}]"
-        return text
+        places = {"field": self.field, "paragraph": self.paragraph, "expression": self.expression}
+        return f"{text}: {with_places(self.reason, **places)}"
 
 
 class TemplateCheckError(Exception):
@@ -77,7 +71,10 @@ def check_templates(source: Path | TemplateSet | None = None) -> list[TemplatePr
             if path.resolve() not in used and not path.name.startswith("~$"):
                 problems.append(
                     TemplateProblem(
-                        path.name, str(path), "no manifest entry uses this file (misspelt name?)"
+                        path.name,
+                        str(path),
+                        "模板清单中没有条目用到这个文件（文件名写错了？） / "
+                        "no manifest entry uses this file (misspelt name?)",
                     )
                 )
     return problems
@@ -101,9 +98,13 @@ def check_template(
 
     for name in spec.fields:
         if name not in fields:
-            problem("listed in the template entry but not declared under [fields]", field=name)
+            problem(
+                "模板条目列了这个字段，但 [fields] 中没有声明 / "
+                "listed in the template entry but not declared under [fields]",
+                field=name,
+            )
     if not path.is_file():
-        problem("file missing")
+        problem("找不到模板文件 / file missing")
         return found
     try:
         sources = read_sources(path, spec.id)
@@ -119,7 +120,7 @@ def check_template(
             ast = env.parse(text)
         except jinja2.TemplateSyntaxError as exc:
             problem(
-                f"template syntax error: {exc.message}",
+                f"模板语法错误 / template syntax error: {exc.message}",
                 part=part,
                 paragraph=paragraph_at(text, exc.lineno),
             )
@@ -129,18 +130,22 @@ def check_template(
             reported.add(name)
             at = paragraph_at(text, _first_use(ast, name))
             if name not in fields:
-                problem("unknown field: not declared in the manifest", field=name, part=part,
-                        paragraph=at)  # fmt: skip
+                problem(f"未知字段“{name}”：模板清单中没有声明 / unknown field: not declared "
+                        "in the manifest", field=name, part=part, paragraph=at)  # fmt: skip
             elif name not in spec.fields:
-                problem("field not listed in this template's manifest entry", field=name,
-                        part=part, paragraph=at)  # fmt: skip
+                problem(f"字段“{name}”没有列在这个模板的清单条目中 / field not listed in this "
+                        "template's manifest entry", field=name, part=part,
+                        paragraph=at)  # fmt: skip
         for loop_field, attr, lineno in _row_attributes(ast, fields):
             key = f"{loop_field}.{attr}"
             if key not in reported:
                 reported.add(key)
+                items = fields[loop_field].items
                 problem(
+                    f"{loop_field} 的各行没有“{attr}”这一项（可用的项："
+                    f"{'、'.join(items) or '无，各行是纯文字'}） / "
                     f"{loop_field} rows have no attribute {attr!r} (items: "
-                    f"{', '.join(fields[loop_field].items) or 'none, rows are plain text'})",
+                    f"{', '.join(items) or 'none, rows are plain text'})",
                     field=key, part=part, paragraph=paragraph_at(text, lineno),
                 )  # fmt: skip
         for refusal in sandbox_refusals(ast, text):

@@ -30,9 +30,9 @@ def cn_date(value: dt.date | dt.datetime | str) -> str:
         try:
             value = dt.date.fromisoformat(value.strip()[:10])
         except ValueError as exc:
-            raise ValueError(f"cn_date: not a date: {value!r}") from exc
+            raise ValueError(f"cn_date：{value!r} 不是日期 / not a date: {value!r}") from exc
     if not isinstance(value, dt.date):
-        raise ValueError(f"cn_date: not a date: {value!r}")
+        raise ValueError(f"cn_date：{value!r} 不是日期 / not a date: {value!r}")
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -65,13 +65,13 @@ class _Environment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
             if isinstance(right, int | float) and abs(right) > _MAX_POWER:
-                raise SecurityError(f"exponent {right} is too large")
+                raise SecurityError(f"乘方的指数 {right} 过大 / exponent {right} is too large")
             return operator.pow(left, right)
         if operator_name == "*":
             for seq, count in ((left, right), (right, left)):
                 sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
                 if sized and len(seq) * count > _MAX_REPEAT:
-                    raise SecurityError("repetition result is too long")
+                    raise SecurityError("重复得到的结果过长 / repetition result is too long")
             return operator.mul(left, right)
         return super().call_binop(context, operator_name, left, right)
 

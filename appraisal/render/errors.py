@@ -9,6 +9,8 @@ import jinja2
 
 _TAGS = re.compile(r"<[^>]+>")
 _QUOTED = re.compile(r"'([^']+)'")
+# Where the English of a "中文 / English" message starts (the portal splits the same way).
+_GLOSS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef）」』】]) / (?=[A-Za-z])")
 # A Jinja-compiled template's frames carry this file name (from_string templates).
 _TEMPLATE_FILENAME = "<template>"
 
@@ -34,12 +36,21 @@ class RenderError(Exception):
 
     def _message(self) -> str:
         where = self.template + (f" ({self.part})" if self.part else "")
-        text = f"{where}: {self.reason}"
-        if self.field:
-            text += f" [field: {self.field}]"
-        if self.paragraph:
-            text += f" [paragraph: {self.paragraph}]"
-        return text
+        return f"{where}: " + with_places(self.reason, field=self.field, paragraph=self.paragraph)
+
+
+_PLACES = {"field": "字段", "paragraph": "段落", "expression": "表达式"}
+
+
+def with_places(reason: str, **places: str | None) -> str:
+    """`reason` with "（字段：…；段落：…）" at the end of its Chinese, before any " / English",
+    so that whoever reads only the Chinese still learns where the problem is. The closing "）"
+    keeps the gloss findable: it only starts after a Chinese character or full-width mark."""
+    chinese, *english = _GLOSS.split(reason, maxsplit=1)
+    shown = [f"{_PLACES[key]}：{value}" for key, value in places.items() if value]
+    if shown:
+        chinese += f"（{'；'.join(shown)}）"
+    return " / ".join([chinese, *english])
 
 
 def paragraph_at(source: str, lineno: int | None, width: int = 60) -> str | None:
@@ -87,18 +98,25 @@ def from_jinja(exc: Exception, *, template: str, part: str, source: str) -> Rend
         lineno = exc.lineno
     else:
         lineno = template_lineno(exc.__traceback__)
+    field = field_of(exc)
+    # Our own refusals (the sandbox's bounds, cn_date, pictures) already say "中文 / English".
+    ours, gloss = [*_GLOSS.split(str(exc), maxsplit=1), ""][:2]
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        reason = f"refused by the sandbox: {exc}"
+        zh = f"模板被安全限制拒绝：{ours}" if gloss else "模板被安全限制拒绝"
+        reason = f"{zh} / refused by the sandbox: {gloss or exc}"
     elif isinstance(exc, jinja2.UndefinedError):
-        reason = f"undefined field: {exc}"
+        zh = f"字段“{field}”没有定义" if field else "模板用到了没有定义的字段"
+        reason = f"{zh} / undefined field: {exc}"
     elif isinstance(exc, jinja2.TemplateSyntaxError):
-        reason = f"template syntax error: {exc.message}"
+        reason = f"模板语法错误 / template syntax error: {exc.message}"
+    elif gloss:
+        reason = f"{ours} / {type(exc).__name__}: {gloss}"
     else:
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = f"处理填入的值时出错 / {type(exc).__name__}: {exc}"
     return RenderError(
         reason,
         template=template,
         part=part,
-        field=field_of(exc),
+        field=field,
         paragraph=paragraph_at(source, lineno),
     )

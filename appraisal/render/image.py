@@ -49,9 +49,15 @@ class Image:
         try:
             info = _DocxImage.from_blob(data)
         except (UnrecognizedImageError, ValueError, IndexError) as exc:
-            raise ValueError(f"not a PNG/JPEG/GIF image ({len(data)} bytes): {exc}") from None
+            raise ValueError(
+                f"不是 PNG、JPEG 或 GIF 图片（{len(data)} 字节） / "
+                f"not a PNG/JPEG/GIF image ({len(data)} bytes): {exc}"
+            ) from None
         if not width_mm > 0:
-            raise ValueError(f"image width must be positive, got {width_mm} mm")
+            raise ValueError(
+                f"图片宽度须大于 0，现为 {width_mm} 毫米 / "
+                f"image width must be positive, got {width_mm} mm"
+            )
         self.data = data
         self.width_mm = width_mm
         self.ext: str = info.ext
@@ -77,7 +83,10 @@ class Image:
     def __html__(self) -> str:
         placer = _placer.get()
         if placer is None:
-            raise ValueError("a picture can only appear in the document text, not here")
+            raise ValueError(
+                "图片只能出现在文档正文中，不能放在这里 / "
+                "a picture can only appear in the document text, not here"
+            )
         rid, shape_id = placer.place(self)
         return self.drawing_xml(rid, shape_id)
 

@@ -101,5 +101,7 @@ class MediaSink:
 def _insert_before_last(xml: bytes, closing: bytes, insert: bytes) -> bytes:
     at = xml.rfind(closing)
     if at < 0:
-        raise ValueError(f"no {closing.decode()} in part")
+        raise ValueError(
+            f"文件中缺少 {closing.decode()}，无法加入图片 / no {closing.decode()} in part"
+        )
     return xml[:at] + insert + xml[at:]

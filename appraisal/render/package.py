@@ -72,21 +72,25 @@ def read_members(path: Path, label: str) -> tuple[dict[str, Member], dict[str, b
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise RenderError("file not found", template=label) from None
+        raise RenderError("找不到文件 / file not found", template=label) from None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise RenderError(f"not a .docx file (not a valid zip): {exc}", template=label) from None
+        reason = f"不是 .docx 文件（无法作为 zip 打开） / not a .docx file (not a valid zip): {exc}"
+        raise RenderError(reason, template=label) from None
     members: dict[str, Member] = {}
     contents: dict[str, bytes] = {}
     with zf, open(path, "rb") as raw:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if sum(i.file_size for i in infos) > MAX_TEMPLATE_BYTES:
-            raise RenderError("too large when uncompressed (zip bomb?)", template=label)
+            reason = "解压后过大，可能是恶意文件 / too large when uncompressed (zip bomb?)"
+            raise RenderError(reason, template=label)
         for info in infos:
             try:
                 content = zf.read(info)
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError) as exc:
                 raise RenderError(
-                    f"corrupt .docx: member {info.filename} unreadable: {exc}", template=label
+                    f".docx 文件已损坏：其中的 {info.filename} 无法读取 / "
+                    f"corrupt .docx: member {info.filename} unreadable: {exc}",
+                    template=label,
                 ) from None
             contents[info.filename] = content
             members[info.filename] = _stored(raw, info, content)
@@ -117,7 +121,8 @@ def parse_rels(contents: dict[str, bytes], part: str, label: str) -> list[Relati
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise RenderError(f"corrupt .docx: {name}: {exc}", template=label) from None
+        reason = f".docx 文件已损坏：{name} 的 XML 格式有误 / corrupt .docx: {name}: {exc}"
+        raise RenderError(reason, template=label) from None
     base = posixpath.dirname(part)
     rels = []
     for el in root.iter(f"{{{RELS_NS}}}Relationship"):

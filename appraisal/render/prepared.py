@@ -100,7 +100,10 @@ class PreparedTemplate:
             ast = env.parse(source)
             if any(ast.find_all((nodes.EvalContextModifier,))):
                 # {% autoescape false %} would let a value write raw XML into the document.
-                reason = "{% autoescape %} blocks are not allowed: values always print as text"
+                reason = (
+                    "模板中不允许使用 {% autoescape %} 块：填入的值一律按文字输出 / "
+                    "{% autoescape %} blocks are not allowed: values always print as text"
+                )
                 raise RenderError(reason, template=self.name, part=part)
             code = env.compile(ast)
         except jinja2.TemplateSyntaxError as exc:
@@ -115,7 +118,10 @@ class PreparedTemplate:
     def render(self, context: Mapping[str, Any]) -> bytes:
         """The rendered .docx as bytes; the same context always gives the same bytes."""
         if not isinstance(context, Mapping):
-            raise TypeError(f"context must be a mapping, got {type(context).__name__}")
+            raise TypeError(
+                f"填入模板的数据须是映射（字典） / context must be a mapping, "
+                f"got {type(context).__name__}"
+            )
         sink = MediaSink(self._src.part_ids, self._names)
         rendered: dict[str, Member] = {}
         token = active_placer().set(sink)
@@ -161,6 +167,8 @@ class PreparedTemplate:
                 data = xml.encode("utf-8")
         except etree.XMLSyntaxError as exc:
             raise RenderError(
+                "生成的内容不是格式正确的 XML：请检查模板中的 {%p %}/{%tr %} 标记，"
+                "以及填入的值里有无原样写入的 XML 标记 / "
                 f"the rendered part is not well-formed XML ({exc}); check the template's "
                 "{%p %}/{%tr %} tags and any raw XML in the values",
                 template=self.name,

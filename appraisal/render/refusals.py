@@ -95,7 +95,7 @@ def _findings(ast: nodes.Template) -> list[tuple[str, str, int]]:
     for load in ast.find_all(tuple(_LOADS)):
         tag, needle = _LOADS[type(load)]
         reason = (
-            f"模板不得引用其他模板 / {{% {tag} %}} is not allowed: a template is one .docx file "
+            f"模板不得引用其他模板 / not allowed: {{% {tag} %}}; a template is one .docx file "
             "and loads no other"
         )
         found.append((reason, needle, load.lineno))

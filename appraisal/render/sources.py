@@ -81,12 +81,16 @@ def read_sources(path: Path, label: str | None = None) -> TemplateSources:
     members, contents = read_members(Path(path), label)
     document = find_one(parse_rels(contents, "", label), RT_OFFICE_DOCUMENT)
     if document is None or document not in contents:
-        missing = "corrupt .docx: no main document part (word/document.xml)"
+        missing = (
+            ".docx 文件已损坏：缺少正文部分（word/document.xml） / "
+            "corrupt .docx: no main document part (word/document.xml)"
+        )
         raise RenderError(missing, template=label)
     root = _parse(contents, document, label)
     body = root.find(W_BODY)
     if body is None:
-        raise RenderError("corrupt .docx: the document has no body", template=label, part=document)
+        reason = ".docx 文件已损坏：文档没有正文 / corrupt .docx: the document has no body"
+        raise RenderError(reason, template=label, part=document)
     parts = [PartSource(document, "body", for_jinja(etree.tostring(body, encoding="unicode")))]
     shell = copy.copy(root)
     shell.replace(shell[root.index(body)], etree.Element(W_BODY))
@@ -116,7 +120,8 @@ def read_sources(path: Path, label: str | None = None) -> TemplateSources:
             # python-docx's parser builds its own element class for cp:coreProperties.
             core = cast(CT_CoreProperties, parse_xml(contents[core_name]))
         except etree.XMLSyntaxError as exc:
-            raise RenderError(f"corrupt .docx: {exc}", template=label, part=core_name) from None
+            reason = f".docx 文件已损坏：文档属性的 XML 格式有误 / corrupt .docx: {exc}"
+            raise RenderError(reason, template=label, part=core_name) from None
         props = CoreProperties(core)
         properties = {p: getattr(props, p) or "" for p in PROPERTIES}
     return TemplateSources(
@@ -128,7 +133,8 @@ def _parse(contents: dict[str, bytes], name: str, label: str) -> etree._Element:
     try:
         return etree.fromstring(contents[name], STORY_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise RenderError(f"corrupt .docx: {exc}", template=label, part=name) from None
+        reason = f".docx 文件已损坏：这一部分的 XML 格式有误 / corrupt .docx: {exc}"
+        raise RenderError(reason, template=label, part=name) from None
 
 
 def _ids(root: etree._Element, contents: dict[str, bytes], name: str, label: str) -> PartIds:

@@ -74,7 +74,10 @@ def settle(
 def score_cohort(scheme: Scheme, inputs: Sequence[PersonInput]) -> list[PersonScore]:
     repeated = sorted(code for code, n in Counter(p.code for p in inputs).items() if n > 1)
     if repeated:
-        raise ValueError(f"person code listed more than once in the cycle: {', '.join(repeated)}")
+        raise ValueError(
+            f"周期中有编号重复（{'、'.join(repeated)}） / "
+            f"person code listed more than once in the cycle: {', '.join(repeated)}"
+        )
     scores = [score_person(scheme, person) for person in inputs]
     over = over_quota(scheme, [standing(s) for s in scores])
     return settle(scheme, inputs, scores, over, len(scores))

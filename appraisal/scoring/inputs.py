@@ -28,7 +28,23 @@ class DutyItem:
 
     def __post_init__(self) -> None:
         if self.cosigners is not None and self.cosigners < 1:
-            raise ValueError(f"duty record {self.title or self.kind}: cosigners must be 1 or more")
+            raise ValueError(
+                f"履职记录 {self.title or self.kind}：联名人数须为 1 或以上 / "
+                f"duty record {self.title or self.kind}: cosigners must be 1 or more"
+            )
+
+
+# The column headings of the 民主测评 sheet, which is where staff meet these numbers.
+_TALLY_WORDS = {
+    "due": "应参评人数",
+    "issued": "发出票数",
+    "returned": "收回票数",
+    "excellent": "优秀票数",
+    "competent": "称职票数",
+    "basic": "基本称职票数",
+    "incompetent": "不称职票数",
+    "abstain": "弃权票数",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class Tally:
             value = getattr(self, f.name)
             if isinstance(value, int) and value < 0:
                 raise ValueError(
+                    f"民主测评 {self.rater_group}：{_TALLY_WORDS.get(f.name, f.name)}不能为负数"
+                    f"（{value}） / "
                     f"tally {self.rater_group}: {f.name} must not be negative ({value})"
                 )
 
@@ -83,6 +101,7 @@ class PersonInput:
     def __post_init__(self) -> None:
         if self.org_score is not None and not 0 <= self.org_score <= 100:
             raise ValueError(
+                f"{self.code}：组织评价得分须在 0 到 100 之间（现为 {self.org_score}） / "
                 f"person {self.code}: org_score must lie in 0-100, not {self.org_score}"
             )
         # Lists are accepted for convenience and frozen so the input stays hashable and pure.
