@@ -19,6 +19,7 @@ from pathlib import Path
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
+from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
@@ -179,6 +180,14 @@ def _object_once(run: DemoRun, say: Say) -> None:
     say(f"  纪委监委提出异议：{run.objection}")
 
 
+DEMO_OFFICE = {
+    "APPRAISAL_OFFICE_NAME": f"中共{CITY}委统战部",
+    "APPRAISAL_OFFICE_NUMBER_PREFIX": "滨统评",
+    "APPRAISAL_OFFICE_CONTACT": "干部科 李明",
+    "APPRAISAL_OFFICE_PHONE": "内线 8021",
+}
+
+
 def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     started = time.perf_counter()
     use_fresh_output(output)
@@ -192,6 +201,10 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     _import(data, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
+    # The demo's own issuing office, so its letters print a name and a contact, not the
+    # settings' placeholders; an office set in the environment still wins.
+    for name, value in DEMO_OFFICE.items():
+        os.environ.setdefault(name, value)
     get_settings.cache_clear()
     run.cycle_id = launch(
         name=f"{day.year}年度党外代表人士综合评价（演示）", kind=CycleKind.NON_PARTY,
