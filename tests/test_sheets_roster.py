@@ -95,12 +95,12 @@ def test_full_width_characters_and_stray_spaces_are_normalised(tmp_path: Path) -
         "梯队",
     ]
     row = ["Ｐ００１ ", " 张　三 ", "男　", "汉族", "１９７５年３月", " 民盟", "教育界",
-           "  滨江大学　　教授 ", " 精英 "]  # fmt: skip
+           "  滨江大学　　教授（二级）， 博导 ", " 精英 "]  # fmt: skip
     (got,) = read_roster(roster_file(tmp_path / "r.xlsx", [row], header=header)).rows
     assert (got.code, got.name, got.employer_post, got.tier) == (
         "P001",
         "张三",
-        "滨江大学 教授",
+        "滨江大学 教授（二级）， 博导",  # Chinese punctuation stays full-width, as printed
         Tier.RISING,
     )
     assert got.birth_date == date(1975, 3, 1)

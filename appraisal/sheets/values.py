@@ -10,6 +10,8 @@ from typing import Any
 from appraisal.sheets.spec import Column, Kind
 
 _SPACES = re.compile(r"\s+")
+# Full-width ，：；（）！？ are how Chinese text is punctuated, not width variants of ASCII.
+_NOT_CN_PUNCT = re.compile("[^\uff0c\uff1a\uff1b\uff08\uff09\uff01\uff1f]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}·]) (?=[{_CJK}·])")
@@ -45,7 +47,8 @@ class SheetDate:
 
 
 def clean_text(value: Any, *, compact_cjk: bool = False) -> str:
-    """NFKC (full-width digits, letters and spaces become ASCII), single spaces, no ends."""
+    """NFKC (full-width digits, letters and spaces become ASCII; Chinese punctuation stays),
+    single spaces, no ends."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -56,7 +59,8 @@ def clean_text(value: Any, *, compact_cjk: bool = False) -> str:
 @lru_cache(maxsize=1 << 16)
 def _clean(text: str, compact_cjk: bool) -> str:
     # Cached: a sheet repeats the same words (vocabulary, units, places) thousands of times.
-    text = unicodedata.normalize("NFKC", text)
+    # NFKC everywhere but on Chinese punctuation, which it would turn into ASCII (，→ ,).
+    text = _NOT_CN_PUNCT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
     if compact_cjk:
         text = _CJK_GAP.sub("", text)
