@@ -232,11 +232,13 @@ def test_renders_with_docxtpl(entry: dict[str, Any], qr_png: Path, tmp_path: Pat
 
 @pytest.mark.libreoffice
 def test_renders_to_pdf_with_embedded_chinese_fonts(qr_png: Path, tmp_path: Path) -> None:
-    """Through the project's converter (its fontconfig maps 仿宋_GB2312 etc. to Noto SC)."""
+    """Through the project's converter (its fontconfig maps 宋体 etc. to Noto SC, 仿宋_GB2312 to
+    FandolFang)."""
     if shutil.which("soffice") is None or shutil.which("pdffonts") is None:
         pytest.skip("LibreOffice or poppler-utils not installed (make installs them)")
     from appraisal.pdf.convert import convert_many
 
+    fandol = subprocess.run(["fc-list", "FandolFang"], capture_output=True, text=True).stdout
     paths = [render(e, qr_png, tmp_path) for e in ENTRIES]
     results = convert_many(paths, tmp_path / "pdf", workers=1)
     for entry, result in zip(ENTRIES, results, strict=True):
@@ -251,6 +253,11 @@ def test_renders_to_pdf_with_embedded_chinese_fonts(qr_png: Path, tmp_path: Path
             ["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True
         ).stdout.splitlines()[2:]
         cjk = [line for line in fonts if "CJK" in line]
-        # Song, fang song and the title face map to the serif; 黑体 labels to the sans.
+        # Song and the title face map to the serif; 黑体 labels to the sans; the 仿宋_GB2312 body
+        # to the fangsong face FandolFang where it is installed (make setup installs it).
         assert any("SerifCJK" in line for line in cjk), f"{result.pdf.name}: {fonts}"
-        assert all(line.split()[-5] == "yes" for line in cjk), f"{result.pdf.name}: not embedded"
+        assert all(line.split()[-5] == "yes" for line in fonts), f"{result.pdf.name}: not embedded"
+        if fandol.strip():
+            assert any("+FandolFang-Regular " in line for line in fonts), (
+                f"{result.pdf.name}: {fonts}"
+            )
