@@ -15,6 +15,7 @@ from typing import Any
 import docx
 import pytest
 import segno
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -140,6 +141,20 @@ def test_template_is_a_small_valid_docx(entry: dict[str, Any]) -> None:
         names = zf.namelist()
     assert "word/styles.xml" in names
     assert not [n for n in names if "customXml" in n or "thumbnail" in n or "theme" in n]
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_new_pages_start_with_their_heading_not_an_empty_page_break(entry: dict[str, Any]) -> None:
+    # A paragraph holding only a page break goes onto the next page alone when the text before
+    # it fills a page (the sign-off at the foot of a letter), and its break leaves that page
+    # blank; 回执 and 目录 start their page through the heading's own pageBreakBefore.
+    body = docx.Document(str(TEMPLATES / entry["file"])).element.body
+    for p in body.iter(qn("w:p")):
+        breaks = p.findall(f".//{qn('w:br')}[@{qn('w:type')}='page']")
+        assert not breaks, f"{entry['file']}: a page break in {''.join(p.itertext())!r}"
+    headings = [p for p in body.iter(qn("w:p")) if "".join(p.itertext()) in ("回　执", "目　录")]
+    for p in headings:
+        assert p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None, entry["file"]
 
 
 def test_build_is_reproducible_and_matches_committed_files(tmp_path: Path) -> None:
