@@ -25,7 +25,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -291,9 +291,12 @@ def set_style(p: Paragraph, style_id: str) -> None:
     p._p.get_or_add_pPr().style = style_id
 
 
-def page_break(doc: DocxDocument) -> None:
-    p = doc.add_paragraph()
-    p.add_run().add_break(WD_BREAK.PAGE)
+def new_page(p: Paragraph) -> Paragraph:
+    """`p` starts a page. A property of the paragraph, not a paragraph of its own holding a page
+    break: when the text before it just fills a page, such a paragraph goes onto the next page
+    alone and its break leaves that page blank."""
+    p.paragraph_format.page_break_before = True
+    return p
 
 
 @dataclass(frozen=True)
@@ -470,8 +473,7 @@ def signoff(doc: DocxDocument, body: str = "{{ 发文机关 }}", date: str = "{{
 
 
 def slip_heading(doc: DocxDocument) -> None:
-    page_break(doc)
-    para(doc, "回　执", "SlipTitle")
+    new_page(para(doc, "回　执", "SlipTitle"))
 
 
 # ---- the nine default documents ---------------------------------------------------------------
@@ -723,8 +725,7 @@ def dossier_cover(title: str) -> DocxDocument:
         (13, [L("保管期限"), V("{{ 保管期限 }}")]),
     ], borders=False, styles=("CoverLabel", "CoverText"))
     underline_values(cover)
-    page_break(doc)
-    para(doc, "目　录", "DocTitle")
+    new_page(para(doc, "目　录", "DocTitle"))
     grid(doc, [14, 72, 50, 20], [
         (10, [L("序号"), L("文件名称"), L("文档编号"), L("页码")]),
         loop_row("{%tr for r in 目录 %}", 4),

@@ -15,6 +15,7 @@ from typing import Any
 import docx
 import pytest
 import segno
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -142,6 +143,20 @@ def test_template_is_a_small_valid_docx(entry: dict[str, Any]) -> None:
     assert not [n for n in names if "customXml" in n or "thumbnail" in n or "theme" in n]
 
 
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_new_pages_start_with_their_heading_not_an_empty_page_break(entry: dict[str, Any]) -> None:
+    # A paragraph holding only a page break goes onto the next page alone when the text before
+    # it fills a page (the sign-off at the foot of a letter), and its break leaves that page
+    # blank; 回执 and 目录 start their page through the heading's own pageBreakBefore.
+    body = docx.Document(str(TEMPLATES / entry["file"])).element.body
+    for p in body.iter(qn("w:p")):
+        breaks = p.findall(f".//{qn('w:br')}[@{qn('w:type')}='page']")
+        assert not breaks, f"{entry['file']}: a page break in {''.join(p.itertext())!r}"
+    headings = [p for p in body.iter(qn("w:p")) if "".join(p.itertext()) in ("回　执", "目　录")]
+    for p in headings:
+        assert p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None, entry["file"]
+
+
 def test_build_is_reproducible_and_matches_committed_files(tmp_path: Path) -> None:
     builder = load_builder()
     first = builder.build_all(tmp_path / "a")
@@ -232,11 +247,13 @@ def test_renders_with_docxtpl(entry: dict[str, Any], qr_png: Path, tmp_path: Pat
 
 @pytest.mark.libreoffice
 def test_renders_to_pdf_with_embedded_chinese_fonts(qr_png: Path, tmp_path: Path) -> None:
-    """Through the project's converter (its fontconfig maps 仿宋_GB2312 etc. to Noto SC)."""
+    """Through the project's converter (its fontconfig maps 宋体 etc. to Noto SC, 仿宋_GB2312 to
+    FandolFang)."""
     if shutil.which("soffice") is None or shutil.which("pdffonts") is None:
         pytest.skip("LibreOffice or poppler-utils not installed (make installs them)")
     from appraisal.pdf.convert import convert_many
 
+    fandol = subprocess.run(["fc-list", "FandolFang"], capture_output=True, text=True).stdout
     paths = [render(e, qr_png, tmp_path) for e in ENTRIES]
     results = convert_many(paths, tmp_path / "pdf", workers=1)
     for entry, result in zip(ENTRIES, results, strict=True):
@@ -251,6 +268,11 @@ def test_renders_to_pdf_with_embedded_chinese_fonts(qr_png: Path, tmp_path: Path
             ["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True
         ).stdout.splitlines()[2:]
         cjk = [line for line in fonts if "CJK" in line]
-        # Song, fang song and the title face map to the serif; 黑体 labels to the sans.
+        # Song and the title face map to the serif; 黑体 labels to the sans; the 仿宋_GB2312 body
+        # to the fangsong face FandolFang where it is installed (make setup installs it).
         assert any("SerifCJK" in line for line in cjk), f"{result.pdf.name}: {fonts}"
-        assert all(line.split()[-5] == "yes" for line in cjk), f"{result.pdf.name}: not embedded"
+        assert all(line.split()[-5] == "yes" for line in fonts), f"{result.pdf.name}: not embedded"
+        if fandol.strip():
+            assert any("+FandolFang-Regular " in line for line in fonts), (
+                f"{result.pdf.name}: {fonts}"
+            )

@@ -3,13 +3,16 @@
 Debian ships Noto CJK as .ttc collections whose regions share one CFF table named
 "NotoSerifCJKjp-Regular", so pdffonts prints "...CJKjp..." even for the SC face. The font names
 therefore show the family and that it is embedded; the glyph forms are checked by rendering:
-a run in 宋体 must draw exactly like one in Noto Serif CJK SC, and unlike Noto Serif CJK JP.
+a run in 宋体 must draw exactly like one in Noto Serif CJK SC, and unlike Noto Serif CJK JP; a run
+in 仿宋_GB2312 exactly like one in FandolFang, and unlike the song face. Characters FandolFang
+lacks (rare ones in names) must still print, in the song face.
 
 Runs are tagged zh-CN (Word and WPS in mainland China) or en-US (python-docx, and templates
 begun abroad). Text tagged ja-JP is drawn in Japanese forms whatever the font, through the
 font's OpenType locl feature: that is the document's language, not a font choice.
 """
 
+import io
 import os
 import shutil
 import subprocess
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from PIL import Image, ImageChops, ImageOps
 
 from appraisal.pdf import convert_many, fontconfig_env, pdf_fonts, pdf_pages, pdf_text, pdfa_claim
 from appraisal.pdf.sample import FACES, styled_run, write_sample_docx
@@ -25,10 +29,20 @@ pytestmark = pytest.mark.libreoffice
 
 # Characters whose Japanese and Simplified Chinese forms differ visibly.
 PROBE_TEXT = "门骨直说写画海角"
-SERIF_FACES = ["宋体", "SimSun", "仿宋_GB2312", "FangSong", "方正小标宋简体", "华文中宋"]
+SERIF_FACES = ["宋体", "SimSun", "方正小标宋简体", "华文中宋"]
+FANGSONG_FACES = ["仿宋_GB2312", "FangSong", "仿宋"]
 SANS_FACES = ["黑体", "SimHei", "微软雅黑", "等线"]
 LANGS = ["zh-CN", "en-US"]
-REFERENCES = ["Noto Serif CJK SC", "Noto Serif CJK JP", "Noto Sans CJK SC", "Noto Sans CJK JP"]
+REFERENCES = [
+    "Noto Serif CJK SC",
+    "Noto Serif CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "FandolFang",
+]
+# Name characters outside GB2312 that FandolFang lacks, and a name run mixing them with others.
+MISSING_TEXT = "堃喆镕"
+MIXED_TEXT = "王堃张喆朱镕基同志"
 
 
 def _require(tool: str) -> None:
@@ -39,9 +53,23 @@ def _require(tool: str) -> None:
         pytest.skip(reason)
 
 
-def _probe_docx(path: Path, face: str, lang: str) -> Path:
+def _font_installed(family: str) -> bool:
+    listed = subprocess.run(["fc-list", family, "family"], capture_output=True, text=True)
+    return bool(listed.stdout.strip())
+
+
+def _require_font(family: str) -> None:
+    _require("fc-list")
+    if not _font_installed(family):
+        reason = f"the font {family} is not installed (make setup installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI must check the fangsong face")
+        pytest.skip(reason)
+
+
+def _probe_docx(path: Path, face: str, lang: str, text: str = PROBE_TEXT) -> Path:
     doc = Document()
-    styled_run(doc.add_paragraph(), PROBE_TEXT, face, 40, lang=lang)
+    styled_run(doc.add_paragraph(), text, face, 40, lang=lang)
     doc.save(str(path))
     return path
 
@@ -58,9 +86,19 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     # References in en-US: no language feature interferes, each face draws its own forms.
     probes = [(face, "en-US") for face in REFERENCES]
-    probes += [(face, lang) for face in SERIF_FACES + SANS_FACES for lang in LANGS]
+    probes += [(face, lang) for face in SERIF_FACES + FANGSONG_FACES + SANS_FACES for lang in LANGS]
     for i, (face, lang) in enumerate(probes):
         docs[f"{face}/{lang}"] = _probe_docx(src / f"probe{i}.docx", face, lang)
+    docs["missing/reference"] = _probe_docx(
+        src / "missing-ref.docx", "Noto Serif CJK SC", "en-US", MISSING_TEXT
+    )
+    for lang in LANGS:
+        docs[f"missing/{lang}"] = _probe_docx(
+            src / f"missing-{lang}.docx", "仿宋_GB2312", lang, MISSING_TEXT
+        )
+        docs[f"mixed/{lang}"] = _probe_docx(
+            src / f"mixed-{lang}.docx", "仿宋_GB2312", lang, MIXED_TEXT
+        )
     results = convert_many(list(docs.values()), out)
     failed = [r.error for r in results if not r.ok]
     assert not failed, failed
@@ -88,6 +126,54 @@ def test_song_faces_draw_simplified_serif_glyphs(
     assert _render(converted[f"{face}/{lang}"]) == sc
 
 
+def _ink(pdf: Path) -> Image.Image:
+    """The page cropped to its ink, so the same glyphs a pixel higher or lower compare equal: the
+    line height follows the run's face, FandolFang, even where its glyphs come from another."""
+    page = Image.open(io.BytesIO(_render(pdf))).convert("L")
+    box = ImageOps.invert(page).getbbox()
+    assert box is not None, f"{pdf.name} has no ink"
+    return page.crop(box)
+
+
+def _same_drawing(a: Image.Image, b: Image.Image) -> bool:
+    return a.size == b.size and ImageChops.difference(a, b).getbbox() is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("face", FANGSONG_FACES)
+def test_fangsong_faces_draw_the_fangsong_face(
+    converted: dict[str, Path], face: str, lang: str
+) -> None:
+    _require_font("FandolFang")
+    fang_pdf = converted["FandolFang/en-US"]
+    assert {f.name for f in pdf_fonts(fang_pdf)} == {"FandolFang-Regular"}
+    fang = _render(fang_pdf)
+    assert fang != _render(converted["Noto Serif CJK SC/en-US"]), "fangsong must not be song"
+    assert _render(converted[f"{face}/{lang}"]) == fang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_characters_fangsong_lacks_print_in_the_song_face(
+    converted: dict[str, Path], lang: str
+) -> None:
+    _require_font("FandolFang")
+    for char in MISSING_TEXT:
+        query = f"FandolFang:charset={ord(char):x}"
+        lacks = subprocess.run(["fc-list", query], capture_output=True, text=True).stdout
+        assert not lacks.strip(), f"FandolFang has {char}: pick a character it lacks"
+    # Drawn glyph for glyph like the song face: no empty box, no other face.
+    reference = _ink(converted["missing/reference"])
+    assert _same_drawing(_ink(converted[f"missing/{lang}"]), reference)
+    # In a run of mostly GB2312 text, both faces are embedded and the text reads back whole.
+    mixed = converted[f"mixed/{lang}"]
+    fonts = pdf_fonts(mixed)
+    assert all(f.embedded for f in fonts), fonts
+    names = {f.name for f in fonts}
+    assert "FandolFang-Regular" in names, names
+    assert len(names) == 2 and any(n.startswith("NotoSerifCJK") for n in names), names
+    assert MIXED_TEXT in pdf_text(mixed)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("face", SANS_FACES)
 def test_hei_faces_draw_simplified_sans_glyphs(
@@ -106,12 +192,20 @@ def test_every_font_is_embedded_and_cjk_faces_are_the_mapped_ones(
     fonts = pdf_fonts(converted[key])
     assert fonts and all(f.embedded for f in fonts), fonts
     names = {f.name for f in fonts}
-    assert any(n.startswith("NotoSerifCJK") for n in names), names  # 宋体, 仿宋, 小标宋
+    assert any(n.startswith("NotoSerifCJK") for n in names), names  # 宋体, 小标宋
     assert any(n.startswith("NotoSansCJK") for n in names), names  # 黑体
     assert "LiberationSerif" in names, names  # Times New Roman, metric-compatible
     # Nothing fell back to a face without Chinese glyphs, nor to a Taiwan/Hong Kong Kai face.
-    allowed = ("NotoSerifCJK", "NotoSansCJK", "UKaiCN", "LiberationSerif")
+    allowed = ("NotoSerifCJK", "NotoSansCJK", "UKaiCN", "FandolFang-Regular", "LiberationSerif")
     assert all(n.startswith(allowed) for n in names), names
+
+
+@pytest.mark.parametrize("key", ["sample", "sample_en"])
+def test_body_text_in_fangsong_embeds_the_fangsong_face(
+    converted: dict[str, Path], key: str
+) -> None:
+    _require_font("FandolFang")
+    assert "FandolFang-Regular" in {f.name for f in pdf_fonts(converted[key])}
 
 
 @pytest.mark.parametrize("key", ["sample", "sample_en"])
@@ -138,8 +232,19 @@ def test_sample_is_two_pages_and_claims_pdfa_2b(converted: dict[str, Path]) -> N
     assert pdfa_claim(converted["sample"]) == (2, "B")
 
 
-@pytest.mark.parametrize("face", [*FACES, "SimSun", "FangSong", "KaiTi", "SimHei", "等线"])
-@pytest.mark.parametrize("lang", ["zh-cn", "ja", "zh-tw"])
+def _expected_family(face: str) -> str:
+    """The family fonts.conf means `face` to come out as on this machine."""
+    if "仿宋" in face or face.startswith("FangSong"):
+        return "FandolFang" if _font_installed("FandolFang") else "Noto Serif CJK SC"
+    if "楷" in face or face.startswith("KaiTi"):
+        return "AR PL UKai CN" if _font_installed("AR PL UKai CN") else "Noto Serif CJK SC"
+    if face in ("黑体", "SimHei", "等线"):
+        return "Noto Sans CJK SC"
+    return "Noto Serif CJK SC"
+
+
+@pytest.mark.parametrize("face", [*FACES, "SimSun", "FangSong", "仿宋", "KaiTi", "SimHei", "等线"])
+@pytest.mark.parametrize("lang", ["zh-cn", "ja", "zh-tw", "en"])
 def test_fontconfig_maps_chinese_face_names_to_sc_faces(face: str, lang: str) -> None:
     _require("fc-match")
     done = subprocess.run(
@@ -150,9 +255,8 @@ def test_fontconfig_maps_chinese_face_names_to_sc_faces(face: str, lang: str) ->
         check=True,
     )
     assert done.stderr == "", done.stderr  # fontconfig warns about rules it cannot use
-    family = done.stdout
-    assert "SC" in family or "UKai CN" in family, family
-    assert "JP" not in family and "TC" not in family, family
+    # fc-match prints every family name of the face ("FandolFang,FandolFang R").
+    assert done.stdout.split(",")[0] == _expected_family(face), done.stdout
 
 
 def test_fontconfig_keeps_the_system_fonts() -> None:
@@ -166,6 +270,19 @@ def test_fontconfig_keeps_the_system_fonts() -> None:
         ["fc-match", "-f", "%{family}", "serif:lang=en"], capture_output=True, text=True, env=env
     )
     assert "CJK" not in generic.stdout, "a Chinese alias must not take over Latin generic serif"
+    # The generic faces for Chinese text serve requests for the generic names, and do not go
+    # ahead of a family a request names (the system adds sans-serif to every request).
+    for request, family in [
+        ("serif:lang=zh-cn", "Noto Serif CJK SC"),
+        ("sans-serif:lang=zh-cn", "Noto Sans CJK SC"),
+        ("monospace:lang=zh-cn", "Noto Sans Mono CJK SC"),
+        ("Times New Roman:lang=zh-cn", "Liberation Serif"),
+        ("DejaVu Sans:lang=zh-cn", "DejaVu Sans"),
+    ]:
+        done = subprocess.run(
+            ["fc-match", "-f", "%{family}", request], capture_output=True, text=True, env=env
+        )
+        assert done.stdout.split(",")[0] == family, (request, done.stdout)
 
 
 def test_threads_writing_the_fontconfig_file_at_once_all_succeed(

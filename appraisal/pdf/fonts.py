@@ -108,6 +108,7 @@ def font_replacements() -> dict[str, str]:
     table = {}
     for name, targets in face_aliases().items():
         found = next((t for t in targets if t in installed), None)
-        if found:
+        # A rule for an installed face itself (FandolFang) is there for fontconfig's fallback.
+        if found and found != name:
             table[name] = found
     return table
