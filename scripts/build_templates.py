@@ -566,7 +566,7 @@ def assessment_talk(title: str) -> DocxDocument:
         (16, [L(["谈话对象", "签字"]), V(), L("谈话人签字"), V()]),
         (26, [L("考核组意见"), V(["", ">考核组组长（签字）：　　　　　　　　", SIGN_DATE], 3,
                                top=True)]),
-    ], signed_rows=2)
+    ], header_rows=1, signed_rows=2)
     return doc
 
 
@@ -609,7 +609,7 @@ def evaluation_form(title: str) -> DocxDocument:
         (12, [L("建　议"), V(_lines("建议"), 5, "left", flows=True)]),
         (26, [L(["统战部", "意见"]), V(["", ">负责人（签字）：　　　　　　　　",
                                ">（盖章）　　" + BLANK_DATE], 5, top=True)]),
-    ], signed_rows=1)
+    ], header_rows=1, signed_rows=1)
     return doc
 
 

@@ -104,8 +104,10 @@ def broken_values(pages: list[Page], keep_whole: Iterable[str]) -> list[str]:
     problems = []
     for value in sorted(keep_whole):
         bare = _bare(value)
-        if any(bare in line for line in lines) or bare not in "".join(lines):
-            continue  # whole somewhere, or not printed at all (nothing to say about its wrap)
+        # Printed more often across lines than within them: broken at least once, even where
+        # another copy of it (in a longer text) prints whole.
+        if "".join(lines).count(bare) <= sum(line.count(bare) for line in lines):
+            continue
         where = next(
             (
                 p.number
