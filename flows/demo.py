@@ -180,6 +180,10 @@ def _object_once(run: DemoRun, say: Say) -> None:
     say(f"  纪委监委提出异议：{run.objection}")
 
 
+DEMO_STAGES = (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
+               Stage.NOTIFICATION)  # fmt: skip
+LATE_DAYS = 20  # the two late returns of nomination come in after their reminder
+STAGE_DAYS = 3  # each stage's returns are in within three days
 DEMO_OFFICE = {
     "APPRAISAL_OFFICE_NAME": f"中共{CITY}委统战部",
     "APPRAISAL_OFFICE_NUMBER_PREFIX": "滨统评",
@@ -193,7 +197,9 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     use_fresh_output(output)
     run = DemoRun(output=output)
     rng = random.Random(seed)
-    day = clock_today()
+    # The story runs in the past and ends today: every letter is dated before the returns that
+    # answer it, which are recorded at the real time they come in.
+    day = clock_today() - timedelta(days=LATE_DAYS + STAGE_DAYS * len(DEMO_STAGES))
     set_today(day)
     data = output / "data"
     write_demo_data(data, people=people, seed=seed)
@@ -211,8 +217,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         year=day.year, scheme_path=None, selection=Selection(),
     ).cycle_id  # fmt: skip
     drop = output / "dropbox"
-    for stage in (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-                  Stage.NOTIFICATION):  # fmt: skip
+    for stage in DEMO_STAGES:
         t = time.perf_counter()
         outcome = run_cycle(run.cycle_id, day)
         _timed(run, "generate", t)
@@ -230,7 +235,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         if stage == Stage.SOLICITATION:
             _object_once(run, say)
         if late:
-            day += timedelta(days=20)
+            day += timedelta(days=LATE_DAYS)
             set_today(day)
             with session_scope() as session:
                 progress = cycle_progress(session, run.cycle_id, day)[stage]
@@ -239,7 +244,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
                 + "、".join(sorted({o.recipient for o in progress.outstanding})))  # fmt: skip
             _make_returns(late, drop, rng, pki, reply)
             _collect(run, drop, reply, say)
-        day += timedelta(days=3)
+        day += timedelta(days=STAGE_DAYS)
         set_today(day)
         run.stage_seconds[stage.value] = time.perf_counter() - t
     outcome = run_cycle(run.cycle_id, day)
