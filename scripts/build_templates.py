@@ -352,6 +352,7 @@ def grid(
     *,
     header_rows: int = 0,
     signed_rows: int = 0,
+    kept_rows: Sequence[int] = (),
     borders: bool = True,
     data_align: str = "center",
     styles: tuple[str, str] = ("TableLabel", "TableText"),
@@ -410,6 +411,11 @@ def grid(
         table.cell(r - 1, col).merge(table.cell(r, col))
     # The signature boxes at the foot of a form go over a page together with the row above
     # them: a box of 签字 and 盖章 alone on a page belongs to no form.
+    # Rows that go over a page with the row after them (the signature row at the foot).
+    for r in kept_rows:
+        for cell in table.rows[r].cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
     # LibreOffice keeps a row with the next only when every paragraph in it says so, which
     # moves a row of long text whole: that row is left out, the signature rows stay together.
     if signed_rows:
@@ -501,7 +507,7 @@ def nomination_form(title: str) -> DocxDocument:
         (34, [L("简　历"), V(["{%p if 简历 %}", "{%p for r in 简历 %}",
                              "{{ r.起止年月 }}　{{ r.单位及职务 }}", "{%p endfor %}",
                              "{%p endif %}"], 6, "left", top=True, flows=True)]),
-        (28, [L("推荐理由"), V("{{ 推荐理由 }}", 6, "left", top=True, flows=True)]),
+        (28, [L("推荐理由"), V("{{ 推荐理由 }}", 6, "left", top=True)]),
         (28, [L(["推荐单位", "意见"]), V(["", ">推荐单位（盖章）：{{ 推荐单位 }}　　",
                                   ">负责人（签字）：　　　　　　　　", SIGN_DATE], 6, top=True)]),
         (24, [L(["统战部", "审核意见"]), V(["", ">（盖章）　　　　", SIGN_DATE], 6, top=True)]),
@@ -544,11 +550,9 @@ def assessment_tally(title: str) -> DocxDocument:
         loop_row("{%tr endfor %}", 12),
         (10, [L("测评得分"), V("{{ 民主测评 }}"), L("测评结论", 2),
               V("{{ 测评结论 }}", 8, "left")]),
-    ], header_rows=1, styles=LIST)
-    para(doc)
-    para(doc, "计票人（签字）：　　　　　　　监票人（签字）：　　　　　　　"
-              "考核组组长（签字）：　　　　　　　")
-    para(doc, BLANK_DATE, "Signoff")
+        (22, [V(["", "计票人（签字）：　　　　　　　监票人（签字）：　　　　　　　"
+                     "考核组组长（签字）：　　　　　　　", SIGN_DATE], 12, "left", top=True)]),
+    ], header_rows=1, styles=LIST, kept_rows=[4])
     return doc
 
 
@@ -619,7 +623,13 @@ def solicitation_letter(title: str) -> DocxDocument:
     para(doc, "根据{{ 周期名称 }}工作安排，现将下列人员名单函告你单位，请就其政治表现、遵纪守法、"
               "廉洁自律以及是否存在正在接受调查、处分影响期未满等情况提出意见，并于{{ 回复期限 }}"
               "前将回执加盖公章后反馈我部。", "Body")
-    para(doc, "附：人员名单{{ 分册 }}", "Body")
+    para(doc, "附件：人员名单{{ 分册 }}", "Body")
+    signoff(doc)
+    # 附注 under the date (GB/T 9704 7.3.8), then the 附件 on a page of its own: the list can be
+    # as long as it likes and the 落款 still closes the letter's text.
+    para(doc, "（联系人：{{ 联系人 }}；联系电话：{{ 联系电话 }}）", "Body", align="left")
+    new_page(para(doc, "附件", "Normal", east=HEI))
+    para(doc, "人员名单{{ 分册 }}", "DocTitle")
     grid(doc, [12, 22, 12, 24, 26, 60], [
         (9, [L("序号"), L("姓名"), L("性别"), L("出生年月"), L("政治面貌"), L("工作单位及职务")]),
         loop_row("{%tr for r in 名单 %}", 6),
@@ -627,24 +637,26 @@ def solicitation_letter(title: str) -> DocxDocument:
              V("{{ r.政治面貌 }}"), V("{{ r.工作单位及职务 }}", align="left")]),
         loop_row("{%tr endfor %}", 6),
     ], header_rows=1, styles=LIST)
-    para(doc, "联系人：{{ 联系人 }}　　联系电话：{{ 联系电话 }}", "Body")
-    signoff(doc)
     slip_heading(doc)
     para(doc, "{{ 发文机关 }}：")
     para(doc, "你部《" + title + "》（{{ 文号 }}）收悉。经认真核查，现将意见回复如下：", "Body")
+    reply = (14, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
+                  V(["□无异议", "□有异议"], align="left"), V()])
+    # The last person's row is a loop of its own, kept with the signature row under it: the
+    # signatures never stand alone on a page, and the rest of the list runs over pages freely.
     grid(doc, [12, 22, 48, 30, 44], [
         (9, [L("序号"), L("姓名"), L("工作单位及职务"), L("意见"),
              L("具体情况（有异议的请说明）")]),
-        loop_row("{%tr for r in 名单 %}", 5),
-        (14, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
-              V(["□无异议", "□有异议"], align="left"), V()]),
+        loop_row("{%tr for r in 名单[:-1] %}", 5),
+        reply,
         loop_row("{%tr endfor %}", 5),
-    ], header_rows=1, styles=LIST)
-    para(doc)
-    para(doc, "回复单位（盖章）：{{ 主送机关 }}")
-    para(doc, "负责人（签字）：　　　　　　　　经办人（签字）：")
-    para(doc, "联系电话：")
-    para(doc, BLANK_DATE, "Signoff")
+        loop_row("{%tr for r in 名单[-1:] %}", 5),
+        reply,
+        loop_row("{%tr endfor %}", 5),
+        (30, [V(["", "回复单位（盖章）：{{ 主送机关 }}",
+                 "负责人（签字）：　　　　　　　　经办人（签字）：", "联系电话：",
+                 SIGN_DATE], 5, "left", top=True)]),
+    ], header_rows=1, styles=LIST, kept_rows=[5])
     return doc
 
 

@@ -170,7 +170,9 @@ def test_build_is_reproducible_and_matches_committed_files(tmp_path: Path) -> No
         )
 
 
-TAG = re.compile(r"{%\w* for (\w+) in (\w+) %}|{%\w* (endfor) %}|{%\w* if (\w+) %}|{{(.*?)}}")
+TAG = re.compile(
+    r"{%\w* for (\w+) in (\w+)(?:\[[-:\d]*\])? %}|{%\w* (endfor) %}|{%\w* if (\w+) %}|{{(.*?)}}"
+)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)

@@ -18,18 +18,9 @@ from appraisal.render.proofs import Proof, proof_templates
 pytestmark = pytest.mark.libreoffice
 
 TEMPLATES = resolve_templates(None)
-# Issue 18 is open: these (template, rows) still print the fault named. Each one fixed must leave
-# this table (the test fails when a listed case comes out clean).
-TORN = "the signature rows after a row of long text, which LibreOffice cannot keep with them"
-AFTER = "the signature lines after a list that ends at the foot of a page"
-KNOWN = {
-    ("nomination_form", 5): TORN,
-    ("nomination_form", 8): TORN,
-    ("assessment_tally", 5): AFTER,
-    ("assessment_tally", 20): AFTER,
-    ("solicitation_letter", 5): AFTER,
-    ("solicitation_letter", 20): AFTER,
-}
+# A (template, rows) that still prints a known fault, with the fault; each one fixed must leave
+# this table (the test fails when a listed case comes out clean). Empty: every case is clean.
+KNOWN: dict[tuple[str, int], str] = {}
 # Lists of 1 to 20 rows: a short document, and ones whose tables end at other places on a page.
 ROWS = (1, 5, 8, 12, 20)
 
@@ -53,7 +44,7 @@ def test_every_default_template_prints_without_layout_faults(
     if (template_id, rows) in KNOWN:
         if not proof.problems:
             pytest.fail(f"{template_id} with {rows} rows now prints clean: take it out of KNOWN")
-        pytest.xfail(f"issue 18: {KNOWN[template_id, rows]}: {'；'.join(proof.problems)}")
+        pytest.xfail(f"{KNOWN[template_id, rows]}: {'；'.join(proof.problems)}")
     assert proof.problems == []
 
 
