@@ -97,7 +97,11 @@ _CENTRED_COLUMNS = _numbers("等次", "档次", "档案")
 _WRAPPED_COLUMNS = _numbers("否决事项", "征求意见", "通报回执", "入库调整")
 _WRAPPED = Alignment(wrap_text=True, vertical="center")
 _MIDDLE = Alignment(vertical="center")
-_LINE_HEIGHT = 15.0  # points a line of 11-point text takes, CJK faces included
+# Points a line of 11-point text takes in the CJK faces LibreOffice and WPS fall back to (Noto
+# Sans CJK's line is 1.45 em), and the cell's own padding: at 15 points a line the last line of a
+# wrapped 征求意见 was cut off when printed.
+_LINE_HEIGHT = 16.5
+_ROW_PADDING = 3.0
 _GRADE_LETTER = _letter("等次")
 _SOLICITATION_LETTER = _letter("征求意见")
 _VETO_LETTER = _letter("否决事项")
@@ -358,7 +362,7 @@ def _register_sheet(
         lines = max(_lines(line[i - 1], widths[i - 1]) for i in _WRAPPED_COLUMNS)
         if lines > 1:
             # Excel does not size a row to wrapped text when it opens a file: the height is set.
-            sheet.row_dimensions[row_index].height = lines * _LINE_HEIGHT
+            sheet.row_dimensions[row_index].height = lines * _LINE_HEIGHT + _ROW_PADDING
         sheet.append(out)
         sheet.row_dimensions.pop(row_index, None)  # written: nothing to hold for the rows
 
