@@ -85,6 +85,10 @@ _STYLES: list[tuple[str, str, str | None, str, int, str]] = [
 ]
 # fmt: on
 STYLE_FONT = {sid: font for sid, _, _, font, _, _ in _STYLES}
+STYLE_POINTS = {sid: half / 2 for sid, _, _, _, half, _ in _STYLES}
+# Right-aligned signature lines (盖章, 签字, the date) end this many characters short of the
+# cell's right border.
+SIGN_MARGIN = 2
 
 
 def _rfonts(east: str, latin: str = LATIN) -> str:
@@ -442,6 +446,13 @@ def _fill(cell: _Cell, spec: C, data_align: str, styles: tuple[str, str]) -> Non
         text, line_align = (line[1:], "right") if line.startswith(">") else (line, align)
         if line_align:
             p.alignment = _ALIGN[line_align]
+        if line.startswith(">"):
+            # Trailing spaces do not move right-aligned text in LibreOffice or Word (they hang
+            # past the margin): the space they stood for becomes a right indent.
+            bare = text.rstrip("　")
+            chars = SIGN_MARGIN + len(text) - len(bare)
+            p.paragraph_format.right_indent = Pt(STYLE_POINTS[style] * chars)
+            text = bare
         if text:
             add_run(p, text, STYLE_FONT[style], latin=MONO if style == "IdText" else LATIN)
 
