@@ -31,7 +31,7 @@ from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
-from appraisal.stages import stage_name
+from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
@@ -180,8 +180,6 @@ def _object_once(run: DemoRun, say: Say) -> None:
     say(f"  纪委监委提出异议：{run.objection}")
 
 
-DEMO_STAGES = (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION, Stage.SOLICITATION,
-               Stage.NOTIFICATION)  # fmt: skip
 LATE_DAYS = 20  # the two late returns of nomination come in after their reminder
 STAGE_DAYS = 3  # each stage's returns are in within three days
 DEMO_OFFICE = {
@@ -199,7 +197,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     rng = random.Random(seed)
     # The story runs in the past and ends today: every letter is dated before the returns that
     # answer it, which are recorded at the real time they come in.
-    day = clock_today() - timedelta(days=LATE_DAYS + STAGE_DAYS * len(DEMO_STAGES))
+    day = clock_today() - timedelta(days=LATE_DAYS + STAGE_DAYS * len(WORK_STAGES))
     set_today(day)
     data = output / "data"
     write_demo_data(data, people=people, seed=seed)
@@ -217,7 +215,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         year=day.year, scheme_path=None, selection=Selection(),
     ).cycle_id  # fmt: skip
     drop = output / "dropbox"
-    for stage in DEMO_STAGES:
+    for stage in WORK_STAGES:
         t = time.perf_counter()
         outcome = run_cycle(run.cycle_id, day)
         _timed(run, "generate", t)
