@@ -415,21 +415,15 @@ def grid(
         table.cell(r - 1, col).merge(table.cell(r, col))
     # The signature boxes at the foot of a form go over a page together with the row above
     # them: a box of 签字 and 盖章 alone on a page belongs to no form.
-    # Rows that go over a page with the row after them (the signature row at the foot).
-    for r in kept_rows:
+    # Rows that go over a page with the row after them: those given, and the rows down to the
+    # signature rows at the foot. LibreOffice keeps a row with the next only when every
+    # paragraph in it says so, which moves a row of long text whole: such a row is left out.
+    foot = range(max(len(rows) - signed_rows - 1, 0), len(rows) - 1) if signed_rows else ()
+    kept = set(kept_rows) | {r for r in foot if not any(c.flows for c in rows[r][1])}
+    for r in sorted(kept):
         for cell in table.rows[r].cells:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
-    # LibreOffice keeps a row with the next only when every paragraph in it says so, which
-    # moves a row of long text whole: that row is left out, the signature rows stay together.
-    if signed_rows:
-        first = len(rows) - signed_rows - 1
-        for r in range(first, len(rows) - 1):
-            if r < 0 or any(c.flows for c in rows[r][1]):
-                continue
-            for cell in table.rows[r].cells:
-                for p in cell.paragraphs:
-                    p.paragraph_format.keep_with_next = True
     return table
 
 
