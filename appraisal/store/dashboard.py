@@ -163,6 +163,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
     for doc in docs:
         returns = signoffs.get(doc.id, [])
         missing = missing_signoff(doc.stage, returns) if doc.needs_signoff else None
+        waits_for_staff = missing is not None and doc.id in held
         listed = [(c, by_code[c].name) for c in (doc.people or []) if c in by_code]
         owner = by_id.get(doc.person_id) if doc.person_id is not None else None
         received = sorted(
@@ -176,7 +177,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
             InboxRow(
                 document=doc,
                 person=owner.name if owner else "、".join(n for _, n in listed),
-                status=_in_words(missing, doc.needs_signoff, returns, doc.id in held),
+                status=_in_words(missing, doc.needs_signoff, returns, waits_for_staff),
                 done=missing is None,
                 returns=len(received),
                 reply=next((s.reply.value for s in reversed(answered) if s.reply), ""),
@@ -186,7 +187,7 @@ def reviewer_documents(session: Session, link: ReviewerLink) -> list[InboxRow]:
                 waiver=next((s for s in returns if s.method == SignOffMethod.WAIVER), None),
                 answer=answered[-1] if answered else None,
                 awaits_reply=missing is not None and missing.startswith("reply"),
-                held=missing is not None and doc.id in held,
+                held=waits_for_staff,
             )
         )
     return rows
