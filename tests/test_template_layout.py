@@ -18,9 +18,6 @@ from appraisal.render.proofs import Proof, proof_templates
 pytestmark = pytest.mark.libreoffice
 
 TEMPLATES = resolve_templates(None)
-# A (template, rows) that still prints a known fault, with the fault; each one fixed must leave
-# this table (the test fails when a listed case comes out clean). Empty: every case is clean.
-KNOWN: dict[tuple[str, int], str] = {}
 # Lists of 1 to 20 rows: a short document, and ones whose tables end at other places on a page.
 ROWS = (1, 5, 8, 12, 20)
 
@@ -41,10 +38,6 @@ def test_every_default_template_prints_without_layout_faults(
 ) -> None:
     proof = proofs[template_id, rows]
     assert proof.pdf is not None, proof.problems
-    if (template_id, rows) in KNOWN:
-        if not proof.problems:
-            pytest.fail(f"{template_id} with {rows} rows now prints clean: take it out of KNOWN")
-        pytest.xfail(f"{KNOWN[template_id, rows]}: {'；'.join(proof.problems)}")
     assert proof.problems == []
 
 
