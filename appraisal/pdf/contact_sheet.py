@@ -10,20 +10,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from appraisal.pdf.pdfinfo import page_images
+
 LABEL_HEIGHT = 28
 GAP = 12
 LABEL_FACE = "Noto Sans CJK SC"
-
-
-def page_images(pdf: Path, folder: Path, dpi: int = 60) -> list[Path]:
-    """Every page of `pdf` as a PNG in `folder`, in page order."""
-    stem = folder / pdf.stem
-    subprocess.run(
-        ["pdftoppm", "-q", "-png", "-r", str(dpi), str(pdf), str(stem)],
-        check=True,
-        timeout=300,
-    )
-    return sorted(folder.glob(f"{pdf.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
 def _label_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -13,6 +13,7 @@ from pypdf.generic import DictionaryObject
 
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _TIMEOUT = 60
+_RASTER_TIMEOUT = 300  # drawing every page of a long document takes longer
 
 
 class PdfInfoError(RuntimeError):
@@ -45,6 +46,23 @@ def _poppler(args: list[str], path: Path) -> str:
         message = done.stderr.decode(errors="replace").strip()
         raise PdfInfoError(f"{path}: {args[0]} failed: {message}")
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def page_images(path: Path, folder: Path, dpi: int, *, gray: bool = False) -> list[Path]:
+    """Every page of the PDF as an image in `folder`, in page order: PNG, or PGM when `gray`."""
+    kind = ["-gray"] if gray else ["-png"]
+    try:
+        subprocess.run(
+            ["pdftoppm", "-q", *kind, "-r", str(dpi), str(path), str(folder / path.stem)],
+            capture_output=True,
+            timeout=_RASTER_TIMEOUT,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PdfInfoError(f"{path}: pdftoppm could not draw its pages: {exc}") from exc
+    suffix = "pgm" if gray else "png"
+    found = folder.glob(f"{path.stem}-*.{suffix}")
+    return sorted(found, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
 def pdf_fonts(path: Path) -> list[FontInfo]:

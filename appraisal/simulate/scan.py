@@ -18,6 +18,7 @@ from PIL import Image, ImageFilter
 
 from appraisal.intake.qr import decode_codes
 from appraisal.models.vocab import Reply
+from appraisal.pdf.pdfinfo import page_images
 from appraisal.simulate import marks
 
 _FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -59,19 +60,6 @@ def _find(words: list[Word], phrase: str) -> tuple[float, float, float, float] |
         if phrase in word.text:
             return word.at(phrase)
     return None
-
-
-def _rasterize(pdf: Path, dpi: int, workdir: Path) -> list[Image.Image]:
-    subprocess.run(
-        ["pdftoppm", "-q", "-gray", "-r", str(dpi), str(pdf), str(workdir / "page")],
-        check=True,
-        capture_output=True,
-    )
-    return [Image.open(p).convert("RGB") for p in sorted(workdir.glob("page-*.pgm"), key=_num)]
-
-
-def _num(p: Path) -> int:
-    return int(p.stem.rsplit("-", 1)[1])
 
 
 Box = tuple[float, float, float, float]
@@ -159,7 +147,7 @@ def scan_return(
     words = _words(pdf, dpi)
     size = int(dpi * 0.22)  # handwriting ~5.6 mm high
     with tempfile.TemporaryDirectory(prefix="appraisal-scan-") as tmp:
-        pages = _rasterize(pdf, dpi, Path(tmp))
+        pages = [Image.open(p).convert("RGB") for p in page_images(pdf, Path(tmp), dpi, gray=True)]
     if not pages:
         raise ValueError(f"{pdf}: no pages to scan")
     words += [[] for _ in range(len(pages) - len(words))]
