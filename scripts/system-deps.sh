@@ -13,6 +13,8 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+  # Another set-up (a second checkout, an unattended upgrade) may hold the dpkg lock: wait for it.
+  wait_lock=(-o DPkg::Lock::Timeout=900)
   if [ "$(id -u)" -ne 0 ]; then
     echo "These Debian packages are missing: ${missing[*]}" >&2
     echo "Install them with:  sudo apt-get update && sudo $cmd" >&2
@@ -20,8 +22,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  $cmd -qq >/dev/null
+  apt-get "${wait_lock[@]}" update -qq
+  apt-get "${wait_lock[@]}" install -y --no-install-recommends "${missing[@]}" -qq >/dev/null
 fi
 
 # 仿宋 / 仿宋_GB2312, the GB/T 9704 body face, needs a real fangsong face with Simplified forms.
