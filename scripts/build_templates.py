@@ -89,6 +89,9 @@ STYLE_POINTS = {sid: half / 2 for sid, _, _, _, half, _ in _STYLES}
 # Right-aligned signature lines (盖章, 签字, the date) end this many characters short of the
 # cell's right border.
 SIGN_MARGIN = 2
+# GB/T 9704 sets 28 characters of 三号 on a 156 mm line, which is 15.8 pt a character: the body
+# styles are condensed by a quarter point (in twentieths), as Word's document grid would do.
+CONDENSED = {"Body": -5, "Signoff": -5}
 
 
 def _rfonts(east: str, latin: str = LATIN) -> str:
@@ -152,11 +155,12 @@ def styles_xml() -> str:
         base = f'<w:basedOn w:val="{based}"/>' if based else ""
         # GB/T 9704 page numbers: 宋体 digits; IDs: a monospace face.
         latin = SONG if sid == "Footer" else MONO if sid == "IdText" else LATIN
+        spacing = f'<w:spacing w:val="{CONDENSED[sid]}"/>' if sid in CONDENSED else ""
         parts.append(
             f'<w:style w:type="paragraph"{default} w:styleId="{sid}"><w:name w:val="{name}"/>'
             f"{base}<w:qFormat/><w:pPr>{ppr}</w:pPr>"
-            f'<w:rPr>{_rfonts(font, latin)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
-            "</w:style>"
+            f"<w:rPr>{_rfonts(font, latin)}{spacing}"
+            f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>'
         )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W_NS}">'
@@ -182,8 +186,12 @@ def styles_xml() -> str:
 Container = DocxDocument | _Cell
 
 
-def new_document(landscape: bool = False) -> DocxDocument:
-    """A4 with GB/T 9704 margins, the lean style sheet, ID + QR header and `— 1 —` footer."""
+def new_document(landscape: bool = False, named: bool = False) -> DocxDocument:
+    """A4 with GB/T 9704 margins, the lean style sheet, ID + QR header and `— 1 —` footer.
+
+    `named` puts the person's name in the header too, for a form whose later pages carry no
+    row that says whose they are.
+    """
     doc = Document()
     doc.part._styles_part._element = parse_xml(styles_xml().encode())
     for p in doc.paragraphs:  # python-docx's template starts with one empty paragraph
@@ -210,6 +218,8 @@ def new_document(landscape: bool = False) -> DocxDocument:
         sec.header_distance, sec.footer_distance = Mm(12), Mm(23)
     head = sec.header.paragraphs[0]
     set_style(head, "Header")
+    if named:
+        add_run(head, "{{ 姓名 }}　", SONG)
     add_run(head, "文档编号：{{ 文档编号 }}　", SONG)
     add_run(head, "{{ 二维码 }}", SONG)
     foot = sec.footer.paragraphs[0]
@@ -495,7 +505,7 @@ SIGN_DATE = ">" + BLANK_DATE
 
 
 def nomination_form(title: str) -> DocxDocument:
-    doc = new_document()
+    doc = new_document(named=True)
     para(doc, title, "DocTitle")
     para(doc, "（{{ 周期名称 }}）", "Note", align="center")
     grid(doc, [19, 24, 19, 28, 19, 26, 21], [
