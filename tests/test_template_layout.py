@@ -3,6 +3,8 @@ values and converted as a cycle converts, is read back from its PDF's text posit
 broken over lines, signature blocks alone on a page and pages left mostly blank; and the reader
 itself is tried on documents made to show each fault."""
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,19 @@ def test_a_signature_block_alone_on_its_page_and_the_blank_before_it_are_named(
     assert any(p.startswith("第1页下方空白约") for p in problems), problems
     # A page that opens with a title (回执, 目录) begins there on purpose.
     assert layout_problems(made["titled"], set()) == []
+
+
+def test_letters_set_twenty_eight_characters_a_line(proofs: dict[tuple[str, int], Proof]) -> None:
+    """GB/T 9704: 28 characters of 三号 to a line. Every full line of the letter's body that is
+    all Chinese (digits are spaced out by pdftotext) holds exactly 28."""
+    proof = proofs["solicitation_letter", 1]
+    assert proof.pdf is not None
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(proof.pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    all_chinese = re.compile(r"[\u4e00-\u9fff，、。；：（）]+")
+    chinese = [line for line in text.splitlines() if all_chinese.fullmatch(line)]
+    full = [line for line in chinese if len(line) > 24]
+    assert full, chinese
+    assert {len(line) for line in full} == {28}, full
