@@ -122,3 +122,20 @@ def test_the_upgrade_names_the_people_of_objections_recorded_before(
     with session_scope() as session:
         named = dict(session.exec(select(SignOff.document_id, SignOff.reply_people)).all())
     assert named == {doc_id: [codes[0], codes[2]], alone: [codes[2]]}
+
+
+def test_the_extract_dates_a_return_by_the_day_in_beijing(letter: tuple[str, list[str]]) -> None:
+    """A reply recorded at 23:30 UTC came in at 07:30 the next morning in the office."""
+    from datetime import datetime
+
+    from appraisal.archive.contents import extract_rows
+    from appraisal.store import archive_data
+
+    with session_scope() as session:
+        (slip,) = session.exec(select(SignOff)).all()
+        slip.recorded_at = datetime(2026, 12, 19, 23, 30)
+        session.add(slip)
+    with session_scope() as session:
+        files = archive_data.person_files(session, 1, {})
+    dates = {r["回件日期"] for pf in files for r in extract_rows(pf, Stage.SOLICITATION)}
+    assert dates == {"2026.12.20"}

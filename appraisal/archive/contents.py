@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.dossier import DossierLayout, Part, Section
+from appraisal.clock import office_date
 from appraisal.gates import missing_in_words
 from appraisal.models.vocab import Reply, Stage
 from appraisal.render.environment import dotted_date
@@ -170,11 +171,11 @@ def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
     and one person's dossier does not carry what was said about another."""
     waiver = next((r for r in reversed(doc.returns) if r.method == "waiver"), None)
     if waiver is not None:
-        return f"免签：{waiver.reason}", dotted_date(waiver.recorded_at.date())
+        return f"免签：{waiver.reason}", dotted_date(office_date(waiver.recorded_at))
     got = [r for r in doc.returns if r.path is not None]
     if not got:
         return "未回复", ""
-    on = dotted_date(got[0].recorded_at.date())
+    on = dotted_date(office_date(got[0].recorded_at))
     replied = next((r for r in reversed(got) if r.reply), got[-1])
     if replied.reply == Reply.OBJECTION and code not in replied.reply_people:
         return Reply.NO_OBJECTION.value, on

@@ -19,7 +19,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -41,6 +41,7 @@ from appraisal.archive.audit_words import (
     reason_words,
     value_words,
 )
+from appraisal.clock import OFFICE_TIME
 from appraisal.files import write_atomic
 from appraisal.models.vocab import Band, Grade
 from appraisal.person_fields import REGISTER_FIELDS, register_columns
@@ -69,9 +70,6 @@ GRADE_CHART_TITLE = "各等次人数"
 BAND_CHART_TITLE = "各档次人数"
 
 STAGE_LABELS = {stage.value: name for stage, name in STAGE_NAMES.items()}
-
-# Offices read times in Beijing time; China has kept UTC+8 without daylight saving since 1991.
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
 SCORE_FORMAT = "0.00"
 PERCENT_FORMAT = "0.0%"
@@ -200,7 +198,7 @@ def write_register(
     stages: Sequence[StageCompletion],
     audit: Iterable[AuditRow],
     generated_at: datetime | None = None,
-    tz: tzinfo = CHINA_TIME,
+    tz: tzinfo = OFFICE_TIME,
 ) -> Path:
     """Write the register workbook to `path`, replacing any earlier one atomically.
 

@@ -2,16 +2,16 @@
 
 import hmac
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
+from appraisal.clock import office_time
 from appraisal.db import session_scope
 from appraisal.models import ReviewerLink
 from appraisal.portal.limits import FIELDS
@@ -49,14 +49,11 @@ def chinese_part(message: str) -> str:
 
 
 templates.env.filters["zh"] = chinese_part
-# Times are stored in UTC; the people reading the pages are in China.
-SHOWN_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def local_time(at: datetime, shape: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored timestamp as Beijing time (SQLite hands them back without their zone)."""
-    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone(SHOWN_ZONE).strftime(shape)
+    """A stored (UTC) timestamp as Beijing time: the people reading the pages are in China."""
+    return office_time(at).strftime(shape)
 
 
 def local_date(at: datetime) -> str:
