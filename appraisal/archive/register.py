@@ -49,6 +49,7 @@ from appraisal.person_fields import REGISTER_FIELDS, register_columns
 # The templates' header look; they are private there, and one look is wanted across workbooks.
 from appraisal.sheets.writer import _CENTRE, _HEADER_FILL, _HEADER_FONT
 from appraisal.stages import STAGE_NAMES
+from appraisal.text_width import display_width
 
 REGISTER_SHEET = "考核登记表"
 DISTRIBUTION_SHEET = "等次分布"
@@ -270,12 +271,12 @@ class _ColumnWidths:
 
     def __init__(self, headers: Sequence[str], bounds: Sequence[tuple[int, int]]) -> None:
         self._bounds = bounds
-        self._widest = [_display_width(h) for h in headers]
+        self._widest = [display_width(h) for h in headers]
 
     def see(self, values: Sequence[Any]) -> None:
         for index, (value, (least, most)) in enumerate(zip(values, self._bounds, strict=True)):
             if least < most and isinstance(value, str) and self._widest[index] < most:
-                self._widest[index] = max(self._widest[index], _display_width(value))
+                self._widest[index] = max(self._widest[index], display_width(value))
 
     def widths(self) -> list[int]:
         widths = []
@@ -567,12 +568,6 @@ def _flag_cells(sheet: Any, last: int) -> None:
     )
 
 
-def _display_width(text: str) -> int:
-    # GB 18030 takes one byte for ASCII and two for a Chinese character or full-width sign,
-    # the same ratio as their widths on screen, and the encoder runs in C.
-    return len(text.encode("gb18030"))
-
-
 # -- values -----------------------------------------------------------------------------------
 
 
@@ -592,7 +587,7 @@ def _lines(value: Any, width: int) -> int:
     if not isinstance(value, str):
         return 1
     usable = max(1, width - 1)  # the cell's margins
-    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n"))
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
 
 
 def _formula_like(value: Any) -> bool:
