@@ -376,7 +376,7 @@ def _file_id(opened: Sequence[_Opened], *texts: str) -> ArrayObject:
     return ArrayObject([ident, ident])
 
 
-def _write_atomically(writer: PdfWriter, out: Path) -> None:
+def write_pdf_atomically(writer: PdfWriter, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     # A crash mid-write must not leave a half dossier where a whole one is expected.
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
@@ -465,7 +465,7 @@ def assemble_dossier(
     # pypdf writes no /ID unless asked, and its own is random; PDF/A needs one.
     writer._ID = _file_id(everything, title, author, subject, keywords)
     _sweep(writer)
-    _write_atomically(writer, out)
+    write_pdf_atomically(writer, out)
     return DossierLayout(len(writer.pages), tuple(outline), title, pdfa)
 
 

@@ -1,0 +1,108 @@
+"""What a person's growing file (一人一档) holds, read from the database: their information, pool
+stays, every cycle's result, every change, and where their sealed dossiers are."""
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from appraisal.archive.career import Career, CareerTable, CycleDossier
+from appraisal.clock import office_time
+from appraisal.models import Cycle, Dossier
+from appraisal.paths import located
+from appraisal.person_words import change_what, person_facts
+from appraisal.stages import STAGE_NAMES
+from appraisal.store.offices import Scope
+from appraisal.store.people_view import PersonRecord, person_record
+
+# Every change in a life's file, not the page's latest 200.
+ALL_CHANGES = 1_000_000
+
+
+def career_of(
+    session: Session, scope: Scope, code: str, *, made_on: date, issuer: str
+) -> Career | None:
+    """The growing file of the person with this 编号, if they are in `scope`; else None.
+    Only cycles and dossiers of offices in `scope` are in it, as on the person's page."""
+    record = person_record(session, scope, code, changes=ALL_CHANGES)
+    if record is None:
+        return None
+    person = record.person
+    return Career(
+        code=person.code,
+        name=person.name,
+        office=record.office,
+        issuer=issuer,
+        made_on=made_on,
+        facts=tuple(person_facts(person)),
+        tables=(_stays(record), _cycles(record), _changes(record)),
+        dossiers=_dossiers(session, scope, person.id or 0),
+    )
+
+
+def _stays(record: PersonRecord) -> CareerTable:
+    rows = tuple(
+        (
+            s.tier.value,
+            s.joined_on.isoformat(),
+            s.join_reason,
+            s.left_on.isoformat() if s.left_on else "在库",
+            s.leave_reason,
+        )
+        for s in sorted(record.stays, key=lambda s: (s.joined_on, s.id or 0))
+    )
+    headers = ("梯队", "入库日期", "入库原因", "出库日期", "出库原因")
+    return CareerTable("人才库经历", headers, rows, "没有入库记录。")
+
+
+def _cycles(record: PersonRecord) -> CareerTable:
+    rows = []
+    for c in sorted(record.cycles, key=lambda c: c.cycle.id or 0):
+        r = c.result
+        rows.append(
+            (
+                c.cycle.name,
+                str(c.cycle.year),
+                STAGE_NAMES[c.cycle.stage],
+                f"{r.composite:.2f}" if r and r.composite is not None else "",
+                r.grade.value if r and r.grade else "",
+                r.band.value if r and r.band else "",
+                c.member.decision.value if c.member.decision else "",
+                r.pool_decision if r else "",
+            )
+        )
+    headers = ("周期", "年度", "阶段", "综合得分", "等次", "档次", "决定", "人才库调整")
+    return CareerTable("历次考核评价", headers, tuple(rows), "尚未参加考核周期。")
+
+
+def _changes(record: PersonRecord) -> CareerTable:
+    rows = tuple(
+        (
+            office_time(e.at).strftime("%Y-%m-%d %H:%M"),
+            change_what(e.entity, e.entity_key, e.field),
+            e.before or "",
+            e.after or "",
+            e.actor.removeprefix("staff:"),
+            e.reason,
+        )
+        for e in reversed(record.changes)  # oldest first, as a file is read
+    )
+    headers = ("时间", "项目", "原值", "新值", "经办", "依据")
+    return CareerTable("变更记录", headers, rows, "没有变更记录。")
+
+
+def _dossiers(session: Session, scope: Scope, person_id: int) -> tuple[CycleDossier, ...]:
+    found = session.exec(
+        select(Dossier, Cycle)
+        .join(Cycle, col(Cycle.id) == col(Dossier.cycle_id))
+        .where(col(Dossier.person_id) == person_id)
+        .order_by(col(Cycle.id))
+    )
+    return tuple(
+        CycleDossier(
+            cycle=cycle.name,
+            folder=f"cycle-{cycle.id:04d}",
+            package=located(d.path),
+        )
+        for d, cycle in found
+        if scope.covers(cycle.office_id)
+    )
