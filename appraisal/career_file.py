@@ -26,6 +26,10 @@ class CareerFileError(ValueError):
     """The file cannot be made; the message names the person or the dossier at fault."""
 
 
+class NoSuchPerson(CareerFileError):
+    """No person has that 编号, or not in the asker's offices."""
+
+
 @dataclass(frozen=True)
 class CareerFile:
     package: Path  # the BagIt package
@@ -52,7 +56,7 @@ def make_career_file(
     with session_scope() as session:
         career = career_of(session, scope, code, made_on=made_on, issuer=issuer)
     if career is None:
-        raise CareerFileError(f"没有编号为 {code} 的人员，或其不属于您的单位 / no such person")
+        raise NoSuchPerson(f"没有编号为 {code} 的人员，或其不属于您的单位 / no such person")
     # A damaged dossier is never copied on: the file waits until the dossier is mended.
     for d in career.dossiers:
         problems = verify_bag(d.package)

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    career,
     grading,
     held,
     imports,
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
     app.include_router(revoking.router)
     app.include_router(imports.router)
     app.include_router(people.router)
+    app.include_router(career.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
