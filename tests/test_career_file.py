@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from appraisal.archive.bag import verify_bag
 from appraisal.archive.dossier import read_layout
+from appraisal.archive.verify import verify_package
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.models import Dossier, Person
@@ -56,7 +56,9 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
     assert "含 1 份封存档案" in made.output
 
     package = tmp_path / "file"
-    assert verify_bag(package) == []
+    assert verify_package(package) == []
+    checked = CliRunner().invoke(app, ["archive", "verify", str(package)])
+    assert checked.exit_code == 0, checked.output
     pdf = package / "data" / "一人一档.pdf"
     sealed_pages = len(PdfReader(dossier / "data" / "dossier.pdf").pages)
     reader = PdfReader(pdf)
@@ -96,7 +98,10 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
     again = CliRunner().invoke(app, ["person-file", code, "--out", str(package)])
     assert again.exit_code != 0
     assert "2026年度综合评价的封存档案" in again.output and "核验未通过" in again.output
-    assert verify_bag(package) == [] and pdf.read_bytes() == shown.read_bytes()
+    assert verify_package(package) == [] and pdf.read_bytes() == shown.read_bytes()
+    # The package's own check finds a file whose bookmarks no longer match its record.
+    (package / "data" / "career.json").write_text("{}", encoding="utf-8")
+    assert {p.check for p in verify_package(package)} >= {"checksum", "outline"}
 
 
 def test_an_unknown_person_is_named(app_env: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from appraisal.archive.bag import BagProblem, verify_bag
+from appraisal.archive.career import CAREER_PDF, CAREER_RECORD
 from appraisal.archive.contents import (
     DOSSIER_NAME,
     LETTERS_PACKAGE,
@@ -61,6 +62,36 @@ def _dossier(data: Path, rec: dict[str, Any]) -> list[BagProblem]:
             "bookmarks differ from the record (missing; unexpected)"
         )
         problems.append(BagProblem(where, "outline", detail))
+    return problems
+
+
+def _career_package(data: Path, damaged: set[str]) -> list[BagProblem]:
+    """A growing file (一人一档): its PDF's pages and bookmarks as its record says, and each
+    dossier it carries as that dossier's own record says."""
+    where = f"data/{CAREER_PDF}"
+    try:
+        rec = json.loads((data / CAREER_RECORD).read_text(encoding="utf-8"))
+        layout = read_layout(data / CAREER_PDF)
+    except Exception as exc:  # a damaged file is a finding, not a crash
+        detail = f"无法读取 / cannot be read: {exc}"
+        return [] if where in damaged else [BagProblem(where, "record", detail)]
+    problems = []
+    marks = [(e.title, e.page, e.level) for e in layout.outline]
+    recorded = [(m.get("标题"), m.get("页"), m.get("层级")) for m in rec.get("书签", [])]
+    if layout.pages != rec.get("页数") or marks != recorded:
+        detail = (
+            f"共 {layout.pages} 页、{len(marks)} 个书签，记录为 {rec.get('页数')} 页、"
+            f"{len(recorded)} 个书签 / pages or bookmarks differ from the record"
+        )
+        problems.append(BagProblem(where, "outline", detail))
+    for folder in sorted((data / "dossiers").glob("*/")):
+        inner, bad = _record(folder)
+        inner_problems = bad if inner is None else _dossier(folder, inner)
+        prefix = f"data/dossiers/{folder.name}/"
+        for p in inner_problems:
+            moved = p.path.replace("data/", prefix, 1)
+            if moved not in damaged:
+                problems.append(BagProblem(moved, p.check, p.detail))
     return problems
 
 
@@ -208,6 +239,8 @@ def verify_package(
     damaged = {p.path for p in problems}
     if (data / LETTERS_RECORD).is_file() and not (data / RECORD_NAME).exists():
         return problems + _letters_package(data, recorded, damaged)
+    if (data / CAREER_RECORD).is_file() and not (data / RECORD_NAME).exists():
+        return problems + _career_package(data, damaged)
     rec, bad = _record(data)
     problems += [p for p in bad if p.path not in damaged]
     if rec is None:
