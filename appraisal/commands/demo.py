@@ -13,7 +13,10 @@ from appraisal.stages import stage_name
 DEFAULT_PEOPLE = 12
 RETURN_WORDS = {"recorded": "已登记", "quarantined": "已隔离", "duplicate": "重复",
                 "held": "待核对", "skipped": "已跳过"}  # fmt: skip
-STEP_WORDS = {"generate": "生成", "returns": "回件", "intake": "导入", "archive": "归档"}
+STEP_WORDS = {
+    "generate": "生成", "returns": "回件", "intake": "导入", "archive": "归档",
+    "person file": "一人一档",
+}  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +54,8 @@ def demo(
     out.print(f"签署回件：{base}/returns/   隔离区：{base}/quarantine/")
     out.print(f"档案：{run.dossiers}/   考核登记表：{run.register}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
+    if run.career:
+        out.print(f"一人一档：{run.career}（appraisal person-file 编号 可为任何人生成）")
     out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
               f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 
