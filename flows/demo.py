@@ -20,6 +20,7 @@ from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.demo_words import CITY
+from appraisal.career_file import make_career_file
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
@@ -54,6 +55,7 @@ class DemoRun:
     sealed: int = 0
     dossiers: str = ""
     register: str = ""
+    career: str = ""  # one person's growing file (一人一档)
 
 
 def set_today(day: date) -> None:
@@ -261,5 +263,12 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     if archived.refused or archived.failed:
         say(f"归档：未封存：{archived.refused | archived.failed}")
     say(f"归档：已封存 {run.sealed} 份档案；周期处于{stage_name(archived.stage)}阶段")
+    if archived.sealed:
+        t = time.perf_counter()
+        first = sorted(archived.sealed)[0]
+        career = make_career_file(first, made_on=day, issuer=get_settings().office_name)
+        run.step_seconds["person file"] = time.perf_counter() - t
+        run.career = str(career.pdf)
+        say(f"一人一档：{first} 的个人档案共 {career.pages} 页，含 {career.dossiers} 份封存档案")
     run.seconds = time.perf_counter() - started
     return run

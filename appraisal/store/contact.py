@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from appraisal.models import Cycle
-from appraisal.models.office import Office
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.settings import get_settings
+from appraisal.store.offices import issuing_office
 
 
 @dataclass(frozen=True)
@@ -16,15 +17,16 @@ class Contact:
 
 
 def office_contact(session: Session, cycle_id: int | None) -> Contact:
-    """The cycle's own office as fixed when it started (what its letters print), else the
-    office that runs it, else the portal's settings."""
+    """The cycle's own office as fixed when it started (what its letters print); for a cycle
+    fixed without one, or no cycle, whom letters started now would print."""
     cycle = session.get(Cycle, cycle_id) if cycle_id is not None else None
-    if cycle is not None:
-        printed = cycle.office or {}
-        if printed.get("contact") or printed.get("phone"):
-            return Contact(printed.get("contact", ""), printed.get("phone", ""))
-        office = session.get(Office, cycle.office_id)
-        if office is not None and (office.contact or office.phone):
-            return Contact(office.contact, office.phone)
+    printed = (cycle.office if cycle is not None else None) or {}
+    if printed.get("contact") or printed.get("phone"):
+        return Contact(printed.get("contact", ""), printed.get("phone", ""))
     settings = get_settings()
-    return Contact(settings.office_contact, settings.office_phone)
+    issuer = issuing_office(
+        session, cycle.office_id if cycle is not None else ROOT_OFFICE_ID,
+        name=settings.office_name, number_prefix="", contact=settings.office_contact,
+        phone=settings.office_phone,
+    )  # fmt: skip
+    return Contact(issuer["contact"], issuer["phone"])
