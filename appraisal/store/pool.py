@@ -185,8 +185,8 @@ def board(session: Session, cycle: Cycle) -> PoolBoard:
     moves = [] if done else [Move(r.code, r.from_tier, r.to_tier) for r in rows if not r.approved]
     quotas = check_quotas(caps, _tier_sizes(session, cycle), moves)
     rows = [replace(r, warning=quotas.flagged.get(r.code, "")) for r in rows]
-    approvals = [d for d in stored.values() if d.approved_at is not None]
-    last = max(approvals, key=lambda d: d.approved_at or utcnow(), default=None)
+    # One approval covers the cycle: every row carries the same approver and time.
+    last = next((d for d in stored.values() if d.approved_at is not None), None)
     return PoolBoard(
         rows=rows,
         scored=scored,
