@@ -240,7 +240,8 @@ def test_starting_a_cycle_shows_who_lacks_what_and_starts_only_when_confirmed(
             "codes": ""}  # fmt: skip
     check = client.post("/cycles/new/check", data=data)
     assert check.status_code == 200
-    assert "共 5 人" in check.text  # the parent office's pool includes its child's
+    # The parent office's pool includes its child's; the 名人 P00001 is left out unless named.
+    assert "共 4 人" in check.text
     assert "Q001" in check.text and "钱七" in check.text and "缺少组织考核得分" in check.text
     assert 'name="allow_missing"' in check.text
 
@@ -293,13 +294,13 @@ def test_a_person_page_lists_the_cycles_they_are_in(
     from appraisal.models.vocab import Band, Grade
 
     with session_scope() as session:
-        pid = session.exec(select(Person.id).where(Person.code == "P00001")).one()
+        pid = session.exec(select(Person.id).where(Person.code == "P00002")).one()
         session.add(Result(cycle_id=bare_cycle, person_id=pid, points=80.0, org_score=90.0,
                            appraisal_score=88.0, composite=87.25, grade=Grade.GOOD,
                            band=Band.A))  # fmt: skip
     client = _client(bare_portal)
-    page = client.get("/people/P00001").text
+    page = client.get("/people/P00002").text
     assert f'<a href="/cycles/{bare_cycle}">测试周期</a>' in page
     assert "87.25" in page and "<td>良好</td>" in page and "<td>A</td>" in page
     _account("bob", office="西区统战部")
-    assert _client(bare_portal, "bob").get("/people/P00001").status_code == 404
+    assert _client(bare_portal, "bob").get("/people/P00002").status_code == 404
