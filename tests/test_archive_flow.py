@@ -33,8 +33,7 @@ STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通�
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
     require_soffice()
-    # Four people: three in a cycle, the 名人 being left out of it unless named.
-    import_pool(tmp_path / "data", people=4)
+    import_pool(tmp_path / "data", people=3)
     return app_env
 
 

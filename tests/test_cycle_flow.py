@@ -26,8 +26,7 @@ pytestmark = pytest.mark.libreoffice
 @pytest.fixture
 def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Path:
     require_soffice()
-    # Five people: four in a cycle, the 名人 being left out of it unless named.
-    import_pool(tmp_path / "data", people=5)
+    import_pool(tmp_path / "data", people=4)
     return app_env
 
 

@@ -294,13 +294,13 @@ def test_a_person_page_lists_the_cycles_they_are_in(
     from appraisal.models.vocab import Band, Grade
 
     with session_scope() as session:
-        pid = session.exec(select(Person.id).where(Person.code == "P00002")).one()
+        pid = session.exec(select(Person.id).where(Person.code == "P00001")).one()
         session.add(Result(cycle_id=bare_cycle, person_id=pid, points=80.0, org_score=90.0,
                            appraisal_score=88.0, composite=87.25, grade=Grade.GOOD,
                            band=Band.A))  # fmt: skip
     client = _client(bare_portal)
-    page = client.get("/people/P00002").text
+    page = client.get("/people/P00001").text
     assert f'<a href="/cycles/{bare_cycle}">测试周期</a>' in page
     assert "87.25" in page and "<td>良好</td>" in page and "<td>A</td>" in page
     _account("bob", office="西区统战部")
-    assert _client(bare_portal, "bob").get("/people/P00002").status_code == 404
+    assert _client(bare_portal, "bob").get("/people/P00001").status_code == 404

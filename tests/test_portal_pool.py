@@ -37,8 +37,8 @@ def test_clerks_decide_and_only_approvers_approve(bare_cycle: int, bare_portal: 
     approver = _as(bare_portal, "dave", Role.APPROVER)
 
     shown = clerk.get(page).text
-    # The cycle covers the 代表人士 and the 精英; the 名人 P00001 is not appraised.
-    assert "P00002" in shown and "P00003" in shown and "P00001" not in shown
+    # The test cycle names everyone, the 名人 P00001 too: kept, an honoured record.
+    assert "P00002" in shown and "P00003" in shown and "荣誉记录" in shown
     assert 'id="approve"' not in shown and 'action="/cycles/' in shown
     csrf = csrf_of(shown)
     done = clerk.post(f"{page}/decide", data={"csrf": csrf, "code": "P00003", "decision": "晋升",
@@ -55,7 +55,7 @@ def test_clerks_decide_and_only_approvers_approve(bare_cycle: int, bare_portal: 
     waiting = approver.get(page).text
     assert 'id="approve"' in waiting and "disabled" in waiting.split('id="approve"')[1][:20]
     confirmed = clerk.post(f"{page}/confirm", data={"csrf": csrf})
-    assert "其余 1 人已按建议决定" in confirmed.text
+    assert "其余 2 人已按建议决定" in confirmed.text
     approved = approver.post(f"{page}/approve", data={"csrf": csrf_of(approver.get(page).text)})
     assert "已审核批准人才库调整" in approved.text and "晋升 1 人" in approved.text
     assert "已由 dave 审核批准" in approved.text and "/pool/form.docx" in approved.text

