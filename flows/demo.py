@@ -25,7 +25,7 @@ from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
 from appraisal.launch import launch
 from appraisal.models import Document
-from appraisal.models.vocab import CycleKind, PoolMove, Reply, Stage
+from appraisal.models.vocab import CycleKind, PoolMove, Reply, Stage, Tier
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
@@ -60,9 +60,9 @@ class DemoRun:
     pool_files: str = ""
 
 
-# The demo's one change to a proposal, and why: a head of office keeps someone the rules would
-# move, as staff do when they know more than the grade says.
-CHANGED_REASON = "经研究，该同志本年度承担援外医疗任务，履职时间较少，暂不调整，下一年度再作研究"
+# The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
+# their own request, as staff record what the grade does not say.
+CHANGED_REASON = "本人因工作岗位调整，申请调整为各界精英，经研究同意"
 
 
 def _adjust_pool(run: DemoRun, day: date, say: Say) -> None:
@@ -71,11 +71,14 @@ def _adjust_pool(run: DemoRun, day: date, say: Say) -> None:
     with session_scope() as session:
         cycle = get_cycle(session, run.cycle_id)
         board = pool.board(session, cycle)
-        moving = [r for r in board.rows if r.proposed in (PoolMove.DEMOTE, PoolMove.PROMOTE)]
-        if moving:
-            pool.decide(session, cycle, moving[0].code, PoolMove.KEEP, reason=CHANGED_REASON,
+        kept = [
+            r for r in board.rows
+            if r.proposed is PoolMove.KEEP and r.from_tier is Tier.REPRESENTATIVE
+        ]  # fmt: skip
+        if kept:
+            pool.decide(session, cycle, kept[-1].code, PoolMove.DEMOTE, reason=CHANGED_REASON,
                         actor="demo")  # fmt: skip
-            run.pool_changed = f"{moving[0].code} {moving[0].name}：{moving[0].proposed.value}→保留"
+            run.pool_changed = f"{kept[-1].code} {kept[-1].name}：保留→调整"
         pool.confirm_rest(session, cycle, actor="demo")
         done = pool.approve(session, cycle, actor="demo", on=day)
     with session_scope() as session:

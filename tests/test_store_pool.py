@@ -146,7 +146,10 @@ def test_staff_decide_each_person_and_approval_changes_tiers_once(
 
     form = Docx(str(files.form))
     cells = [[c.text for c in row.cells] for t in form.tables for row in t.rows]
-    assert ["1", "P00002", cells[1][2], "代表人士", "调整", "精英", "本人申请，调整为精英"] in cells
+    (down,) = [row for row in cells if row[1] == "P00002"]
+    assert down[3:6] == ["代表人士", "调整", "精英"] and down[6].startswith("本人申请，调整为精英")
+    # A decision other than the proposal says what was proposed.
+    assert ("原建议" in down[6]) == (proposed["P00002"] is not PoolMove.DEMOTE)
     assert any(row[3:6] == ["精英", "出库", "（出库）"] for row in cells)
     text = "\n".join(p.text for p in form.paragraphs)
     assert "晋升 1 人" in text and "调整 1 人" in text and "出库 1 人" in text

@@ -26,6 +26,7 @@ class DecidedMove:
     move: PoolMove
     to_tier: Tier | None
     reason: str
+    proposed: PoolMove | None = None  # when staff decided otherwise
 
 
 def counts_line(moves: Sequence[DecidedMove]) -> str:
@@ -57,8 +58,9 @@ def approval_form(
     approver: str,
     approved_on: date,
 ) -> dict[str, Any]:
-    """The 滚动调整审批表's fields; the people kept in their tier are counted, not listed."""
-    listed = [m for m in moves if m.move is not PoolMove.KEEP]
+    """The 滚动调整审批表's fields; the people kept in their tier as proposed are counted, not
+    listed."""
+    listed = [m for m in moves if m.move is not PoolMove.KEEP or m.proposed is not None]
     rows = [
         {
             "序号": str(i),
@@ -68,7 +70,8 @@ def approval_form(
             "调整": m.move.value,
             "新梯队": m.to_tier.value if m.to_tier else "（出库）",
             # The form is the cycle's: its name need not open every reason.
-            "理由": m.reason.removeprefix(f"{cycle_name}："),
+            "理由": m.reason.removeprefix(f"{cycle_name}：")
+            + (f"（原建议{m.proposed.value}）" if m.proposed else ""),
         }
         for i, m in enumerate(listed, start=1)
     ]

@@ -14,6 +14,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import PoolMove, Tier
 from appraisal.scheme import parse_scheme
 from appraisal.scoring.adjustment import (
+    MOVE_ORDER,
     Candidate,
     Move,
     MoveError,
@@ -185,6 +186,7 @@ def board(session: Session, cycle: Cycle) -> PoolBoard:
     moves = [] if done else [Move(r.code, r.from_tier, r.to_tier) for r in rows if not r.approved]
     quotas = check_quotas(caps, _tier_sizes(session, cycle), moves)
     rows = [replace(r, warning=quotas.flagged.get(r.code, "")) for r in rows]
+    moved = Counter(r.move for r in rows)
     # One approval covers the cycle: every row carries the same approver and time.
     last = next((d for d in stored.values() if d.approved_at is not None), None)
     return PoolBoard(
@@ -195,7 +197,7 @@ def board(session: Session, cycle: Cycle) -> PoolBoard:
         caps=caps,
         approved_by=last.approved_by if last else "",
         approved_at=last.approved_at if last else None,
-        counts=dict(Counter(r.move for r in rows)),
+        counts={m: moved[m] for m in MOVE_ORDER if moved[m]},
     )
 
 

@@ -68,7 +68,16 @@ def write_pool_files(
             " / not approved yet"
         )
     moves = [
-        DecidedMove(r.code, r.name, r.from_tier, r.move, r.to_tier, r.reason) for r in found.rows
+        DecidedMove(
+            r.code,
+            r.name,
+            r.from_tier,
+            r.move,
+            r.to_tier,
+            r.reason,
+            r.proposed if r.changed else None,
+        )
+        for r in found.rows
     ]
     clerks = sorted({r.decided_by for r in found.rows if r.decided_by})
     context: dict[str, Any] = approval_form(
