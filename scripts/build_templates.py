@@ -789,12 +789,11 @@ def pool_adjustment(title: str) -> DocxDocument:
         loop_row("{%tr endfor %}", 7),
     ], header_rows=1, styles=LIST)
     para(doc, "调整后各梯队人数：{{ 名额情况 }}。", "Body")
-    para(doc)
     grid(doc, [36, 120], [
-        (11, [L("经办人"), V("{{ 经办人 }}")]),
-        (36, [L("审核意见"), V(["同意以上调整。", "", ">审核人（签字）：{{ 审核人 }}　　",
+        (10, [L("经办人"), V("{{ 经办人 }}")]),
+        (26, [L("审核意见"), V(["同意以上调整。", ">审核人（签字）：{{ 审核人 }}　　",
                               ">{{ 审核日期 }}"], top=True)]),
-        (30, [L(["统战部", "意见"]), V(["", ">{{ 发文机关 }}（盖章）　　", SIGN_DATE],
+        (24, [L(["统战部", "意见"]), V(["", ">{{ 发文机关 }}（盖章）　　", SIGN_DATE],
                                   top=True)]),
     ], data_align="left", signed_rows=2)
     return doc
