@@ -180,3 +180,35 @@ def test_admitting_someone_opens_a_membership_once(app_env: Path, tmp_path: Path
                           actor="alice")  # fmt: skip
         assert not pool.admit(session, person, Tier.RISING, on=ON, reason="again", actor="alice")
     assert _tiers()["P00004"] is Tier.REPRESENTATIVE
+
+
+def test_someone_in_the_cycle_but_not_the_pool_is_admitted_on_approval(
+    app_env: Path, tmp_path: Path
+) -> None:
+    cycle_id = _cycle(tmp_path, cap=130)
+    # As the nomination work will leave them: in the cycle, not (or no longer) in the pool.
+    with session_scope() as session:
+        pid = session.exec(select(Person.id).where(Person.code == "P00005")).one()
+        for stay in session.exec(select(PoolMembership).where(PoolMembership.person_id == pid)):
+            stay.left_on = date(2025, 1, 1)
+            session.add(stay)
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        row = next(r for r in pool.board(session, cycle).rows if r.code == "P00005")
+        assert row.from_tier is None
+        if row.proposed is PoolMove.ADMIT:
+            assert row.to_tier is Tier.RISING and "入库" in row.reason
+        else:  # a grade that would remove them keeps them out
+            assert row.proposed is PoolMove.LEAVE and "不予入库" in row.reason
+            pool.decide(session, cycle, "P00005", PoolMove.ADMIT, reason="经研究同意入库",
+                        actor="alice")  # fmt: skip
+        pool.confirm_rest(session, cycle, actor="alice")
+        pool.approve(session, cycle, actor="bob", on=ON)
+    with session_scope() as session:
+        stays = session.exec(
+            select(PoolMembership).where(
+                PoolMembership.person_id == pid, col(PoolMembership.left_on).is_(None)
+            )
+        ).all()
+    assert [(s.tier, s.joined_on) for s in stays] == [(Tier.RISING, ON)]
+    assert stays[0].join_reason.startswith("入库：")
