@@ -22,6 +22,7 @@ RESULT_NOTICE = "result_notice"
 RESULT_BRIEFING = "result_briefing"
 DOSSIER_COVER = "dossier_cover"
 LETTERS_EXTRACT = "letters_extract"
+POOL_ADJUSTMENT = "pool_adjustment"
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ STAGES: tuple[StageSpec, ...] = (
         templates=(
             StageTemplate(DOSSIER_COVER, "档案室"),
             StageTemplate(LETTERS_EXTRACT, "档案室"),
+            # One per cycle, once the pool adjustment is approved (appraisal/store/pool.py).
+            StageTemplate(POOL_ADJUSTMENT, "审核人"),
         ),
     ),
     StageSpec(Stage.DONE, code="", name="完成"),

@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import write_demo_data
 from appraisal.demo_words import CITY
-from appraisal.career_file import make_career_file
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
 from appraisal.launch import launch
 from appraisal.models import Document
-from appraisal.models.vocab import CycleKind, Reply, Stage
+from appraisal.models.vocab import CycleKind, PoolMove, Reply, Stage, Tier
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
@@ -36,6 +36,7 @@ from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
+from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
 
@@ -56,6 +57,42 @@ class DemoRun:
     dossiers: str = ""
     register: str = ""
     career: str = ""  # one person's growing file (一人一档)
+    pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
+    pool_changed: str = ""  # the proposal staff changed
+    pool_files: str = ""
+
+
+# The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
+# their own request, as staff record what the grade does not say.
+CHANGED_REASON = "本人因工作岗位调整，申请调整为各界精英，经研究同意"
+
+
+def _adjust_pool(run: DemoRun, day: date, say: Say) -> None:
+    """The rolling adjustment as staff make it: one proposal changed with a reason, the rest
+    confirmed, then approved by the head of office, and its two documents written."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        board = pool.board(session, cycle)
+        kept = [
+            r for r in board.rows
+            if r.proposed is PoolMove.KEEP and r.from_tier is Tier.REPRESENTATIVE
+        ]  # fmt: skip
+        if kept:
+            pool.decide(session, cycle, kept[-1].code, PoolMove.DEMOTE, reason=CHANGED_REASON,
+                        actor="demo")  # fmt: skip
+            run.pool_changed = f"{kept[-1].code} {kept[-1].name}：保留→调整"
+        pool.confirm_rest(session, cycle, actor="demo")
+        done = pool.approve(session, cycle, actor="demo", on=day)
+    with session_scope() as session:
+        files = write_pool_files(session, get_cycle(session, run.cycle_id))
+    run.pool_counts = {m.value: n for m, n in done.counts.items()}
+    run.pool_files = f"{files.form}   {files.pool_list.name}"
+    said = "，".join(f"{k} {n} 人" for k, n in run.pool_counts.items())
+    say(f"人才库滚动调整：{said}；已审核批准，变动 {done.changed} 人")
+    if run.pool_changed:
+        say(f"  改变建议：{run.pool_changed}（{CHANGED_REASON}）")
+    for warning in done.warnings.values():
+        say(f"  名额提示：{warning}")
 
 
 def set_today(day: date) -> None:
@@ -248,10 +285,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         set_today(day)
         run.stage_seconds[stage.value] = time.perf_counter() - t
     outcome = run_cycle(run.cycle_id, day)
-    with session_scope() as session:
-        counts = pool.apply(session, get_cycle(session, run.cycle_id), on=day, actor="demo")
-    say(f"周期处于{stage_name(outcome.stage)}阶段；已记录人才库调整："
-        + "，".join(f"{k} {n} 人" for k, n in counts.items()))  # fmt: skip
+    say(f"周期处于{stage_name(outcome.stage)}阶段")
+    _adjust_pool(run, day, say)
     t = time.perf_counter()
     archived = archive_cycle(run.cycle_id, None, day)
     run.step_seconds["archive"] = time.perf_counter() - t

@@ -9,6 +9,7 @@ from appraisal.models.dossier import Dossier
 from appraisal.models.intake import IntakeEvent
 from appraisal.models.office import Office
 from appraisal.models.person import Person, PoolMembership
+from appraisal.models.pool import PoolDecision
 from appraisal.models.portal import (
     AccessLog,
     LoginAttempt,
@@ -38,6 +39,7 @@ __all__ = [
     "Office",
     "OutboxMessage",
     "Person",
+    "PoolDecision",
     "PoolMembership",
     "PortalSession",
     "Result",

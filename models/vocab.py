@@ -139,3 +139,13 @@ class Role(StrEnum):
     CLERK = "经办"
     APPROVER = "审核"
     READER = "只读"
+
+
+class PoolMove(StrEnum):
+    """What the rolling adjustment (有进有出, seed 002) does with one person after a cycle."""
+
+    ADMIT = "入库"  # not in the pool yet: comes in at their tier
+    KEEP = "保留"
+    PROMOTE = "晋升"  # 精英 → 代表人士
+    DEMOTE = "调整"  # 代表人士 → 精英
+    LEAVE = "出库"

@@ -785,6 +785,30 @@ def letters_extract(title: str) -> DocxDocument:
     return doc
 
 
+def pool_adjustment(title: str) -> DocxDocument:
+    doc = new_document()
+    para(doc, title, "DocTitle")
+    para(doc, "（{{ 周期名称 }}）", "Note", align="center")
+    para(doc, "根据{{ 周期名称 }}结果，按照“有进有出”的人才库管理机制，经逐人研究，"
+              "拟对“十百千”人才库人选作如下调整（{{ 调整统计 }}）：", "Body")
+    grid(doc, [10, 20, 22, 22, 16, 22, 44], [
+        (9, [L("序号"), L("编号"), L("姓名"), L("原梯队"), L("调整"), L("新梯队"), L("理由")]),
+        loop_row("{%tr for r in 调整名单 %}", 7),
+        (9, [V("{{ r.序号 }}"), V("{{ r.编号 }}"), V("{{ r.姓名 }}"), V("{{ r.原梯队 }}"),
+             V("{{ r.调整 }}"), V("{{ r.新梯队 }}"), V("{{ r.理由 }}", align="left")]),
+        loop_row("{%tr endfor %}", 7),
+    ], header_rows=1, styles=LIST)
+    para(doc, "调整后各梯队人数：{{ 名额情况 }}。", "Body")
+    grid(doc, [36, 120], [
+        (10, [L("经办人"), V("{{ 经办人 }}")]),
+        (26, [L("审核意见"), V(["同意以上调整。", ">审核人（签字）：{{ 审核人 }}　　",
+                              ">{{ 审核日期 }}"], top=True)]),
+        (24, [L(["统战部", "意见"]), V(["", ">{{ 发文机关 }}（盖章）　　", SIGN_DATE],
+                                  top=True)]),
+    ], data_align="left", signed_rows=2)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "nomination_form": nomination_form,
     "assessment_ballot": assessment_ballot,
@@ -796,6 +820,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "result_briefing": result_briefing,
     "dossier_cover": dossier_cover,
     "letters_extract": letters_extract,
+    "pool_adjustment": pool_adjustment,
 }
 # fmt: on
 

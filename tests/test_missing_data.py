@@ -15,10 +15,10 @@ from appraisal.archive.contents import PersonFile, missing
 from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.models import AssessmentScore, AuditEntry, BallotTally, Cycle, Person
-from appraisal.models.vocab import Stage
+from appraisal.models.vocab import PoolMove, Stage
 from appraisal.paths import located
 from appraisal.store.cycles import get_cycle
-from appraisal.store.pool import STAY, propose
+from appraisal.store.pool import board
 from appraisal.store.progress import cycle_progress
 from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all
 
@@ -139,7 +139,8 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
     with session_scope() as session:
         codes = dict(session.exec(select(Person.id, Person.code)).all())
     notices = sorted(codes[d.person_id] for d in notified if d.template_id == "result_notice")
-    assert notices == ["P00001", "P00003"]  # no 结果通知书 for the deferred person
+    # No 结果通知书 for the deferred person; P00001, a 名人, is not in a cycle unless named.
+    assert notices == ["P00003"]
     briefings = [d for d in notified if d.template_id != "result_notice"]
     assert briefings and any("暂缓评定" in _text(located(d.docx_path)) for d in briefings)
     assert not any(
@@ -148,8 +149,8 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
 
     with session_scope() as session:
         cycle = get_cycle(session, 1)
-        deferred = next(p for p in propose(session, cycle) if p.code == "P00002")
-    assert deferred.decision == STAY and "暂缓评定" in deferred.reason
+        deferred = next(r for r in board(session, cycle).rows if r.code == "P00002")
+    assert deferred.proposed is PoolMove.KEEP and "暂缓评定" in deferred.proposed_reason
 
     return_all(1, Stage.NOTIFICATION, tmp_path / "drop-notification")
     assert run_cycle(1, TODAY).stage == Stage.ARCHIVE.value
@@ -174,18 +175,18 @@ def test_a_dossier_is_sealed_early_only_when_staff_say_why(
     assert runner.invoke(app, START).exit_code == 0
     run_cycle(1, TODAY)  # nomination only: nothing is complete yet
 
-    refused = runner.invoke(app, ["archive", "1", "--person", "P00001"])
+    refused = runner.invoke(app, ["archive", "1", "--person", "P00003"])
     assert refused.exit_code == 1 and "组织考核阶段尚未运行" in "".join(refused.output.split())
-    no_reason = runner.invoke(app, ["archive", "1", "--person", "P00001", "--early"])
+    no_reason = runner.invoke(app, ["archive", "1", "--person", "P00003", "--early"])
     assert no_reason.exit_code == 1 and "--reason" in no_reason.output
     nobody = runner.invoke(app, ["archive", "1", "--early", "--reason", "x"])
     assert nobody.exit_code == 1
 
-    early = ["archive", "1", "--person", "P00001", "--early", "--reason", "本人调离本市"]
+    early = ["archive", "1", "--person", "P00003", "--early", "--reason", "本人调离本市"]
     sealed = runner.invoke(app, early)
     assert sealed.exit_code == 0, sealed.output
-    assert "已封存 P00001" in sealed.output
-    package = app_env / "cycle-0001" / "dossiers" / "P00001"
+    assert "已封存 P00003" in sealed.output
+    package = app_env / "cycle-0001" / "dossiers" / "P00003"
     record = json.loads((package / "data" / "record.json").read_text())
     (entry,) = [e for e in record["audit"] if e["field"] == "sealed early"]
     assert entry["reason"] == "本人调离本市" and "组织考核" in entry["after"]

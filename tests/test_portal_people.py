@@ -240,7 +240,8 @@ def test_starting_a_cycle_shows_who_lacks_what_and_starts_only_when_confirmed(
             "codes": ""}  # fmt: skip
     check = client.post("/cycles/new/check", data=data)
     assert check.status_code == 200
-    assert "共 5 人" in check.text  # the parent office's pool includes its child's
+    # The parent office's pool includes its child's; the 名人 P00001 is left out unless named.
+    assert "共 4 人" in check.text
     assert "Q001" in check.text and "钱七" in check.text and "缺少组织考核得分" in check.text
     assert 'name="allow_missing"' in check.text
 
@@ -263,7 +264,7 @@ def test_starting_a_cycle_shows_who_lacks_what_and_starts_only_when_confirmed(
             select(AuditEntry).where(AuditEntry.field == "started with missing inputs")
         ).one()
     assert done.headers["location"] == f"/cycles/{cycle.id}"
-    assert cycle.office_id == 1 and len(members) == 5
+    assert cycle.office_id == 1 and len(members) == 4
     assert missing.actor == "staff:alice" and "Q001" in (missing.after or "")
     assert launcher.is_running(cycle.id)  # the first stage runs in its own process
     board = client.get(f"/cycles/{cycle.id}")

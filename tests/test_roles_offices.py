@@ -28,6 +28,8 @@ MANAGE_PREFIX = "/admin"
 # Path parameters that name something an office owns: another office's value is a 404.
 OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id")
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
+# What only a 审核 user (or an administrator) may do: approving the pool adjustment.
+APPROVE_PAGES = {"/cycles/{cycle_id}/pool/approve"}
 
 
 def api_routes(routes: list[object]) -> Iterator[APIRoute]:
@@ -127,17 +129,19 @@ def test_every_staff_route_as_each_role(
     for role in Role:
         client, csrf = client_for(bare_portal, f"a-{role.name.lower()}")
         for method, path in routes:
-            if method == "POST" and role in (Role.CLERK, Role.ADMIN):
-                continue  # they may: their POSTs are tried in the tests of each page
-            url = filled(path, values)
-            answer = client.request(method, url, data={"csrf": csrf}, follow_redirects=False)
             needed = (
                 Action.MANAGE
                 if path.startswith(MANAGE_PREFIX)
+                else Action.APPROVE
+                if path in APPROVE_PAGES
                 else Action.READ
                 if method == "GET" and path not in RUN_PAGES
                 else Action.RUN
             )
+            if method == "POST" and role in (Role.CLERK, Role.ADMIN) and allows(role, needed):
+                continue  # they may: their POSTs are tried in the tests of each page
+            url = filled(path, values)
+            answer = client.request(method, url, data={"csrf": csrf}, follow_redirects=False)
             if allows(role, needed):
                 assert answer.status_code != 403, (role, method, path, answer.text[:300])
             else:

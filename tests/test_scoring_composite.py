@@ -176,11 +176,17 @@ def test_two_unexcused_plenary_absences_recommend_removal() -> None:
     assert Action.REMOVAL in s.actions and s.points.removal_flag
 
 
-def test_two_a_in_a_row_may_move_up_a_tier() -> None:
-    assert score_person(SCHEME, _person(previous_bands=(Band.A,))).actions == (Action.MOVE_UP,)
-    assert score_person(SCHEME, _person(previous_bands=(Band.A, Band.B))).actions == ()
-    assert score_person(SCHEME, _person(previous_bands=())).actions == ()
-    top = score_person(SCHEME, _person(tier=Tier.PROMINENT, previous_bands=(Band.A,)))
+def test_two_a_in_a_row_may_move_up_from_elite_to_representative() -> None:
+    rising = {"tier": Tier.RISING}
+    up = score_person(SCHEME, _person(previous_bands=(Band.A,), **rising))
+    assert up.actions == (Action.MOVE_UP,) and any("代表人士" in line for line in up.explanation)
+    assert score_person(SCHEME, _person(previous_bands=(Band.A, Band.B), **rising)).actions == ()
+    assert score_person(SCHEME, _person(previous_bands=(), **rising)).actions == ()
+
+
+@pytest.mark.parametrize("tier", [Tier.REPRESENTATIVE, Tier.PROMINENT])
+def test_no_one_is_promoted_past_representative_nor_into_the_honoured_figures(tier: Tier) -> None:
+    top = score_person(SCHEME, _person(tier=tier, previous_bands=(Band.A,)))
     assert top.actions == () and any("最高层级" in line for line in top.explanation)
 
 

@@ -23,6 +23,7 @@ ENTITIES = {
     "dossier": "档案",
     "person": "人员",
     "pool": "人才库",
+    "pooldecision": "人才库调整",
     "reviewer": "收件方",
     "intake": "回件导入",
 }
@@ -39,6 +40,10 @@ FIELDS = {
     "flagged": "异议标记",
     "pool_decision": "入库调整",
     "left_on": "移出日期",
+    "joined_on": "入库日期",
+    "decided": "逐人决定",
+    "approved": "审核批准",
+    "tier": "梯队",
     "email": "电子邮箱",
     "outcome": "处理结果",
     "created": "新建",

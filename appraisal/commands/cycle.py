@@ -51,7 +51,11 @@ def start(
         Path | None, typer.Option(help="Scheme file (default: the shipped default scheme).")
     ] = None,
     people: Annotated[
-        str, typer.Option(help="all | tier:精英 | P00001,P00002 | @file with one 编号 per line.")
+        str,
+        typer.Option(
+            help="all (all but the 名人, 不含名人) | tier:精英 | P00001,P00002 | @file with one"
+            " 编号 per line."
+        ),
     ] = "all",
     run: Annotated[bool, typer.Option(help="Run the nomination stage right away.")] = True,
     allow_missing: Annotated[

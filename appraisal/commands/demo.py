@@ -53,6 +53,10 @@ def demo(
     out.print(f"文件：{base}/documents/   发件箱：{base}/outbox/")
     out.print(f"签署回件：{base}/returns/   隔离区：{base}/quarantine/")
     out.print(f"档案：{run.dossiers}/   考核登记表：{run.register}")
+    moved = "，".join(f"{k} {n} 人" for k, n in run.pool_counts.items())
+    changed = f"；改变建议 1 人（{run.pool_changed}）" if run.pool_changed else ""
+    out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
+    out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
     if run.career:
         out.print(f"一人一档：{run.career}（appraisal person-file 编号 可为任何人生成）")

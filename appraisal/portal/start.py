@@ -28,7 +28,7 @@ router = APIRouter()
 
 # A pool can be 10,000 people: the check page lists this many of those lacking data.
 SHOWN_GAPS = 300
-WHO = {"all": "全部在库人员", "tier": "某一梯队", "codes": "列出的人员（编号）"}
+WHO = {"all": "全部在库人员（不含名人）", "tier": "某一梯队", "codes": "列出的人员（编号）"}
 
 
 @dataclass(frozen=True)

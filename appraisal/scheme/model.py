@@ -116,11 +116,22 @@ class QuotaRules(Rules):
     excellent_percent: Annotated[Decimal, Field(ge=0, le=100)]
 
 
+class AdjustRules(Rules):
+    """The rolling adjustment's moves between 精英 and 代表人士 (who leaves is `PoolRules`')."""
+
+    promote_grades: list[Grade]  # a 精英 with one of these grades is proposed for 晋升
+    promote_on_move_up: bool  # and so is one the A-streak rule (move_up_after_a) names
+    demote_grades: list[Grade]  # a 代表人士 with one of these is proposed for 调整 to 精英
+
+
 class PoolRules(Rules):
     leave_bands: list[Band]
     leave_grades: list[Grade]
     move_up_after_a: int = Field(ge=1)
     tier_quota: dict[Tier, Annotated[int, Field(ge=0)]]
+    # Schemes stored by cycles started before it existed lack it: their proposals move no one
+    # between tiers but by the A-streak rule, as those cycles were told.
+    adjust: AdjustRules | None = None
 
 
 class Solicitation(Rules):

@@ -156,6 +156,10 @@ def recommend(
         or any(b is not Band.A for b in history[-streak:])
     ):
         return (), []
-    if person.tier is Tier.PROMINENT:
-        return (), [f"连续 {streak} 次A档，已在最高层级（{person.tier}）。"]
-    return (Action.MOVE_UP,), [f"连续 {streak} 次A档：可晋升一级（须在层级名额内）。"]
+    # Seed 002: 名人 are honoured historical figures, not a tier anyone is promoted into, so
+    # 代表人士 is the top of what an appraisal can move someone to.
+    if person.tier is not Tier.RISING:
+        return (), [f"连续 {streak} 次A档，已在参评的最高层级（{person.tier}）。"]
+    return (Action.MOVE_UP,), [
+        f"连续 {streak} 次A档：可晋升为{Tier.REPRESENTATIVE}（须在层级名额内）。"
+    ]

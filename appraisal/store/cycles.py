@@ -23,7 +23,7 @@ class CycleError(Exception):
 
 @dataclass(frozen=True)
 class Selection:
-    """Who a cycle covers: the whole current pool, one tier of it, or a list of 编号."""
+    """Who a cycle covers: the current pool but its 名人, one tier of it, or a list of 编号."""
 
     tier: Tier | None = None
     codes: tuple[str, ...] = ()
@@ -56,7 +56,7 @@ class Selection:
             return f"梯队 {self.tier.value}"
         if self.codes:
             return f"列出的 {len(self.codes)} 人"
-        return "全部在库人员"
+        return f"全部在库人员（不含{Tier.PROMINENT.value}）"
 
 
 def selected_people(
@@ -68,6 +68,10 @@ def selected_people(
     query = people_in(scope).where(col(Person.id).in_(in_pool)).order_by(Person.code)
     if selection.tier:
         query = query.where(col(Person.tier) == selection.tier)
+    elif not selection.codes:
+        # Seed 002: the 统战名人 are honoured figures kept on record, not appraised each year;
+        # staff who want one in a cycle name them (by 编号 or by the tier).
+        query = query.where(col(Person.tier) != Tier.PROMINENT)
     if selection.codes:
         query = query.where(col(Person.code).in_(selection.codes))
     people = list(session.exec(query))
