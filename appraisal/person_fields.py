@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import Any, Literal
 
+from appraisal.employer_split import joined
 from appraisal.models.vocab import Gender, Tier
 
 # How a roster cell is read: the values of appraisal.sheets.spec.Kind that a person's field uses.
@@ -179,19 +180,6 @@ class PersonView:
             document="界别",
         )
     )
-    employer_post: str = field(
-        metadata=declared(
-            RosterColumn(
-                "工作单位及职务",
-                required=True,
-                aliases=("单位及职务", "工作单位职务", "单位职务"),
-                max_length=256,
-                example="某大学 教授",
-                width=30,
-            ),
-            document="工作单位及职务",
-        )
-    )
     tier: str = field(
         metadata=declared(
             RosterColumn(
@@ -260,6 +248,60 @@ class PersonView:
             document="专业领域",
         ),
     )
+    # Apart since 0012: letters to "所在单位党组织" go to the 工作单位 alone. A roster may still
+    # give the old 工作单位及职务 column (sheets/layouts.py), split by appraisal/employer_split.py.
+    employer: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn(
+                "工作单位",
+                aliases=("单位", "工作单位名称", "所在单位"),
+                max_length=256,
+                example="滨江大学",
+                width=24,
+                note="必填（或填写“工作单位及职务”一列）",
+            ),
+            document="工作单位",
+        ),
+    )
+    post: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn(
+                "职务", aliases=("现任职务", "现职务"), max_length=128, example="教授", width=16
+            ),
+            document="职务",
+        ),
+    )
+    native_place: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn("籍贯", max_length=64, example="江苏南京", width=12),
+            document="籍贯",
+        ),
+    )
+    # Given to the month, like 出生年月; the day stored is 1.
+    party_joined_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn(
+                "入党派时间",
+                "date",
+                aliases=("加入党派时间", "入党时间"),
+                example="2001.07",
+                width=12,
+                note="如 2001.07；无党派可留空",
+            ),
+            document="入党派时间",
+        ),
+    )
+    work_started_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn("参加工作时间", "date", example="1997.08", width=12, note="如 1997.08"),
+            document="参加工作时间",
+        ),
+    )
     # Widens the solicitation recipients; decides letters, printed on none.
     private_sector: bool = field(
         default=False,
@@ -271,13 +313,13 @@ class PersonView:
 
     @property
     def unit(self) -> str:
-        return unit_of(self.employer_post)
+        """The body letters to the person's unit go to: the 工作单位 alone."""
+        return self.employer
 
-
-def unit_of(employer_post: str) -> str:
-    """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
-    words = employer_post.split()
-    return words[0] if words else ""
+    @property
+    def employer_post(self) -> str:
+        """工作单位及职务 as documents print it."""
+        return joined(self.employer, self.post)
 
 
 def _declared() -> tuple[PersonField, ...]:

@@ -32,11 +32,19 @@ def _month(day: date) -> str:
 
 
 def person_fields(person: PersonView) -> Context:
-    """Every field declared with a template name (appraisal/person_fields.py)."""
-    return {f.document: _shown(getattr(person, f.name)) for f in DOCUMENT_FIELDS if f.document}
+    """Every field declared with a template name (appraisal/person_fields.py), and
+    工作单位及职务, the two joined as the older templates print them."""
+    shown = {f.document: _shown(getattr(person, f.name)) for f in DOCUMENT_FIELDS if f.document}
+    return {**shown, JOINED: person.employer_post}
+
+
+# The templates' field for 工作单位 and 职务 together (person_fields.PersonView.employer_post).
+JOINED = "工作单位及职务"
 
 
 def _shown(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, date):
         return _month(value)
     if isinstance(value, bool):

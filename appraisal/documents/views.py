@@ -5,7 +5,6 @@ from typing import Any, Self
 
 # Declared with its fields' roster columns, template names and register columns.
 from appraisal.person_fields import PersonView as PersonView
-from appraisal.person_fields import unit_of as unit_of
 
 
 @dataclass(frozen=True)

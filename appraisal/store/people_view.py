@@ -32,7 +32,7 @@ class PeopleFilter:
     tier: Tier | None = None
     category: str = ""
     sector: str = ""
-    unit: str = ""  # part of 工作单位及职务
+    unit: str = ""  # part of 工作单位 or 职务
 
     def apply(self, query: Any) -> Any:
         if self.text:
@@ -50,8 +50,12 @@ class PeopleFilter:
         if self.sector:
             query = query.where(col(Person.sector) == self.sector)
         if self.unit:
+            like = f"%{_escaped(self.unit)}%"
             query = query.where(
-                col(Person.employer_post).like(f"%{_escaped(self.unit)}%", escape="\\")
+                or_(
+                    col(Person.employer).like(like, escape="\\"),
+                    col(Person.post).like(like, escape="\\"),
+                )
             )
         return query
 
