@@ -144,6 +144,13 @@ class PersonView:
             document="民族",
         )
     )
+    native_place: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn("籍贯", max_length=64, example="江苏南京", width=12),
+            document="籍贯",
+        ),
+    )
     birth_date: date = field(
         metadata=declared(
             RosterColumn(
@@ -160,6 +167,13 @@ class PersonView:
     )
     # "1975.03" carries no day: the roster's 出生年月 says whether the day was given.
     birth_day_known: bool = field(default=True, metadata=declared(None, archived=False))
+    work_started_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn("参加工作时间", "date", example="1997.08", width=12, note="如 1997.08"),
+            document="参加工作时间",
+        ),
+    )
     party: str = field(
         metadata=declared(
             RosterColumn(
@@ -174,11 +188,51 @@ class PersonView:
             document="政治面貌",
         )
     )
+    # Given to the month, like 出生年月; the day stored is 1.
+    party_joined_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn(
+                "入党派时间",
+                "date",
+                aliases=("加入党派时间", "入党时间"),
+                example="2001.07",
+                width=12,
+                note="如 2001.07；无党派可留空",
+            ),
+            document="入党派时间",
+        ),
+    )
     sector: str = field(
         metadata=declared(
             RosterColumn("界别", required=True, max_length=64, example="教育界", width=12),
             document="界别",
         )
+    )
+    # Apart since 0012: letters to "所在单位党组织" go to the 工作单位 alone. A roster may still
+    # give the old 工作单位及职务 column (sheets/layouts.py), split by appraisal/employer_split.py.
+    employer: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn(
+                "工作单位",
+                aliases=("单位", "工作单位名称", "所在单位"),
+                max_length=256,
+                example="滨江大学",
+                width=24,
+                note="必填（或填写“工作单位及职务”一列）",
+            ),
+            document="工作单位",
+        ),
+    )
+    post: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn(
+                "职务", aliases=("现任职务", "现职务"), max_length=128, example="教授", width=16
+            ),
+            document="职务",
+        ),
     )
     tier: str = field(
         metadata=declared(
@@ -246,60 +300,6 @@ class PersonView:
                 "专长", aliases=("专业特长",), max_length=256, example="材料科学", width=16
             ),
             document="专业领域",
-        ),
-    )
-    # Apart since 0012: letters to "所在单位党组织" go to the 工作单位 alone. A roster may still
-    # give the old 工作单位及职务 column (sheets/layouts.py), split by appraisal/employer_split.py.
-    employer: str = field(
-        default="",
-        metadata=declared(
-            RosterColumn(
-                "工作单位",
-                aliases=("单位", "工作单位名称", "所在单位"),
-                max_length=256,
-                example="滨江大学",
-                width=24,
-                note="必填（或填写“工作单位及职务”一列）",
-            ),
-            document="工作单位",
-        ),
-    )
-    post: str = field(
-        default="",
-        metadata=declared(
-            RosterColumn(
-                "职务", aliases=("现任职务", "现职务"), max_length=128, example="教授", width=16
-            ),
-            document="职务",
-        ),
-    )
-    native_place: str = field(
-        default="",
-        metadata=declared(
-            RosterColumn("籍贯", max_length=64, example="江苏南京", width=12),
-            document="籍贯",
-        ),
-    )
-    # Given to the month, like 出生年月; the day stored is 1.
-    party_joined_on: date | None = field(
-        default=None,
-        metadata=declared(
-            RosterColumn(
-                "入党派时间",
-                "date",
-                aliases=("加入党派时间", "入党时间"),
-                example="2001.07",
-                width=12,
-                note="如 2001.07；无党派可留空",
-            ),
-            document="入党派时间",
-        ),
-    )
-    work_started_on: date | None = field(
-        default=None,
-        metadata=declared(
-            RosterColumn("参加工作时间", "date", example="1997.08", width=12, note="如 1997.08"),
-            document="参加工作时间",
         ),
     )
     # Widens the solicitation recipients; decides letters, printed on none.

@@ -22,7 +22,7 @@ class Person(SQLModel, table=True):
     category: str = Field(default="", max_length=64)  # 统战对象类别
     sector: str = Field(max_length=64)  # 界别
     # 工作单位 and 职务 apart: letters to "所在单位党组织" are addressed to the 工作单位 alone.
-    employer: str = Field(max_length=256)  # 工作单位
+    employer: str = Field(default="", max_length=256)  # 工作单位
     post: str = Field(default="", max_length=128)  # 职务
     tier: Tier = enum_field(Tier, 16)
     education: str = Field(default="", max_length=64)

@@ -48,7 +48,8 @@ def _person(code: str, unit: str, party: str, private: bool = False) -> PersonVi
         party=party,
         category="",
         sector="教育界",
-        employer_post=f"{unit} 教授",
+        employer=unit,
+        post="教授",
         tier="精英",
         private_sector=private,
     )
