@@ -357,3 +357,22 @@ def register_columns() -> tuple[tuple[str, tuple[int, int]], ...]:
         for f in REGISTER_FIELDS
         if f.roster is not None and f.register is not None
     )
+
+
+# Dates given to the month only: the day stored is 1 and is never shown.
+MONTH_DATES = frozenset({"party_joined_on", "work_started_on"})
+
+
+def field_text(source: object, name: str) -> str:
+    """A field of a person as staff read it: 是/否, a month without an invented day."""
+    value = plain(getattr(source, name))
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        month_only = name in MONTH_DATES or (
+            name == "birth_date" and not getattr(source, "birth_day_known", True)
+        )
+        return f"{value:%Y.%m}" if month_only else value.isoformat()
+    return str(value)

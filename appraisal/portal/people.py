@@ -1,8 +1,7 @@
 """The pool as staff look it up: a person list with search and filters, and one person's page
 (every field the roster declares, pool stays, cycles and results, history of changes)."""
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -10,11 +9,10 @@ from fastapi.responses import Response
 
 from appraisal.db import session_scope
 from appraisal.models.vocab import Tier
-from appraisal.person_fields import PERSON_FIELDS, ROSTER_FIELDS, plain
+from appraisal.person_fields import PERSON_FIELDS, ROSTER_FIELDS, field_text
 from appraisal.portal.access import staff
 from appraisal.portal.web import page
 from appraisal.sheets.layouts import RECORD_SHEETS as RECORD_LAYOUTS
-from appraisal.store.changes import as_text
 from appraisal.store.people_view import PeopleFilter, filter_choices, find_people, person_record
 from appraisal.store.records import TARGETS
 
@@ -25,13 +23,6 @@ Text = Annotated[str, Query(max_length=64)]
 HEADERS = {f.name: f.roster.header for f in PERSON_FIELDS if f.roster is not None}
 RECORD_SHEETS = {t.entity: t.sheet for t in TARGETS.values()}
 SPECS = {spec.name: spec for spec in RECORD_LAYOUTS}
-
-
-def shown_value(name: str, value: Any, day_known: bool = True) -> str:
-    """A field as staff read it: 是/否, a birth month without an invented day."""
-    if isinstance(value, date) and name == "birth_date" and not day_known:
-        return f"{value.year}.{value.month:02d}"
-    return as_text(plain(value)) or ""
 
 
 @router.get("/people")
@@ -69,11 +60,7 @@ def person(request: Request, code: str) -> Response:
     if record is None:
         raise HTTPException(404, NO_PERSON)
     p = record.person
-    fields = [
-        (f.roster.header, shown_value(f.name, getattr(p, f.name), p.birth_day_known))
-        for f in ROSTER_FIELDS
-        if f.roster is not None
-    ]
+    fields = [(f.roster.header, field_text(p, f.name)) for f in ROSTER_FIELDS if f.roster]
     changes = [
         {
             "at": e.at,
