@@ -2,18 +2,30 @@
 (every field the roster declares, pool stays, cycles and results, history of changes)."""
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from appraisal.db import session_scope
-from appraisal.models.vocab import Tier
+from appraisal.employer_split import unsplit
+from appraisal.models.vocab import EntryKind, Merit, Tier
 from appraisal.person_fields import PERSON_FIELDS, ROSTER_FIELDS, field_text
 from appraisal.portal.access import staff
-from appraisal.portal.web import page
+from appraisal.portal.limits import RowId, field
+from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.roles import Action
 from appraisal.sheets.layouts import RECORD_SHEETS as RECORD_LAYOUTS
+from appraisal.store.changes import as_text
 from appraisal.store.people_view import PeopleFilter, filter_choices, find_people, person_record
+from appraisal.store.person_info import (
+    EDITABLE,
+    PersonInfoError,
+    add_entry,
+    parse_entry,
+    remove_entry,
+    set_person_field,
+)
 from appraisal.store.records import TARGETS
 
 router = APIRouter()
@@ -74,8 +86,100 @@ def person(request: Request, code: str) -> Response:
     ]
     return page(
         request, "person.html", user=me.username, me=me, record=record, fields=fields,
-        changes=changes,
+        changes=changes, can_edit=me.may(Action.RUN), editable=list(EDITABLE),
+        unsplit=unsplit(p.employer, p.post), kinds=[k.value for k in EntryKind],
+        merits=[m.value for m in Merit],
     )  # fmt: skip
+
+
+@router.post("/people/{code}/fields")
+def set_field(
+    request: Request,
+    code: str,
+    csrf: Annotated[str, field("csrf")] = "",
+    name: Annotated[str, field("field")] = "",
+    value: Annotated[str, field("value")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    """One field corrected, with the reason the audit log keeps."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = code[:64]
+    try:
+        with session_scope() as session:
+            before, after = set_person_field(
+                session, code=code, field=name, value=value, actor=me.actor, reason=reason,
+                scope=me.scope,
+            )  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person field",
+                       detail=f"{code} {name}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        if before == after:
+            flash(request, f"{name} 未变 / unchanged")
+        else:
+            flash(request, f"已修改 {name}：{as_text(before) or '—'} → {as_text(after) or '—'}",
+                  "ok")  # fmt: skip
+    return _back(code)
+
+
+@router.post("/people/{code}/entries")
+def add_record(
+    request: Request,
+    code: str,
+    csrf: Annotated[str, field("csrf")] = "",
+    kind: Annotated[str, field("entry_kind")] = "",
+    start: Annotated[str, field("start")] = "",
+    end: Annotated[str, field("end")] = "",
+    text: Annotated[str, field("entry_text")] = "",
+    merit: Annotated[str, field("merit")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    """A 简历, 奖惩, 培训 or 挂职 entry added to the person's file."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = code[:64]
+    try:
+        entry = parse_entry(kind, start, end, text, merit if kind == EntryKind.MERIT else "")
+        with session_scope() as session:
+            add_entry(session, code=code, entry=entry, actor=me.actor, reason=reason,
+                      scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person entry",
+                       detail=f"{code} {kind}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已添加{kind}记录：{text.strip()}", "ok")
+    return _back(code)
+
+
+@router.post("/people/{code}/entries/{entry_id}/remove")
+def remove_record(
+    request: Request,
+    code: str,
+    entry_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = code[:64]
+    try:
+        with session_scope() as session:
+            row = remove_entry(session, code=code, entry_id=entry_id, actor=me.actor,
+                               reason=reason, scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person entry removed",
+                       detail=f"{code} {entry_id}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已删除{row.kind.value}记录：{row.text}", "ok")
+    return _back(code)
+
+
+def _back(code: str) -> RedirectResponse:
+    return RedirectResponse(f"/people/{quote(code)}", status_code=303)
 
 
 def _what(entity: str, key: str, field: str) -> str:

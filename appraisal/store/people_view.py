@@ -2,7 +2,7 @@
 pool stays, their cycles and the history of changes to them. Always within a Scope: another
 office's person is not found, whatever 编号 is typed."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,11 +14,13 @@ from appraisal.models import (
     CycleMember,
     Office,
     Person,
+    PersonEntry,
     PoolMembership,
     Result,
 )
-from appraisal.models.vocab import Tier
+from appraisal.models.vocab import EntryKind, Tier
 from appraisal.store.offices import Scope, people_in
+from appraisal.store.person_info import person_entries
 from appraisal.store.records import TARGETS
 
 PAGE_SIZE = 50
@@ -108,6 +110,7 @@ class PersonRecord:
     stays: list[PoolMembership]
     cycles: list[PersonCycle]
     changes: list[AuditEntry]
+    entries: dict[EntryKind, list[PersonEntry]] = field(default_factory=dict)
 
 
 def person_record(
@@ -151,4 +154,7 @@ def person_record(
         .limit(changes)
     )
     office = session.get(Office, person.office_id)
-    return PersonRecord(person, office.name if office else "", list(stays), cycles, list(history))
+    return PersonRecord(
+        person, office.name if office else "", list(stays), cycles, list(history),
+        person_entries(session, person.id),
+    )  # fmt: skip
