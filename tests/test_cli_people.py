@@ -58,3 +58,41 @@ def test_staff_correct_a_person_and_their_entries_at_the_command_line(
     assert (p.employer, p.post) == ("某大学", "教授")
     assert [a.reason for a in audit if a.field != "created"] == [
         "本人确认", "本人确认", "组织部来函", "误录"]  # fmt: skip
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+def test_the_information_form_is_filled_with_what_is_on_record(
+    app_env: Path, tmp_path: Path
+) -> None:
+    from sheetbuilders import write_xlsx
+
+    header = ["编号", "姓名", "性别", "民族", "籍贯", "出生年月", "党派", "入党派时间", "界别",
+              "工作单位", "职务", "梯队"]  # fmt: skip
+    workbook = write_xlsx(tmp_path / "r.xlsx", {
+        "花名册": [header, ["P001", "张三", "男", "汉族", "江苏南京", "1975.03", "民盟", "2001.07",
+                            "教育界", "滨江大学", "教授", "精英"]],
+        "简历": [["编号", "起始年月", "截止年月", "单位及职务"],
+                 ["P001", "1997.08", "2005.06", "滨江大学讲师"],
+                 ["P001", "2005.07", "", "滨江大学教授"]],
+        "奖惩": [["编号", "奖惩类别", "起始年月", "奖惩情况"],
+                 ["P001", "奖励", "2020.12", "获评优秀教师"]],
+    })  # fmt: skip
+    assert runner.invoke(app, ["roster", "import", str(workbook)], env=WIDE).exit_code == 0
+    out = tmp_path / "form.docx"
+    done = runner.invoke(app, ["people", "form", "P001", str(out)], env=WIDE)
+    assert done.exit_code == 0, done.output
+    text = _docx_text(out)
+    for shown in ("党外代表人士信息采集表", "张三", "江苏南京", "2001年7月", "滨江大学", "教授",
+                  "1997.08—2005.06　滨江大学讲师", "2005.07—至今　滨江大学教授",
+                  "2020.12　奖励：获评优秀教师"):  # fmt: skip
+        assert shown in text, shown
+    assert "{{" not in text and "{%" not in text
+    missing = runner.invoke(app, ["people", "form", "P404", str(out)], env=WIDE)
+    assert missing.exit_code == 1 and "没有编号为 P404 的人员" in missing.output

@@ -11,7 +11,8 @@ from sheetbuilders import write_xlsx
 from sqlmodel import Session, col, select
 
 from appraisal.db import alembic_config, migrate, session_scope
-from appraisal.importing import import_roster_file
+from appraisal.demo_data import write_demo_data
+from appraisal.importing import import_records_file, import_roster_file
 from appraisal.models import AuditEntry, Person, PersonEntry
 from appraisal.models.vocab import EntryKind, Merit
 from appraisal.sheets import WorkbookError
@@ -221,7 +222,32 @@ def test_staff_edit_fields_and_entries_with_a_reason_each(app_env: Path, tmp_pat
     assert [(a.field, a.before, a.after, a.reason) for a in audit] == [
         ("post", "教授", "副校长", "任职文件"),
         ("party_joined_on", "2001-07-01", "2002-01-01", "党派来函"),
-        ("奖惩", None, "2024.05— 奖励：记功", "本人填报"),
-        ("奖惩", "2024.05— 奖励：记功", None, "重复"),
+        ("奖惩", None, "2024.05 奖励：记功", "本人填报"),
+        ("奖惩", "2024.05 奖励：记功", None, "重复"),
     ]
     assert Merit.REWARD.value == "奖励"
+
+
+def test_the_nomination_form_lists_the_career_on_record(app_env: Path, tmp_path: Path) -> None:
+    from appraisal.documents.plan import plan_people
+    from appraisal.flows.tasks import _stage_inputs
+    from appraisal.models.vocab import Stage
+    from tests.cycle_helpers import start
+
+    roster, records = write_demo_data(tmp_path, people=3, seed=5)
+    import_roster_file(roster, actor="tester")
+    import_records_file(records, actor="tester")
+    cycle_id = start()
+    inputs = _stage_inputs(cycle_id, Stage.NOMINATION, date(2026, 11, 1), date(2026, 11, 20), None)
+    jobs = {j.person_code: j.context["简历"] for j in plan_people(Stage.NOMINATION, inputs)}
+    with session_scope() as session:
+        expected = {
+            p.code: [
+                {"起止年月": f"{e.started_on:%Y.%m}—"
+                 + (f"{e.ended_on:%Y.%m}" if e.ended_on else "至今"), "单位及职务": e.text}
+                for e in person_entries(session, p.id or 0)[EntryKind.CAREER]
+            ]
+            for p in session.exec(select(Person))
+        }  # fmt: skip
+    assert jobs == expected and all(len(rows) == 2 for rows in jobs.values())
+    assert all(rows[-1]["起止年月"].endswith("—至今") for rows in jobs.values())

@@ -2,6 +2,8 @@
 add or remove a dated entry, each with a reason the page's history then shows; a 只读 account
 sees it all and changes nothing."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,16 @@ def test_an_unknown_field_or_a_bad_date_is_said_and_changes_nothing(portal: obje
     with session_scope() as session:
         p = session.exec(select(Person)).one()
     assert (p.tier.value, p.party_joined_on) == ("精英", None)
+
+
+def test_the_information_form_downloads_from_the_person_page(portal: object) -> None:
+    client = _client(portal, "reader")
+    page = client.get("/people/P001")
+    assert 'href="/people/P001/form.docx"' in page.text
+    got = client.get("/people/P001/form.docx")
+    assert got.status_code == 200 and got.headers["content-type"].endswith("document")
+    assert "filename*=utf-8''P001%20" in got.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(got.content)) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert "张三" in body and "某大学教授、某公司独立董事" in body
+    assert client.get("/people/P404/form.docx").status_code == 404

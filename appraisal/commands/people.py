@@ -1,6 +1,7 @@
 """`appraisal people`: a person's information (信息管理), shown and kept current; every change
 is audited with its reason. The portal's person page calls the same functions."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ from rich.table import Table
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.employer_split import unsplit
+from appraisal.information_form import write_information_form
 from appraisal.person_fields import ROSTER_FIELDS, field_text
 from appraisal.settings import get_settings
 from appraisal.store.offices import EVERYWHERE, Scope
@@ -57,7 +59,7 @@ def show(code: Annotated[str, typer.Argument(help="编号 of the person.")]) -> 
                         title_justify="left")  # fmt: skip
         for e in rows:
             text = f"{e.merit.value}：{e.text}" if e.merit else e.text
-            end = f"{e.ended_on:%Y.%m}" if e.ended_on else "至今"
+            end = f"{e.ended_on:%Y.%m}" if e.ended_on else ("" if e.merit else "至今")
             listing.add_row(str(e.id), f"{e.started_on:%Y.%m}", end, text, e.source)
         out.print(listing if rows else f"{kind.value}：无")
 
@@ -121,6 +123,19 @@ def record_remove(
     except PersonInfoError as exc:
         fail(str(exc))
     out.print(f"已删除 {code} 的{kind}记录（序号 {entry_id}） / entry removed")
+
+
+@app.command("form")
+def form(
+    code: Annotated[str, typer.Argument(help="编号 of the person.")],
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Where to write the .docx.")],
+) -> None:
+    """The person's 信息采集表, filled with what is on record, for them to check and sign."""
+    try:
+        written = write_information_form(code, out_path, scope=_scope())
+    except PersonInfoError as exc:
+        fail(str(exc))
+    out.print(f"已生成信息采集表：{written}")
 
 
 @app.command("unsplit")

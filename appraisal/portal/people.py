@@ -1,6 +1,8 @@
 """The pool as staff look it up: a person list with search and filters, and one person's page
 (every field the roster declares, pool stays, cycles and results, history of changes)."""
 
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -9,9 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from appraisal.db import session_scope
 from appraisal.employer_split import unsplit
+from appraisal.information_form import write_information_form
 from appraisal.models.vocab import EntryKind, Merit, Tier
 from appraisal.person_fields import PERSON_FIELDS, ROSTER_FIELDS, field_text
 from appraisal.portal.access import staff
+from appraisal.portal.downloads import download_name
 from appraisal.portal.limits import RowId, field
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
@@ -176,6 +180,27 @@ def remove_record(
     else:
         flash(request, f"已删除{row.kind.value}记录：{row.text}", "ok")
     return _back(code)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/people/{code}/form.docx")
+def information_form(request: Request, code: str) -> Response:
+    """The person's 信息采集表, filled with what is on record today."""
+    me = staff(request)
+    code = code[:64]
+    with TemporaryDirectory() as folder:
+        try:
+            path = write_information_form(code, Path(folder) / "form.docx", scope=me.scope)
+        except PersonInfoError:
+            raise HTTPException(404, NO_PERSON) from None
+        body = path.read_bytes()
+    with session_scope() as session:
+        log_access(session, request, actor=me.actor, action="information form", detail=code)
+    name = download_name(code, "信息采集表", suffix=".docx")
+    disposition = f"attachment; filename*=utf-8''{quote(name)}"
+    return Response(body, media_type=DOCX, headers={"Content-Disposition": disposition})
 
 
 def _back(code: str) -> RedirectResponse:

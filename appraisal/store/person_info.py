@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from appraisal.clock import today as clock_today
 from appraisal.db import begin_writing
+from appraisal.documents.views import EntryLine
 from appraisal.employer_split import unsplit
 from appraisal.models import Person, PersonEntry
 from appraisal.models.vocab import EntryKind, Merit
-from appraisal.person_fields import ROSTER_FIELDS
+from appraisal.person_fields import ROSTER_FIELDS, PersonView, plain_values
 from appraisal.sheets.errors import SheetIssue, raise_if_any
 from appraisal.sheets.layouts import ENTRY_SHEETS, ROSTER
 from appraisal.sheets.roster import EntryRow
@@ -117,6 +118,8 @@ def entry_words(kind: EntryKind, started_on: date, ended_on: date | None, text: 
                 merit: Merit | None) -> str:  # fmt: skip
     """An entry as the history shows it: 2001.07—2005.06 滨江大学化学系讲师."""
     span = f"{started_on:%Y.%m}—{ended_on:%Y.%m}" if ended_on else f"{started_on:%Y.%m}—"
+    if merit and not ended_on:
+        span = f"{started_on:%Y.%m}"
     what = f"{merit.value}：{text}" if merit else text
     return f"{span} {what}"
 
@@ -218,9 +221,21 @@ def person_entries(session: Session, person_id: int) -> dict[EntryKind, list[Per
     return found
 
 
-def career_lines(entries: Sequence[PersonEntry]) -> list[tuple[date, date | None, str]]:
-    """(start, end, text) of 简历 entries, in date order, for the 推荐表 and the 信息采集表."""
-    return [(e.started_on, e.ended_on, e.text) for e in entries if e.kind is EntryKind.CAREER]
+def person_file(
+    session: Session, code: str, scope: Scope = EVERYWHERE
+) -> tuple[PersonView, dict[str, list[EntryLine]]]:
+    """The person and their dated entries as plain values (entries by kind, as staff name
+    them: 简历, 奖惩, 培训, 挂职), for the documents that print them."""
+    person = person_in_scope(session, scope, code)
+    entries = person_entries(session, person.id or 0)
+    lines = {
+        kind.value: [
+            EntryLine(e.started_on, e.ended_on, e.text, e.merit.value if e.merit else "")
+            for e in rows
+        ]
+        for kind, rows in entries.items()
+    }
+    return PersonView(**plain_values(person)), lines
 
 
 def unsplit_people(session: Session, scope: Scope = EVERYWHERE) -> list[Person]:
