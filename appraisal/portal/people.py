@@ -21,12 +21,15 @@ from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
 from appraisal.sheets.layouts import RECORD_SHEETS as RECORD_LAYOUTS
 from appraisal.store.changes import as_text
+from appraisal.store.offices import Scope
 from appraisal.store.people_view import PeopleFilter, filter_choices, find_people, person_record
 from appraisal.store.person_info import (
     EDITABLE,
+    NoSuchPerson,
     PersonInfoError,
     add_entry,
     parse_entry,
+    person_in_scope,
     remove_entry,
     set_person_field,
 )
@@ -108,7 +111,7 @@ def set_field(
     """One field corrected, with the reason the audit log keeps."""
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    code = code[:64]
+    code = _owned(me.scope, code)
     try:
         with session_scope() as session:
             before, after = set_person_field(
@@ -143,7 +146,7 @@ def add_record(
     """A 简历, 奖惩, 培训 or 挂职 entry added to the person's file."""
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    code = code[:64]
+    code = _owned(me.scope, code)
     try:
         entry = parse_entry(kind, start, end, text, merit if kind == EntryKind.MERIT else "")
         with session_scope() as session:
@@ -168,7 +171,7 @@ def remove_record(
 ) -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
-    code = code[:64]
+    code = _owned(me.scope, code)
     try:
         with session_scope() as session:
             row = remove_entry(session, code=code, entry_id=entry_id, actor=me.actor,
@@ -193,7 +196,7 @@ def information_form(request: Request, code: str) -> Response:
     with TemporaryDirectory() as folder:
         try:
             path = write_information_form(code, Path(folder) / "form.docx", scope=me.scope)
-        except PersonInfoError:
+        except NoSuchPerson:
             raise HTTPException(404, NO_PERSON) from None
         body = path.read_bytes()
     with session_scope() as session:
@@ -201,6 +204,17 @@ def information_form(request: Request, code: str) -> Response:
     name = download_name(code, "信息采集表", suffix=".docx")
     disposition = f"attachment; filename*=utf-8''{quote(name)}"
     return Response(body, media_type=DOCX, headers={"Content-Disposition": disposition})
+
+
+def _owned(scope: Scope, code: str) -> str:
+    """The 编号 of a person in scope; 404 otherwise, before anything sent is looked at."""
+    code = code[:64]
+    with session_scope() as session:
+        try:
+            person_in_scope(session, scope, code)
+        except NoSuchPerson:
+            raise HTTPException(404, NO_PERSON) from None
+    return code
 
 
 def _back(code: str) -> RedirectResponse:

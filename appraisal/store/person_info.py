@@ -39,10 +39,14 @@ class PersonInfoError(ValueError):
     """A change that cannot be made, with the reason in Chinese (and English)."""
 
 
+class NoSuchPerson(PersonInfoError):
+    """No person has the 编号 within the scope (another office's person is not found either)."""
+
+
 def person_in_scope(session: Session, scope: Scope, code: str) -> Person:
     person = session.exec(people_in(scope).where(col(Person.code) == code.strip())).first()
     if person is None or person.id is None:
-        raise PersonInfoError(f"没有编号为 {code} 的人员，或其不属于您的单位 / no such person")
+        raise NoSuchPerson(f"没有编号为 {code} 的人员，或其不属于您的单位 / no such person")
     return person
 
 
@@ -69,11 +73,11 @@ def set_person_field(
 ) -> tuple[Any, Any]:
     """Set one field of a person from the text staff typed, read as the roster reads its cell;
     returns (before, after). Nothing is written when the value is unchanged."""
+    begin_writing(session)
+    person = person_in_scope(session, scope, code)
     reason = _reason_given(reason)
     name = field_named(field)
     column = ROSTER.column(name)
-    begin_writing(session)
-    person = person_in_scope(session, scope, code)
     extra: dict[str, Any] = {}
     if is_blank(value):
         if name in _REQUIRED:
@@ -166,9 +170,9 @@ def add_entry(
     scope: Scope = EVERYWHERE,
     source: str = "录入",
 ) -> PersonEntry:
-    reason = _reason_given(reason)
     begin_writing(session)
     person = person_in_scope(session, scope, code)
+    reason = _reason_given(reason)
     assert person.id is not None
     row = PersonEntry(
         person_id=person.id, kind=entry.kind, started_on=entry.started_on,
@@ -193,9 +197,9 @@ def remove_entry(
     reason: str,
     scope: Scope = EVERYWHERE,
 ) -> PersonEntry:
-    reason = _reason_given(reason)
     begin_writing(session)
     person = person_in_scope(session, scope, code)
+    reason = _reason_given(reason)
     row = session.get(PersonEntry, entry_id)
     if row is None or row.person_id != person.id:
         raise PersonInfoError(f"{code} 没有第 {entry_id} 号记录 / no such entry")
