@@ -321,6 +321,9 @@ def test_the_template_has_headers_an_example_and_drop_downs(tmp_path: Path) -> N
     # The example row is recognised and skipped: an untouched template imports nobody.
     roster = read_roster(path)
     assert roster.rows == () and "示例行" in roster.warnings[0]
+    # and so do its extra sheets, one per kind of dated entry
+    assert roster.entry_sheets == ("简历", "奖惩", "培训", "挂职") and roster.entries == ()
+    assert len(roster.warnings) == 5
 
 
 def test_a_filled_in_template_reads_back(tmp_path: Path) -> None:
