@@ -41,7 +41,7 @@ def import_roster_file(
         counts = {
             roster.sheet: import_people(
                 session, rows=roster.rows, actor=actor, source=source,
-                sheet=roster.sheet, office_id=office_id, scope=scope,
+                sheet=roster.sheet, office_id=office_id, scope=scope, columns=roster.columns,
             )
         }  # fmt: skip
         counts |= {sheet: ImportCounts() for sheet in roster.entry_sheets}

@@ -251,3 +251,20 @@ def test_the_nomination_form_lists_the_career_on_record(app_env: Path, tmp_path:
         }  # fmt: skip
     assert jobs == expected and all(len(rows) == 2 for rows in jobs.values())
     assert all(rows[-1]["起止年月"].endswith("—至今") for rows in jobs.values())
+
+
+def test_an_older_roster_leaves_the_fields_it_has_no_column_for(
+    app_env: Path, tmp_path: Path
+) -> None:
+    import_roster_file(_roster(tmp_path / "r.xlsx"), actor="tester")
+    old = ["编号", "姓名", "性别", "民族", "出生年月", "党派", "界别", "工作单位及职务", "梯队"]
+    rows = [old, ["P001", "张三", "男", "汉族", "1975.03", "民盟", "教育界", "滨江大学 副校长",
+                  "精英"]]  # fmt: skip
+    done = import_roster_file(write_xlsx(tmp_path / "old.xlsx", {"花名册": rows}), actor="t")
+    assert done.counts["花名册"].updated == 1
+    with session_scope() as session:
+        p = session.exec(select(Person).where(Person.code == "P001")).one()
+        changed = [a.field for a in session.exec(select(AuditEntry).where(AuditEntry.actor == "t"))]
+    assert (p.employer, p.post, p.native_place) == ("滨江大学", "副校长", "江苏南京")
+    assert (p.party_joined_on, p.work_started_on) == (date(2001, 7, 1), date(1997, 8, 1))
+    assert changed == ["post"]

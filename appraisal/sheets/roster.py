@@ -55,6 +55,8 @@ class RosterSheet:
     warnings: tuple[str, ...]
     entries: tuple[EntryRow, ...] = ()
     entry_sheets: tuple[str, ...] = ()  # the entry sheets the workbook has, as titled there
+    # The person fields the sheet has a column for: a field it leaves out is not cleared.
+    columns: frozenset[str] = frozenset(FIELD_NAMES)
 
 
 def derive_code(name: str, birth_date: date) -> str:
@@ -102,9 +104,15 @@ def read_roster(
     _no_twice(file, entries, issues)
     raise_if_any(issues)
     warnings += [w for found in entry_sheets.values() for w in found.warnings]
+    given = set(parsed.present)
+    if "employer_post" in given:
+        given |= {"employer", "post"}
+    if "birth_date" in given:
+        given.add("birth_day_known")
     return RosterSheet(
         path, sheet, tuple(rows), tuple(warnings), tuple(entries),
         tuple(found.sheet for found in entry_sheets.values()),
+        frozenset(given & set(FIELD_NAMES)),
     )  # fmt: skip
 
 
