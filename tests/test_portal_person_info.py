@@ -112,3 +112,27 @@ def test_the_information_form_downloads_from_the_person_page(portal: object) -> 
         body = docx.read("word/document.xml").decode()
     assert "张三" in body and "某大学教授、某公司独立董事" in body
     assert client.get("/people/P404/form.docx").status_code == 404
+
+
+def test_the_roster_upload_counts_the_entries_of_its_extra_sheets(
+    portal: object, tmp_path: Path
+) -> None:
+    from sheetbuilders import write_xlsx
+
+    client = _client(portal, STAFF)
+    header = ["编号", "姓名", "性别", "民族", "出生年月", "党派", "界别", "工作单位", "职务",
+              "梯队"]  # fmt: skip
+    path = write_xlsx(tmp_path / "r2.xlsx", {
+        "花名册": [header, ["P001", "张三", "男", "汉族", "1975.03", "民盟", "教育界", "某大学",
+                            "教授", "精英"]],
+        "简历": [["编号", "起始年月", "截止年月", "单位及职务"],
+                 ["P001", "1997.08", "", "某大学教授"]],
+    })  # fmt: skip
+    page = client.get("/imports")
+    for times in ("新增 1 条、更新 0 条、未变 0 条", "新增 0 条、更新 0 条、未变 1 条"):
+        done = client.post("/imports/roster", data={"csrf": csrf_of(page.text)},
+                           files={"file": (path.name, path.read_bytes(), XLSX)})  # fmt: skip
+        assert f"简历：{times}" in done.text
+    person = client.get("/people/P001").text
+    assert "某大学教授" in person and "名册导入 r2.xlsx 工作表 简历 第2行" in person
+    assert 'id="unsplit"' not in person
