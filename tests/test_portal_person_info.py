@@ -46,6 +46,8 @@ def portal(app_env: Path, tmp_path: Path) -> object:
 
 def test_staff_split_the_unit_and_add_then_remove_an_entry(portal: object) -> None:
     client = _client(portal, STAFF)
+    listed = client.get("/people").text
+    assert 'id="unsplit-people"' in listed and "P001 张三</a>：某大学教授、某公司独立董事" in listed
     page = client.get("/people/P001")
     assert 'id="unsplit"' in page.text and 'id="edit-field"' in page.text
     csrf = csrf_of(page.text)
@@ -54,6 +56,7 @@ def test_staff_split_the_unit_and_add_then_remove_an_entry(portal: object) -> No
         done = client.post("/people/P001/fields", data=sent)
         assert done.status_code == 200 and done.url.path == "/people/P001"
     assert "已修改 职务：— → 教授" in done.text and 'id="unsplit"' not in done.text
+    assert 'id="unsplit-people"' not in client.get("/people").text
     added = client.post("/people/P001/entries", data={
         "csrf": csrf, "kind": "培训", "start": "2023.09", "end": "2023.10",
         "text": "省社会主义学院进修班", "merit": "奖励", "reason": "结业证书"})  # fmt: skip

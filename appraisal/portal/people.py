@@ -32,6 +32,7 @@ from appraisal.store.person_info import (
     person_in_scope,
     remove_entry,
     set_person_field,
+    unsplit_people,
 )
 from appraisal.store.records import TARGETS
 
@@ -62,12 +63,13 @@ def people(
     with session_scope() as session:
         found = find_people(session, me.scope, where, page_no)
         choices = filter_choices(session, me.scope)
+        waiting = [(p.code, p.name, p.employer) for p in unsplit_people(session, me.scope)]
     query = {"q": q, "tier": tier, "category": category, "sector": sector, "unit": unit}
     kept = urlencode({k: v for k, v in query.items() if v})
     return page(
         request, "people.html", user=me.username, me=me, found=found, query=query,
         tiers=[t.value for t in Tier], choices=choices, kept=kept,
-        filtered=any(query.values()),
+        filtered=any(query.values()), unsplit=waiting,
     )  # fmt: skip
 
 
