@@ -798,16 +798,16 @@ def information_form(title: str) -> DocxDocument:
         (10, [L("职　务"), V("{{ 职务 }}", 6, "left")]),
         (10, [L("社会职务"), V("{{ 社会职务 }}", 6, "left")]),
         (10, [L("专业领域"), V("{{ 专业领域 }}", 6, "left")]),
-        (40, [L("简　历"), V(_lines("简历", "{{ r.起止年月 }}　{{ r.单位及职务 }}", "r"), 6,
+        (32, [L("简　历"), V(_lines("简历", "{{ r.起止年月 }}　{{ r.单位及职务 }}", "r"), 6,
                              "left", top=True, flows=True)]),
-        (20, [L("奖惩情况"), V(_lines("奖惩情况", "{{ r.起止年月 }}　{{ r.类别 }}：{{ r.内容 }}",
+        (15, [L("奖惩情况"), V(_lines("奖惩情况", "{{ r.起止年月 }}　{{ r.类别 }}：{{ r.内容 }}",
                                   "r"), 6, "left", top=True, flows=True)]),
-        (20, [L("培训情况"), V(_lines("培训情况", entries, "r"), 6, "left", top=True,
+        (15, [L("培训情况"), V(_lines("培训情况", entries, "r"), 6, "left", top=True,
                                flows=True)]),
-        (20, [L("挂职情况"), V(_lines("挂职情况", entries, "r"), 6, "left", top=True,
+        (15, [L("挂职情况"), V(_lines("挂职情况", entries, "r"), 6, "left", top=True,
                                flows=True)]),
-        (24, [L(["本人", "确认"]), V(["以上信息经本人核对无误。", ">本人（签字）：　　　　　　　　",
-                                   SIGN_DATE], 6, top=True)]),
+        (20, [L(["本人", "确认"]), V(["以上信息经本人核对无误。", ">本人（签字）：　　　　　　　　",
+                                   SIGN_DATE], 6, "left", top=True)]),
     ], signed_rows=1)
     return doc
 
