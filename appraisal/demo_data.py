@@ -8,7 +8,7 @@ Special cases tests and the demo rely on: a few people fall under the 2/3 rule, 
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,12 +32,14 @@ from appraisal.models.vocab import (
     DutyKind,
     DutyOutcome,
     DutyRole,
+    EntryKind,
     FindingCategory,
     FindingEffect,
+    Merit,
     RaterGroup,
     Tier,
 )
-from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, ROSTER, SCORE
+from appraisal.sheets.layouts import BALLOT, DUTY, ENTRY_SHEETS, FINDING, ROSTER, SCORE
 from appraisal.sheets.writer import write_workbook
 
 DEFAULT_PEOPLE = 793
@@ -55,6 +57,8 @@ class DemoData:
     ballots: list[Row]
     scores: list[Row]
     findings: list[Row]
+    # The roster's extra sheets: 简历, 奖惩, 培训, 挂职 entries (code, started_on, text …).
+    entries: dict[EntryKind, list[Row]] = field(default_factory=dict)
 
 
 def tier_counts(people: int) -> dict[Tier, int]:
@@ -97,7 +101,12 @@ def generate(
         scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
     findings = [_finding(roster[i], year, "J01") for i in vetoed]
     findings += [_finding(roster[i], year, ("D03", "Z02")[n % 2]) for n, i in enumerate(deducted)]
-    return DemoData(roster, duties, ballots, scores, findings)
+    # Information of its own random stream: the people and records above stay as they were.
+    info = random.Random(f"{seed}/信息")
+    entries: dict[EntryKind, list[Row]] = {kind: [] for kind in EntryKind}
+    for person in roster:
+        _information(info, person, year, entries)
+    return DemoData(roster, duties, ballots, scores, findings, entries)
 
 
 def write_demo_data(
@@ -109,7 +118,10 @@ def write_demo_data(
 ) -> tuple[Path, Path]:
     """Write roster.xlsx and records.xlsx into `out_dir`, shaped like the blank templates."""
     data = generate(people, seed, year)
-    roster = write_workbook(out_dir / "roster.xlsx", [(ROSTER, data.roster)])
+    roster = write_workbook(
+        out_dir / "roster.xlsx",
+        [(ROSTER, data.roster), *((ENTRY_SHEETS[k], rows) for k, rows in data.entries.items())],
+    )
     records = write_workbook(
         out_dir / "records.xlsx",
         [(DUTY, data.duties), (BALLOT, data.ballots), (SCORE, data.scores),
@@ -151,7 +163,8 @@ def _person(rng: random.Random, index: int, tier: Tier, year: int) -> Row:
         "birth_date": f"{born:%Y.%m}" if rng.random() < 0.2 else born,
         "party": party,
         "sector": sector,
-        "employer_post": f"{employer} {rng.choice(posts)}",
+        "employer": employer,
+        "post": rng.choice(posts),
         "tier": tier,
         "category": category,
         "education": _pick(rng, EDUCATION_WEIGHTS),
@@ -276,3 +289,62 @@ def _finding(person: Row, year: int, item_code: str) -> Row:
     return {"code": person["code"], "name": person["name"], "year": year,
             "item_code": item_code, "category": category, "effect": effect,
             "source_body": source, "evidence": evidence}  # fmt: skip
+
+
+NATIVE_PLACES = ("江苏南京", "江苏苏州", "浙江杭州", "安徽合肥", "山东济南", "江苏常州", "湖北武汉",
+                 "河南郑州", "江苏扬州", "上海")  # fmt: skip
+TRAININGS = ("市委党校党外代表人士培训班", "省社会主义学院党外干部进修班",
+             "中央社会主义学院民主党派骨干培训班", "市委统战部新的社会阶层人士研修班")  # fmt: skip
+REWARDS = ("获评{city}优秀政协委员", "获{city}科技进步奖二等奖", "获评{city}劳动模范",
+           "获评{city}统一战线先进个人", "获评省“五一劳动奖章”")  # fmt: skip
+SECONDMENTS = ("{city}发展和改革委员会副主任", "{city}教育局副局长", "{city}卫生健康委员会副主任",
+               "{city}科学技术局副局长")  # fmt: skip
+
+
+def _information(
+    rng: random.Random, person: Row, year: int, entries: dict[EntryKind, list[Row]]
+) -> None:
+    """籍贯, 入党派时间, 参加工作时间 on the person; 简历 and a few 奖惩, 培训, 挂职 entries."""
+    born = person["birth_date"]
+    born_year = born.year if isinstance(born, date) else int(str(born)[:4])
+    started = date(born_year + rng.randint(22, 26), rng.choice((7, 8, 9)), 1)
+    person["native_place"] = rng.choice(NATIVE_PLACES)
+    person["work_started_on"] = f"{started:%Y.%m}"
+    if person["party"] not in ("无党派人士", "群众"):
+        joined = date(min(year - 1, started.year + rng.randint(1, 12)), rng.randint(1, 12), 1)
+        person["party_joined_on"] = f"{joined:%Y.%m}"
+    ref = {"code": person["code"], "name": person["name"]}
+    employer = person["employer"]
+    first_post = (
+        "讲师"
+        if "大学" in employer or "学院" in employer
+        else ("住院医师" if "医院" in employer or "保健院" in employer else "职员")
+    )
+    middle_year = max(started.year, min(started.year + rng.randint(5, 10), year - 2))
+    middle = date(middle_year, 12 if middle_year == started.year else rng.randint(1, 12), 1)
+    career = [
+        {**ref, "started_on": f"{started:%Y.%m}", "ended_on": f"{middle:%Y.%m}",
+         "text": f"{person['employer']}{first_post}"},
+        {**ref, "started_on": f"{middle:%Y.%m}", "ended_on": None,
+         "text": f"{person['employer']}{person['post']}"},
+    ]  # fmt: skip
+    entries[EntryKind.CAREER] += career
+    if rng.random() < 0.35:
+        day = date(rng.randint(middle.year, year - 1), rng.randint(1, 12), 1)
+        text = rng.choice(REWARDS).format(city=CITY)
+        entries[EntryKind.MERIT].append(
+            {**ref, "merit": Merit.REWARD, "started_on": f"{day:%Y.%m}", "text": text}
+        )
+    if rng.random() < 0.5:
+        day = date(rng.randint(middle.year, year - 1), rng.randint(3, 10), 1)
+        entries[EntryKind.TRAINING].append(
+            {**ref, "started_on": f"{day:%Y.%m}", "ended_on": f"{day:%Y.%m}",
+             "text": rng.choice(TRAININGS)}
+        )  # fmt: skip
+    if person["tier"] is not Tier.RISING and rng.random() < 0.3:
+        day = date(rng.randint(middle.year, year - 2), rng.randint(1, 12), 1)
+        end = date(day.year + 1, day.month, 1)
+        entries[EntryKind.SECONDMENT].append(
+            {**ref, "started_on": f"{day:%Y.%m}", "ended_on": f"{end:%Y.%m}",
+             "text": rng.choice(SECONDMENTS).format(city=CITY)}
+        )  # fmt: skip

@@ -8,8 +8,9 @@ from pathlib import Path
 from appraisal.db import session_scope
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.sheets import read_records, read_roster
-from appraisal.store import ImportCounts, import_people, import_records
+from appraisal.store import ImportCounts, import_people, import_records, load_people
 from appraisal.store.offices import EVERYWHERE, Scope
+from appraisal.store.person_info import import_entries
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,27 @@ def import_roster_file(
     max_bytes: int | None = None,
 ) -> Imported:
     """The roster at `path` into the pool: new people join `office_id`'s pool; people of an
-    office outside `scope` are refused. `source` is the file's name as staff know it."""
+    office outside `scope` are refused. Its extra sheets (简历, 奖惩, 培训, 挂职) add the dated
+    entries not already on record. `source` is the file's name as staff know it."""
     roster = read_roster(path, max_bytes=max_bytes)
+    source = source or path.name
     with session_scope() as session:
-        counts = import_people(
-            session, rows=roster.rows, actor=actor, source=source or path.name,
-            sheet=roster.sheet, office_id=office_id, scope=scope,
-        )  # fmt: skip
+        counts = {
+            roster.sheet: import_people(
+                session, rows=roster.rows, actor=actor, source=source,
+                sheet=roster.sheet, office_id=office_id, scope=scope, columns=roster.columns,
+            )
+        }  # fmt: skip
+        counts |= {sheet: ImportCounts() for sheet in roster.entry_sheets}
+        if roster.entries:
+            known = load_people(session, [e.code for e in roster.entries])
+            counts |= import_entries(
+                session, entries=roster.entries, known=known, actor=actor, source=source,
+                scope=scope,
+            )  # fmt: skip
         if dry_run:
             session.rollback()
-    return Imported({roster.sheet: counts}, roster.warnings, dry_run)
+    return Imported(counts, roster.warnings, dry_run)
 
 
 def import_records_file(

@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import Any, Literal
 
+from appraisal.employer_split import joined
 from appraisal.models.vocab import Gender, Tier
 
 # How a roster cell is read: the values of appraisal.sheets.spec.Kind that a person's field uses.
@@ -143,6 +144,13 @@ class PersonView:
             document="民族",
         )
     )
+    native_place: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn("籍贯", max_length=64, example="江苏南京", width=12),
+            document="籍贯",
+        ),
+    )
     birth_date: date = field(
         metadata=declared(
             RosterColumn(
@@ -159,6 +167,13 @@ class PersonView:
     )
     # "1975.03" carries no day: the roster's 出生年月 says whether the day was given.
     birth_day_known: bool = field(default=True, metadata=declared(None, archived=False))
+    work_started_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn("参加工作时间", "date", example="1997.08", width=12, note="如 1997.08"),
+            document="参加工作时间",
+        ),
+    )
     party: str = field(
         metadata=declared(
             RosterColumn(
@@ -173,24 +188,51 @@ class PersonView:
             document="政治面貌",
         )
     )
+    # Given to the month, like 出生年月; the day stored is 1.
+    party_joined_on: date | None = field(
+        default=None,
+        metadata=declared(
+            RosterColumn(
+                "入党派时间",
+                "date",
+                aliases=("加入党派时间", "入党时间"),
+                example="2001.07",
+                width=12,
+                note="如 2001.07；无党派可留空",
+            ),
+            document="入党派时间",
+        ),
+    )
     sector: str = field(
         metadata=declared(
             RosterColumn("界别", required=True, max_length=64, example="教育界", width=12),
             document="界别",
         )
     )
-    employer_post: str = field(
+    # Apart since 0012: letters to "所在单位党组织" go to the 工作单位 alone. A roster may still
+    # give the old 工作单位及职务 column (sheets/layouts.py), split by appraisal/employer_split.py.
+    employer: str = field(
+        default="",
         metadata=declared(
             RosterColumn(
-                "工作单位及职务",
-                required=True,
-                aliases=("单位及职务", "工作单位职务", "单位职务"),
+                "工作单位",
+                aliases=("单位", "工作单位名称", "所在单位"),
                 max_length=256,
-                example="某大学 教授",
-                width=30,
+                example="滨江大学",
+                width=24,
+                note="必填（或填写“工作单位及职务”一列）",
             ),
-            document="工作单位及职务",
-        )
+            document="工作单位",
+        ),
+    )
+    post: str = field(
+        default="",
+        metadata=declared(
+            RosterColumn(
+                "职务", aliases=("现任职务", "现职务"), max_length=128, example="教授", width=16
+            ),
+            document="职务",
+        ),
     )
     tier: str = field(
         metadata=declared(
@@ -271,13 +313,13 @@ class PersonView:
 
     @property
     def unit(self) -> str:
-        return unit_of(self.employer_post)
+        """The body letters to the person's unit go to: the 工作单位 alone."""
+        return self.employer
 
-
-def unit_of(employer_post: str) -> str:
-    """The employer without the post: rosters write 工作单位及职务 as "单位 职务"."""
-    words = employer_post.split()
-    return words[0] if words else ""
+    @property
+    def employer_post(self) -> str:
+        """工作单位及职务 as documents print it."""
+        return joined(self.employer, self.post)
 
 
 def _declared() -> tuple[PersonField, ...]:
@@ -315,3 +357,22 @@ def register_columns() -> tuple[tuple[str, tuple[int, int]], ...]:
         for f in REGISTER_FIELDS
         if f.roster is not None and f.register is not None
     )
+
+
+# Dates given to the month only: the day stored is 1 and is never shown.
+MONTH_DATES = frozenset({"party_joined_on", "work_started_on"})
+
+
+def field_text(source: object, name: str) -> str:
+    """A field of a person as staff read it: 是/否, a month without an invented day."""
+    value = plain(getattr(source, name))
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        month_only = name in MONTH_DATES or (
+            name == "birth_date" and not getattr(source, "birth_day_known", True)
+        )
+        return f"{value:%Y.%m}" if month_only else value.isoformat()
+    return str(value)

@@ -23,6 +23,7 @@ RESULT_BRIEFING = "result_briefing"
 DOSSIER_COVER = "dossier_cover"
 LETTERS_EXTRACT = "letters_extract"
 POOL_ADJUSTMENT = "pool_adjustment"
+INFORMATION_FORM = "information_form"
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,16 @@ DOCUMENT_STAGES: tuple[Stage, ...] = tuple(STAGE_CODES)
 def stage_name(stage: Stage | str) -> str:
     """What staff read for a stage given as a `Stage` or its key ("nomination" → 提名推荐); an
     unknown key is returned as it is."""
+    if stage == PEOPLE:
+        return PEOPLE_NAME
     try:
         return _BY_STAGE[Stage(stage)].name
     except ValueError:
         return str(stage)
+
+
+# Templates no stage fills: staff render them for one person when they need them, outside any
+# cycle. The manifest gives them this key where a stage's templates give the stage's.
+PEOPLE = "people"
+PEOPLE_NAME = "人员信息"
+PEOPLE_TEMPLATES: tuple[StageTemplate, ...] = (StageTemplate(INFORMATION_FORM, "本人"),)

@@ -24,6 +24,7 @@ from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
+from appraisal.importing import import_records_file, import_roster_file
 from appraisal.launch import launch
 from appraisal.models import Document
 from appraisal.models.vocab import CycleKind, PoolMove, Reply, Stage, Tier
@@ -143,12 +144,13 @@ def sign_stage(cycle_id: int, stage: Stage, actor: str = "bench") -> int:
 
 
 def _import(data: Path, say: Say) -> None:
-    roster, records = read_roster(data / "roster.xlsx"), read_records(data / "records.xlsx")
-    with session_scope() as session:
-        people = import_people(session, rows=roster.rows, actor="demo", source="roster.xlsx")
-        counts = import_records(session, book=records, actor="demo")
-    total = sum(c.added for c in counts.values())
-    say(f"已导入 {people.added} 人、{total} 条记录")
+    # As staff import: the roster with its 简历, 奖惩, 培训 and 挂职 sheets, then the records.
+    roster = import_roster_file(data / "roster.xlsx", actor="demo")
+    records = import_records_file(data / "records.xlsx", actor="demo")
+    people, *entries = roster.counts.values()
+    total = sum(c.added for c in records.counts.values())
+    kept = sum(c.added for c in entries)
+    say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
 
 
 def _pending(cycle_id: int, stage: Stage) -> list[Document]:

@@ -146,6 +146,9 @@ def _stage_inputs(
             solicit_always=scheme.recipients.solicitation.always,
             solicit_private=scheme.recipients.solicitation.private_sector,
             notify=scheme.recipients.notification,
+            careers=(
+                cycle_data.careers(session, cycle_id, codes) if stage == Stage.NOMINATION else {}
+            ),
         )
 
 

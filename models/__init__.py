@@ -8,7 +8,7 @@ from appraisal.models.document import Document, SignOff
 from appraisal.models.dossier import Dossier
 from appraisal.models.intake import IntakeEvent
 from appraisal.models.office import Office
-from appraisal.models.person import Person, PoolMembership
+from appraisal.models.person import Person, PersonEntry, PoolMembership
 from appraisal.models.pool import PoolDecision
 from appraisal.models.portal import (
     AccessLog,
@@ -39,6 +39,7 @@ __all__ = [
     "Office",
     "OutboxMessage",
     "Person",
+    "PersonEntry",
     "PoolDecision",
     "PoolMembership",
     "PortalSession",

@@ -20,6 +20,22 @@ class Tier(StrEnum):
     RISING = "精英"
 
 
+class EntryKind(StrEnum):
+    """The dated entries of a person's file (信息管理): 简历, 奖惩, 培训, 挂职."""
+
+    CAREER = "简历"
+    MERIT = "奖惩"
+    TRAINING = "培训"
+    SECONDMENT = "挂职"
+
+
+class Merit(StrEnum):
+    """Which of the two a 奖惩 entry is."""
+
+    REWARD = "奖励"
+    SANCTION = "惩处"
+
+
 class CycleKind(StrEnum):
     NON_PARTY = "党外综合评价"
     CPPCC = "政协年度履职"

@@ -186,11 +186,12 @@ def styles_xml() -> str:
 Container = DocxDocument | _Cell
 
 
-def new_document(landscape: bool = False, named: bool = False) -> DocxDocument:
+def new_document(landscape: bool = False, named: bool = False, header: str = "") -> DocxDocument:
     """A4 with GB/T 9704 margins, the lean style sheet, ID + QR header and `— 1 —` footer.
 
     `named` puts the person's name in the header too, for a form whose later pages carry no
-    row that says whose they are.
+    row that says whose they are; `header` stands in place of the ID and QR for a form no cycle
+    sends (the 信息采集表).
     """
     doc = Document()
     doc.part._styles_part._element = parse_xml(styles_xml().encode())
@@ -218,10 +219,13 @@ def new_document(landscape: bool = False, named: bool = False) -> DocxDocument:
         sec.header_distance, sec.footer_distance = Mm(12), Mm(23)
     head = sec.header.paragraphs[0]
     set_style(head, "Header")
-    if named:
-        add_run(head, "{{ 姓名 }}　", SONG)
-    add_run(head, "文档编号：{{ 文档编号 }}　", SONG)
-    add_run(head, "{{ 二维码 }}", SONG)
+    if header:
+        add_run(head, header, SONG)
+    else:
+        if named:
+            add_run(head, "{{ 姓名 }}　", SONG)
+        add_run(head, "文档编号：{{ 文档编号 }}　", SONG)
+        add_run(head, "{{ 二维码 }}", SONG)
     foot = sec.footer.paragraphs[0]
     set_style(foot, "Footer")
     add_run(foot, "— ", SONG)
@@ -809,6 +813,39 @@ def pool_adjustment(title: str) -> DocxDocument:
     return doc
 
 
+def information_form(title: str) -> DocxDocument:
+    """信息采集表: what is on record printed for the person to check, correct and sign."""
+    doc = new_document(header="人员编号：{{ 人员编号 }}")
+    para(doc, title, "DocTitle")
+    para(doc, "（以下为{{ 信息日期 }}在库信息，如有变动请直接更正）", "Note", align="center")
+    entries = "{{ r.起止年月 }}　{{ r.内容 }}"
+    grid(doc, [19, 24, 19, 28, 19, 26, 21], [
+        (10, [L("姓　名"), V("{{ 姓名 }}"), L("性　别"), V("{{ 性别 }}"), L("出生年月"),
+              V("{{ 出生年月 }}"), V("（照片）")]),
+        (10, [L("民　族"), V("{{ 民族 }}"), L("政治面貌"), V("{{ 政治面貌 }}"), L("籍　贯"),
+              V("{{ 籍贯 }}"), UP]),
+        (10, [L(["入党派", "时间"]), V("{{ 入党派时间 }}"), L(["参加工作", "时间"]),
+              V("{{ 参加工作时间 }}"), L("学　历"), V("{{ 学历 }}"), UP]),
+        (10, [L("职　称"), V("{{ 职称 }}", 3), L("界　别"), V("{{ 界别 }}"), UP]),
+        (10, [L(["统战对象", "类别"]), V("{{ 统战对象类别 }}", 6, "left")]),
+        (10, [L("工作单位"), V("{{ 工作单位 }}", 6, "left")]),
+        (10, [L("职　务"), V("{{ 职务 }}", 6, "left")]),
+        (10, [L("社会职务"), V("{{ 社会职务 }}", 6, "left")]),
+        (10, [L("专业领域"), V("{{ 专业领域 }}", 6, "left")]),
+        (32, [L("简　历"), V(_lines("简历", "{{ r.起止年月 }}　{{ r.单位及职务 }}", "r"), 6,
+                             "left", top=True, flows=True)]),
+        (15, [L("奖惩情况"), V(_lines("奖惩情况", "{{ r.起止年月 }}　{{ r.类别 }}：{{ r.内容 }}",
+                                  "r"), 6, "left", top=True, flows=True)]),
+        (15, [L("培训情况"), V(_lines("培训情况", entries, "r"), 6, "left", top=True,
+                               flows=True)]),
+        (15, [L("挂职情况"), V(_lines("挂职情况", entries, "r"), 6, "left", top=True,
+                               flows=True)]),
+        (20, [L(["本人", "确认"]), V(["以上信息经本人核对无误。", ">本人（签字）：　　　　　　　　",
+                                   SIGN_DATE], 6, "left", top=True)]),
+    ], signed_rows=1)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "nomination_form": nomination_form,
     "assessment_ballot": assessment_ballot,
@@ -821,6 +858,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "dossier_cover": dossier_cover,
     "letters_extract": letters_extract,
     "pool_adjustment": pool_adjustment,
+    "information_form": information_form,
 }
 # fmt: on
 

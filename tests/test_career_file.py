@@ -51,7 +51,7 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
     sealed: tuple[str, Path], tmp_path: Path
 ) -> None:
     code, dossier = sealed
-    made = CliRunner().invoke(app, ["person-file", code, "--out", str(tmp_path / "file")])
+    made = CliRunner().invoke(app, ["people", "file", code, "--out", str(tmp_path / "file")])
     assert made.exit_code == 0, made.output
     assert "含 1 份封存档案" in made.output
 
@@ -83,7 +83,19 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
         capture_output=True, text=True, check=True,
     ).stdout.replace(" ", "")  # fmt: skip
     assert record["姓名"] in text and code in text
-    for heading in ("基本信息", "人才库经历", "历次考核评价", "变更记录", "考核评价档案"):
+    headings = (
+        "基本信息",
+        "简历",
+        "奖惩",
+        "培训",
+        "挂职",
+        "人才库经历",
+        "历次考核评价",
+        "人才库调整",
+        "变更记录",
+        "考核评价档案",
+    )
+    for heading in headings:
         assert heading in text, heading
     assert "2026年度综合评价" in text
     SHOTS.mkdir(parents=True, exist_ok=True)  # to look at, as a clerk would
@@ -95,7 +107,7 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
     # A dossier tampered with since sealing stops the file, by name; the last good file stays.
     sealed_record = dossier / "data" / "record.json"
     sealed_record.write_text(sealed_record.read_text(encoding="utf-8") + " ", encoding="utf-8")
-    again = CliRunner().invoke(app, ["person-file", code, "--out", str(package)])
+    again = CliRunner().invoke(app, ["people", "file", code, "--out", str(package)])
     assert again.exit_code != 0
     assert "2026年度综合评价的封存档案" in again.output and "核验未通过" in again.output
     assert verify_package(package) == [] and pdf.read_bytes() == shown.read_bytes()
@@ -105,5 +117,5 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
 
 
 def test_an_unknown_person_is_named(app_env: Path) -> None:
-    made = CliRunner().invoke(app, ["person-file", "X-404"])
+    made = CliRunner().invoke(app, ["people", "file", "X-404"])
     assert made.exit_code != 0 and "X-404" in made.output

@@ -19,8 +19,9 @@ def test_template_then_import_of_a_filled_in_roster(app_env: Path, tmp_path: Pat
     result = runner.invoke(app, ["roster", "template", str(template)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(template)
-    book["花名册"].append(["P100", "王芳", "女", "汉族", "1982年7月", "九三学社", "科技界",
-                         "滨江农科院 研究员", "代表人士"])  # fmt: skip
+    book["花名册"].append(["P100", "王芳", "女", "汉族", "浙江宁波", "1982年7月", "2004.07",
+                         "九三学社", "2010.05", "科技界", "滨江农科院", "研究员",
+                         "代表人士"])  # fmt: skip
     book.save(template)
     result = runner.invoke(app, ["roster", "import", str(template)])
     assert result.exit_code == 0, result.output
@@ -28,6 +29,7 @@ def test_template_then_import_of_a_filled_in_roster(app_env: Path, tmp_path: Pat
     with Session(get_engine()) as session:
         (woman,) = session.exec(select(Person)).all()
     assert (woman.code, woman.name, woman.birth_day_known) == ("P100", "王芳", False)
+    assert (woman.employer, woman.post, woman.native_place) == ("滨江农科院", "研究员", "浙江宁波")
 
 
 def test_dry_run_counts_but_changes_nothing(app_env: Path, tmp_path: Path) -> None:

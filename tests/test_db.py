@@ -20,7 +20,8 @@ def _person(code: str) -> Person:
         birth_date=date(1975, 3, 1),
         party="民盟",
         sector="教育界",
-        employer_post="某大学 教授",
+        employer="某大学",
+        post="教授",
         tier=Tier.RISING,
     )
 

@@ -27,10 +27,12 @@ ENTRIES: list[dict[str, Any]] = MANIFEST["templates"]
 IDS = [t["id"] for t in ENTRIES]
 PERSON = "欧阳明华"
 STAGES = {"nomination", "assessment", "evaluation", "solicitation", "notification", "archive"}
+PEOPLE = "people"  # printed for one person outside any cycle (appraisal/stages.PEOPLE_TEMPLATES)
 
 # Realistic values where a placeholder would hide a layout problem (long names, dates, numbers).
 SAMPLE: dict[str, str] = {
     "文档编号": "AP-0007-EV-7K3QX9M2TD-H4",
+    "人员编号": "P00127",
     "发文机关": "中共××市委统战部",
     "文号": "统战评〔2026〕12号",
     "成文日期": "2026年11月22日",
@@ -67,6 +69,11 @@ SAMPLE: dict[str, str] = {
     "是否有效": "有效",
     "谈话内容": "一、本人年度履职情况……\n二、存在的不足……",
 }
+
+
+def _identity(entry: dict[str, Any]) -> str:
+    """What a page's header identifies it by: the document's ID, or the person's 编号."""
+    return SAMPLE["人员编号"] if entry["stage"] == PEOPLE else SAMPLE["文档编号"]
 
 
 def load_builder() -> Any:
@@ -114,17 +121,23 @@ def plain_text(xml: str) -> str:
 
 
 def test_manifest_is_consistent() -> None:
-    # One per document of the brief, the dossier's two pages and the pool adjustment's form.
-    assert len(ENTRIES) == 11
+    # One per document of the brief, the dossier's two pages, the pool adjustment's form and the
+    # 信息采集表.
+    assert len(ENTRIES) == 12
     assert len(set(IDS)) == len(IDS)
     assert len({t["file"] for t in ENTRIES}) == len(ENTRIES)
     for t in ENTRIES:
-        assert t["stage"] in STAGES, t["id"]
+        assert t["stage"] in STAGES | {PEOPLE}, t["id"]
         assert t["per"] in {"person", "recipient", "cycle"}, t["id"]
         assert isinstance(t["signoff"], bool) and t["recipient"] and t["version"], t["id"]
         undeclared = [f for f in t["fields"] if f not in FIELDS]
         assert not undeclared, f"{t['id']}: undeclared fields {undeclared}"
-        assert {"文档编号", "二维码"} <= set(t["fields"]), t["id"]
+        # Cycle documents carry their ID to be matched when they come back; the 信息采集表 is
+        # handed back to staff and carries the person's 编号 instead.
+        if t["stage"] != PEOPLE:
+            assert {"文档编号", "二维码"} <= set(t["fields"]), t["id"]
+        else:
+            assert "人员编号" in t["fields"], t["id"]
     for name, field in FIELDS.items():
         assert field["description"], name
         assert field.get("kind", "text") in {"text", "image", "list"}, name
@@ -242,9 +255,10 @@ def test_renders_with_docxtpl(entry: dict[str, Any], qr_png: Path, tmp_path: Pat
     text = "".join(plain_text(x) for x in parts.values())
     assert PERSON in text
     assert entry["title"] in text
-    assert SAMPLE["文档编号"] in text
+    assert _identity(entry) in text
     assert "{{" not in text and "{%" not in text
-    assert any("<w:drawing>" in x for n, x in parts.items() if "header" in n), "no QR image"
+    if entry["stage"] != PEOPLE:
+        assert any("<w:drawing>" in x for n, x in parts.items() if "header" in n), "no QR image"
     docx.Document(str(path))  # still a valid package
 
 
@@ -266,7 +280,7 @@ def test_renders_to_pdf_with_embedded_chinese_fonts(qr_png: Path, tmp_path: Path
         ).stdout.replace(" ", "")
         assert PERSON in text, f"{result.pdf.name}: the name is missing from the PDF text"
         assert entry["title"] in text, f"{result.pdf.name}: the title is missing"
-        assert SAMPLE["文档编号"] in text, f"{result.pdf.name}: the document ID is missing"
+        assert _identity(entry) in text, f"{result.pdf.name}: the document ID is missing"
         fonts = subprocess.run(
             ["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True
         ).stdout.splitlines()[2:]

@@ -48,7 +48,8 @@ def _person(code: str, unit: str, party: str, private: bool = False) -> PersonVi
         party=party,
         category="",
         sector="教育界",
-        employer_post=f"{unit} 教授",
+        employer=unit,
+        post="教授",
         tier="精英",
         private_sector=private,
     )
@@ -234,3 +235,17 @@ def test_every_planned_document_renders_with_the_default_templates(stage: Stage)
         package = zipfile.ZipFile(io.BytesIO(data))
         xml = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
         assert job.document_id in xml  # in the body, a header or a footer
+
+
+def test_the_unit_s_party_organisation_is_the_employer_s_not_the_post_s() -> None:
+    """An old roster's "滨江市人民医院心内科主任" became the addressee "…心内科主任党组织"."""
+    from appraisal.documents import contexts
+    from appraisal.documents.recipients import group_people
+    from appraisal.documents.views import Affiliation
+    from appraisal.employer_split import split_or_whole
+
+    whole = split_or_whole("滨江市人民医院心内科主任")
+    doctor = replace(_person("P9", whole.employer, "民盟盟员"), post=whole.post)
+    (group,) = group_people(["所在单位党组织"], [Affiliation.of(doctor)])
+    assert group.name == "滨江市人民医院党组织"
+    assert contexts.ballot(CYCLE, doctor, "同事")["工作单位及职务"] == "滨江市人民医院心内科主任"

@@ -47,7 +47,7 @@ def _value(name: str) -> Any:
     kind = next(f.type for f in fields(PersonView) if f.name == name)
     if kind is bool:
         return not _VIEW_DEFAULTS[name]
-    if kind is date:
+    if kind is date or kind == date | None:
         return date(1970, 5, 1)
     vocab = declared.roster.vocab if declared.roster else None
     if vocab is not None:
@@ -72,6 +72,8 @@ def test_the_model_has_a_column_for_each_field(declared: PersonField) -> None:
     default = _VIEW_DEFAULTS[declared.name]
     if default is MISSING:
         assert column.default is None, f"{declared.name} is required in the declaration"
+    elif default is None:  # "not given": a NULL the column allows
+        assert column.default is None and column.nullable, declared.name
     else:
         assert column.default is not None and column.default.arg == default, declared.name
     limit = getattr(column.type, "length", None)
@@ -129,7 +131,8 @@ def test_person_view_copies_every_field_as_plain_values() -> None:
         value = getattr(view, name)
         assert value == getattr(p, name), name
         assert type(value) in (str, bool, date), f"{name} is not plain: {type(value)}"
-    assert view.tier == "精英" and view.unit == "employer_post之值"
+    assert view.tier == "精英" and view.unit == "employer之值 单位"
+    assert view.employer_post == "employer之值 单位post之值 单位"
 
 
 def test_document_fields_are_declared_template_fields() -> None:
@@ -148,7 +151,10 @@ def test_document_person_fields_do_not_shadow_the_letters() -> None:
 
 def test_documents_print_every_field_with_a_template_name() -> None:
     shown = contexts.person_fields(person_view(_person()))
-    assert list(shown) == [f.document for f in DOCUMENT_FIELDS]
+    # and 工作单位 and 职务 joined, as the templates print them together
+    assert list(shown) == [*(f.document for f in DOCUMENT_FIELDS), contexts.JOINED]
+    assert shown[contexts.JOINED] == shown["工作单位"] + shown["职务"]
+    assert shown["入党派时间"] == "1970年5月"
     assert shown["出生年月"] == "1970年5月"
     assert shown["入库层级"] == "精英" and shown["政治面貌"] == "party之值 单位"
     assert all(isinstance(v, str) for v in shown.values())

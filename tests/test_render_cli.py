@@ -44,11 +44,11 @@ def test_check_passes_on_the_defaults(staff_dir: Path) -> None:
 
 @needs_defaults
 def test_check_names_the_field_of_a_broken_staff_template(staff_dir: Path) -> None:
-    one_paragraph_template(staff_dir / "推荐表.docx", "{{ 文档编号 }}", "籍贯：{{ 籍贯 }}")
+    one_paragraph_template(staff_dir / "推荐表.docx", "{{ 文档编号 }}", "爱好：{{ 爱好 }}")
     result = runner.invoke(app, ["templates", "check", str(staff_dir)], terminal_width=200)
     assert result.exit_code == 1
     assert "nomination_form" in result.output
-    assert "（字段：籍贯；段落：籍贯：{{ 籍贯 }}） / unknown field" in result.output
+    assert "（字段：爱好；段落：爱好：{{ 爱好 }}） / unknown field" in result.output
     assert "not declared" in result.output
 
 

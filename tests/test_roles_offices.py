@@ -95,6 +95,7 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "cycle_id": cycle_id,
         "link_id": link_id,
         "event_id": 1,
+        "entry_id": 1,
         "code": code,
         "document_id": "NM-0001",
         "decision": "accept",

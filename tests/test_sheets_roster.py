@@ -107,12 +107,12 @@ def test_full_width_characters_and_stray_spaces_are_normalised(tmp_path: Path) -
 
 
 def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
-    header = [*ROSTER_HEADER, "籍贯", "学历"]
-    path = roster_file(tmp_path / "r.xlsx", [[*person(), "浙江", "博士研究生"]], header=header)
+    header = [*ROSTER_HEADER, "爱好", "学历"]
+    path = roster_file(tmp_path / "r.xlsx", [[*person(), "围棋", "博士研究生"]], header=header)
     roster = read_roster(path)
     assert roster.rows[0].education == "博士研究生"
     (warning,) = roster.warnings
-    assert "籍贯" in warning and "J 列" in warning
+    assert "爱好" in warning and "J 列" in warning
 
 
 def test_optional_columns_and_the_private_sector_flag(tmp_path: Path) -> None:
@@ -309,16 +309,21 @@ def test_the_template_has_headers_an_example_and_drop_downs(tmp_path: Path) -> N
     path = write_roster_template(tmp_path / "t.xlsx")
     sheet = openpyxl.load_workbook(path)["花名册"]
     headers = [c.value for c in sheet[1]]
-    assert headers[: len(ROSTER_HEADER)] == ROSTER_HEADER
+    assert headers[:13] == ["编号", "姓名", "性别", "民族", "籍贯", "出生年月", "参加工作时间",
+                            "党派", "入党派时间", "界别", "工作单位", "职务", "梯队"]  # fmt: skip
+    assert "工作单位及职务" not in headers  # still read, no longer written
     assert {"学历", "职称", "社会职务", "联系电话", "专长", "民营经济人士"} <= set(headers)
     assert sheet.freeze_panes == "A2" and sheet.max_row == 2
     lists = {str(v.sqref).split(":")[0][0]: v for v in sheet.data_validations.dataValidation}
     tier_col = openpyxl.utils.get_column_letter(headers.index("梯队") + 1)
     assert lists[tier_col].formula1 == '"名人,代表人士,精英"' and lists[tier_col].showErrorMessage
-    assert sheet.column_dimensions["H"].width >= 20  # 工作单位及职务 is wide
+    assert sheet.column_dimensions["K"].width >= 20  # 工作单位 is wide
     # The example row is recognised and skipped: an untouched template imports nobody.
     roster = read_roster(path)
     assert roster.rows == () and "示例行" in roster.warnings[0]
+    # and so do its extra sheets, one per kind of dated entry
+    assert roster.entry_sheets == ("简历", "奖惩", "培训", "挂职") and roster.entries == ()
+    assert len(roster.warnings) == 5
 
 
 def test_a_filled_in_template_reads_back(tmp_path: Path) -> None:
@@ -377,7 +382,7 @@ def test_an_excel_shaped_workbook_with_shared_strings_reads(tmp_path: Path) -> N
             archive.writestr(name, xml)
     (row,) = read_roster(path).rows
     assert (row.row, row.code, row.name, row.tier) == (4, "P001", "张三", Tier.RISING)
-    assert (row.birth_date, row.employer_post) == (date(1975, 3, 8), "滨江大学 教授")
+    assert (row.birth_date, row.employer, row.post) == (date(1975, 3, 8), "滨江大学", "教授")
 
 
 def test_cells_the_file_stores_wrongly_are_named_with_row_and_column(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from appraisal.models.vocab import Stage
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
 from appraisal.stages import (
     DOCUMENT_STAGES,
+    PEOPLE,
+    PEOPLE_TEMPLATES,
     STAGE_CODES,
     STAGE_NAMES,
     STAGE_ORDER,
@@ -56,8 +58,12 @@ def test_templates_are_the_manifests_and_their_files_exist() -> None:
     _, specs = load_manifest(folder / MANIFEST)
     manifest = {t.id: t for t in specs}
     listed = [t.id for s in STAGES for t in s.templates]
+    listed += [t.id for t in PEOPLE_TEMPLATES]
     assert not _repeated(listed)
     assert set(listed) == set(manifest)
+    for template in PEOPLE_TEMPLATES:
+        entry = manifest[template.id]
+        assert (entry.stage, entry.recipient) == (PEOPLE, template.recipient), template.id
     for spec in STAGES:
         for template in spec.templates:
             entry = manifest[template.id]

@@ -107,7 +107,7 @@ def summary_docx(career: Career, out: Path) -> Path:
         for j, (label, value) in enumerate(pairs[i : i + 2]):
             _cell(cells[2 * j], label, bold=True)
             _cell(cells[2 * j + 1], value or "—")
-    numbers = "二三四五六七八九十"
+    numbers = "二三四五六七八九十" + "".join(f"十{n}" for n in "一二三四五六七八九")
     _widths(facts, [Mm(28), Mm(52), Mm(28), Mm(52)])
     for n, table in enumerate(career.tables):
         _heading(doc, f"{numbers[n]}、{table.title}")

@@ -59,7 +59,7 @@ def demo(
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
     if run.career:
-        out.print(f"一人一档：{run.career}（appraisal person-file 编号 可为任何人生成）")
+        out.print(f"一人一档：{run.career}（appraisal people file 编号 可为任何人生成）")
     out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
               f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 

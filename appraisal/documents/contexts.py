@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from appraisal.documents.views import CycleView, PersonView, ResultView, TallyRow
+from appraisal.documents.views import CycleView, EntryLine, PersonView, ResultView, TallyRow
 from appraisal.person_fields import DOCUMENT_FIELDS, plain
 from appraisal.render import cn_date
 
@@ -32,11 +32,19 @@ def _month(day: date) -> str:
 
 
 def person_fields(person: PersonView) -> Context:
-    """Every field declared with a template name (appraisal/person_fields.py)."""
-    return {f.document: _shown(getattr(person, f.name)) for f in DOCUMENT_FIELDS if f.document}
+    """Every field declared with a template name (appraisal/person_fields.py), and
+    工作单位及职务, the two joined as the older templates print them."""
+    shown = {f.document: _shown(getattr(person, f.name)) for f in DOCUMENT_FIELDS if f.document}
+    return {**shown, JOINED: person.employer_post}
+
+
+# The templates' field for 工作单位 and 职务 together (person_fields.PersonView.employer_post).
+JOINED = "工作单位及职务"
 
 
 def _shown(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, date):
         return _month(value)
     if isinstance(value, bool):
@@ -58,14 +66,19 @@ def letter_fields(cycle: CycleView, issued_on: date, due_on: date, number: int) 
     }
 
 
-def nomination(cycle: CycleView, person: PersonView) -> Context:
+def career_rows(career: Sequence[EntryLine]) -> list[Context]:
+    """简历 as the 推荐表 and the 信息采集表 list it, one row per entry, earliest first."""
+    return [{"起止年月": line.span, "单位及职务": line.text} for line in career]
+
+
+def nomination(cycle: CycleView, person: PersonView, career: Sequence[EntryLine] = ()) -> Context:
     return {
         "周期名称": cycle.name,
         **person_fields(person),
         "推荐层级": person.tier,
         "推荐单位": person.unit,
         "推荐理由": "",
-        "简历": [],
+        "简历": career_rows(career),
     }
 
 
@@ -287,4 +300,25 @@ def letters_extract(
         "公函": [dict(r) for r in rows],
         "另卷说明": filed_at,
         "成文日期": cn_date(issued_on),
+    }
+
+
+def information_form(
+    person: PersonView, entries: Mapping[str, Sequence[EntryLine]], as_of: date
+) -> Context:
+    """The 信息采集表 filled with what is on record: `entries` by kind (简历, 奖惩, 培训, 挂职)."""
+
+    def rows(kind: str) -> list[Context]:
+        return [
+            {"起止年月": e.span, "类别": e.merit, "内容": e.text} for e in entries.get(kind, ())
+        ]
+
+    return {
+        "人员编号": person.code,
+        "信息日期": cn_date(as_of),
+        **person_fields(person),
+        "简历": career_rows(entries.get("简历", ())),
+        "奖惩情况": rows("奖惩"),
+        "培训情况": [{k: r[k] for k in ("起止年月", "内容")} for r in rows("培训")],
+        "挂职情况": [{k: r[k] for k in ("起止年月", "内容")} for r in rows("挂职")],
     }

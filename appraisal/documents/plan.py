@@ -19,6 +19,7 @@ from appraisal.documents.recipients import (
 from appraisal.documents.views import (
     Affiliation,
     CycleView,
+    EntryLine,
     PersonView,
     ResultView,
     TallyRow,
@@ -67,6 +68,8 @@ class StageInputs:
     solicit_private: Sequence[str] = ()
     notify: Sequence[str] = ()
     default_rater_groups: Sequence[str] = ("领导班子", "同事")
+    # 简历 by 编号, for the 推荐表 (read for the nomination stage only).
+    careers: Mapping[str, Sequence[EntryLine]] = field(default_factory=dict)
 
 
 def _job(
@@ -117,7 +120,7 @@ def _nomination(inputs: StageInputs) -> list[DocumentJob]:
             person=p.code,
             kind=template_recipient(NOMINATION_FORM),
             name=p.unit,
-            context=contexts.nomination(inputs.cycle, p),
+            context=contexts.nomination(inputs.cycle, p, inputs.careers.get(p.code, ())),
         )
         for p in inputs.people
     ]

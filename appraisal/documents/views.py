@@ -1,11 +1,11 @@
 """Plain values the document planner works from, read out of the database by the flows."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Self
 
 # Declared with its fields' roster columns, template names and register columns.
 from appraisal.person_fields import PersonView as PersonView
-from appraisal.person_fields import unit_of as unit_of
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,24 @@ class Affiliation:
     @classmethod
     def of(cls, person: PersonView) -> Self:
         return cls(person.code, person.unit, person.party, person.sector, person.private_sector)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryLine:
+    """One dated entry of a person's file (简历, 奖惩, 培训, 挂职) as documents print it; dates
+    are given to the month."""
+
+    started_on: date
+    ended_on: date | None  # None: to this day (至今)
+    text: str  # 单位及职务, the award, the course, the post seconded to
+    merit: str = ""  # 奖励 or 惩处, for 奖惩
+
+    @property
+    def span(self) -> str:
+        if self.merit and self.ended_on is None:  # an award or a sanction is of one month
+            return f"{self.started_on:%Y.%m}"
+        end = f"{self.ended_on:%Y.%m}" if self.ended_on else "至今"
+        return f"{self.started_on:%Y.%m}—{end}"
 
 
 @dataclass(frozen=True)

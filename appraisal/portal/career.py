@@ -1,5 +1,5 @@
 """A person's growing file (一人一档) from their page: the PDF, or the whole package as a .zip.
-Made anew for each download, from the same core function as `appraisal person-file`."""
+Made anew for each download, from the same core function as `appraisal people file`."""
 
 import shutil
 import tempfile

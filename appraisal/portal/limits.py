@@ -89,6 +89,14 @@ FIELDS = {
     "tier": FieldLimit("梯队", "the tier", max_length=16),
     "codes": FieldLimit("编号", "the 编号 list", max_length=100_000),
     "allow_missing": FieldLimit("确认", "the confirmation", max_length=8),
+    # A person's information (portal/people.py).
+    "field": FieldLimit("项目", "the field", max_length=32),
+    "value": FieldLimit("内容", "the value", max_length=512),
+    "entry_kind": FieldLimit("记录类别", "the kind of entry", max_length=8),
+    "start": FieldLimit("起始年月", "the start", max_length=16),
+    "end": FieldLimit("截止年月", "the end", max_length=16),
+    "entry_text": FieldLimit("记录内容", "the entry", max_length=512),
+    "merit": FieldLimit("奖惩类别", "reward or sanction", max_length=8),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

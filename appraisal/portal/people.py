@@ -1,18 +1,38 @@
 """The pool as staff look it up: a person list with search and filters, and one person's page
 (every field the roster declares, pool stays, cycles and results, history of changes)."""
 
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from appraisal.db import session_scope
-from appraisal.models.vocab import Tier
+from appraisal.employer_split import unsplit
+from appraisal.information_form import write_information_form
+from appraisal.models.vocab import EntryKind, Merit, Tier
 from appraisal.person_words import change_what, person_facts
 from appraisal.portal.access import staff
-from appraisal.portal.web import page
+from appraisal.portal.downloads import download_name
+from appraisal.portal.limits import RowId, field
+from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.roles import Action
+from appraisal.store.changes import as_text
+from appraisal.store.offices import Scope
 from appraisal.store.people_view import PeopleFilter, filter_choices, find_people, person_record
+from appraisal.store.person_info import (
+    EDITABLE,
+    NoSuchPerson,
+    PersonInfoError,
+    add_entry,
+    parse_entry,
+    person_in_scope,
+    remove_entry,
+    set_person_field,
+    unsplit_people,
+)
 
 router = APIRouter()
 
@@ -38,12 +58,13 @@ def people(
     with session_scope() as session:
         found = find_people(session, me.scope, where, page_no)
         choices = filter_choices(session, me.scope)
+        waiting = [(p.code, p.name, p.employer) for p in unsplit_people(session, me.scope)]
     query = {"q": q, "tier": tier, "category": category, "sector": sector, "unit": unit}
     kept = urlencode({k: v for k, v in query.items() if v})
     return page(
         request, "people.html", user=me.username, me=me, found=found, query=query,
         tiers=[t.value for t in Tier], choices=choices, kept=kept,
-        filtered=any(query.values()),
+        filtered=any(query.values()), unsplit=waiting,
     )  # fmt: skip
 
 
@@ -54,7 +75,8 @@ def person(request: Request, code: str) -> Response:
         record = person_record(session, me.scope, code[:64])
     if record is None:
         raise HTTPException(404, NO_PERSON)
-    fields = person_facts(record.person)
+    p = record.person
+    fields = person_facts(p)
     changes = [
         {
             "at": e.at,
@@ -68,5 +90,129 @@ def person(request: Request, code: str) -> Response:
     ]
     return page(
         request, "person.html", user=me.username, me=me, record=record, fields=fields,
-        changes=changes,
+        changes=changes, can_edit=me.may(Action.RUN), editable=list(EDITABLE),
+        unsplit=unsplit(p.employer, p.post), kinds=[k.value for k in EntryKind],
+        merits=[m.value for m in Merit],
     )  # fmt: skip
+
+
+@router.post("/people/{code}/fields")
+def set_field(
+    request: Request,
+    code: str,
+    csrf: Annotated[str, field("csrf")] = "",
+    name: Annotated[str, field("field")] = "",
+    value: Annotated[str, field("value")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    """One field corrected, with the reason the audit log keeps."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        with session_scope() as session:
+            before, after = set_person_field(
+                session, code=code, field=name, value=value, actor=me.actor, reason=reason,
+                scope=me.scope,
+            )  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person field",
+                       detail=f"{code} {name}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        if before == after:
+            flash(request, f"{name} 未变 / unchanged")
+        else:
+            flash(request, f"已修改 {name}：{as_text(before) or '—'} → {as_text(after) or '—'}",
+                  "ok")  # fmt: skip
+    return _back(code)
+
+
+@router.post("/people/{code}/entries")
+def add_record(
+    request: Request,
+    code: str,
+    csrf: Annotated[str, field("csrf")] = "",
+    kind: Annotated[str, field("entry_kind")] = "",
+    start: Annotated[str, field("start")] = "",
+    end: Annotated[str, field("end")] = "",
+    text: Annotated[str, field("entry_text")] = "",
+    merit: Annotated[str, field("merit")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    """A 简历, 奖惩, 培训 or 挂职 entry added to the person's file."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        entry = parse_entry(kind, start, end, text, merit if kind == EntryKind.MERIT else "")
+        with session_scope() as session:
+            add_entry(session, code=code, entry=entry, actor=me.actor, reason=reason,
+                      scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person entry",
+                       detail=f"{code} {kind}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已添加{kind}记录：{text.strip()}", "ok")
+    return _back(code)
+
+
+@router.post("/people/{code}/entries/{entry_id}/remove")
+def remove_record(
+    request: Request,
+    code: str,
+    entry_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        with session_scope() as session:
+            row = remove_entry(session, code=code, entry_id=entry_id, actor=me.actor,
+                               reason=reason, scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="person entry removed",
+                       detail=f"{code} {entry_id}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已删除{row.kind.value}记录：{row.text}", "ok")
+    return _back(code)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/people/{code}/form.docx")
+def information_form(request: Request, code: str) -> Response:
+    """The person's 信息采集表, filled with what is on record today."""
+    me = staff(request)
+    code = code[:64]
+    with TemporaryDirectory() as folder:
+        try:
+            path = write_information_form(code, Path(folder) / "form.docx", scope=me.scope)
+        except NoSuchPerson:
+            raise HTTPException(404, NO_PERSON) from None
+        body = path.read_bytes()
+    with session_scope() as session:
+        log_access(session, request, actor=me.actor, action="information form", detail=code)
+    name = download_name(code, "信息采集表", suffix=".docx")
+    disposition = f"attachment; filename*=utf-8''{quote(name)}"
+    return Response(body, media_type=DOCX, headers={"Content-Disposition": disposition})
+
+
+def _owned(scope: Scope, code: str) -> str:
+    """The 编号 of a person in scope; 404 otherwise, before anything sent is looked at."""
+    code = code[:64]
+    with session_scope() as session:
+        try:
+            person_in_scope(session, scope, code)
+        except NoSuchPerson:
+            raise HTTPException(404, NO_PERSON) from None
+    return code
+
+
+def _back(code: str) -> RedirectResponse:
+    return RedirectResponse(f"/people/{quote(code)}", status_code=303)

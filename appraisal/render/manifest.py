@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from appraisal.stages import DOCUMENT_STAGES
+from appraisal.stages import DOCUMENT_STAGES, PEOPLE
 
 MANIFEST = "manifest.toml"
 FieldKind = Literal["text", "image", "list"]
 Per = Literal["person", "recipient", "cycle"]
 _KINDS = ("text", "image", "list")
 _PERS = ("person", "recipient", "cycle")
-_STAGES = {s.value for s in DOCUMENT_STAGES}
+_STAGES = {s.value for s in DOCUMENT_STAGES} | {PEOPLE}
 
 
 class ManifestError(ValueError):

@@ -3,6 +3,8 @@
 Roster (sheet 花名册; any sheet whose header row has the required columns is accepted): one
   column per person field declared in appraisal/person_fields.py, in that order; 编号 (the stable
   key) is derived from 姓名 + 出生年月 when absent.
+  Its extra sheets 简历, 奖惩, 培训, 挂职 hold dated entries: 编号 (姓名) [奖惩类别] 起始年月
+  截止年月 and the entry's text; a re-import adds only entries not already on record.
 Records workbook, one sheet each (a workbook may carry any of them):
   履职记录 编号 姓名 年度 记录编号 类型 名称 日期 出席情况 角色 成果
   民主测评 编号 姓名 年度 测评群体 应参评人数 发出票数 收回票数 优秀 称职 基本称职 不称职 弃权
@@ -20,8 +22,10 @@ from appraisal.models.vocab import (
     DutyKind,
     DutyOutcome,
     DutyRole,
+    EntryKind,
     FindingCategory,
     FindingEffect,
+    Merit,
     RaterGroup,
 )
 from appraisal.person_fields import ROSTER_FIELDS, PersonField
@@ -47,10 +51,21 @@ def _roster_column(f: PersonField) -> Column:
     )
 
 
+# Rosters before 0012 gave 工作单位及职务 in one column; it is split on reading
+# (appraisal/employer_split.py) when the sheet has no 工作单位 column of its own.
+EMPLOYER_POST = Column(
+    "工作单位及职务",
+    "employer_post",
+    Kind.TEXT,
+    aliases=("单位及职务", "工作单位职务", "单位职务"),
+    max_length=256,
+)
+
 ROSTER = SheetSpec(
     name="花名册",
     description="人员名单：每行一人。编号为稳定的人员编号，留空时按姓名和出生年月生成。",
     columns=tuple(_roster_column(f) for f in ROSTER_FIELDS),
+    accepted=(EMPLOYER_POST,),
 )
 
 
@@ -201,3 +216,47 @@ FINDING = SheetSpec(
 )
 
 RECORD_SHEETS: tuple[SheetSpec, ...] = (DUTY, BALLOT, SCORE, FINDING)
+
+
+def _entry_sheet(kind: EntryKind, text_header: str, example: str, description: str) -> SheetSpec:
+    merit = (
+        (Column("奖惩类别", "merit", Kind.VOCAB, required=True, vocab=Merit, example="奖励",
+                width=10),)
+        if kind is EntryKind.MERIT
+        else ()
+    )  # fmt: skip
+    return SheetSpec(
+        name=kind.value,
+        description=description,
+        columns=(
+            Column("编号", "code", Kind.CODE, required=True, aliases=("人员编号",),
+                   max_length=64, example=EXAMPLE_CODE, width=12,
+                   note="花名册中的编号"),
+            Column("姓名", "name", Kind.NAME, max_length=64, example="张三", width=10,
+                   note="可选；填写时须与编号相符"),
+            *merit,
+            Column("起始年月", "started_on", Kind.DATE, required=True,
+                   aliases=("开始时间", "起始时间", "时间", "年月"), example="2001.07", width=12),
+            Column("截止年月", "ended_on", Kind.DATE, aliases=("结束时间", "截止时间"),
+                   example="2005.06", width=12, note="可选；至今者留空"),
+            Column(text_header, "text", Kind.TEXT, required=True, max_length=512,
+                   example=example, width=40),
+        ),
+    )  # fmt: skip
+
+
+# Extra sheets of the roster workbook: a person's dated entries, keyed by 编号.
+ENTRY_SHEETS: dict[EntryKind, SheetSpec] = {
+    EntryKind.CAREER: _entry_sheet(
+        EntryKind.CAREER, "单位及职务", "滨江大学化学系讲师", "简历：每行一段经历。"
+    ),
+    EntryKind.MERIT: _entry_sheet(
+        EntryKind.MERIT, "奖惩情况", "获评滨江市优秀教师", "奖惩：每行一项奖励或惩处。"
+    ),
+    EntryKind.TRAINING: _entry_sheet(
+        EntryKind.TRAINING, "培训内容", "市委党校党外干部培训班", "培训：每行一次培训。"
+    ),
+    EntryKind.SECONDMENT: _entry_sheet(
+        EntryKind.SECONDMENT, "挂职单位及职务", "滨江市教育局副局长", "挂职：每行一次挂职。"
+    ),
+}

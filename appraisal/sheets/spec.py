@@ -61,12 +61,14 @@ class SheetSpec:
     description: str = ""
     # Headers that real sheets carry and we drop without a warning.
     ignored: frozenset[str] = field(default_factory=lambda: frozenset({"序号"}))
+    # Columns older sheets carry and we still read, but no longer write in a template.
+    accepted: tuple[Column, ...] = ()
 
     @cached_property
     def _lookup(self) -> dict[str, Column]:
         """Normalised header (and alias) → column."""
         table: dict[str, Column] = {}
-        for column in self.columns:
+        for column in (*self.columns, *self.accepted):
             for header in (column.header, *column.aliases):
                 table[normalise_header(header)] = column
         return table
@@ -80,7 +82,7 @@ class SheetSpec:
         return tuple(c for c in self.columns if c.required)
 
     def column(self, field_name: str) -> Column:
-        for column in self.columns:
+        for column in (*self.columns, *self.accepted):
             if column.field == field_name:
                 return column
         raise KeyError(field_name)

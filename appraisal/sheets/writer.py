@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from appraisal.sheets.layouts import RECORD_SHEETS, ROSTER
+from appraisal.sheets.layouts import ENTRY_SHEETS, RECORD_SHEETS, ROSTER
 from appraisal.sheets.spec import Column, Kind, SheetSpec
 
 GUIDE_SHEET = "填表说明"
@@ -50,8 +50,10 @@ def example_row(spec: SheetSpec) -> dict[str, Any]:
 
 
 def write_roster_template(path: Path) -> Path:
-    """A blank roster with the header and one example row (编号 示例, skipped on import)."""
-    return write_workbook(path, [(ROSTER, [example_row(ROSTER)])])
+    """A blank roster with the header and one example row (编号 示例, skipped on import), and
+    its extra sheets 简历, 奖惩, 培训, 挂职 likewise."""
+    sheets = [ROSTER, *ENTRY_SHEETS.values()]
+    return write_workbook(path, [(spec, [example_row(spec)]) for spec in sheets])
 
 
 def write_records_template(path: Path) -> Path:

@@ -1,5 +1,6 @@
-"""What a person's growing file (一人一档) holds, read from the database: their information, pool
-stays, every cycle's result, every change, and where their sealed dossiers are."""
+"""What a person's growing file (一人一档) holds, read from the database: their information and
+dated entries (简历, 奖惩, 培训, 挂职), pool stays and adjustments, every cycle's result, every
+change, and where their sealed dossiers are."""
 
 from datetime import date
 
@@ -7,12 +8,15 @@ from sqlmodel import Session, col, select
 
 from appraisal.archive.career import Career, CareerTable, CycleDossier
 from appraisal.clock import office_time
-from appraisal.models import Cycle, Dossier
+from appraisal.documents.views import EntryLine
+from appraisal.models import Cycle, Dossier, PoolDecision
+from appraisal.models.vocab import EntryKind
 from appraisal.paths import located
 from appraisal.person_words import change_what, person_facts
 from appraisal.stages import STAGE_NAMES
 from appraisal.store.offices import Scope
 from appraisal.store.people_view import PersonRecord, person_record
+from appraisal.store.person_info import person_entries
 
 # Every change in a life's file, not the page's latest 200.
 ALL_CHANGES = 1_000_000
@@ -34,9 +38,57 @@ def career_of(
         issuer=issuer,
         made_on=made_on,
         facts=tuple(person_facts(person)),
-        tables=(_stays(record), _cycles(record), _changes(record)),
+        tables=(
+            *_entries(session, person.id or 0),
+            _stays(record),
+            _cycles(record),
+            _adjustments(session, scope, person.id or 0),
+            _changes(record),
+        ),
         dossiers=_dossiers(session, scope, person.id or 0),
     )
+
+
+def _entries(session: Session, person_id: int) -> list[CareerTable]:
+    """简历, 奖惩, 培训, 挂职 as 信息管理 keeps them, each in date order."""
+    tables = []
+    for kind, rows in person_entries(session, person_id).items():
+        lines = [EntryLine(e.started_on, e.ended_on, e.text, e.merit.value if e.merit else "")
+                 for e in rows]  # fmt: skip
+        if kind is EntryKind.MERIT:
+            headers: tuple[str, ...] = ("起止年月", "类别", "内容")
+            table: tuple[tuple[str, ...], ...] = tuple(
+                (line.span, line.merit, line.text) for line in lines
+            )
+        else:
+            headers = ("起止年月", "单位及职务" if kind is EntryKind.CAREER else "内容")
+            table = tuple((line.span, line.text) for line in lines)
+        tables.append(CareerTable(kind.value, headers, table, f"没有{kind.value}记录。"))
+    return tables
+
+
+def _adjustments(session: Session, scope: Scope, person_id: int) -> CareerTable:
+    """Every rolling adjustment (有进有出) decided for the person, approved or still open."""
+    found = session.exec(
+        select(PoolDecision, Cycle)
+        .join(Cycle, col(Cycle.id) == col(PoolDecision.cycle_id))
+        .where(col(PoolDecision.person_id) == person_id)
+        .order_by(col(Cycle.id))
+    )
+    rows = tuple(
+        (
+            cycle.name,
+            d.from_tier.value if d.from_tier else "未入库",
+            d.decided.value,
+            d.to_tier.value if d.to_tier else "出库",
+            d.reason or d.proposed_reason,
+            office_time(d.approved_at).strftime("%Y-%m-%d") if d.approved_at else "待审核",
+        )
+        for d, cycle in found
+        if scope.covers(cycle.office_id)
+    )
+    headers = ("周期", "原梯队", "调整", "新梯队", "理由", "批准日期")
+    return CareerTable("人才库调整", headers, rows, "没有人才库调整记录。")
 
 
 def _stays(record: PersonRecord) -> CareerTable:

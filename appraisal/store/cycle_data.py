@@ -5,7 +5,14 @@ from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
-from appraisal.documents.views import CycleView, Office, PersonView, ResultView, TallyRow
+from appraisal.documents.views import (
+    CycleView,
+    EntryLine,
+    Office,
+    PersonView,
+    ResultView,
+    TallyRow,
+)
 from appraisal.models import (
     AssessmentScore,
     BallotTally,
@@ -14,9 +21,10 @@ from appraisal.models import (
     DutyRecord,
     Finding,
     Person,
+    PersonEntry,
     Result,
 )
-from appraisal.models.vocab import Band, Decision
+from appraisal.models.vocab import Band, Decision, EntryKind
 from appraisal.person_fields import plain_values
 from appraisal.scheme import Scheme
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
@@ -42,6 +50,22 @@ def people_views(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> list[PersonView]:
     return [person_view(p) for p in cycle_people(session, cycle_id, codes)]
+
+
+def careers(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> dict[str, list[EntryLine]]:
+    """The members' 简历 (or those in `codes`'), by 编号, each in date order."""
+    members = _members(session, cycle_id, codes)
+    found: dict[str, list[EntryLine]] = defaultdict(list)
+    query = (
+        select(PersonEntry)
+        .where(col(PersonEntry.kind) == EntryKind.CAREER, col(PersonEntry.person_id).in_(members))
+        .order_by(col(PersonEntry.person_id), col(PersonEntry.started_on), col(PersonEntry.id))
+    )
+    for e in session.exec(query):
+        found[members[e.person_id].code].append(EntryLine(e.started_on, e.ended_on, e.text))
+    return dict(found)
 
 
 def _members(

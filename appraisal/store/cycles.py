@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from appraisal.documents.views import Affiliation, unit_of
+from appraisal.documents.views import Affiliation
 from appraisal.models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import CycleKind, Stage, Tier
@@ -222,11 +222,11 @@ def cycle_affiliations(session: Session, cycle_id: int) -> list[Affiliation]:
     """The members in code order, as only what decides which bodies hear about them."""
     # sqlmodel's select() is typed for up to four columns; sqlalchemy's takes these five.
     query = select(  # type: ignore[call-overload]
-        Person.code, Person.employer_post, Person.party, Person.sector, Person.private_sector
+        Person.code, Person.employer, Person.party, Person.sector, Person.private_sector
     )
     return [
-        Affiliation(code, unit_of(post), party, sector, private)
-        for code, post, party, sector, private in session.exec(_of_cycle(query, cycle_id))
+        Affiliation(code, employer, party, sector, private)
+        for code, employer, party, sector, private in session.exec(_of_cycle(query, cycle_id))
     ]
 
 

@@ -5,7 +5,7 @@ new people go in with one bulk insert, changed people with one executemany updat
 People missing from the sheet are left as they are: leaving the pool is a decision, not an import.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -38,10 +38,14 @@ def import_people(
     today: date | None = None,
     office_id: int = ROOT_OFFICE_ID,
     scope: Scope = EVERYWHERE,
+    columns: Collection[str] | None = None,
 ) -> ImportCounts:
     """Add new people (to `office_id`'s pool), update changed ones; flushes but leaves the
     commit to the caller. A row naming someone of an office outside `scope` is refused with
-    the others (WorkbookError, nothing written): an office updates only its own people."""
+    the others (WorkbookError, nothing written): an office updates only its own people.
+    `columns` are the fields the sheet gives (default all): an older sheet without 籍贯 leaves
+    the 籍贯 on record as it is."""
+    compared = _COMPARED if columns is None else tuple(f for f in _COMPARED if f in columns)
     today = today or clock_today()
     log = AuditLog(actor)
     existing = load_people(session, [r.code for r in rows])
@@ -62,11 +66,11 @@ def import_people(
             new.append(row)
             continue
         wanted = row.person_fields()
-        diff = differences(current, wanted, _COMPARED)
+        diff = differences(current, wanted, compared)
         if not diff:
             continue
         log.changes(ENTITY, row.code, diff, _reason(source, row))
-        updates.append({"b_id": current["id"], **{f: wanted[f] for f in _COMPARED}})
+        updates.append({"b_id": current["id"], **{f: wanted[f] for f in compared}})
         if "tier" in diff:
             tier_moves[current["id"]] = row
     _insert_new(session, new, log, source, today, office_id)

@@ -2,7 +2,7 @@
 pool stays, their cycles and the history of changes to them. Always within a Scope: another
 office's person is not found, whatever 编号 is typed."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,11 +14,13 @@ from appraisal.models import (
     CycleMember,
     Office,
     Person,
+    PersonEntry,
     PoolMembership,
     Result,
 )
-from appraisal.models.vocab import Tier
+from appraisal.models.vocab import EntryKind, Tier
 from appraisal.store.offices import Scope, people_in
+from appraisal.store.person_info import person_entries
 from appraisal.store.records import TARGETS
 
 PAGE_SIZE = 50
@@ -32,7 +34,7 @@ class PeopleFilter:
     tier: Tier | None = None
     category: str = ""
     sector: str = ""
-    unit: str = ""  # part of 工作单位及职务
+    unit: str = ""  # part of 工作单位 or 职务
 
     def apply(self, query: Any) -> Any:
         if self.text:
@@ -50,8 +52,12 @@ class PeopleFilter:
         if self.sector:
             query = query.where(col(Person.sector) == self.sector)
         if self.unit:
+            like = f"%{_escaped(self.unit)}%"
             query = query.where(
-                col(Person.employer_post).like(f"%{_escaped(self.unit)}%", escape="\\")
+                or_(
+                    col(Person.employer).like(like, escape="\\"),
+                    col(Person.post).like(like, escape="\\"),
+                )
             )
         return query
 
@@ -104,6 +110,7 @@ class PersonRecord:
     stays: list[PoolMembership]
     cycles: list[PersonCycle]
     changes: list[AuditEntry]
+    entries: dict[EntryKind, list[PersonEntry]] = field(default_factory=dict)
 
 
 def person_record(
@@ -147,4 +154,7 @@ def person_record(
         .limit(changes)
     )
     office = session.get(Office, person.office_id)
-    return PersonRecord(person, office.name if office else "", list(stays), cycles, list(history))
+    return PersonRecord(
+        person, office.name if office else "", list(stays), cycles, list(history),
+        person_entries(session, person.id),
+    )  # fmt: skip

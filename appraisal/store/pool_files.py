@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from appraisal.documents.adjustment import DecidedMove, approval_form, write_pool_list
+from appraisal.employer_split import joined
 from appraisal.files import write_atomic
 from appraisal.identity import document_id
 from appraisal.models import Cycle, Person, PoolMembership
@@ -122,7 +123,7 @@ def _pool_rows(session: Session, cycle: Cycle) -> dict[Tier, list[list[Any]]]:
                 person.birth_date.strftime("%Y.%m"),
                 person.party,
                 person.sector,
-                person.employer_post,
+                joined(person.employer, person.post),
                 stay.joined_on.isoformat(),
                 stay.join_reason,
             ]

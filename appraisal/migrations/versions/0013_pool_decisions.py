@@ -1,7 +1,7 @@
 """pool decisions: the rolling adjustment (有进有出) decided per person and approved
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04 21:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 revision: str = "0013"
 # Written beside another branch's 0012; whoever merges both re-chains this one after it.
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
