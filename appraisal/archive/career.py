@@ -35,7 +35,7 @@ SUMMARY_TITLE = "个人档案"
 CAREER_PDF = "一人一档.pdf"
 CAREER_RECORD = "career.json"
 CELL_POINTS = 10.5  # 五号, as lists in appendices are set
-CELL_PAD_MM = 4.5  # LibreOffice's cell margins (1.9 mm a side) and a little air
+CELL_PAD_MM = 6.0  # LibreOffice's cell margins (1.9 mm a side) and room for a Latin word
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def summary_docx(career: Career, out: Path) -> Path:
     _run(title, SUMMARY_TITLE, "方正小标宋简体", 22)
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(sub, f"{career.name}（{career.code}）　{career.office}", "仿宋_GB2312", 14)
+    _run(sub, f"{career.name}（{career.code}）　所属单位：{career.office}", "仿宋_GB2312", 14)
     made = doc.add_paragraph()
     made.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(made, f"{career.issuer}　{_cn_date(career.made_on)}生成", "仿宋_GB2312", 12)
