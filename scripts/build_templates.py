@@ -795,7 +795,8 @@ def pool_adjustment(title: str) -> DocxDocument:
     para(doc, "（{{ 周期名称 }}）", "Note", align="center")
     para(doc, "根据{{ 周期名称 }}结果，按照“有进有出”的人才库管理机制，经逐人研究，"
               "拟对“十百千”人才库人选作如下调整（{{ 调整统计 }}）：", "Body")
-    grid(doc, [10, 20, 22, 22, 16, 22, 44], [
+    # 理由 is the long column: the others are as wide as 五号 needs for 欧阳慕容雪 or 代表人士.
+    grid(doc, [10, 16, 21, 17, 12, 17, 63], [
         (9, [L("序号"), L("编号"), L("姓名"), L("原梯队"), L("调整"), L("新梯队"), L("理由")]),
         loop_row("{%tr for r in 调整名单 %}", 7),
         (9, [V("{{ r.序号 }}"), V("{{ r.编号 }}"), V("{{ r.姓名 }}"), V("{{ r.原梯队 }}"),
@@ -819,7 +820,8 @@ def information_form(title: str) -> DocxDocument:
     para(doc, title, "DocTitle")
     para(doc, "（以下为{{ 信息日期 }}在库信息，如有变动请直接更正）", "Note", align="center")
     entries = "{{ r.起止年月 }}　{{ r.内容 }}"
-    grid(doc, [19, 24, 19, 28, 19, 26, 21], [
+    # 出生年月-like dates (1998年12月) need 26 mm; the photo column gives up the 2 mm.
+    grid(doc, [19, 26, 19, 28, 19, 26, 19], [
         (10, [L("姓　名"), V("{{ 姓名 }}"), L("性　别"), V("{{ 性别 }}"), L("出生年月"),
               V("{{ 出生年月 }}"), V("（照片）")]),
         (10, [L("民　族"), V("{{ 民族 }}"), L("政治面貌"), V("{{ 政治面貌 }}"), L("籍　贯"),
