@@ -4,6 +4,7 @@ members and people they make, the audit; on SQLite and PostgreSQL."""
 from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import col, select
@@ -23,6 +24,7 @@ from appraisal.scheme.load import default_scheme_path, load_scheme
 from appraisal.sheets import WorkbookError
 from appraisal.sheets.nominations import read_nominations, write_nomination_template
 from appraisal.store.cycles import Selection, get_cycle, set_stage
+from appraisal.store.nomination_files import write_nomination_summary
 from appraisal.store.nominations import (
     NominationError,
     decide_nomination,
@@ -31,8 +33,15 @@ from appraisal.store.nominations import (
 )
 from tests.cycle_helpers import YEAR, import_pool
 
+YEAR_END = date(2026, 12, 31)
 RULES = load_scheme(default_scheme_path()).nomination
 A, B = "民盟滨江市委", "滨江市工商联"
+
+
+def _docx_text(path: Path) -> str:
+    doc = docx.Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
 def _start(data: Path) -> tuple[int, list[str]]:
@@ -177,6 +186,14 @@ def test_two_bodies_five_people_four_accepted(app_env: Path, tmp_path: Path) -> 
         assert len(audit) == 6
         declined = next(a for a in audit if a.after == "不采纳")
         assert declined.reason == "近三年履职不足" and declined.actor == "经办甲"
+        summary = write_nomination_summary(session, get_cycle(session, cycle_id), on=YEAR_END)
+        assert (
+            summary.path == app_env / f"cycle-{cycle_id:04d}" / "nomination" / "推荐人选汇总表.docx"
+        )
+        text = _docx_text(summary.path)
+        assert "2 个推荐单位共推荐 6 人次、5 人，采纳 4 人，不采纳 1 人，待定 0 人" in text
+        assert "近三年履职不足" in text and f"另由{B}推荐" in text
+        assert "林晓" in text and "周衡" in text and "民主党派成员" in text
         # Once the cycle is past nomination, no more decisions.
         cycle = get_cycle(session, cycle_id)
         set_stage(session, cycle, Stage.ASSESSMENT, actor="test", reason="test")

@@ -51,6 +51,9 @@ class NominationView:
 
     nomination: Nomination
     findings: Findings
+    # As the checks saw it: for someone on the roster, the roster's values where the body left
+    # a field blank.
+    candidate: Candidate
     others: list[str] = field(default_factory=list)  # the other bodies nominating the same person
 
     @property
@@ -204,13 +207,14 @@ def nominations_of(session: Session, cycle: Cycle) -> list[NominationView]:
     codes = [n.person_code for n in found if n.person_code]
     roster = {p.code: p for p in session.exec(select(Person).where(col(Person.code).in_(codes)))}
     rules = parse_scheme(cycle.scheme_toml, f"cycle {cycle.id}").nomination
-    checked = check_nominations([_candidate(n, roster) for n in found], rules, facts)
+    candidates = [_candidate(n, roster) for n in found]
+    checked = check_nominations(candidates, rules, facts)
     bodies: dict[str, list[str]] = defaultdict(list)
     for n in found:
         bodies[n.candidate_key].append(n.body)
     return [
-        NominationView(n, f, [b for b in bodies[n.candidate_key] if b != n.body])
-        for n, f in zip(found, checked, strict=True)
+        NominationView(n, f, c, [b for b in bodies[n.candidate_key] if b != n.body])
+        for n, f, c in zip(found, checked, candidates, strict=True)
     ]
 
 
