@@ -222,3 +222,73 @@ def test_template_and_import_from_the_command_line(app_env: Path, tmp_path: Path
     assert done.exit_code == 0 and "6" in done.output, done.output
     with session_scope() as session:
         assert len(session.exec(select(Nomination)).all()) == 6
+
+
+def _decide_as_in_the_issue(cycle_id: int, codes: list[str]) -> None:
+    """Accept four of the five (林晓 once, for both bodies) and decline one with a reason."""
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        views = nominations_of(session, cycle)
+        ids = {(v.nomination.body, v.nomination.person_code or v.nomination.name): v.id
+               for v in views}  # fmt: skip
+        decide_nomination(session, cycle, ids[(B, codes[2])], NominationStatus.DECLINED,
+                          reason="近三年履职不足", actor="经办甲")  # fmt: skip
+        for key in ((A, codes[0]), (A, codes[1]), (B, "周衡"), (A, "林晓")):
+            decide_nomination(session, cycle, ids[key], NominationStatus.ACCEPTED, reason="",
+                              actor="经办甲")  # fmt: skip
+
+
+@pytest.mark.libreoffice
+def test_the_nomination_stage_run_again_makes_the_new_members_forms(
+    app_env: Path, prefect_harness: None, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from appraisal.cli import app
+    from appraisal.flows.runmode import plain_calls
+    from appraisal.flows.stages import run_stage
+    from appraisal.paths import located
+    from tests.cycle_helpers import TODAY, documents, require_soffice
+
+    require_soffice()
+    cycle_id, codes = _start(tmp_path / "data")
+    with plain_calls():
+        first = run_stage(cycle_id, Stage.NOMINATION, TODAY)
+    assert first["planned"] == 2
+    before = {d.id: d.docx_sha256 for d in documents(cycle_id, Stage.NOMINATION)}
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        import_nomination_file(session, cycle, _workbook(tmp_path / "推荐.xlsx", codes), actor="t")
+    _decide_as_in_the_issue(cycle_id, codes)
+
+    runner = CliRunner()
+    advanced = runner.invoke(app, ["cycle", "advance", str(cycle_id)])
+    assert advanced.exit_code == 0, advanced.output
+    assert "提名推荐" in advanced.output
+    made = documents(cycle_id, Stage.NOMINATION)
+    assert len(made) == 6
+    assert {d.id: d.docx_sha256 for d in made if d.id in before} == before
+    with session_scope() as session:
+        names = {p.id: p.name for p in session.exec(select(Person))}
+    forms = {names[d.person_id or 0]: d for d in made if d.id not in before}
+    assert set(forms) == {"林晓", "周衡", *(names_of(codes[:2]))}
+    lin, zhou = forms["林晓"], forms["周衡"]
+    assert (lin.recipient_kind, lin.recipient_name) == ("推荐单位", A)
+    assert zhou.recipient_name == B
+    text = _docx_text(located(lin.docx_path))
+    assert "教学科研成绩突出，积极建言献策" in text
+    assert f"推荐单位（盖章）：{A}" in text
+    assert "滨江大学化学系讲师" in text  # her 简历
+    pool_form = _docx_text(located(forms[names_of(codes[:1])[0]].docx_path))
+    assert "参政议政成绩突出" in pool_form and A in pool_form
+
+    again = runner.invoke(app, ["cycle", "advance", str(cycle_id)])
+    assert again.exit_code == 1, again.output  # the gate waits for the returns; nothing made
+    assert len(documents(cycle_id, Stage.NOMINATION)) == 6
+
+
+def names_of(codes: list[str]) -> list[str]:
+    with session_scope() as session:
+        return [
+            session.exec(select(Person.name).where(Person.code == code)).one() for code in codes
+        ]

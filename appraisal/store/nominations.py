@@ -7,6 +7,7 @@ member of the cycle (a new person gets a record first); the pool takes them in o
 rolling adjustment after the cycle (入库)."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,13 +15,23 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from appraisal.models import Cycle, CycleMember, Nomination, Person, PersonEntry, PoolMembership
+from appraisal.documents.views import EntryLine, Nominated
+from appraisal.models import (
+    Cycle,
+    CycleMember,
+    Document,
+    Nomination,
+    Person,
+    PersonEntry,
+    PoolMembership,
+)
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import EntryKind, NominationStatus, Stage
 from appraisal.nomination_checks import Candidate, Facts, Findings, check_nominations
 from appraisal.scheme import parse_scheme
 from appraisal.sheets.nominations import NominationSheet, NomineeRow, read_nominations
 from appraisal.sheets.roster import derive_code
+from appraisal.stages import NOMINATION_FORM
 from appraisal.store.changes import AuditLog, ImportCounts
 from appraisal.store.cycles import CycleError
 
@@ -342,3 +353,61 @@ def _member(session: Session, cycle: Cycle, n: Nomination, group: list[Nominatio
         log.record("cycle", cycle.name, "member added", None, person.code,
                    f"采纳{n.body}的推荐")  # fmt: skip
     return person, created
+
+
+def nominated_members(
+    session: Session, cycle_id: int, codes: Collection[str] | None = None
+) -> dict[str, Nominated]:
+    """The accepted nomination of each member (of those in `codes`) a body proposed, by 编号:
+    what their 推荐表 carries. Of two bodies' nominations, the first recorded. A member whose
+    推荐表 was already made to their own unit, before they were nominated, keeps it: a second
+    one to the body would be the same form twice."""
+    query = (
+        select(Nomination, Person)
+        .join(Person, col(Person.id) == col(Nomination.person_id))
+        .where(Nomination.cycle_id == cycle_id, Nomination.status == NominationStatus.ACCEPTED)
+        .order_by(col(Nomination.id))
+    )
+    if codes is not None:
+        query = query.where(col(Person.code).in_(list(codes)))
+    found: dict[str, Nominated] = {}
+    ids: dict[str, int] = {}
+    for n, person in session.exec(query):
+        if person.code in found or person.id is None:
+            continue
+        career = tuple(
+            EntryLine(date.fromisoformat(c["start"]), _month(c["end"]), c["text"]) for c in n.career
+        )
+        found[person.code] = Nominated(n.body, n.reason, career)
+        ids[person.code] = person.id
+    if not found:
+        return found
+    by_id = {pid: code for code, pid in ids.items()}
+    for pid, recipient in session.exec(
+        select(Document.person_id, Document.recipient_name).where(
+            Document.cycle_id == cycle_id,
+            Document.template_id == NOMINATION_FORM,
+            col(Document.person_id).in_(list(ids.values())),
+        )
+    ):
+        code = by_id.get(pid or 0)
+        if code is not None and recipient != found[code].body:
+            del found[code]
+    return found
+
+
+def members_without_form(session: Session, cycle_id: int) -> list[str]:
+    """The 编号 of members who have no 推荐表 yet: those accepted from a nomination after the
+    nomination stage ran. Running the stage again makes theirs."""
+    made = select(Document.person_id).where(
+        Document.cycle_id == cycle_id,
+        Document.template_id == NOMINATION_FORM,
+        col(Document.person_id).is_not(None),
+    )
+    query = (
+        select(Person.code)
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle_id, col(Person.id).not_in(made))
+        .order_by(col(Person.code))
+    )
+    return list(session.exec(query))
