@@ -292,3 +292,30 @@ def names_of(codes: list[str]) -> list[str]:
         return [
             session.exec(select(Person.name).where(Person.code == code)).one() for code in codes
         ]
+
+
+def test_list_decide_and_summary_from_the_command_line(app_env: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from appraisal.cli import app
+
+    runner = CliRunner()
+    cycle_id, codes = _start(tmp_path / "data")
+    path = _workbook(tmp_path / "推荐.xlsx", codes)
+    assert runner.invoke(app, ["nominate", "import", str(cycle_id), str(path)]).exit_code == 0
+    listed = runner.invoke(app, ["nominate", "list", str(cycle_id)], terminal_width=300)
+    assert listed.exit_code == 0 and "林晓" in listed.output and "待定 6 条" in listed.output
+    with session_scope() as session:
+        lin = session.exec(select(Nomination.id).where(Nomination.name == "林晓")).first()
+        other = session.exec(select(Nomination.id).where(Nomination.name == "周衡")).one()
+    bare = runner.invoke(app, ["nominate", "decide", str(cycle_id), str(other), "不采纳"])
+    assert bare.exit_code == 1 and "不采纳须写明理由" in bare.output
+    no = runner.invoke(app, ["nominate", "decide", str(cycle_id), str(other), "不采纳",
+                             "--reason", "年龄不符"])  # fmt: skip
+    assert no.exit_code == 0 and "不采纳" in no.output
+    yes = runner.invoke(app, ["nominate", "decide", str(cycle_id), str(lin), "采纳"])
+    assert yes.exit_code == 0 and "一并决定" in yes.output and "新建人员记录" in yes.output
+    summary = runner.invoke(app, ["nominate", "summary", str(cycle_id)])
+    assert summary.exit_code == 0 and "推荐人选汇总表" in summary.output, summary.output
+    text = _docx_text(app_env / f"cycle-{cycle_id:04d}" / "nomination" / "推荐人选汇总表.docx")
+    assert "年龄不符" in text and "采纳 1 人，不采纳 1 人，待定 3 人" in text
