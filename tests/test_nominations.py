@@ -154,6 +154,9 @@ def test_two_bodies_five_people_four_accepted(app_env: Path, tmp_path: Path) -> 
         made = decide_nomination(session, cycle, ids[(A, "林晓")], NominationStatus.ACCEPTED,
                                  reason="两单位均推荐", actor="经办乙")  # fmt: skip
         assert made.created and len(made.decided) == 2
+        with pytest.raises(NominationError, match="已采纳并列入本周期评价对象"):
+            decide_nomination(session, cycle, ids[(B, "林晓")], NominationStatus.DECLINED,
+                              reason="改变主意", actor="经办乙")  # fmt: skip
     with session_scope() as session:
         members = set(session.exec(
             select(Person.code).join(CycleMember, col(CycleMember.person_id) == col(Person.id))

@@ -300,6 +300,14 @@ def decide_nomination(
             f"{n.body} 推荐的 {n.name}：不采纳须写明理由 / declining needs a reason (--reason)"
         )
     group = [v for v in views if v.nomination.candidate_key == n.candidate_key]
+    if status == NominationStatus.DECLINED and any(
+        v.nomination.status == NominationStatus.ACCEPTED for v in group
+    ):
+        # Accepting made them a member (and maybe a person record); that is not undone here.
+        raise NominationError(
+            f"{n.body} 推荐的 {n.name}已采纳并列入本周期评价对象，不能改为不采纳；"
+            "如不再评价，请在周期中对其作暂缓评定或免评 / already accepted"
+        )
     if status == NominationStatus.ACCEPTED and view.findings.problems:
         raise NominationError(
             f"{n.body} 推荐的 {n.name}有问题，不能采纳：{'；'.join(view.findings.problems)}"
