@@ -13,6 +13,7 @@ from appraisal.models.vocab import Stage
 
 # Template ids, as templates/manifest.toml names them.
 NOMINATION_FORM = "nomination_form"
+NOMINATION_SUMMARY = "nomination_summary"
 BALLOT = "assessment_ballot"
 TALLY = "assessment_tally"
 TALK = "assessment_talk"

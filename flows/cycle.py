@@ -19,6 +19,7 @@ from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER, stage_name
 from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
+from appraisal.store.nominations import members_without_form
 from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import stage_finished
 
@@ -43,6 +44,11 @@ def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, St
     if progress is None:  # archive and done have no gate of their own here
         return has_run, False, None
     return has_run, has_run and progress.gate_open, progress
+
+
+def awaiting_forms(cycle_id: int) -> bool:
+    with session_scope() as session:
+        return bool(members_without_form(session, cycle_id))
 
 
 def current_stage(cycle_id: int) -> Stage:
@@ -72,7 +78,9 @@ def _run_cycle(cycle_id: int, today: date, max_stages: int) -> AdvanceOutcome:
         if stage_flow is None:  # archive or done: sealing is its own command
             break
         has_run, gate_open, progress = check_gate(cycle_id, stage, today)
-        if not has_run:
+        # Members accepted from a nomination after the stage ran have no 推荐表 yet: running
+        # it again makes theirs, and nothing twice (the plan is the same for everyone else).
+        if not has_run or (stage == Stage.NOMINATION and awaiting_forms(cycle_id)):
             call_flow(stage_flow, cycle_id, today)
             outcome.ran.append(stage.value)
             has_run, gate_open, progress = check_gate(cycle_id, stage, today)

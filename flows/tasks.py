@@ -46,6 +46,7 @@ from appraisal.store.cycles import (
     member_ids,
     set_stage,
 )
+from appraisal.store.nominations import nominated_members
 from appraisal.store.results import store_scores
 from appraisal.store.stage_runs import finish_stage_run, open_stage_run
 
@@ -148,6 +149,9 @@ def _stage_inputs(
             notify=scheme.recipients.notification,
             careers=(
                 cycle_data.careers(session, cycle_id, codes) if stage == Stage.NOMINATION else {}
+            ),
+            nominated=(
+                nominated_members(session, cycle_id, codes) if stage == Stage.NOMINATION else {}
             ),
         )
 

@@ -7,6 +7,7 @@ from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
 from appraisal.models.dossier import Dossier
 from appraisal.models.intake import IntakeEvent
+from appraisal.models.nomination import Nomination
 from appraisal.models.office import Office
 from appraisal.models.person import Person, PersonEntry, PoolMembership
 from appraisal.models.pool import PoolDecision
@@ -36,6 +37,7 @@ __all__ = [
     "Finding",
     "IntakeEvent",
     "LoginAttempt",
+    "Nomination",
     "Office",
     "OutboxMessage",
     "Person",

@@ -36,6 +36,25 @@ class Merit(StrEnum):
     SANCTION = "惩处"
 
 
+class BodyKind(StrEnum):
+    """The fields a nominating body (推荐单位) belongs to, as seed 002 names them."""
+
+    PARTY = "民主党派"
+    NON_PARTY = "无党派"
+    ETHNIC_RELIGIOUS = "民族宗教"
+    PRIVATE_SECTOR = "非公经济"
+    OVERSEAS = "港澳台海外社团"
+    OTHER = "其他"
+
+
+class NominationStatus(StrEnum):
+    """Where staff's decision on a nomination stands."""
+
+    PENDING = "待定"
+    ACCEPTED = "采纳"
+    DECLINED = "不采纳"
+
+
 class CycleKind(StrEnum):
     NON_PARTY = "党外综合评价"
     CPPCC = "政协年度履职"

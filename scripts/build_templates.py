@@ -814,6 +814,47 @@ def pool_adjustment(title: str) -> DocxDocument:
     return doc
 
 
+def nomination_summary(title: str) -> DocxDocument:
+    """推荐人选汇总表: what the bodies proposed and what staff decided, by body and by category.
+    Landscape: eight columns of names, categories and reasons do not fit a portrait page."""
+    doc = new_document(landscape=True)
+    para(doc, title, "DocTitle")
+    para(doc, "（{{ 周期名称 }}）", "Note", align="center")
+    para(doc, "经动员部署、提名推荐，{{ 推荐统计 }}。经逐一审核，情况如下：", "Body")
+    grid(doc, [12, 46, 26, 24, 40, 20, 16, 53], [
+        (9, [L("序号"), L("推荐单位"), L("单位类别"), L("姓名"), L("统战对象类别"), L("推荐层级"),
+             L("决定"), L("说明")]),
+        loop_row("{%tr for r in 推荐名单 %}", 8),
+        (9, [V("{{ r.序号 }}"), V("{{ r.推荐单位 }}", align="left"), V("{{ r.单位类别 }}"),
+             V("{{ r.姓名 }}"), V("{{ r.统战对象类别 }}", align="left"), V("{{ r.推荐层级 }}"),
+             V("{{ r.决定 }}"), V("{{ r.说明 }}", align="left")]),
+        loop_row("{%tr endfor %}", 8),
+    ], header_rows=1, styles=LIST)
+    para(doc, "按推荐单位统计：", "Body")
+    grid(doc, [80, 30, 24, 20, 20, 20], [
+        (9, [L("推荐单位"), L("单位类别"), L("推荐人数"), L("采纳"), L("不采纳"), L("待定")]),
+        loop_row("{%tr for r in 单位统计 %}", 6),
+        (9, [V("{{ r.推荐单位 }}", align="left"), V("{{ r.单位类别 }}"), V("{{ r.推荐人数 }}"),
+             V("{{ r.采纳 }}"), V("{{ r.不采纳 }}"), V("{{ r.待定 }}")]),
+        loop_row("{%tr endfor %}", 6),
+    ], header_rows=1, styles=LIST)
+    para(doc, "按统战对象类别统计（一人由几个单位推荐的，计一人）：", "Body")
+    grid(doc, [110, 24, 20, 20, 20], [
+        (9, [L("统战对象类别"), L("推荐人数"), L("采纳"), L("不采纳"), L("待定")]),
+        loop_row("{%tr for r in 类别统计 %}", 5),
+        (9, [V("{{ r.统战对象类别 }}", align="left"), V("{{ r.推荐人数 }}"), V("{{ r.采纳 }}"),
+             V("{{ r.不采纳 }}"), V("{{ r.待定 }}")]),
+        loop_row("{%tr endfor %}", 5),
+    ], header_rows=1, styles=LIST)
+    para(doc)
+    grid(doc, [36, 158], [
+        (10, [L("经办人"), V("{{ 经办人 }}")]),
+        (24, [L(["统战部", "意见"]), V(["", ">{{ 发文机关 }}（盖章）　　", ">{{ 汇总日期 }}"],
+                                  top=True)]),
+    ], data_align="left", signed_rows=1)
+    return doc
+
+
 def information_form(title: str) -> DocxDocument:
     """信息采集表: what is on record printed for the person to check, correct and sign."""
     doc = new_document(header="人员编号：{{ 人员编号 }}")
@@ -860,6 +901,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "dossier_cover": dossier_cover,
     "letters_extract": letters_extract,
     "pool_adjustment": pool_adjustment,
+    "nomination_summary": nomination_summary,
     "information_form": information_form,
 }
 # fmt: on

@@ -9,7 +9,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from appraisal.documents.views import CycleView, EntryLine, PersonView, ResultView, TallyRow
+from appraisal.documents.views import (
+    CycleView,
+    EntryLine,
+    Nominated,
+    PersonView,
+    ResultView,
+    TallyRow,
+)
 from appraisal.person_fields import DOCUMENT_FIELDS, plain
 from appraisal.render import cn_date
 
@@ -71,13 +78,22 @@ def career_rows(career: Sequence[EntryLine]) -> list[Context]:
     return [{"起止年月": line.span, "单位及职务": line.text} for line in career]
 
 
-def nomination(cycle: CycleView, person: PersonView, career: Sequence[EntryLine] = ()) -> Context:
+def nomination(
+    cycle: CycleView,
+    person: PersonView,
+    career: Sequence[EntryLine] = (),
+    nominated: Nominated | None = None,
+) -> Context:
+    """The 推荐表: of someone a body nominated, that body's, with its 推荐理由 (and its 简历
+    when the person's file has none); of anyone else, their own unit's, the reason left blank."""
+    if nominated is not None and not career:
+        career = nominated.career
     return {
         "周期名称": cycle.name,
         **person_fields(person),
         "推荐层级": person.tier,
-        "推荐单位": person.unit,
-        "推荐理由": "",
+        "推荐单位": nominated.body if nominated else person.unit,
+        "推荐理由": nominated.reason if nominated else "",
         "简历": career_rows(career),
     }
 

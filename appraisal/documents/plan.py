@@ -20,6 +20,7 @@ from appraisal.documents.views import (
     Affiliation,
     CycleView,
     EntryLine,
+    Nominated,
     PersonView,
     ResultView,
     TallyRow,
@@ -70,6 +71,8 @@ class StageInputs:
     default_rater_groups: Sequence[str] = ("领导班子", "同事")
     # 简历 by 编号, for the 推荐表 (read for the nomination stage only).
     careers: Mapping[str, Sequence[EntryLine]] = field(default_factory=dict)
+    # The accepted nomination by 编号 of those a body proposed: their 推荐表 goes to that body.
+    nominated: Mapping[str, Nominated] = field(default_factory=dict)
 
 
 def _job(
@@ -112,18 +115,22 @@ def _letter(inputs: StageInputs, number: int) -> Context:
 
 
 def _nomination(inputs: StageInputs) -> list[DocumentJob]:
-    return [
-        _job(
-            inputs,
-            Stage.NOMINATION,
-            NOMINATION_FORM,
-            person=p.code,
-            kind=template_recipient(NOMINATION_FORM),
-            name=p.unit,
-            context=contexts.nomination(inputs.cycle, p, inputs.careers.get(p.code, ())),
+    jobs = []
+    for p in inputs.people:
+        nominated = inputs.nominated.get(p.code)
+        career = inputs.careers.get(p.code, ())
+        jobs.append(
+            _job(
+                inputs,
+                Stage.NOMINATION,
+                NOMINATION_FORM,
+                person=p.code,
+                kind=template_recipient(NOMINATION_FORM),
+                name=nominated.body if nominated else p.unit,
+                context=contexts.nomination(inputs.cycle, p, career, nominated),
+            )
         )
-        for p in inputs.people
-    ]
+    return jobs
 
 
 def _assessment(inputs: StageInputs) -> list[DocumentJob]:

@@ -61,6 +61,16 @@ class Affiliation:
 
 
 @dataclass(frozen=True, slots=True)
+class Nominated:
+    """The accepted nomination a person's 推荐表 carries: the body that proposed them (to whom
+    the form goes, and whose seal it asks for), its 推荐理由 and the 简历 it gave."""
+
+    body: str
+    reason: str
+    career: tuple["EntryLine", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class EntryLine:
     """One dated entry of a person's file (简历, 奖惩, 培训, 挂职) as documents print it; dates
     are given to the month."""

@@ -14,6 +14,7 @@ from appraisal.portal import (
     held,
     imports,
     inbox,
+    nominations,
     outstanding,
     people,
     pool,
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     app.include_router(grading.router)
     app.include_router(held.router)
     app.include_router(admin.router)
+    app.include_router(nominations.router)
     app.include_router(pool.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)

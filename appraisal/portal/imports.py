@@ -19,6 +19,7 @@ from appraisal.portal.access import staff
 from appraisal.portal.web import check_csrf, log_access, page
 from appraisal.roles import Action
 from appraisal.sheets import WorkbookError, write_records_template, write_roster_template
+from appraisal.sheets.nominations import write_nomination_template
 from appraisal.sheets.values import MAX_YEAR, MIN_YEAR
 from appraisal.store.offices import StaffMember
 
@@ -29,6 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES = {
     "roster": ("花名册模板.xlsx", write_roster_template),
     "records": ("履职记录模板.xlsx", write_records_template),
+    "nominations": ("推荐表格模板.xlsx", write_nomination_template),
 }
 
 

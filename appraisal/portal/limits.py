@@ -97,6 +97,8 @@ FIELDS = {
     "end": FieldLimit("截止年月", "the end", max_length=16),
     "entry_text": FieldLimit("记录内容", "the entry", max_length=512),
     "merit": FieldLimit("奖惩类别", "reward or sanction", max_length=8),
+    # A nomination decided (portal/nominations.py).
+    "nomination": FieldLimit("推荐序号", "the nomination", low=1, high=MAX_ROW_ID),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -134,6 +134,15 @@ class PoolRules(Rules):
     adjust: AdjustRules | None = None
 
 
+class NominationRules(Rules):
+    """Who a nominating body may propose: the checks each nomination goes through."""
+
+    min_age: int = Field(ge=0)
+    max_age: dict[Tier, Annotated[int, Field(ge=0)]]  # per proposed tier, on 1 January
+    categories: list[Label]  # the 统战对象类别 a candidate may belong to
+    required: list[Label]  # columns a new candidate's row must fill in
+
+
 class Solicitation(Rules):
     always: list[Label]
     private_sector: list[Label]
@@ -181,6 +190,9 @@ class Scheme(Rules):
     recipients: Recipients
     deadlines: dict[Stage, Annotated[int, Field(ge=1)]]
     negative_list: NegativeList
+    # Schemes stored by cycles started before nominations existed lack it: their nominations
+    # are checked for duplicates only.
+    nomination: NominationRules | None = None
 
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

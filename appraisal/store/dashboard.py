@@ -12,6 +12,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
 from appraisal.store.cycles import get_cycle
 from appraisal.store.freeze import concerned, decide, objection_people, sealed_people
+from appraisal.store.nominations import members_without_form
 from appraisal.store.progress import cycle_progress, cycle_signoffs, held_documents
 from appraisal.store.sessions import link_ending
 from appraisal.store.stage_runs import stage_finished
@@ -90,6 +91,8 @@ def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
     ).all()
     current = next((p for p in progress if p.stage == cycle.stage), None)
     closed = current is not None and not current.gate_open
+    if cycle.stage == Stage.NOMINATION and members_without_form(session, cycle.id):
+        closed = False  # members accepted from a nomination since it ran: their 推荐表 to make
     return CycleBoard(
         cycle, progress, grades, objections, dossiers, list(links),
         [(kind, name) for kind, name in reviewers],

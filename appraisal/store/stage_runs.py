@@ -16,6 +16,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
 from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store.cycles import get_cycle
+from appraisal.store.nominations import members_without_form
 from appraisal.store.progress import cycle_progress
 
 
@@ -71,5 +72,7 @@ def closed_gate(session: Session, cycle_id: int, today: date) -> StageProgress |
     cycle = get_cycle(session, cycle_id)
     if cycle.stage not in WORK_STAGES or not stage_finished(session, cycle_id, cycle.stage):
         return None
+    if cycle.stage == Stage.NOMINATION and members_without_form(session, cycle_id):
+        return None  # members accepted from a nomination since it ran: their 推荐表 to make
     progress = cycle_progress(session, cycle_id, today, [cycle.stage])[cycle.stage]
     return None if progress.gate_open else progress
