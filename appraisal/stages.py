@@ -44,6 +44,9 @@ class StageSpec:
     # A working stage's section in a dossier's 目录, and its word in the archive's titles: 推荐
     title: str = ""
     templates: tuple[StageTemplate, ...] = ()
+    # One per cycle, written when staff ask at this stage (a 汇总表, an 审批表): never planned,
+    # sent or waited for.
+    on_demand: tuple[StageTemplate, ...] = ()
     # A working stage plans documents to be signed and waits at a gate for their returns.
     work: bool = False
     takes_reply: bool = False  # its letters come back with 无异议 / 有异议
@@ -62,6 +65,8 @@ STAGES: tuple[StageSpec, ...] = (
         name="提名推荐",
         title="推荐",
         templates=(StageTemplate(NOMINATION_FORM, "推荐单位"),),
+        # The nominations staff decided (appraisal/store/nomination_files.py).
+        on_demand=(StageTemplate(NOMINATION_SUMMARY, "统战部"),),
         work=True,
     ),
     StageSpec(
@@ -111,9 +116,9 @@ STAGES: tuple[StageSpec, ...] = (
         templates=(
             StageTemplate(DOSSIER_COVER, "档案室"),
             StageTemplate(LETTERS_EXTRACT, "档案室"),
-            # One per cycle, once the pool adjustment is approved (appraisal/store/pool.py).
-            StageTemplate(POOL_ADJUSTMENT, "审核人"),
         ),
+        # Once the pool adjustment is approved (appraisal/store/pool_files.py).
+        on_demand=(StageTemplate(POOL_ADJUSTMENT, "审核人"),),
     ),
     StageSpec(Stage.DONE, code="", name="完成"),
 )

@@ -57,7 +57,7 @@ def test_templates_are_the_manifests_and_their_files_exist() -> None:
     folder = default_templates_dir()
     _, specs = load_manifest(folder / MANIFEST)
     manifest = {t.id: t for t in specs}
-    listed = [t.id for s in STAGES for t in s.templates]
+    listed = [t.id for s in STAGES for t in (*s.templates, *s.on_demand)]
     listed += [t.id for t in PEOPLE_TEMPLATES]
     assert not _repeated(listed)
     assert set(listed) == set(manifest)
@@ -65,7 +65,7 @@ def test_templates_are_the_manifests_and_their_files_exist() -> None:
         entry = manifest[template.id]
         assert (entry.stage, entry.recipient) == (PEOPLE, template.recipient), template.id
     for spec in STAGES:
-        for template in spec.templates:
+        for template in (*spec.templates, *spec.on_demand):
             entry = manifest[template.id]
             assert entry.stage == spec.stage.value, template.id
             assert entry.recipient == template.recipient, template.id
