@@ -322,7 +322,7 @@ def _information(
     )
     middle_year = max(started.year, min(started.year + rng.randint(5, 10), year - 2))
     middle = date(middle_year, 12 if middle_year == started.year else rng.randint(1, 12), 1)
-    career = [
+    career: list[Row] = [
         {**ref, "started_on": f"{started:%Y.%m}", "ended_on": f"{middle:%Y.%m}",
          "text": f"{person['employer']}{first_post}"},
         {**ref, "started_on": f"{middle:%Y.%m}", "ended_on": None,
@@ -348,3 +348,56 @@ def _information(
             {**ref, "started_on": f"{day:%Y.%m}", "ended_on": f"{end:%Y.%m}",
              "text": rng.choice(SECONDMENTS).format(city=CITY)}
         )  # fmt: skip
+
+
+# Two nominating bodies (seed 002's 民主党派 and 非公经济). One new candidate is named by both; the
+# other is past the scheme's age limit for 精英, so staff decline them with that reason.
+NOMINATING_BODIES = {"九三学社滨江市委员会": "民主党派", "滨江市工商业联合会": "非公经济"}
+NEWCOMER = {"name": "林思远", "gender": "男", "ethnicity": "汉族", "birth_date": "1987.09",
+            "party": "九三学社社员", "category": "民主党派成员", "sector": "教育界",
+            "employer": "滨江大学", "post": "化学与材料学院副院长", "education": "博士研究生",
+            "title": "教授", "phone": "13905710087", "tier": "精英"}  # fmt: skip
+TOO_OLD = {"name": "周海涛", "gender": "男", "ethnicity": "汉族", "birth_date": "1968.03",
+           "party": "无党派人士", "category": "非公有制经济人士", "sector": "经济界",
+           "employer": "滨江衡创科技有限公司", "post": "董事长", "education": "硕士研究生",
+           "title": "高级工程师", "phone": "13905710098", "tier": "精英"}  # fmt: skip
+
+
+def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED) -> Path:
+    """The bodies' nominations as one workbook (推荐人选 and 简历), and `records.xlsx`-shaped
+    records of the year for the newcomer under the 编号 their acceptance gives them, so they
+    can be assessed like everyone else. Returns the nominations workbook."""
+    from appraisal.sheets.nominations import CAREER, NOMINEES
+    from appraisal.sheets.roster import derive_code
+
+    (party, party_kind), (chamber, chamber_kind) = NOMINATING_BODIES.items()
+    nominees = [
+        {"seq": "1", "body": party, "body_kind": party_kind, **NEWCOMER,
+         "reason": "长期从事化学教学科研，主持国家自然科学基金项目，积极参政议政，"
+                   "近三年提交社情民意信息多篇，在九三学社社员中有较好影响。"},
+        {"seq": "2", "body": chamber, "body_kind": chamber_kind, **NEWCOMER,
+         "reason": "牵头校企合作，服务民营企业技术攻关，在新的社会阶层人士中有影响。"},
+        {"seq": "3", "body": chamber, "body_kind": chamber_kind, **TOO_OLD,
+         "reason": "创办科技企业二十余年，热心公益，带动就业。"},
+    ]  # fmt: skip
+    career: list[Row] = [
+        {"seq": "1", "started_on": "2013.07", "ended_on": "2019.12",
+         "text": "滨江大学化学系讲师、副教授"},
+        {"seq": "1", "started_on": "2020.01", "ended_on": None,
+         "text": "滨江大学化学与材料学院教授、副院长"},
+        {"seq": "3", "started_on": "2003.05", "ended_on": None,
+         "text": "滨江衡创科技有限公司董事长"},
+    ]  # fmt: skip
+    book = write_workbook(out_dir / "推荐人选.xlsx", [(NOMINEES, nominees), (CAREER, career)])
+    rng = random.Random(f"{seed}/推荐")
+    year_, month = (int(p) for p in NEWCOMER["birth_date"].split("."))
+    ref = {"code": derive_code(NEWCOMER["name"], date(year_, month, 1)),
+           "name": NEWCOMER["name"], "year": year}  # fmt: skip
+    write_workbook(
+        out_dir / "records-newcomer.xlsx",
+        [(DUTY, [{**ref, **d} for d in _duties(rng, Tier.RISING, year)]),
+         (BALLOT, [{**ref, **b} for b in _ballots(rng, weak=False, short=False)]),
+         (SCORE, [{**ref, "score": _score(rng), "assessor": "考核组", "note": ""}]),
+         (FINDING, [])],
+    )  # fmt: skip
+    return book

@@ -19,7 +19,7 @@ from pathlib import Path
 from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
-from appraisal.demo_data import write_demo_data
+from appraisal.demo_data import NOMINATING_BODIES, write_demo_data, write_demo_nominations
 from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
@@ -27,7 +27,7 @@ from appraisal.flows.intake import intake_returns
 from appraisal.importing import import_records_file, import_roster_file
 from appraisal.launch import launch
 from appraisal.models import Document
-from appraisal.models.vocab import CycleKind, PoolMove, Reply, Stage, Tier
+from appraisal.models.vocab import CycleKind, NominationStatus, PoolMove, Reply, Stage, Tier
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
@@ -37,6 +37,8 @@ from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
+from appraisal.store.nomination_files import write_nomination_summary
+from appraisal.store.nominations import decide_nomination, import_nomination_file, nominations_of
 from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
@@ -58,6 +60,8 @@ class DemoRun:
     dossiers: str = ""
     register: str = ""
     career: str = ""  # one person's growing file (一人一档)
+    nominations: list[str] = field(default_factory=list)  # each decision, as the summary says it
+    nomination_summary: str = ""  # the 推荐人选汇总表
     pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
     pool_changed: str = ""  # the proposal staff changed
     pool_files: str = ""
@@ -151,6 +155,36 @@ def _import(data: Path, say: Say) -> None:
     total = sum(c.added for c in records.counts.values())
     kept = sum(c.added for c in entries)
     say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
+
+
+def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
+    """Two bodies' nominations as staff take them: imported, checked, decided one by one (a
+    candidate named by both decided once; one past the age limit declined with the reason),
+    the 推荐人选汇总表 written, the newcomer's records imported, and the nomination stage run
+    again for the accepted candidate's 推荐表, sent to the body that nominated them."""
+    book = write_demo_nominations(data, year=day.year)
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        import_nomination_file(session, cycle, book, actor="demo")
+        decided: set[int] = set()
+        for view in nominations_of(session, cycle):
+            if view.id in decided:
+                continue
+            if view.findings.problems:
+                status, reason = NominationStatus.DECLINED, view.findings.problems[0]
+            else:
+                status, reason = NominationStatus.ACCEPTED, "经研究，同意列为推荐人选"
+            done = decide_nomination(session, cycle, view.id, status, reason=reason, actor="demo")
+            decided.update(done.decided)
+            who = view.nomination.name or view.nomination.person_code
+            bodies = "、".join([view.nomination.body, *view.others])
+            run.nominations.append(f"{who}（{bodies}推荐）：{status.value}，{reason}")
+        summary = write_nomination_summary(session, cycle, on=day)
+    import_records_file(data / "records-newcomer.xlsx", actor="demo")
+    run_cycle(run.cycle_id, day)
+    run.nomination_summary = str(summary.path)
+    say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次；"
+        + "；".join(run.nominations))  # fmt: skip
 
 
 def _pending(cycle_id: int, stage: Stage) -> list[Document]:
@@ -262,6 +296,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         _timed(run, "generate", t)
         assert outcome.stage == stage.value, f"expected {stage.value}, at {outcome.stage}"
         say(f"{stage_name(stage)}：文件已生成并送达")
+        if stage == Stage.NOMINATION:
+            _nominate(run, data, day, say)
         reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
         pending = _pending(run.cycle_id, stage)
         late = pending[:2] if stage == Stage.NOMINATION else []

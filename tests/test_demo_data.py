@@ -79,3 +79,15 @@ def test_the_workbooks_read_back_and_import(engine: sa.Engine, tmp_path: Path) -
         session.commit()
     assert counts["组织考核"] == ImportCounts(added=60)
     assert counts["履职记录"].added == len(book.duties) > 60
+
+
+def test_the_demo_nominations_read_back_two_bodies_one_newcomer_twice(tmp_path: Path) -> None:
+    from appraisal.demo_data import NEWCOMER, NOMINATING_BODIES, write_demo_nominations
+    from appraisal.sheets.nominations import read_nominations
+
+    sheet = read_nominations(write_demo_nominations(tmp_path, year=2026))
+    assert {r.body for r in sheet.rows} == set(NOMINATING_BODIES)
+    assert [r.name for r in sheet.rows].count(NEWCOMER["name"]) == 2
+    # The newcomer's records are there to import once they are accepted, under their 编号.
+    records = read_records(tmp_path / "records-newcomer.xlsx")
+    assert {r.name for r in records.duties} == {NEWCOMER["name"]} and records.scores

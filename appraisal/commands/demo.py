@@ -55,6 +55,10 @@ def demo(
     out.print(f"档案：{run.dossiers}/   考核登记表：{run.register}")
     moved = "，".join(f"{k} {n} 人" for k, n in run.pool_counts.items())
     changed = f"；改变建议 1 人（{run.pool_changed}）" if run.pool_changed else ""
+    for line in run.nominations:
+        out.print(f"提名推荐：{line}")
+    if run.nomination_summary:
+        out.print(f"推荐人选汇总表：{run.nomination_summary}")
     out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
