@@ -182,6 +182,12 @@ def test_two_bodies_five_people_four_accepted(app_env: Path, tmp_path: Path) -> 
         rows = list(session.exec(select(Nomination).where(Nomination.cycle_id == cycle_id)))
         assert sorted(n.status.value for n in rows).count("采纳") == 5  # 林晓's two rows
         assert {n.person_id for n in rows if n.name == "林晓"} == {lin.id}
+        # Once accepted, the newcomer is not "someone on the roster with the same name" to
+        # their own nominations, which show the 编号 they were given.
+        lins = [v for v in nominations_of(session, get_cycle(session, cycle_id))
+                if v.nomination.name == "林晓"]  # fmt: skip
+        assert {v.became for v in lins} == {lin.code}
+        assert not any("同名" in w for v in lins for w in v.findings.warnings)
         decisions = select(AuditEntry).where(
             AuditEntry.entity == "nomination", AuditEntry.field == "status"
         )

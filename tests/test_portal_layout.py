@@ -31,6 +31,7 @@ STAFF_PAGES = [
     "/cycles/{cycle}/held",
     "/cycles/{cycle}/outstanding",
     "/cycles/{cycle}/pool",
+    "/cycles/{cycle}/nominations",
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",

@@ -66,6 +66,7 @@ class NominationView:
     # a field blank.
     candidate: Candidate
     others: list[str] = field(default_factory=list)  # the other bodies nominating the same person
+    became: str = ""  # the 编号 an accepted newcomer was given
 
     @property
     def id(self) -> int:
@@ -164,11 +165,14 @@ def _facts(session: Session, cycle: Cycle, nominations: list[Nomination]) -> Fac
     assert cycle.id is not None
     codes = {n.person_code for n in nominations if n.person_code}
     names = {n.name for n in nominations if not n.person_code}
+    # A newcomer accepted here is on the roster now: they are not someone else of that name.
+    made_here = {n.person_id for n in nominations if n.person_id and not n.person_code}
     roster = {
         p.code: (p.name, p.birth_date)
         for p in session.exec(
             select(Person).where(col(Person.code).in_(codes) | col(Person.name).in_(names))
         )
+        if p.id not in made_here
     }
     in_pool = (
         select(Person.code, PoolMembership.tier)
@@ -223,8 +227,16 @@ def nominations_of(session: Session, cycle: Cycle) -> list[NominationView]:
     bodies: dict[str, list[str]] = defaultdict(list)
     for n in found:
         bodies[n.candidate_key].append(n.body)
+    made = [n.person_id for n in found if n.person_id and not n.person_code]
+    became = {p.id: p.code for p in session.exec(select(Person).where(col(Person.id).in_(made)))}
     return [
-        NominationView(n, f, c, [b for b in bodies[n.candidate_key] if b != n.body])
+        NominationView(
+            n,
+            f,
+            c,
+            [b for b in bodies[n.candidate_key] if b != n.body],
+            became.get(n.person_id, "") if n.person_id else "",
+        )
         for n, f, c in zip(found, checked, candidates, strict=True)
     ]
 
