@@ -134,12 +134,20 @@ def takes_reply(stage: Stage) -> bool:
     return _BY_STAGE[stage].takes_reply
 
 
+def on_demand_template(template_id: str) -> tuple[Stage, StageTemplate]:
+    """The stage that lists `template_id` among its on-demand documents, and its row."""
+    return _ON_DEMAND[template_id]
+
+
 def template_recipient(template_id: str) -> str:
     """Who receives the documents of `template_id` (see `StageTemplate.recipient`)."""
     return _RECIPIENTS[template_id]
 
 
 _RECIPIENTS: dict[str, str] = {t.id: t.recipient for s in STAGES for t in s.templates}
+_ON_DEMAND: dict[str, tuple[Stage, StageTemplate]] = {
+    t.id: (s.stage, t) for s in STAGES for t in s.on_demand
+}
 
 # Views of the table in the shapes its readers use.
 STAGE_ORDER: tuple[Stage, ...] = tuple(s.stage for s in STAGES)

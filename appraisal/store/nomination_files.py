@@ -8,14 +8,9 @@ from typing import Any
 from sqlmodel import Session
 
 from appraisal.documents.nomination_summary import SummaryRow, summary_context
-from appraisal.files import write_atomic
-from appraisal.identity import document_id
 from appraisal.models import Cycle
-from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir
-from appraisal.render.image import qr_image
-from appraisal.render.manifest import resolve_templates
-from appraisal.render.prepared import PreparedTemplate
+from appraisal.render.on_demand import write_on_demand
 from appraisal.stages import NOMINATION_SUMMARY
 from appraisal.store.nominations import NominationError, nominations_of
 
@@ -63,16 +58,6 @@ def write_nomination_summary(
         office=cycle.office.get("name", ""), cycle_name=cycle.name, rows=rows, clerks=clerks,
         on=on,
     )  # fmt: skip
-    doc_id = document_id(
-        cycle_id=cycle.id,
-        stage=Stage.NOMINATION,
-        template_id=NOMINATION_SUMMARY,
-        person_code="",
-        recipient="统战部",
-    )
-    context |= {"文档编号": doc_id, "二维码": qr_image(doc_id)}
-    template = resolve_templates(templates_dir).get(NOMINATION_SUMMARY)
     path = summary_path(cycle.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, PreparedTemplate.load(template.path).render(context))
+    doc_id = write_on_demand(cycle.id, NOMINATION_SUMMARY, context, path, templates_dir)
     return SummaryFile(path, doc_id, len(views))

@@ -10,14 +10,10 @@ from sqlmodel import Session, col, select
 
 from appraisal.documents.adjustment import DecidedMove, approval_form, write_pool_list
 from appraisal.employer_split import joined
-from appraisal.files import write_atomic
-from appraisal.identity import document_id
 from appraisal.models import Cycle, Person, PoolMembership
-from appraisal.models.vocab import Stage, Tier
+from appraisal.models.vocab import Tier
 from appraisal.paths import cycle_dir
-from appraisal.render.image import qr_image
-from appraisal.render.manifest import resolve_templates
-from appraisal.render.prepared import PreparedTemplate
+from appraisal.render.on_demand import on_demand_id, write_on_demand
 from appraisal.stages import POOL_ADJUSTMENT
 from appraisal.store.offices import scope_of
 from appraisal.store.pool import PoolError, board
@@ -43,17 +39,7 @@ def written_files(cycle_id: int) -> PoolFiles | None:
     form, pool_list = folder / FORM_NAME, folder / LIST_NAME
     if not (form.is_file() and pool_list.is_file()):
         return None
-    return PoolFiles(form, pool_list, _form_id(cycle_id))
-
-
-def _form_id(cycle_id: int) -> str:
-    return document_id(
-        cycle_id=cycle_id,
-        stage=Stage.ARCHIVE,
-        template_id=POOL_ADJUSTMENT,
-        person_code="",
-        recipient="审核人",
-    )
+    return PoolFiles(form, pool_list, on_demand_id(cycle_id, POOL_ADJUSTMENT))
 
 
 def write_pool_files(
@@ -91,14 +77,9 @@ def write_pool_files(
         approver=found.approved_by,
         approved_on=found.approved_at.date(),
     )
-    doc_id = _form_id(cycle.id)
-    context |= {"文档编号": doc_id, "二维码": qr_image(doc_id)}
-    template = resolve_templates(templates_dir).get(POOL_ADJUSTMENT)
     folder = pool_dir(cycle.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    data = PreparedTemplate.load(template.path).render(context)
     form = folder / FORM_NAME
-    write_atomic(form, data)
+    doc_id = write_on_demand(cycle.id, POOL_ADJUSTMENT, context, form, templates_dir)
     pool_list = folder / LIST_NAME
     write_pool_list(pool_list, _pool_rows(session, cycle), "“十百千”人才库名单")
     return PoolFiles(form, pool_list, doc_id)
