@@ -7,7 +7,7 @@ Special cases tests and the demo rely on: a few people fall under the 2/3 rule, 
 """
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -389,15 +389,26 @@ def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED
          "text": "滨江衡创科技有限公司董事长"},
     ]  # fmt: skip
     book = write_workbook(out_dir / "推荐人选.xlsx", [(NOMINEES, nominees), (CAREER, career)])
-    rng = random.Random(f"{seed}/推荐")
     year_, month = (int(p) for p in NEWCOMER["birth_date"].split("."))
-    ref = {"code": derive_code(NEWCOMER["name"], date(year_, month, 1)),
-           "name": NEWCOMER["name"], "year": year}  # fmt: skip
-    write_workbook(
-        out_dir / "records-newcomer.xlsx",
-        [(DUTY, [{**ref, **d} for d in _duties(rng, Tier.RISING, year)]),
-         (BALLOT, [{**ref, **b} for b in _ballots(rng, weak=False, short=False)]),
-         (SCORE, [{**ref, "score": _score(rng), "assessor": "考核组", "note": ""}]),
-         (FINDING, [])],
-    )  # fmt: skip
+    code = derive_code(NEWCOMER["name"], date(year_, month, 1))
+    write_newcomer_records(out_dir / "records-newcomer.xlsx", [(code, NEWCOMER["name"])],
+                           year=year, seed=seed)  # fmt: skip
     return book
+
+
+def write_newcomer_records(
+    path: Path, people: Sequence[tuple[str, str]], *, year: int, seed: int = DEFAULT_SEED
+) -> Path:
+    """A year's records (`records.xlsx`-shaped: duties, ballots, a 组织考核 score) for people a
+    body nominated, given as (编号, 姓名): accepted, they are assessed like everyone else."""
+    rng = random.Random(f"{seed}/推荐")
+    duties: list[Row] = []
+    ballots: list[Row] = []
+    scores: list[Row] = []
+    for code, name in people:
+        ref = {"code": code, "name": name, "year": year}
+        duties += [{**ref, **d} for d in _duties(rng, Tier.RISING, year)]
+        ballots += [{**ref, **b} for b in _ballots(rng, weak=False, short=False)]
+        scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
+    return write_workbook(path, [(DUTY, duties), (BALLOT, ballots), (SCORE, scores),
+                                 (FINDING, [])])  # fmt: skip

@@ -89,6 +89,7 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
         "奖惩",
         "培训",
         "挂职",
+        "提名推荐",
         "人才库经历",
         "历次考核评价",
         "人才库调整",

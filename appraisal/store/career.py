@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from appraisal.archive.career import Career, CareerTable, CycleDossier
 from appraisal.clock import office_time
 from appraisal.documents.views import EntryLine
-from appraisal.models import Cycle, Dossier, PoolDecision
+from appraisal.models import Cycle, Dossier, Nomination, PoolDecision
 from appraisal.models.vocab import EntryKind
 from appraisal.paths import located
 from appraisal.person_words import change_what, person_facts
@@ -40,6 +40,7 @@ def career_of(
         facts=tuple(person_facts(person)),
         tables=(
             *_entries(session, person.id or 0),
+            _nominations(session, scope, person.id or 0, person.code),
             _stays(record),
             _cycles(record),
             _adjustments(session, scope, person.id or 0),
@@ -65,6 +66,31 @@ def _entries(session: Session, person_id: int) -> list[CareerTable]:
             table = tuple((line.span, line.text) for line in lines)
         tables.append(CareerTable(kind.value, headers, table, f"没有{kind.value}记录。"))
     return tables
+
+
+def _nominations(session: Session, scope: Scope, person_id: int, code: str) -> CareerTable:
+    """Every body's nomination of the person (提名推荐) and what staff decided on it; a
+    newcomer's rows are theirs once accepted made them a person."""
+    found = session.exec(
+        select(Nomination, Cycle)
+        .join(Cycle, col(Cycle.id) == col(Nomination.cycle_id))
+        .where((col(Nomination.person_id) == person_id) | (col(Nomination.person_code) == code))
+        .order_by(col(Cycle.id), col(Nomination.id))
+    )
+    rows = tuple(
+        (
+            cycle.name,
+            n.body,
+            n.reason,
+            n.status.value,
+            n.decision_reason,
+            office_time(n.decided_at).strftime("%Y-%m-%d") if n.decided_at else "",
+        )
+        for n, cycle in found
+        if scope.covers(cycle.office_id)
+    )
+    headers = ("周期", "推荐单位", "推荐理由", "决定", "说明", "决定日期")
+    return CareerTable("提名推荐", headers, rows, "没有提名推荐记录。")
 
 
 def _adjustments(session: Session, scope: Scope, person_id: int) -> CareerTable:
