@@ -146,6 +146,7 @@ def _stage_inputs(
             weights={k: float(v) for k, v in scheme.composite.weights.model_dump().items()},
             solicit_always=scheme.recipients.solicitation.always,
             solicit_private=scheme.recipients.solicitation.private_sector,
+            solicit_party=scheme.recipients.solicitation.party_members,
             notify=scheme.recipients.notification,
             careers=(
                 cycle_data.careers(session, cycle_id, codes) if stage == Stage.NOMINATION else {}

@@ -142,6 +142,14 @@ def test_solicitation_letters_go_to_each_body_with_its_people() -> None:
     assert [r["姓名"] for r in jobs[0].context["名单"]] == ["人P1", "人P2", "人P3"]
 
 
+def test_members_of_a_democratic_party_are_also_asked_about_by_their_party() -> None:
+    asked = replace(_inputs(), solicit_party=["所在党派"])
+    by_name = {j.recipient_name: (j.recipient_kind, j.people)
+               for j in plan_stage(Stage.SOLICITATION, asked)}  # fmt: skip
+    assert by_name["民盟"] == ("所在党派", ("P1",)) and by_name["民建"] == ("所在党派", ("P3",))
+    assert len(by_name) == 6  # the four above, and no letter for the 无党派人士 P2
+
+
 def test_a_letter_sent_whole_keeps_its_id() -> None:
     jobs = plan_stage(Stage.SOLICITATION, _inputs())
     (letter,) = [j for j in jobs if j.recipient_name == "税务局"]
@@ -221,6 +229,10 @@ def test_ballots_need_no_signoff_and_each_group_gets_one() -> None:
 def test_party_or_sector() -> None:
     assert party_or_sector(Affiliation.of(PEOPLE[0])) == "民盟"
     assert party_or_sector(Affiliation.of(PEOPLE[1])) == "教育界"
+    member = replace(Affiliation.of(PEOPLE[0]), party="九三学社社员")
+    assert party_or_sector(member) == "九三学社"
+    assert party_or_sector(replace(member, party="九三学社")) == "九三学社"
+    assert party_or_sector(replace(member, party="共青团员")) == "教育界"
 
 
 @pytest.mark.parametrize("stage", WORK_STAGES)

@@ -67,6 +67,7 @@ class StageInputs:
     weights: Mapping[str, float] = field(default_factory=dict)
     solicit_always: Sequence[str] = ()
     solicit_private: Sequence[str] = ()
+    solicit_party: Sequence[str] = ()  # asked about members of a democratic party only
     notify: Sequence[str] = ()
     default_rater_groups: Sequence[str] = ("领导班子", "同事")
     # 简历 by 编号, for the 推荐表 (read for the nomination stage only).
@@ -248,7 +249,10 @@ LETTERS = {
         SOLICITATION_LETTER,
         1,
         lambda inputs, everyone: solicitation_groups(
-            everyone, always=inputs.solicit_always, private_sector=inputs.solicit_private
+            everyone,
+            always=inputs.solicit_always,
+            private_sector=inputs.solicit_private,
+            party_members=inputs.solicit_party,
         ),
         lambda inputs, letter, p, listed: contexts.solicitation(
             letter, p.name, listed, p.first, part_label(p.part, p.parts)

@@ -9,8 +9,10 @@ from appraisal.documents.views import Affiliation
 EMPLOYER_PARTY_ORG = "所在单位党组织"
 EMPLOYER = "所在单位"
 PARTY_OR_SECTOR = "所在党派或界别"
+OWN_PARTY = "所在党派"
 SELF = "本人"
 COMMUNIST = "中共党员"
+NOT_A_PARTY = frozenset({COMMUNIST, "中共预备党员", "共青团员", "无党派人士", "群众"})
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,20 @@ class RecipientGroup:
     people: tuple[str, ...]  # codes, in roster order
 
 
+def democratic_party(person: Affiliation) -> str:
+    """The democratic party the person belongs to, as a body is called ("民盟盟员" → 民盟,
+    "九三学社社员" → 九三学社); "" for everyone else."""
+    if not person.party or person.party in NOT_A_PARTY:
+        return ""
+    for member in ("党员", "盟员", "会员", "社员"):
+        if person.party.endswith(member) and len(person.party) > len(member) + 1:
+            return person.party.removesuffix(member)
+    return person.party
+
+
 def party_or_sector(person: Affiliation) -> str:
     """Democratic-party members are reported to their party, everyone else to their 界别."""
-    if person.party and person.party not in (COMMUNIST, "无党派人士", "群众"):
-        return person.party.removesuffix("党员").removesuffix("盟员").removesuffix("会员")
-    return person.sector or "无党派人士"
+    return democratic_party(person) or person.sector or "无党派人士"
 
 
 def _body(kind: str, person: Affiliation) -> str:
@@ -34,6 +45,8 @@ def _body(kind: str, person: Affiliation) -> str:
         return person.unit
     if kind == PARTY_OR_SECTOR:
         return party_or_sector(person)
+    if kind == OWN_PARTY:
+        return democratic_party(person)
     return kind
 
 
@@ -60,12 +73,19 @@ def group_people(
 
 
 def solicitation_groups(
-    people: Sequence[Affiliation], *, always: Sequence[str], private_sector: Sequence[str]
+    people: Sequence[Affiliation],
+    *,
+    always: Sequence[str],
+    private_sector: Sequence[str],
+    party_members: Sequence[str] = (),
 ) -> list[RecipientGroup]:
     private = [p.code for p in people if p.private_sector]
     groups = group_people(always, people)
     if private:
         groups += group_people(private_sector, people, only=private)
+    members = [p.code for p in people if democratic_party(p)]
+    if members:
+        groups += group_people(party_members, people, only=members)
     return groups
 
 

@@ -139,6 +139,7 @@ def _recipients(scheme: Scheme) -> list[Problem]:
     lists = {
         "recipients.solicitation.always": scheme.recipients.solicitation.always,
         "recipients.solicitation.private_sector": scheme.recipients.solicitation.private_sector,
+        "recipients.solicitation.party_members": scheme.recipients.solicitation.party_members,
         "recipients.notification": scheme.recipients.notification,
     }
     for key, names in lists.items():

@@ -146,6 +146,8 @@ class NominationRules(Rules):
 class Solicitation(Rules):
     always: list[Label]
     private_sector: list[Label]
+    # Asked about members of a democratic party only: their own party (seed 000, 002 所属党派).
+    party_members: list[Label] = []
 
 
 class Recipients(Rules):
