@@ -63,6 +63,7 @@ def _form_values(form: FormData | None) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {c.field: str(form.get(c.field) or "") for c in FIELDS}
     values["career"] = _career_lines(form)
+    values["form"] = "pool" if form.get("form") == "pool" else "new"
     return values
 
 
@@ -203,7 +204,7 @@ async def _propose(request: Request, nomination_id: int | None) -> Response:
         return _page(request, link, cycle, editing=editing, values=values, problems=problems,
                      status_code=400)  # fmt: skip
 
-    given = {k: v for k, v in values.items() if k != "career"}
+    given = {c.field: values[c.field] for c in FIELDS}
     try:
         row = read_nomination_form(link.reviewer_name, given, values["career"])
     except WorkbookError as exc:
