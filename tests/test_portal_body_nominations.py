@@ -178,7 +178,7 @@ def test_a_body_nominates_through_its_link(
     listed = body_a.get(PAGE).text
     assert "采纳" in listed and f'href="{PAGE}/{made.id}"' not in listed
     late = _post(body_a, f"{PAGE}/{made.id}", {**NEW, "reason": "再改"})
-    assert "已采纳，不能再修改" in late.text
+    assert "已采纳，不能再修改" in late.text and "保存修改" not in late.text
     late = _post(body_a, f"{PAGE}/{made.id}/withdraw", {})
     assert "已采纳，不能再撤回" in late.text
     resent = _post(body_a, PAGE, {**NEW, "reason": "再改"})

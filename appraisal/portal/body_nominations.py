@@ -194,6 +194,8 @@ async def _propose(request: Request, nomination_id: int | None) -> Response:
     check_csrf(request, form.get("csrf"))
     cycle = _cycle(link)
     editing = _own(link, cycle, nomination_id) if nomination_id is not None else None
+    if editing is not None and not (editing.pending and nominations.takes_nominations(cycle)):
+        editing = None  # refused below; a form for what may no longer change is not shown again
     values = _form_values(form)
     action = (
         "propose nomination" if nomination_id is None else f"correct nomination #{nomination_id}"
