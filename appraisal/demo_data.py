@@ -363,29 +363,42 @@ TOO_OLD = {"name": "周海涛", "gender": "男", "ethnicity": "汉族", "birth_d
            "title": "高级工程师", "phone": "13905710098", "tier": "精英"}  # fmt: skip
 
 
+# The party's reason for the newcomer, whom it proposes on its portal page (网上提交).
+_ONLINE_REASON = (
+    "长期从事化学教学科研，主持国家自然科学基金项目，积极参政议政，"
+    "近三年提交社情民意信息多篇，在九三学社社员中有较好影响。"
+)
+_ONLINE_CAREER = (
+    ("2013.07", "2019.12", "滨江大学化学系讲师、副教授"),
+    ("2020.01", "", "滨江大学化学与材料学院教授、副院长"),
+)
+
+
+def demo_online_nomination() -> tuple[str, dict[str, str], list[tuple[str, str, str]]]:
+    """The nomination one demo body makes through its link, as its form sends it: the body,
+    the fields by name, and the 简历 lines (起始年月, 截止年月, 单位及职务)."""
+    party, party_kind = next(iter(NOMINATING_BODIES.items()))
+    values = {**NEWCOMER, "body_kind": party_kind, "reason": _ONLINE_REASON}
+    return party, values, list(_ONLINE_CAREER)
+
+
 def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED) -> Path:
-    """The bodies' nominations as one workbook (推荐人选 and 简历), and `records.xlsx`-shaped
-    records of the year for the newcomer under the 编号 their acceptance gives them, so they
-    can be assessed like everyone else. Returns the nominations workbook."""
+    """The workbook (推荐人选 and 简历) of the body that nominates by workbook: the newcomer the
+    other body proposes online (`demo_online_nomination`) and one past the age limit; and
+    `records.xlsx`-shaped records of the year for the newcomer under the 编号 their acceptance
+    gives them, so they can be assessed like everyone else. Returns the nominations workbook."""
     from appraisal.sheets.nominations import CAREER, NOMINEES
     from appraisal.sheets.roster import derive_code
 
-    (party, party_kind), (chamber, chamber_kind) = NOMINATING_BODIES.items()
+    _, (chamber, chamber_kind) = NOMINATING_BODIES.items()
     nominees = [
-        {"seq": "1", "body": party, "body_kind": party_kind, **NEWCOMER,
-         "reason": "长期从事化学教学科研，主持国家自然科学基金项目，积极参政议政，"
-                   "近三年提交社情民意信息多篇，在九三学社社员中有较好影响。"},
-        {"seq": "2", "body": chamber, "body_kind": chamber_kind, **NEWCOMER,
+        {"seq": "1", "body": chamber, "body_kind": chamber_kind, **NEWCOMER,
          "reason": "牵头校企合作，服务民营企业技术攻关，在新的社会阶层人士中有影响。"},
-        {"seq": "3", "body": chamber, "body_kind": chamber_kind, **TOO_OLD,
+        {"seq": "2", "body": chamber, "body_kind": chamber_kind, **TOO_OLD,
          "reason": "创办科技企业二十余年，热心公益，带动就业。"},
     ]  # fmt: skip
     career: list[Row] = [
-        {"seq": "1", "started_on": "2013.07", "ended_on": "2019.12",
-         "text": "滨江大学化学系讲师、副教授"},
-        {"seq": "1", "started_on": "2020.01", "ended_on": None,
-         "text": "滨江大学化学与材料学院教授、副院长"},
-        {"seq": "3", "started_on": "2003.05", "ended_on": None,
+        {"seq": "2", "started_on": "2003.05", "ended_on": None,
          "text": "滨江衡创科技有限公司董事长"},
     ]  # fmt: skip
     book = write_workbook(out_dir / "推荐人选.xlsx", [(NOMINEES, nominees), (CAREER, career)])

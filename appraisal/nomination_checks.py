@@ -83,6 +83,13 @@ class Facts:
 class Findings:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The warnings as the nominating body reads them: without other bodies' names or anyone
+    # else's 编号 and roster data, which are staff's to see.
+    body_warnings: list[str] = field(default_factory=list)
+
+    def warn(self, for_staff: str, for_body: str | None = None) -> None:
+        self.warnings.append(for_staff)
+        self.body_warnings.append(for_staff if for_body is None else for_body)
 
 
 def age_on(born: date, year: int) -> int:
@@ -119,13 +126,14 @@ def _candidate(
         if code not in facts.roster:
             findings.problems.append(f"编号 {code} 不在名册中；新人选请留空编号并填写个人信息")
         elif n.name.strip() and n.name.strip() != facts.roster[code][0]:
-            findings.warnings.append(
-                f"姓名“{n.name.strip()}”与名册中编号 {code} 的“{facts.roster[code][0]}”不一致"
+            findings.warn(
+                f"姓名“{n.name.strip()}”与名册中编号 {code} 的“{facts.roster[code][0]}”不一致",
+                f"姓名“{n.name.strip()}”与名册中编号 {code} 的姓名不一致",
             )
         if code in facts.pool:
-            findings.warnings.append(f"已在人才库（{facts.pool[code]}）")
+            findings.warn(f"已在人才库（{facts.pool[code]}）", "已在人才库中")
         if code in facts.members:
-            findings.warnings.append("已是本轮评价对象")
+            findings.warn("已是本轮评价对象")
     else:
         for other, (name, born) in facts.roster.items():
             if (
@@ -133,8 +141,9 @@ def _candidate(
                 and n.birth_date is not None
                 and month_text(born) == month_text(n.birth_date)
             ):
-                findings.warnings.append(
-                    f"名册中已有同名同出生年月的 {name}（编号 {other}），是否为同一人？"
+                findings.warn(
+                    f"名册中已有同名同出生年月的 {name}（编号 {other}），是否为同一人？",
+                    "名册中已有同名同出生年月的人员；如是同一人，请改为以编号和姓名推荐",
                 )
     if rules is None:
         return
@@ -164,4 +173,7 @@ def _duplicates(n: Candidate, bodies: list[str], findings: Findings) -> None:
         findings.problems.append(f"推荐单位“{own}”重复推荐同一人选")
     others = sorted({b for b in bodies if b != own})
     if others:
-        findings.warnings.append(f"同一人选另由{'、'.join(others)}推荐：视为一人，一并决定")
+        findings.warn(
+            f"同一人选另由{'、'.join(others)}推荐：视为一人，一并决定",
+            "同一人选另有其他推荐单位推荐，将一并决定",
+        )

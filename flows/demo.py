@@ -19,7 +19,12 @@ from pathlib import Path
 from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
-from appraisal.demo_data import NOMINATING_BODIES, write_demo_data, write_demo_nominations
+from appraisal.demo_data import (
+    NOMINATING_BODIES,
+    demo_online_nomination,
+    write_demo_data,
+    write_demo_nominations,
+)
 from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
@@ -31,14 +36,23 @@ from appraisal.models.vocab import CycleKind, NominationStatus, PoolMove, Reply,
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
+from appraisal.sheets.nominations import read_nomination_form
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
 from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
+from appraisal.store.links import issue_link
 from appraisal.store.nomination_files import write_nomination_summary
-from appraisal.store.nominations import decide_nomination, import_nomination_file, nominations_of
+from appraisal.store.nominations import (
+    NOMINATING_BODY,
+    ONLINE,
+    decide_nomination,
+    import_nomination_file,
+    nominations_of,
+    propose_nomination,
+)
 from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
@@ -158,16 +172,25 @@ def _import(data: Path, say: Say) -> None:
 
 
 def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
-    """Two bodies' nominations as staff take them: imported, checked, decided one by one (a
-    candidate named by both decided once; one past the age limit declined with the reason),
-    the 推荐人选汇总表 written, the newcomer's records imported, and the nomination stage run
-    again for the accepted candidate's 推荐表, sent to the body that nominated them."""
+    """Two bodies' nominations: one proposed on the body's portal page with its link (the
+    same store function the page calls), the other body's workbook imported by staff; checked
+    and decided one by one (a candidate named by both decided once; one past the age limit
+    declined with the reason), the 推荐人选汇总表 written, the newcomer's records imported, and
+    the nomination stage run again for the accepted candidate's 推荐表, sent to the body that
+    nominated them."""
     book = write_demo_nominations(data, year=day.year)
+    body, values, career = demo_online_nomination()
     with session_scope() as session:
         cycle = get_cycle(session, run.cycle_id)
+        link, _ = issue_link(session, cycle_id=run.cycle_id, kind=NOMINATING_BODY, name=body,
+                             actor="demo")  # fmt: skip
+        row = read_nomination_form(body, values, career, today=day)
+        propose_nomination(session, cycle, link, row)
         import_nomination_file(session, cycle, book, actor="demo")
         decided: set[int] = set()
-        for view in nominations_of(session, cycle):
+        views = nominations_of(session, cycle)
+        online = sum(v.nomination.source == ONLINE for v in views)
+        for view in views:
             if view.id in decided:
                 continue
             if view.findings.problems:
@@ -183,7 +206,8 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
     import_records_file(data / "records-newcomer.xlsx", actor="demo")
     run_cycle(run.cycle_id, day)
     run.nomination_summary = str(summary.path)
-    say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次；"
+    say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次"
+        f"（网上提交 {online}，表格导入 {len(decided) - online}）；"
         + "；".join(run.nominations))  # fmt: skip
 
 

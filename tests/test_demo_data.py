@@ -82,12 +82,22 @@ def test_the_workbooks_read_back_and_import(engine: sa.Engine, tmp_path: Path) -
 
 
 def test_the_demo_nominations_read_back_two_bodies_one_newcomer_twice(tmp_path: Path) -> None:
-    from appraisal.demo_data import NEWCOMER, NOMINATING_BODIES, write_demo_nominations
-    from appraisal.sheets.nominations import read_nominations
+    from appraisal.demo_data import (
+        NEWCOMER,
+        NOMINATING_BODIES,
+        demo_online_nomination,
+        write_demo_nominations,
+    )
+    from appraisal.sheets.nominations import read_nomination_form, read_nominations
 
     sheet = read_nominations(write_demo_nominations(tmp_path, year=2026))
-    assert {r.body for r in sheet.rows} == set(NOMINATING_BODIES)
-    assert [r.name for r in sheet.rows].count(NEWCOMER["name"]) == 2
+    body, values, career = demo_online_nomination()
+    online = read_nomination_form(body, values, career)
+    rows = [*sheet.rows, online]
+    assert {r.body for r in rows} == set(NOMINATING_BODIES) and body not in {
+        r.body for r in sheet.rows
+    }
+    assert [r.name for r in rows].count(NEWCOMER["name"]) == 2 and len(online.career) == 2
     # The newcomer's records are there to import once they are accepted, under their 编号.
     records = read_records(tmp_path / "records-newcomer.xlsx")
     assert {r.name for r in records.duties} == {NEWCOMER["name"]} and records.scores

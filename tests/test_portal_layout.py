@@ -11,11 +11,14 @@ import pytest
 from sqlmodel import select
 
 from appraisal.db import session_scope
-from appraisal.models import Document, Person, SignOff
+from appraisal.models import Document, Person, ReviewerLink, SignOff
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, Role, SignOffMethod, Stage
 from appraisal.settings import get_settings
+from appraisal.sheets.nominations import read_nomination_form
 from appraisal.store.accounts import save_account
+from appraisal.store.cycles import get_cycle
+from appraisal.store.nominations import propose_nomination
 from tests.browser_helpers import SHOTS, chromium, served_portal
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
@@ -42,6 +45,8 @@ STAFF_PAGES = [
 ]
 REVIEWER_PAGES = [
     "/inbox",
+    "/inbox/nominations",  # the reviewer is a nominating body (推荐单位)
+    "/inbox/nominations/{nomination}",
     "/inbox/documents/AP-0000-XX-NOTHING-00.pdf",  # a refusal inside a reviewer's session
 ]
 ANONYMOUS_PAGES = [
@@ -87,6 +92,23 @@ def _more_cards(cycle: PortalCycle, reviewer: tuple[str, str]) -> None:
         )  # fmt: skip
 
 
+def _nominated(cycle_id: int, link_id: int) -> int:
+    """A new person the reviewer (a nominating body) proposed, with a long 推荐理由 and 简历:
+    its card on the 提名推荐 page, and the page correcting it."""
+    with session_scope() as session:
+        link = session.get(ReviewerLink, link_id)
+        assert link is not None
+        values = {
+            "body_kind": "民主党派", "name": "林晓", "gender": "女", "ethnicity": "汉族",
+            "birth_date": "1988.05", "party": "民盟盟员", "category": "民主党派成员",
+            "employer": LONG_NAME, "post": "副主任", "tier": "精英", "reason": REASONS,
+        }  # fmt: skip
+        row = read_nomination_form(link.reviewer_name, values, [("2010.07", "", LONG_NAME)])
+        done = propose_nomination(session, get_cycle(session, cycle_id), link, row)
+        assert done.nomination.id is not None
+        return done.nomination.id
+
+
 def _shot_name(who: str, path: str, width: int) -> str:
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
@@ -108,7 +130,8 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
         save_account(session, STAFF, role=Role.ADMIN)
         code = session.exec(select(Person.code).order_by(Person.code)).first()
     fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code}
-    _, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
+    link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
+    fill["nomination"] = _nominated(cycle.cycle_id, link_id)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     shots = 0

@@ -70,7 +70,8 @@ def list_(cycle: CycleArg) -> None:
     for v in views:
         n = v.nomination
         decided = n.status.value + (f"（{n.decision_reason}）" if n.decision_reason else "")
-        table.add_row(str(v.id), n.body, v.candidate.name, n.person_code or "（新）",
+        body = n.body + ("（网上提交）" if n.source == nominations.ONLINE else "")
+        table.add_row(str(v.id), body, v.candidate.name, n.person_code or "（新）",
                       v.candidate.category, n.tier.value, decided,
                       "；".join(v.findings.problems), "；".join(v.findings.warnings))  # fmt: skip
     out.print(table)

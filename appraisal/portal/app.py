@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    body_nominations,
     career,
     grading,
     held,
@@ -43,6 +44,7 @@ def create_app() -> FastAPI:
     app.include_router(start.router)  # /cycles/new before staff's /cycles/{cycle_id}
     app.include_router(staff.router)
     app.include_router(inbox.router)
+    app.include_router(body_nominations.router)
     app.include_router(grading.router)
     app.include_router(held.router)
     app.include_router(admin.router)

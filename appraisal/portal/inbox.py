@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from appraisal.db import session_scope
-from appraisal.models import Document, ReviewerLink
+from appraisal.models import Cycle, Document, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
@@ -24,6 +25,7 @@ from appraisal.store.cycles import get_cycle
 from appraisal.store.dashboard import reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
+from appraisal.store.nominations import NOMINATING_BODY, body_nominations, takes_nominations
 from appraisal.store.sessions import ENDINGS
 from appraisal.store.signoffs import SignOffError, record_reply
 
@@ -83,6 +85,7 @@ def inbox(request: Request) -> Response:
         cycle = get_cycle(session, link.cycle_id)
         rows = reviewer_documents(session, link)
         contact = office_contact(session, link.cycle_id)
+        nominating = _nominating(session, cycle, link)
         log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
     # A letter already returned but not yet answered is owed a reply, not a file; a return held
     # for staff review is owed nothing by the reviewer until staff decide.
@@ -92,8 +95,17 @@ def inbox(request: Request) -> Response:
     heading = _heading(cycle.stage == Stage.DONE, bool(rows), to_return, to_reply, held)
     return page(
         request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
-        to_reply=to_reply, heading=heading, contact=contact, plain=True,
+        to_reply=to_reply, heading=heading, contact=contact, nominating=nominating, plain=True,
     )  # fmt: skip
+
+
+def _nominating(session: Session, cycle: Cycle, link: ReviewerLink) -> tuple[bool, int] | None:
+    """For a nominating body: whether it may still nominate, and how many it has; else None
+    (the page is only offered while nominations are taken, or to show the body's own)."""
+    if link.reviewer_kind != NOMINATING_BODY:
+        return None
+    open_, made = takes_nominations(cycle), len(body_nominations(session, cycle, link))
+    return (open_, made) if open_ or made else None
 
 
 def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int, held: int) -> str:

@@ -19,6 +19,7 @@ from appraisal.portal.sessions import client_of, login_token_ok, lookup
 from appraisal.render.manifest import MANIFEST, default_templates_dir, load_manifest
 from appraisal.stages import STAGE_NAMES
 from appraisal.store.access_log import record_access
+from appraisal.store.links import link_actor
 from appraisal.store.sessions import Visit, add_flash, take_flash
 
 FORM_EXPIRED = "表单已失效，请刷新页面后重试 / the form expired: reload the page"
@@ -93,7 +94,7 @@ def live_visit(request: Request) -> Visit | None:
 
 
 def reviewer_actor(link: ReviewerLink) -> str:
-    return f"reviewer:{link.reviewer_kind}/{link.reviewer_name}"
+    return link_actor(link)
 
 
 def actor_of(found: Visit | None) -> str:

@@ -3,6 +3,7 @@
 The 序号 of a 推荐人选 row keys its 简历 lines on the second sheet; the template's example rows
 carry 序号 示例 and are skipped on import like the roster's."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -151,13 +152,49 @@ def read_nominations(
             if career_title is not None
             else None
         )
+    return _checked(file, parsed, career, issues, today or clock_today())
+
+
+# What a body types into the portal's form is read as a one-row workbook: the same columns, the
+# same checks and the same words for what is wrong. `FORM` names it in those words.
+FORM = "网上提交"
+
+
+def read_nomination_form(
+    body: str,
+    values: Mapping[str, str],
+    career: Sequence[tuple[str, str, str]],
+    *,
+    today: date | None = None,
+) -> NomineeRow:
+    """One candidate as a body's portal form gives them: `values` by field name (the columns'
+    `field`), `body` the body itself, `career` as (起始年月, 截止年月, 单位及职务) lines, blank
+    lines ignored. Raises WorkbookError naming each bad field (the 简历 sheet's row is the line
+    number plus one)."""
+    issues: list[SheetIssue] = []
+    given = {**values, "seq": "1", "body": body}
+    head = tuple(c.header for c in NOMINEES.columns)
+    row = tuple(given.get(c.field, "") for c in NOMINEES.columns)
+    parsed = parse_sheet(FORM, NOMINEES.name, [head, row], NOMINEES, issues)
+    lines = [line for line in career if any(part.strip() for part in line)]
+    career_rows = [tuple(c.header for c in CAREER.columns), *(("1", *line) for line in lines)]
+    career_parsed = parse_sheet(FORM, CAREER.name, career_rows, CAREER, issues)
+    return _checked(FORM, parsed, career_parsed, issues, today or clock_today()).rows[0]
+
+
+def _checked(
+    file: str,
+    parsed: ParsedSheet | None,
+    career: ParsedSheet | None,
+    issues: list[SheetIssue],
+    day: date,
+) -> NominationSheet:
     if parsed is None:
         raise_if_any(issues)
     assert parsed is not None
     # Cell errors so far are kept: the row checks below add theirs, and one error lists all.
     parsed = _without_example(file, parsed)
     career = _without_example(file, career) if career is not None else None
-    day = today or clock_today()
     lines = _career(file, career, day, issues) if career is not None else {}
     rows = _nominees(file, parsed, lines, day, issues)
     known = {item.values["seq"] for item in parsed.rows}
@@ -168,7 +205,7 @@ def read_nominations(
                                      _SEQ.header))  # fmt: skip
     raise_if_any(issues)
     warnings = parsed.warnings + (career.warnings if career is not None else ())
-    return NominationSheet(path, tuple(rows), warnings)
+    return NominationSheet(Path(file), tuple(rows), warnings)
 
 
 def _without_example(file: str, parsed: ParsedSheet) -> ParsedSheet:

@@ -48,6 +48,11 @@ def issue_link(
     return link, token
 
 
+def link_actor(link: ReviewerLink) -> str:
+    """Who acted through a link, as the access log and the audit trail name them."""
+    return f"reviewer:{link.reviewer_kind}/{link.reviewer_name}"
+
+
 def link_problem(link: ReviewerLink | None, now: datetime | None = None) -> str | None:
     """Why a link does not open, in words for the person holding it; None when it is good."""
     if link is None:

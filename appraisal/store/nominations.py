@@ -24,16 +24,25 @@ from appraisal.models import (
     Person,
     PersonEntry,
     PoolMembership,
+    ReviewerLink,
 )
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import EntryKind, NominationStatus, Stage
 from appraisal.nomination_checks import Candidate, Facts, Findings, check_nominations
 from appraisal.scheme import parse_scheme
-from appraisal.sheets.nominations import NominationSheet, NomineeRow, read_nominations
+from appraisal.sheets.errors import SheetIssue, raise_if_any
+from appraisal.sheets.nominations import (
+    FORM,
+    NOMINEES,
+    NominationSheet,
+    NomineeRow,
+    read_nominations,
+)
 from appraisal.sheets.roster import derive_code
-from appraisal.stages import NOMINATION_FORM
+from appraisal.stages import NOMINATION_FORM, STAGE_ORDER
 from appraisal.store.changes import AuditLog, ImportCounts
 from appraisal.store.cycles import CycleError
+from appraisal.store.links import link_actor
 
 ENTITY = "nomination"
 
@@ -74,8 +83,14 @@ class NominationView:
         return self.nomination.id
 
 
+def takes_nominations(cycle: Cycle) -> bool:
+    """Whether the cycle still takes nominations and decides them: until its assessment starts,
+    in whichever stages come before it (提名推荐, and 动员部署 where a cycle has it)."""
+    return STAGE_ORDER.index(cycle.stage) < STAGE_ORDER.index(Stage.ASSESSMENT)
+
+
 def _open(cycle: Cycle, doing: str) -> None:
-    if cycle.stage != Stage.NOMINATION:
+    if not takes_nominations(cycle):
         raise NominationError(
             f"第{cycle.id}号考核周期（{cycle.name}）已过提名推荐阶段，不能再{doing}"
             " / the cycle is past its nomination stage"
@@ -102,35 +117,47 @@ def _values(row: NomineeRow) -> dict[str, Any]:
 def record_nominations(
     session: Session, cycle: Cycle, sheet: NominationSheet, *, actor: str
 ) -> NominationImport:
-    """Record a workbook's nominations for the cycle, audited; only at the nomination stage."""
+    """Record a workbook's nominations for the cycle, audited; only while it takes them."""
     _open(cycle, "录入推荐人选")
+    source = sheet.file.name
+    rows = [(row, f"{source} 第{row.row}行") for row in sheet.rows]
+    counts, kept = _record(session, cycle, rows, AuditLog(actor), "导入 ")
+    return NominationImport(counts, sheet.warnings, tuple(kept))
+
+
+def _record(
+    session: Session,
+    cycle: Cycle,
+    rows: list[tuple[NomineeRow, str]],
+    log: AuditLog,
+    how: str,
+) -> tuple[ImportCounts, list[str]]:
+    """Each row (and where it came from) added, or updated while undecided; the same body's
+    candidate never twice. Returns the counts and the rows left alone because decided."""
     assert cycle.id is not None
     existing = {
         (n.body, n.candidate_key): n
         for n in session.exec(select(Nomination).where(Nomination.cycle_id == cycle.id))
     }
-    log = AuditLog(actor)
     added = updated = unchanged = 0
     kept: list[str] = []
-    source = sheet.file.name
-    codes = [row.person_code for row in sheet.rows if row.person_code]
+    codes = [row.person_code for row, _ in rows if row.person_code]
     query = select(Person.code, Person.name).where(col(Person.code).in_(codes))
     names = {code: name for code, name in session.exec(query)}
-    for row in sheet.rows:
+    for row, where in rows:
         values = _values(row)
         if row.person_code and not row.name:
             values["name"] = names.get(row.person_code, "")
         found = existing.get((row.body, row.key))
-        where = f"{source} 第{row.row}行"
         if found is None:
             found = Nomination(
                 cycle_id=cycle.id, body=row.body, candidate_key=row.key,
-                source=f"{where}"[:256], **values,
+                source=where[:256], **values,
             )  # fmt: skip
             session.add(found)
             session.flush()
             what = f"{row.body} 推荐 {values['name'] or row.person_code}（{row.tier.value}）"
-            log.record(ENTITY, f"{cycle.name}/{found.id}", "recorded", None, what, f"导入 {where}")
+            log.record(ENTITY, f"{cycle.name}/{found.id}", "recorded", None, what, how + where)
             existing[(row.body, row.key)] = found
             added += 1
             continue
@@ -146,11 +173,11 @@ def record_nominations(
                 setattr(found, name, new)
             found.source = where[:256]
             session.add(found)
-            log.changes(ENTITY, f"{cycle.name}/{found.id}", diff, f"重新导入 {where}")
+            log.changes(ENTITY, f"{cycle.name}/{found.id}", diff, f"重新{how}{where}")
             updated += 1
     log.write(session)
     session.flush()
-    return NominationImport(ImportCounts(added, updated, unchanged), sheet.warnings, tuple(kept))
+    return ImportCounts(added, updated, unchanged), kept
 
 
 def import_nomination_file(
@@ -159,6 +186,198 @@ def import_nomination_file(
     """Read a nomination workbook (WorkbookError lists every bad row) and record it."""
     _open(cycle, "录入推荐人选")
     return record_nominations(session, cycle, read_nominations(path), actor=actor)
+
+
+# The reviewer kind of a nominating body: its link opens the 提名推荐 page.
+NOMINATING_BODY = "推荐单位"
+ONLINE = FORM  # the source of a nomination a body made on its portal page
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a body's proposal did: 新增, 修改 or 未变 (the same candidate sent again)."""
+
+    nomination: Nomination
+    outcome: str
+
+
+def _body_of(link: ReviewerLink, cycle: Cycle) -> str:
+    """The nominating body a link speaks for; anything else may not nominate through it."""
+    if link.cycle_id != cycle.id or link.reviewer_kind != NOMINATING_BODY:
+        raise NominationError("只有推荐单位可以通过链接提名推荐 / only a nominating body's link")
+    return link.reviewer_name
+
+
+def _on_roster(session: Session, rows: list[NomineeRow]) -> dict[int, str]:
+    """Of rows naming someone on the roster, those whose 编号 and 姓名 are not one person's, by
+    row, with the reason. A body names a person by both, so it learns nothing of the roster by
+    trying 编号: the answer is the same whether the 编号 exists or not."""
+    codes = [r.person_code for r in rows if r.person_code]
+    query = select(Person.code, Person.name).where(col(Person.code).in_(codes))
+    names = dict(session.exec(query).all())
+    bad: dict[int, str] = {}
+    for r in rows:
+        if not r.person_code:
+            continue
+        if not r.name:
+            bad[r.row] = "以编号推荐人才库中的人选时，须同时填写姓名"
+        elif names.get(r.person_code) != r.name:
+            bad[r.row] = (
+                f"名册中没有编号为 {r.person_code}、姓名为 {r.name} 的人员；请核对编号和姓名，"
+                "新人选请留空编号"
+            )
+    return bad
+
+
+def propose_nomination(
+    session: Session,
+    cycle: Cycle,
+    link: ReviewerLink,
+    row: NomineeRow,
+    *,
+    nomination_id: int | None = None,
+) -> Proposal:
+    """A body's proposal through its link (`row` from `read_nomination_form`, its body the
+    link's), audited as the link; or, with `nomination_id`, its correction of one of its own
+    nominations still 待定. The same candidate proposed again updates the row it has."""
+    _open(cycle, "提名推荐")
+    body = _body_of(link, cycle)
+    if row.body != body:
+        raise NominationError(f"推荐单位应为本单位（{body}） / the body is the link's")
+    if problem := _on_roster(session, [row]).get(row.row):
+        raise NominationError(f"编号、姓名：{problem}")
+    log = AuditLog(link_actor(link)[:64])
+    if nomination_id is None:
+        counts, kept = _record(session, cycle, [(row, ONLINE)], log, "")
+        found = session.exec(
+            select(Nomination).where(
+                Nomination.cycle_id == cycle.id,
+                Nomination.body == body,
+                Nomination.candidate_key == row.key,
+            )
+        ).one()
+        if kept:
+            raise NominationError(
+                f"本单位已推荐过 {found.name}，且已{found.status.value}，不能再修改"
+                " / already decided"
+            )
+        outcome = "新增" if counts.added else "修改" if counts.updated else "未变"
+        return Proposal(found, outcome)
+    found = _own_pending(session, cycle, body, nomination_id, "修改")
+    if row.key != found.candidate_key:
+        other = session.exec(
+            select(Nomination).where(
+                Nomination.cycle_id == cycle.id,
+                Nomination.body == body,
+                Nomination.candidate_key == row.key,
+            )
+        ).first()
+        if other is not None:
+            raise NominationError(
+                f"本单位已推荐过该人选（第{other.id}号推荐），请修改那一条或撤回本条"
+                " / the body already nominated this candidate"
+            )
+    values = _values(row)
+    if row.person_code and not row.name:
+        values["name"] = found.name
+    values["candidate_key"] = row.key
+    before = {name: getattr(found, name) for name in values}
+    diff = {k: (before[k], v) for k, v in values.items() if before[k] != v}
+    if not diff:
+        return Proposal(found, "未变")
+    for name, (_, new) in diff.items():
+        setattr(found, name, new)
+    found.source = ONLINE
+    session.add(found)
+    log.changes(ENTITY, f"{cycle.name}/{found.id}", diff, f"{ONLINE}修改")
+    log.write(session)
+    session.flush()
+    return Proposal(found, "修改")
+
+
+def _own_pending(
+    session: Session, cycle: Cycle, body: str, nomination_id: int, doing: str
+) -> Nomination:
+    found = session.get(Nomination, nomination_id)
+    if found is None or found.cycle_id != cycle.id or found.body != body:
+        # Another body's nomination is not said to exist.
+        raise NominationError(f"本单位没有第{nomination_id}号推荐 / no such nomination")
+    if found.status != NominationStatus.PENDING:
+        raise NominationError(
+            f"第{found.id}号推荐（{found.name}）已{found.status.value}，不能再{doing}"
+            " / already decided"
+        )
+    return found
+
+
+def withdraw_nomination(
+    session: Session, cycle: Cycle, link: ReviewerLink, nomination_id: int
+) -> Nomination:
+    """A body takes back one of its nominations while it is 待定: the row goes, the audit trail
+    keeps what it said. Returns the nomination as it was."""
+    _open(cycle, "撤回推荐")
+    body = _body_of(link, cycle)
+    found = _own_pending(session, cycle, body, nomination_id, "撤回")
+    log = AuditLog(link_actor(link)[:64])
+    what = f"{found.body} 推荐 {found.name or found.person_code}（{found.tier.value}）"
+    log.record(ENTITY, f"{cycle.name}/{found.id}", "withdrawn", what, None, "推荐单位撤回")
+    session.delete(found)
+    log.write(session)
+    session.flush()
+    return found
+
+
+def import_body_nominations(
+    session: Session, cycle: Cycle, link: ReviewerLink, path: Path, *, max_bytes: int | None = None
+) -> NominationImport:
+    """A body's own workbook, uploaded through its link: the same reading and recording as
+    staff's import, audited as the link. All or nothing: a row naming another body, or a 编号
+    whose 姓名 is not the roster's, refuses the file (WorkbookError names each row)."""
+    _open(cycle, "录入推荐人选")
+    body = _body_of(link, cycle)
+    sheet = read_nominations(path, max_bytes=max_bytes)
+    file = sheet.file.name
+    issues = [
+        SheetIssue(file, f"推荐单位“{r.body}”不是本单位（{body}）：只能推荐本单位的人选",
+                   NOMINEES.name, r.row, "推荐单位")
+        for r in sheet.rows
+        if r.body != body
+    ]  # fmt: skip
+    issues += [
+        SheetIssue(file, reason, NOMINEES.name, row, "编号")
+        for row, reason in _on_roster(session, list(sheet.rows)).items()
+    ]
+    raise_if_any(sorted(issues, key=lambda i: i.row or 0))
+    rows = [(row, f"{file} 第{row.row}行") for row in sheet.rows]
+    counts, kept = _record(session, cycle, rows, AuditLog(link_actor(link)[:64]), "链接导入 ")
+    return NominationImport(counts, sheet.warnings, tuple(kept))
+
+
+@dataclass(frozen=True)
+class BodyNominationView:
+    """One of a body's nominations as the body sees it: its own entries, its status, and the
+    checks worded for it (nothing of the roster or of other bodies)."""
+
+    nomination: Nomination
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def pending(self) -> bool:
+        return self.nomination.status == NominationStatus.PENDING
+
+
+def body_nominations(
+    session: Session, cycle: Cycle, link: ReviewerLink
+) -> list[BodyNominationView]:
+    """The nominations the link's body made in the cycle, in the order made."""
+    body = _body_of(link, cycle)
+    return [
+        BodyNominationView(v.nomination, tuple(v.findings.problems),
+                           tuple(v.findings.body_warnings))
+        for v in sorted(nominations_of(session, cycle), key=lambda v: v.id)
+        if v.nomination.body == body
+    ]  # fmt: skip
 
 
 def _facts(session: Session, cycle: Cycle, nominations: list[Nomination]) -> Facts:
