@@ -198,3 +198,15 @@ def test_the_list_workbook_holds_every_figure_site_and_activity(
     assert events == [[1, "王伯谦", "2024.10.19", "展览", "王伯谦生平展", "滨江市博物馆"]]
     assert book["统战名人"].freeze_panes == "A3"
     assert rows[0].sites == 1 and rows[0].last_activity.startswith("2024.10.19 展览")
+
+
+def test_the_pool_list_says_its_mingren_are_not_appraised(tmp_path: Path) -> None:
+    from appraisal.documents.adjustment import write_pool_list
+
+    out = tmp_path / "人才库名单.xlsx"
+    write_pool_list(out, {Tier.PROMINENT: [["P1", "陈守仁"]]}, "“十百千”人才库名单")
+    book = load_workbook(out)
+    assert (
+        book["名人"]["A1"].value == "“十百千”人才库名单：名人（1 人；荣誉记录，不参加年度考核评价）"
+    )
+    assert book["精英"]["A1"].value == "“十百千”人才库名单：精英（0 人）"

@@ -10,6 +10,7 @@ from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
     career,
+    figures,
     grading,
     held,
     imports,
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(imports.router)
     app.include_router(people.router)
     app.include_router(career.router)
+    app.include_router(figures.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
