@@ -64,7 +64,7 @@ def test_staff_keep_figures_at_the_command_line(app_env: Path, tmp_path: Path) -
     assert "已记入变更记录" in over
     with Session(get_engine()) as session:
         quota = session.exec(select(AuditEntry).where(AuditEntry.field == "quota")).all()
-        assert [q.entity_key for q in quota] == ["11"]
+        assert [q.entity_key for q in quota] == ["figure/11"]
         assert len(session.exec(select(FigureSite)).all()) == 1
         assert len(session.exec(select(FigureActivity)).all()) == 1
 

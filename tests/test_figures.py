@@ -73,7 +73,7 @@ def test_a_figure_with_its_sites_and_activities_every_change_audited(engine: sa.
         assert dict(record.fields)["入选时间"] == "2019.05"
         assert [x.name for x in record.sites] == ["爱国统一战线教育基地"]
         assert [a.summary for a in record.activities] == ["纪念王伯谦先生逝世88周年座谈会"]
-        rows = [(e.field, e.before, e.after, e.reason, e.actor) for e in _audit(s, str(fid))]
+        rows = [(e.field, e.before, e.after, e.reason, e.actor) for e in _audit(s, f"figure/{fid}")]
     assert rows[0][:2] == ("created", None) and rows[0][3] == "中共滨江市委统战部 滨统〔2019〕12号"
     assert ("纪念场所", None, "教育基地 爱国统一战线教育基地（2021.06 挂牌）", "市委统战部命名",
             "staff:li") in rows  # fmt: skip
@@ -116,7 +116,7 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(engine: sa.Engin
         with pytest.raises(NoSuchFigure):
             figure_record(s, Scope(frozenset({999})), fid)
         assert len(list(s.exec(select(Figure)))) == 1
-        assert len(_audit(s, str(fid))) == 1
+        assert len(_audit(s, f"figure/{fid}")) == 1
     assert "姓名 不能为空" in messages[0]
     assert "已有统战名人“王伯谦”" in messages[1]
     assert "没有这些项目：党派" in messages[2]
@@ -210,3 +210,19 @@ def test_the_pool_list_says_its_mingren_are_not_appraised(tmp_path: Path) -> Non
         book["名人"]["A1"].value == "“十百千”人才库名单：名人（1 人；荣誉记录，不参加年度考核评价）"
     )
     assert book["精英"]["A1"].value == "“十百千”人才库名单：精英（0 人）"
+
+
+def test_the_demo_honours_two_figures_of_binjiang(app_env: Path) -> None:
+    from appraisal.flows.demo import DemoRun, _honour
+
+    said: list[str] = []
+    app_env.mkdir(parents=True, exist_ok=True)
+    run = DemoRun(output=app_env)
+    _honour(run, said.append)
+    assert run.figures == "统战名人：2 位，纪念场所 3 处，宣传活动 3 项"
+    assert said == [run.figures]
+    book = load_workbook(app_env / "统战名人名录.xlsx")
+    names = [r[1].value for r in book["统战名人"].iter_rows(min_row=3)]
+    assert names == ["沈敬之", "顾怀远"]
+    kinds = {r[2].value for r in book["纪念场所"].iter_rows(min_row=3)}
+    assert kinds == {"名人故居", "教育基地", "纪念馆"}

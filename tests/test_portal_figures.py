@@ -101,7 +101,7 @@ def test_the_eleventh_figure_is_added_with_a_warning(portal: object) -> None:
     assert 'id="quota-warning"' in client.get("/figures").text
     with session_scope() as session:
         rows = session.exec(select(AuditEntry).where(AuditEntry.field == "quota")).all()
-        assert [(r.entity_key, r.actor) for r in rows] == [("11", f"staff:{STAFF}")]
+        assert [(r.entity_key, r.actor) for r in rows] == [("figure/11", f"staff:{STAFF}")]
 
 
 def test_a_reader_reads_and_downloads_but_changes_nothing(portal: object) -> None:

@@ -100,7 +100,8 @@ def figure_in_scope(session: Session, scope: Scope, figure_id: int) -> Figure:
 
 
 def key_of(figure: Figure) -> str:
-    return str(figure.id)
+    """The audit log's key: not a bare number, which could be someone's 编号 or a document's."""
+    return f"figure/{figure.id}"
 
 
 # ---- the quota ---------------------------------------------------------------------------

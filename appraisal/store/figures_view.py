@@ -115,7 +115,7 @@ def figure_record(session: Session, scope: Scope, figure_id: int) -> FigureRecor
     person = session.get(Person, figure.person_id) if figure.person_id else None
     changes = session.exec(
         select(AuditEntry)
-        .where(AuditEntry.entity == ENTITY, AuditEntry.entity_key == str(figure_id))
+        .where(AuditEntry.entity == ENTITY, AuditEntry.entity_key == f"figure/{figure_id}")
         .order_by(col(AuditEntry.id).desc())
     ).all()
     return FigureRecord(
