@@ -86,7 +86,9 @@ def test_staff_keep_a_figure_with_its_sites_and_activities(portal: object) -> No
     assert "1 处" in listed
     people = client.get("/people").text
     assert '名人 <span class="hint">（荣誉记录，不参加考核评价）</span>' in people
-    assert 'id="prominent"' in client.get("/people/P001").text
+    shown = client.get("/people/P001").text
+    assert 'id="prominent"' in shown and '<a href="/figures/2">陈守仁</a>' in shown
+    assert 'id="figure-record"' not in client.get("/people/P002").text
 
 
 def test_the_eleventh_figure_is_added_with_a_warning(portal: object) -> None:

@@ -151,3 +151,9 @@ def figure_entries(session: Session, scope: Scope = EVERYWHERE) -> list[FigureEn
             )
         )
     return entries
+
+
+def figure_of(session: Session, person_id: int) -> tuple[int, str] | None:
+    """The figure record linked to a person (its number and name), if staff made one."""
+    found = session.exec(select(Figure).where(Figure.person_id == person_id)).first()
+    return (found.id or 0, found.name) if found is not None else None
