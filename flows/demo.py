@@ -25,7 +25,10 @@ from appraisal.demo_data import (
     write_demo_data,
     write_demo_nominations,
 )
+from appraisal.demo_figures import FIGURES
 from appraisal.demo_words import CITY
+from appraisal.documents.figures import TITLE as FIGURE_LIST
+from appraisal.documents.figures import write_figure_list
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
@@ -43,6 +46,8 @@ from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
 from appraisal.store.cycles import Selection, get_cycle
 from appraisal.store.documents import awaiting_return, first_document_to
+from appraisal.store.figures import add_activity, add_figure, add_site
+from appraisal.store.figures_view import figure_entries, list_figures
 from appraisal.store.links import issue_link
 from appraisal.store.nomination_files import write_nomination_summary
 from appraisal.store.nominations import (
@@ -79,6 +84,7 @@ class DemoRun:
     pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
     pool_changed: str = ""  # the proposal staff changed
     pool_files: str = ""
+    figures: str = ""  # the 统战名人 on record, as the summary says it
 
 
 # The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
@@ -112,6 +118,35 @@ def _adjust_pool(run: DemoRun, day: date, say: Say) -> None:
         say(f"  改变建议：{run.pool_changed}（{CHANGED_REASON}）")
     for warning in done.warnings.values():
         say(f"  名额提示：{warning}")
+
+
+def _honour(run: DemoRun, say: Say) -> None:
+    """The city's 统战名人 entered as staff enter them, and their 名录 written."""
+    with session_scope() as session:
+        for figure in FIGURES:
+            made = add_figure(session, values=figure.values, actor="demo").figure
+            fid = made.id or 0
+            for site in figure.sites:
+                add_site(session, figure_id=fid, kind=site.kind, name=site.name,
+                         address=site.address, opening=site.opening, plaque_on=site.plaque_on,
+                         actor="demo")  # fmt: skip
+            for activity in figure.activities:
+                add_activity(session, figure_id=fid, held_on=activity.held_on, kind=activity.kind,
+                             summary=activity.summary, organiser=activity.organiser,
+                             actor="demo")  # fmt: skip
+        entries = figure_entries(session)
+        unrecorded = list_figures(session).unrecorded
+    book = run.output / f"{FIGURE_LIST}.xlsx"
+    write_figure_list(book, entries)
+    sites = sum(len(e.sites) for e in entries)
+    acts = sum(len(e.activities) for e in entries)
+    run.figures = f"统战名人：{len(entries)} 位，纪念场所 {sites} 处，宣传活动 {acts} 项"
+    note = (
+        f"；梯队为名人而无名人记录的 {len(unrecorded)} 人见 appraisal figures list"
+        if unrecorded
+        else ""
+    )
+    say(run.figures + note)
 
 
 def set_today(day: date) -> None:
@@ -302,6 +337,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     write_demo_data(data, people=people, seed=seed)
     say(f"已在 {data} 生成 {people} 人的人才库")
     _import(data, say)
+    _honour(run, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
     # The demo's own issuing office, so its letters print a name and a contact, not the

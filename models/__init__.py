@@ -6,6 +6,7 @@ from appraisal.models.audit import AuditEntry
 from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
 from appraisal.models.dossier import Dossier
+from appraisal.models.figure import Figure, FigureActivity, FigureSite
 from appraisal.models.intake import IntakeEvent
 from appraisal.models.nomination import Nomination
 from appraisal.models.office import Office
@@ -34,6 +35,9 @@ __all__ = [
     "Document",
     "Dossier",
     "DutyRecord",
+    "Figure",
+    "FigureActivity",
+    "FigureSite",
     "Finding",
     "IntakeEvent",
     "LoginAttempt",

@@ -184,3 +184,22 @@ class PoolMove(StrEnum):
     PROMOTE = "晋升"  # 精英 → 代表人士
     DEMOTE = "调整"  # 代表人士 → 精英
     LEAVE = "出库"
+
+
+class SiteKind(StrEnum):
+    """The kinds of place that keep a 统战名人's memory (seed 002: 名人故居, 教育基地)."""
+
+    FORMER_RESIDENCE = "名人故居"
+    MEMORIAL_HALL = "纪念馆"
+    EDUCATION_BASE = "教育基地"
+    OTHER = "其他"
+
+
+class ActivityKind(StrEnum):
+    """What the city does to publicise a 统战名人 (宣传活动)."""
+
+    COMMEMORATION = "纪念活动"
+    THEME_EDUCATION = "主题教育"
+    PUBLICATION = "出版"
+    EXHIBITION = "展览"
+    OTHER = "其他"

@@ -18,6 +18,7 @@ from appraisal.settings import get_settings
 from appraisal.sheets.nominations import read_nomination_form
 from appraisal.store.accounts import save_account
 from appraisal.store.cycles import get_cycle
+from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.nominations import propose_nomination
 from tests.browser_helpers import SHOTS, chromium, served_portal
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
@@ -39,6 +40,8 @@ STAFF_PAGES = [
     "/cycles/new",
     "/people",
     "/people/{code}",
+    "/figures",
+    "/figures/{figure}",
     "/imports",
     "/admin",
     "/cycles/999999",  # the error page, as staff see it
@@ -109,6 +112,25 @@ def _nominated(cycle_id: int, link_id: int) -> int:
         return done.nomination.id
 
 
+def _figure(session: Any) -> int:
+    """A 统战名人 with a long 生平事迹, two sites and an activity: the widest the pages get."""
+    added = add_figure(session, values={
+        "姓名": "王伯谦", "生卒年": "1881.03—1936.10", "籍贯": "滨江市青石镇",
+        "身份界别": "民主党派创始人之一", "生平事迹": REASONS, "入选时间": "2019.05",
+        "入选依据": "中共滨江市委统战部", "文号": "滨统〔2019〕12号",
+    }, actor="layout")  # fmt: skip
+    fid = added.figure.id or 0
+    add_site(session, figure_id=fid, kind="名人故居", name="王伯谦故居", address=LONG_NAME,
+             opening="周二至周日 9:00—17:00 开放，免费参观", plaque_on="2020.09.30",
+             actor="layout")  # fmt: skip
+    add_site(session, figure_id=fid, kind="教育基地", name="爱国统一战线教育基地", actor="layout")
+    add_activity(session, figure_id=fid, held_on="2024.10.19", kind="纪念活动",
+                 summary="纪念王伯谦先生逝世88周年座谈会暨《王伯谦文集》首发式",
+                 organiser="民盟滨江市委、滨江市政协文化文史和学习委员会",
+                 actor="layout")  # fmt: skip
+    return fid
+
+
 def _shot_name(who: str, path: str, width: int) -> str:
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
@@ -129,7 +151,8 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
     with session_scope() as session:  # an administrator, so the accounts page is shown too
         save_account(session, STAFF, role=Role.ADMIN)
         code = session.exec(select(Person.code).order_by(Person.code)).first()
-    fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code}
+        figure = _figure(session)
+    fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure}
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)
     SHOTS.mkdir(parents=True, exist_ok=True)

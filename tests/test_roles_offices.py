@@ -16,6 +16,7 @@ from appraisal.models import Cycle, Office, Person
 from appraisal.models.vocab import Role
 from appraisal.roles import Action, allows
 from appraisal.store.accounts import AccountError, accounts, save_account
+from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.offices import add_office, issuing_office, offices_below
 from tests.portal_helpers import csrf_of, log_in, new_link, stored_state
 
@@ -26,7 +27,7 @@ REVIEWER_PAGES = ("appraisal.portal.inbox",)  # a reviewer's link opens these, n
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
 # Path parameters that name something an office owns: another office's value is a 404.
-OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id")
+OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id", "figure_id")
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
 # What only a 审核 user (or an administrator) may do: approving the pool adjustment.
 APPROVE_PAGES = {"/cycles/{cycle_id}/pool/approve"}
@@ -91,7 +92,18 @@ def values_for(cycle_id: int) -> dict[str, object]:
     link_id, _ = new_link(cycle_id, "某单位")
     with session_scope() as session:
         code = session.exec(select(Person.code).order_by(Person.code)).first()
+        # A figure of the cycle's office (甲区), with a site and an activity.
+        office_id = session.exec(select(Cycle.office_id).where(Cycle.id == cycle_id)).one()
+        figure = add_figure(session, values={"姓名": "王伯谦"}, actor="t", office_id=office_id)
+        figure_id = figure.figure.id or 0
+        site = add_site(session, figure_id=figure_id, kind="纪念馆", name="王伯谦纪念馆", actor="t")
+        activity = add_activity(session, figure_id=figure_id, held_on="2024.10", kind="展览",
+                                summary="生平展", actor="t")  # fmt: skip
+        site_id, activity_id = site.id, activity.id
     return {
+        "figure_id": figure_id,
+        "site_id": site_id,
+        "activity_id": activity_id,
         "cycle_id": cycle_id,
         "link_id": link_id,
         "event_id": 1,

@@ -64,6 +64,8 @@ def demo(
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
     if run.career:
         out.print(f"一人一档：{run.career}（appraisal people file 编号 可为任何人生成）")
+    if run.figures:
+        out.print(f"{run.figures}；名录：{output}/统战名人名录.xlsx（appraisal figures list）")
     out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
               f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 

@@ -99,7 +99,9 @@ def write_pool_list(path: Path, people: Mapping[Tier, Sequence[Sequence[Any]]], 
     for tier in Tier:
         sheet = book.create_sheet(tier.value)
         rows = people.get(tier, [])
-        sheet.append([f"{title}：{tier.value}（{len(rows)} 人）"])
+        # Seed 002: the 名人 are honoured figures kept as a record, not appraised each year.
+        note = "；荣誉记录，不参加年度考核评价" if tier is Tier.PROMINENT else ""
+        sheet.append([f"{title}：{tier.value}（{len(rows)} 人{note}）"])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append(list(LIST_HEADER))
         for cell in sheet[2]:

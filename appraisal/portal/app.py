@@ -11,6 +11,7 @@ from appraisal.portal import (
     admin,
     body_nominations,
     career,
+    figures,
     grading,
     held,
     imports,
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
     app.include_router(imports.router)
     app.include_router(people.router)
     app.include_router(career.router)
+    app.include_router(figures.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from appraisal.portal.limits import RowId, field
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
 from appraisal.store.changes import as_text
+from appraisal.store.figures_view import figure_of
 from appraisal.store.offices import Scope
 from appraisal.store.people_view import PeopleFilter, filter_choices, find_people, person_record
 from appraisal.store.person_info import (
@@ -73,6 +74,7 @@ def person(request: Request, code: str) -> Response:
     me = staff(request)
     with session_scope() as session:
         record = person_record(session, me.scope, code[:64])
+        figure = figure_of(session, record.person.id or 0) if record is not None else None
     if record is None:
         raise HTTPException(404, NO_PERSON)
     p = record.person
@@ -92,7 +94,7 @@ def person(request: Request, code: str) -> Response:
         request, "person.html", user=me.username, me=me, record=record, fields=fields,
         changes=changes, can_edit=me.may(Action.RUN), editable=list(EDITABLE),
         unsplit=unsplit(p.employer, p.post), kinds=[k.value for k in EntryKind],
-        merits=[m.value for m in Merit],
+        merits=[m.value for m in Merit], figure=figure,
     )  # fmt: skip
 
 
