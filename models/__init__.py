@@ -9,7 +9,7 @@ from appraisal.models.dossier import Dossier
 from appraisal.models.intake import IntakeEvent
 from appraisal.models.nomination import Nomination
 from appraisal.models.office import Office
-from appraisal.models.person import Person, PersonEntry, PoolMembership
+from appraisal.models.person import Person, PersonEntry, PoolMembership, Talk
 from appraisal.models.pool import PoolDecision
 from appraisal.models.portal import (
     AccessLog,
@@ -51,5 +51,6 @@ __all__ = [
     "SignOff",
     "StaffUser",
     "StageRun",
+    "Talk",
     "metadata",
 ]

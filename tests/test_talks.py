@@ -1,0 +1,166 @@
+"""谈心谈话 through the year, on SQLite and PostgreSQL: talks logged, corrected and removed
+with their reasons in the audit log, bad input named, and the CLI over the same functions."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sheetbuilders import person, roster_file
+from sqlmodel import col, select
+from typer.testing import CliRunner
+
+from appraisal.cli import app
+from appraisal.db import alembic_config, migrate, session_scope
+from appraisal.importing import import_roster_file
+from appraisal.models import AuditEntry, Person, Talk
+from appraisal.models.vocab import TalkKind
+from appraisal.store.offices import Scope
+from appraisal.store.person_info import NoSuchPerson, PersonInfoError
+from appraisal.store.talks import (
+    add_talk,
+    change_talk,
+    parse_talk,
+    person_talks,
+    remove_talk,
+    talks_by_code,
+)
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "220"}
+
+
+def _people(tmp_path: Path) -> None:
+    rows = [person("P001"), person("P002", "李四")]
+    import_roster_file(roster_file(tmp_path / "r.xlsx", rows), actor="tester")
+
+
+def _talk_audit() -> list[tuple[str, str | None, str | None, str]]:
+    with session_scope() as session:
+        query = select(AuditEntry).where(col(AuditEntry.field) == "谈心谈话")
+        rows = session.exec(query.order_by(col(AuditEntry.id)))
+        return [(a.entity_key, a.before, a.after, a.reason) for a in rows]
+
+
+def test_talks_are_logged_corrected_and_removed_with_reasons(app_env: Path, tmp_path: Path) -> None:
+    _people(tmp_path)
+    march = parse_talk("2026-03-15", "提醒谈话", "王明", "提醒按时参加界别活动",
+                       talker_post="统战部副部长", place="统战部会议室",
+                       follow_up="本人表示接受，此后按时参加")  # fmt: skip
+    july = parse_talk("2026年7月2日", "日常谈心", "赵丽", "了解思想状况和履职打算")
+    last_year = parse_talk("2025.11.20", "谈话函询", "王明", "就群众反映的兼职情况函询")
+    with session_scope() as session:
+        first = add_talk(session, code="P001", talk=july, actor="staff:a")
+        add_talk(session, code="P001", talk=march, actor="staff:a")
+        add_talk(session, code="P001", talk=last_year, actor="staff:a")
+        july_id = first.id or 0
+    with session_scope() as session:
+        pid = session.exec(select(Talk.person_id)).first() or 0
+        talks = person_talks(session, pid)
+        this_year = person_talks(session, pid, 2026)
+        assert [t.held_on for t in talks] == [date(2025, 11, 20), date(2026, 3, 15),
+                                              date(2026, 7, 2)]  # fmt: skip
+        assert [t.kind for t in this_year] == [TalkKind.REMINDER, TalkKind.ROUTINE]
+        assert this_year[0].place == "统战部会议室" and this_year[0].talker_post == "统战部副部长"
+
+    # A change needs a reason; the old words are kept.
+    with session_scope() as session, pytest.raises(PersonInfoError, match="请说明修改依据"):
+        change_talk(session, code="P001", talk_id=july_id, talk=july, actor="staff:b",
+                    reason=" ")  # fmt: skip
+    fixed = parse_talk("2026-07-03", "日常谈心", "赵丽", "了解思想状况和履职打算",
+                       talker_post="统战部干部科科长")  # fmt: skip
+    with session_scope() as session:
+        before, after = change_talk(session, code="P001", talk_id=july_id, talk=fixed,
+                                    actor="staff:b", reason="日期误录")  # fmt: skip
+    assert "2026-07-02" in before and "2026-07-03" in after and "干部科科长" in after
+    with session_scope() as session:
+        assert change_talk(session, code="P001", talk_id=july_id, talk=fixed, actor="staff:b",
+                           reason="再次保存")[0] == after  # fmt: skip
+        with pytest.raises(PersonInfoError, match="没有第"):  # another person's talk
+            remove_talk(session, code="P002", talk_id=july_id, actor="staff:b", reason="x")
+        with pytest.raises(PersonInfoError, match="请说明修改依据"):
+            remove_talk(session, code="P001", talk_id=july_id, actor="staff:b", reason="")
+    with session_scope() as session:
+        remove_talk(session, code="P001", talk_id=july_id, actor="staff:b", reason="重复录入")
+    with session_scope() as session:
+        assert len(session.exec(select(Talk)).all()) == 2
+        by_code = talks_by_code(session, list(session.exec(select(Person))), 2026)
+    assert list(by_code) == ["P001"]
+    (line,) = by_code["P001"]
+    assert line.talker == "王明（统战部副部长）" and line.kind == "提醒谈话"
+    assert line.follow_up.startswith("本人表示接受")
+
+    audit = _talk_audit()
+    assert [a[0] for a in audit] == ["P001"] * 5  # three added, one changed, one removed
+    assert audit[3][1] == before and audit[3][2] == after and audit[3][3] == "日期误录"
+    assert audit[4][1] == after and audit[4][2] is None and audit[4][3] == "重复录入"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("", "日常谈心", "王明", "x"), "谈话时间 必填"),
+        (("2026-13-01", "日常谈心", "王明", "x"), "谈话时间：没有这个日期"),
+        (("2026.03", "日常谈心", "王明", "x"), "应写到日"),
+        (("2099-01-01", "日常谈心", "王明", "x"), "晚于今天"),
+        (("2026-03-01", "诫勉谈话", "王明", "x"), "谈话类别应为 日常谈心、提醒谈话、谈话函询 之一"),
+        (("2026-03-01", "日常谈心", " ", "x"), "谈话人 必填"),
+        (("2026-03-01", "日常谈心", "王明", ""), "谈话内容 必填"),
+        (("2026-03-01", "日常谈心", "王明", "长" * 2049), "谈话内容 太长"),
+    ],
+)
+def test_a_bad_talk_is_refused_naming_the_part(args: tuple[str, ...], message: str) -> None:
+    with pytest.raises(PersonInfoError, match=message):
+        parse_talk(*args)
+
+
+def test_another_offices_person_is_not_found(app_env: Path, tmp_path: Path) -> None:
+    _people(tmp_path)
+    talk = parse_talk("2026-03-15", "日常谈心", "王明", "x")
+    with session_scope() as session, pytest.raises(NoSuchPerson):
+        add_talk(session, code="P001", talk=talk, actor="a", scope=Scope(frozenset({999})))
+
+
+def test_the_cli_adds_lists_changes_and_removes_talks(app_env: Path, tmp_path: Path) -> None:
+    _people(tmp_path)
+    added = runner.invoke(app, ["talks", "add", "P002", "--date", "2026-03-15", "--kind",
+                                "提醒谈话", "--talker", "王明", "--post", "统战部副部长",
+                                "--summary", "提醒按时参加界别活动", "--follow-up", "本人表示接受"],
+                          env=WIDE)  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "已记录 P002 的提醒谈话" in added.output
+    listed = runner.invoke(app, ["talks", "list", "P002", "--year", "2026"], env=WIDE)
+    assert listed.exit_code == 0 and "提醒按时参加界别活动" in listed.output
+    assert "王明（统战部副部长）" in listed.output and "1 次" in listed.output
+    assert "没有谈话记录" in runner.invoke(app, ["talks", "list", "P002", "--year", "2025"],
+                                          env=WIDE).output  # fmt: skip
+    with session_scope() as session:
+        talk_id = session.exec(select(Talk.id)).one()
+    changed = runner.invoke(app, ["talks", "change", "P002", str(talk_id), "--date",
+                                  "2026-03-16", "--kind", "提醒谈话", "--talker", "王明",
+                                  "--summary", "提醒按时参加界别活动", "--reason", "日期误录"],
+                            env=WIDE)  # fmt: skip
+    assert changed.exit_code == 0 and "2026-03-16" in changed.output
+    no_reason = runner.invoke(app, ["talks", "remove", "P002", str(talk_id), "--reason", ""],
+                              env=WIDE)  # fmt: skip
+    assert no_reason.exit_code == 1 and "请说明修改依据" in no_reason.output
+    bad = runner.invoke(app, ["talks", "add", "P002", "--date", "2026-03-15", "--kind", "诫勉",
+                              "--talker", "王明", "--summary", "x"], env=WIDE)  # fmt: skip
+    assert bad.exit_code == 1 and "谈话类别应为" in bad.output
+    removed = runner.invoke(app, ["talks", "remove", "P002", str(talk_id), "--reason", "误录"],
+                            env=WIDE)  # fmt: skip
+    assert removed.exit_code == 0 and "已删除 P002 的提醒谈话记录" in removed.output
+    assert [a[3] for a in _talk_audit()] == ["录入谈话记录", "日期误录", "误录"]
+
+
+def test_the_migration_adds_and_drops_the_table(engine: sa.Engine) -> None:
+    migrate(engine)
+    assert "talk" in sa.inspect(engine).get_table_names()
+    config = alembic_config(engine)
+    command.downgrade(config, "0014")
+    try:
+        assert "talk" not in sa.inspect(engine).get_table_names()
+    finally:
+        migrate(engine)
+    assert "talk" in sa.inspect(engine).get_table_names()
