@@ -1,6 +1,9 @@
 """谈心谈话 through the year, on SQLite and PostgreSQL: talks logged, corrected and removed
 with their reasons in the audit log, bad input named, and the CLI over the same functions."""
 
+import io
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +18,11 @@ from appraisal.cli import app
 from appraisal.db import alembic_config, migrate, session_scope
 from appraisal.importing import import_roster_file
 from appraisal.models import AuditEntry, Person, Talk
-from appraisal.models.vocab import TalkKind
+from appraisal.models.vocab import Stage, TalkKind
+from appraisal.render import PreparedTemplate, qr_image
+from appraisal.render.manifest import resolve_templates
+from appraisal.scoring.results import Action
+from appraisal.stages import TALK
 from appraisal.store.offices import Scope
 from appraisal.store.person_info import NoSuchPerson, PersonInfoError
 from appraisal.store.talks import (
@@ -26,6 +33,7 @@ from appraisal.store.talks import (
     remove_talk,
     talks_by_code,
 )
+from tests.cycle_helpers import YEAR
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "220"}
@@ -164,3 +172,51 @@ def test_the_migration_adds_and_drops_the_table(engine: sa.Engine) -> None:
     finally:
         migrate(engine)
     assert "talk" in sa.inspect(engine).get_table_names()
+
+
+def _xml_text(data: bytes) -> str:
+    package = zipfile.ZipFile(io.BytesIO(data))
+    xml = package.read("word/document.xml").decode()
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def test_the_talk_record_prints_the_cycle_year_s_talks(bare_cycle: int) -> None:
+    """The 谈心谈话记录表 a cycle plans from the database: the talks of the cycle's year, with
+    kind, 谈话人 and follow-up, and the blank record of this talk; a person with none says so."""
+    from appraisal.flows.tasks import plan_documents
+
+    with session_scope() as session:
+        codes = [p.code for p in session.exec(select(Person).order_by(col(Person.code)))]
+        for held_on, kind, summary in (
+            ("2026-03-15", "提醒谈话", "提醒按时参加界别活动"),
+            ("2026-06-01", "谈话函询", "就群众反映的兼职情况函询"),
+            (f"{YEAR - 1}-12-20", "日常谈心", "上一年度的谈话"),
+        ):
+            talk = parse_talk(held_on, kind, "王明", summary, talker_post="统战部副部长",
+                              follow_up="本人表示接受" if kind == "提醒谈话" else "")  # fmt: skip
+            add_talk(session, code=codes[0], talk=talk, actor="staff:a")
+    jobs = plan_documents.fn(bare_cycle, Stage.ASSESSMENT, date(2026, 11, 22), date(2026, 12, 12))
+    talks = {j.person_code: j for j in jobs if j.template_id == TALK}
+    first, other = talks[codes[0]], talks[codes[1]]
+    assert first.context["年度"] == str(YEAR)
+    assert [(r["谈话时间"], r["谈话类别"], r["谈话人"]) for r in first.context["谈话记录"]] == [
+        ("2026.03.15", "提醒谈话", "王明（统战部副部长）"),
+        ("2026.06.01", "谈话函询", "王明（统战部副部长）"),
+    ]
+    assert first.context["谈话事由"] == "年度考核谈心谈话" and first.context["谈话内容"] == ""
+    assert other.context["谈话记录"] == []
+
+    template = PreparedTemplate.load(resolve_templates().get(TALK).path)
+    text = _xml_text(template.render({**first.context, "二维码": qr_image(first.document_id)}))
+    printed = ("2026年度谈心谈话情况", "2026.03.15", "提醒谈话", "提醒按时参加界别活动",
+               "后续跟进：本人表示接受", "就群众反映的兼职情况函询", "本次考核谈话")  # fmt: skip
+    for words in printed:
+        assert words in text, words
+    assert "上一年度的谈话" not in text and "诫勉" not in text
+    none = _xml_text(template.render({**other.context, "二维码": qr_image(other.document_id)}))
+    assert "本年度没有谈话记录" in none and "后续跟进：" not in none
+
+
+def test_a_low_ballot_recommends_a_reminder_talk_not_an_admonition() -> None:
+    assert Action.REMINDER_TALK.value == "提醒谈话"
+    assert "诫勉" not in "".join(a.value for a in Action)

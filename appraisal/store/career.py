@@ -17,6 +17,7 @@ from appraisal.stages import STAGE_NAMES
 from appraisal.store.offices import Scope
 from appraisal.store.people_view import PersonRecord, person_record
 from appraisal.store.person_info import person_entries
+from appraisal.store.talks import person_talks, talk_line
 
 # Every change in a life's file, not the page's latest 200.
 ALL_CHANGES = 1_000_000
@@ -40,6 +41,7 @@ def career_of(
         facts=tuple(person_facts(person)),
         tables=(
             *_entries(session, person.id or 0),
+            _talks(session, person.id or 0),
             _stays(record),
             _cycles(record),
             _adjustments(session, scope, person.id or 0),
@@ -65,6 +67,16 @@ def _entries(session: Session, person_id: int) -> list[CareerTable]:
             table = tuple((line.span, line.text) for line in lines)
         tables.append(CareerTable(kind.value, headers, table, f"没有{kind.value}记录。"))
     return tables
+
+
+def _talks(session: Session, person_id: int) -> CareerTable:
+    """谈心谈话 through the years, oldest first, as staff logged them."""
+    rows = tuple(
+        (f"{t.held_on:%Y-%m-%d}", t.kind, t.talker, t.place, t.summary, t.follow_up)
+        for t in map(talk_line, person_talks(session, person_id))
+    )
+    headers = ("谈话时间", "类别", "谈话人", "地点", "谈话内容", "后续跟进")
+    return CareerTable("谈心谈话", headers, rows, "没有谈心谈话记录。")
 
 
 def _adjustments(session: Session, scope: Scope, person_id: int) -> CareerTable:
