@@ -401,3 +401,34 @@ def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED
          (FINDING, [])],
     )  # fmt: skip
     return book
+
+
+# 谈心谈话 through the year (五位一体), as staff log them: (person's place on the roster, month,
+# day, kind, 谈话人, 谈话人职务, 谈话地点, 谈话内容, 后续跟进). Fixed, not drawn from the seed, so
+# the generated pool and records stay as they were.
+TALKS = (
+    (0, 3, 12, "日常谈心", "李明", "统战部干部科科长", "统战部二楼会议室",
+     "了解本人思想状况和年度履职打算，听取对党外代表人士工作的意见建议",
+     "本人表示将围绕本行业发展积极建言"),
+    (0, 9, 8, "提醒谈话", "王建国", "统战部副部长", "统战部二楼会议室",
+     "上半年两次未请假缺席界别活动，提醒按时参加并及时报送履职情况",
+     "本人表示接受，已补报履职情况，下半年按时参加活动"),
+    (1, 5, 20, "日常谈心", "李明", "统战部干部科科长", "本人工作单位",
+     "走访谈心，了解本人工作和家庭情况，交流参政议政选题", ""),
+    (2, 7, 16, "谈话函询", "王建国", "统战部副部长", "",
+     "就有关方面反映的兼职取酬情况书面函询，请本人说明", "本人书面说明已辞去兼职，未取酬"),
+)  # fmt: skip
+
+
+def demo_talks(codes: list[str], until: date) -> list[Row]:
+    """The demo's talks of `until`'s year for the people with these 编号 (in roster order),
+    none later than `until` (a talk is logged after it is held)."""
+    rows: list[Row] = []
+    for place, month, day, kind, talker, post, where, summary, follow_up in TALKS:
+        if place >= len(codes):
+            continue
+        held = min(date(until.year, month, day), until - timedelta(days=len(rows) + 1))
+        rows.append({"code": codes[place], "held_on": held.isoformat(), "kind": kind,
+                     "talker": talker, "talker_post": post, "place": where,
+                     "summary": summary, "follow_up": follow_up})  # fmt: skip
+    return rows

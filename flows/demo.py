@@ -16,17 +16,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
-from appraisal.demo_data import NOMINATING_BODIES, write_demo_data, write_demo_nominations
+from appraisal.demo_data import (
+    NOMINATING_BODIES,
+    demo_talks,
+    write_demo_data,
+    write_demo_nominations,
+)
 from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
 from appraisal.importing import import_records_file, import_roster_file
 from appraisal.launch import launch
-from appraisal.models import Document
+from appraisal.models import Document, Person
 from appraisal.models.vocab import CycleKind, NominationStatus, PoolMove, Reply, Stage, Tier
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
@@ -42,6 +49,7 @@ from appraisal.store.nominations import decide_nomination, import_nomination_fil
 from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
+from appraisal.store.talks import add_talk, parse_talk
 
 Say = Callable[[str], None]
 
@@ -65,6 +73,7 @@ class DemoRun:
     pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
     pool_changed: str = ""  # the proposal staff changed
     pool_files: str = ""
+    talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
 
 
 # The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
@@ -155,6 +164,21 @@ def _import(data: Path, say: Say) -> None:
     total = sum(c.added for c in records.counts.values())
     kept = sum(c.added for c in entries)
     say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
+
+
+def _talks(run: DemoRun, day: date, say: Say) -> None:
+    """Talks held through the year (日常谈心, 提醒谈话, 谈话函询), logged as staff log them: the
+    cycle's 谈心谈话记录表 and the growing file print them."""
+    with session_scope() as session:
+        codes = list(session.exec(select(Person.code).order_by(col(Person.code))))
+        for row in demo_talks(codes, day):
+            talk = parse_talk(row["held_on"], row["kind"], row["talker"], row["summary"],
+                              talker_post=row["talker_post"], place=row["place"],
+                              follow_up=row["follow_up"])  # fmt: skip
+            add_talk(session, code=row["code"], talk=talk, actor="demo")
+            run.talks[talk.kind.value] = run.talks.get(talk.kind.value, 0) + 1
+    kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
+    say(f"谈心谈话：已记录 {sum(run.talks.values())} 次（{kinds}）")
 
 
 def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
@@ -278,6 +302,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     write_demo_data(data, people=people, seed=seed)
     say(f"已在 {data} 生成 {people} 人的人才库")
     _import(data, say)
+    _talks(run, day, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
     # The demo's own issuing office, so its letters print a name and a contact, not the

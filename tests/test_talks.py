@@ -220,3 +220,36 @@ def test_the_talk_record_prints_the_cycle_year_s_talks(bare_cycle: int) -> None:
 def test_a_low_ballot_recommends_a_reminder_talk_not_an_admonition() -> None:
     assert Action.REMINDER_TALK.value == "提醒谈话"
     assert "诫勉" not in "".join(a.value for a in Action)
+
+
+@pytest.mark.libreoffice
+def test_the_growing_file_has_a_section_of_talks_with_its_bookmark(
+    app_env: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from appraisal.archive.verify import verify_package
+    from appraisal.career_file import make_career_file
+    from tests.cycle_helpers import require_soffice
+
+    require_soffice()
+    _people(tmp_path)
+    talk = parse_talk("2026-03-15", "提醒谈话", "王明", "提醒按时参加界别活动",
+                      talker_post="统战部副部长", place="统战部会议室",
+                      follow_up="本人表示接受")  # fmt: skip
+    with session_scope() as session:
+        add_talk(session, code="P001", talk=talk, actor="staff:a")
+    made = make_career_file("P001", made_on=date(2026, 12, 1), issuer="某市委统战部",
+                            target=tmp_path / "file")  # fmt: skip
+    assert verify_package(made.package) == []
+    reader = PdfReader(made.pdf)
+    (summary,) = [o for o in reader.outline if isinstance(o, list)]
+    marks = {o.title: reader.get_destination_page_number(o) for o in summary}
+    assert "六、谈心谈话" in marks, marks
+    page = reader.pages[marks["六、谈心谈话"]].extract_text() or ""
+    text = "".join(page.split())
+    for words in ("六、谈心谈话", "2026-03-15", "提醒谈话", "王明（统战部副部长）", "统战部会议室",
+                  "提醒按时参加界别活动", "本人表示接受"):  # fmt: skip
+        assert words in text, words
+    record = (made.package / "data" / "career.json").read_text(encoding="utf-8")
+    assert '"谈心谈话": [' in record and "提醒按时参加界别活动" in record

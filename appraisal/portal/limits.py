@@ -97,6 +97,14 @@ FIELDS = {
     "end": FieldLimit("截止年月", "the end", max_length=16),
     "entry_text": FieldLimit("记录内容", "the entry", max_length=512),
     "merit": FieldLimit("奖惩类别", "reward or sanction", max_length=8),
+    # A talk logged (谈心谈话, portal/people.py): the talk table's own lengths.
+    "held_on": FieldLimit("谈话时间", "the date", max_length=16),
+    "talk_kind": FieldLimit("谈话类别", "the kind of talk", max_length=8),
+    "talker": FieldLimit("谈话人", "who talked", max_length=64),
+    "talker_post": FieldLimit("谈话人职务", "their post", max_length=128),
+    "place": FieldLimit("谈话地点", "the place", max_length=128),
+    "summary": FieldLimit("谈话内容", "what was said", max_length=2048),
+    "follow_up": FieldLimit("后续跟进", "the follow-up", max_length=1024),
     # A nomination decided (portal/nominations.py).
     "nomination": FieldLimit("推荐序号", "the nomination", low=1, high=MAX_ROW_ID),
 }
