@@ -432,3 +432,16 @@ def demo_talks(codes: list[str], until: date) -> list[Row]:
                      "talker": talker, "talker_post": post, "place": where,
                      "summary": summary, "follow_up": follow_up})  # fmt: skip
     return rows
+
+
+def newcomer_talk(until: date) -> Row:
+    """The talk staff hold with the accepted newcomer on the day their nomination is decided."""
+    from appraisal.sheets.roster import derive_code
+
+    year, month = (int(p) for p in NEWCOMER["birth_date"].split("."))
+    return {"code": derive_code(NEWCOMER["name"], date(year, month, 1)),
+            "held_on": until.isoformat(), "kind": "日常谈心", "talker": "王建国",
+            "talker_post": "统战部副部长", "place": "统战部二楼会议室",
+            "summary": "新列入推荐人选谈心：介绍党外代表人士队伍建设和综合评价要求，"
+                       "了解本人履职意愿",
+            "follow_up": "本人表示珍惜机会，将按要求报送年度履职报告"}  # fmt: skip

@@ -24,6 +24,7 @@ from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import (
     NOMINATING_BODIES,
     demo_talks,
+    newcomer_talk,
     write_demo_data,
     write_demo_nominations,
 )
@@ -169,16 +170,23 @@ def _import(data: Path, say: Say) -> None:
 def _talks(run: DemoRun, day: date, say: Say) -> None:
     """Talks held through the year (日常谈心, 提醒谈话, 谈话函询), logged as staff log them: the
     cycle's 谈心谈话记录表 and the growing file print them."""
+    # The 名人 are not appraised each year: the talks go to people the cycle assesses.
+    assessed = select(Person.code).where(col(Person.tier) != Tier.PROMINENT)
     with session_scope() as session:
-        codes = list(session.exec(select(Person.code).order_by(col(Person.code))))
-        for row in demo_talks(codes, day):
+        codes = list(session.exec(assessed.order_by(col(Person.code))))
+    _log_talks(run, demo_talks(codes, day))
+    kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
+    say(f"谈心谈话：已记录 {sum(run.talks.values())} 次（{kinds}）")
+
+
+def _log_talks(run: DemoRun, rows: list[dict[str, str]]) -> None:
+    with session_scope() as session:
+        for row in rows:
             talk = parse_talk(row["held_on"], row["kind"], row["talker"], row["summary"],
                               talker_post=row["talker_post"], place=row["place"],
                               follow_up=row["follow_up"])  # fmt: skip
             add_talk(session, code=row["code"], talk=talk, actor="demo")
             run.talks[talk.kind.value] = run.talks.get(talk.kind.value, 0) + 1
-    kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
-    say(f"谈心谈话：已记录 {sum(run.talks.values())} 次（{kinds}）")
 
 
 def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
@@ -205,6 +213,7 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
             run.nominations.append(f"{who}（{bodies}推荐）：{status.value}，{reason}")
         summary = write_nomination_summary(session, cycle, on=day)
     import_records_file(data / "records-newcomer.xlsx", actor="demo")
+    _log_talks(run, [newcomer_talk(day)])
     run_cycle(run.cycle_id, day)
     run.nomination_summary = str(summary.path)
     say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次；"

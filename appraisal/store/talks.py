@@ -19,7 +19,7 @@ from appraisal.models.vocab import TalkKind
 from appraisal.sheets.values import CellError, clean_text, is_blank, parse_date
 from appraisal.store.changes import AuditLog, chunks
 from appraisal.store.offices import EVERYWHERE, Scope
-from appraisal.store.person_info import ENTITY, PersonInfoError, _reason_given, person_in_scope
+from appraisal.store.person_info import ENTITY, PersonInfoError, person_in_scope, reason_given
 
 FIELD = "谈心谈话"  # the audit log's field for a talk added, changed or removed
 # The longest each part may be, as the table holds them.
@@ -98,7 +98,7 @@ def add_talk(
     """Log a talk held with the person (a new talk needs no reason beyond being recorded)."""
     begin_writing(session)
     person = person_in_scope(session, scope, code)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     assert person.id is not None
     row = Talk(
         person_id=person.id, held_on=talk.held_on, kind=talk.kind, talker=talk.talker,
@@ -127,7 +127,7 @@ def change_talk(
     nothing changed."""
     begin_writing(session)
     row = _talk_of(session, scope, code, talk_id)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     before = _words(row)
     row.held_on, row.kind, row.talker, row.talker_post = (
         talk.held_on, talk.kind, talk.talker, talk.talker_post,
@@ -156,7 +156,7 @@ def remove_talk(
     """Remove a talk entered by mistake (the audit log keeps what it said)."""
     begin_writing(session)
     row = _talk_of(session, scope, code, talk_id)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     words = _words(row)
     session.delete(row)
     log = AuditLog(actor)
