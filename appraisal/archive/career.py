@@ -136,7 +136,7 @@ def summary_docx(career: Career, out: Path) -> Path:
 
 def section_headings(career: Career) -> list[str]:
     """The summary's section headings as printed: 一、基本信息, 二、简历 … the last the dossiers."""
-    numbers = "一二三四五六七八九十" + "".join(f"十{n}" for n in "一二三四五六七八九")
+    numbers = [*"一二三四五六七八九十", *(f"十{n}" for n in "一二三四五六七八九")]
     titles = ["基本信息", *(t.title for t in career.tables), "考核评价档案"]
     return [f"{numbers[n]}、{title}" for n, title in enumerate(titles)]
 

@@ -72,10 +72,11 @@ def _entries(session: Session, person_id: int) -> list[CareerTable]:
 def _talks(session: Session, person_id: int) -> CareerTable:
     """谈心谈话 through the years, oldest first, as staff logged them."""
     rows = tuple(
-        (f"{t.held_on:%Y-%m-%d}", t.kind, t.talker, t.place, t.summary, t.follow_up)
+        (f"{t.held_on:%Y-%m-%d}", t.kind, t.talker,
+         f"{t.summary}（谈话地点：{t.place}）" if t.place else t.summary, t.follow_up)
         for t in map(talk_line, person_talks(session, person_id))
-    )
-    headers = ("谈话时间", "类别", "谈话人", "地点", "谈话内容", "后续跟进")
+    )  # fmt: skip
+    headers = ("谈话时间", "谈话类别", "谈话人", "谈话内容", "后续跟进")
     return CareerTable("谈心谈话", headers, rows, "没有谈心谈话记录。")
 
 
