@@ -254,3 +254,66 @@ def test_the_growing_file_has_a_section_of_talks_with_its_bookmark(
         assert words in text, words
     record = (made.package / "data" / "career.json").read_text(encoding="utf-8")
     assert '"谈心谈话": [' in record and "提醒按时参加界别活动" in record
+
+
+TALK_HEADER = ["编号", "姓名", "谈话时间", "谈话类别", "谈话人", "谈话人职务", "谈话地点",
+               "谈话内容", "后续跟进"]  # fmt: skip
+
+
+def _counts(output: str) -> list[str]:
+    (line,) = [x for x in output.splitlines() if x.startswith("│ 谈心谈话")]
+    return line.replace("│", " ").split()[-3:]
+
+
+def test_a_workbook_back_fills_talks_once_and_bad_rows_are_named(
+    app_env: Path, tmp_path: Path
+) -> None:
+    from sheetbuilders import write_xlsx
+
+    _people(tmp_path)
+    blank = tmp_path / "blank.xlsx"
+    assert runner.invoke(app, ["talks", "template", str(blank)], env=WIDE).exit_code == 0
+    example = runner.invoke(app, ["talks", "import", str(blank)], env=WIDE)
+    assert example.exit_code == 0 and "示例行" in example.output  # skipped, nothing added
+
+    good = [
+        ["P001", "张三", "2026.03.15", "提醒谈话", "王明", "统战部副部长", "", "提醒按时参加活动",
+         "本人表示接受"],
+        ["P002", "", "2026-05-20", "日常谈心", "赵丽", "", "本人单位", "走访谈心", ""],
+    ]  # fmt: skip
+    bad = [
+        ["P404", "", "2026.03.15", "日常谈心", "王明", "", "", "x", ""],
+        ["P001", "李四", "2026.03.15", "日常谈心", "王明", "", "", "x", ""],
+        ["P001", "", "2026.03", "日常谈心", "王明", "", "", "x", ""],
+        ["P001", "", "2026.03.15", "诫勉谈话", "王明", "", "", "x", ""],
+        ["P001", "", "2026.03.15", "日常谈心", "王明", "", "", "", ""],
+    ]  # fmt: skip
+    wrong = write_xlsx(tmp_path / "wrong.xlsx", {"谈心谈话": [TALK_HEADER, *good, *bad]})
+    refused = runner.invoke(app, ["talks", "import", str(wrong)], env=WIDE)
+    assert refused.exit_code == 1 and "未导入任何数据" in refused.output
+    said = " ".join(refused.output.split())
+    for words in ("编号 P404 不在人员库中", "编号 P001 是张三，不是李四", "谈话时间应写到日",
+                  "谈话类别", "谈话内容"):  # fmt: skip
+        assert words in said, words
+    for row in range(4, 9):  # the bad rows, each named
+        assert f"│ {row} " in refused.output or f" {row} │" in refused.output, row
+    with session_scope() as session:
+        assert session.exec(select(Talk)).all() == []  # all or nothing
+
+    right = write_xlsx(tmp_path / "right.xlsx", {"谈心谈话": [TALK_HEADER, *good]})
+    first = runner.invoke(app, ["talks", "import", str(right)], env=WIDE)
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["talks", "import", str(right)], env=WIDE)
+    assert again.exit_code == 0
+    assert _counts(first.output) == ["2", "0", "0"]  # 新增, 更新, 未变
+    assert _counts(again.output) == ["0", "0", "2"]
+    with session_scope() as session:
+        talks = session.exec(select(Talk).order_by(col(Talk.held_on))).all()
+    assert [(t.held_on, t.kind, t.place) for t in talks] == [
+        (date(2026, 3, 15), TalkKind.REMINDER, ""),
+        (date(2026, 5, 20), TalkKind.ROUTINE, "本人单位"),
+    ]
+    assert talks[0].source == "导入 right.xlsx 工作表 谈心谈话 第2行"
+    assert [a[3] for a in _talk_audit()] == [
+        "导入 right.xlsx 工作表 谈心谈话 第2行", "导入 right.xlsx 工作表 谈心谈话 第3行"
+    ]  # fmt: skip

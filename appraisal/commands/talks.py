@@ -2,6 +2,7 @@
 changes and removals need a reason and are audited. The portal's person page calls the same
 functions."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,11 +12,20 @@ from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.models.vocab import TalkKind
 from appraisal.settings import get_settings
+from appraisal.sheets import WorkbookError
+from appraisal.sheets.talks import TALKS, read_talks, write_talk_template
 from appraisal.store.offices import EVERYWHERE
 from appraisal.store.person_info import PersonInfoError, person_in_scope
-from appraisal.store.talks import add_talk, change_talk, parse_talk, person_talks, remove_talk
+from appraisal.store.talks import (
+    add_talk,
+    change_talk,
+    import_talks,
+    parse_talk,
+    person_talks,
+    remove_talk,
+)
 
-app = typer.Typer(help="谈心谈话 talks through the year: add, list, change, remove.",
+app = typer.Typer(help="谈心谈话 talks through the year: add, list, change, remove, import.",
                   no_args_is_help=True)  # fmt: skip
 
 Code = Annotated[str, typer.Argument(help="编号 of the person.")]
@@ -114,3 +124,33 @@ def remove(code: Code, talk_id: TalkId, reason: Reason) -> None:
     except PersonInfoError as exc:
         fail(str(exc))
     out.print(f"已删除 {code} 的{kind}记录（序号 {talk_id}） / talk removed", markup=False)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The talk workbook (.xlsx), sheet 谈心谈话.")],
+) -> None:
+    """Back-fill talks already held from a workbook (all or nothing; a second import adds
+    nothing); every bad row is named by sheet, row and column."""
+    from appraisal.commands.roster import show_counts, show_issues, show_warnings
+
+    try:
+        sheet = read_talks(file)
+        with session_scope() as session:
+            counts = import_talks(session, sheet=sheet, actor=get_settings().actor,
+                                  scope=EVERYWHERE)  # fmt: skip
+    except WorkbookError as exc:
+        show_issues(exc)
+    except OSError as exc:
+        fail(f"无法读取 {file}：{exc}")
+    show_warnings(sheet.warnings)
+    show_counts(file.name, {TALKS.name: counts})
+
+
+@app.command("template")
+def template(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Where to write the .xlsx.")],
+) -> None:
+    """A blank talk workbook with one example row (编号 示例, skipped on import)."""
+    write_talk_template(out_path)
+    out.print(f"已生成 {out_path}", markup=False)

@@ -16,8 +16,10 @@ from appraisal.db import begin_writing
 from appraisal.documents.views import TalkLine
 from appraisal.models import Person, Talk
 from appraisal.models.vocab import TalkKind
+from appraisal.sheets.errors import SheetIssue, raise_if_any
+from appraisal.sheets.talks import TalkSheet
 from appraisal.sheets.values import CellError, clean_text, is_blank, parse_date
-from appraisal.store.changes import AuditLog, chunks
+from appraisal.store.changes import AuditLog, ImportCounts, chunks
 from appraisal.store.offices import EVERYWHERE, Scope
 from appraisal.store.person_info import ENTITY, PersonInfoError, person_in_scope, reason_given
 
@@ -210,3 +212,57 @@ def _words(row: Talk) -> str:
     words = talk_words(row.held_on, row.kind, row.talker, row.talker_post, row.summary,
                        row.follow_up)  # fmt: skip
     return f"{words}（地点：{row.place}）" if row.place else words
+
+
+def import_talks(
+    session: Session, *, sheet: TalkSheet, actor: str, scope: Scope = EVERYWHERE
+) -> ImportCounts:
+    """Back-fill the log from a workbook: talks not on record (same person, date, kind, 谈话人
+    and 谈话内容) are added, each audited with its file and row; talks on record are left as
+    they are, so a second import adds nothing. A row naming nobody, another office's person, or
+    a 姓名 that is not the 编号's is refused with the rest."""
+    begin_writing(session)
+    rows, source = sheet.rows, sheet.file
+    codes = list(dict.fromkeys(r.code for r in rows))
+    people: dict[str, Person] = {}
+    for some in chunks(codes):
+        for p in session.exec(select(Person).where(col(Person.code).in_(some))):
+            people[p.code] = p
+    issues = list(sheet.issues)
+    for r in rows:
+        person = people.get(r.code)
+        if person is None:
+            issues.append(SheetIssue(source, f"编号 {r.code} 不在人员库中", r.sheet, r.row, "编号"))
+        elif not scope.covers(person.office_id):
+            issues.append(SheetIssue(source, f"编号 {r.code} 是其他单位的人员，不能由本单位导入",
+                                     r.sheet, r.row, "编号"))  # fmt: skip
+        elif r.name and r.name != person.name:
+            issues.append(SheetIssue(source, f"编号 {r.code} 是{person.name}，不是{r.name}",
+                                     r.sheet, r.row, "姓名"))  # fmt: skip
+    raise_if_any(sorted(issues, key=lambda i: (i.sheet, i.row or 0)))
+    ids = [p.id for p in people.values() if p.id is not None]
+    on_record: set[tuple[object, ...]] = set()
+    for part in chunks(ids):
+        for t in session.exec(select(Talk).where(col(Talk.person_id).in_(part))):
+            on_record.add((t.person_id, t.held_on, t.kind, t.talker, t.summary))
+    counts = ImportCounts()
+    log = AuditLog(actor)
+    for r in rows:
+        person = people[r.code]
+        key = (person.id, r.held_on, r.kind, r.talker, r.summary)
+        if key in on_record:
+            counts += ImportCounts(unchanged=1)
+            continue
+        on_record.add(key)
+        why = f"导入 {source} 工作表 {r.sheet} 第{r.row}行"
+        row = Talk(
+            person_id=person.id or 0, held_on=r.held_on, kind=r.kind, talker=r.talker,
+            talker_post=r.talker_post, place=r.place, summary=r.summary, follow_up=r.follow_up,
+            source=why[:256], recorded_by=actor[:128],
+        )  # fmt: skip
+        session.add(row)
+        log.record(ENTITY, person.code, FIELD, None, _words(row), why)
+        counts += ImportCounts(added=1)
+    log.write(session)
+    session.flush()
+    return counts
