@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
 from appraisal.db import get_engine, session_scope
@@ -34,7 +32,7 @@ from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
 from appraisal.importing import import_records_file, import_roster_file
 from appraisal.launch import launch
-from appraisal.models import Document, Person
+from appraisal.models import Document
 from appraisal.models.vocab import CycleKind, NominationStatus, PoolMove, Reply, Stage, Tier
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
 from appraisal.settings import get_settings
@@ -43,7 +41,7 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
-from appraisal.store.cycles import Selection, get_cycle
+from appraisal.store.cycles import Selection, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, first_document_to
 from appraisal.store.nomination_files import write_nomination_summary
 from appraisal.store.nominations import decide_nomination, import_nomination_file, nominations_of
@@ -170,10 +168,9 @@ def _import(data: Path, say: Say) -> None:
 def _talks(run: DemoRun, day: date, say: Say) -> None:
     """Talks held through the year (日常谈心, 提醒谈话, 谈话函询), logged as staff log them: the
     cycle's 谈心谈话记录表 and the growing file print them."""
-    # The 名人 are not appraised each year: the talks go to people the cycle assesses.
-    assessed = select(Person.code).where(col(Person.tier) != Tier.PROMINENT)
+    # The talks go to people a cycle assesses (the pool but its 名人), as the cycle will.
     with session_scope() as session:
-        codes = list(session.exec(assessed.order_by(col(Person.code))))
+        codes = [p.code for p in selected_people(session, Selection())]
     _log_talks(run, demo_talks(codes, day))
     kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
     say(f"谈心谈话：已记录 {sum(run.talks.values())} 次（{kinds}）")
