@@ -11,6 +11,7 @@ from appraisal.archive.bag import verify_bag
 from appraisal.archive.career import (
     CAREER_PDF,
     assemble_career,
+    section_headings,
     summary_docx,
     write_career_package,
 )
@@ -77,7 +78,7 @@ def make_career_file(
         title = f"{career.name}（{career.code}）一人一档"
         try:
             layout = assemble_career(converted.pdf, career.dossiers, pdf, title=title,
-                                     author=issuer)  # fmt: skip
+                                     author=issuer, sections=section_headings(career))  # fmt: skip
         except DossierError as exc:
             raise CareerFileError(str(exc)) from exc
         write_career_package(career, pdf, layout, package)

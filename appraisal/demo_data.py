@@ -425,3 +425,47 @@ def write_newcomer_records(
         scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
     return write_workbook(path, [(DUTY, duties), (BALLOT, ballots), (SCORE, scores),
                                  (FINDING, [])])  # fmt: skip
+
+
+# 谈心谈话 through the year (五位一体), as staff log them: (person's place on the roster, month,
+# day, kind, 谈话人, 谈话人职务, 谈话地点, 谈话内容, 后续跟进). Fixed, not drawn from the seed, so
+# the generated pool and records stay as they were.
+TALKS = (
+    (0, 3, 12, "日常谈心", "李明", "统战部干部科科长", "统战部二楼会议室",
+     "了解本人思想状况和年度履职打算，听取对党外代表人士工作的意见建议",
+     "本人表示将围绕本行业发展积极建言"),
+    (0, 9, 8, "提醒谈话", "王建国", "统战部副部长", "统战部二楼会议室",
+     "上半年两次未请假缺席界别活动，提醒按时参加并及时报送履职情况",
+     "本人表示接受，已补报履职情况，下半年按时参加活动"),
+    (1, 5, 20, "日常谈心", "李明", "统战部干部科科长", "本人工作单位",
+     "走访谈心，了解本人工作和家庭情况，交流参政议政选题", ""),
+    (2, 7, 16, "谈话函询", "王建国", "统战部副部长", "",
+     "就有关方面反映的兼职取酬情况书面函询，请本人说明", "本人书面说明已辞去兼职，未取酬"),
+)  # fmt: skip
+
+
+def demo_talks(codes: list[str], until: date) -> list[Row]:
+    """The demo's talks of `until`'s year for the people with these 编号 (in roster order),
+    none later than `until` (a talk is logged after it is held)."""
+    rows: list[Row] = []
+    for place, month, day, kind, talker, post, where, summary, follow_up in TALKS:
+        if place >= len(codes):
+            continue
+        held = min(date(until.year, month, day), until - timedelta(days=len(rows) + 1))
+        rows.append({"code": codes[place], "held_on": held.isoformat(), "kind": kind,
+                     "talker": talker, "talker_post": post, "place": where,
+                     "summary": summary, "follow_up": follow_up})  # fmt: skip
+    return rows
+
+
+def newcomer_talk(until: date) -> Row:
+    """The talk staff hold with the accepted newcomer on the day their nomination is decided."""
+    from appraisal.sheets.roster import derive_code
+
+    year, month = (int(p) for p in NEWCOMER["birth_date"].split("."))
+    return {"code": derive_code(NEWCOMER["name"], date(year, month, 1)),
+            "held_on": until.isoformat(), "kind": "日常谈心", "talker": "王建国",
+            "talker_post": "统战部副部长", "place": "统战部二楼会议室",
+            "summary": "新列入推荐人选谈心：介绍党外代表人士队伍建设和综合评价要求，"
+                       "了解本人履职意愿",
+            "follow_up": "本人表示珍惜机会，将按要求报送年度履职报告"}  # fmt: skip

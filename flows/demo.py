@@ -22,6 +22,8 @@ from appraisal.db import get_engine, session_scope
 from appraisal.demo_data import (
     NOMINATING_BODIES,
     demo_online_nomination,
+    demo_talks,
+    newcomer_talk,
     write_demo_data,
     write_demo_nominations,
 )
@@ -44,7 +46,7 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.stages import WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool
-from appraisal.store.cycles import Selection, get_cycle
+from appraisal.store.cycles import Selection, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.figures_view import figure_entries, list_figures
@@ -61,6 +63,7 @@ from appraisal.store.nominations import (
 from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
+from appraisal.store.talks import add_talk, parse_talk
 
 Say = Callable[[str], None]
 
@@ -85,6 +88,7 @@ class DemoRun:
     pool_changed: str = ""  # the proposal staff changed
     pool_files: str = ""
     figures: str = ""  # the 统战名人 on record, as the summary says it
+    talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
 
 
 # The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
@@ -206,6 +210,27 @@ def _import(data: Path, say: Say) -> None:
     say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
 
 
+def _talks(run: DemoRun, day: date, say: Say) -> None:
+    """Talks held through the year (日常谈心, 提醒谈话, 谈话函询), logged as staff log them: the
+    cycle's 谈心谈话记录表 and the growing file print them."""
+    # The talks go to people a cycle assesses (the pool but its 名人), as the cycle will.
+    with session_scope() as session:
+        codes = [p.code for p in selected_people(session, Selection())]
+    _log_talks(run, demo_talks(codes, day))
+    kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
+    say(f"谈心谈话：已记录 {sum(run.talks.values())} 次（{kinds}）")
+
+
+def _log_talks(run: DemoRun, rows: list[dict[str, str]]) -> None:
+    with session_scope() as session:
+        for row in rows:
+            talk = parse_talk(row["held_on"], row["kind"], row["talker"], row["summary"],
+                              talker_post=row["talker_post"], place=row["place"],
+                              follow_up=row["follow_up"])  # fmt: skip
+            add_talk(session, code=row["code"], talk=talk, actor="demo")
+            run.talks[talk.kind.value] = run.talks.get(talk.kind.value, 0) + 1
+
+
 def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
     """Two bodies' nominations: one proposed on the body's portal page with its link (the
     same store function the page calls), the other body's workbook imported by staff; checked
@@ -239,6 +264,7 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
             run.nominations.append(f"{who}（{bodies}推荐）：{status.value}，{reason}")
         summary = write_nomination_summary(session, cycle, on=day)
     import_records_file(data / "records-newcomer.xlsx", actor="demo")
+    _log_talks(run, [newcomer_talk(day)])
     run_cycle(run.cycle_id, day)
     run.nomination_summary = str(summary.path)
     say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次"
@@ -338,6 +364,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     say(f"已在 {data} 生成 {people} 人的人才库")
     _import(data, say)
     _honour(run, say)
+    _talks(run, day, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
     # The demo's own issuing office, so its letters print a name and a contact, not the

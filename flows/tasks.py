@@ -154,6 +154,11 @@ def _stage_inputs(
             nominated=(
                 nominated_members(session, cycle_id, codes) if stage == Stage.NOMINATION else {}
             ),
+            talks=(
+                cycle_data.talks(session, cycle_id, cycle.year, codes)
+                if stage == Stage.ASSESSMENT
+                else {}
+            ),
         )
 
 

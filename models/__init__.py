@@ -10,7 +10,7 @@ from appraisal.models.figure import Figure, FigureActivity, FigureSite
 from appraisal.models.intake import IntakeEvent
 from appraisal.models.nomination import Nomination
 from appraisal.models.office import Office
-from appraisal.models.person import Person, PersonEntry, PoolMembership
+from appraisal.models.person import Person, PersonEntry, PoolMembership, Talk
 from appraisal.models.pool import PoolDecision
 from appraisal.models.portal import (
     AccessLog,
@@ -55,5 +55,6 @@ __all__ = [
     "SignOff",
     "StaffUser",
     "StageRun",
+    "Talk",
     "metadata",
 ]

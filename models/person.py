@@ -6,7 +6,7 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from appraisal.models.base import enum_field, timestamp_field
 from appraisal.models.office import ROOT_OFFICE_ID
-from appraisal.models.vocab import EntryKind, Merit, Tier
+from appraisal.models.vocab import EntryKind, Merit, TalkKind, Tier
 
 
 class Person(SQLModel, table=True):
@@ -66,5 +66,22 @@ class PersonEntry(SQLModel, table=True):
     text: str = Field(max_length=512)  # 单位及职务, the award, the course, where seconded
     merit: Merit | None = enum_field(Merit, 8, default=None)  # 奖惩 only
     source: str = Field(default="", max_length=256)  # 名册导入 file and row, or 录入
+    recorded_by: str = Field(default="", max_length=128)
+    recorded_at: datetime = timestamp_field()
+
+
+class Talk(SQLModel, table=True):
+    """One 谈心谈话 with the person, entered whenever it is held (五位一体: talks all year)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    held_on: date  # 谈话时间
+    kind: TalkKind = enum_field(TalkKind, 8)
+    talker: str = Field(max_length=64)  # 谈话人
+    talker_post: str = Field(default="", max_length=128)  # 谈话人职务
+    place: str = Field(default="", max_length=128)  # 谈话地点
+    summary: str = Field(max_length=2048)  # 谈话内容
+    follow_up: str = Field(default="", max_length=1024)  # 后续跟进 / 本人态度
+    source: str = Field(default="", max_length=256)  # 录入, or the workbook and row
     recorded_by: str = Field(default="", max_length=128)
     recorded_at: datetime = timestamp_field()

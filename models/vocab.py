@@ -36,6 +36,15 @@ class Merit(StrEnum):
     SANCTION = "惩处"
 
 
+class TalkKind(StrEnum):
+    """The kinds of 谈心谈话 held through the year (五位一体, seed 002). Management is between
+    equals (seed 000): a 提醒谈话 reminds; nothing here is a disciplinary 诫勉."""
+
+    ROUTINE = "日常谈心"
+    REMINDER = "提醒谈话"
+    INQUIRY = "谈话函询"
+
+
 class BodyKind(StrEnum):
     """The fields a nominating body (推荐单位) belongs to, as seed 002 names them."""
 

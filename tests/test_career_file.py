@@ -72,10 +72,15 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
            isinstance(o, list)]  # fmt: skip
     assert top == [("个人档案", 0), ("2026年度综合评价考核评价档案", summary_pages)]
     own = read_layout(dossier / "data" / "dossier.pdf").outline
-    nested = [m for m in record["书签"] if m["层级"] >= 1]
+    nested = [m for m in record["书签"] if m["层级"] >= 1 and m["页"] > summary_pages]
     assert [(m["标题"], m["页"]) for m in nested] == [
         (e.title, summary_pages + e.page) for e in own
     ]
+    # Under 个人档案, one bookmark per section of the summary, on a summary page, in order.
+    sections = [m for m in record["书签"] if m["层级"] == 1 and m["页"] <= summary_pages]
+    assert [m["标题"] for m in sections][:3] == ["一、基本信息", "二、简历", "三、奖惩"]
+    assert "六、谈心谈话" in [m["标题"] for m in sections]
+    assert [m["页"] for m in sections] == sorted(m["页"] for m in sections)
 
     # The summary reads as the person's file: who, their pool stay, this cycle's result.
     text = subprocess.run(
@@ -89,6 +94,7 @@ def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
         "奖惩",
         "培训",
         "挂职",
+        "谈心谈话",
         "提名推荐",
         "人才库经历",
         "历次考核评价",

@@ -69,7 +69,7 @@ RESULT = ResultView(
     grade="良好",
     band="A",
     explanation=("规则一", "规则二"),
-    actions=("进行诫勉谈话",),
+    actions=("进行提醒谈话",),
     detail={
         "categories": [{"label": "会议", "detail": "全会出席", "points": 50, "cap": 50}],
         "vetoes": [],

@@ -55,7 +55,8 @@ def test_spoiled_ballots_count_towards_quorum_but_not_votes() -> None:
 def test_below_two_thirds_caps_at_basic_and_recommends_a_reminder_talk() -> None:
     below = score_ballots(RULES, [_tally(4, 5, 6, 0)], 2)  # 9 of 15 < 10
     assert below.grade_cap == Grade.BASIC and below.reminder_talk
-    assert any("三分之二" in line and "诫勉谈话" in line for line in below.lines)
+    assert any("三分之二" in line and "提醒谈话" in line for line in below.lines)
+    assert not any("诫勉" in line for line in below.lines)
     exactly = score_ballots(RULES, [_tally(4, 6, 5, 0)], 2)  # 10 of 15 is two thirds
     assert exactly.grade_cap is None and not exactly.reminder_talk
 

@@ -98,7 +98,8 @@ def summary_docx(career: Career, out: Path) -> Path:
     made = doc.add_paragraph()
     made.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(made, f"{career.issuer}　{_cn_date(career.made_on)}生成", "仿宋_GB2312", 12)
-    _heading(doc, "一、基本信息")
+    headings = section_headings(career)
+    _heading(doc, headings[0])
     facts = doc.add_table(rows=0, cols=4)
     _grid(facts, [Mm(28), Mm(52), Mm(28), Mm(52)])
     pairs = list(career.facts)
@@ -107,10 +108,9 @@ def summary_docx(career: Career, out: Path) -> Path:
         for j, (label, value) in enumerate(pairs[i : i + 2]):
             _cell(cells[2 * j], label, bold=True)
             _cell(cells[2 * j + 1], value or "—")
-    numbers = "二三四五六七八九十" + "".join(f"十{n}" for n in "一二三四五六七八九")
     _widths(facts, [Mm(28), Mm(52), Mm(28), Mm(52)])
-    for n, table in enumerate(career.tables):
-        _heading(doc, f"{numbers[n]}、{table.title}")
+    for n, table in enumerate(career.tables, 1):
+        _heading(doc, headings[n])
         if not table.rows:
             doc.add_paragraph(table.empty)
             continue
@@ -124,8 +124,7 @@ def summary_docx(career: Career, out: Path) -> Path:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
                 _cell(cell, value)
         _widths(grid, widths)
-    n = len(career.tables)
-    _heading(doc, f"{numbers[n]}、考核评价档案")
+    _heading(doc, headings[-1])
     if career.dossiers:
         for d in career.dossiers:
             doc.add_paragraph(f"{d.cycle}：封存档案附后（见书签）")
@@ -135,17 +134,45 @@ def summary_docx(career: Career, out: Path) -> Path:
     return out
 
 
+def section_headings(career: Career) -> list[str]:
+    """The summary's section headings as printed: 一、基本信息, 二、简历 … the last the dossiers."""
+    numbers = [*"一二三四五六七八九十", *(f"十{n}" for n in "一二三四五六七八九")]
+    titles = ["基本信息", *(t.title for t in career.tables), "考核评价档案"]
+    return [f"{numbers[n]}、{title}" for n, title in enumerate(titles)]
+
+
+def heading_pages(summary: PdfReader, headings: Sequence[str]) -> list[int]:
+    """The 0-based page each heading is printed on, in order (a heading not found in the text
+    is given the page of the one before it: a bookmark a page early, never a missing one)."""
+    texts = ["".join((page.extract_text() or "").split()) for page in summary.pages]
+    found, page = [], 0
+    for heading in headings:
+        page = next((n for n in range(page, len(texts)) if heading in texts[n]), page)
+        found.append(page)
+    return found
+
+
 def assemble_career(
-    summary_pdf: Path, dossiers: Sequence[CycleDossier], out: Path, *, title: str, author: str
+    summary_pdf: Path,
+    dossiers: Sequence[CycleDossier],
+    out: Path,
+    *,
+    title: str,
+    author: str,
+    sections: Sequence[str] = (),
 ) -> CareerLayout:
-    """The summary, then each sealed dossier whole: a bookmark for the summary and one per
-    cycle, with the dossier's own bookmarks under it. Dossier pages keep the numbers they were
-    sealed with, so a page cited from a dossier is found by that number in either file."""
+    """The summary, then each sealed dossier whole: a bookmark for the summary with one under
+    it per section (`sections`, the headings as printed), and one per cycle, with the
+    dossier's own bookmarks under it. Dossier pages keep the numbers they were sealed with, so
+    a page cited from a dossier is found by that number in either file."""
     writer = PdfWriter()
     summary = PdfReader(summary_pdf)
     writer.append(summary)
     marks: list[tuple[str, int, int]] = [(SUMMARY_TITLE, 1, 0)]
-    writer.add_outline_item(title=SUMMARY_TITLE, page_number=0)
+    top = writer.add_outline_item(title=SUMMARY_TITLE, page_number=0)
+    for heading, page in zip(sections, heading_pages(summary, sections), strict=True):
+        writer.add_outline_item(title=heading, page_number=page, parent=top)
+        marks.append((heading, page + 1, 1))
     for d in dossiers:
         start = len(writer.pages)
         try:

@@ -62,6 +62,10 @@ def demo(
     out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
+    if run.talks:
+        kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
+        out.print(f"谈心谈话：{sum(run.talks.values())} 次（{kinds}），"
+                  "列入各人的谈心谈话记录表和一人一档（appraisal talks list 编号）")  # fmt: skip
     if run.career:
         out.print(f"一人一档：{run.career}（appraisal people file 编号 可为任何人生成）")
     if run.figures:

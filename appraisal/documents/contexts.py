@@ -15,6 +15,7 @@ from appraisal.documents.views import (
     Nominated,
     PersonView,
     ResultView,
+    TalkLine,
     TallyRow,
 )
 from appraisal.person_fields import DOCUMENT_FIELDS, plain
@@ -145,18 +146,30 @@ def tally(
     }
 
 
-def talk(cycle: CycleView, person: PersonView, result: ResultView | None) -> Context:
-    # A blank record the team fills in by hand at the talk, then signs and returns.
-    reminder = result is not None and any("诫勉" in a for a in result.actions)
+def talk(cycle: CycleView, person: PersonView, talks: Sequence[TalkLine]) -> Context:
+    """The year's talks on record (五位一体: talks all year), and a blank record of the talk
+    the assessment team holds now, filled in by hand, signed and returned."""
     return {
         "周期名称": cycle.name,
+        "年度": str(cycle.year),
         "姓名": person.name,
         "工作单位及职务": person.employer_post,
+        "谈话记录": [
+            {
+                # 2026.03.15: the date's column is narrow, as 简历's 2001.07 is.
+                "谈话时间": f"{t.held_on:%Y.%m.%d}",
+                "谈话类别": t.kind,
+                "谈话人": t.talker,
+                "谈话内容": t.summary,
+                "后续跟进": t.follow_up,
+            }
+            for t in talks
+        ],
         "谈话时间": "",
         "谈话地点": "",
         "谈话人": "",
         "记录人": "",
-        "谈话事由": "诫勉谈话" if reminder else "年度考核谈心谈话",
+        "谈话事由": "年度考核谈心谈话",
         "谈话内容": "",
     }
 
@@ -263,7 +276,7 @@ def briefing(
     rows = []
     for i, p in enumerate(people, first):
         r = results[p.code]
-        notes = [a for a in r.actions if "移出" in a or "诫勉" in a]
+        notes = [a for a in r.actions if "移出" in a or "谈话" in a]
         if r.flagged:
             notes.insert(0, "征求意见有异议，正在核实")
         if r.decision:  # 暂缓评定 or 免评: said in 备注, where it has room, not as a grade

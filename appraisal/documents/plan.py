@@ -23,6 +23,7 @@ from appraisal.documents.views import (
     Nominated,
     PersonView,
     ResultView,
+    TalkLine,
     TallyRow,
 )
 from appraisal.identity import document_id
@@ -74,6 +75,8 @@ class StageInputs:
     careers: Mapping[str, Sequence[EntryLine]] = field(default_factory=dict)
     # The accepted nomination by 编号 of those a body proposed: their 推荐表 goes to that body.
     nominated: Mapping[str, Nominated] = field(default_factory=dict)
+    # The talks of the cycle's year by 编号, for the 谈心谈话记录表 (assessment stage only).
+    talks: Mapping[str, Sequence[TalkLine]] = field(default_factory=dict)
 
 
 def _job(
@@ -166,7 +169,7 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
                 context=ctx,
             )
         )
-        ctx = contexts.talk(cycle, p, inputs.results.get(p.code))
+        ctx = contexts.talk(cycle, p, inputs.talks.get(p.code, ()))
         jobs.append(
             _job(
                 inputs,

@@ -35,6 +35,18 @@ class Office:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class TalkLine:
+    """One 谈心谈话 as the 谈心谈话记录表 and the growing file print it."""
+
+    held_on: date
+    kind: str  # 日常谈心, 提醒谈话 or 谈话函询
+    talker: str  # 谈话人 with their post, as one line: 王明（统战部副部长）
+    place: str
+    summary: str
+    follow_up: str
+
+
 @dataclass(frozen=True)
 class CycleView:
     id: int

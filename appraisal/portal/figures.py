@@ -212,9 +212,9 @@ def new_activity(
     request: Request,
     figure_id: RowId,
     csrf: Annotated[str, field("csrf")] = "",
-    held_on: Annotated[str, field("held_on")] = "",
+    held_on: Annotated[str, field("activity_on")] = "",
     kind: Annotated[str, field("activity_kind")] = "",
-    summary: Annotated[str, field("summary")] = "",
+    summary: Annotated[str, field("activity_summary")] = "",
     organiser: Annotated[str, field("organiser")] = "",
     reason: Annotated[str, field("reason")] = "",
 ) -> Response:

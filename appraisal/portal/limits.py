@@ -112,10 +112,18 @@ FIELDS = {
     "address": FieldLimit("地址", "the address", max_length=256),
     "opening": FieldLimit("开放情况", "the opening", max_length=128),
     "plaque_on": FieldLimit("挂牌时间", "the plaque's date", max_length=16),
-    "held_on": FieldLimit("活动时间", "the date", max_length=16),
+    "activity_on": FieldLimit("活动时间", "the date", max_length=16),
     "activity_kind": FieldLimit("活动类别", "the kind of activity", max_length=8),
-    "summary": FieldLimit("活动内容", "the summary", max_length=1024),
+    "activity_summary": FieldLimit("活动内容", "the summary", max_length=1024),
     "organiser": FieldLimit("主办单位", "the organiser", max_length=128),
+    # A talk logged (谈心谈话, portal/people.py): the talk table's own lengths.
+    "held_on": FieldLimit("谈话时间", "the date", max_length=16),
+    "talk_kind": FieldLimit("谈话类别", "the kind of talk", max_length=8),
+    "talker": FieldLimit("谈话人", "who talked", max_length=64),
+    "talker_post": FieldLimit("谈话人职务", "their post", max_length=128),
+    "place": FieldLimit("谈话地点", "the place", max_length=128),
+    "summary": FieldLimit("谈话内容", "what was said", max_length=2048),
+    "follow_up": FieldLimit("后续跟进", "the follow-up", max_length=1024),
     # A nomination decided (portal/nominations.py).
     "nomination": FieldLimit("推荐序号", "the nomination", low=1, high=MAX_ROW_ID),
 }

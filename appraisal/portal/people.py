@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from appraisal.db import session_scope
 from appraisal.employer_split import unsplit
 from appraisal.information_form import write_information_form
-from appraisal.models.vocab import EntryKind, Merit, Tier
+from appraisal.models.vocab import EntryKind, Merit, TalkKind, Tier
 from appraisal.person_words import change_what, person_facts
 from appraisal.portal.access import staff
 from appraisal.portal.downloads import download_name
@@ -34,6 +34,7 @@ from appraisal.store.person_info import (
     set_person_field,
     unsplit_people,
 )
+from appraisal.store.talks import add_talk, change_talk, parse_talk, remove_talk
 
 router = APIRouter()
 
@@ -95,6 +96,7 @@ def person(request: Request, code: str) -> Response:
         changes=changes, can_edit=me.may(Action.RUN), editable=list(EDITABLE),
         unsplit=unsplit(p.employer, p.post), kinds=[k.value for k in EntryKind],
         merits=[m.value for m in Merit], figure=figure,
+        talk_kinds=[k.value for k in TalkKind],
     )  # fmt: skip
 
 
@@ -184,6 +186,95 @@ def remove_record(
     return _back(code)
 
 
+@router.post("/people/{code}/talks")
+def add_talk_record(
+    request: Request,
+    code: str,
+    csrf: Annotated[str, field("csrf")] = "",
+    held_on: Annotated[str, field("held_on")] = "",
+    kind: Annotated[str, field("talk_kind")] = "",
+    talker: Annotated[str, field("talker")] = "",
+    talker_post: Annotated[str, field("talker_post")] = "",
+    place: Annotated[str, field("place")] = "",
+    summary: Annotated[str, field("summary")] = "",
+    follow_up: Annotated[str, field("follow_up")] = "",
+) -> Response:
+    """A 谈心谈话 logged when held (五位一体: talks all year)."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        talk = parse_talk(held_on, kind, talker, summary, talker_post=talker_post, place=place,
+                          follow_up=follow_up)  # fmt: skip
+        with session_scope() as session:
+            add_talk(session, code=code, talk=talk, actor=me.actor, scope=me.scope)
+            log_access(session, request, actor=me.actor, action="talk", detail=f"{code} {kind}")
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已记录{talk.kind.value}：{talk.held_on:%Y-%m-%d} {talk.talker}", "ok")
+    return _back(code, "#talks")
+
+
+@router.post("/people/{code}/talks/{talk_id}")
+def change_talk_record(
+    request: Request,
+    code: str,
+    talk_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    held_on: Annotated[str, field("held_on")] = "",
+    kind: Annotated[str, field("talk_kind")] = "",
+    talker: Annotated[str, field("talker")] = "",
+    talker_post: Annotated[str, field("talker_post")] = "",
+    place: Annotated[str, field("place")] = "",
+    summary: Annotated[str, field("summary")] = "",
+    follow_up: Annotated[str, field("follow_up")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    """A talk on record corrected, with the reason the audit log keeps."""
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        talk = parse_talk(held_on, kind, talker, summary, talker_post=talker_post, place=place,
+                          follow_up=follow_up)  # fmt: skip
+        with session_scope() as session:
+            before, after = change_talk(session, code=code, talk_id=talk_id, talk=talk,
+                                        actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="talk changed",
+                       detail=f"{code} {talk_id}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        said = "谈话记录未变 / unchanged" if before == after else f"已修改谈话记录：{after}"
+        flash(request, said, "ok")
+    return _back(code, "#talks")
+
+
+@router.post("/people/{code}/talks/{talk_id}/remove")
+def remove_talk_record(
+    request: Request,
+    code: str,
+    talk_id: RowId,
+    csrf: Annotated[str, field("csrf")] = "",
+    reason: Annotated[str, field("reason")] = "",
+) -> Response:
+    me = staff(request, Action.RUN)
+    check_csrf(request, csrf)
+    code = _owned(me.scope, code)
+    try:
+        with session_scope() as session:
+            row = remove_talk(session, code=code, talk_id=talk_id, actor=me.actor, reason=reason,
+                              scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="talk removed",
+                       detail=f"{code} {talk_id}")  # fmt: skip
+    except PersonInfoError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"已删除{row.kind.value}记录：{row.held_on:%Y-%m-%d} {row.talker}", "ok")
+    return _back(code, "#talks")
+
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -216,5 +307,5 @@ def _owned(scope: Scope, code: str) -> str:
     return code
 
 
-def _back(code: str) -> RedirectResponse:
-    return RedirectResponse(f"/people/{quote(code)}", status_code=303)
+def _back(code: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/people/{quote(code)}{anchor}", status_code=303)

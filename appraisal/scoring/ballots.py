@@ -84,7 +84,7 @@ def score_ballots(rules: BallotRules, tallies: Iterable[Tally], decimals: int) -
         lines.append(
             f"优秀和称职票共 {exc + comp} 张，"
             f"不足有效票 {valid} 张的{share_text(rules.pass_share)}："
-            f"等次最高为{rules.cap_grade}，建议诫勉谈话。"
+            f"等次最高为{rules.cap_grade}，建议进行提醒谈话。"
         )
     if above_fail:
         lines.append(

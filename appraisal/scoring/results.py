@@ -10,7 +10,8 @@ from appraisal.models.vocab import Band, FindingEffect, Grade, RaterGroup, Tier
 class Action(StrEnum):
     """Recommended follow-ups, worded as staff write them."""
 
-    REMINDER_TALK = "诫勉谈话"
+    # 提醒谈话, not 诫勉谈话: management between equals (seed 000); 诫勉 is a disciplinary term.
+    REMINDER_TALK = "提醒谈话"
     REMOVAL = "建议移出"
     MOVE_UP = "可晋升一级"
 

@@ -17,6 +17,7 @@ from appraisal.stages import STAGE_NAMES
 from appraisal.store.offices import Scope
 from appraisal.store.people_view import PersonRecord, person_record
 from appraisal.store.person_info import person_entries
+from appraisal.store.talks import person_talks, talk_line
 
 # Every change in a life's file, not the page's latest 200.
 ALL_CHANGES = 1_000_000
@@ -40,6 +41,7 @@ def career_of(
         facts=tuple(person_facts(person)),
         tables=(
             *_entries(session, person.id or 0),
+            _talks(session, person.id or 0),
             _nominations(session, scope, person.id or 0, person.code),
             _stays(record),
             _cycles(record),
@@ -91,6 +93,17 @@ def _nominations(session: Session, scope: Scope, person_id: int, code: str) -> C
     )
     headers = ("周期", "推荐单位", "推荐理由", "决定", "说明", "决定日期")
     return CareerTable("提名推荐", headers, rows, "没有提名推荐记录。")
+
+
+def _talks(session: Session, person_id: int) -> CareerTable:
+    """谈心谈话 through the years, oldest first, as staff logged them."""
+    rows = tuple(
+        (f"{t.held_on:%Y-%m-%d}", t.kind, t.talker,
+         f"{t.summary}（谈话地点：{t.place}）" if t.place else t.summary, t.follow_up)
+        for t in map(talk_line, person_talks(session, person_id))
+    )  # fmt: skip
+    headers = ("谈话时间", "谈话类别", "谈话人", "谈话内容", "后续跟进")
+    return CareerTable("谈心谈话", headers, rows, "没有谈心谈话记录。")
 
 
 def _adjustments(session: Session, scope: Scope, person_id: int) -> CareerTable:

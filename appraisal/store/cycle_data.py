@@ -11,6 +11,7 @@ from appraisal.documents.views import (
     Office,
     PersonView,
     ResultView,
+    TalkLine,
     TallyRow,
 )
 from appraisal.models import (
@@ -29,6 +30,7 @@ from appraisal.person_fields import plain_values
 from appraisal.scheme import Scheme
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 from appraisal.store.cycles import cycle_people
+from appraisal.store.talks import talks_by_code
 
 
 def cycle_view(cycle: Cycle) -> CycleView:
@@ -66,6 +68,13 @@ def careers(
     for e in session.exec(query):
         found[members[e.person_id].code].append(EntryLine(e.started_on, e.ended_on, e.text))
     return dict(found)
+
+
+def talks(
+    session: Session, cycle_id: int, year: int, codes: Collection[str] | None = None
+) -> dict[str, list[TalkLine]]:
+    """The talks held in `year` with the members (or those in `codes`), by 编号, in date order."""
+    return talks_by_code(session, cycle_people(session, cycle_id, codes), year)
 
 
 def _members(

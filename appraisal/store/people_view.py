@@ -17,11 +17,13 @@ from appraisal.models import (
     PersonEntry,
     PoolMembership,
     Result,
+    Talk,
 )
 from appraisal.models.vocab import EntryKind, Tier
 from appraisal.store.offices import Scope, people_in
 from appraisal.store.person_info import person_entries
 from appraisal.store.records import TARGETS
+from appraisal.store.talks import person_talks
 
 PAGE_SIZE = 50
 # Records are logged under "编号/年度/…": their history belongs to the person too.
@@ -111,6 +113,7 @@ class PersonRecord:
     cycles: list[PersonCycle]
     changes: list[AuditEntry]
     entries: dict[EntryKind, list[PersonEntry]] = field(default_factory=dict)
+    talks: list[Talk] = field(default_factory=list)  # 谈心谈话, oldest first
 
 
 def person_record(
@@ -156,5 +159,5 @@ def person_record(
     office = session.get(Office, person.office_id)
     return PersonRecord(
         person, office.name if office else "", list(stays), cycles, list(history),
-        person_entries(session, person.id),
+        person_entries(session, person.id), person_talks(session, person.id),
     )  # fmt: skip

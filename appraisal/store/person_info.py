@@ -75,7 +75,7 @@ def set_person_field(
     returns (before, after). Nothing is written when the value is unchanged."""
     begin_writing(session)
     person = person_in_scope(session, scope, code)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     name = field_named(field)
     column = ROSTER.column(name)
     extra: dict[str, Any] = {}
@@ -172,7 +172,7 @@ def add_entry(
 ) -> PersonEntry:
     begin_writing(session)
     person = person_in_scope(session, scope, code)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     assert person.id is not None
     row = PersonEntry(
         person_id=person.id, kind=entry.kind, started_on=entry.started_on,
@@ -199,7 +199,7 @@ def remove_entry(
 ) -> PersonEntry:
     begin_writing(session)
     person = person_in_scope(session, scope, code)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     row = session.get(PersonEntry, entry_id)
     if row is None or row.person_id != person.id:
         raise PersonInfoError(f"{code} 没有第 {entry_id} 号记录 / no such entry")
@@ -309,7 +309,7 @@ def import_entries(
     return counts
 
 
-def _reason_given(reason: str) -> str:
+def reason_given(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise PersonInfoError("请说明修改依据 / a reason is required")
