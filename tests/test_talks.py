@@ -246,7 +246,7 @@ def test_the_growing_file_has_a_section_of_talks_with_its_bookmark(
     (summary,) = [o for o in reader.outline if isinstance(o, list)]
     marks = {o.title: reader.get_destination_page_number(o) for o in summary}
     assert "六、谈心谈话" in marks, marks
-    assert list(marks)[-2:] == ["十、变更记录", "十一、考核评价档案"]  # numbered past ten
+    assert list(marks)[-2:] == ["十一、变更记录", "十二、考核评价档案"]  # numbered past ten
     page = reader.pages[marks["六、谈心谈话"]].extract_text() or ""
     text = "".join(page.split())
     for words in ("六、谈心谈话", "2026-03-15", "提醒谈话", "王明（统战部副部长）", "统战部会议室",
