@@ -18,11 +18,15 @@ from appraisal.roles import Action, allows
 from appraisal.store.accounts import AccountError, accounts, save_account
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.offices import add_office, issuing_office, offices_below
+from appraisal.store.talks import add_talk, parse_talk
 from tests.portal_helpers import csrf_of, log_in, new_link, stored_state
 
 PASSWORD = "a long enough password"
 PUBLIC = ("/login", "/logout")
-REVIEWER_PAGES = ("appraisal.portal.inbox",)  # a reviewer's link opens these, not a login
+REVIEWER_PAGES = (  # a reviewer's link opens these, not a login
+    "appraisal.portal.inbox",
+    "appraisal.portal.body_nominations",
+)
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
@@ -100,7 +104,11 @@ def values_for(cycle_id: int) -> dict[str, object]:
         activity = add_activity(session, figure_id=figure_id, held_on="2024.10", kind="展览",
                                 summary="生平展", actor="t")  # fmt: skip
         site_id, activity_id = site.id, activity.id
+        talk = add_talk(session, code=code or "", actor="t",
+                        talk=parse_talk("2026-03-15", "日常谈心", "李明", "谈心"))  # fmt: skip
+        talk_id = talk.id
     return {
+        "talk_id": talk_id,
         "figure_id": figure_id,
         "site_id": site_id,
         "activity_id": activity_id,
