@@ -21,6 +21,7 @@ from appraisal.models.portal import (
     StaffUser,
 )
 from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.review import ReviewRequest
 
 metadata = SQLModel.metadata
 
@@ -46,6 +47,7 @@ __all__ = [
     "PoolMembership",
     "PortalSession",
     "Result",
+    "ReviewRequest",
     "Reviewer",
     "ReviewerLink",
     "SignOff",

@@ -184,3 +184,11 @@ class PoolMove(StrEnum):
     PROMOTE = "晋升"  # 精英 → 代表人士
     DEMOTE = "调整"  # 代表人士 → 精英
     LEAVE = "出库"
+
+
+class ReviewStatus(StrEnum):
+    """Where a 复核申请 stands."""
+
+    PENDING = "待决定"
+    KEPT = "维持"
+    CHANGED = "变更"

@@ -1,0 +1,235 @@
+"""复核 from request to decision, over the store's one function per operation: the decision's
+复核决定书 (rendered, converted and recorded as a Document of the person's notification stage),
+and, when a changed grade contradicts a sealed dossier, that dossier sealed again and the
+cycle register rewritten.
+
+The old package is not lost: before the reseal it is kept whole (hard links where the file
+system has them) under `superseded/<编号>/<sealed time>/` beside the cycle's dossiers, and the
+new package's record and audit trail say why it was sealed again.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from appraisal.clock import OFFICE_TIME
+from appraisal.db import session_scope
+from appraisal.documents.plan import DocumentJob
+from appraisal.documents.review import review_decision
+from appraisal.files import sha256_file
+from appraisal.models import Cycle, Dossier, Person, ReviewRequest
+from appraisal.models.vocab import Grade, ReviewStatus, Stage
+from appraisal.paths import cycle_dir, documents_dir, dossiers_dir, located, register_path
+from appraisal.render.manifest import resolve_templates
+from appraisal.render.on_demand import write_on_demand
+from appraisal.stages import REVIEW_DECISION, on_demand_template
+from appraisal.store import documents, reviews
+from appraisal.store.cycle_data import cycle_view
+from appraisal.store.cycles import get_cycle
+
+SUPERSEDED = "superseded"
+
+
+@dataclass
+class Decided:
+    code: str
+    status: ReviewStatus
+    document_id: str
+    docx: Path
+    pdf: Path | None
+    resealed: bool = False
+    superseded: Path | None = None
+    register: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def decide(
+    cycle_id: int,
+    code: str,
+    *,
+    new_grade: Grade | None,
+    reason: str,
+    actor: str,
+    on: date,
+    templates_dir: Path | None = None,
+    reseal: bool = True,
+) -> Decided:
+    """Decide `code`'s request (ReviewError with the reason if it cannot be), write the
+    复核决定书, and bring the dossier and the register in line with a changed grade."""
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        row = reviews.decide_review(
+            session, cycle=cycle, code=code, new_grade=new_grade, reason=reason, actor=actor,
+            on=on,
+        )  # fmt: skip
+    docx, pdf, doc_id, problem = write_decision(cycle_id, code, templates_dir)
+    done = Decided(code, row.status, doc_id, docx, pdf)
+    if problem:
+        done.problems.append(problem)
+    if row.status == ReviewStatus.CHANGED and reseal:
+        reseal_changed(cycle_id, code, done)
+    return done
+
+
+def _number(session: Session, cycle: Cycle, row: ReviewRequest) -> str:
+    """The decision's 文号: the office's prefix, the year and 复 with the request's place among
+    the cycle's requests, so writing it again prints the same number."""
+    ids = list(
+        session.exec(
+            select(ReviewRequest.id)
+            .where(ReviewRequest.cycle_id == cycle.id)
+            .order_by(col(ReviewRequest.id))
+        )
+    )
+    prefix = cycle.office.get("number_prefix", "")
+    return f"{prefix}〔{cycle.year}〕复{ids.index(row.id) + 1}号"
+
+
+def write_decision(
+    cycle_id: int, code: str, templates_dir: Path | None = None
+) -> tuple[Path, Path | None, str, str]:
+    """Render the decided request's 复核决定书 and record it: (docx, pdf or None, ID, the
+    conversion's error or ""). Writing it again gives the same ID and row."""
+    from appraisal.pdf.convert import convert_one
+
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        view = reviews.person_review(session, cycle, code)
+        row = view.request
+        if row is None or row.status == ReviewStatus.PENDING or row.decided_on is None:
+            raise reviews.ReviewError(f"{code}的复核申请尚未决定 / not decided yet")
+        context = review_decision(
+            office=cycle_view(cycle).office.name,
+            number=_number(session, cycle, row),
+            cycle_name=cycle.name,
+            name=view.name,
+            original=row.original_grade.value if row.original_grade else "",
+            requested_on=row.requested_on,
+            grounds=row.grounds,
+            new_grade=row.new_grade.value if row.new_grade else None,
+            reason=row.decision_reason,
+            decided_on=row.decided_on,
+        )
+        decided_on = row.decided_on
+    folder = documents_dir(cycle_id, Stage.NOTIFICATION)
+    target = folder / f"复核决定书-{code}.docx"
+    doc_id = write_on_demand(
+        cycle_id, REVIEW_DECISION, context, target, templates_dir, person_code=code
+    )
+    docx = folder / f"{doc_id}.docx"
+    os.replace(target, docx)
+    pdf: Path | None = docx.with_suffix(".pdf")
+    problem = ""
+    try:
+        assert pdf is not None
+        convert_one(docx, pdf)
+    except Exception as exc:  # the decision stands; its PDF can be made again
+        pdf, problem = None, f"复核决定书转换为 PDF 失败 / conversion failed: {exc}"
+    template = resolve_templates(templates_dir).get(REVIEW_DECISION)
+    job = DocumentJob(
+        document_id=doc_id,
+        stage=Stage.NOTIFICATION,
+        template_id=REVIEW_DECISION,
+        person_code=code,
+        recipient_kind=on_demand_template(REVIEW_DECISION)[1].recipient,
+        recipient_name=str(context["姓名"]),
+        needs_signoff=False,
+        due_on=decided_on,
+        context=context,
+    )
+    made = documents.MadeDocument(
+        job=job,
+        docx=docx,
+        docx_sha256=sha256_file(docx),
+        pdf=pdf,
+        pdf_sha256=sha256_file(pdf) if pdf else "",
+        template_version=template.spec.version,
+    )
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        person = session.exec(select(Person).where(Person.code == code)).one()
+        assert person.id is not None
+        documents.record_documents(session, cycle_id, [made], {code: person.id})
+        row = reviews.person_review(session, cycle, code).request
+        assert row is not None
+        reviews.set_decision_document(session, row, doc_id)
+    return docx, pdf, doc_id, problem
+
+
+def supersede(cycle_id: int, code: str) -> Path | None:
+    """Keep the person's sealed package as it is under `superseded/`, before it is sealed again;
+    None when they have none on disk."""
+    package = dossiers_dir(cycle_id) / code
+    if not (package / "bagit.txt").is_file():
+        return None
+    with session_scope() as session:
+        person = session.exec(select(Person).where(Person.code == code)).one()
+        sealed = session.exec(
+            select(Dossier.sealed_at).where(
+                Dossier.cycle_id == cycle_id, Dossier.person_id == person.id
+            )
+        ).first()
+    stamp = sealed.astimezone(OFFICE_TIME) if sealed and sealed.tzinfo else sealed
+    name = stamp.strftime("%Y%m%dT%H%M%S") if stamp else "unknown"
+    target = cycle_dir(cycle_id) / SUPERSEDED / code / name
+    if (target / "bagit.txt").is_file():
+        return target  # kept by an earlier attempt that stopped before sealing again
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    tmp = target.with_name(f".{name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(package, tmp, copy_function=link)
+    os.replace(tmp, target)
+    return target
+
+
+def reseal_changed(cycle_id: int, code: str, done: Decided) -> None:
+    """Seal the person's dossier again when it was sealed before their grade changed (the
+    archive then seals them whatever the freeze says: store/freeze.py lets a 复核变更 through),
+    keeping the old package; else only rewrite the register if one was written already."""
+    from appraisal.flows.archive import archive_cycle
+
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        stale = code in reviews.changed_since_seal(session, cycle)
+    if stale:
+        done.superseded = supersede(cycle_id, code)
+        outcome = archive_cycle(cycle_id, [code])
+        done.resealed = code in outcome.sealed
+        done.register = outcome.register
+        if code in outcome.failed:
+            done.problems.append(f"重新封存失败 / reseal failed: {outcome.failed[code]}")
+        if code in outcome.refused:
+            done.problems.append("重新封存未完成：" + "；".join(outcome.refused[code]))
+    elif register_path(cycle_id).is_file():
+        done.register = rewrite_register(cycle_id)
+
+
+def rewrite_register(cycle_id: int) -> str:
+    from appraisal.archive.register import write_register
+    from appraisal.clock import today
+    from appraisal.store import archive_data
+
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        rows, stages, audit = archive_data.register_inputs(session, cycle_id, today())
+        path = write_register(
+            register_path(cycle_id), cycle_name=cycle.name, rows=rows, stages=stages, audit=audit
+        )
+    return str(path)
+
+
+def attached(row: ReviewRequest) -> Path | None:
+    return located(row.file_path) if row.file_path else None
+
+
+__all__ = ["Decided", "decide", "rewrite_register", "supersede", "write_decision"]
