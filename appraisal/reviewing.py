@@ -4,7 +4,7 @@ and, when a changed grade contradicts a sealed dossier, that dossier sealed agai
 cycle register rewritten.
 
 The old package is not lost: before the reseal it is kept whole (hard links where the file
-system has them) under `superseded/<编号>/<sealed time>/` beside the cycle's dossiers, and the
+system has them) as `<编号>.superseded-<sealed time>/` beside the cycle's dossiers, and the
 new package's record and audit trail say why it was sealed again.
 """
 
@@ -161,8 +161,8 @@ def write_decision(
 
 
 def supersede(cycle_id: int, code: str) -> Path | None:
-    """Keep the person's sealed package as it is under `superseded/`, before it is sealed again;
-    None when they have none on disk."""
+    """Keep the person's sealed package as it is, as `<编号>.superseded-<time>` beside it, before
+    it is sealed again; None when they have none on disk."""
     package = dossiers_dir(cycle_id) / code
     if not (package / "bagit.txt").is_file():
         return None
@@ -175,7 +175,8 @@ def supersede(cycle_id: int, code: str) -> Path | None:
         ).first()
     stamp = sealed.astimezone(OFFICE_TIME) if sealed and sealed.tzinfo else sealed
     name = stamp.strftime("%Y%m%dT%H%M%S") if stamp else "unknown"
-    target = cycle_dir(cycle_id) / SUPERSEDED / code / name
+    # Beside the live package, so the letters it names at ../_letters are still found.
+    target = dossiers_dir(cycle_id) / f"{code}.{SUPERSEDED}-{name}"
     if (target / "bagit.txt").is_file():
         return target  # kept by an earlier attempt that stopped before sealing again
 
@@ -198,10 +199,7 @@ def reseal_changed(cycle_id: int, code: str, done: Decided) -> None:
     keeping the old package; else only rewrite the register if one was written already."""
     from appraisal.flows.archive import archive_cycle
 
-    with session_scope() as session:
-        cycle = get_cycle(session, cycle_id)
-        stale = code in reviews.changed_since_seal(session, cycle)
-    if stale:
+    if stale_dossier(cycle_id, code):
         done.superseded = supersede(cycle_id, code)
         outcome = archive_cycle(cycle_id, [code])
         done.resealed = code in outcome.sealed
@@ -212,6 +210,12 @@ def reseal_changed(cycle_id: int, code: str, done: Decided) -> None:
             done.problems.append("重新封存未完成：" + "；".join(outcome.refused[code]))
     elif register_path(cycle_id).is_file():
         done.register = rewrite_register(cycle_id)
+
+
+def stale_dossier(cycle_id: int, code: str) -> bool:
+    """Whether the person's sealed dossier predates a 复核变更 of their grade."""
+    with session_scope() as session:
+        return code in reviews.changed_since_seal(session, get_cycle(session, cycle_id))
 
 
 def rewrite_register(cycle_id: int) -> str:
@@ -232,4 +236,12 @@ def attached(row: ReviewRequest) -> Path | None:
     return located(row.file_path) if row.file_path else None
 
 
-__all__ = ["Decided", "decide", "rewrite_register", "supersede", "write_decision"]
+__all__ = [
+    "Decided",
+    "decide",
+    "reseal_changed",
+    "rewrite_register",
+    "stale_dossier",
+    "supersede",
+    "write_decision",
+]

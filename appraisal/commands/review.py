@@ -113,7 +113,7 @@ def decide(
 ) -> None:
     """复核决定 / Decide a person's request: --keep (维持) or --change GRADE (变更), with a
     reason. Writes the 复核决定书; a changed grade updates the result and the register, and a
-    sealed dossier is sealed again (the old package kept under superseded/)."""
+    sealed dossier is sealed again (the old package kept beside it as 编号.superseded-TIME)."""
     from appraisal.reviewing import decide as decide_review
     from appraisal.reviewing import reseal_changed
 

@@ -8,8 +8,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.models import Document, ReviewerLink
+from appraisal.models import Cycle, Document, Person, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
@@ -18,10 +19,11 @@ from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_
 from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
-from appraisal.stages import takes_reply
+from appraisal.stages import RESULT_NOTICE, takes_reply
+from appraisal.store import reviews
 from appraisal.store.contact import office_contact
 from appraisal.store.cycles import get_cycle
-from appraisal.store.dashboard import reviewer_document, reviewer_documents
+from appraisal.store.dashboard import InboxRow, reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.sessions import ENDINGS
@@ -93,7 +95,73 @@ def inbox(request: Request) -> Response:
     return page(
         request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
         to_reply=to_reply, heading=heading, contact=contact, plain=True,
+        reviews=_own_reviews(cycle, rows), today=today(),
     )  # fmt: skip
+
+
+def _own_reviews(cycle: Cycle, rows: list[InboxRow]) -> dict[str, reviews.ReviewRow]:
+    """The 复核 of the person each of their own 考核结果通知书 is to, by the notice's ID."""
+    found = {}
+    with session_scope() as session:
+        for r in rows:
+            doc = r.document
+            if doc.template_id != RESULT_NOTICE or doc.person_id is None:
+                continue
+            person = session.get(Person, doc.person_id)
+            if person is not None:
+                found[doc.id] = reviews.person_review(session, cycle, person.code)
+    return found
+
+
+@router.post("/inbox/documents/{document_id}/review")
+async def ask_review(request: Request, document_id: str) -> Response:
+    """申请复核 through the person's own link, against the notice it shows them."""
+    link = _current_link(request)
+    form = await request.form(max_files=1, max_fields=3)
+    check_csrf(request, form.get("csrf"))
+    doc = _own_document(link, document_id)
+    if doc is None or doc.template_id != RESULT_NOTICE or doc.person_id is None:
+        raise _denied(request, link, document_id, "ask review")
+    grounds = form.get("grounds")
+    text = grounds[:4096] if isinstance(grounds, str) else ""
+    upload = form.get("file")
+    staged: Path | None = None
+    if isinstance(upload, UploadFile) and upload.filename:
+        staged = new_staging_file(doc.cycle_id)
+    try:
+        if staged is not None and isinstance(upload, UploadFile):
+            with staged.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+        error = await run_in_threadpool(_ask, link, doc, text, staged)
+    finally:
+        if staged is not None:
+            discard(staged)
+    with session_scope() as session:
+        log_access(
+            session, request, actor=_actor(link), action="ask review", document_id=doc.id,
+            link_id=link.id, outcome="refused" if error else "ok", detail=error,
+        )  # fmt: skip
+    flash(
+        request,
+        error or "已提交复核申请，工作人员决定后将向您送达复核决定书",
+        "error" if error else "ok",
+    )
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _ask(link: ReviewerLink, doc: Document, grounds: str, staged: Path | None) -> str:
+    try:
+        with session_scope() as session:
+            person = session.get(Person, doc.person_id)
+            assert person is not None
+            reviews.request_review(
+                session, cycle=get_cycle(session, doc.cycle_id), code=person.code,
+                grounds=grounds, actor=_actor(link)[:64], on=today(), by_link=True, file=staged,
+            )  # fmt: skip
+    except reviews.ReviewError as exc:
+        return str(exc)
+    return ""
 
 
 def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int, held: int) -> str:
