@@ -708,6 +708,7 @@ def review_decision(title: str) -> DocxDocument:
     para(doc, "{{ 申请理由 }}", "Body")
     para(doc, "经复核，决定如下：", "Body")
     para(doc, "复核结论：{{ 复核结论 }}。", "Heading1")
+    para(doc, "复核后考核等次：{{ 新等次 }}。", "Body")
     para(doc, "{{ 决定说明 }}", "Body")
     para(doc, "理由：{{ 决定理由 }}", "Body")
     para(doc, "本决定为复核决定。", "Body")
