@@ -14,22 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, col, select
-
 from appraisal.clock import OFFICE_TIME
 from appraisal.db import session_scope
 from appraisal.documents.plan import DocumentJob
 from appraisal.documents.review import review_decision
 from appraisal.files import sha256_file
-from appraisal.models import Cycle, Dossier, Person, ReviewRequest
+from appraisal.models import ReviewRequest
 from appraisal.models.vocab import Grade, ReviewStatus, Stage
-from appraisal.paths import cycle_dir, documents_dir, dossiers_dir, located, register_path
+from appraisal.paths import documents_dir, dossiers_dir, located, register_path
 from appraisal.render.manifest import resolve_templates
 from appraisal.render.on_demand import write_on_demand
 from appraisal.stages import REVIEW_DECISION, on_demand_template
 from appraisal.store import documents, reviews
 from appraisal.store.cycle_data import cycle_view
-from appraisal.store.cycles import get_cycle
+from appraisal.store.cycles import get_cycle, member_ids
 
 SUPERSEDED = "superseded"
 
@@ -56,10 +54,10 @@ def decide(
     actor: str,
     on: date,
     templates_dir: Path | None = None,
-    reseal: bool = True,
 ) -> Decided:
-    """Decide `code`'s request (ReviewError with the reason if it cannot be), write the
-    复核决定书, and bring the dossier and the register in line with a changed grade."""
+    """Decide `code`'s request (ReviewError with the reason if it cannot be) and write the
+    复核决定书. A changed grade is then brought into the dossier and the register by
+    `appraisal.flows.review.reseal_changed` (the CLI) or by the archive the portal starts."""
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
         row = reviews.decide_review(
@@ -70,23 +68,7 @@ def decide(
     done = Decided(code, row.status, doc_id, docx, pdf)
     if problem:
         done.problems.append(problem)
-    if row.status == ReviewStatus.CHANGED and reseal:
-        reseal_changed(cycle_id, code, done)
     return done
-
-
-def _number(session: Session, cycle: Cycle, row: ReviewRequest) -> str:
-    """The decision's 文号: the office's prefix, the year and 复 with the request's place among
-    the cycle's requests, so writing it again prints the same number."""
-    ids = list(
-        session.exec(
-            select(ReviewRequest.id)
-            .where(ReviewRequest.cycle_id == cycle.id)
-            .order_by(col(ReviewRequest.id))
-        )
-    )
-    prefix = cycle.office.get("number_prefix", "")
-    return f"{prefix}〔{cycle.year}〕复{ids.index(row.id) + 1}号"
 
 
 def write_decision(
@@ -104,7 +86,7 @@ def write_decision(
             raise reviews.ReviewError(f"{code}的复核申请尚未决定 / not decided yet")
         context = review_decision(
             office=cycle_view(cycle).office.name,
-            number=_number(session, cycle, row),
+            number=reviews.decision_number(session, cycle, row),
             cycle_name=cycle.name,
             name=view.name,
             original=row.original_grade.value if row.original_grade else "",
@@ -151,9 +133,7 @@ def write_decision(
     )
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
-        person = session.exec(select(Person).where(Person.code == code)).one()
-        assert person.id is not None
-        documents.record_documents(session, cycle_id, [made], {code: person.id})
+        documents.record_documents(session, cycle_id, [made], member_ids(session, cycle_id, [code]))
         row = reviews.person_review(session, cycle, code).request
         assert row is not None
         reviews.set_decision_document(session, row, doc_id)
@@ -167,12 +147,7 @@ def supersede(cycle_id: int, code: str) -> Path | None:
     if not (package / "bagit.txt").is_file():
         return None
     with session_scope() as session:
-        person = session.exec(select(Person).where(Person.code == code)).one()
-        sealed = session.exec(
-            select(Dossier.sealed_at).where(
-                Dossier.cycle_id == cycle_id, Dossier.person_id == person.id
-            )
-        ).first()
+        sealed = reviews.sealed_at(session, get_cycle(session, cycle_id), code)
     stamp = sealed.astimezone(OFFICE_TIME) if sealed and sealed.tzinfo else sealed
     name = stamp.strftime("%Y%m%dT%H%M%S") if stamp else "unknown"
     # Beside the live package, so the letters it names at ../_letters are still found.
@@ -191,25 +166,6 @@ def supersede(cycle_id: int, code: str) -> Path | None:
     shutil.copytree(package, tmp, copy_function=link)
     os.replace(tmp, target)
     return target
-
-
-def reseal_changed(cycle_id: int, code: str, done: Decided) -> None:
-    """Seal the person's dossier again when it was sealed before their grade changed (the
-    archive then seals them whatever the freeze says: store/freeze.py lets a 复核变更 through),
-    keeping the old package; else only rewrite the register if one was written already."""
-    from appraisal.flows.archive import archive_cycle
-
-    if stale_dossier(cycle_id, code):
-        done.superseded = supersede(cycle_id, code)
-        outcome = archive_cycle(cycle_id, [code])
-        done.resealed = code in outcome.sealed
-        done.register = outcome.register
-        if code in outcome.failed:
-            done.problems.append(f"重新封存失败 / reseal failed: {outcome.failed[code]}")
-        if code in outcome.refused:
-            done.problems.append("重新封存未完成：" + "；".join(outcome.refused[code]))
-    elif register_path(cycle_id).is_file():
-        done.register = rewrite_register(cycle_id)
 
 
 def stale_dossier(cycle_id: int, code: str) -> bool:
@@ -239,7 +195,6 @@ def attached(row: ReviewRequest) -> Path | None:
 __all__ = [
     "Decided",
     "decide",
-    "reseal_changed",
     "rewrite_register",
     "stale_dossier",
     "supersede",

@@ -250,6 +250,7 @@ def test_a_changed_grade_reseals_the_dossier(
     """A whole cycle of three, sealed; one asks for 复核 and is changed to 优秀, one is kept."""
     from appraisal.flows.archive import archive_cycle
     from appraisal.flows.cycle import run_cycle
+    from appraisal.flows.review import reseal_changed
     from appraisal.reviewing import decide
 
     require_soffice()
@@ -290,6 +291,8 @@ def test_a_changed_grade_reseals_the_dossier(
         actor="staff",
         on=date(2026, 12, 1),
     )
+    assert not done.resealed  # the decision alone changes no package
+    reseal_changed(cycle_id, changed, done)
     assert done.problems == [] and done.resealed and done.pdf is not None
     text = _text(done.pdf)
     assert "考核结果复核决定书" in text and f"变更考核等次为“{new.value}”" in text

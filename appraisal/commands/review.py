@@ -114,8 +114,8 @@ def decide(
     """复核决定 / Decide a person's request: --keep (维持) or --change GRADE (变更), with a
     reason. Writes the 复核决定书; a changed grade updates the result and the register, and a
     sealed dossier is sealed again (the old package kept beside it as 编号.superseded-TIME)."""
+    from appraisal.flows.review import reseal_changed
     from appraisal.reviewing import decide as decide_review
-    from appraisal.reviewing import reseal_changed
 
     if keep == bool(change):
         fail("请选择 --keep（维持）或 --change 等次（变更）之一 / give --keep or --change GRADE")
@@ -130,7 +130,7 @@ def decide(
     try:
         done = decide_review(
             cycle_id, code, new_grade=grade, reason=reason, actor=settings.actor, on=today(),
-            templates_dir=settings.templates_dir, reseal=False,
+            templates_dir=settings.templates_dir,
         )  # fmt: skip
     except reviews.ReviewError as exc:
         fail(str(exc))

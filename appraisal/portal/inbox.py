@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.models import Cycle, Document, Person, ReviewerLink
+from appraisal.models import Cycle, Document, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
 from appraisal.portal.limits import PersonCode, field
@@ -104,12 +104,8 @@ def _own_reviews(cycle: Cycle, rows: list[InboxRow]) -> dict[str, reviews.Review
     found = {}
     with session_scope() as session:
         for r in rows:
-            doc = r.document
-            if doc.template_id != RESULT_NOTICE or doc.person_id is None:
-                continue
-            person = session.get(Person, doc.person_id)
-            if person is not None:
-                found[doc.id] = reviews.person_review(session, cycle, person.code)
+            if (review := reviews.notice_review(session, cycle, r.document)) is not None:
+                found[r.document.id] = review
     return found
 
 
@@ -153,10 +149,11 @@ async def ask_review(request: Request, document_id: str) -> Response:
 def _ask(link: ReviewerLink, doc: Document, grounds: str, staged: Path | None) -> str:
     try:
         with session_scope() as session:
-            person = session.get(Person, doc.person_id)
-            assert person is not None
+            cycle = get_cycle(session, doc.cycle_id)
+            own = reviews.notice_review(session, cycle, doc)
+            assert own is not None
             reviews.request_review(
-                session, cycle=get_cycle(session, doc.cycle_id), code=person.code,
+                session, cycle=cycle, code=own.code,
                 grounds=grounds, actor=_actor(link)[:64], on=today(), by_link=True, file=staged,
             )  # fmt: skip
     except reviews.ReviewError as exc:

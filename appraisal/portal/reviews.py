@@ -130,7 +130,7 @@ async def decide_request(request: Request, cycle_id: RowId) -> Response:
         done: Decided = await run_in_threadpool(
             lambda: decide(
                 cycle_id, code, new_grade=new, reason=reason, actor=me.username, on=today(),
-                templates_dir=get_settings().templates_dir, reseal=False,
+                templates_dir=get_settings().templates_dir,
             )
         )  # fmt: skip
     except reviews.ReviewError as exc:

@@ -352,5 +352,37 @@ def _naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
+def decision_number(session: Session, cycle: Cycle, row: ReviewRequest) -> str:
+    """The 复核决定书's 文号: the office's prefix, the year and 复 with the request's place among
+    the cycle's requests, so writing it again prints the same number."""
+    ids = list(
+        session.exec(
+            select(ReviewRequest.id)
+            .where(ReviewRequest.cycle_id == cycle.id)
+            .order_by(col(ReviewRequest.id))
+        )
+    )
+    prefix = cycle.office.get("number_prefix", "")
+    return f"{prefix}〔{cycle.year}〕复{ids.index(row.id) + 1}号"
+
+
+def sealed_at(session: Session, cycle: Cycle, code: str) -> datetime | None:
+    """When the person's dossier of the cycle was last sealed; None if it never was."""
+    person = _person(session, cycle, code)
+    return session.exec(
+        select(Dossier.sealed_at).where(
+            Dossier.cycle_id == cycle.id, Dossier.person_id == person.id
+        )
+    ).first()
+
+
+def notice_review(session: Session, cycle: Cycle, document: Document) -> ReviewRow | None:
+    """The 复核 of the person a 考核结果通知书 is to; None for any other document."""
+    if document.template_id != RESULT_NOTICE or document.person_id is None:
+        return None
+    person = session.get(Person, document.person_id)
+    return person_review(session, cycle, person.code) if person is not None else None
+
+
 def attached_file(row: ReviewRequest) -> Path | None:
     return located(row.file_path) if row.file_path else None
