@@ -128,7 +128,7 @@ def _review(run: DemoRun, day: date, say: Say) -> None:
         row = next((r for r in rows if r.grade in grades[1:]), None)
         if row is None or row.window is None:
             return
-        asked = reviews.working_days_after(row.window.issued_on, 3)
+        asked = min(reviews.working_days_after(row.window.issued_on, 1), day)
         reviews.request_review(session, cycle=cycle, code=row.code, grounds=REVIEW_GROUNDS,
                                actor="demo", on=asked)  # fmt: skip
         new = Grade(grades[grades.index(row.grade) - 1])
