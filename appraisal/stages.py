@@ -21,6 +21,7 @@ EVALUATION_FORM = "evaluation_form"
 SOLICITATION_LETTER = "solicitation_letter"
 RESULT_NOTICE = "result_notice"
 RESULT_BRIEFING = "result_briefing"
+REVIEW_DECISION = "review_decision"
 DOSSIER_COVER = "dossier_cover"
 LETTERS_EXTRACT = "letters_extract"
 POOL_ADJUSTMENT = "pool_adjustment"
@@ -44,8 +45,8 @@ class StageSpec:
     # A working stage's section in a dossier's 目录, and its word in the archive's titles: 推荐
     title: str = ""
     templates: tuple[StageTemplate, ...] = ()
-    # One per cycle, written when staff ask at this stage (a 汇总表, an 审批表): never planned,
-    # sent or waited for.
+    # Written when staff ask at this stage (a 汇总表, an 审批表: one per cycle; a 复核决定书: one
+    # per person who asked): never planned, sent or waited for.
     on_demand: tuple[StageTemplate, ...] = ()
     # A working stage plans documents to be signed and waits at a gate for their returns.
     work: bool = False
@@ -107,6 +108,8 @@ STAGES: tuple[StageSpec, ...] = (
             StageTemplate(RESULT_NOTICE, "本人"),
             StageTemplate(RESULT_BRIEFING, "通报单位"),
         ),
+        # One person's 复核决定书, once staff decide their request (appraisal/reviewing.py).
+        on_demand=(StageTemplate(REVIEW_DECISION, "本人"),),
         work=True,
     ),
     StageSpec(

@@ -34,18 +34,29 @@ from appraisal.documents.figures import write_figure_list
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
+from appraisal.flows.review import reseal_changed
 from appraisal.importing import import_records_file, import_roster_file
 from appraisal.launch import launch
 from appraisal.models import Document
-from appraisal.models.vocab import CycleKind, NominationStatus, PoolMove, Reply, Stage, Tier
+from appraisal.models.vocab import (
+    CycleKind,
+    Grade,
+    NominationStatus,
+    PoolMove,
+    Reply,
+    Stage,
+    Tier,
+)
 from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
+from appraisal.reviewing import decide as decide_review
+from appraisal.scheme import parse_scheme
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.sheets.nominations import read_nomination_form
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
 from appraisal.stages import WORK_STAGES, stage_name
-from appraisal.store import import_people, import_records, pool
+from appraisal.store import import_people, import_records, pool, reviews
 from appraisal.store.cycles import Selection, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
@@ -89,6 +100,8 @@ class DemoRun:
     pool_files: str = ""
     figures: str = ""  # the 统战名人 on record, as the summary says it
     talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
+    review: str = ""  # the 复核 staff decided, as the summary says it
+    review_decision: str = ""  # its 复核决定书
 
 
 # The demo's one change to a proposal, and why: a 代表人士 the rules would keep moves to 精英 at
@@ -151,6 +164,45 @@ def _honour(run: DemoRun, say: Say) -> None:
         else ""
     )
     say(run.figures + note)
+
+
+# The demo's 复核: a person asks on paper, staff find the tallies miscounted and change the grade.
+REVIEW_GROUNDS = "本人认为民主测评票统计有误，申请复核"
+REVIEW_REASON = "经重新核对民主测评票，原统计漏计两张有效票，等次相应变更"
+
+
+def _review(run: DemoRun, day: date, say: Say) -> None:
+    """One person graded below the top asks for 复核 within the window; staff change the grade
+    one step up, the 复核决定书 is written, and their sealed dossier is sealed again."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+        rows = [r for r in reviews.list_reviews(session, cycle) if r.window and r.grade]
+        row = next((r for r in rows if r.grade in grades[1:]), None)
+        if row is None or row.window is None:
+            return
+        asked = min(reviews.working_days_after(row.window.issued_on, 1), day)
+        reviews.request_review(session, cycle=cycle, code=row.code, grounds=REVIEW_GROUNDS,
+                               actor="demo", on=asked)  # fmt: skip
+        new = Grade(grades[grades.index(row.grade) - 1])
+    done = decide_review(
+        run.cycle_id,
+        row.code,
+        new_grade=new,
+        reason=REVIEW_REASON,
+        actor="demo",
+        on=day,
+        templates_dir=get_settings().templates_dir,
+    )
+    reseal_changed(run.cycle_id, row.code, done)
+    run.review = (
+        f"{row.code} {row.name} {asked} 申请复核，{row.grade}→{new.value}（{REVIEW_REASON}）"
+        + ("，档案已重新封存" if done.resealed else "")
+    )
+    run.review_decision = str(done.pdf or done.docx)
+    say(f"复核：{run.review}")
+    for problem in done.problems:
+        say(f"  {problem}")
 
 
 def set_today(day: date) -> None:
@@ -423,6 +475,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     if archived.refused or archived.failed:
         say(f"归档：未封存：{archived.refused | archived.failed}")
     say(f"归档：已封存 {run.sealed} 份档案；周期处于{stage_name(archived.stage)}阶段")
+    if archived.sealed:
+        _review(run, day, say)
     if archived.sealed:
         t = time.perf_counter()
         first = sorted(archived.sealed)[0]

@@ -22,6 +22,7 @@ from appraisal.models.portal import (
     StaffUser,
 )
 from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.review import ReviewRequest
 
 metadata = SQLModel.metadata
 
@@ -50,6 +51,7 @@ __all__ = [
     "PoolMembership",
     "PortalSession",
     "Result",
+    "ReviewRequest",
     "Reviewer",
     "ReviewerLink",
     "SignOff",

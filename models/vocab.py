@@ -212,3 +212,11 @@ class ActivityKind(StrEnum):
     PUBLICATION = "出版"
     EXHIBITION = "展览"
     OTHER = "其他"
+
+
+class ReviewStatus(StrEnum):
+    """Where a 复核申请 stands."""
+
+    PENDING = "待决定"
+    KEPT = "维持"
+    CHANGED = "变更"

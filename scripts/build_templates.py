@@ -713,6 +713,22 @@ def result_notice(title: str) -> DocxDocument:
     return doc
 
 
+def review_decision(title: str) -> DocxDocument:
+    doc = new_document()
+    letterhead(doc, title, "{{ 姓名 }}同志：")
+    para(doc, "你于{{ 申请日期 }}对{{ 周期名称 }}考核结果（考核等次：{{ 原等次 }}）提出复核申请，"
+              "理由如下：", "Body")
+    para(doc, "{{ 申请理由 }}", "Body")
+    para(doc, "经复核，决定如下：", "Body")
+    para(doc, "复核结论：{{ 复核结论 }}。", "Heading1")
+    para(doc, "复核后考核等次：{{ 新等次 }}。", "Body")
+    para(doc, "{{ 决定说明 }}", "Body")
+    para(doc, "理由：{{ 决定理由 }}", "Body")
+    para(doc, "本决定为复核决定。", "Body")
+    signoff(doc)
+    return doc
+
+
 def result_briefing(title: str) -> DocxDocument:
     doc = new_document()
     letterhead(doc, title, "{{ 主送机关 }}：")
@@ -911,6 +927,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "solicitation_letter": solicitation_letter,
     "result_notice": result_notice,
     "result_briefing": result_briefing,
+    "review_decision": review_decision,
     "dossier_cover": dossier_cover,
     "letters_extract": letters_extract,
     "pool_adjustment": pool_adjustment,

@@ -104,3 +104,53 @@ def answered_letter(cycle_id: int, doc_id: str) -> list[str]:
         session.add(SignOff(document_id=doc_id, version=1, method=SignOffMethod.SCAN, sha256="x",
                             file_path="v1.pdf"))  # fmt: skip
     return codes
+
+
+def notices_sent(cycle_id: int, on: date) -> list[str]:
+    """Each member graded 称职 and sent a 考核结果通知书 on `on` (rows as the notification stage
+    writes them, no file rendered): what a 复核 is asked against. The members' 编号."""
+    from appraisal.identity import document_id
+    from appraisal.models.vocab import Band, Grade
+    from appraisal.stages import RESULT_NOTICE
+    from appraisal.store.cycles import cycle_people
+    from appraisal.store.stage_runs import open_stage_run
+
+    with session_scope() as session:
+        open_stage_run(session, cycle_id, Stage.NOTIFICATION, on)
+        people = cycle_people(session, cycle_id)
+        for p in people:
+            assert p.id is not None
+            session.add(
+                Result(
+                    cycle_id=cycle_id,
+                    person_id=p.id,
+                    points=80.0,
+                    org_score=80.0,
+                    appraisal_score=80.0,
+                    composite=80.0,
+                    grade=Grade.COMPETENT,
+                    band=Band.B,
+                )
+            )
+            doc_id = document_id(
+                cycle_id=cycle_id,
+                stage=Stage.NOTIFICATION,
+                template_id=RESULT_NOTICE,
+                person_code=p.code,
+                recipient="本人",
+            )
+            session.add(
+                Document(
+                    id=doc_id,
+                    cycle_id=cycle_id,
+                    stage=Stage.NOTIFICATION,
+                    template_id=RESULT_NOTICE,
+                    template_version="1",
+                    person_id=p.id,
+                    recipient_kind="本人",
+                    recipient_name=p.name,
+                    docx_path="/nonexistent.docx",
+                    docx_sha256="0" * 64,
+                )
+            )
+        return [p.code for p in people]

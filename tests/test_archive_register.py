@@ -117,7 +117,7 @@ def test_register_has_a_row_per_person_with_its_values(tmp_path: Path) -> None:
     assert len(rows) == 1 + len(people())
     assert rows[1] == (
         "P0001", "张伟", "代表人士", 81.5, 90.0, 85.25, 93.456, "优秀", "A", None,
-        "无异议", "已签收 2026-12-01", "留任", "已封存",
+        "无异议", "已签收 2026-12-01", "留任", "已封存", None,
     )  # fmt: skip
     # No score is an empty cell, not a zero; no grade or band is empty too.
     assert rows[2][3] is None and rows[2][5] is None and rows[2][6] is None
@@ -141,7 +141,7 @@ def test_register_sheet_is_set_up_for_filtering_and_printing(tmp_path: Path) -> 
     book = load_workbook(path)
     sheet = book[REGISTER_SHEET]
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:N{1 + len(people())}"
+    assert sheet.auto_filter.ref == f"A1:O{1 + len(people())}"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -223,7 +223,7 @@ def test_writing_again_replaces_the_register(tmp_path: Path) -> None:
     sheet = load_workbook(path)[REGISTER_SHEET]
     assert sheet.max_row == 3
     assert [c.value for c in sheet["B"]] == ["姓名", "张伟", "李娜"]
-    assert sheet.auto_filter.ref == "A1:N3"
+    assert sheet.auto_filter.ref == "A1:O3"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]  # no temp file left
 
 

@@ -36,6 +36,7 @@ STAFF_PAGES = [
     "/cycles/{cycle}/outstanding",
     "/cycles/{cycle}/pool",
     "/cycles/{cycle}/nominations",
+    "/cycles/{cycle}/reviews",
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",
@@ -131,6 +132,47 @@ def _figure(session: Any) -> int:
     return fid
 
 
+def _reviews(cycle: PortalCycle) -> None:
+    """Notices for everyone, one paper request taken late with long grounds and one changed:
+    the 复核 page's rows in each state."""
+    from datetime import date
+
+    from appraisal.models.vocab import Grade
+    from appraisal.store.cycles import get_cycle
+    from appraisal.store.reviews import decide_review, request_review
+    from tests.cycle_helpers import notices_sent
+
+    first, second, *_ = notices_sent(cycle.cycle_id, date(2026, 11, 23))
+    with session_scope() as session:
+        found = get_cycle(session, cycle.cycle_id)
+        request_review(
+            session,
+            cycle=found,
+            code=first,
+            grounds=REASONS,
+            actor="staff",
+            on=date(2026, 12, 20),
+            late_reason=REASONS,
+        )
+        request_review(
+            session,
+            cycle=found,
+            code=second,
+            grounds="民主测评计票有误",
+            actor="staff",
+            on=date(2026, 11, 30),
+        )
+        decide_review(
+            session,
+            cycle=found,
+            code=second,
+            new_grade=Grade.EXCELLENT,
+            reason=REASONS,
+            actor="staff",
+            on=date(2026, 12, 1),
+        )
+
+
 def _shot_name(who: str, path: str, width: int) -> str:
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
@@ -148,6 +190,7 @@ def _too_wide(page: Any, label: str) -> list[str]:
 def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> None:
     reviewer = max(cycle.reviewers(), key=lambda r: len(cycle.docs_of(r[1])))
     _more_cards(cycle, reviewer)
+    _reviews(cycle)
     with session_scope() as session:  # an administrator, so the accounts page is shown too
         save_account(session, STAFF, role=Role.ADMIN)
         code = session.exec(select(Person.code).order_by(Person.code)).first()

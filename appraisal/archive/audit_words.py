@@ -26,6 +26,7 @@ ENTITIES = {
     "pooldecision": "人才库调整",
     "reviewer": "收件方",
     "intake": "回件导入",
+    "review": "复核",
 }
 
 FIELDS = {
@@ -34,6 +35,7 @@ FIELDS = {
     "stage": "阶段",
     "reopened": "重新开启",
     "decision": "决定",
+    "requested": "申请复核",
     "sealed early": "提前封存",
     "signoff": "签署",
     "reply": "回复意见",

@@ -61,7 +61,7 @@ _PERSON_COLUMNS = register_columns()
 REGISTER_HEADER = (
     *(header for header, _widths in _PERSON_COLUMNS),
     "履职积分", "组织考核", "民主测评", "综合得分",
-    "等次", "档次", "否决事项", "征求意见", "通报回执", "入库调整", "档案",
+    "等次", "档次", "否决事项", "征求意见", "通报回执", "入库调整", "档案", "复核",
 )  # fmt: skip
 STAGES_HEADER = ("阶段", "已生成", "已回收", "已免签", "逾期", "异议", "闸门", "完成率")
 AUDIT_HEADER = ("时间", "操作人", "对象", "字段", "原值", "新值", "原因")
@@ -93,7 +93,7 @@ def _letter(header: str) -> str:
 
 _SCORE_COLUMNS = _numbers("履职积分", "组织考核", "民主测评", "综合得分")
 _CENTRED_COLUMNS = _numbers("等次", "档次", "档案")
-_WRAPPED_COLUMNS = _numbers("否决事项", "征求意见", "通报回执", "入库调整")
+_WRAPPED_COLUMNS = _numbers("否决事项", "征求意见", "通报回执", "入库调整", "复核")
 _WRAPPED = Alignment(wrap_text=True, vertical="center")
 _MIDDLE = Alignment(vertical="center")
 # Points a line of 11-point text takes in the CJK faces LibreOffice and WPS fall back to (Noto
@@ -108,7 +108,7 @@ _REGISTER_WIDTHS = {  # (least, most) in Excel character units; a CJK character 
     **dict(_PERSON_COLUMNS), "履职积分": (10, 10),
     "组织考核": (10, 10), "民主测评": (10, 10), "综合得分": (10, 10), "等次": (8, 10),
     "档次": (6, 8), "否决事项": (10, 36), "征求意见": (10, 40), "通报回执": (10, 24),
-    "入库调整": (10, 30), "档案": (8, 8),
+    "入库调整": (10, 30), "档案": (8, 8), "复核": (8, 30),
 }  # fmt: skip
 _AUDIT_WIDTHS = ((20, 20), (8, 16), (8, 24), (8, 20), (8, 40), (8, 40), (10, 50))
 # Excel's own "good / neutral / bad" cell styles, which staff recognise at a glance.
@@ -144,6 +144,8 @@ class RegisterRow:
     receipt: str  # 通报回执, e.g. "已签收 2026-12-01", "未回执"
     decision: str  # 入库调整, e.g. "留任", "退出：……", "可晋升梯队"
     sealed: bool  # the dossier is sealed
+    # 复核, e.g. "复核变更：称职→优秀（理由）", "复核维持", "复核待决定"; "" when none was asked
+    review: str = ""
 
 
 @dataclass(frozen=True)
@@ -380,6 +382,7 @@ def _register_values(row: RegisterRow) -> tuple[Any, ...]:
         _clean(row.receipt),
         _clean(row.decision),
         "已封存" if row.sealed else "未封存",
+        _clean(row.review),
     )
 
 

@@ -61,6 +61,9 @@ def demo(
         out.print(f"推荐人选汇总表：{run.nomination_summary}")
     out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
+    if run.review:
+        out.print(f"复核：{run.review}")
+        out.print(f"复核决定书：{run.review_decision}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
     if run.talks:
         kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())

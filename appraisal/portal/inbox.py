@@ -9,6 +9,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from appraisal.clock import today
 from appraisal.db import session_scope
 from appraisal.models import Cycle, Document, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
@@ -19,10 +20,11 @@ from appraisal.portal.uploads import UploadOutcome, accept_upload, discard, new_
 from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
-from appraisal.stages import takes_reply
+from appraisal.stages import RESULT_NOTICE, takes_reply
+from appraisal.store import reviews
 from appraisal.store.contact import office_contact
 from appraisal.store.cycles import get_cycle
-from appraisal.store.dashboard import reviewer_document, reviewer_documents
+from appraisal.store.dashboard import InboxRow, reviewer_document, reviewer_documents
 from appraisal.store.freeze import why_frozen
 from appraisal.store.links import find_link, link_problem
 from appraisal.store.nominations import NOMINATING_BODY, body_nominations, takes_nominations
@@ -96,6 +98,7 @@ def inbox(request: Request) -> Response:
     return page(
         request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
         to_reply=to_reply, heading=heading, contact=contact, nominating=nominating, plain=True,
+        reviews=_own_reviews(cycle, rows), today=today(),
     )  # fmt: skip
 
 
@@ -106,6 +109,68 @@ def _nominating(session: Session, cycle: Cycle, link: ReviewerLink) -> tuple[boo
         return None
     open_, made = takes_nominations(cycle), len(body_nominations(session, cycle, link))
     return (open_, made) if open_ or made else None
+
+
+def _own_reviews(cycle: Cycle, rows: list[InboxRow]) -> dict[str, reviews.ReviewRow]:
+    """The 复核 of the person each of their own 考核结果通知书 is to, by the notice's ID."""
+    found = {}
+    with session_scope() as session:
+        for r in rows:
+            if (review := reviews.notice_review(session, cycle, r.document)) is not None:
+                found[r.document.id] = review
+    return found
+
+
+@router.post("/inbox/documents/{document_id}/review")
+async def ask_review(request: Request, document_id: str) -> Response:
+    """申请复核 through the person's own link, against the notice it shows them."""
+    link = _current_link(request)
+    form = await request.form(max_files=1, max_fields=3)
+    check_csrf(request, form.get("csrf"))
+    doc = _own_document(link, document_id)
+    if doc is None or doc.template_id != RESULT_NOTICE or doc.person_id is None:
+        raise _denied(request, link, document_id, "ask review")
+    grounds = form.get("grounds")
+    text = grounds[:4096] if isinstance(grounds, str) else ""
+    upload = form.get("file")
+    staged: Path | None = None
+    if isinstance(upload, UploadFile) and upload.filename:
+        staged = new_staging_file(doc.cycle_id)
+    try:
+        if staged is not None and isinstance(upload, UploadFile):
+            with staged.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+        error = await run_in_threadpool(_ask, link, doc, text, staged)
+    finally:
+        if staged is not None:
+            discard(staged)
+    with session_scope() as session:
+        log_access(
+            session, request, actor=_actor(link), action="ask review", document_id=doc.id,
+            link_id=link.id, outcome="refused" if error else "ok", detail=error,
+        )  # fmt: skip
+    flash(
+        request,
+        error or "已提交复核申请，工作人员决定后将向您送达复核决定书",
+        "error" if error else "ok",
+    )
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _ask(link: ReviewerLink, doc: Document, grounds: str, staged: Path | None) -> str:
+    try:
+        with session_scope() as session:
+            cycle = get_cycle(session, doc.cycle_id)
+            own = reviews.notice_review(session, cycle, doc)
+            assert own is not None
+            reviews.request_review(
+                session, cycle=cycle, code=own.code,
+                grounds=grounds, actor=_actor(link)[:64], on=today(), by_link=True, file=staged,
+            )  # fmt: skip
+    except reviews.ReviewError as exc:
+        return str(exc)
+    return ""
 
 
 def _heading(closed: bool, any_rows: bool, to_return: int, to_reply: int, held: int) -> str:

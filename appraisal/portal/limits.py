@@ -126,6 +126,11 @@ FIELDS = {
     "follow_up": FieldLimit("后续跟进", "the follow-up", max_length=1024),
     # A nomination decided (portal/nominations.py).
     "nomination": FieldLimit("推荐序号", "the nomination", low=1, high=MAX_ROW_ID),
+    # 复核 (portal/reviews.py and the person's own link).
+    "grounds": FieldLimit("申请理由", "the grounds", max_length=4096),
+    "grade": FieldLimit("等次", "the grade", max_length=8),
+    "on": FieldLimit("申请日期", "the date", max_length=10),
+    "late_reason": FieldLimit("逾期受理理由", "the reason to take it late", max_length=1024),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

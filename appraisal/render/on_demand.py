@@ -13,10 +13,11 @@ from appraisal.render.prepared import PreparedTemplate
 from appraisal.stages import on_demand_template
 
 
-def on_demand_id(cycle_id: int, template_id: str) -> str:
+def on_demand_id(cycle_id: int, template_id: str, person_code: str = "") -> str:
+    """A cycle-wide document's ID, or one person's (`person_code`) for a per-person one."""
     stage, template = on_demand_template(template_id)
-    return document_id(cycle_id=cycle_id, stage=stage, template_id=template_id, person_code="",
-                       recipient=template.recipient)  # fmt: skip
+    return document_id(cycle_id=cycle_id, stage=stage, template_id=template_id,
+                       person_code=person_code, recipient=template.recipient)  # fmt: skip
 
 
 def write_on_demand(
@@ -25,9 +26,10 @@ def write_on_demand(
     context: dict[str, Any],
     path: Path,
     templates_dir: Path | None = None,
+    person_code: str = "",
 ) -> str:
     """Render `template_id` with `context` to `path` (replacing it whole); returns the ID."""
-    doc_id = on_demand_id(cycle_id, template_id)
+    doc_id = on_demand_id(cycle_id, template_id, person_code)
     template = resolve_templates(templates_dir).get(template_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     rendered = PreparedTemplate.load(template.path).render(

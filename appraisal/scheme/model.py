@@ -174,6 +174,14 @@ class NegativeList(Rules):
         return next((i for i in self.items if i.code == code), None)
 
 
+class ReviewRules(Rules):
+    """复核: how long after the 考核结果通知书 a person may ask for a review."""
+
+    # Working days (Monday to Friday) from the day after the notice was issued; public holidays
+    # and the weekends worked in their place are not modelled.
+    days: int = Field(ge=1)
+
+
 class Scheme(Rules):
     """A whole scheme. Build it with `parse_scheme`/`load_scheme`, which also run the checks."""
 
@@ -195,6 +203,8 @@ class Scheme(Rules):
     # Schemes stored by cycles started before nominations existed lack it: their nominations
     # are checked for duplicates only.
     nomination: NominationRules | None = None
+    # Likewise before 复核: the window is the 十五个工作日 the result notice has always promised.
+    review: ReviewRules = ReviewRules(days=15)
 
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

@@ -26,9 +26,10 @@ from appraisal.models import (
     Person,
     PoolMembership,
     Result,
+    ReviewRequest,
     SignOff,
 )
-from appraisal.models.vocab import Decision, Reply, SignOffMethod, Stage
+from appraisal.models.vocab import Decision, Reply, ReviewStatus, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
 from appraisal.stages import WORK_STAGES
@@ -369,6 +370,7 @@ def _register_rows(
             )
         )
         receipts = _receipts(session, cycle_id, ids)
+        reviewed = review_notes(session, cycle_id, ids)
         listed = set(codes)
         solicitation: dict[str, list[str]] = defaultdict(list)
         for names, text in outcomes:
@@ -392,7 +394,25 @@ def _register_rows(
                 receipt=receipts.get(p.id or 0, "未发出"),
                 decision=r.pool_decision if r else "",
                 sealed=(p.id in sealed),
+                review=reviewed.get(p.id or 0, ""),
             )
+
+
+def review_notes(session: Session, cycle_id: int, person_ids: list[int | None]) -> dict[int, str]:
+    """复核 of these people as the register notes it: 复核变更 with the old and new grade and the
+    reason, 复核维持, or 复核待决定."""
+    notes = {}
+    query = select(ReviewRequest).where(
+        ReviewRequest.cycle_id == cycle_id, col(ReviewRequest.person_id).in_(person_ids)
+    )
+    for r in session.exec(query):
+        if r.status == ReviewStatus.CHANGED:
+            was = r.original_grade.value if r.original_grade else "未评定"
+            now = r.new_grade.value if r.new_grade else ""
+            notes[r.person_id] = f"复核变更：{was}→{now}（{r.decision_reason}）"
+        else:
+            notes[r.person_id] = f"复核{r.status.value}"
+    return notes
 
 
 def _receipts(session: Session, cycle_id: int, person_ids: list[int | None]) -> dict[int, str]:

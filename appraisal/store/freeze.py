@@ -154,11 +154,16 @@ def why_frozen(
 
 
 def frozen_codes(session: Session, cycle: Cycle) -> set[str]:
-    """The people whose dossier must stay as sealed: everyone once the cycle is done."""
+    """The people whose dossier must stay as sealed: everyone once the cycle is done. A person
+    whose grade a 复核 changed after their seal is not: the archive seals them again."""
+    from appraisal.store.reviews import changed_since_seal
+
     if cycle.stage == Stage.DONE:
         query = select(Person.code).join(Dossier, col(Dossier.person_id) == col(Person.id))
-        return set(session.exec(query.where(Dossier.cycle_id == cycle.id)))
-    return set(sealed_people(session, cycle))
+        frozen = set(session.exec(query.where(Dossier.cycle_id == cycle.id)))
+    else:
+        frozen = set(sealed_people(session, cycle))
+    return frozen - changed_since_seal(session, cycle)
 
 
 def can_reopen(session: Session, cycle: Cycle) -> bool:
