@@ -1,7 +1,7 @@
 """talks: a log of 谈心谈话 per person, entered through the year (五位一体)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 01:30:00
 """
 

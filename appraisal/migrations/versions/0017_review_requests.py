@@ -1,7 +1,7 @@
 """review requests: a person's 复核申请 against their result and staff's decision
 
-Revision ID: 0018
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-05 02:00:00
 """
 
