@@ -153,6 +153,8 @@ def _stage_inputs(
             nominated=(
                 nominated_members(session, cycle_id, codes) if stage == Stage.NOMINATION else {}
             ),
+            bodies=cycle_data.bodies(scheme) if stage == Stage.MOBILIZATION else (),
+            procedure=cycle_data.procedure(scheme),
         )
 
 

@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from appraisal.clock import today
 from appraisal.db import session_scope
 from appraisal.models import Cycle
-from appraisal.models.vocab import NominationStatus, Stage
+from appraisal.models.vocab import NominationStatus
 from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.imports import _shown_name, _staging
 from appraisal.portal.limits import RowId, field
@@ -34,7 +34,7 @@ def _page(request: Request, me: StaffMember, cycle: Cycle, **context: Any) -> Re
         views = nominations.nominations_of(session, cycle)
     return page(
         request, "nominations.html", me=me, cycle=cycle, views=views, decisions=DECISIONS,
-        open=cycle.stage == Stage.NOMINATION, **context,
+        open=cycle.stage in nominations.OPEN_STAGES, **context,
     )  # fmt: skip
 
 

@@ -74,8 +74,12 @@ class NominationView:
         return self.nomination.id
 
 
+# Bodies nominate once the 工作通知 reaches them, before every 回执 is in.
+OPEN_STAGES = (Stage.MOBILIZATION, Stage.NOMINATION)
+
+
 def _open(cycle: Cycle, doing: str) -> None:
-    if cycle.stage != Stage.NOMINATION:
+    if cycle.stage not in OPEN_STAGES:
         raise NominationError(
             f"第{cycle.id}号考核周期（{cycle.name}）已过提名推荐阶段，不能再{doing}"
             " / the cycle is past its nomination stage"
