@@ -15,6 +15,8 @@ from appraisal.launch import launch
 from appraisal.models import Document, Person, Result, SignOff
 from appraisal.models.vocab import CycleKind, Reply, SignOffMethod, Stage
 from appraisal.paths import located
+from appraisal.scheme import default_scheme_path
+from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
 from appraisal.simulate import eseal_return
 from appraisal.store import import_people, import_records
@@ -45,10 +47,33 @@ def everyone() -> Selection:
         return Selection(codes=tuple(session.exec(select(Person.code).order_by(Person.code))))
 
 
-def start(name: str = "测试周期") -> int:
+def scheme_without_bodies() -> Path:
+    """The default scheme listing no nominating body: 动员部署 has nothing to send and its gate is
+    open once it has run, so a cycle goes straight on to 提名推荐. Tests of other stages start
+    with it, to make no letters they do not look at; tests of 动员部署 use the default."""
+    text = default_scheme_path().read_text(encoding="utf-8")
+    start = text.index("[nomination.bodies]\n")
+    end = text.index("\n\n", start)
+    path = get_settings().output_dir / "scheme-without-bodies.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text[:start] + text[end + 2 :], encoding="utf-8")
+    return path
+
+
+def start(name: str = "测试周期", *, bodies: bool = False) -> int:
+    """A cycle over everyone, at 动员部署; with `bodies`, on the default scheme and its bodies."""
+    scheme = None if bodies else scheme_without_bodies()
     return launch(
-        name=name, kind=CycleKind.NON_PARTY, year=YEAR, scheme_path=None, selection=everyone()
+        name=name, kind=CycleKind.NON_PARTY, year=YEAR, scheme_path=scheme, selection=everyone()
     ).cycle_id
+
+
+def through_mobilization(cycle_id: int, drop: Path) -> None:
+    """Run 动员部署 and have every body return its 回执, so `run_cycle` goes on to 提名推荐."""
+    from appraisal.flows.cycle import run_cycle
+
+    assert run_cycle(cycle_id, TODAY).stage == Stage.MOBILIZATION.value
+    return_all(cycle_id, Stage.MOBILIZATION, drop)
 
 
 def documents(cycle_id: int, stage: Stage) -> list[Document]:

@@ -93,7 +93,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -
         try:
             import_pool(base / "data", people=PEOPLE)
             cycle_id = start()
-            assert run_cycle(cycle_id, TODAY).ran == ["nomination"]
+            assert run_cycle(cycle_id, TODAY).ran == ["mobilization", "nomination"]
             return snapshot(base / "output", cycle_id)
         finally:
             get_engine().dispose()

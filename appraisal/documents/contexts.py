@@ -151,7 +151,7 @@ def implementation_plan(
                 "截止日期": cn_date(end),
             }
             for i, (name, start, end) in enumerate(schedule(procedure, issued_on), 1)
-        ],  # fmt: skip
+        ],
     }
 
 

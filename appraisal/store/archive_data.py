@@ -48,9 +48,12 @@ RESULT_FIELDS = (
 def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
     missing = not_finished(session, cycle_id, WORK_STAGES)
     # Cycles started before 动员部署 existed began at 提名推荐 and never had it to run.
-    if Stage.MOBILIZATION in missing and stage_run(session, cycle_id, Stage.MOBILIZATION) is None:
-        if stage_run(session, cycle_id, Stage.NOMINATION) is not None:
-            missing = tuple(s for s in missing if s is not Stage.MOBILIZATION)
+    if (
+        Stage.MOBILIZATION in missing
+        and stage_run(session, cycle_id, Stage.MOBILIZATION) is None
+        and stage_run(session, cycle_id, Stage.NOMINATION) is not None
+    ):
+        missing = tuple(s for s in missing if s is not Stage.MOBILIZATION)
     return missing
 
 
