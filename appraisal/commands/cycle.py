@@ -80,7 +80,9 @@ def start(
     except CycleError as exc:
         fail(str(exc))
     if started.resumed:
-        out.print(f"第{started.cycle_id}号考核周期（{name}）已存在，其动员部署或提名推荐未完成：现在完成它")
+        out.print(
+            f"第{started.cycle_id}号考核周期（{name}）已存在，其动员部署或提名推荐未完成：现在完成它"
+        )
     else:
         out.print(f"已启动第{started.cycle_id}号考核周期：{name}")
     if started.gaps:
