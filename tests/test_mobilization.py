@@ -33,6 +33,7 @@ from tests.cycle_helpers import (
     import_pool,
     require_soffice,
     return_all,
+    scheme_with_bodies,
     start,
 )
 
@@ -41,11 +42,7 @@ THREE = {"民革市委": "民主党派", "市工商联": "非公经济", "市侨
 
 
 def _with_bodies(listed: dict[str, str]) -> str:
-    """The default scheme with `listed` as its nominating bodies."""
-    start = DEFAULT.index("[nomination.bodies]\n")
-    end = DEFAULT.index("\n\n", start)
-    table = "".join(f'"{name}" = "{kind}"\n' for name, kind in listed.items())
-    return DEFAULT[:start] + "[nomination.bodies]\n" + table + DEFAULT[end + 1 :]
+    return scheme_with_bodies(listed)
 
 
 def _inputs(scheme_text: str) -> StageInputs:
