@@ -76,7 +76,7 @@ def test_start_names_who_lacks_what_and_starts_only_when_allowed(lacking: Path) 
 def test_start_again_finishes_a_cycle_whose_nomination_did_not(lacking: Path) -> None:
     assert runner.invoke(app, [*START, "--allow-missing"]).exit_code == 0
     again = runner.invoke(app, [*START, "--allow-missing"])
-    assert again.exit_code == 0 and "其提名推荐未完成" in again.output, again.output
+    assert again.exit_code == 0 and "其动员部署或提名推荐未完成" in again.output, again.output
     other_year = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025"])
     assert other_year.exit_code == 1 and "已有名为“试点”的考核周期" in other_year.output
     with session_scope() as session:
