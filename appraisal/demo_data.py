@@ -350,9 +350,10 @@ def _information(
         )  # fmt: skip
 
 
-# Two nominating bodies (seed 002's 民主党派 and 非公经济). One new candidate is named by both; the
-# other is past the scheme's age limit for 精英, so staff decline them with that reason.
-NOMINATING_BODIES = {"九三学社滨江市委员会": "民主党派", "滨江市工商业联合会": "非公经济"}
+# Two nominating bodies (seed 002's 民主党派 and 非公经济), among those the default scheme lists,
+# so 动员部署 sent them its 工作通知. One new candidate is named by both; the other is past the
+# scheme's age limit for 精英, so staff decline them with that reason.
+NOMINATING_BODIES = {"九三学社市委": "民主党派", "市工商联": "非公经济"}
 NEWCOMER = {"name": "林思远", "gender": "男", "ethnicity": "汉族", "birth_date": "1987.09",
             "party": "九三学社社员", "category": "民主党派成员", "sector": "教育界",
             "employer": "滨江大学", "post": "化学与材料学院副院长", "education": "博士研究生",

@@ -2,6 +2,7 @@
 
 A stage's gate opens when every document that needs a sign-off has one: a signed return whose
 signature (if digital) held up, plus for solicitation letters the reply; or a waiver with a reason.
+A stage that ran to its end with nothing to send is open at once.
 """
 
 from collections.abc import Sequence
@@ -39,10 +40,13 @@ class StageProgress:
     objections: int = 0
     for_reading: int = 0
     outstanding: list[Outstanding] = field(default_factory=list)
+    # The stage's run got to the end: one that had nothing to send (动员部署 with no body in
+    # the scheme) waits for nothing.
+    finished: bool = False
 
     @property
     def gate_open(self) -> bool:
-        return self.generated > 0 and not self.outstanding
+        return (self.generated > 0 or self.finished) and not self.outstanding
 
     def count(
         self, doc: "StageDocument", returns: Sequence["Returned"], today: date, held: str = ""

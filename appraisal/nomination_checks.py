@@ -154,6 +154,13 @@ def _candidate(
                 findings.problems.append(f"未填写{label}")
     elif "推荐理由" in rules.required and not n.reason.strip():
         findings.problems.append("未填写推荐理由")
+    body = n.body.strip()
+    if body and rules.bodies and body not in rules.bodies:
+        # Taken all the same (a body may nominate without having been written to), for staff
+        # to weigh: it was sent no 工作通知.
+        findings.warnings.append(
+            f"推荐单位“{body}”不在本方案所列的推荐单位中（未向其发出工作通知）"
+        )
     if n.category.strip() and n.category.strip() not in rules.categories:
         findings.problems.append(
             f"统战对象类别“{n.category.strip()}”不在本方案所列的类别中：{'、'.join(rules.categories)}"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from appraisal.models.vocab import Stage
 
 # Template ids, as templates/manifest.toml names them.
+WORK_NOTICE = "work_notice"
+IMPLEMENTATION_PLAN = "implementation_plan"
 NOMINATION_FORM = "nomination_form"
 NOMINATION_SUMMARY = "nomination_summary"
 BALLOT = "assessment_ballot"
@@ -60,6 +62,19 @@ class StageSpec:
 # In the order a cycle goes through them. The codes are printed on every document and read back
 # from scans: changing one changes every ID of that stage.
 STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        Stage.MOBILIZATION,
+        code="DB",  # 动部; Crockford base32 has no I, L, O, U
+        name="动员部署",
+        title="动员部署",
+        # To each nominating body the scheme lists ([nomination] bodies): the 工作通知, whose
+        # 回执 the gate waits for, and the 实施方案 it encloses, for reading.
+        templates=(
+            StageTemplate(WORK_NOTICE, "推荐单位"),
+            StageTemplate(IMPLEMENTATION_PLAN, "推荐单位"),
+        ),
+        work=True,
+    ),
     StageSpec(
         Stage.NOMINATION,
         code="NM",

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 11, 22)
-STAGES = ["nomination", "assessment", "evaluation", "solicitation", "notification"]
+STAGES = ["mobilization", "nomination", "assessment", "evaluation", "solicitation", "notification"]
 
 
 def _rss_mb(pid: str = "self") -> float:

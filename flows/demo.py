@@ -55,10 +55,10 @@ from appraisal.sheets import read_records, read_roster
 from appraisal.sheets.nominations import read_nomination_form
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
-from appraisal.stages import WORK_STAGES, stage_name
+from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool, reviews
 from appraisal.store.cycles import Selection, get_cycle, selected_people
-from appraisal.store.documents import awaiting_return, first_document_to
+from appraisal.store.documents import awaiting_return, documents_of, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.figures_view import figure_entries, list_figures
 from appraisal.store.links import issue_link
@@ -93,6 +93,7 @@ class DemoRun:
     dossiers: str = ""
     register: str = ""
     career: str = ""  # one person's growing file (一人一档)
+    mobilization: str = ""  # what 动员部署 sent and what came back, as the summary says it
     nominations: list[str] = field(default_factory=list)  # each decision, as the summary says it
     nomination_summary: str = ""  # the 推荐人选汇总表
     pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
@@ -324,6 +325,19 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
         + "；".join(run.nominations))  # fmt: skip
 
 
+def _mobilized(run: DemoRun, say: Say) -> None:
+    """What 动员部署 sent to the nominating bodies, and the 回执 that came back."""
+    with session_scope() as session:
+        progress = cycle_progress(session, run.cycle_id, clock_today(), [Stage.MOBILIZATION])
+        notices = documents_of(session, run.cycle_id, Stage.MOBILIZATION, WORK_NOTICE)
+    returned = progress[Stage.MOBILIZATION].returned
+    bodies = len({d.recipient_name for d in notices})
+    run.mobilization = (
+        f"工作通知 {len(notices)} 份（附实施方案）发往 {bodies} 个推荐单位，回执 {returned} 份"
+    )
+    say(f"  动员部署：{run.mobilization}")
+
+
 def _pending(cycle_id: int, stage: Stage) -> list[Document]:
     """Documents of the stage that need a return and have none yet."""
     with session_scope() as session:
@@ -448,6 +462,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         _collect(run, drop, reply, say)
         if stage == Stage.SOLICITATION:
             _object_once(run, say)
+        if stage == Stage.MOBILIZATION:
+            _mobilized(run, say)
         if late:
             day += timedelta(days=LATE_DAYS)
             set_today(day)

@@ -14,7 +14,12 @@ from prefect import flow
 
 from appraisal.clock import today as clock_today
 from appraisal.crashpoints import crash_point
-from appraisal.documents.plan import DocumentJob, has_letters, letter_batches
+from appraisal.documents.plan import (
+    DocumentJob,
+    has_letters,
+    has_person_documents,
+    letter_batches,
+)
 from appraisal.flows.mail import plan_stage_mail, send_outbox
 from appraisal.flows.parts import run_parts_on_workers, write_part_record
 from appraisal.flows.runmode import call_flow, log
@@ -120,7 +125,8 @@ def make_part(
     memory stays the same whatever the number of people; the first part also makes the letters
     to bodies. The plan is deterministic, so parts made anywhere add up to the whole stage."""
     settings = get_settings()
-    codes = part_of(member_codes(cycle_id), part, parts)
+    # A stage that only writes to bodies (动员部署, 征求意见) reads no records slice by slice.
+    codes = part_of(member_codes(cycle_id), part, parts) if has_person_documents(stage) else []
     size = max(1, settings.slice_people)
     counts = {"planned": 0, "changed": 0, "failed": 0}
     for start in range(0, len(codes), size):
@@ -182,6 +188,11 @@ def _run_stage(cycle_id: int, stage: Stage, today: date | None) -> dict[str, int
     return {**counts, "delivered": delivered}
 
 
+@flow(name="mobilization (动员部署)", flow_run_name="mobilization of cycle {cycle_id}")
+def mobilization(cycle_id: int, today: date | None = None) -> dict[str, int]:
+    return run_stage(cycle_id, Stage.MOBILIZATION, today)
+
+
 @flow(name="nomination (提名推荐)", flow_run_name="nomination of cycle {cycle_id}")
 def nomination(cycle_id: int, today: date | None = None) -> dict[str, int]:
     return run_stage(cycle_id, Stage.NOMINATION, today)
@@ -208,6 +219,7 @@ def notification(cycle_id: int, today: date | None = None) -> dict[str, int]:
 
 
 STAGE_FLOWS = {
+    Stage.MOBILIZATION: mobilization,
     Stage.NOMINATION: nomination,
     Stage.ASSESSMENT: assessment,
     Stage.EVALUATION: evaluation,

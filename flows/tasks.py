@@ -159,6 +159,8 @@ def _stage_inputs(
                 if stage == Stage.ASSESSMENT
                 else {}
             ),
+            bodies=cycle_data.bodies(scheme) if stage == Stage.MOBILIZATION else (),
+            procedure=cycle_data.procedure(scheme),
         )
 
 

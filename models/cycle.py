@@ -16,7 +16,7 @@ class Cycle(SQLModel, table=True):
     name: str = Field(unique=True, max_length=128)
     kind: CycleKind = enum_field(CycleKind, 16)
     year: int
-    stage: Stage = enum_field(Stage, 16, default=Stage.NOMINATION)
+    stage: Stage = enum_field(Stage, 16, default=Stage.MOBILIZATION)
     # The scheme is copied in whole so results can be recomputed exactly years later.
     scheme_name: str = Field(max_length=128)
     scheme_version: str = Field(max_length=32)

@@ -73,6 +73,7 @@ class CycleKind(StrEnum):
 class Stage(StrEnum):
     """Keys are English in the data; appraisal/stages.py holds what staff read and the rest."""
 
+    MOBILIZATION = "mobilization"  # 动员部署: the bodies are told to nominate
     NOMINATION = "nomination"
     ASSESSMENT = "assessment"
     EVALUATION = "evaluation"

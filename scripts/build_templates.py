@@ -501,7 +501,7 @@ def slip_heading(doc: DocxDocument) -> None:
     new_page(para(doc, "回　执", "SlipTitle"))
 
 
-# ---- the nine default documents ---------------------------------------------------------------
+# ---- the default documents ---------------------------------------------------------------
 # Layout tables read like the paper forms, one line per row; the formatter would explode them.
 # fmt: off
 
@@ -689,6 +689,83 @@ def solicitation_letter(title: str) -> DocxDocument:
                  "负责人（签字）：　　　　　　　　经办人（签字）：", "联系电话：",
                  SIGN_DATE], 5, "left", top=True)]),
     ], header_rows=1, styles=LIST, kept_rows=[5])
+    return doc
+
+
+def work_notice(title: str) -> DocxDocument:
+    """工作通知 to one nominating body: what to nominate, what to submit and by when; its 回执
+    says it arrived and whom to call."""
+    doc = new_document()
+    letterhead(doc, "关于做好{{ 年度 }}年度{{ 周期类别 }}提名推荐工作的通知", "{{ 主送机关 }}：")
+    para(doc, "为做好{{ 周期名称 }}工作，按照党外代表人士队伍建设“十百千工程”的要求，经动员部署、"
+              "提名推荐、组织考核、综合评价、征求意见等程序，形成“十百千”人才库名单。现将提名推荐"
+              "工作有关事项通知如下：", "Body")
+    para(doc, "一、推荐范围和条件", "Heading1")
+    para(doc, "请你单位按照《{{ 周期名称 }}实施方案》（附件1）规定的范围和条件，在本领域党外人士"
+              "中提名推荐政治坚定、素质优良、代表性强的人选。推荐人选须经单位集体研究确定。",
+         "Body")
+    para(doc, "二、报送材料", "Heading1")
+    para(doc, "每名推荐人选报送：（一）党外代表人士推荐表；（二）推荐理由，写明主要表现和推荐意见；"
+              "（三）本人简历，自参加工作时起按时间顺序填写。可通过推荐单位专用链接在线填报，也可"
+              "填写推荐人选工作簿后报送。", "Body")
+    para(doc, "三、时间要求", "Heading1")
+    para(doc, "请于{{ 回复期限 }}前将回执（附件2）加盖公章后交回；于{{ 推荐期限 }}前报送推荐材料，"
+              "逾期未报送的视为不推荐。", "Body")
+    para(doc, "附件：1．{{ 周期名称 }}实施方案", "Body")
+    para(doc, "　　　2．回执", "Body")
+    signoff(doc)
+    para(doc, "（联系人：{{ 联系人 }}；联系电话：{{ 联系电话 }}）", "Body", align="left")
+    slip_heading(doc)
+    grid(doc, [36, 120], [
+        (11, [L("来文文号"), V("{{ 文号 }}")]),
+        (11, [L("文档编号"), V("{{ 文档编号 }}")]),
+        (11, [L("推荐单位"), V("{{ 主送机关 }}")]),
+        (13, [L("联系人"), V()]),
+        (13, [L("联系电话"), V()]),
+        (56, [L("签收意见"), V(["□已收到《关于做好{{ 年度 }}年度{{ 周期类别 }}提名推荐工作的通知》"
+                              "及实施方案，将按要求做好提名推荐工作。", "", "",
+                              ">签收人（签字）：　　　　　　　　", ">推荐单位（盖章）　　　　",
+                              SIGN_DATE], top=True)]),
+    ], data_align="left")
+    return doc
+
+
+def implementation_plan(title: str) -> DocxDocument:
+    """实施方案, enclosed with every 工作通知: the scheme's conditions and the stages' plan."""
+    doc = new_document()
+    para(doc, "附件1", "Normal", east=HEI)
+    para(doc, "{{ 周期名称 }}" + title, "DocTitle")
+    para(doc, "一、指导思想", "Heading1")
+    para(doc, "以习近平新时代中国特色社会主义思想为指导，认真贯彻《中国共产党统一战线工作条例》，"
+              "按照党外代表人士队伍建设“十百千工程”的要求，坚持党管干部、党管人才，坚持分层分类、"
+              "有进有出，经动员部署、提名推荐、组织考核、综合评价、征求意见等程序，形成并动态调整"
+              "“十百千”人才库名单，为加快源头发现、分类培养选拔、合理安排使用提供保障。", "Body")
+    para(doc, "二、推荐范围和条件", "Heading1")
+    para(doc, "（一）推荐范围。在民主党派、无党派、民族宗教、非公经济、港澳台海外社团等领域，"
+              "围绕统战工作对象推荐，包括：{{ 对象类别 }}。", "Body")
+    para(doc, "（二）推荐单位。{{ 推荐单位名单 }}。", "Body")
+    para(doc, "（三）基本条件。政治立场坚定，坚持中国共产党的领导；在本领域有较高的代表性和影响力，"
+              "群众基础好；履职尽责，遵纪守法，廉洁自律，作风形象良好。", "Body")
+    para(doc, "（四）年龄条件。{{ 年龄条件 }}。", "Body")
+    para(doc, "三、工作程序", "Heading1")
+    para(doc, "按下列程序依次进行，后一阶段在前一阶段完成后开始；时间为计划安排，以实际进度为准。",
+         "Body")
+    # A date of 五号 (2026年12月31日) needs 35 mm to keep to one line.
+    grid(doc, [12, 20, 52, 36, 36], [
+        (9, [L("序号"), L("阶段"), L("主要内容"), L("开始日期"), L("截止日期")]),
+        loop_row("{%tr for r in 工作程序 %}", 5),
+        (9, [V("{{ r.序号 }}"), V("{{ r.阶段 }}"), V("{{ r.主要内容 }}", align="left"),
+             V("{{ r.开始日期 }}"), V("{{ r.截止日期 }}")]),
+        loop_row("{%tr endfor %}", 5),
+    ], header_rows=1, styles=LIST)
+    para(doc, "四、工作要求", "Heading1")
+    para(doc, "（一）加强领导。各推荐单位要高度重视，明确专人负责，认真组织实施。", "Body")
+    para(doc, "（二）严格标准。坚持标准、严格程序，推荐人选须经单位集体研究，推荐单位对推荐材料的"
+              "真实性负责。", "Body")
+    para(doc, "（三）按时报送。请于{{ 推荐期限 }}前将推荐材料报送{{ 发文机关 }}。联系人："
+              "{{ 联系人 }}，联系电话：{{ 联系电话 }}。", "Body")
+    para(doc, "（四）严守纪律。推荐工作中要严格遵守组织人事纪律和保密纪律，不得泄露推荐情况。",
+         "Body")
     return doc
 
 
@@ -919,6 +996,8 @@ def information_form(title: str) -> DocxDocument:
 
 
 BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
+    "work_notice": work_notice,
+    "implementation_plan": implementation_plan,
     "nomination_form": nomination_form,
     "assessment_ballot": assessment_ballot,
     "assessment_tally": assessment_tally,

@@ -21,8 +21,7 @@ from appraisal.db import session_scope
 from appraisal.models import Cycle, Dossier
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
-from appraisal.stages import WORK_STAGES
-from tests.cycle_helpers import TODAY, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import STOPS, TODAY, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
 
@@ -59,7 +58,7 @@ def test_sealing_killed_at_each_step_is_finished_by_running_it_again(
     require_soffice()
     import_pool(tmp_path / "data", people=3)
     cycle_id = start()
-    for stage in WORK_STAGES:
+    for stage in STOPS:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}")
     assert run_cycle(cycle_id, TODAY).stage == Stage.ARCHIVE.value

@@ -50,7 +50,8 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     # Stages and the archive work one person at a time (letters still cover everyone).
     monkeypatch.setenv("APPRAISAL_SLICE_PEOPLE", "1")
     get_settings.cache_clear()
-    cycle_id = start()
+    # Two nominating bodies: 动员部署 writes to them, and its letters concern no one person.
+    cycle_id = start(bodies={"民革市委": "民主党派", "市工商联": "非公经济"})
     held_back = ""
     for stage in WORK_STAGES:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
@@ -102,8 +103,12 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert len(rows) == 3 and all(r.pages > 5 for r in rows)
     assert digital, "the digitally signed return was recorded"
 
-    # Each package verifies, with the demo root trusted; the dossier has a bookmark per stage.
+    # Each package verifies, with the demo root trusted; the dossier has a bookmark per stage
+    # (none for 动员部署, whose letters are about no one and are filed with the other letters).
     assert verify_package(dossiers / LETTERS_PACKAGE) == []
+    filed = [p.name for p in (dossiers / LETTERS_PACKAGE).rglob("*.pdf")]
+    notices = [d.id for d in documents(cycle_id, Stage.MOBILIZATION) if d.needs_signoff]
+    assert len(notices) == 2 and all(f"{n}.pdf" in filed for n in notices), filed
     for bag in _people(dossiers):
         assert verify_package(bag, [pki.root_cert]) == [], bag
         record = json.loads((bag / "data" / "record.json").read_text(encoding="utf-8"))

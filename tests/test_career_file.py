@@ -17,9 +17,8 @@ from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.models import Dossier, Person
 from appraisal.paths import located
-from appraisal.stages import WORK_STAGES
 from tests.browser_helpers import SHOTS
-from tests.cycle_helpers import TODAY, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import STOPS, TODAY, import_pool, require_soffice, return_all, start
 
 pytestmark = pytest.mark.libreoffice
 
@@ -33,7 +32,7 @@ def sealed(app_env: Path, prefect_harness: None, tmp_path: Path) -> tuple[str, P
     require_soffice()
     import_pool(tmp_path / "data", people=3)
     cycle_id = start("2026年度综合评价")
-    for stage in WORK_STAGES:
+    for stage in STOPS:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}")
     outcome = archive_cycle(cycle_id, None, TODAY)

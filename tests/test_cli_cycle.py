@@ -30,13 +30,14 @@ def test_start_list_status(pool: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "已启动第1号考核周期" in result.output
     listed = json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output)
-    assert [(c["id"], c["name"], c["stage"]) for c in listed] == [(1, "试点", "nomination")]
+    # A new cycle starts at 动员部署.
+    assert [(c["id"], c["name"], c["stage"]) for c in listed] == [(1, "试点", "mobilization")]
     status = runner.invoke(app, ["cycle", "status", "试点", "--json"])
     data = json.loads(status.output)
-    assert [s["stage"] for s in data["stages"]][:2] == ["nomination", "assessment"]
+    assert [s["stage"] for s in data["stages"]][:3] == ["mobilization", "nomination", "assessment"]
     assert data["stages"][0]["generated"] == 0 and not data["stages"][0]["gate_open"]
     table = runner.invoke(app, ["cycle", "status", "1"])
-    assert table.exit_code == 0 and "提名推荐" in table.output and "闸门" in table.output
+    assert table.exit_code == 0 and "动员部署" in table.output and "闸门" in table.output
 
 
 def test_start_refuses_bad_input(pool: Path) -> None:

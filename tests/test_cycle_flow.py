@@ -42,7 +42,9 @@ def test_gate_opens_only_when_every_return_is_in_or_waived(pool: Path, tmp_path:
 
     cycle_id = start()
     outcome = run_cycle(cycle_id, TODAY)
-    assert outcome.ran == ["nomination"] and outcome.stage == "nomination"
+    # No body to write to: 动员部署 sends nothing, its gate is open, and 提名推荐 follows.
+    assert outcome.ran == ["mobilization", "nomination"] and outcome.stage == "nomination"
+    assert documents(cycle_id, Stage.MOBILIZATION) == []
     docs = documents(cycle_id, Stage.NOMINATION)
     assert len(docs) == 4
     assert all(located(d.pdf_path).is_file() and d.delivered_at for d in docs)

@@ -23,6 +23,7 @@ from appraisal.documents.views import (
     CycleView,
     Office,
     PersonView,
+    Procedure,
     ResultView,
     TallyRow,
 )
@@ -93,6 +94,13 @@ def _inputs() -> StageInputs:
         solicit_always=["纪委监委", "所在单位党组织"],
         solicit_private=["税务局"],
         notify=["本人", "所在单位", "所在党派或界别", "组织部"],
+        bodies=[("民盟市委", "民主党派"), ("市工商联", "非公经济")],
+        procedure=Procedure(
+            min_age=25,
+            max_age=(("代表人士", 60), ("精英", 50)),
+            categories=("民主党派成员", "无党派人士"),
+            days=(("动员部署", 10), ("提名推荐", 15), ("组织考核", 30)),
+        ),
     )
 
 

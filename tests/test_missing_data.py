@@ -20,7 +20,14 @@ from appraisal.paths import located
 from appraisal.store.cycles import get_cycle
 from appraisal.store.pool import board
 from appraisal.store.progress import cycle_progress
-from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all
+from tests.cycle_helpers import (
+    TODAY,
+    documents,
+    import_pool,
+    require_soffice,
+    return_all,
+    scheme_file,
+)
 
 runner = CliRunner()
 START = ["cycle", "start", "--name", "试点", "--year", "2026", "--no-run"]
@@ -69,7 +76,7 @@ def test_start_names_who_lacks_what_and_starts_only_when_allowed(lacking: Path) 
 def test_start_again_finishes_a_cycle_whose_nomination_did_not(lacking: Path) -> None:
     assert runner.invoke(app, [*START, "--allow-missing"]).exit_code == 0
     again = runner.invoke(app, [*START, "--allow-missing"])
-    assert again.exit_code == 0 and "其提名推荐未完成" in again.output, again.output
+    assert again.exit_code == 0 and "其动员部署或提名推荐未完成" in again.output, again.output
     other_year = runner.invoke(app, ["cycle", "start", "--name", "试点", "--year", "2025"])
     assert other_year.exit_code == 1 and "已有名为“试点”的考核周期" in other_year.output
     with session_scope() as session:
@@ -110,7 +117,9 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
 
     require_soffice()
     monkeypatch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
-    assert runner.invoke(app, [*START, "--allow-missing"]).exit_code == 0
+    # No nominating body: 动员部署 sends nothing and the cycle goes straight on to nomination.
+    no_bodies = ["--scheme", str(scheme_file({}))]
+    assert runner.invoke(app, [*START, "--allow-missing", *no_bodies]).exit_code == 0
     for stage in (Stage.NOMINATION, Stage.ASSESSMENT, Stage.EVALUATION):
         assert run_cycle(1, TODAY).stage == stage.value
         return_all(1, stage, tmp_path / f"drop-{stage.value}")
@@ -172,8 +181,8 @@ def test_a_dossier_is_sealed_early_only_when_staff_say_why(
 
     require_soffice()
     import_pool(tmp_path / "data", people=3)
-    assert runner.invoke(app, START).exit_code == 0
-    run_cycle(1, TODAY)  # nomination only: nothing is complete yet
+    assert runner.invoke(app, [*START, "--scheme", str(scheme_file({}))]).exit_code == 0
+    run_cycle(1, TODAY)  # 动员部署 (nothing to send) and nomination: nothing is complete yet
 
     refused = runner.invoke(app, ["archive", "1", "--person", "P00003"])
     assert refused.exit_code == 1 and "组织考核阶段尚未运行" in "".join(refused.output.split())

@@ -17,8 +17,15 @@ from appraisal.models import Document, Dossier, IntakeEvent, SignOff
 from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
-from appraisal.stages import WORK_STAGES
-from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import (
+    STOPS,
+    TODAY,
+    documents,
+    import_pool,
+    require_soffice,
+    return_all,
+    start,
+)
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()
@@ -53,7 +60,7 @@ def test_a_moved_output_folder_still_works(
     import_pool(tmp_path / "data", people=3)
     cycle_id = start()
     held_back = ""
-    for stage in WORK_STAGES:
+    for stage in STOPS:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         keep = set()
         if stage == Stage.NOTIFICATION:

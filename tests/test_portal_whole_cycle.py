@@ -199,7 +199,8 @@ def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_
         assert walk.page.locator("table tbody tr").count() == 4
         walk.shoot("people")
 
-        # Start: the check page first, then the cycle, with nomination running in its process.
+        # Start: the check page first, then the cycle, with 动员部署 (the 工作通知 and 实施方案 to
+        # the default scheme's nominating bodies) running in its process.
         walk.go("/cycles/new")
         walk.page.fill('input[name="name"]', f"{YEAR}年度党外代表人士综合评价")
         walk.page.fill('input[name="year"]', str(YEAR))
@@ -211,8 +212,8 @@ def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_
         walk.page.wait_for_url(re.compile(r".*/cycles/\d+$"))
         cycle_url = walk.page.url.removeprefix(base)
         stage = walk.wait_for_run(cycle_url, None)
-        assert stage == Stage.NOMINATION
-        walk.shoot("nomination")
+        assert stage == Stage.MOBILIZATION
+        walk.shoot("mobilization")
 
         # Every stage: reviewers return on their phones where a reviewer signs, staff waive the
         # rest at once, then advance; until the cycle is done.
@@ -242,7 +243,8 @@ def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_
                 advance.click()
             walk.page.locator(".flash").first.wait_for()
             stage = walk.wait_for_run(cycle_url, stage)
-        assert seen[:2] == [Stage.NOMINATION, Stage.ASSESSMENT] and Stage.ARCHIVE in seen
+        assert seen[:3] == [Stage.MOBILIZATION, Stage.NOMINATION, Stage.ASSESSMENT]
+        assert Stage.ARCHIVE in seen
         assert returned >= 2 and waived >= 1
         walk.shoot("done")
 

@@ -23,6 +23,7 @@ from appraisal.crashpoints import STAGE_POINTS
 from appraisal.db import get_engine, session_scope
 from appraisal.files import sha256_file
 from appraisal.models import Document, OutboxMessage, Person, StageRun
+from appraisal.models.vocab import Stage
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from tests.cycle_helpers import TODAY, import_pool, require_soffice, start
@@ -93,7 +94,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -
         try:
             import_pool(base / "data", people=PEOPLE)
             cycle_id = start()
-            assert run_cycle(cycle_id, TODAY).ran == ["nomination"]
+            assert run_cycle(cycle_id, TODAY).ran == ["mobilization", "nomination"]
             return snapshot(base / "output", cycle_id)
         finally:
             get_engine().dispose()
@@ -137,10 +138,19 @@ def test_a_stage_killed_at_each_step_is_finished_by_advance(
     reference: dict[str, Any],
     point: str,
 ) -> None:
+    from appraisal.flows.stages import mobilization
+
     cycle_id = start()
+    # 动员部署 first, whole: the scheme lists no body, so it sends nothing and its gate is open;
+    # the advance killed is the one that moves on to nomination and runs it.
+    mobilization(cycle_id, TODAY)
     _advance_until_killed(cycle_id, point, pool, db_url, tmp_path / "prefect-child")
     with session_scope() as session:
-        run = session.exec(select(StageRun).where(StageRun.cycle_id == cycle_id)).one()
+        run = session.exec(
+            select(StageRun).where(
+                StageRun.cycle_id == cycle_id, StageRun.stage == Stage.NOMINATION
+            )
+        ).one()
         assert (run.finished_at is not None) == (point == "closed")
 
     monkeypatch.setenv("APPRAISAL_TODAY", TODAY.isoformat())

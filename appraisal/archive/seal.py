@@ -105,7 +105,7 @@ def seal_letters(
     }
     info = {
         "Source-Organization": "appraisal",
-        "External-Description": f"{cycle_name}：征求意见函、情况通报等致单位公函及其回件",
+        "External-Description": f"{cycle_name}：工作通知、征求意见函、情况通报等致单位公函及其回件",
         "Cycle": cycle_name,
         "Bagging-Date": sealed_on.isoformat(),
         "Letters": str(len(letters)),

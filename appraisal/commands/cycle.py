@@ -57,7 +57,7 @@ def start(
             " 编号 per line."
         ),
     ] = "all",
-    run: Annotated[bool, typer.Option(help="Run the nomination stage right away.")] = True,
+    run: Annotated[bool, typer.Option(help="Run the first stage (动员部署) right away.")] = True,
     allow_missing: Annotated[
         bool,
         typer.Option(
@@ -67,8 +67,8 @@ def start(
     ] = False,
 ) -> None:
     """启动考核周期 / Start a cycle over the pool: checks the scheme, the templates and
-    everyone's records, then runs nomination. With the name of a cycle whose nomination never
-    finished, finishes it."""
+    everyone's records, then runs its first stage, 动员部署 (and on while gates are open). With the
+    name of a cycle whose 动员部署 or nomination never finished, finishes it."""
     try:
         started = launch(
             name=name, kind=kind, year=year, scheme_path=scheme,
@@ -80,7 +80,9 @@ def start(
     except CycleError as exc:
         fail(str(exc))
     if started.resumed:
-        out.print(f"第{started.cycle_id}号考核周期（{name}）已存在，其提名推荐未完成：现在完成它")
+        out.print(
+            f"第{started.cycle_id}号考核周期（{name}）已存在，其动员部署或提名推荐未完成：现在完成它"
+        )
     else:
         out.print(f"已启动第{started.cycle_id}号考核周期：{name}")
     if started.gaps:

@@ -55,6 +55,8 @@ def demo(
     out.print(f"档案：{run.dossiers}/   考核登记表：{run.register}")
     moved = "，".join(f"{k} {n} 人" for k, n in run.pool_counts.items())
     changed = f"；改变建议 1 人（{run.pool_changed}）" if run.pool_changed else ""
+    if run.mobilization:
+        out.print(f"动员部署：{run.mobilization}")
     for line in run.nominations:
         out.print(f"提名推荐：{line}")
     if run.nomination_summary:

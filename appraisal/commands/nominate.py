@@ -87,7 +87,8 @@ def decide(
     reason: Annotated[str, typer.Option(help="Why; required for 不采纳.")] = "",
 ) -> None:
     """采纳或不采纳 / Decide a nomination (and the other bodies' nominations of the same person):
-    采纳 makes the candidate a member of the cycle. Audit-logged; only at the nomination stage."""
+    采纳 makes the candidate a member of the cycle. Audit-logged; only at the mobilization and
+    nomination stages."""
     if status not in (NominationStatus.ACCEPTED.value, NominationStatus.DECLINED.value):
         fail(f"未知的决定“{status}”：请用 采纳 或 不采纳 / decide 采纳 or 不采纳")
     try:

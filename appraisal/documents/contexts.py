@@ -6,7 +6,7 @@ template may use any of them.
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from appraisal.documents.views import (
@@ -14,6 +14,7 @@ from appraisal.documents.views import (
     EntryLine,
     Nominated,
     PersonView,
+    Procedure,
     ResultView,
     TalkLine,
     TallyRow,
@@ -71,6 +72,87 @@ def letter_fields(cycle: CycleView, issued_on: date, due_on: date, number: int) 
         "回复期限": cn_date(due_on),
         "联系人": office.contact,
         "联系电话": office.phone,
+    }
+
+
+# What each stage does, as the 实施方案's 工作程序 tells the nominating bodies (seed 002: 动员部署、
+# 提名推荐、组织考核、综合评价、征求意见); a stage not listed is printed without a description.
+STAGE_WORK = {
+    "动员部署": "印发工作通知和实施方案，部署提名推荐工作；各推荐单位签收后交回回执",
+    "提名推荐": "各推荐单位按条件提名推荐人选，报送推荐表、推荐理由和简历；统战部逐一审核，"
+    "作出采纳或不采纳的决定",
+    "组织考核": "组织民主测评和谈心谈话，汇总测评结果",
+    "综合评价": "按组织考核、民主测评和履职积分综合评定等次和档次",
+    "征求意见": "就有关人选征求纪检监察机关、组织部门和所在单位党组织等方面的意见",
+    "情况通报": "向本人通知考核结果，向所在单位、党派或界别等通报情况",
+    "归档": "人才库人选滚动调整，考核评价材料一人一档立卷归档",
+}
+NOMINATION_STAGE = "提名推荐"
+
+
+def schedule(procedure: Procedure, issued_on: date) -> list[tuple[str, date, date]]:
+    """Each stage's planned dates, one after another from the day 动员部署 is issued: a stage
+    starts when the one before it ends, so later dates are a plan, not a promise."""
+    rows = []
+    start = issued_on
+    for name, days in procedure.days:
+        end = start + timedelta(days=days)
+        rows.append((name, start, end))
+        start = end
+    return rows
+
+
+def nomination_deadline(procedure: Procedure, issued_on: date, due_on: date) -> date:
+    """The day the bodies' nominations are due: the planned end of 提名推荐 (the 回执's own
+    deadline when the scheme has no time limit for it)."""
+    ends = [end for name, _, end in schedule(procedure, issued_on) if name == NOMINATION_STAGE]
+    return ends[0] if ends else due_on
+
+
+def work_notice(
+    letter: Context, addressee: str, kind: str, procedure: Procedure, issued_on: date, due_on: date
+) -> Context:
+    """The 工作通知 to one nominating body: what to submit and by when, and its 回执."""
+    keep = ("周期名称", "年度", "发文机关", "文号", "回复期限", "联系人", "联系电话", "成文日期")
+    return {
+        **{k: letter[k] for k in keep},
+        "主送机关": addressee,
+        "周期类别": kind,
+        "推荐期限": cn_date(nomination_deadline(procedure, issued_on, due_on)),
+    }
+
+
+def age_rule(procedure: Procedure) -> str:
+    oldest = "，".join(f"推荐为{tier}的不超过{age}周岁" for tier, age in procedure.max_age)
+    text = f"推荐当年1月1日年满{procedure.min_age}周岁" if procedure.min_age else ""
+    return "；".join(t for t in (text, oldest) if t) or "本方案未作规定"
+
+
+def implementation_plan(
+    letter: Context,
+    procedure: Procedure,
+    bodies: Sequence[str],
+    issued_on: date,
+    due_on: date,
+) -> Context:
+    """The 实施方案 enclosed with every 工作通知: the scheme's conditions and the stages' dates."""
+    keep = ("周期名称", "发文机关", "联系人", "联系电话")
+    return {
+        **{k: letter[k] for k in keep},
+        "对象类别": "、".join(procedure.categories) or "本方案未作规定",
+        "年龄条件": age_rule(procedure),
+        "推荐单位名单": "、".join(bodies),
+        "推荐期限": cn_date(nomination_deadline(procedure, issued_on, due_on)),
+        "工作程序": [
+            {
+                "序号": i,
+                "阶段": name,
+                "主要内容": STAGE_WORK.get(name, ""),
+                "开始日期": cn_date(start),
+                "截止日期": cn_date(end),
+            }
+            for i, (name, start, end) in enumerate(schedule(procedure, issued_on), 1)
+        ],
     }
 
 

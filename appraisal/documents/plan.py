@@ -22,6 +22,7 @@ from appraisal.documents.views import (
     EntryLine,
     Nominated,
     PersonView,
+    Procedure,
     ResultView,
     TalkLine,
     TallyRow,
@@ -31,12 +32,14 @@ from appraisal.models.vocab import Stage
 from appraisal.stages import (
     BALLOT,
     EVALUATION_FORM,
+    IMPLEMENTATION_PLAN,
     NOMINATION_FORM,
     RESULT_BRIEFING,
     RESULT_NOTICE,
     SOLICITATION_LETTER,
     TALK,
     TALLY,
+    WORK_NOTICE,
     template_recipient,
 )
 
@@ -77,6 +80,10 @@ class StageInputs:
     nominated: Mapping[str, Nominated] = field(default_factory=dict)
     # The talks of the cycle's year by 编号, for the 谈心谈话记录表 (assessment stage only).
     talks: Mapping[str, Sequence[TalkLine]] = field(default_factory=dict)
+    # The nominating bodies the scheme lists, (name, field), in its order, and what 动员部署
+    # tells them (read for that stage only).
+    bodies: Sequence[tuple[str, str]] = ()
+    procedure: Procedure = field(default_factory=Procedure)
 
 
 def _job(
@@ -228,12 +235,16 @@ class LetterPart:
 def _split(groups: Sequence[RecipientGroup]) -> list[LetterPart]:
     out = []
     for g in groups:
-        starts = range(0, len(g.people), LETTER_PEOPLE)
+        # A letter about no one (动员部署's) is still one letter.
+        starts = range(0, max(len(g.people), 1), LETTER_PEOPLE)
         for part, start in enumerate(starts, 1):
             codes = g.people[start : start + LETTER_PEOPLE]
             numbered = part if len(starts) > 1 else 0
             out.append(LetterPart(g.kind, g.name, codes, start + 1, numbered, len(starts)))
     return out
+
+
+Build = Callable[[StageInputs, Context, LetterPart, Sequence[PersonView]], Context]
 
 
 @dataclass(frozen=True)
@@ -243,11 +254,39 @@ class _Letters:
     template_id: str
     number: int  # the 文号 is the cycle's id * 10 + this
     groups: Callable[[StageInputs, Sequence[Affiliation]], list[RecipientGroup]]
-    build: Callable[[StageInputs, Context, LetterPart, Sequence[PersonView]], Context]
+    build: Build
+    # Documents sent with each letter, each its own document to the same body: (template, how).
+    enclosures: tuple[tuple[str, Build], ...] = ()
 
 
-# Letters to bodies, each about several people.
+def nominating_groups(inputs: StageInputs) -> list[RecipientGroup]:
+    """One group per nominating body, about no one: 动员部署 writes to bodies, not of people."""
+    kind = template_recipient(WORK_NOTICE)
+    return [RecipientGroup(kind, name, ()) for name, _ in inputs.bodies]
+
+
+def _notice(inputs: StageInputs, letter: Context, p: LetterPart) -> Context:
+    return contexts.work_notice(
+        letter, p.name, inputs.cycle.kind, inputs.procedure, inputs.issued_on, inputs.due_on
+    )
+
+
+def _plan(inputs: StageInputs, letter: Context) -> Context:
+    names = [name for name, _ in inputs.bodies]
+    return contexts.implementation_plan(
+        letter, inputs.procedure, names, inputs.issued_on, inputs.due_on
+    )
+
+
+# Letters to bodies, each about several people (or, for 动员部署, about no one).
 LETTERS = {
+    Stage.MOBILIZATION: _Letters(
+        WORK_NOTICE,
+        4,
+        lambda inputs, everyone: nominating_groups(inputs),
+        lambda inputs, letter, p, listed: _notice(inputs, letter, p),
+        enclosures=((IMPLEMENTATION_PLAN, lambda inputs, letter, p, _: _plan(inputs, letter)),),
+    ),
     Stage.SOLICITATION: _Letters(
         SOLICITATION_LETTER,
         1,
@@ -301,6 +340,7 @@ def _notices(inputs: StageInputs) -> list[DocumentJob]:
 
 # Documents about one person each: planned for any slice of the people on its own.
 PERSON_PLANNERS = {
+    Stage.MOBILIZATION: _none,
     Stage.NOMINATION: _nomination,
     Stage.ASSESSMENT: _assessment,
     Stage.EVALUATION: _evaluation,
@@ -311,6 +351,11 @@ PERSON_PLANNERS = {
 
 def has_letters(stage: Stage) -> bool:
     return stage in LETTERS
+
+
+def has_person_documents(stage: Stage) -> bool:
+    """Whether the stage plans documents about people one by one (not only letters)."""
+    return PERSON_PLANNERS[stage] is not _none
 
 
 def plan_people(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
@@ -337,19 +382,21 @@ def plan_letter_parts(
         return []
     by_code = {p.code: p for p in inputs.people}
     letter = _letter(inputs, inputs.cycle.id * 10 + letters.number)
+    templates = ((letters.template_id, letters.build), *letters.enclosures)
     return [
         _job(
             inputs,
             stage,
-            letters.template_id,
+            template_id,
             person=None,
             kind=p.kind,
             name=p.name,
-            context=letters.build(inputs, letter, p, [by_code[c] for c in p.people]),
+            context=build(inputs, letter, p, [by_code[c] for c in p.people]),
             people=p.people,
             part=p.part,
         )
         for p in parts
+        for template_id, build in templates
     ]
 
 

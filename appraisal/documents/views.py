@@ -56,6 +56,17 @@ class CycleView:
     office: Office
 
 
+@dataclass(frozen=True)
+class Procedure:
+    """What 动员部署 tells the nominating bodies, from the cycle's scheme: whom they may propose
+    and how long each stage takes."""
+
+    min_age: int = 0
+    max_age: tuple[tuple[str, int], ...] = ()  # (tier, oldest age on 1 January)
+    categories: tuple[str, ...] = ()  # the twelve kinds of united-front targets
+    days: tuple[tuple[str, int], ...] = ()  # (stage name, days), working stages in order
+
+
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     """What decides which bodies hear about a person: enough to address every letter of a

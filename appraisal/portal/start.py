@@ -165,9 +165,9 @@ def start(
             detail=f"cycle {started.cycle_id}: {form.name}"
             + (f" ({len(started.gaps)} lacking inputs, allowed)" if started.gaps else ""),
         )  # fmt: skip
-    done = "提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
+    done = "动员部署或提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
     if launcher.start_advance(started.cycle_id):
-        running = "正在生成提名推荐阶段的文书，完成后本页会显示进度"
+        running = "正在生成动员部署阶段的文书，完成后本页会显示进度"
         flash(request, f"“{form.name}”{done}，{running}", "ok")
     else:
         flash(request, f"“{form.name}”{done}；上一次的运行仍在进行", "error")

@@ -25,6 +25,7 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
         *_negative_list(scheme.negative_list),
         *_recipients(scheme),
         *_deadlines(scheme),
+        *_bodies(scheme),
     ]
 
 
@@ -153,8 +154,29 @@ def _recipients(scheme: Scheme) -> list[Problem]:
     return problems
 
 
+def nominating_bodies(scheme: Scheme) -> dict[str, str]:
+    """The bodies 动员部署 writes to, name -> field (BodyKind), in the scheme's order."""
+    if scheme.nomination is None:
+        return {}
+    return {name: kind.value for name, kind in scheme.nomination.bodies.items()}
+
+
+def _bodies(scheme: Scheme) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in nominating_bodies(scheme):
+        if name != name.strip() or not name.strip():
+            problems.append(
+                (f"nomination.bodies.{name}", "推荐单位名称前后不能有空格，也不能只有空格")
+            )
+    return problems
+
+
 def _deadlines(scheme: Scheme) -> list[Problem]:
     stages = [s for s in STAGE_ORDER if s is not Stage.DONE]
+    if not nominating_bodies(scheme):
+        # With no body to write to, 动员部署 sends nothing and waits for nothing; schemes
+        # written before it (stored by cycles) have no time limit for it.
+        stages.remove(Stage.MOBILIZATION)
     problems: list[Problem] = []
     if Stage.DONE in scheme.deadlines:
         problems.append(("deadlines.done", "已办结的周期没有期限"))

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidat
 from appraisal.models.vocab import (
     Attendance,
     Band,
+    BodyKind,
     DutyKind,
     DutyOutcome,
     DutyRole,
@@ -141,6 +142,9 @@ class NominationRules(Rules):
     max_age: dict[Tier, Annotated[int, Field(ge=0)]]  # per proposed tier, on 1 January
     categories: list[Label]  # the 统战对象类别 a candidate may belong to
     required: list[Label]  # columns a new candidate's row must fill in
+    # The nominating bodies (推荐单位) and the field each belongs to: 动员部署 sends each a
+    # 工作通知 and the 实施方案. Schemes written before it may lack it: no body is written to.
+    bodies: dict[Label, BodyKind] = Field(default_factory=dict)
 
 
 class Solicitation(Rules):

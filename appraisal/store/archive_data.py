@@ -38,7 +38,7 @@ from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
 from appraisal.store.progress import cycle_progress
-from appraisal.store.stage_runs import not_finished
+from appraisal.store.stage_runs import not_finished, stage_run
 
 RESULT_FIELDS = (
     "points", "org_score", "appraisal_score", "composite", "grade", "band", "vetoes",
@@ -47,7 +47,15 @@ RESULT_FIELDS = (
 
 
 def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
-    return not_finished(session, cycle_id, WORK_STAGES)
+    missing = not_finished(session, cycle_id, WORK_STAGES)
+    # Cycles started before 动员部署 existed began at 提名推荐 and never had it to run.
+    if (
+        Stage.MOBILIZATION in missing
+        and stage_run(session, cycle_id, Stage.MOBILIZATION) is None
+        and stage_run(session, cycle_id, Stage.NOMINATION) is not None
+    ):
+        missing = tuple(s for s in missing if s is not Stage.MOBILIZATION)
+    return missing
 
 
 def _path(text: str) -> Path | None:

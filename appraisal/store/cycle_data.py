@@ -10,6 +10,7 @@ from appraisal.documents.views import (
     EntryLine,
     Office,
     PersonView,
+    Procedure,
     ResultView,
     TalkLine,
     TallyRow,
@@ -28,7 +29,9 @@ from appraisal.models import (
 from appraisal.models.vocab import Band, Decision, EntryKind
 from appraisal.person_fields import plain_values
 from appraisal.scheme import Scheme
+from appraisal.scheme.checks import nominating_bodies
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
+from appraisal.stages import STAGE_ORDER, stage_name
 from appraisal.store.cycles import cycle_people
 from appraisal.store.talks import talks_by_code
 
@@ -41,6 +44,24 @@ def cycle_view(cycle: Cycle) -> CycleView:
         kind=cycle.kind.value,
         year=cycle.year,
         office=Office.from_dict(cycle.office),
+    )
+
+
+def bodies(scheme: Scheme) -> list[tuple[str, str]]:
+    """The nominating bodies 动员部署 writes to, (name, field), in the scheme's order."""
+    return list(nominating_bodies(scheme).items())
+
+
+def procedure(scheme: Scheme) -> Procedure:
+    """What 动员部署 tells the bodies: the scheme's nomination rules and stage time limits."""
+    rules = scheme.nomination
+    return Procedure(
+        min_age=rules.min_age if rules else 0,
+        max_age=tuple((t.value, a) for t, a in rules.max_age.items()) if rules else (),
+        categories=tuple(rules.categories) if rules else (),
+        days=tuple(
+            (stage_name(s), scheme.deadlines[s]) for s in STAGE_ORDER if s in scheme.deadlines
+        ),
     )
 
 

@@ -100,7 +100,8 @@ def start_cycle(
     office: Mapping[str, str] | None = None,
     office_id: int = ROOT_OFFICE_ID,
 ) -> Cycle:
-    """Create the cycle with a copy of its scheme and its members; the first stage is nomination.
+    """Create the cycle with a copy of its scheme and its members; the first stage is
+    动员部署 (mobilization).
 
     `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
     it goes into the audit log with the start. `office` is the issuing office as its letters

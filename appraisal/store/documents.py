@@ -137,3 +137,17 @@ def first_document_to(session: Session, cycle_id: int, recipient_kind: str) -> D
         Document.cycle_id == cycle_id, Document.recipient_kind == recipient_kind
     )
     return session.exec(query).first()
+
+
+def documents_of(session: Session, cycle_id: int, stage: Stage, template_id: str) -> list[Document]:
+    """The cycle's documents of one template of one stage, by ID."""
+    query = (
+        select(Document)
+        .where(
+            Document.cycle_id == cycle_id,
+            Document.stage == stage,
+            Document.template_id == template_id,
+        )
+        .order_by(col(Document.id))
+    )
+    return list(session.exec(query))

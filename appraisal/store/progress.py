@@ -8,7 +8,15 @@ from typing import Protocol, cast
 from sqlmodel import Session, col, func, select
 
 from appraisal.gates import Outstanding, Returned, StageDocument, StageProgress, missing_grade
-from appraisal.models import CycleMember, Document, IntakeEvent, Person, Result, SignOff
+from appraisal.models import (
+    CycleMember,
+    Document,
+    IntakeEvent,
+    Person,
+    Result,
+    SignOff,
+    StageRun,
+)
 from appraisal.models.vocab import Stage
 from appraisal.stages import WORK_STAGES
 
@@ -77,7 +85,18 @@ def cycle_progress(
     SignOffs: at 10,000 people the assessment alone has some 45,000 documents.
     """
     wanted = set(stages)
-    progress = {stage: StageProgress(stage) for stage in WORK_STAGES if stage in wanted}
+    finished = set(
+        session.exec(
+            select(StageRun.stage).where(
+                StageRun.cycle_id == cycle_id, col(StageRun.finished_at).is_not(None)
+            )
+        )
+    )
+    progress = {
+        stage: StageProgress(stage, finished=stage in finished)
+        for stage in WORK_STAGES
+        if stage in wanted
+    }
     held_note = f"有回件待工作人员核对 / held for staff review：appraisal signoff held {cycle_id}"
     for stage, p in progress.items():
         returns, held = stage_returns(session, cycle_id, stage)
