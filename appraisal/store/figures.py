@@ -263,10 +263,7 @@ def set_figure_field(
             session.refresh(row)
             raise FigureError(f"已有统战名人“{after}”（第 {same.id} 号） / already on record")
     session.add(row)
-    log = AuditLog(actor)
-    log.record(ENTITY, key_of(row), attr, before or None, after or None, why)
-    log.write(session)
-    session.flush()
+    _audit(session, actor, row, attr, before or None, after or None, why)
     return before, after
 
 
@@ -316,13 +313,19 @@ def add_site(
         recorded_by=actor[:128],
     )  # fmt: skip
     session.add(site)
+    _audit(session, actor, figure, SITE, None, site_words(site), _reason(reason, required=False))
+    return site
+
+
+def _audit(
+    session: Session, actor: str, figure: Figure, what: str, before: str | None,
+    after: str | None, why: str,
+) -> None:  # fmt: skip
+    """One change of a figure on record, flushed with the change itself."""
     log = AuditLog(actor)
-    log.record(
-        ENTITY, key_of(figure), SITE, None, site_words(site), _reason(reason, required=False)
-    )
+    log.record(ENTITY, key_of(figure), what, before, after, why)
     log.write(session)
     session.flush()
-    return site
 
 
 def remove_site(
@@ -336,10 +339,7 @@ def remove_site(
         raise FigureError(f"{figure.name} 没有第 {site_id} 号纪念场所 / no such site")
     why = _reason(reason)
     session.delete(site)
-    log = AuditLog(actor)
-    log.record(ENTITY, key_of(figure), SITE, site_words(site), None, why)
-    log.write(session)
-    session.flush()
+    _audit(session, actor, figure, SITE, site_words(site), None, why)
     return site
 
 
@@ -366,11 +366,8 @@ def add_activity(
         organiser=_text("主办单位", organiser, 128), recorded_by=actor[:128],
     )  # fmt: skip
     session.add(activity)
-    log = AuditLog(actor)
-    log.record(ENTITY, key_of(figure), ACTIVITY, None, activity_words(activity),
-               _reason(reason, required=False))  # fmt: skip
-    log.write(session)
-    session.flush()
+    _audit(session, actor, figure, ACTIVITY, None, activity_words(activity),
+           _reason(reason, required=False))  # fmt: skip
     return activity
 
 
@@ -385,10 +382,7 @@ def remove_activity(
         raise FigureError(f"{figure.name} 没有第 {activity_id} 号宣传活动 / no such activity")
     why = _reason(reason)
     session.delete(activity)
-    log = AuditLog(actor)
-    log.record(ENTITY, key_of(figure), ACTIVITY, activity_words(activity), None, why)
-    log.write(session)
-    session.flush()
+    _audit(session, actor, figure, ACTIVITY, activity_words(activity), None, why)
     return activity
 
 
