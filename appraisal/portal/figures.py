@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from appraisal.clock import today
 from appraisal.db import session_scope
@@ -16,7 +17,14 @@ from appraisal.documents.figures import TITLE, write_figure_list
 from appraisal.models.vocab import ActivityKind, SiteKind
 from appraisal.portal.access import staff
 from appraisal.portal.limits import RowId, field
-from appraisal.portal.web import check_csrf, chinese_part, flash, log_access, page
+from appraisal.portal.web import (
+    check_csrf,
+    chinese_part,
+    flash,
+    log_access,
+    page,
+    staff_change,
+)
 from appraisal.roles import Action
 from appraisal.store.figures import (
     FIELDS,
@@ -139,18 +147,15 @@ def set_field(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     _owned(me.scope, figure_id)
-    try:
-        with session_scope() as session:
-            before, after = set_figure_field(session, figure_id=figure_id, field=name,
-                                             value=value, actor=me.actor, reason=reason,
-                                             scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="figure field",
-                       detail=f"{figure_id} {name}")  # fmt: skip
-    except FigureError as exc:
-        flash(request, str(exc), "error")
-    else:
-        words = "未变" if before == after else f"已修改：{before or '—'} → {after or '—'}"
-        flash(request, f"{name} {words}", "ok")
+
+    def change(session: Session) -> str:
+        before, after = set_figure_field(session, figure_id=figure_id, field=name, value=value,
+                                         actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
+        return f"{name} " + ("未变" if before == after else
+                              f"已修改：{before or '—'} → {after or '—'}")  # fmt: skip
+
+    staff_change(request, me.actor, action="figure field", detail=f"{figure_id} {name}",
+                 refused=FigureError, change=change)  # fmt: skip
     return _back(figure_id)
 
 
@@ -169,17 +174,15 @@ def new_site(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     _owned(me.scope, figure_id)
-    try:
-        with session_scope() as session:
-            add_site(session, figure_id=figure_id, kind=kind, name=name, address=address,
-                     opening=opening, plaque_on=plaque_on, actor=me.actor, reason=reason,
-                     scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="figure site",
-                       detail=f"{figure_id} {name}")  # fmt: skip
-    except FigureError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已添加纪念场所：{name.strip()}", "ok")
+
+    def change(session: Session) -> str:
+        site = add_site(session, figure_id=figure_id, kind=kind, name=name, address=address,
+                        opening=opening, plaque_on=plaque_on, actor=me.actor, reason=reason,
+                        scope=me.scope)  # fmt: skip
+        return f"已添加纪念场所：{site.name}"
+
+    staff_change(request, me.actor, action="figure site", detail=f"{figure_id} {name}",
+                 refused=FigureError, change=change)  # fmt: skip
     return _back(figure_id)
 
 
@@ -194,16 +197,14 @@ def drop_site(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     _owned(me.scope, figure_id)
-    try:
-        with session_scope() as session:
-            site = remove_site(session, figure_id=figure_id, site_id=site_id, actor=me.actor,
-                               reason=reason, scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="figure site removed",
-                       detail=f"{figure_id} {site_id}")  # fmt: skip
-    except FigureError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已删除纪念场所：{site.name}", "ok")
+
+    def change(session: Session) -> str:
+        site = remove_site(session, figure_id=figure_id, site_id=site_id, actor=me.actor,
+                           reason=reason, scope=me.scope)  # fmt: skip
+        return f"已删除纪念场所：{site.name}"
+
+    staff_change(request, me.actor, action="figure site removed",
+                 detail=f"{figure_id} {site_id}", refused=FigureError, change=change)  # fmt: skip
     return _back(figure_id)
 
 
@@ -221,17 +222,15 @@ def new_activity(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     _owned(me.scope, figure_id)
-    try:
-        with session_scope() as session:
-            add_activity(session, figure_id=figure_id, held_on=held_on, kind=kind,
-                         summary=summary, organiser=organiser, actor=me.actor, reason=reason,
-                         scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="figure activity",
-                       detail=f"{figure_id} {kind}")  # fmt: skip
-    except FigureError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已添加宣传活动：{summary.strip()}", "ok")
+
+    def change(session: Session) -> str:
+        activity = add_activity(session, figure_id=figure_id, held_on=held_on, kind=kind,
+                                summary=summary, organiser=organiser, actor=me.actor,
+                                reason=reason, scope=me.scope)  # fmt: skip
+        return f"已添加宣传活动：{activity.summary}"
+
+    staff_change(request, me.actor, action="figure activity", detail=f"{figure_id} {kind}",
+                 refused=FigureError, change=change)  # fmt: skip
     return _back(figure_id)
 
 
@@ -246,16 +245,15 @@ def drop_activity(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     _owned(me.scope, figure_id)
-    try:
-        with session_scope() as session:
-            gone = remove_activity(session, figure_id=figure_id, activity_id=activity_id,
-                                   actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="figure activity removed",
-                       detail=f"{figure_id} {activity_id}")  # fmt: skip
-    except FigureError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已删除宣传活动：{gone.summary}", "ok")
+
+    def change(session: Session) -> str:
+        gone = remove_activity(session, figure_id=figure_id, activity_id=activity_id,
+                               actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
+        return f"已删除宣传活动：{gone.summary}"
+
+    staff_change(request, me.actor, action="figure activity removed",
+                 detail=f"{figure_id} {activity_id}", refused=FigureError,
+                 change=change)  # fmt: skip
     return _back(figure_id)
 
 

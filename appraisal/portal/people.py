@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from appraisal.db import session_scope
 from appraisal.employer_split import unsplit
@@ -17,7 +18,7 @@ from appraisal.person_words import change_what, person_facts
 from appraisal.portal.access import staff
 from appraisal.portal.downloads import download_name
 from appraisal.portal.limits import RowId, field
-from appraisal.portal.web import check_csrf, flash, log_access, page
+from appraisal.portal.web import check_csrf, flash, log_access, page, staff_change
 from appraisal.roles import Action
 from appraisal.store.changes import as_text
 from appraisal.store.figures_view import figure_of
@@ -148,17 +149,14 @@ def add_record(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     code = _owned(me.scope, code)
-    try:
+
+    def change(session: Session) -> str:
         entry = parse_entry(kind, start, end, text, merit if kind == EntryKind.MERIT else "")
-        with session_scope() as session:
-            add_entry(session, code=code, entry=entry, actor=me.actor, reason=reason,
-                      scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="person entry",
-                       detail=f"{code} {kind}")  # fmt: skip
-    except PersonInfoError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已添加{kind}记录：{text.strip()}", "ok")
+        add_entry(session, code=code, entry=entry, actor=me.actor, reason=reason, scope=me.scope)
+        return f"已添加{kind}记录：{text.strip()}"
+
+    staff_change(request, me.actor, action="person entry", detail=f"{code} {kind}",
+                 refused=PersonInfoError, change=change)  # fmt: skip
     return _back(code)
 
 
@@ -173,16 +171,14 @@ def remove_record(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     code = _owned(me.scope, code)
-    try:
-        with session_scope() as session:
-            row = remove_entry(session, code=code, entry_id=entry_id, actor=me.actor,
-                               reason=reason, scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="person entry removed",
-                       detail=f"{code} {entry_id}")  # fmt: skip
-    except PersonInfoError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已删除{row.kind.value}记录：{row.text}", "ok")
+
+    def change(session: Session) -> str:
+        row = remove_entry(session, code=code, entry_id=entry_id, actor=me.actor, reason=reason,
+                           scope=me.scope)  # fmt: skip
+        return f"已删除{row.kind.value}记录：{row.text}"
+
+    staff_change(request, me.actor, action="person entry removed", detail=f"{code} {entry_id}",
+                 refused=PersonInfoError, change=change)  # fmt: skip
     return _back(code)
 
 
@@ -203,16 +199,15 @@ def add_talk_record(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     code = _owned(me.scope, code)
-    try:
+
+    def change(session: Session) -> str:
         talk = parse_talk(held_on, kind, talker, summary, talker_post=talker_post, place=place,
                           follow_up=follow_up)  # fmt: skip
-        with session_scope() as session:
-            add_talk(session, code=code, talk=talk, actor=me.actor, scope=me.scope)
-            log_access(session, request, actor=me.actor, action="talk", detail=f"{code} {kind}")
-    except PersonInfoError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已记录{talk.kind.value}：{talk.held_on:%Y-%m-%d} {talk.talker}", "ok")
+        add_talk(session, code=code, talk=talk, actor=me.actor, scope=me.scope)
+        return f"已记录{talk.kind.value}：{talk.held_on:%Y-%m-%d} {talk.talker}"
+
+    staff_change(request, me.actor, action="talk", detail=f"{code} {kind}",
+                 refused=PersonInfoError, change=change)  # fmt: skip
     return _back(code, "#talks")
 
 
@@ -235,19 +230,16 @@ def change_talk_record(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     code = _owned(me.scope, code)
-    try:
+
+    def change(session: Session) -> str:
         talk = parse_talk(held_on, kind, talker, summary, talker_post=talker_post, place=place,
                           follow_up=follow_up)  # fmt: skip
-        with session_scope() as session:
-            before, after = change_talk(session, code=code, talk_id=talk_id, talk=talk,
-                                        actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="talk changed",
-                       detail=f"{code} {talk_id}")  # fmt: skip
-    except PersonInfoError as exc:
-        flash(request, str(exc), "error")
-    else:
-        said = "谈话记录未变 / unchanged" if before == after else f"已修改谈话记录：{after}"
-        flash(request, said, "ok")
+        before, after = change_talk(session, code=code, talk_id=talk_id, talk=talk,
+                                    actor=me.actor, reason=reason, scope=me.scope)  # fmt: skip
+        return "谈话记录未变 / unchanged" if before == after else f"已修改谈话记录：{after}"
+
+    staff_change(request, me.actor, action="talk changed", detail=f"{code} {talk_id}",
+                 refused=PersonInfoError, change=change)  # fmt: skip
     return _back(code, "#talks")
 
 
@@ -262,16 +254,14 @@ def remove_talk_record(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     code = _owned(me.scope, code)
-    try:
-        with session_scope() as session:
-            row = remove_talk(session, code=code, talk_id=talk_id, actor=me.actor, reason=reason,
-                              scope=me.scope)  # fmt: skip
-            log_access(session, request, actor=me.actor, action="talk removed",
-                       detail=f"{code} {talk_id}")  # fmt: skip
-    except PersonInfoError as exc:
-        flash(request, str(exc), "error")
-    else:
-        flash(request, f"已删除{row.kind.value}记录：{row.held_on:%Y-%m-%d} {row.talker}", "ok")
+
+    def change(session: Session) -> str:
+        row = remove_talk(session, code=code, talk_id=talk_id, actor=me.actor, reason=reason,
+                          scope=me.scope)  # fmt: skip
+        return f"已删除{row.kind.value}记录：{row.held_on:%Y-%m-%d} {row.talker}"
+
+    staff_change(request, me.actor, action="talk removed", detail=f"{code} {talk_id}",
+                 refused=PersonInfoError, change=change)  # fmt: skip
     return _back(code, "#talks")
 
 

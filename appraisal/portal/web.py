@@ -2,6 +2,7 @@
 
 import hmac
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -164,6 +165,28 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
         {**defaults, "csrf": found.row.csrf if found else "", "messages": messages, **context},
         status_code=status_code,
     )
+
+
+def staff_change(
+    request: Request,
+    actor: str,
+    *,
+    action: str,
+    detail: str,
+    refused: type[Exception] | tuple[type[Exception], ...],
+    change: Callable[[Session], str],
+) -> bool:
+    """One staff change made in one transaction with its access-log row; what it did, or why it
+    was refused, is shown on the next page. True when it was made."""
+    try:
+        with session_scope() as session:
+            said = change(session)
+            log_access(session, request, actor=actor, action=action, detail=detail)
+    except refused as exc:
+        flash(request, str(exc), "error")
+        return False
+    flash(request, said, "ok")
+    return True
 
 
 def log_access(
