@@ -165,7 +165,9 @@ def _run_stage(cycle_id: int, stage: Stage, today: date | None) -> dict[str, int
     issued, due = open_stage(cycle_id, stage, today or clock_today())
     if stage == Stage.EVALUATION:
         log("%s", score_cycle(cycle_id))
-    parts = max(1, settings.stage_parts)
+    # A stage that only writes to bodies (动员部署, 征求意见) has nothing to share out: its
+    # letters are made by part 0, and more parts would be runs that do nothing.
+    parts = max(1, settings.stage_parts) if has_person_documents(stage) else 1
     if parts == 1:
         counts = make_part(cycle_id, stage, issued, due)
     elif settings.part_deployment:

@@ -20,11 +20,11 @@ from appraisal.documents.review import review_decision
 from appraisal.models import AuditEntry, Document, Dossier, Person, Result, ReviewRequest
 from appraisal.models.vocab import Grade, ReviewStatus, Stage
 from appraisal.paths import cycle_dir, located, register_path
-from appraisal.stages import WORK_STAGES
 from appraisal.store import reviews
 from appraisal.store.archive_data import register_inputs
 from appraisal.store.cycles import get_cycle
 from tests.cycle_helpers import (
+    STOPS,
     TODAY,
     import_pool,
     notices_sent,
@@ -256,7 +256,7 @@ def test_a_changed_grade_reseals_the_dossier(
     require_soffice()
     import_pool(tmp_path / "data", people=3)
     cycle_id = start("2026年度综合评价")
-    for stage in WORK_STAGES:
+    for stage in STOPS:
         assert run_cycle(cycle_id, TODAY).stage == stage.value
         return_all(cycle_id, stage, tmp_path / f"drop-{stage.value}")
     outcome = archive_cycle(cycle_id, None, TODAY)

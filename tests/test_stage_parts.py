@@ -44,6 +44,9 @@ def test_parts_and_plain_calls_make_the_same_documents(
     records = read_part_records(cycle_id, Stage.NOMINATION, 3)
     assert [r.part for r in records] == [0, 1, 2]
     assert [r.planned for r in records] == [1, 2, 2]
+    # A stage that only writes to bodies is one run whatever the setting: no part records.
+    run_stage(cycle_id, Stage.MOBILIZATION, TODAY)
+    assert read_part_records(cycle_id, Stage.MOBILIZATION, 3) == []
 
 
 def test_parts_cover_every_document_once() -> None:
