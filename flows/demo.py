@@ -177,9 +177,13 @@ def _review(run: DemoRun, day: date, say: Say) -> None:
     one step up, the 复核决定书 is written, and their sealed dossier is sealed again."""
     with session_scope() as session:
         cycle = get_cycle(session, run.cycle_id)
-        grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+        scheme = parse_scheme(cycle.scheme_toml, cycle.name)
+        grades = [g.grade.value for g in scheme.grades]
         rows = [r for r in reviews.list_reviews(session, cycle) if r.window and r.grade]
-        row = next((r for r in rows if r.grade in grades[1:]), None)
+        # Miscounted ballots matter most to someone the ballots capped (基本称职): two more
+        # valid votes can lift the cap. Failing that, anyone below the top.
+        capped = [r for r in rows if r.grade == scheme.ballots.cap_grade]
+        row = next((r for r in [*capped, *rows] if r.grade in grades[1:]), None)
         if row is None or row.window is None:
             return
         asked = min(reviews.working_days_after(row.window.issued_on, 1), day)

@@ -31,7 +31,7 @@ from appraisal.scoring import (
     PersonInput,
     PersonScore,
     Standing,
-    over_quota,
+    quota_places,
     score_person,
     settle,
     standing,
@@ -95,21 +95,21 @@ def score_cycle(cycle_id: int) -> str:
             return counts
 
         # A slice of people at a time, so memory does not grow with the cohort. The 优秀 quota
-        # ranks the whole cohort, and it only ever moves 优秀 down: everyone else is stored as
-        # scored, and those graded 优秀 are scored again (scoring is pure) and settled once
-        # every person's standing is known.
+        # ranks the whole cohort (or each unit), and it only ever touches 优秀: everyone else is
+        # stored as scored, and those graded 优秀 are scored again (scoring is pure) and settled
+        # once every person's standing is known.
         standings: list[Standing] = []
         excellent: list[str] = []
         total = ImportCounts()
         for some in chunks(codes, size):
-            _, scores = scored(some)
-            standings += map(standing, scores)
+            inputs, scores = scored(some)
+            standings += [standing(scheme, p, s) for p, s in zip(inputs, scores, strict=True)]
             excellent += [s.code for s in scores if s.grade is Grade.EXCELLENT]
             total += store([s for s in scores if s.grade is not Grade.EXCELLENT])
-        over = over_quota(scheme, standings)
+        places = quota_places(scheme, standings)
         for some in chunks(excellent, size):
             inputs, scores = scored(some)
-            total += store(settle(scheme, inputs, scores, over, len(standings)))
+            total += store(settle(scheme, inputs, scores, places))
     return f"{len(codes)} scored: {total.added} new, {total.updated} changed"
 
 

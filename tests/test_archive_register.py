@@ -170,12 +170,14 @@ def test_distribution_sheet_counts_grades_and_bands_and_has_charts(tmp_path: Pat
     sheet = load_workbook(path)[DISTRIBUTION_SHEET]
     table = [r for r in sheet.iter_rows(values_only=True)]
     assert table[0] == ("等次", "人数", "占比")
-    grades = [(label, count) for label, count, _share in table[1:8]]
+    grades = [(label, count) for label, count, _share in table[1:7]]
     assert grades == [
-        ("优秀", 2), ("良好", 0), ("称职", 0), ("基本称职", 1), ("不称职", 1), ("未评定", 1),
-        ("合计", 5),
+        ("优秀", 2), ("称职", 0), ("基本称职", 1), ("不称职", 1), ("未评定", 1), ("合计", 5),
     ]  # fmt: skip
     assert grades[:-1] == grade_counts(rows)
+    # 良好 is no grade of the default scale: it is listed, in its place, only when given.
+    good = [*rows, person(6, name="赵磊", grade="良好", band="A")]
+    assert [label for label, _ in grade_counts(good)][:3] == ["优秀", "良好", "称职"]
     assert table[1][2] == pytest.approx(0.4)
     assert sheet["C2"].number_format == "0.0%"
     band_top = next(i for i, r in enumerate(table) if r[0] == "档次")
@@ -187,7 +189,7 @@ def test_distribution_sheet_counts_grades_and_bands_and_has_charts(tmp_path: Pat
         assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml"} <= names
         chart = archive.read("xl/charts/chart1.xml").decode()
     assert GRADE_CHART_TITLE in chart
-    assert "'等次分布'!$B$2:$B$7" in chart  # the grade counts, the 合计 left out
+    assert "'等次分布'!$B$2:$B$6" in chart  # the grade counts, the 合计 left out
 
 
 def test_stage_and_audit_sheets(tmp_path: Path) -> None:
@@ -254,7 +256,7 @@ def test_an_empty_cycle_still_writes_a_workbook(tmp_path: Path) -> None:
     book = load_workbook(path)
     assert [c.value for c in book[REGISTER_SHEET][1]] == list(REGISTER_HEADER)
     assert book[REGISTER_SHEET].max_row == 1
-    assert book[DISTRIBUTION_SHEET]["B7"].value == 0  # 未评定 is left out, 合计 is 0
+    assert book[DISTRIBUTION_SHEET]["B6"].value == 0  # 未评定 is left out, 合计 is 0
 
 
 def _require_libreoffice() -> str:

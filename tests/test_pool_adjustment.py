@@ -33,7 +33,7 @@ def test_an_excellent_elite_is_proposed_for_promotion_to_representative() -> Non
 
 
 def test_the_a_streak_promotes_an_elite_too() -> None:
-    move, to, why = _one(grade=Grade.GOOD, band=Band.A, actions=(Action.MOVE_UP.value,))
+    move, to, why = _one(grade=Grade.COMPETENT, band=Band.A, actions=(Action.MOVE_UP.value,))
     assert (move, to) == (PoolMove.PROMOTE, Tier.REPRESENTATIVE) and "连续" in why
 
 
@@ -74,9 +74,10 @@ def test_a_staff_decision_or_no_grade_keeps_the_person() -> None:
 
 def test_the_rules_come_from_the_scheme_file() -> None:
     text = default_scheme_path().read_text(encoding="utf-8")
-    edited = text.replace('promote_grades = ["优秀"]', 'promote_grades = ["优秀", "良好"]')
+    edited = text.replace('promote_grades = ["优秀"]', 'promote_grades = ["优秀", "称职"]')
     rules = parse_scheme(edited).pool
-    (p,) = propose(rules, [Candidate("P1", "张三", Tier.RISING, True, Grade.GOOD, Band.A)], CYCLE)
+    (p,) = propose(rules, [Candidate("P1", "张三", Tier.RISING, True, Grade.COMPETENT, Band.A)],
+                   CYCLE)  # fmt: skip
     assert p.move is PoolMove.PROMOTE
     # A scheme stored before the adjustment existed moves no one but by the A streak.
     head, rest = text.split("[pool.adjust]")

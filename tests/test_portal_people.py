@@ -296,11 +296,11 @@ def test_a_person_page_lists_the_cycles_they_are_in(
     with session_scope() as session:
         pid = session.exec(select(Person.id).where(Person.code == "P00001")).one()
         session.add(Result(cycle_id=bare_cycle, person_id=pid, points=80.0, org_score=90.0,
-                           appraisal_score=88.0, composite=87.25, grade=Grade.GOOD,
+                           appraisal_score=88.0, composite=87.25, grade=Grade.COMPETENT,
                            band=Band.A))  # fmt: skip
     client = _client(bare_portal)
     page = client.get("/people/P00001").text
     assert f'<a href="/cycles/{bare_cycle}">测试周期</a>' in page
-    assert "87.25" in page and "<td>良好</td>" in page and "<td>A</td>" in page
+    assert "87.25" in page and "<td>称职</td>" in page and "<td>A</td>" in page
     _account("bob", office="西区统战部")
     assert _client(bare_portal, "bob").get("/people/P00001").status_code == 404

@@ -33,10 +33,14 @@ def test_default_scheme_holds_the_briefs_rules() -> None:
     assert (float(w.org), float(w.appraisal), float(w.points)) == (0.4, 0.3, 0.3)
     assert [(g.grade, float(g.min)) for g in scheme.grades] == [
         (Grade.EXCELLENT, 90),
-        (Grade.GOOD, 80),
-        (Grade.COMPETENT, 60),
+        (Grade.COMPETENT, 70),
+        (Grade.BASIC, 60),
         (Grade.INCOMPETENT, 0),
     ]
+    # The 党外 scale: the four grades a ballot offers, and no 良好 anywhere in the default.
+    assert Grade.GOOD not in [g.grade for g in scheme.grades]
+    assert "良好" not in DEFAULT_TEXT
+    assert (scheme.quota.scope, scheme.quota.at_least_one_from) == ("本周期", 5)
     assert {b.band: float(b.min) for b in scheme.bands} == {"A": 85, "B": 60, "C": 0}
     assert str(scheme.ballots.pass_share) == "2/3" and str(scheme.ballots.fail_share) == "1/3"
     assert scheme.recipients.solicitation.always == ["纪委监委", "组织部", "所在单位党组织"]
@@ -131,6 +135,13 @@ def test_scheme_is_reproducible_from_its_text_alone() -> None:
         ('"联名" = 0.5', "", "points.roles", "联名"),
         ('normalise = "cap"', 'normalise = "squash"', "points.normalise", "'cap' or 'scale'"),
         ('cap_grade = "基本称职"', 'cap_grade = "一般"', "ballots.cap_grade", "应为"),
+        ('scope = "本周期"', 'scope = "单位"', "quota.scope", "'工作单位'"),
+        (
+            "at_least_one_from = 5",
+            "at_least_one_from = -1",
+            "quota.at_least_one_from",
+            "大于或等于 0",
+        ),
     ],
 )
 def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: str) -> None:
@@ -180,6 +191,41 @@ def test_pydantic_complaints_read_in_chinese_first(old: str, new: str, line: str
     assert line in _problems(_edit(old, new))
     # The portal shows the part before the gloss: it must be found, and be the whole Chinese.
     assert chinese_part(line) == line.split(" / ")[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('cap_grade = "基本称职"', 'cap_grade = "良好"', "ballots.cap_grade"),
+        ('fail_grade = "不称职"', 'fail_grade = "良好"', "ballots.fail_grade"),
+        ('"基本称职" = "B"', '"良好" = "B"', "band_caps.良好"),
+        ('grade = "不称职"\nband = "C"', 'grade = "良好"\nband = "C"', "veto.grade"),
+        ('leave_grades = ["不称职"]', 'leave_grades = ["不称职", "良好"]', "pool.leave_grades"),
+        ('promote_grades = ["优秀"]', 'promote_grades = ["良好"]', "pool.adjust.promote_grades"),
+        ('demote_grades = ["基本称职"]', 'demote_grades = ["良好"]', "pool.adjust.demote_grades"),
+    ],
+)
+def test_rules_may_only_name_grades_of_the_scale(old: str, new: str, key: str) -> None:
+    assert (
+        f"方案 edited.toml：字段 {key}：“良好”不在本方案的等次（grades）中；"
+        "可选：优秀、称职、基本称职、不称职 / not a grade of this scheme"
+    ) in _problems(_edit(old, new))
+
+
+def test_a_scale_without_the_ballot_cap_grade_is_refused() -> None:
+    # Dropping 基本称职 from the scale leaves the ballot cap, the band cap and the pool rule
+    # naming it: all three are refused together.
+    text = _edit('[[grades]]\ngrade = "基本称职"\nmin = 60\n\n', "")
+    keys = [p.split("：")[1].removeprefix("字段 ") for p in _problems(text)]
+    assert keys == ["ballots.cap_grade", "band_caps.基本称职", "pool.adjust.demote_grades"]
+
+
+def test_cli_check_refuses_a_grade_outside_the_scale(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_edit('cap_grade = "基本称职"', 'cap_grade = "良好"'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["scheme", "check", str(bad)])
+    assert result.exit_code != 0
+    assert "字段 ballots.cap_grade：“良好”不在本方案的等次（grades）中" in result.output
 
 
 def test_all_cross_field_problems_are_listed_together() -> None:

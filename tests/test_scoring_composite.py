@@ -83,10 +83,12 @@ def test_boundary_score_of_ninety_is_excellent_exactly() -> None:
     ("org", "duties", "composite", "grade", "band"),
     [
         (75, FULL, 90, Grade.EXCELLENT, Band.A),  # 0.4×org + 30 (ballots) + 30 (points)
-        (62.5, FULL, 85, Grade.GOOD, Band.A),
-        (60, FULL, 84, Grade.GOOD, Band.B),
-        (0, FULL, 60, Grade.COMPETENT, Band.B),
-        (75, (), 60, Grade.COMPETENT, Band.B),  # no duty records: points 0
+        (62.5, FULL, 85, Grade.COMPETENT, Band.A),
+        (60, FULL, 84, Grade.COMPETENT, Band.B),
+        (25, FULL, 70, Grade.COMPETENT, Band.B),
+        (24.9, FULL, 69.96, Grade.BASIC, Band.B),
+        (0, FULL, 60, Grade.BASIC, Band.B),
+        (75, (), 60, Grade.BASIC, Band.B),  # no duty records: points 0
         (74.9, (), 59.96, Grade.INCOMPETENT, Band.C),
     ],
 )
@@ -111,13 +113,13 @@ def test_over_one_third_incompetent_votes_make_incompetent() -> None:
     assert Action.REMOVAL in s.actions
 
 
-def test_excellent_score_without_half_excellent_votes_is_good() -> None:
+def test_excellent_score_without_half_excellent_votes_is_competent() -> None:
     s = score_person(SCHEME, _person(org_score=100.0, tallies=(_votes(9, 11),)))  # ballots score 89
     assert s.composite == pytest.approx(40 + 0.3 * 89 + 30)
-    assert s.grade == Grade.GOOD
+    assert s.grade == Grade.COMPETENT
     s = score_person(SCHEME, _person(org_score=100.0, tallies=(_votes(4, 5),)))
     assert s.composite is not None and s.composite >= 90
-    assert s.grade == Grade.GOOD
+    assert s.grade == Grade.COMPETENT
     assert any("优秀票不足" in line for line in s.explanation)
 
 
@@ -205,18 +207,26 @@ def test_cohort_quota_keeps_the_best_and_breaks_ties_by_code() -> None:
     excellent = [s.code for s in scores if s.grade == Grade.EXCELLENT]
     assert excellent == ["P003"]  # floor(10 × 15%) = 1; org 100 for P003, P006, P009: lowest code
     demoted = next(s for s in scores if s.code == "P006")
-    assert demoted.grade == Grade.GOOD and demoted.band == Band.A
+    assert demoted.grade == Grade.COMPETENT and demoted.band == Band.A
     assert any("优秀名额" in line and "排第 2 位" in line for line in demoted.explanation)
+    kept = next(s for s in scores if s.code == "P003")
+    assert kept.explanation[-1] == (
+        "本周期参评 10 人，优秀名额 1 名（10 人的 15%，向下取整）；"
+        "按综合得分在优秀人选中排第 1 位，在名额内，等次为优秀。"
+    )
 
 
 def test_cohort_without_quota_and_with_small_cohorts() -> None:
     off = parse_scheme(SCHEME.text.replace("excellent_percent = 15", "excellent_percent = 0"))
     scores = score_cohort(off, [_person(f"P{i}") for i in range(5)])
     assert all(s.grade == Grade.EXCELLENT for s in scores)
-    # 15% of 6 rounds down to nobody.
-    assert all(
-        s.grade == Grade.GOOD for s in score_cohort(SCHEME, [_person(f"P{i}") for i in range(6)])
-    )
+    # 15% of 4 rounds down to nobody; 15% of 5 too, but 5 people have at least one place.
+    four = score_cohort(SCHEME, [_person(f"P{i}") for i in range(4)])
+    assert all(s.grade == Grade.COMPETENT for s in four)
+    assert "优秀名额 0 名（4 人的 15%，向下取整）" in four[0].explanation[-1]
+    five = score_cohort(SCHEME, [_person(f"P{i}") for i in range(5)])
+    assert [s.grade for s in five] == [Grade.EXCELLENT] + [Grade.COMPETENT] * 4
+    assert "优秀名额 1 名（5 人的 15% 不足 1 名，满 5 人至少 1 名）" in five[1].explanation[-1]
 
 
 def test_cohort_refuses_repeated_codes() -> None:

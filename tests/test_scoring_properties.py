@@ -1,5 +1,6 @@
 """Invariants of the engine over generated inputs (hypothesis), with the default scheme."""
 
+from collections import Counter
 from dataclasses import replace
 
 from hypothesis import assume, given, settings
@@ -17,15 +18,16 @@ from appraisal.models.vocab import (
     RaterGroup,
     Tier,
 )
-from appraisal.scheme import default_scheme_path, load_scheme
+from appraisal.scheme import Scheme, default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import (
     DutyItem,
     FindingItem,
     PersonInput,
     Tally,
     invalid_reason,
-    over_quota,
     quota_limit,
+    quota_places,
+    quota_unit,
     score_cohort,
     score_person,
     settle,
@@ -33,6 +35,9 @@ from appraisal.scoring import (
 )
 
 SCHEME = load_scheme(default_scheme_path())
+# The same rules with one quota per 工作单位, so the per-unit quota meets the same invariants.
+PER_UNIT = parse_scheme(SCHEME.text.replace('scope = "本周期"', 'scope = "工作单位"'))
+EMPLOYERS = st.sampled_from(["甲大学", "乙医院", "丙公司", ""])
 KNOWN_CODES = [i.code for i in SCHEME.negative_list.items]
 VETO_CODES = [i.code for i in SCHEME.negative_list.items if i.effect is FindingEffect.VETO]
 GRADE_RANK = {g: i for i, g in enumerate(Grade)}
@@ -103,6 +108,7 @@ def people(draw: st.DrawFn, code: str = "P001") -> PersonInput:
         org_score=draw(st.none() | st.floats(0, 100, allow_nan=False)),
         findings=tuple(draw(st.lists(findings, max_size=3, unique_by=lambda f: f.code))),
         previous_bands=tuple(draw(st.lists(st.sampled_from(Band), max_size=3))),
+        employer=draw(EMPLOYERS),
     )
 
 
@@ -115,7 +121,12 @@ def strong_people(draw: st.DrawFn) -> PersonInput:
     full += [DutyItem(DutyKind.REPORT, outcome=DutyOutcome.ADOPTED)]
     full += [DutyItem(DutyKind.ACTIVITY)] * 5
     return PersonInput(
-        "P", "优", duties=tuple(full), tallies=(tally,), org_score=draw(st.floats(80, 100))
+        "P",
+        "优",
+        duties=tuple(full),
+        tallies=(tally,),
+        org_score=draw(st.floats(80, 100)),
+        employer=draw(EMPLOYERS),
     )
 
 
@@ -188,35 +199,44 @@ def test_an_invalid_tally_never_produces_a_grade(person: PersonInput, invalid: l
 
 
 @settings(max_examples=40)
-@given(st.lists(people() | strong_people(), min_size=1, max_size=30), st.data())
+@given(
+    st.sampled_from([SCHEME, PER_UNIT]),
+    st.lists(people() | strong_people(), min_size=1, max_size=30),
+    st.data(),
+)
 def test_quota_never_exceeded_and_results_are_a_pure_function(
-    drawn: list[PersonInput], data: st.DataObject
+    scheme: Scheme, drawn: list[PersonInput], data: st.DataObject
 ) -> None:
     cohort = [replace(p, code=f"P{i:03}") for i, p in enumerate(drawn)]
-    scores = score_cohort(SCHEME, cohort)
-    limit = quota_limit(SCHEME, len(cohort))
-    assert limit is not None
-    assert sum(s.grade == Grade.EXCELLENT for s in scores) <= limit
+    scores = score_cohort(scheme, cohort)
+    units = Counter(quota_unit(scheme, p) for p in cohort)
+    excellent = Counter(quota_unit(scheme, p) for p, s in zip(cohort, scores, strict=True)
+                        if s.grade == Grade.EXCELLENT)  # fmt: skip
+    for unit, count in excellent.items():
+        limit = quota_limit(scheme, units[unit])
+        assert limit is not None and count <= limit
     assert all(s.grade != Grade.EXCELLENT or s.composite is not None for s in scores)
-    assert score_cohort(SCHEME, cohort) == scores
+    assert score_cohort(scheme, cohort) == scores
     shuffled = data.draw(st.permutations(cohort))
-    by_code = {s.code: s for s in score_cohort(SCHEME, shuffled)}
+    by_code = {s.code: s for s in score_cohort(scheme, shuffled)}
     assert [by_code[s.code] for s in scores] == scores
 
 
 @settings(max_examples=40)
-@given(st.lists(people() | strong_people(), min_size=1, max_size=30), st.integers(1, 7))
+@given(
+    st.sampled_from([SCHEME, PER_UNIT]),
+    st.lists(people() | strong_people(), min_size=1, max_size=30),
+    st.integers(1, 7),
+)
 def test_a_cohort_scored_a_slice_at_a_time_matches_the_whole(
-    drawn: list[PersonInput], size: int
+    scheme: Scheme, drawn: list[PersonInput], size: int
 ) -> None:
     cohort = [replace(p, code=f"P{i:03}") for i, p in enumerate(drawn)]
     slices = [cohort[start : start + size] for start in range(0, len(cohort), size)]
-    over = over_quota(SCHEME, [standing(score_person(SCHEME, p)) for p in cohort])
+    places = quota_places(scheme, [standing(scheme, p, score_person(scheme, p)) for p in cohort])
     settled = [
         score
         for some in slices
-        for score in settle(
-            SCHEME, some, [score_person(SCHEME, p) for p in some], over, len(cohort)
-        )
+        for score in settle(scheme, some, [score_person(scheme, p) for p in some], places)
     ]
-    assert settled == score_cohort(SCHEME, cohort)
+    assert settled == score_cohort(scheme, cohort)

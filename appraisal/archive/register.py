@@ -239,7 +239,8 @@ def write_register(
 
 
 def grade_counts(rows: Iterable[RegisterRow]) -> list[tuple[str, int]]:
-    """(等次, 人数) in the fixed grade order; unknown grades after it, the ungraded last."""
+    """(等次, 人数) in the fixed grade order (良好 only when someone has it); unknown grades
+    after it, the ungraded last."""
     return _grade_table(Counter(r.grade.strip() for r in rows))
 
 
@@ -249,7 +250,9 @@ def band_counts(rows: Iterable[RegisterRow]) -> list[tuple[str, int]]:
 
 
 def _grade_table(counts: Counter[str]) -> list[tuple[str, int]]:
-    return _ordered_counts(counts, [g.value for g in Grade], UNGRADED)
+    # 良好 is no grade of the 党外 scale: listed only where a scheme that has it gave it.
+    order = [g.value for g in Grade if g is not Grade.GOOD or counts.get(g.value)]
+    return _ordered_counts(counts, order, UNGRADED)
 
 
 def _band_table(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -21,6 +21,7 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
         *_ballots(scheme),
         *_weights(scheme),
         *_floors("grades", [(g.grade, g.min) for g in scheme.grades], GRADE_RANK),
+        *_graded_rules(scheme),
         *_floors("bands", [(b.band, b.min) for b in scheme.bands], BAND_RANK),
         *_negative_list(scheme.negative_list),
         *_recipients(scheme),
@@ -99,6 +100,28 @@ def _floors(key: str, floors: list[tuple[str, Decimal]], rank: dict[str, int]) -
                 problems.append((f"{key}.{i}.min", f"{level} 从 {low} 起，会排在 {other} 之下"))
                 break
     return problems
+
+
+def _graded_rules(scheme: Scheme) -> list[Problem]:
+    """Every grade a rule gives or reads must be one the scheme's scale can give: a ballot cap
+    of 基本称职 under a scale without it would grade people outside the scale."""
+    scale = [g.grade for g in scheme.grades]
+    named: list[tuple[str, Grade]] = [
+        ("ballots.cap_grade", scheme.ballots.cap_grade),
+        ("ballots.fail_grade", scheme.ballots.fail_grade),
+        ("veto.grade", scheme.veto.grade),
+        *((f"band_caps.{g}", g) for g in scheme.band_caps),
+        *(("pool.leave_grades", g) for g in scheme.pool.leave_grades),
+    ]
+    if scheme.pool.adjust is not None:
+        named += [("pool.adjust.promote_grades", g) for g in scheme.pool.adjust.promote_grades]
+        named += [("pool.adjust.demote_grades", g) for g in scheme.pool.adjust.demote_grades]
+    listed = "、".join(sorted(scale, key=GRADE_RANK.__getitem__))
+    return [
+        (key, f"“{grade}”不在本方案的等次（grades）中；可选：{listed} / not a grade of this scheme")
+        for key, grade in named
+        if grade not in scale
+    ]
 
 
 def _negative_list(rules: NegativeList) -> list[Problem]:

@@ -113,8 +113,20 @@ class VetoRules(Rules):
     band: Band
 
 
+# Who shares one 优秀 quota: the whole cycle, or the people with the same value of a field of
+# their record, in the words staff read on the roster.
+QuotaScope = Literal["本周期", "工作单位", "所在党派或界别", "界别"]
+QUOTA_CYCLE: QuotaScope = "本周期"
+
+
 class QuotaRules(Rules):
     excellent_percent: Annotated[Decimal, Field(ge=0, le=100)]
+    # Schemes stored by cycles started before these existed lack them: one quota over the
+    # cycle, rounded down with no minimum, as those cycles were scored.
+    scope: QuotaScope = QUOTA_CYCLE
+    # A group (the cycle or one unit) of at least this many people has at least one place,
+    # where rounding down would leave it none; 0 turns this off.
+    at_least_one_from: int = Field(default=0, ge=0)
 
 
 class AdjustRules(Rules):

@@ -97,6 +97,10 @@ class PersonInput:
     org_score: float | None = None
     findings: tuple[FindingItem, ...] = ()
     previous_bands: tuple[Band, ...] = ()
+    # What a per-unit 优秀 quota groups people by (the scheme's quota.scope).
+    employer: str = ""  # 工作单位
+    party: str = ""  # 党派 / 政治面貌
+    sector: str = ""  # 界别
 
     def __post_init__(self) -> None:
         if self.org_score is not None and not 0 <= self.org_score <= 100:

@@ -217,6 +217,9 @@ def _inputs(
             org_score=org.get(pid),
             findings=tuple(findings[pid]),
             previous_bands=tuple(history.get(pid, ())),
+            employer=p.employer,
+            party=p.party,
+            sector=p.sector,
         )
         for pid, p in sorted(members.items(), key=lambda kv: kv[1].code)
     ]

@@ -10,6 +10,7 @@ from appraisal.gates import StageProgress, missing_signoff
 from appraisal.models import Cycle, Document, Dossier, Person, Result, ReviewerLink, SignOff
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Grade, SignOffMethod, Stage
+from appraisal.scheme import parse_scheme
 from appraisal.store.cycles import get_cycle
 from appraisal.store.freeze import concerned, decide, objection_people, sealed_people
 from appraisal.store.nominations import members_without_form
@@ -63,7 +64,9 @@ def cycle_board(session: Session, cycle: Cycle, today: date) -> CycleBoard:
     progress = list(cycle_progress(session, cycle.id, today).values())
     results = session.exec(select(Result).where(Result.cycle_id == cycle.id)).all()
     counted = Counter(r.grade for r in results if r.grade is not None)
-    grades = {g.value: counted.get(g, 0) for g in Grade}
+    # The scheme's own scale, and any other grade someone was given (by a 复核, say).
+    scale = [g.grade for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+    grades = {g.value: counted.get(g, 0) for g in Grade if g in scale or counted.get(g)}
     flagged = session.exec(
         select(Result, Person)
         .join(Person, col(Result.person_id) == col(Person.id))
