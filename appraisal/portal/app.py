@@ -20,6 +20,7 @@ from appraisal.portal import (
     outstanding,
     people,
     pool,
+    reports,
     reviews,
     revoking,
     staff,
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(nominations.router)
     app.include_router(pool.router)
     app.include_router(reviews.router)
+    app.include_router(reports.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
     app.include_router(imports.router)
