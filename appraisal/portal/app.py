@@ -18,6 +18,7 @@ from appraisal.portal import (
     inbox,
     nominations,
     outstanding,
+    own_report,
     people,
     pool,
     reports,
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
     app.include_router(pool.router)
     app.include_router(reviews.router)
     app.include_router(reports.router)
+    app.include_router(own_report.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
     app.include_router(imports.router)

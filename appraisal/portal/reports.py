@@ -1,6 +1,7 @@
-"""年度履职报告 in the portal: the person's own page (提交年度履职报告, opened by their link)
-and staff's list of who has submitted, with uploads on a person's behalf. The same core
-functions as `appraisal reports list / upload`."""
+"""年度履职报告 for staff: who of a cycle has submitted and who has not, with the assessment
+stage's deadline, and uploads on a person's behalf (a paper report scanned, with a note). The
+same core functions as `appraisal reports list / upload`; the person's own page is
+portal/own_report.py."""
 
 import shutil
 from datetime import date
@@ -14,23 +15,18 @@ from starlette.datastructures import FormData, UploadFile
 
 from appraisal.clock import today
 from appraisal.db import session_scope
-from appraisal.documents.recipients import SELF
-from appraisal.models import AnnualReport, Cycle, ReviewerLink
+from appraisal.models import AnnualReport, Cycle
 from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.imports import _staging
-from appraisal.portal.inbox import _current_link
 from appraisal.portal.limits import FIELDS, RowId
 from appraisal.portal.web import check_csrf, flash, log_access, page
-from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.roles import Action
+from appraisal.settings import get_settings
 from appraisal.store import reports
-from appraisal.store.contact import office_contact
 from appraisal.store.cycles import get_cycle
 from appraisal.store.offices import StaffMember
 
 router = APIRouter()
-OWN_PAGE = "/inbox/report"
-NOT_FOR_LINK = "这个链接不用于提交年度履职报告 / this link is not for a report"
 
 
 def _shown(filename: str) -> str:
@@ -39,7 +35,7 @@ def _shown(filename: str) -> str:
     return name if name not in ("", ".", "..") else "upload.pdf"
 
 
-async def _staged(form: FormData) -> tuple[Path, str] | None:
+async def staged_upload(form: FormData) -> tuple[Path, str] | None:
     """The form's file written to a fresh folder, and its name; None when none was chosen."""
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -57,7 +53,7 @@ def _text(form: FormData, name: str) -> str:
     return text[: FIELDS[name].max_length or len(text)]
 
 
-def _submit(
+def submit(
     cycle_id: int, code: str, staged: Path, shown: str, actor: str, on: date, *,
     by_link: bool, note: str = "",
 ) -> tuple[str, AnnualReport | None]:  # fmt: skip
@@ -73,81 +69,8 @@ def _submit(
     return "", row
 
 
-# --- the person's own page -------------------------------------------------------------------
-
-
-def _own(link: ReviewerLink) -> tuple[Cycle, reports.ReportRow] | None:
-    """The link's cycle and its holder's reports; None unless it is a person's own link."""
-    if link.reviewer_kind != SELF:
-        return None
-    with session_scope() as session:
-        cycle = get_cycle(session, link.cycle_id)
-        person = reports.link_person(session, cycle, link.reviewer_name)
-        if person is None:
-            return None
-        return cycle, reports.person_reports(session, cycle, person.code)
-
-
-@router.get(OWN_PAGE)
-def own_page(request: Request) -> Response:
-    link = _current_link(request)
-    own = _own(link)
-    if own is None:
-        raise HTTPException(404, NOT_FOR_LINK)
-    cycle, row = own
-    with session_scope() as session:
-        due = reports.due_on(session, cycle)
-        closed = reports.closed_reason(session, cycle)
-        contact = office_contact(session, cycle.id)
-        log_access(session, request, actor=_actor(link), action="report page", link_id=link.id)
-    return page(
-        request, "report.html", link=link, cycle=cycle, row=row, due=due, closed=closed,
-        contact=contact, today=today(), max_mb=_max_mb(), plain=True,
-    )  # fmt: skip
-
-
-def _max_mb() -> int:
-    from appraisal.settings import get_settings
-
+def max_mb() -> int:
     return get_settings().max_return_bytes // 1048576
-
-
-@router.post(OWN_PAGE)
-async def own_upload(request: Request) -> Response:
-    link = _current_link(request)
-    form = await request.form(max_files=1, max_fields=2)
-    check_csrf(request, form.get("csrf"))
-    own = _own(link)
-    if own is None:
-        raise HTTPException(404, NOT_FOR_LINK)
-    cycle, row = own
-    got = await _staged(form)
-    if got is None:
-        flash(request, "请选择要上传的 PDF 文件 / choose the PDF file to upload", "error")
-        return RedirectResponse(OWN_PAGE, status_code=303)
-    staged, shown = got
-    try:
-        error, kept = await run_in_threadpool(
-            lambda: _submit(
-                cycle.id or 0, row.code, staged, shown, _actor(link), today(), by_link=True
-            )
-        )
-    finally:
-        shutil.rmtree(staged.parent, ignore_errors=True)
-    with session_scope() as session:
-        log_access(
-            session, request, actor=_actor(link), action="submit report", link_id=link.id,
-            outcome="refused" if error else "ok", detail=error or shown,
-        )  # fmt: skip
-    if kept is not None:
-        said = f"已收到您的年度履职报告（{shown}，{kept.pages} 页，第 {kept.version} 版），谢谢"
-        flash(request, said, "ok")
-    else:
-        flash(request, error, "error")
-    return RedirectResponse(OWN_PAGE, status_code=303)
-
-
-# --- staff's list ----------------------------------------------------------------------------
 
 
 def _back(cycle_id: int) -> RedirectResponse:
@@ -161,7 +84,7 @@ def _page(request: Request, me: StaffMember, cycle: Cycle, **context: Any) -> Re
         closed = reports.closed_reason(session, cycle)
     return page(
         request, "reports.html", me=me, cycle=cycle, rows=rows, due=due, closed=closed,
-        submitted=sum(r.submitted for r in rows), today=today(), max_mb=_max_mb(), **context,
+        submitted=sum(r.submitted for r in rows), today=today(), max_mb=max_mb(), **context,
     )  # fmt: skip
 
 
@@ -184,16 +107,14 @@ async def upload_for(request: Request, cycle_id: RowId) -> Response:
     except ValueError:
         flash(request, "提交日期无法识别，请写成 2026-12-01 / not a date", "error")
         return _back(cycle_id)
-    got = await _staged(form)
+    got = await staged_upload(form)
     if got is None:
         flash(request, "请选择要上传的 PDF 文件 / choose the PDF file to upload", "error")
         return _back(cycle_id)
     staged, shown = got
     try:
         error, kept = await run_in_threadpool(
-            lambda: _submit(
-                cycle_id, code, staged, shown, me.username, on, by_link=False, note=note
-            )
+            lambda: submit(cycle_id, code, staged, shown, me.username, on, by_link=False, note=note)
         )
     finally:
         shutil.rmtree(staged.parent, ignore_errors=True)
