@@ -245,7 +245,7 @@ def test_a_missing_report_is_deducted_and_a_report_is_sealed(
                 )
             )
         }
-        ids = dict(session.exec(select(Person.code, Person.id)))
+        ids = {code: pid for code, pid in session.exec(select(Person.code, Person.id))}
     deducted = results[c].detail["deductions"]
     assert {
         "category": "履职尽责",
