@@ -31,6 +31,7 @@ from appraisal.demo_figures import FIGURES
 from appraisal.demo_words import CITY
 from appraisal.documents.figures import TITLE as FIGURE_LIST
 from appraisal.documents.figures import write_figure_list
+from appraisal.documents.recipients import SELF
 from appraisal.flows.archive import archive_cycle
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.intake import intake_returns
@@ -55,13 +56,14 @@ from appraisal.sheets import read_records, read_roster
 from appraisal.sheets.nominations import read_nomination_form
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
+from appraisal.simulate.report import annual_report
 from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
-from appraisal.store import import_people, import_records, pool, reviews
-from appraisal.store.cycles import Selection, get_cycle, selected_people
+from appraisal.store import import_people, import_records, pool, reports, reviews
+from appraisal.store.cycles import Selection, cycle_people, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, documents_of, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.figures_view import figure_entries, list_figures
-from appraisal.store.links import issue_link
+from appraisal.store.links import issue_link, link_actor
 from appraisal.store.nomination_files import write_nomination_summary
 from appraisal.store.nominations import (
     NOMINATING_BODY,
@@ -102,6 +104,7 @@ class DemoRun:
     figures: str = ""  # the 统战名人 on record, as the summary says it
     talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
     review: str = ""  # the 复核 staff decided, as the summary says it
+    reports: str = ""  # who submitted their 年度履职报告 and how, as the summary says it
     review_decision: str = ""  # its 复核决定书
 
 
@@ -265,6 +268,36 @@ def _import(data: Path, say: Say) -> None:
     total = sum(c.added for c in records.counts.values())
     kept = sum(c.added for c in entries)
     say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
+
+
+def _reports(run: DemoRun, day: date, say: Say) -> None:
+    """年度履职报告 during 组织考核: everyone but two submits through their own link over the
+    following days; one hands in paper, which staff scan and upload with a note; one never
+    submits, and the evaluation deducts the scheme's item (D11) on their 综合评价表."""
+    folder = run.output / "demo-reports"
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        people = sorted(cycle_people(session, run.cycle_id), key=lambda p: p.code)
+        *online, paper, never = people
+        for n, p in enumerate(online):
+            link, _ = issue_link(session, cycle_id=run.cycle_id, kind=SELF, name=p.name,
+                                 actor="demo")  # fmt: skip
+            pdf = annual_report(folder / f"{p.code}.pdf", name=p.name, unit=p.employer,
+                                year=cycle.year, seed=n)  # fmt: skip
+            reports.submit_report(session, cycle=cycle, code=p.code, source=pdf,
+                                  file_name=f"{p.name}{cycle.year}年度履职报告.pdf",
+                                  actor=link_actor(link), on=day + timedelta(days=1 + n % 5),
+                                  by_link=True)  # fmt: skip
+        pdf = annual_report(folder / f"{paper.code}.pdf", name=paper.name, unit=paper.employer,
+                            year=cycle.year, seed=len(online))  # fmt: skip
+        reports.submit_report(session, cycle=cycle, code=paper.code, source=pdf,
+                              file_name="扫描件.pdf", actor="demo", on=day + timedelta(days=6),
+                              note="本人交来纸质报告，扫描上传")  # fmt: skip
+    run.reports = (
+        f"{len(online)} 人通过本人链接提交，{paper.code} {paper.name} 交纸质报告由工作人员代传，"
+        f"{never.code} {never.name} 未提交（综合评价表按方案扣分：系统：未提交履职报告）"
+    )
+    say(f"年度履职报告：{run.reports}")
 
 
 def _talks(run: DemoRun, day: date, say: Say) -> None:
@@ -455,6 +488,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         say(f"{stage_name(stage)}：文件已生成并送达")
         if stage == Stage.NOMINATION:
             _nominate(run, data, day, say)
+        if stage == Stage.ASSESSMENT:
+            _reports(run, day, say)
         reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
         pending = _pending(run.cycle_id, stage)
         late = pending[:2] if stage == Stage.NOMINATION else []

@@ -22,12 +22,14 @@ from appraisal.models.portal import (
     StaffUser,
 )
 from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.report import AnnualReport
 from appraisal.models.review import ReviewRequest
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "AccessLog",
+    "AnnualReport",
     "AssessmentScore",
     "AuditEntry",
     "BallotTally",

@@ -37,6 +37,7 @@ STAFF_PAGES = [
     "/cycles/{cycle}/pool",
     "/cycles/{cycle}/nominations",
     "/cycles/{cycle}/reviews",
+    "/cycles/{cycle}/reports",
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",
@@ -52,6 +53,11 @@ REVIEWER_PAGES = [
     "/inbox/nominations",  # the reviewer is a nominating body (推荐单位)
     "/inbox/nominations/{nomination}",
     "/inbox/documents/AP-0000-XX-NOTHING-00.pdf",  # a refusal inside a reviewer's session
+]
+# Opened by a person's own link (本人): their 年度履职报告.
+PERSON_PAGES = [
+    "/inbox",
+    "/inbox/report",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -132,6 +138,38 @@ def _figure(session: Any) -> int:
     return fid
 
 
+def _reported(cycle: PortalCycle) -> tuple[int, str]:
+    """The cycle at 组织考核 with one person's report in two versions (one with a long file
+    name) and another's uploaded by staff with a long note: the widest the report pages get.
+    A link for the first person, who opens their own page."""
+    from datetime import date
+
+    from pypdf import PdfWriter
+
+    from appraisal.store.cycles import set_stage
+    from appraisal.store.reports import submit_report
+    from appraisal.store.stage_runs import open_stage_run
+
+    pdf = SHOTS.parent / "layout-report.pdf"
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with pdf.open("wb") as fh:
+        writer.write(fh)
+    with session_scope() as session:
+        people = list(session.exec(select(Person).order_by(Person.code)))
+        c = get_cycle(session, cycle.cycle_id)
+        open_stage_run(session, cycle.cycle_id, Stage.ASSESSMENT, date(2026, 11, 2))
+        set_stage(session, c, Stage.ASSESSMENT, actor="layout", reason="layout")
+        for n, name in enumerate(("履职报告.pdf", f"{LONG_NAME}年度履职报告（修改稿）.pdf")):
+            submit_report(session, cycle=c, code=people[0].code, source=pdf, file_name=name,
+                          actor="layout", on=date(2026, 11, 10 + n), by_link=True)  # fmt: skip
+        submit_report(session, cycle=c, code=people[1].code, source=pdf, file_name="扫描.pdf",
+                      actor="layout", on=date(2026, 11, 12), note=REASONS)  # fmt: skip
+        name = people[0].name
+    return new_link(cycle.cycle_id, name, "本人")
+
+
 def _reviews(cycle: PortalCycle) -> None:
     """Notices for everyone, one paper request taken late with long grounds and one changed:
     the 复核 page's rows in each state."""
@@ -197,6 +235,7 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
         figure = _figure(session)
     fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure}
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
+    _, own_token = _reported(cycle)
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
@@ -215,10 +254,14 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
             inbox.goto(f"{base}/r/{token}")
             inbox.wait_for_url(f"{base}/inbox")
             anonymous = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+            person = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+            person.goto(f"{base}/r/{own_token}")
+            person.wait_for_url(f"{base}/inbox")
             visits = [
                 *(("staff", page, p) for p in STAFF_PAGES),
                 *(("reviewer", inbox, p) for p in REVIEWER_PAGES),
                 *(("anonymous", anonymous, p) for p in ANONYMOUS_PAGES),
+                *(("person", person, p) for p in PERSON_PAGES),
             ]
             for who, tab, path in visits:
                 url = path.format(**fill)
@@ -245,7 +288,8 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
                     inside = field.bounding_box()
                     assert box and inside
                     assert inside["x"] + inside["width"] <= box["x"] + box["width"], (inside, box)
-            for context in (staff, reviewing, anonymous.context):
+            for context in (staff, reviewing, anonymous.context, person.context):
                 context.close()
-    assert shots == 2 * (len(STAFF_PAGES) + len(REVIEWER_PAGES) + len(ANONYMOUS_PAGES))
+    pages = len(STAFF_PAGES) + len(REVIEWER_PAGES) + len(ANONYMOUS_PAGES) + len(PERSON_PAGES)
+    assert shots == 2 * pages
     assert not problems, problems

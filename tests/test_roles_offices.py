@@ -26,6 +26,7 @@ PUBLIC = ("/login", "/logout")
 REVIEWER_PAGES = (  # a reviewer's link opens these, not a login
     "appraisal.portal.inbox",
     "appraisal.portal.body_nominations",
+    "appraisal.portal.own_report",
 )
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
@@ -120,6 +121,7 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "document_id": "NM-0001",
         "decision": "accept",
         "kind": "roster",
+        "report_id": 1,
     }
 
 

@@ -66,6 +66,24 @@ class DossierDocument:
 
 
 @dataclass(frozen=True)
+class ReportFile:
+    """One version of the person's 年度履职报告, filed in the assessment section."""
+
+    version: int
+    path: Path
+    sha256: str
+    pages: int
+    file_name: str  # as it came in
+    channel: str  # 本人链接 / 工作人员代传
+    submitted_on: date
+    recorded_by: str
+    note: str
+
+
+REPORT_TITLE = "年度履职报告"
+
+
+@dataclass(frozen=True)
 class PersonFile:
     """Everything the archive keeps of one person in one cycle."""
 
@@ -83,6 +101,7 @@ class PersonFile:
     audit: tuple[Mapping[str, Any], ...] = ()
     pool: tuple[Mapping[str, Any], ...] = ()
     stages_not_run: tuple[Stage, ...] = field(default=())
+    reports: tuple[ReportFile, ...] = ()  # every version, oldest first
 
 
 def missing(pf: PersonFile) -> list[str]:
@@ -128,6 +147,15 @@ def return_title(doc: DossierDocument, ret: ReturnFile) -> str:
     return f"{doc.title}（{how} 第{ret.version}版）"
 
 
+def report_title(r: ReportFile) -> str:
+    return f"{REPORT_TITLE}（第{r.version}版，{r.channel}，{r.submitted_on.isoformat()}）"
+
+
+def report_name(r: ReportFile) -> str:
+    """Its path inside the package's data/."""
+    return f"reports/{REPORT_TITLE}-v{r.version}.pdf"
+
+
 def document_title(doc: DossierDocument) -> str:
     return f"{doc.title}（{doc.recipient}）" if doc.recipient else doc.title
 
@@ -160,6 +188,8 @@ def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Sectio
         for ret in doc.returns:
             if ret.path is not None:
                 parts.append(Part(return_title(doc, ret), ret.path, doc.document_id))
+    if Stage.ASSESSMENT in by_stage:
+        by_stage[Stage.ASSESSMENT] += [Part(report_title(r), r.path, "") for r in pf.reports]
     for stage, ex in extracts.items():
         by_stage[stage].append(Part(ex.title, ex.pdf, ex.document_id))
     return [Section(STAGE_TITLES[s], parts) for s, parts in by_stage.items() if parts]
@@ -240,12 +270,12 @@ def payload_name(doc: DossierDocument, ret: ReturnFile | None = None, suffix: st
 
 def payload_files(pf: PersonFile) -> dict[str, Path]:
     """Every original file of the person, by its path inside the package's data/."""
-    return document_files(_filed(pf))
+    return {**document_files(_filed(pf)), **{report_name(r): r.path for r in pf.reports}}
 
 
 def payload_checksums(pf: PersonFile) -> dict[str, str]:
     """The SHA-256 recorded for each of `payload_files`, by the same names."""
-    return recorded_checksums(_filed(pf))
+    return {**recorded_checksums(_filed(pf)), **{report_name(r): r.sha256 for r in pf.reports}}
 
 
 def _document_parts(docs: Sequence[DossierDocument]) -> Iterator[tuple[str, Path, str]]:
@@ -334,6 +364,12 @@ def record(pf: PersonFile, layout: DossierLayout, cover_id: str) -> dict[str, An
                 "outline": [asdict(e) for e in layout.outline],
             },
             "audit": list(pf.audit),
+            # Only a cycle that collected reports says so: older records keep their bytes.
+            **(
+                {"reports": [{**asdict(r), "path": report_name(r)} for r in pf.reports]}
+                if pf.reports
+                else {}
+            ),
         }
     )
 
@@ -347,7 +383,11 @@ def fingerprint(pf: PersonFile, cover_sha256: str) -> str:
     inputs can leave the sealed package alone."""
     h = hashlib.sha256()
     h.update(cover_sha256.encode())
-    h.update(record_bytes(_jsonable({**asdict(pf), "documents": [], "audit": []})))
+    # Reports are hashed on their own, so a dossier sealed before they existed stays as sealed.
+    values = {k: v for k, v in asdict(pf).items() if k != "reports"}
+    h.update(record_bytes(_jsonable({**values, "documents": [], "audit": []})))
+    for report in pf.reports:
+        h.update(f"report|{report.version}:{report.sha256}".encode())
     for doc in in_order(pf.documents):
         h.update(f"{doc.document_id}|{doc.docx_sha256}|{doc.pdf_sha256}".encode())
         for r in doc.returns:

@@ -63,6 +63,8 @@ def demo(
         out.print(f"推荐人选汇总表：{run.nomination_summary}")
     out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
+    if run.reports:
+        out.print(f"年度履职报告：{run.reports}（appraisal reports list）")
     if run.review:
         out.print(f"复核：{run.review}")
         out.print(f"复核决定书：{run.review_decision}")

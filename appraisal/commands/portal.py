@@ -17,7 +17,7 @@ from appraisal.store.accounts import (
     parse_role,
     save_account,
 )
-from appraisal.store.links import issue_link, reviewer_has_documents, revoke_links
+from appraisal.store.links import issue_link, may_have_link, revoke_links
 from appraisal.store.offices import OfficeError, office_named, office_of
 
 app = typer.Typer(help="The web portal: staff dashboard and reviewers' inbox.")
@@ -102,7 +102,7 @@ def link(
     """Make a personal link for one reviewer (printed once: only its hash is kept)."""
     with session_scope() as session:
         found = named_cycle(session, cycle)
-        if not reviewer_has_documents(session, cycle_id=found.id or 0, kind=kind, name=name):
+        if not may_have_link(session, cycle_id=found.id or 0, kind=kind, name=name):
             fail(f"cycle {found.id} has no documents for {kind} {name}")
         _, token = issue_link(
             session, cycle_id=found.id or 0, kind=kind, name=name,

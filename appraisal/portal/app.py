@@ -18,8 +18,10 @@ from appraisal.portal import (
     inbox,
     nominations,
     outstanding,
+    own_report,
     people,
     pool,
+    reports,
     reviews,
     revoking,
     staff,
@@ -53,6 +55,8 @@ def create_app() -> FastAPI:
     app.include_router(nominations.router)
     app.include_router(pool.router)
     app.include_router(reviews.router)
+    app.include_router(reports.router)
+    app.include_router(own_report.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
     app.include_router(imports.router)

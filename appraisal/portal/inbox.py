@@ -1,7 +1,8 @@
 """The reviewer's inbox: opened by a personal link, it shows only that reviewer's documents."""
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -11,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from appraisal.clock import today
 from appraisal.db import session_scope
+from appraisal.documents.recipients import SELF
 from appraisal.models import Cycle, Document, ReviewerLink
 from appraisal.models.vocab import Reply, Stage
 from appraisal.paths import located
@@ -21,7 +23,7 @@ from appraisal.portal.web import check_csrf, flash, log_access, page, visit
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.settings import get_settings
 from appraisal.stages import RESULT_NOTICE, takes_reply
-from appraisal.store import reviews
+from appraisal.store import reports, reviews
 from appraisal.store.contact import office_contact
 from appraisal.store.cycles import get_cycle
 from appraisal.store.dashboard import InboxRow, reviewer_document, reviewer_documents
@@ -32,6 +34,14 @@ from appraisal.store.sessions import ENDINGS
 from appraisal.store.signoffs import SignOffError, record_reply
 
 router = APIRouter()
+
+
+class OwnReport(NamedTuple):
+    row: reports.ReportRow
+    due: date | None
+    closed: str | None
+
+
 NOT_FOUND = "没有这份文件 / no such document"
 
 
@@ -88,6 +98,7 @@ def inbox(request: Request) -> Response:
         rows = reviewer_documents(session, link)
         contact = office_contact(session, link.cycle_id)
         nominating = _nominating(session, cycle, link)
+        report = _own_report(session, cycle, link)
         log_access(session, request, actor=_actor(link), action="inbox", link_id=link.id)
     # A letter already returned but not yet answered is owed a reply, not a file; a return held
     # for staff review is owed nothing by the reviewer until staff decide.
@@ -98,7 +109,7 @@ def inbox(request: Request) -> Response:
     return page(
         request, "inbox.html", link=link, cycle=cycle, rows=rows, to_return=to_return,
         to_reply=to_reply, heading=heading, contact=contact, nominating=nominating, plain=True,
-        reviews=_own_reviews(cycle, rows), today=today(),
+        reviews=_own_reviews(cycle, rows), today=today(), report=report,
     )  # fmt: skip
 
 
@@ -109,6 +120,21 @@ def _nominating(session: Session, cycle: Cycle, link: ReviewerLink) -> tuple[boo
         return None
     open_, made = takes_nominations(cycle), len(body_nominations(session, cycle, link))
     return (open_, made) if open_ or made else None
+
+
+def _own_report(session: Session, cycle: Cycle, link: ReviewerLink) -> OwnReport | None:
+    """For a person's own link: their 年度履职报告 so far, its due date and whether the cycle
+    still takes it; None for anyone else's link."""
+    if link.reviewer_kind != SELF:
+        return None
+    person = reports.link_person(session, cycle, link.reviewer_name)
+    if person is None:
+        return None
+    return OwnReport(
+        reports.person_reports(session, cycle, person.code),
+        reports.due_on(session, cycle),
+        reports.closed_reason(session, cycle),
+    )
 
 
 def _own_reviews(cycle: Cycle, rows: list[InboxRow]) -> dict[str, reviews.ReviewRow]:

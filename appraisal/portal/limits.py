@@ -131,6 +131,8 @@ FIELDS = {
     "grade": FieldLimit("等次", "the grade", max_length=8),
     "on": FieldLimit("申请日期", "the date", max_length=10),
     "late_reason": FieldLimit("逾期受理理由", "the reason to take it late", max_length=1024),
+    # 年度履职报告 uploaded by staff on a person's behalf (portal/reports.py).
+    "note": FieldLimit("说明", "the note", max_length=1024),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -34,7 +34,7 @@ from appraisal.stages import WORK_STAGES
 from appraisal.store.cycles import CycleError, get_cycle, list_cycles
 from appraisal.store.dashboard import cycle_board, cycle_document, dossier_name, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
-from appraisal.store.links import issue_link, reviewer_has_documents, revoke_link, scoped_link
+from appraisal.store.links import issue_link, may_have_link, revoke_link, scoped_link
 from appraisal.store.logins import OK, REUSED, THROTTLED, attempt_login
 from appraisal.store.outstanding import document_people, stage_account
 from appraisal.store.progress import cycle_progress
@@ -195,7 +195,7 @@ def new_link(
     scoped_cycle(me, cycle_id)
     kind, _, name = reviewer.partition("/")
     with session_scope() as session:
-        if not reviewer_has_documents(session, cycle_id=cycle_id, kind=kind, name=name):
+        if not may_have_link(session, cycle_id=cycle_id, kind=kind, name=name):
             flash(request, f"本周期没有发给“{reviewer}”的文件 / no documents for them", "error")
             return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
         _, token = issue_link(

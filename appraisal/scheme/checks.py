@@ -24,6 +24,7 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
         *_graded_rules(scheme),
         *_floors("bands", [(b.band, b.min) for b in scheme.bands], BAND_RANK),
         *_negative_list(scheme.negative_list),
+        *_report(scheme),
         *_recipients(scheme),
         *_deadlines(scheme),
         *_bodies(scheme),
@@ -156,6 +157,18 @@ def _negative_list(rules: NegativeList) -> list[Problem]:
                 (f"{key}.effect", f"（{item.code}）{item.category}类的每一项都须为否决")
             )
     return problems
+
+
+def _report(scheme: Scheme) -> list[Problem]:
+    code = scheme.report.missing_item
+    if code and scheme.negative_list.item(code) is None:
+        return [
+            (
+                "report.missing_item",
+                f"{code} 不在负面清单中 / not a code of the negative list",
+            )
+        ]
+    return []
 
 
 def _recipients(scheme: Scheme) -> list[Problem]:

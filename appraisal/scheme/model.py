@@ -198,6 +198,14 @@ class ReviewRules(Rules):
     days: int = Field(ge=1)
 
 
+class ReportRules(Rules):
+    """年度履职报告: what a person who has none when the evaluation runs is taken to have done."""
+
+    # A code of the negative list applied to them automatically, its source printed as
+    # 系统：未提交履职报告; "" applies nothing (staff may still register the item themselves).
+    missing_item: Annotated[str, Field(pattern=r"^([A-Z][0-9]{2})?$")]
+
+
 class Scheme(Rules):
     """A whole scheme. Build it with `parse_scheme`/`load_scheme`, which also run the checks."""
 
@@ -221,6 +229,8 @@ class Scheme(Rules):
     nomination: NominationRules | None = None
     # Likewise before 复核: the window is the 十五个工作日 the result notice has always promised.
     review: ReviewRules = ReviewRules(days=15)
+    # Likewise before 履职报告 were collected: nobody is taken to have failed to submit one.
+    report: ReportRules = ReportRules(missing_item="")
 
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

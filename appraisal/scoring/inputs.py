@@ -83,6 +83,8 @@ class FindingItem:
     code: str
     category: FindingCategory
     effect: FindingEffect
+    # Where a finding came from when no body registered it: 系统：未提交履职报告.
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ def apply_negative_list(
             points: Fraction | int = (
                 exact(item.deduction or 0) if effect is FindingEffect.DEDUCTION else 0
             )
-            results.append(FindingResult(item.code, item.text, effect, num(points), True))
-            lines.append(_line(item.code, item.text, effect, points, ""))
+            results.append(
+                FindingResult(item.code, item.text, effect, num(points), True, finding.source)
+            )
+            lines.append(_line(item.code, item.text, effect, points, finding.source))
             continue
         effect = finding.effect
         note = f"编号 {finding.code} 不在方案的负面清单中，按登记的效果（{finding.effect}）处理"
@@ -38,7 +40,10 @@ def apply_negative_list(
         points = exact(rules.default_deduction) if effect is FindingEffect.DEDUCTION else 0
         if effect is FindingEffect.DEDUCTION:
             note += f"，扣默认分值 {fmt(points)} 分"
-        results.append(FindingResult(finding.code, finding.category, effect, num(points), False))
+        found = FindingResult(
+            finding.code, finding.category, effect, num(points), False, finding.source
+        )
+        results.append(found)
         lines.append(_line(finding.code, finding.category, effect, points, note))
     return tuple(results), tuple(lines)
 

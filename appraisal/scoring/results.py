@@ -64,6 +64,7 @@ class FindingResult:
     effect: FindingEffect
     deduction: float  # 0 for a veto
     known: bool  # False: the code is not in the scheme's negative list
+    source: str = ""  # as FindingItem.source
 
 
 @dataclass(frozen=True)

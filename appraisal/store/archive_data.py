@@ -11,13 +11,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from appraisal.archive.contents import DossierDocument, PersonFile, Recorded, ReturnFile
+from appraisal.archive.contents import (
+    DossierDocument,
+    PersonFile,
+    Recorded,
+    ReportFile,
+    ReturnFile,
+)
 from appraisal.archive.contents import recorded_checksums as checksums
 from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompletion
 from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
 from appraisal.models import (
+    AnnualReport,
     AuditEntry,
     Cycle,
     CycleMember,
@@ -145,6 +152,28 @@ def files_of(
         ):
             memberships[m.person_id].append(m)
 
+    reports: dict[int, list[ReportFile]] = defaultdict(list)
+    for part in chunks(ids):
+        of_reports = (
+            select(AnnualReport)
+            .where(AnnualReport.cycle_id == cycle_id, col(AnnualReport.person_id).in_(part))
+            .order_by(col(AnnualReport.person_id), col(AnnualReport.version))
+        )
+        for a in session.exec(of_reports):
+            reports[a.person_id].append(
+                ReportFile(
+                    version=a.version,
+                    path=located(a.file_path),
+                    sha256=a.file_sha256,
+                    pages=a.pages,
+                    file_name=a.file_name,
+                    channel=a.channel,
+                    submitted_on=a.submitted_on,
+                    recorded_by=a.recorded_by,
+                    note=a.note,
+                )
+            )
+
     by_person: dict[int, list[Document]] = defaultdict(list)
     id_of = {p.code: p.id for p in people if p.id is not None}
     for d in docs:
@@ -200,6 +229,7 @@ def files_of(
                     for m in sorted(memberships[pid], key=lambda m: (m.joined_on, m.id or 0))
                 ),
                 stages_not_run=not_run,
+                reports=tuple(reports[pid]),
             )
         )
     return files

@@ -33,6 +33,7 @@ from appraisal.scheme.checks import nominating_bodies
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 from appraisal.stages import STAGE_ORDER, stage_name
 from appraisal.store.cycles import cycle_people
+from appraisal.store.reports import missing_findings
 from appraisal.store.talks import talks_by_code
 
 
@@ -167,7 +168,8 @@ def scoring_inputs(
     """What the engine scores each member (or those in `codes`) on: the year's records."""
     members = _members(session, cycle.id or 0, codes)
     history = _previous_bands(session, cycle, list(members))
-    return _inputs(session, members, cycle.year, history)
+    missing = missing_findings(session, cycle, list(members.values()))
+    return _inputs(session, members, cycle.year, history, missing)
 
 
 def people_inputs(session: Session, people: Collection[Person], year: int) -> list[PersonInput]:
@@ -177,7 +179,11 @@ def people_inputs(session: Session, people: Collection[Person], year: int) -> li
 
 
 def _inputs(
-    session: Session, members: dict[int, Person], year: int, history: dict[int, list[Band]]
+    session: Session,
+    members: dict[int, Person],
+    year: int,
+    history: dict[int, list[Band]],
+    missing: dict[int, FindingItem] | None = None,
 ) -> list[PersonInput]:
     ids = list(members)
     duties: dict[int, list[DutyItem]] = defaultdict(list)
@@ -206,6 +212,10 @@ def _inputs(
         .order_by(col(Finding.person_id), col(Finding.item_code))
     ):
         findings[f.person_id].append(FindingItem(f.item_code, f.category, f.effect))
+    # No report by the evaluation: the scheme's item, unless a body registered it already.
+    for pid, finding in (missing or {}).items():
+        if all(f.code != finding.code for f in findings[pid]):
+            findings[pid].append(finding)
     tallies = _tallies(session, year, members)
     return [
         PersonInput(

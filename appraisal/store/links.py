@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from appraisal.models import Cycle, Document, ReviewerLink, StaffUser
+from appraisal.documents.recipients import SELF
+from appraisal.models import Cycle, CycleMember, Document, Person, ReviewerLink, StaffUser
 from appraisal.models.base import utcnow
 from appraisal.secrets import (
     hash_password,
@@ -95,6 +96,21 @@ def reviewer_has_documents(session: Session, *, cycle_id: int, kind: str, name: 
             Document.recipient_kind == kind,
             Document.recipient_name == name,
         )
+    ).first()
+    return found is not None
+
+
+def may_have_link(session: Session, *, cycle_id: int, kind: str, name: str) -> bool:
+    """Whether a link may be made: for someone the cycle has sent documents to, or for a person
+    of the cycle (本人), who submits their 年度履职报告 before any document is addressed to them."""
+    if reviewer_has_documents(session, cycle_id=cycle_id, kind=kind, name=name):
+        return True
+    if kind != SELF:
+        return False
+    found = session.exec(
+        select(Person.id)
+        .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+        .where(CycleMember.cycle_id == cycle_id, Person.name == name)
     ).first()
     return found is not None
 

@@ -55,10 +55,12 @@ def _printable_detail(
     vetoes, deductions = [], []
     for f in score.findings:
         found = sources.get(f.code)
+        item = scheme.negative_list.item(f.code)
+        category = found.category.value if found else (item.category.value if item else "")
         row = {
-            "category": found.category.value if found else "",
+            "category": category,
             "text": f"{f.code} {f.text}",
-            "source": found.source_body if found else "",
+            "source": f.source or (found.source_body if found else ""),
         }
         if f.effect == FindingEffect.VETO:
             vetoes.append(row)
