@@ -40,6 +40,7 @@ from appraisal.launch import launch
 from appraisal.models import Document
 from appraisal.models.vocab import (
     CycleKind,
+    Dimension,
     Grade,
     NominationStatus,
     PoolMove,
@@ -57,6 +58,7 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool, reviews
+from appraisal.store.assessment import NewAssessment, assessment_rows, set_assessment
 from appraisal.store.cycles import Selection, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, documents_of, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
@@ -101,6 +103,7 @@ class DemoRun:
     pool_files: str = ""
     figures: str = ""  # the 统战名人 on record, as the summary says it
     talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
+    assessment: str = ""  # 组织考核 by dimension, as the summary says it
     review: str = ""  # the 复核 staff decided, as the summary says it
     review_decision: str = ""  # its 复核决定书
 
@@ -261,6 +264,36 @@ def _import(data: Path, say: Say) -> None:
     total = sum(c.added for c in records.counts.values())
     kept = sum(c.added for c in entries)
     say(f"已导入 {people.added} 人、{total} 条记录，{kept} 条简历、奖惩、培训、挂职信息")
+
+
+# The demo's one correction of a 组织考核 rating, and why.
+ASSESS_REASON = "考核组复核评分表，政治表现、履行职责两项评分互有误录"
+
+
+def _assess(run: DemoRun, say: Say) -> None:
+    """组织考核 as the assessment team records it: every member rated on the four dimensions
+    with a written 考核材料 (imported with the records, before the stage's documents are made),
+    and one rating corrected as staff correct it, with its reason."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        rows = assessment_rows(session, cycle, parse_scheme(cycle.scheme_toml, cycle.name))
+        rated = [r for r in rows if r.view is not None and r.view.ratings]
+        first = rated[0]
+        assert first.view is not None
+        ratings = {Dimension(k): v for k, v in first.view.ratings}
+        # 政治表现 and 履行职责 weigh the same in the default scheme: the score stays as it was.
+        step = 0.5 if ratings[Dimension.POLITICAL] <= 99.5 else -0.5
+        ratings[Dimension.POLITICAL] += step
+        ratings[Dimension.DUTY] -= step
+        entry = NewAssessment(ratings, first.view.material, first.view.assessor)
+        set_assessment(session, code=first.code, year=cycle.year, entry=entry, actor="demo",
+                       reason=ASSESS_REASON)  # fmt: skip
+    run.assessment = (
+        f"{len(rated)} 人按政治表现、思想状况、履行职责、廉洁自律评分并附考核材料，"
+        "每人一份考核材料表；"
+        f"{first.code} {first.name} 的评分经考核组更正（{ASSESS_REASON}）"
+    )
+    say(f"组织考核：{run.assessment}")
 
 
 def _talks(run: DemoRun, day: date, say: Say) -> None:
@@ -442,6 +475,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         name=f"{day.year}年度党外代表人士综合评价（演示）", kind=CycleKind.NON_PARTY,
         year=day.year, scheme_path=None, selection=Selection(),
     ).cycle_id  # fmt: skip
+    _assess(run, say)
     drop = output / "dropbox"
     for stage in WORK_STAGES:
         t = time.perf_counter()

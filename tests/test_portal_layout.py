@@ -37,6 +37,8 @@ STAFF_PAGES = [
     "/cycles/{cycle}/pool",
     "/cycles/{cycle}/nominations",
     "/cycles/{cycle}/reviews",
+    "/cycles/{cycle}/assessment",
+    "/cycles/{cycle}/assessment/{code}",
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",
