@@ -98,7 +98,7 @@ def generate(
             {**ref, **b}
             for b in _ballots(rng, weak=index in under_two_thirds, short=index in invalid_quorum)
         ]
-        scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
+        scores.append(_assessment(ref, person, _score(rng), seed))
     findings = [_finding(roster[i], year, "J01") for i in vetoed]
     findings += [_finding(roster[i], year, ("D03", "Z02")[n % 2]) for n, i in enumerate(deducted)]
     # Information of its own random stream: the people and records above stay as they were.
@@ -272,6 +272,56 @@ def _score(rng: random.Random) -> float:
     return round(min(98.0, max(60.0, rng.gauss(84, 7))) * 2) / 2
 
 
+# 考核材料's sentences per dimension, from the best rating band down (>= 90, >= 80, below).
+_MATERIAL: dict[str, tuple[str, str, str]] = {
+    "political": (
+        "政治立场坚定，坚持中国共产党的领导，在重大原则问题上旗帜鲜明、态度坚决",
+        "政治立场坚定，拥护中国共产党的领导，在重大原则问题上态度明确",
+        "能够拥护中国共产党的领导，政治理论学习还需加强",
+    ),
+    "thinking": (
+        "思想状况稳定，能正确看待个人进退留转，主动与统战部门交流思想",
+        "思想状况总体稳定，与统战部门保持联系",
+        "思想上与统战部门沟通交流不多，需加强联系",
+    ),
+    "duty": (
+        "履职积极主动，认真参加会议和调研视察，提案和社情民意信息质量较高",
+        "能够参加会议和各项活动，完成履职任务",
+        "履职主动性不足，参加活动次数偏少",
+    ),
+    "integrity": (
+        "严格遵守廉洁自律各项规定，作风严谨，群众反映良好",
+        "遵守廉洁自律规定，未发现违规违纪问题",
+        "廉洁自律意识有待增强，需加强提醒",
+    ),
+}
+
+
+def _assessment(ref: Row, person: Row, total: float, seed: int) -> Row:
+    """组织考核 by dimension around `total`: two pairs of opposite deviations (political and
+    duty share a weight in the default scheme, as do thinking and integrity), so the weighted
+    score is `total` itself and the demo's grades are those of the single-score demo; and a
+    short 考核材料 that follows the ratings. A stream of its own per person leaves the other
+    records as they were."""
+    rng = random.Random(f"{seed}/考核/{ref['code']}")
+    room = min(3.0, 100 - total, total)
+    a, b = (rng.randint(-int(room * 2), int(room * 2)) / 2 for _ in range(2))
+    ratings = {"political": total + a, "duty": total - a, "thinking": total + b,
+               "integrity": total - b}  # fmt: skip
+    said = [_MATERIAL[f][0 if r >= 90 else 1 if r >= 80 else 2] for f, r in ratings.items()]
+    party = person.get("party") or ""
+    member = f"作为{party}成员，" if party and party not in ("无党派人士", "群众") else ""
+    sector = f"在{person['sector']}中" if person.get("sector") else "在所在界别中"
+    material = "\n".join(
+        [
+            f"{member}该同志{said[0]}。{said[2]}。",
+            f"本年度{said[1]}；{sector}有一定代表性和影响力。",
+            f"{said[3]}。考核组建议：继续加强学习，进一步发挥参政议政作用。",
+        ]
+    )
+    return {**ref, **ratings, "material": material, "assessor": "考核组", "note": ""}
+
+
 _FINDINGS = {
     "J01": (FindingCategory.DISCIPLINE, FindingEffect.VETO, "市纪委监委", "因涉嫌违纪被立案审查"),
     "D03": (FindingCategory.DUTY, FindingEffect.DEDUCTION, "市政协办公厅", "无故缺席专题协商会"),
@@ -423,7 +473,7 @@ def write_newcomer_records(
         ref = {"code": code, "name": name, "year": year}
         duties += [{**ref, **d} for d in _duties(rng, Tier.RISING, year)]
         ballots += [{**ref, **b} for b in _ballots(rng, weak=False, short=False)]
-        scores.append({**ref, "score": _score(rng), "assessor": "考核组", "note": ""})
+        scores.append(_assessment(ref, {"party": "", "sector": ""}, _score(rng), seed))
     return write_workbook(path, [(DUTY, duties), (BALLOT, ballots), (SCORE, scores),
                                  (FINDING, [])])  # fmt: skip
 

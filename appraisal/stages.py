@@ -19,6 +19,7 @@ NOMINATION_SUMMARY = "nomination_summary"
 BALLOT = "assessment_ballot"
 TALLY = "assessment_tally"
 TALK = "assessment_talk"
+MATERIAL = "assessment_material"
 EVALUATION_FORM = "evaluation_form"
 SOLICITATION_LETTER = "solicitation_letter"
 RESULT_NOTICE = "result_notice"
@@ -94,6 +95,8 @@ STAGES: tuple[StageSpec, ...] = (
             StageTemplate(BALLOT, "测评人"),
             StageTemplate(TALLY, "考核组组长"),
             StageTemplate(TALK, "考核组组长"),
+            # The four dimension ratings and the written 考核材料 (store/assessment.py).
+            StageTemplate(MATERIAL, "考核组组长"),
         ),
         work=True,
     ),

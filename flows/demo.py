@@ -41,6 +41,7 @@ from appraisal.launch import launch
 from appraisal.models import Document
 from appraisal.models.vocab import (
     CycleKind,
+    Dimension,
     Grade,
     NominationStatus,
     PoolMove,
@@ -59,6 +60,7 @@ from appraisal.simulate.direct import sign_everything
 from appraisal.simulate.report import annual_report
 from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
 from appraisal.store import import_people, import_records, pool, reports, reviews
+from appraisal.store.assessment import NewAssessment, assessment_rows, set_assessment
 from appraisal.store.cycles import Selection, cycle_people, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, documents_of, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
@@ -103,6 +105,7 @@ class DemoRun:
     pool_files: str = ""
     figures: str = ""  # the 统战名人 on record, as the summary says it
     talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
+    assessment: str = ""  # 组织考核 by dimension, as the summary says it
     review: str = ""  # the 复核 staff decided, as the summary says it
     reports: str = ""  # who submitted their 年度履职报告 and how, as the summary says it
     review_decision: str = ""  # its 复核决定书
@@ -300,6 +303,36 @@ def _reports(run: DemoRun, day: date, say: Say) -> None:
     say(f"年度履职报告：{run.reports}")
 
 
+# The demo's one correction of a 组织考核 rating, and why.
+ASSESS_REASON = "考核组复核评分表，政治表现、履行职责两项评分互有误录"
+
+
+def _assess(run: DemoRun, say: Say) -> None:
+    """组织考核 as the assessment team records it: every member rated on the four dimensions
+    with a written 考核材料 (imported with the records, before the stage's documents are made),
+    and one rating corrected as staff correct it, with its reason."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        rows = assessment_rows(session, cycle, parse_scheme(cycle.scheme_toml, cycle.name))
+        rated = [r for r in rows if r.view is not None and r.view.ratings]
+        first = rated[0]
+        assert first.view is not None
+        ratings = {Dimension(k): v for k, v in first.view.ratings}
+        # 政治表现 and 履行职责 weigh the same in the default scheme: the score stays as it was.
+        step = 0.5 if ratings[Dimension.POLITICAL] <= 99.5 else -0.5
+        ratings[Dimension.POLITICAL] += step
+        ratings[Dimension.DUTY] -= step
+        entry = NewAssessment(ratings, first.view.material, first.view.assessor)
+        set_assessment(session, code=first.code, year=cycle.year, entry=entry, actor="demo",
+                       reason=ASSESS_REASON)  # fmt: skip
+    run.assessment = (
+        f"{len(rated)} 人按政治表现、思想状况、履行职责、廉洁自律评分并附考核材料，"
+        "每人一份考核材料表；"
+        f"{first.code} {first.name} 的评分经考核组更正（{ASSESS_REASON}）"
+    )
+    say(f"组织考核：{run.assessment}")
+
+
 def _talks(run: DemoRun, day: date, say: Say) -> None:
     """Talks held through the year (日常谈心, 提醒谈话, 谈话函询), logged as staff log them: the
     cycle's 谈心谈话记录表 and the growing file print them."""
@@ -479,6 +512,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         name=f"{day.year}年度党外代表人士综合评价（演示）", kind=CycleKind.NON_PARTY,
         year=day.year, scheme_path=None, selection=Selection(),
     ).cycle_id  # fmt: skip
+    _assess(run, say)
     drop = output / "dropbox"
     for stage in WORK_STAGES:
         t = time.perf_counter()

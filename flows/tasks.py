@@ -38,6 +38,7 @@ from appraisal.scoring import (
 )
 from appraisal.settings import get_settings
 from appraisal.store import cycle_data, documents
+from appraisal.store.assessment import assessments
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.cycles import (
     cycle_affiliations,
@@ -157,6 +158,14 @@ def _stage_inputs(
             talks=(
                 cycle_data.talks(session, cycle_id, cycle.year, codes)
                 if stage == Stage.ASSESSMENT
+                else {}
+            ),
+            assessments=(
+                assessments(session, cycle, scheme, codes) if stage == Stage.ASSESSMENT else {}
+            ),
+            dimension_weights=(
+                {d.value: float(w) for d, w in scheme.assessment.weights.items()}
+                if scheme.assessment is not None
                 else {}
             ),
             bodies=cycle_data.bodies(scheme) if stage == Stage.MOBILIZATION else (),

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 from appraisal.models.base import enum_field
 from appraisal.models.vocab import (
     Attendance,
+    Dimension,
     DutyKind,
     DutyOutcome,
     DutyRole,
@@ -14,6 +15,16 @@ from appraisal.models.vocab import (
     FindingEffect,
     RaterGroup,
 )
+
+# The 考核材料's longest text: a few paragraphs.
+MATERIAL_LIMIT = 4000
+# Each dimension's column in AssessmentScore (and field in the records sheet's rows).
+DIMENSION_FIELDS: dict[Dimension, str] = {
+    Dimension.POLITICAL: "political",
+    Dimension.THINKING: "thinking",
+    Dimension.DUTY: "duty",
+    Dimension.INTEGRITY: "integrity",
+}
 
 
 class DutyRecord(SQLModel, table=True):
@@ -53,16 +64,30 @@ class BallotTally(SQLModel, table=True):
 
 
 class AssessmentScore(SQLModel, table=True):
-    """组织考核: the assessment team's score out of 100."""
+    """组织考核: the assessment team's ratings of the four dimensions (0 to 100 each) and their
+    written 考核材料; the scheme's [assessment] weights make the score. A row from before the
+    dimensions holds only the total (`score`), which counts as the 组织考核 score itself."""
 
     __table_args__ = (UniqueConstraint("person_id", "year"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     year: int = Field(index=True)
-    score: float
+    score: float | None = None  # the total, as imported before the dimensions
+    political: float | None = None  # 政治表现
+    thinking: float | None = None  # 思想状况
+    duty: float | None = None  # 履行职责
+    integrity: float | None = None  # 廉洁自律
+    material: str = Field(default="", max_length=MATERIAL_LIMIT)  # 考核材料
     assessor: str = Field(default="", max_length=64)
     note: str = Field(default="", max_length=1024)
+
+    def ratings(self) -> dict[Dimension, float] | None:
+        """The four ratings, or None for a row holding the total only."""
+        values = {d: getattr(self, f) for d, f in DIMENSION_FIELDS.items()}
+        if any(v is None for v in values.values()):
+            return None
+        return values
 
 
 class Finding(SQLModel, table=True):

@@ -117,6 +117,16 @@ class DutyOutcome(StrEnum):
     INSTRUCTION = "批示"
 
 
+class Dimension(StrEnum):
+    """组织考核's dimensions (seed 002: 政治表现、思想状况、履行职责、廉洁自律), rated 0 to 100
+    each; the scheme's [assessment] weights make them the 组织考核 score."""
+
+    POLITICAL = "政治表现"
+    THINKING = "思想状况"
+    DUTY = "履行职责"
+    INTEGRITY = "廉洁自律"
+
+
 class Vote(StrEnum):
     EXCELLENT = "优秀"
     COMPETENT = "称职"

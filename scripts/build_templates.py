@@ -615,6 +615,27 @@ def assessment_talk(title: str) -> DocxDocument:
     return doc
 
 
+def assessment_material(title: str) -> DocxDocument:
+    doc = new_document()
+    para(doc, title, "DocTitle")
+    para(doc, "（{{ 周期名称 }}）", "Note", align="center")
+    grid(doc, [30, 48, 30, 48], [
+        (11, [L("姓　名"), V("{{ 姓名 }}"), L("考核年度"), V("{{ 年度 }}")]),
+        (11, [L(["工作单位", "及职务"]), V("{{ 工作单位及职务 }}", 3, "left")]),
+        (9, [L("组织考核评分（各维度百分制）", 4)]),
+        (9, [L("考核维度"), L("权　重"), L("评　分", 2)]),
+        loop_row("{%tr for r in 维度评分 %}", 4),
+        (9, [V("{{ r.维度 }}"), V("{{ r.权重 }}"), V("{{ r.评分 }}", 2)]),
+        loop_row("{%tr endfor %}", 4),
+        (10, [L(["组织考核", "得分"]), V("{{ 组织考核 }}"), L("考核人"), V("{{ 考核人 }}")]),
+        (70, [L("考核材料"), V(["{%p for 段 in 考核材料 %}", "{{ 段 }}", "{%p endfor %}"], 3,
+                             "left", top=True, flows=True)]),
+        (26, [L("考核组意见"), V(["", ">考核组组长（签字）：　　　　　　　　", SIGN_DATE], 3,
+                               top=True)]),
+    ], header_rows=1, signed_rows=1)
+    return doc
+
+
 def _lines(field: str, line: str = "{{ loop.index }}. {{ 条 }}", var: str = "条") -> list[str]:
     """Paragraphs for a list field, or 无 when it is empty (a table cell needs a paragraph)."""
     return [f"{{%p if {field} %}}", f"{{%p for {var} in {field} %}}", line, "{%p endfor %}",
@@ -1011,6 +1032,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "assessment_ballot": assessment_ballot,
     "assessment_tally": assessment_tally,
     "assessment_talk": assessment_talk,
+    "assessment_material": assessment_material,
     "evaluation_form": evaluation_form,
     "solicitation_letter": solicitation_letter,
     "result_notice": result_notice,

@@ -38,6 +38,8 @@ STAFF_PAGES = [
     "/cycles/{cycle}/nominations",
     "/cycles/{cycle}/reviews",
     "/cycles/{cycle}/reports",
+    "/cycles/{cycle}/assessment",
+    "/cycles/{cycle}/assessment/{code}",
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",

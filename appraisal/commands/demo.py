@@ -69,6 +69,8 @@ def demo(
         out.print(f"复核：{run.review}")
         out.print(f"复核决定书：{run.review_decision}")
     out.print(f"核验档案包：appraisal archive verify {run.dossiers}")
+    if run.assessment:
+        out.print(f"组织考核：{run.assessment}（appraisal assess show {run.cycle_id}）")
     if run.talks:
         kinds = "、".join(f"{k} {n} 次" for k, n in run.talks.items())
         out.print(f"谈心谈话：{sum(run.talks.values())} 次（{kinds}），"

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from appraisal.documents.views import (
+    AssessmentView,
     CycleView,
     EntryLine,
     Nominated,
@@ -23,6 +24,10 @@ from appraisal.person_fields import DOCUMENT_FIELDS, plain
 from appraisal.render import cn_date
 
 Context = dict[str, Any]
+
+
+# What the 考核材料 prints for a rating or material the assessment team has not entered.
+NOT_ENTERED = "未录入"
 
 
 def _num(value: float | None, blank: str = "—") -> str:
@@ -253,6 +258,37 @@ def talk(cycle: CycleView, person: PersonView, talks: Sequence[TalkLine]) -> Con
         "记录人": "",
         "谈话事由": "年度考核谈心谈话",
         "谈话内容": "",
+    }
+
+
+def material(
+    cycle: CycleView,
+    person: PersonView,
+    assessment: AssessmentView | None,
+    weights: Mapping[str, float],
+) -> Context:
+    """组织考核 as the assessment team recorded it: each dimension's weight and rating, the
+    weighted score and the written 考核材料; what is not recorded reads 未录入."""
+    ratings = dict(assessment.ratings) if assessment else {}
+    text = assessment.material if assessment else ""
+    return {
+        "周期名称": cycle.name,
+        "年度": str(cycle.year),
+        "姓名": person.name,
+        "工作单位及职务": person.employer_post,
+        "维度评分": [
+            {
+                "维度": d,
+                "权重": f"{w:.0%}",
+                "评分": _num(ratings[d]) if d in ratings else NOT_ENTERED,
+            }
+            for d, w in weights.items()
+        ],
+        "组织考核": (
+            _num(assessment.score) if assessment and assessment.score is not None else NOT_ENTERED
+        ),
+        "考核材料": text.split("\n") if text else [NOT_ENTERED],
+        "考核人": assessment.assessor if assessment else "",
     }
 
 

@@ -18,6 +18,7 @@ from appraisal.documents.recipients import (
 )
 from appraisal.documents.views import (
     Affiliation,
+    AssessmentView,
     CycleView,
     EntryLine,
     Nominated,
@@ -33,6 +34,7 @@ from appraisal.stages import (
     BALLOT,
     EVALUATION_FORM,
     IMPLEMENTATION_PLAN,
+    MATERIAL,
     NOMINATION_FORM,
     RESULT_BRIEFING,
     RESULT_NOTICE,
@@ -80,6 +82,10 @@ class StageInputs:
     nominated: Mapping[str, Nominated] = field(default_factory=dict)
     # The talks of the cycle's year by 编号, for the 谈心谈话记录表 (assessment stage only).
     talks: Mapping[str, Sequence[TalkLine]] = field(default_factory=dict)
+    # 组织考核 by 编号 (a person without is left out) and the scheme's dimension weights, for the
+    # 考核材料 (assessment stage only).
+    assessments: Mapping[str, AssessmentView] = field(default_factory=dict)
+    dimension_weights: Mapping[str, float] = field(default_factory=dict)
     # The nominating bodies the scheme lists, (name, field), in its order, and what 动员部署
     # tells them (read for that stage only).
     bodies: Sequence[tuple[str, str]] = ()
@@ -184,6 +190,18 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
                 TALK,
                 person=p.code,
                 kind=template_recipient(TALK),
+                name="考核组",
+                context=ctx,
+            )
+        )
+        ctx = contexts.material(cycle, p, inputs.assessments.get(p.code), inputs.dimension_weights)
+        jobs.append(
+            _job(
+                inputs,
+                Stage.ASSESSMENT,
+                MATERIAL,
+                person=p.code,
+                kind=template_recipient(MATERIAL),
                 name="考核组",
                 context=ctx,
             )

@@ -48,6 +48,17 @@ class TalkLine:
 
 
 @dataclass(frozen=True)
+class AssessmentView:
+    """组织考核 as recorded for a person: the four ratings (none for an imported total), the
+    score they make under the cycle's scheme (or the total), and the written 考核材料."""
+
+    ratings: tuple[tuple[str, float], ...]  # (政治表现, 92.0) ... in the dimensions' order
+    score: float | None
+    material: str
+    assessor: str = ""
+
+
+@dataclass(frozen=True)
 class CycleView:
     id: int
     name: str

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    assessment,
     body_nominations,
     career,
     figures,
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     app.include_router(reviews.router)
     app.include_router(reports.router)
     app.include_router(own_report.router)
+    app.include_router(assessment.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
     app.include_router(imports.router)

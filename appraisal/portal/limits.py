@@ -10,6 +10,7 @@ from pydantic import StringConstraints
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from appraisal.documents.plan import LETTER_PEOPLE
+from appraisal.models.records import MATERIAL_LIMIT
 from appraisal.secrets import PASSWORD_MAX
 
 # Rows are numbered in a 32-bit INTEGER on PostgreSQL; a larger number names nothing (404).
@@ -133,6 +134,13 @@ FIELDS = {
     "late_reason": FieldLimit("逾期受理理由", "the reason to take it late", max_length=1024),
     # 年度履职报告 uploaded by staff on a person's behalf (portal/reports.py).
     "note": FieldLimit("说明", "the note", max_length=1024),
+    # 组织考核 by dimension (store/assessment.py)
+    "political": FieldLimit("政治表现", "the 政治表现 rating", max_length=16),
+    "thinking": FieldLimit("思想状况", "the 思想状况 rating", max_length=16),
+    "duty": FieldLimit("履行职责", "the 履行职责 rating", max_length=16),
+    "integrity": FieldLimit("廉洁自律", "the 廉洁自律 rating", max_length=16),
+    "material": FieldLimit("考核材料", "the written material", max_length=MATERIAL_LIMIT),
+    "assessor": FieldLimit("考核人", "the assessor", max_length=64),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

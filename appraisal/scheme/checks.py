@@ -3,7 +3,7 @@
 from collections import Counter
 from decimal import Decimal
 
-from appraisal.models.vocab import Band, DutyRole, FindingEffect, Grade, Stage, Vote
+from appraisal.models.vocab import Band, Dimension, DutyRole, FindingEffect, Grade, Stage, Vote
 from appraisal.scheme.model import NegativeList, PointsRules, Scheme
 from appraisal.stages import STAGE_ORDER
 
@@ -20,6 +20,7 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
         *_points(scheme.points),
         *_ballots(scheme),
         *_weights(scheme),
+        *_assessment(scheme),
         *_floors("grades", [(g.grade, g.min) for g in scheme.grades], GRADE_RANK),
         *_graded_rules(scheme),
         *_floors("bands", [(b.band, b.min) for b in scheme.bands], BAND_RANK),
@@ -78,6 +79,19 @@ def _weights(scheme: Scheme) -> list[Problem]:
     total = w.org + w.appraisal + w.points
     if total != 1:
         return [("composite.weights", f"权重之和须为 1，而不是 {total} / must add up to 1")]
+    return []
+
+
+def _assessment(scheme: Scheme) -> list[Problem]:
+    if scheme.assessment is None:
+        return []
+    weights = scheme.assessment.weights
+    missing = [d.value for d in Dimension if d not in weights]
+    if missing:
+        return [("assessment.weights", f"缺少权重：{'、'.join(missing)} / weights missing")]
+    total = sum(weights.values(), Decimal(0))
+    if total != 1:
+        return [("assessment.weights", f"权重之和须为 1，而不是 {total} / must add up to 1")]
     return []
 
 

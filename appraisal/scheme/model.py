@@ -15,6 +15,7 @@ from appraisal.models.vocab import (
     Attendance,
     Band,
     BodyKind,
+    Dimension,
     DutyKind,
     DutyOutcome,
     DutyRole,
@@ -92,6 +93,12 @@ class Weights(Rules):
     org: Annotated[Decimal, Field(ge=0, le=1)]
     appraisal: Annotated[Decimal, Field(ge=0, le=1)]
     points: Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class AssessmentRules(Rules):
+    """组织考核: each dimension's weight in the score (the ratings are 0 to 100 each)."""
+
+    weights: dict[Dimension, Annotated[Decimal, Field(ge=0, le=1)]]
 
 
 class CompositeRules(Rules):
@@ -214,6 +221,9 @@ class Scheme(Rules):
     decimals: int = Field(ge=0, le=4)
     points: PointsRules
     ballots: BallotRules
+    # Schemes stored by cycles started before the dimensions lack it: such a cycle counts an
+    # imported total only, and dimension ratings cannot be weighed (the person lacks a score).
+    assessment: AssessmentRules | None = None
     composite: CompositeRules
     grades: list[GradeFloor]
     bands: list[BandFloor]

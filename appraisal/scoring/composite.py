@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from appraisal.models.vocab import Band, FindingEffect, Grade, Tier
 from appraisal.scheme.model import Scheme
+from appraisal.scoring.assessment import org_score
 from appraisal.scoring.ballots import score_ballots
 from appraisal.scoring.inputs import PersonInput
 from appraisal.scoring.negative import apply_negative_list
@@ -62,22 +63,23 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     findings, finding_lines = apply_negative_list(scheme.negative_list, person.findings)
     vetoes = tuple(f.code for f in findings if f.effect is FindingEffect.VETO)
     deductions = sum((exact(f.deduction) for f in findings), Fraction(0))
-    lines = [*points.lines, *appraisal.lines, *finding_lines]
+    org = org_score(scheme, person)
+    lines = [*points.lines, *appraisal.lines, *org.lines, *finding_lines]
 
     composite: Fraction | None = None
-    if person.org_score is None:
+    if org.score is None:
         lines.append("缺少组织考核得分，无综合得分，不评定等次。")
     elif appraisal.score is not None:
         w = scheme.composite.weights
         weighted = (
-            exact(w.org) * exact(person.org_score)
+            exact(w.org) * org.score
             + exact(w.appraisal) * exact(appraisal.score)
             + exact(w.points) * exact(points.points)
         )
         composite = rounded(max(weighted - deductions, Fraction(0)), d)
         less = f" − 扣分 {fmt(deductions, d)}" if deductions else ""
         lines.append(
-            f"综合得分 = 组织考核 {fmt(person.org_score, d)}×{fmt(w.org)}"
+            f"综合得分 = 组织考核 {fmt(org.score, d)}×{fmt(w.org)}"
             f" + 民主测评 {fmt(appraisal.score, d)}×{fmt(w.appraisal)}"
             f" + 履职积分 {fmt(points.points, d)}×{fmt(w.points)}{less} = {fmt(composite, d)}。"
         )
@@ -116,7 +118,7 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
         tier=person.tier,
         points=points,
         appraisal=appraisal,
-        org_score=person.org_score,
+        org_score=None if org.score is None else num(org.score),
         composite=None if composite is None else num(composite),
         grade=grade,
         band=band,
@@ -125,7 +127,7 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
         findings=findings,
         actions=actions,
         explanation=tuple(lines),
-        breakdown=breakdown(scheme, person, points, appraisal, findings, composite),
+        breakdown=breakdown(scheme, person, points, appraisal, findings, composite, org.score),
     )
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, fields
 from appraisal.models.vocab import (
     Attendance,
     Band,
+    Dimension,
     DutyKind,
     DutyOutcome,
     DutyRole,
@@ -96,7 +97,9 @@ class PersonInput:
     tier: Tier | None = None
     duties: tuple[DutyItem, ...] = ()
     tallies: tuple[Tally, ...] = ()
-    org_score: float | None = None
+    org_score: float | None = None  # the total, as imported before the dimensions
+    # 组织考核 rated by dimension (all four): the scheme's weights make the score from these.
+    org_ratings: tuple[tuple[Dimension, float], ...] = ()
     findings: tuple[FindingItem, ...] = ()
     previous_bands: tuple[Band, ...] = ()
     # What a per-unit 优秀 quota groups people by (the scheme's quota.scope).
@@ -110,6 +113,19 @@ class PersonInput:
                 f"{self.code}：组织评价得分须在 0 到 100 之间（现为 {self.org_score}） / "
                 f"person {self.code}: org_score must lie in 0-100, not {self.org_score}"
             )
+        if isinstance(self.org_ratings, dict):  # a mapping is accepted, kept as sorted pairs
+            ordered = tuple((d, self.org_ratings[d]) for d in Dimension if d in self.org_ratings)
+            object.__setattr__(self, "org_ratings", ordered)
+        for dimension, rating in self.org_ratings:
+            if not 0 <= rating <= 100:
+                raise ValueError(
+                    f"{self.code}：{dimension}评分须在 0 到 100 之间（现为 {rating}） / "
+                    f"person {self.code}: rating {dimension} must lie in 0-100, not {rating}"
+                )
+        if self.org_ratings and {d for d, _ in self.org_ratings} != set(Dimension):
+            raise ValueError(
+                f"{self.code}：组织考核须四个维度都有评分 / person {self.code}: rate all four"
+            )
         # Lists are accepted for convenience and frozen so the input stays hashable and pure.
-        for name in ("duties", "tallies", "findings", "previous_bands"):
+        for name in ("duties", "tallies", "org_ratings", "findings", "previous_bands"):
             object.__setattr__(self, name, tuple(getattr(self, name)))

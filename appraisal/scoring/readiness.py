@@ -7,6 +7,7 @@ is zero for want of data rather than of work. Staff see these before the cycle s
 """
 
 from appraisal.scheme.model import Scheme
+from appraisal.scoring.assessment import org_score
 from appraisal.scoring.ballots import invalid_reason
 from appraisal.scoring.inputs import PersonInput
 
@@ -19,7 +20,7 @@ NO_DUTIES = "没有本年度履职记录"
 def missing_inputs(scheme: Scheme, person: PersonInput) -> tuple[str, ...]:
     """The inputs `person` lacks, in words staff read; () when the scheme can grade them."""
     gaps: list[str] = []
-    if person.org_score is None:
+    if org_score(scheme, person).score is None:
         gaps.append(NO_ORG_SCORE)
     if not person.tallies:
         gaps.append(NO_TALLY)

@@ -16,8 +16,18 @@ def breakdown(
     appraisal: AppraisalResult,
     findings: tuple[FindingResult, ...],
     composite: Fraction | None,
+    org: Fraction | None = None,
 ) -> dict[str, Any]:
     w = scheme.composite.weights
+    # A result rated by dimension keeps its ratings and weights; one from an imported total
+    # keeps the breakdown it always had.
+    rated: dict[str, Any] = {}
+    if person.org_ratings and scheme.assessment is not None:
+        weights = scheme.assessment.weights
+        rated["org_dimensions"] = [
+            {"dimension": d.value, "rating": r, "weight": float(weights[d])}
+            for d, r in person.org_ratings
+        ]
     return {
         "scheme": {"name": scheme.name, "version": scheme.version, "sha256": scheme.sha256},
         "points": {
@@ -43,7 +53,8 @@ def breakdown(
             "forced_grade": appraisal.forced_grade,
             "excellent_allowed": appraisal.excellent_allowed,
         },
-        "org_score": person.org_score,
+        "org_score": person.org_score if org is None else float(org),
+        **rated,
         "weights": {
             "org": float(w.org),
             "appraisal": float(w.appraisal),

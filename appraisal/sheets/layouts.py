@@ -8,7 +8,8 @@ Roster (sheet 花名册; any sheet whose header row has the required columns is 
 Records workbook, one sheet each (a workbook may carry any of them):
   履职记录 编号 姓名 年度 记录编号 类型 名称 日期 出席情况 角色 成果
   民主测评 编号 姓名 年度 测评群体 应参评人数 发出票数 收回票数 优秀 称职 基本称职 不称职 弃权
-  组织考核 编号 姓名 年度 得分 考核人 备注
+  组织考核 编号 姓名 年度 政治表现 思想状况 履行职责 廉洁自律 考核材料 考核人 备注
+           (an older sheet's 得分, the total alone, is still read: see SCORE)
   负面清单 编号 姓名 年度 事项代码 类别 性质 来源单位 情况说明
 Every records row names its person by 编号, or by 姓名 alone when the name is unique.
 年度 may be left out when the import is given a year. A 序号 column is dropped silently.
@@ -17,6 +18,7 @@ Every records row names its person by 编号, or by 姓名 alone when the name i
 from datetime import date
 from typing import TypedDict
 
+from appraisal.models.records import MATERIAL_LIMIT
 from appraisal.models.vocab import (
     Attendance,
     DutyKind,
@@ -159,16 +161,36 @@ BALLOT = SheetSpec(
     ),
 )
 
+
+class _RatingColumn(TypedDict):
+    kind: Kind
+    width: int
+    note: str
+
+
+_RATING: _RatingColumn = {"kind": Kind.NUMBER, "width": 9, "note": "0 到 100 分"}
 SCORE = SheetSpec(
     name="组织考核",
-    description="每人每年一个组织考核得分（百分制）。",
+    description=(
+        "每人每年一行：四个维度的评分（各 0 到 100 分，按方案权重计算组织考核得分）和考核材料。"
+    ),
     columns=(
         *_person_columns(),
-        Column("得分", "score", Kind.NUMBER, required=True, example=88.5, width=8),
+        Column("政治表现", "political", example=92, **_RATING),
+        Column("思想状况", "thinking", example=88, **_RATING),
+        Column("履行职责", "duty", example=85, **_RATING),
+        Column("廉洁自律", "integrity", example=95, **_RATING),
+        Column(
+            "考核材料", "material", Kind.PROSE, max_length=MATERIAL_LIMIT, width=60,
+            example="政治立场坚定，拥护中国共产党的领导。履职认真，积极参加各项会议和调研活动。",
+            note="考核组的书面考核材料；可分段（单元格内换行）",
+        ),
         Column("考核人", "assessor", Kind.TEXT, max_length=64, example="考核组", width=12),
         Column("备注", "note", Kind.TEXT, max_length=1024, width=30),
     ),
-)
+    # Sheets from before the dimensions carry only the total; it is read as the 组织考核 score.
+    accepted=(Column("得分", "score", Kind.NUMBER, width=8),),
+)  # fmt: skip
 
 FINDING = SheetSpec(
     name="负面清单",

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from appraisal.models.records import DIMENSION_FIELDS
 from appraisal.models.vocab import (
     Attendance,
     DutyKind,
@@ -67,11 +68,18 @@ class BallotRow:
 
 @dataclass(frozen=True)
 class ScoreRow:
+    """组织考核: the four dimension ratings and the 考核材料, or (an older sheet) the total."""
+
     row: int
     code: str
     name: str
     year: int
-    score: float
+    score: float | None
+    political: float | None
+    thinking: float | None
+    duty: float | None
+    integrity: float | None
+    material: str
     assessor: str
     note: str
 
@@ -220,11 +228,39 @@ class _Rows:
         )  # fmt: skip
 
     def _score(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> ScoreRow | None:
-        if not 0 <= v["score"] <= 100:
-            self.problem(spec, sheet, row, "score", f"得分 {v['score']} 不在 0 到 100 之间")
+        rated = {f: v.get(f) for f in DIMENSION_FIELDS.values()}
+        given = [f for f, value in rated.items() if value is not None]
+        material = v.get("material") or ""
+        total = v.get("score")
+        ok = True
+        if not given and total is None:
+            reason = "请填写四个维度的评分（旧表可只填得分）"
+            self.problem(spec, sheet, row, "political", reason)
             return None
+        if given:
+            for f, value in rated.items():
+                if value is None:
+                    self.problem(spec, sheet, row, f, "四个维度须都评分，此项为空")
+                    ok = False
+                elif not 0 <= value <= 100:
+                    self.problem(spec, sheet, row, f, f"评分 {value} 不在 0 到 100 之间")
+                    ok = False
+            if not material:
+                self.problem(spec, sheet, row, "material", "按维度评分时须填写考核材料")
+                ok = False
+            if total is not None:
+                reason = "已按维度评分，得分由方案权重计算：请删去得分"
+                self.problem(spec, sheet, row, "score", reason)
+                ok = False
+        elif total is not None and not 0 <= total <= 100:
+            self.problem(spec, sheet, row, "score", f"得分 {total} 不在 0 到 100 之间")
+            ok = False
+        if not ok:
+            return None
+        r = {f: None if x is None else float(x) for f, x in rated.items()}
         return ScoreRow(
-            row, v["code"], v["name"], v["year"], float(v["score"]),
+            row, v["code"], v["name"], v["year"], None if total is None else float(total),
+            r["political"], r["thinking"], r["duty"], r["integrity"], material,
             v.get("assessor") or "", v.get("note") or "",
         )  # fmt: skip
 

@@ -14,6 +14,7 @@ class Kind(StrEnum):
     TEXT = "text"
     NAME = "name"  # text whose inner spaces between Chinese characters are padding: 张　三 → 张三
     CODE = "code"  # a key: no spaces at all
+    PROSE = "prose"  # paragraphs of text: each line cleaned as TEXT, the line breaks kept
     DATE = "date"
     INT = "int"
     NUMBER = "number"

@@ -67,6 +67,15 @@ def _clean(text: str, compact_cjk: bool) -> str:
     return text
 
 
+def clean_prose(value: Any) -> str:
+    """Paragraphs of text (a 考核材料): each line as clean_text makes it, blank lines dropped,
+    the paragraphs joined by one line break."""
+    if value is None:
+        return ""
+    lines = (clean_text(line) for line in str(value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and _clean(value, False) == "")
 
@@ -90,6 +99,8 @@ def convert(value: Any, column: Column) -> Any:
         return parse_vocab(value, column)
     if kind is Kind.CODE:
         text = clean_text(value).replace(" ", "")
+    elif kind is Kind.PROSE:
+        text = clean_prose(value)
     else:
         text = clean_text(value, compact_cjk=kind is Kind.NAME)
     if column.max_length is not None and len(text) > column.max_length:

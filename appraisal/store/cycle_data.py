@@ -198,7 +198,7 @@ def _inputs(
             )
         )
     org = {
-        s.person_id: s.score
+        s.person_id: s
         for s in session.exec(
             select(AssessmentScore).where(
                 AssessmentScore.year == year, col(AssessmentScore.person_id).in_(ids)
@@ -224,7 +224,8 @@ def _inputs(
             tier=p.tier,
             duties=tuple(duties[pid]),
             tallies=tuple(tallies[pid]),
-            org_score=org.get(pid),
+            org_score=org[pid].score if pid in org else None,
+            org_ratings=tuple((org[pid].ratings() or {}).items()) if pid in org else (),
             findings=tuple(findings[pid]),
             previous_bands=tuple(history.get(pid, ())),
             employer=p.employer,

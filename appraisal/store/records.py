@@ -40,7 +40,8 @@ TARGETS = {
                          ("due", "issued", "returned", "excellent", "competent", "basic",
                           "incompetent", "abstain")),
     SCORE.name: _Target(SCORE.name, AssessmentScore, "assessment_score", (),
-                        ("score", "assessor", "note")),
+                        ("score", "political", "thinking", "duty", "integrity", "material",
+                         "assessor", "note")),
     FINDING.name: _Target(FINDING.name, Finding, "finding", ("item_code",),
                           ("category", "effect", "source_body", "evidence")),
 }  # fmt: skip
