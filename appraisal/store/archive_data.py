@@ -23,6 +23,7 @@ from appraisal.models import (
     CycleMember,
     Document,
     Dossier,
+    GradeApproval,
     Person,
     PoolMembership,
     Result,
@@ -37,6 +38,7 @@ from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
+from appraisal.store.holds import held_person_ids
 from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import not_finished, stage_run
 
@@ -167,6 +169,11 @@ def files_of(
     audit = _audit(session, (k for ks in keys.values() for k in ks))
 
     decided = decisions(session, cycle_id)
+    held = held_person_ids(session, cycle_id)
+    approved = {
+        a.person_id: a
+        for a in session.exec(select(GradeApproval).where(GradeApproval.cycle_id == cycle_id))
+    }
     files = []
     for p in people:
         pid = p.id or 0
@@ -186,7 +193,7 @@ def files_of(
                 code=p.code,
                 name=p.name,
                 person=plain_values(p, ARCHIVED_FIELDS),
-                result=_result(result, decided.get(p.code)),
+                result=_result(result, decided.get(p.code), approved.get(pid), pid in held),
                 documents=documents,
                 audit=tuple(_audit_dict(e) for e in entries),
                 pool=tuple(
@@ -205,13 +212,28 @@ def files_of(
     return files
 
 
-def _result(result: Result | None, decision: tuple[Decision, str] | None) -> dict[str, Any] | None:
-    """The result as the record keeps it, with staff's decision when there is one."""
+def _result(
+    result: Result | None,
+    decision: tuple[Decision, str] | None,
+    approval: GradeApproval | None = None,
+    held: bool = False,
+) -> dict[str, Any] | None:
+    """The result as the record keeps it, with staff's decision when there is one, its 审定,
+    and whether an objection still holds it."""
     if result is None:
         return None
     out = {f: _plain(getattr(result, f)) for f in RESULT_FIELDS}
     if decision is not None:
         out["decision"], out["decision_reason"] = decision[0].value, decision[1]
+    if approval is not None:
+        out["approval"] = {
+            "engine_grade": approval.engine_grade.value if approval.engine_grade else "",
+            "grade": approval.grade.value,
+            "reason": approval.reason,
+            "by": approval.approved_by,
+        }
+    if held:
+        out["held"] = True
     return out
 
 
