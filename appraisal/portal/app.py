@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    approval,
     body_nominations,
     career,
     figures,
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     app.include_router(admin.router)
     app.include_router(nominations.router)
     app.include_router(pool.router)
+    app.include_router(approval.router)
     app.include_router(reviews.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
