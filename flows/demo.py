@@ -222,7 +222,7 @@ def _approve(run: DemoRun, say: Say) -> None:
         cycle = get_cycle(session, run.cycle_id)
         grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
         board = approvals.approval_board(session, cycle)
-        row = next((r for r in board.waiting if r.grade in grades[2:]), None)
+        row = next((r for r in board.waiting if r.grade in grades[2:-1]), None)
         adjusted = ""
         if row is not None:
             new = Grade(grades[grades.index(row.grade) - 1])

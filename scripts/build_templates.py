@@ -936,7 +936,7 @@ def approval_table(title: str) -> DocxDocument:
     para(doc, title, "DocTitle")
     para(doc, "{{ 发文机关 }}　（{{ 周期名称 }}）", "Note", align="center")
     para(doc, "经综合评价、征求意见，{{ 审定统计 }}。逐人审定如下：", "Body")
-    grid(doc, [10, 21, 49, 16, 18, 18, 48], [
+    grid(doc, [10, 22, 46, 18, 18, 18, 48], [
         (9, [L("序号"), L("姓名"), L("工作单位及职务"), L("综合得分"), L(["评价", "等次"]),
              L(["审定", "等次"]), L("调整理由")]),
         loop_row("{%tr for r in 审定名单 %}", 7),

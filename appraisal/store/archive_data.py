@@ -57,6 +57,13 @@ def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
         and stage_run(session, cycle_id, Stage.NOMINATION) is not None
     ):
         missing = tuple(s for s in missing if s is not Stage.MOBILIZATION)
+    # Nor 审定: cycles told their results before it existed went from 征求意见 to 情况通报.
+    if (
+        Stage.APPROVAL in missing
+        and stage_run(session, cycle_id, Stage.APPROVAL) is None
+        and stage_run(session, cycle_id, Stage.NOTIFICATION) is not None
+    ):
+        missing = tuple(s for s in missing if s is not Stage.APPROVAL)
     return missing
 
 
