@@ -33,7 +33,7 @@ from appraisal.models import (
 from appraisal.models.vocab import Decision, Reply, ReviewStatus, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
-from appraisal.stages import WORK_STAGES
+from appraisal.stages import RESULT_NOTICE, WORK_STAGES
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
@@ -200,7 +200,13 @@ def files_of(
                 code=p.code,
                 name=p.name,
                 person=plain_values(p, ARCHIVED_FIELDS),
-                result=_result(result, decided.get(p.code), approved.get(pid), pid in held),
+                result=_result(
+                    result,
+                    decided.get(p.code),
+                    approved.get(pid),
+                    pid in held,
+                    awaiting_notice=_awaits_notice(approved.get(pid), by_person[pid]),
+                ),
                 documents=documents,
                 audit=tuple(_audit_dict(e) for e in entries),
                 pool=tuple(
@@ -219,11 +225,21 @@ def files_of(
     return files
 
 
+def _awaits_notice(approval: GradeApproval | None, documents: Sequence[Document]) -> bool:
+    """审定 after the others were told (a hold decided late) and no 结果通知书 made yet."""
+    return (
+        approval is not None
+        and approval.after_notification
+        and not any(d.template_id == RESULT_NOTICE for d in documents)
+    )
+
+
 def _result(
     result: Result | None,
     decision: tuple[Decision, str] | None,
     approval: GradeApproval | None = None,
     held: bool = False,
+    awaiting_notice: bool = False,
 ) -> dict[str, Any] | None:
     """The result as the record keeps it, with staff's decision when there is one, its 审定,
     and whether an objection still holds it."""
@@ -241,6 +257,8 @@ def _result(
         }
     if held:
         out["held"] = True
+    if awaiting_notice:
+        out["awaiting_notice"] = True
     return out
 
 
