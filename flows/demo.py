@@ -249,8 +249,10 @@ def _decide_hold(run: DemoRun, drop: Path, rng: random.Random, pki: DemoPKI, say
         if not pending:
             return
         held = pending[0]
-        lower = grades[min(grades.index(held.grade) + 1, len(grades) - 1)]
-        new = Grade(lower) if lower != held.grade else None
+        # One step down the scheme's scale (the engine may have given a grade outside it).
+        order = [g.value for g in Grade]
+        below = [g for g in grades if order.index(g) > order.index(held.grade)]
+        new = Grade(below[0]) if below else None
         holds.decide_hold(session, cycle=cycle, code=held.code, new_grade=new,
                           reason=HOLD_REASON, actor="demo")  # fmt: skip
         approvals.approve_grade(session, cycle=cycle, code=held.code, new_grade=None,
