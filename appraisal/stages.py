@@ -22,6 +22,7 @@ TALK = "assessment_talk"
 MATERIAL = "assessment_material"
 EVALUATION_FORM = "evaluation_form"
 SOLICITATION_LETTER = "solicitation_letter"
+APPROVAL_TABLE = "approval_table"
 RESULT_NOTICE = "result_notice"
 RESULT_BRIEFING = "result_briefing"
 REVIEW_DECISION = "review_decision"
@@ -116,6 +117,17 @@ STAGES: tuple[StageSpec, ...] = (
         templates=(StageTemplate(SOLICITATION_LETTER, "征求意见单位"),),
         work=True,
         takes_reply=True,
+    ),
+    StageSpec(
+        Stage.APPROVAL,
+        code="SD",  # 审定
+        name="审定",
+        title="审定",
+        # Nothing is sent: the 审核 confirms or adjusts each grade (appraisal/store/approvals.py)
+        # and the gate waits for everyone not held by an objection. The 审定表 is written once
+        # they have, for the heads of 组织部 and 统战部 to sign.
+        on_demand=(StageTemplate(APPROVAL_TABLE, "组织部、统战部负责人"),),
+        work=True,
     ),
     StageSpec(
         Stage.NOTIFICATION,

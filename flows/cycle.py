@@ -17,6 +17,7 @@ from appraisal.gates import StageProgress
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER, stage_name
+from appraisal.store.approvals import approved_unnotified
 from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
 from appraisal.store.nominations import members_without_form
@@ -69,8 +70,21 @@ def run_cycle(cycle_id: int, today: date | None = None, max_stages: int = 10) ->
         return _run_cycle(cycle_id, today or clock_today(), max_stages)
 
 
+def late_notices(cycle_id: int) -> bool:
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        return cycle.stage in (Stage.NOTIFICATION, Stage.ARCHIVE) and approved_unnotified(
+            session, cycle_id
+        )
+
+
 def _run_cycle(cycle_id: int, today: date, max_stages: int) -> AdvanceOutcome:
     outcome = AdvanceOutcome()
+    # Someone held by an objection and 审定 after the others were told: notification runs
+    # again and makes only their notice (the rest, the 情况通报 too, the same as before).
+    if late_notices(cycle_id):
+        call_flow(STAGE_FLOWS[Stage.NOTIFICATION], cycle_id, today)
+        outcome.ran.append(Stage.NOTIFICATION.value)
     for _ in range(max_stages):
         stage = current_stage(cycle_id)
         outcome.stage = stage.value

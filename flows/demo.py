@@ -59,7 +59,8 @@ from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_retu
 from appraisal.simulate.direct import sign_everything
 from appraisal.simulate.report import annual_report
 from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
-from appraisal.store import import_people, import_records, pool, reports, reviews
+from appraisal.store import approvals, holds, import_people, import_records, pool, reports, reviews
+from appraisal.store.approval_files import write_approval_table
 from appraisal.store.assessment import NewAssessment, assessment_rows, set_assessment
 from appraisal.store.cycles import Selection, cycle_people, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, documents_of, first_document_to
@@ -106,6 +107,9 @@ class DemoRun:
     figures: str = ""  # the 统战名人 on record, as the summary says it
     talks: dict[str, int] = field(default_factory=dict)  # 谈心谈话 logged, by kind
     assessment: str = ""  # 组织考核 by dimension, as the summary says it
+    approval: str = ""  # the 审定 as the summary says it
+    approval_table: str = ""  # the 审定表
+    hold: str = ""  # the objection's hold and staff's decision, as the summary says it
     review: str = ""  # the 复核 staff decided, as the summary says it
     reports: str = ""  # who submitted their 年度履职报告 and how, as the summary says it
     review_decision: str = ""  # its 复核决定书
@@ -214,6 +218,66 @@ def _review(run: DemoRun, day: date, say: Say) -> None:
     say(f"复核：{run.review}")
     for problem in done.problems:
         say(f"  {problem}")
+
+
+APPROVAL_REASON = "经组织部、统战部共同研究，该同志年内在重大任务中表现突出，审定等次上调一档"
+HOLD_REASON = "经核实，该同志存在兼职未按规定报备的情况，已责令整改，等次下调一档"
+APPROVER = "审核 王立"
+
+
+def _approve(run: DemoRun, say: Say) -> None:
+    """审定 as a 审核 makes it: one grade adjusted with a reason, the rest confirmed in bulk;
+    the person the objection holds waits, and the 审定表 says so."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+        board = approvals.approval_board(session, cycle)
+        row = next((r for r in board.waiting if r.grade in grades[2:-1]), None)
+        adjusted = ""
+        if row is not None:
+            new = Grade(grades[grades.index(row.grade) - 1])
+            approvals.approve_grade(session, cycle=cycle, code=row.code, new_grade=new,
+                                    reason=APPROVAL_REASON, actor=APPROVER)  # fmt: skip
+            adjusted = f"{row.code} {row.name} {row.grade}→{new.value}（{APPROVAL_REASON}）"
+        rest = approvals.confirm_rest(session, cycle=cycle, actor=APPROVER)
+        held = [f"{r.code} {r.name}" for r in approvals.approval_board(session, cycle).held]
+        run.approval_table = str(write_approval_table(session, cycle))
+    run.approval = f"调整 {adjusted}；其余 {len(rest)} 人确认" + (
+        f"；暂缓 {'、'.join(held)}（征求意见有异议，待核实）" if held else ""
+    )
+    say(f"  审定：{run.approval}")
+    say(f"  审定表：{run.approval_table}")
+
+
+def _decide_hold(run: DemoRun, drop: Path, rng: random.Random, pki: DemoPKI, say: Say) -> None:
+    """After the others are told, staff decide the objection (调整, one grade down), the 审核
+    审定 it, and notification runs again for that one person's notice."""
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+        pending = [h for h in holds.list_holds(session, cycle) if h.hold.status.value == "待核实"]
+        if not pending:
+            return
+        held = pending[0]
+        # One step down the scheme's scale (the engine may have given a grade outside it).
+        order = [g.value for g in Grade]
+        below = [g for g in grades if order.index(g) > order.index(held.grade)]
+        new = Grade(below[0]) if below else None
+        holds.decide_hold(session, cycle=cycle, code=held.code, new_grade=new,
+                          reason=HOLD_REASON, actor="demo")  # fmt: skip
+        approvals.approve_grade(session, cycle=cycle, code=held.code, new_grade=None,
+                                reason="", actor=APPROVER)  # fmt: skip
+        write_approval_table(session, cycle)
+    decided = f"调整为{new.value}" if new else "核实后维持"
+    run.hold = (
+        f"{held.code} {held.name}（{held.hold.body}提出异议）：{held.grade}，{decided}"
+        f"（{HOLD_REASON}）"
+    )
+    say(f"  异议核实：{run.hold}；审定后补发结果通知书")
+    run_cycle(run.cycle_id)
+    late = _pending(run.cycle_id, Stage.NOTIFICATION)
+    _make_returns(late, drop, rng, pki, None)
+    _collect(run, drop, None, say)
 
 
 def set_today(day: date) -> None:
@@ -464,7 +528,7 @@ def _collect(run: DemoRun, drop: Path, reply: Reply | None, say: Say) -> None:
 
 
 def _object_once(run: DemoRun, say: Say) -> None:
-    """One solicitation reply objects to one person: they are flagged for staff."""
+    """One solicitation reply objects to one person: their result is held until staff decide."""
     with session_scope() as session:
         letter = first_document_to(session, run.cycle_id, "纪委监委")
         assert letter is not None and letter.people
@@ -519,11 +583,20 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         outcome = run_cycle(run.cycle_id, day)
         _timed(run, "generate", t)
         assert outcome.stage == stage.value, f"expected {stage.value}, at {outcome.stage}"
-        say(f"{stage_name(stage)}：文件已生成并送达")
+        say(
+            f"{stage_name(stage)}："
+            + ("待审核审定" if stage == Stage.APPROVAL else "文件已生成并送达")
+        )
         if stage == Stage.NOMINATION:
             _nominate(run, data, day, say)
         if stage == Stage.ASSESSMENT:
             _reports(run, day, say)
+        if stage == Stage.APPROVAL:  # nothing is sent: the 审核 审定 on the 审定 page
+            _approve(run, say)
+            day += timedelta(days=STAGE_DAYS)
+            set_today(day)
+            run.stage_seconds[stage.value] = time.perf_counter() - t
+            continue
         reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION else None
         pending = _pending(run.cycle_id, stage)
         late = pending[:2] if stage == Stage.NOMINATION else []
@@ -535,6 +608,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
         _collect(run, drop, reply, say)
         if stage == Stage.SOLICITATION:
             _object_once(run, say)
+        if stage == Stage.NOTIFICATION:
+            _decide_hold(run, drop, rng, pki, say)
         if stage == Stage.MOBILIZATION:
             _mobilized(run, say)
         if late:

@@ -215,6 +215,12 @@ def solicitation(cycle_id: int, today: date | None = None) -> dict[str, int]:
     return run_stage(cycle_id, Stage.SOLICITATION, today)
 
 
+@flow(name="approval (审定)", flow_run_name="approval of cycle {cycle_id}")
+def approval(cycle_id: int, today: date | None = None) -> dict[str, int]:
+    """Opens 审定: nothing is made; the gate waits for the 审核 (appraisal/store/approvals.py)."""
+    return run_stage(cycle_id, Stage.APPROVAL, today)
+
+
 @flow(name="notification (情况通报)", flow_run_name="notification of cycle {cycle_id}")
 def notification(cycle_id: int, today: date | None = None) -> dict[str, int]:
     return run_stage(cycle_id, Stage.NOTIFICATION, today)
@@ -226,5 +232,6 @@ STAGE_FLOWS = {
     Stage.ASSESSMENT: assessment,
     Stage.EVALUATION: evaluation,
     Stage.SOLICITATION: solicitation,
+    Stage.APPROVAL: approval,
     Stage.NOTIFICATION: notification,
 }

@@ -37,6 +37,7 @@ from appraisal.scoring import (
     standing,
 )
 from appraisal.settings import get_settings
+from appraisal.stages import STAGE_ORDER
 from appraisal.store import cycle_data, documents
 from appraisal.store.assessment import assessments
 from appraisal.store.changes import ImportCounts, chunks
@@ -72,7 +73,10 @@ def open_stage(cycle_id: int, stage: Stage, today: date) -> tuple[date, date]:
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
         run = open_stage_run(session, cycle_id, stage, today)
-        set_stage(session, cycle, stage, actor=get_settings().actor, reason="阶段开始运行")
+        # Never back: notification runs again at the archive to make the notice of a person
+        # 审定 late (an objection decided after the others were told).
+        if STAGE_ORDER.index(cycle.stage) <= STAGE_ORDER.index(stage):
+            set_stage(session, cycle, stage, actor=get_settings().actor, reason="阶段开始运行")
         days = cycle_scheme(cycle).deadlines.get(stage, 14)
         return run.started_on, run.started_on + timedelta(days=days)
 

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from appraisal.models.approval import GradeApproval, ObjectionHold
 from appraisal.models.audit import AuditEntry
 from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
@@ -42,9 +43,11 @@ __all__ = [
     "FigureActivity",
     "FigureSite",
     "Finding",
+    "GradeApproval",
     "IntakeEvent",
     "LoginAttempt",
     "Nomination",
+    "ObjectionHold",
     "Office",
     "OutboxMessage",
     "Person",

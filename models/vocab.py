@@ -78,6 +78,7 @@ class Stage(StrEnum):
     ASSESSMENT = "assessment"
     EVALUATION = "evaluation"
     SOLICITATION = "solicitation"
+    APPROVAL = "approval"  # 审定: the 审核 confirms or adjusts each grade before anyone is told
     NOTIFICATION = "notification"
     ARCHIVE = "archive"
     DONE = "done"
@@ -168,6 +169,14 @@ class Decision(StrEnum):
 
     DEFERRED = "暂缓评定"  # graded later, once what is missing or under review is settled
     EXEMPT = "免评"  # not graded this cycle
+
+
+class HoldStatus(StrEnum):
+    """Where staff's decision on an objection that holds a person's result stands."""
+
+    PENDING = "待核实"
+    KEPT = "核实后维持"  # the grade stands
+    ADJUSTED = "调整"  # a new grade from the scheme's scale, with the reason
 
 
 class Band(StrEnum):

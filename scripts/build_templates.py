@@ -950,6 +950,30 @@ def pool_adjustment(title: str) -> DocxDocument:
     return doc
 
 
+def approval_table(title: str) -> DocxDocument:
+    """审定表: each person's engine grade and 审定 grade, the reason for any change, signed by
+    the heads of 组织部 and 统战部, who analyse and decide together (seed 002)."""
+    doc = new_document()
+    para(doc, title, "DocTitle")
+    para(doc, "{{ 发文机关 }}　（{{ 周期名称 }}）", "Note", align="center")
+    para(doc, "经综合评价、征求意见，{{ 审定统计 }}。逐人审定如下：", "Body")
+    grid(doc, [10, 22, 46, 18, 18, 18, 48], [
+        (9, [L("序号"), L("姓名"), L("工作单位及职务"), L("综合得分"), L(["评价", "等次"]),
+             L(["审定", "等次"]), L("调整理由")]),
+        loop_row("{%tr for r in 审定名单 %}", 7),
+        (9, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
+             V("{{ r.综合得分 }}"), V("{{ r.评价等次 }}"), V("{{ r.审定等次 }}"),
+             V("{{ r.调整理由 }}", align="left")]),
+        loop_row("{%tr endfor %}", 7),
+    ], header_rows=1, styles=LIST)
+    grid(doc, [36, 144], [
+        (10, [L("审定人"), V("{{ 审定人 }}（{{ 审定日期 }}）")]),
+        (24, [L(["组织部", "负责人"]), V(["", ">签字：　　　　　　　　", SIGN_DATE], top=True)]),
+        (24, [L(["统战部", "负责人"]), V(["", ">签字：　　　　　　　　", SIGN_DATE], top=True)]),
+    ], data_align="left", signed_rows=2)
+    return doc
+
+
 def nomination_summary(title: str) -> DocxDocument:
     """推荐人选汇总表: what the bodies proposed and what staff decided, by body and by category.
     Landscape: eight columns of names, categories and reasons do not fit a portrait page."""
@@ -1041,6 +1065,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "dossier_cover": dossier_cover,
     "letters_extract": letters_extract,
     "pool_adjustment": pool_adjustment,
+    "approval_table": approval_table,
     "nomination_summary": nomination_summary,
     "information_form": information_form,
 }

@@ -108,9 +108,13 @@ def return_all(
 ) -> None:
     """Reviewers send back every document of the stage that needs it (or just `only`), except
     those in `keep`, stamped with their seal in a PDF editor, through the drop-folder intake;
-    solicitation replies say 无异议 unless `with_reply` is off."""
+    solicitation replies say 无异议 unless `with_reply` is off. At 审定, which sends nothing, a
+    审核 confirms every grade not held."""
     from appraisal.flows.intake import intake_returns
 
+    if stage == Stage.APPROVAL:
+        approve_all(cycle_id)
+        return
     drop.mkdir(exist_ok=True)
     for n, d in enumerate(documents(cycle_id, stage)):
         if d.needs_signoff and d.id not in keep and only in ("", d.id):
@@ -120,6 +124,15 @@ def return_all(
     reply = Reply.NO_OBJECTION if stage == Stage.SOLICITATION and with_reply else None
     outcomes = intake_returns(cycle_id, drop, reply)
     assert {o.outcome for o in outcomes} <= {"recorded"}, outcomes
+
+
+def approve_all(cycle_id: int) -> list[str]:
+    """A 审核 confirms the grades of everyone waiting for 审定: the 编号 confirmed."""
+    from appraisal.store.approvals import confirm_rest
+    from appraisal.store.cycles import get_cycle
+
+    with session_scope() as session:
+        return confirm_rest(session, cycle=get_cycle(session, cycle_id), actor="审核")
 
 
 def answered_letter(cycle_id: int, doc_id: str) -> list[str]:

@@ -143,6 +143,8 @@ def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
 
     assert run_cycle(1, TODAY).stage == Stage.SOLICITATION.value
     return_all(1, Stage.SOLICITATION, tmp_path / "drop-solicitation")
+    assert run_cycle(1, TODAY).stage == Stage.APPROVAL.value
+    return_all(1, Stage.APPROVAL, tmp_path / "drop-approval")
     assert run_cycle(1, TODAY).stage == Stage.NOTIFICATION.value
     notified = documents(1, Stage.NOTIFICATION)
     with session_scope() as session:

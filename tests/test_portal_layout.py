@@ -35,6 +35,7 @@ STAFF_PAGES = [
     "/cycles/{cycle}/held",
     "/cycles/{cycle}/outstanding",
     "/cycles/{cycle}/pool",
+    "/cycles/{cycle}/approval",
     "/cycles/{cycle}/nominations",
     "/cycles/{cycle}/reviews",
     "/cycles/{cycle}/reports",

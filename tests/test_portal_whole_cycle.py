@@ -27,6 +27,7 @@ pytestmark = pytest.mark.libreoffice
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 STAFF, PASSWORD = "wang", "a long enough password"
+APPROVER = "li"  # a 审核, who 审定 the grades
 STAGE_WAIT = 420  # seconds a stage run may take on a loaded two-core machine
 NAMES = {name: stage for stage, name in STAGE_NAMES.items()}
 
@@ -160,6 +161,23 @@ def _waive_everything_owed(walk: Walk, cycle_url: str, name: str) -> int:
     return count
 
 
+def _approve_in_the_browser(walk: Walk, browser: Any, cycle_url: str) -> None:
+    walk.go(f"{cycle_url}/approval")
+    assert walk.page.locator("#confirm-grades").count() == 0  # a 经办 sees no 审定 button
+    walk.shoot("approval-clerk")
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    page.goto(f"{walk.base}/login")
+    page.fill('input[name="username"]', APPROVER)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{walk.base}/")
+    page.goto(f"{walk.base}{cycle_url}/approval")
+    page.locator("#confirm-grades").click()
+    page.locator(".flash.ok").wait_for()
+    page.screenshot(path=str(SHOTS / "cycle-approval-1280.png"), full_page=True)
+    page.context.close()
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_path: Path) -> None:
     require_soffice()
@@ -168,6 +186,7 @@ def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_
 
     with session_scope() as session:
         save_account(session, STAFF, password=PASSWORD, role=Role.CLERK)
+        save_account(session, APPROVER, password=PASSWORD, role=Role.APPROVER)
     # Four people: a cycle started over "all" leaves the 名人 out, so three are appraised.
     roster, records = write_demo_data(tmp_path / "data", people=4, seed=11, year=YEAR)
     wrong = _roster_with_an_error(roster, tmp_path / "花名册-有误.xlsx")
@@ -232,7 +251,10 @@ def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_
                         browser, link, folder, seed,
                         reply="无异议" if stage == Stage.SOLICITATION else None,
                     )  # fmt: skip
-            waived += _waive_everything_owed(walk, cycle_url, stage.value)
+            if stage == Stage.APPROVAL:  # the 审核 审定 every grade; the 经办 may not
+                _approve_in_the_browser(walk, browser, cycle_url)
+            else:
+                waived += _waive_everything_owed(walk, cycle_url, stage.value)
             walk.go(cycle_url)
             walk.shoot(f"{stage.value}-gate")
             if stage == Stage.ARCHIVE:  # sealing is its own step

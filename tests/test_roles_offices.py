@@ -34,8 +34,13 @@ MANAGE_PREFIX = "/admin"
 # Path parameters that name something an office owns: another office's value is a 404.
 OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id", "figure_id")
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
-# What only a 审核 user (or an administrator) may do: approving the pool adjustment.
-APPROVE_PAGES = {"/cycles/{cycle_id}/pool/approve"}
+# What only a 审核 user (or an administrator) may do: approving the pool adjustment, and 审定
+# (a 经办 is refused it).
+APPROVE_PAGES = {
+    "/cycles/{cycle_id}/pool/approve",
+    "/cycles/{cycle_id}/approval/grade",
+    "/cycles/{cycle_id}/approval/confirm",
+}
 
 
 def api_routes(routes: list[object]) -> Iterator[APIRoute]:

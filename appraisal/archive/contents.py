@@ -111,6 +111,12 @@ def missing(pf: PersonFile) -> list[str]:
         pf.result and (pf.result.get("grade") or pf.result.get("decision"))
     ):
         gaps.append("没有等次，工作人员也未记录暂缓评定或免评")
+    if pf.result and pf.result.get("held"):
+        gaps.append("征求意见有异议，结果暂缓，尚未核实决定 / an objection holds the result")
+    if pf.result and pf.result.get("awaiting_notice"):
+        gaps.append(
+            "审定后结果通知书尚未发出（appraisal cycle advance） / the notice is not made yet"
+        )
     gaps += [
         f"{stage_name(d.stage)}：致{d.recipient}的{d.title} {d.document_id} 尚缺"
         f"{missing_in_words(d.missing)}"

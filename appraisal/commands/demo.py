@@ -65,6 +65,11 @@ def demo(
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     if run.reports:
         out.print(f"年度履职报告：{run.reports}（appraisal reports list）")
+    if run.approval:
+        out.print(f"审定：{run.approval}")
+        out.print(f"审定表：{run.approval_table}")
+    if run.hold:
+        out.print(f"异议暂缓：{run.hold}；情况通报列为暂缓，审定后补发结果通知书")
     if run.review:
         out.print(f"复核：{run.review}")
         out.print(f"复核决定书：{run.review_decision}")
@@ -107,7 +112,11 @@ def _summary(cycle_id: int) -> None:
                     title="得分靠前者及全部有标记者", title_justify="left")  # fmt: skip
     for i, (r, person) in enumerate(rows):
         notes = "；".join([*(["否决：" + "、".join(r.vetoes)] if r.vetoes else []),
-                          *(["征求意见有异议"] if r.flagged else []), *r.actions])  # fmt: skip
+                          *(["征求意见有异议"] if r.flagged else []),
+                          *([f"审定：{r.detail['approval']['from']}→{r.grade}"]
+                            if "approval" in r.detail else []),
+                          *([f"异议核实：{r.detail['hold']['from']}→{r.grade}"]
+                            if "hold" in r.detail else []), *r.actions])  # fmt: skip
         if i < 5 or notes:
             composite = f"{r.composite:.2f}" if r.composite is not None else "—"
             results.add_row(

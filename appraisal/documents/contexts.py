@@ -369,7 +369,8 @@ def result_sentence(person: PersonView, result: ResultView, year: int) -> str:
         f"档次为{result.band}档。"
     )
     if result.flagged:
-        text += "征求意见中有关单位提出意见，相关情况正在核实。"
+        # A notice goes out only once the objection that held the result is decided.
+        text += "征求意见中有关单位提出的意见已核实。"
     return text
 
 
@@ -396,17 +397,23 @@ def briefing(
         r = results[p.code]
         notes = [a for a in r.actions if "移出" in a or "谈话" in a]
         if r.flagged:
-            notes.insert(0, "征求意见有异议，正在核实")
+            notes.insert(0, "征求意见有异议，已核实" if r.briefed else "征求意见有异议，正在核实")
+        # Not 审定 when this was issued (an objection held them): 暂缓, as for a decision, and
+        # it stays as issued once they are told
+        held = not r.briefed and not r.decision
+        if held:
+            notes = ["暂缓", "征求意见有异议，正在核实"] if r.flagged else ["暂缓，待审定"]
         if r.decision:  # 暂缓评定 or 免评: said in 备注, where it has room, not as a grade
             notes = [r.decision]
+        blank = bool(r.decision) or held
         rows.append(
             {
                 "序号": i,
                 "姓名": p.name,
                 "工作单位及职务": p.employer_post,
-                "综合得分": "—" if r.decision else _num(r.composite),
-                "等次": "—" if r.decision else (r.grade or "未评定"),
-                "档次": "—" if r.decision else (r.band or "—"),
+                "综合得分": "—" if blank else _num(r.composite),
+                "等次": "—" if blank else (r.grade or "未评定"),
+                "档次": "—" if blank else (r.band or "—"),
                 "备注": "；".join(notes),
             }
         )

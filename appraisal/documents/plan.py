@@ -339,8 +339,10 @@ def _notices(inputs: StageInputs) -> list[DocumentJob]:
         return jobs
     letter = _letter(inputs, inputs.cycle.id * 10 + 2)
     for p in inputs.people:
-        if inputs.results[p.code].decision:
-            continue  # 暂缓评定 or 免评: there is no result to notify (the 情况通报 says which)
+        if inputs.results[p.code].decision or not inputs.results[p.code].approved:
+            # 暂缓评定 or 免评: there is no result to notify (the 情况通报 says which); not 审定
+            # (an objection holds them): their notice is made once it is
+            continue
         ctx = contexts.result_notice(letter, p, inputs.results[p.code], inputs.cycle.year)
         jobs.append(
             _job(
@@ -363,6 +365,7 @@ PERSON_PLANNERS = {
     Stage.ASSESSMENT: _assessment,
     Stage.EVALUATION: _evaluation,
     Stage.SOLICITATION: _none,
+    Stage.APPROVAL: _none,  # 审定 is staff's, on the 审定 page; its 审定表 is written on demand
     Stage.NOTIFICATION: _notices,
 }
 

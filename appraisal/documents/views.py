@@ -158,3 +158,7 @@ class ResultView:
     objection: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
     decision: str = ""  # 暂缓评定 or 免评 when staff decided instead of a grade
+    # 审定: told in a 结果通知书 only once approved; listed with a grade in the 情况通报 only
+    # when approved before it was issued (else 暂缓, as it was issued)
+    approved: bool = True
+    briefed: bool = True

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    approval,
     assessment,
     body_nominations,
     career,
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
     app.include_router(admin.router)
     app.include_router(nominations.router)
     app.include_router(pool.router)
+    app.include_router(approval.router)
     app.include_router(reviews.router)
     app.include_router(reports.router)
     app.include_router(own_report.router)

@@ -227,6 +227,8 @@ def _deadlines(scheme: Scheme) -> list[Problem]:
         # With no body to write to, 动员部署 sends nothing and waits for nothing; schemes
         # written before it (stored by cycles) have no time limit for it.
         stages.remove(Stage.MOBILIZATION)
+    # Schemes stored by cycles started before 审定 existed have no time limit for it.
+    stages.remove(Stage.APPROVAL)
     problems: list[Problem] = []
     if Stage.DONE in scheme.deadlines:
         problems.append(("deadlines.done", "已办结的周期没有期限"))

@@ -30,6 +30,7 @@ from appraisal.models import (
     CycleMember,
     Document,
     Dossier,
+    GradeApproval,
     Person,
     PoolMembership,
     Result,
@@ -39,11 +40,12 @@ from appraisal.models import (
 from appraisal.models.vocab import Decision, Reply, ReviewStatus, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
-from appraisal.stages import WORK_STAGES
+from appraisal.stages import RESULT_NOTICE, WORK_STAGES
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
 from appraisal.store.freeze import objection_people
+from appraisal.store.holds import held_person_ids
 from appraisal.store.progress import cycle_progress
 from appraisal.store.stage_runs import not_finished, stage_run
 
@@ -62,6 +64,13 @@ def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
         and stage_run(session, cycle_id, Stage.NOMINATION) is not None
     ):
         missing = tuple(s for s in missing if s is not Stage.MOBILIZATION)
+    # Nor 审定: cycles told their results before it existed went from 征求意见 to 情况通报.
+    if (
+        Stage.APPROVAL in missing
+        and stage_run(session, cycle_id, Stage.APPROVAL) is None
+        and stage_run(session, cycle_id, Stage.NOTIFICATION) is not None
+    ):
+        missing = tuple(s for s in missing if s is not Stage.APPROVAL)
     return missing
 
 
@@ -196,6 +205,11 @@ def files_of(
     audit = _audit(session, (k for ks in keys.values() for k in ks))
 
     decided = decisions(session, cycle_id)
+    held = held_person_ids(session, cycle_id)
+    approved = {
+        a.person_id: a
+        for a in session.exec(select(GradeApproval).where(GradeApproval.cycle_id == cycle_id))
+    }
     files = []
     for p in people:
         pid = p.id or 0
@@ -215,7 +229,13 @@ def files_of(
                 code=p.code,
                 name=p.name,
                 person=plain_values(p, ARCHIVED_FIELDS),
-                result=_result(result, decided.get(p.code)),
+                result=_result(
+                    result,
+                    decided.get(p.code),
+                    approved.get(pid),
+                    pid in held,
+                    awaiting_notice=_awaits_notice(approved.get(pid), by_person[pid]),
+                ),
                 documents=documents,
                 audit=tuple(_audit_dict(e) for e in entries),
                 pool=tuple(
@@ -235,13 +255,40 @@ def files_of(
     return files
 
 
-def _result(result: Result | None, decision: tuple[Decision, str] | None) -> dict[str, Any] | None:
-    """The result as the record keeps it, with staff's decision when there is one."""
+def _awaits_notice(approval: GradeApproval | None, documents: Sequence[Document]) -> bool:
+    """审定 after the others were told (a hold decided late) and no 结果通知书 made yet."""
+    return (
+        approval is not None
+        and approval.after_notification
+        and not any(d.template_id == RESULT_NOTICE for d in documents)
+    )
+
+
+def _result(
+    result: Result | None,
+    decision: tuple[Decision, str] | None,
+    approval: GradeApproval | None = None,
+    held: bool = False,
+    awaiting_notice: bool = False,
+) -> dict[str, Any] | None:
+    """The result as the record keeps it, with staff's decision when there is one, its 审定,
+    and whether an objection still holds it."""
     if result is None:
         return None
     out = {f: _plain(getattr(result, f)) for f in RESULT_FIELDS}
     if decision is not None:
         out["decision"], out["decision_reason"] = decision[0].value, decision[1]
+    if approval is not None:
+        out["approval"] = {
+            "engine_grade": approval.engine_grade.value if approval.engine_grade else "",
+            "grade": approval.grade.value,
+            "reason": approval.reason,
+            "by": approval.approved_by,
+        }
+    if held:
+        out["held"] = True
+    if awaiting_notice:
+        out["awaiting_notice"] = True
     return out
 
 

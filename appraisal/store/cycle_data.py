@@ -22,6 +22,7 @@ from appraisal.models import (
     CycleMember,
     DutyRecord,
     Finding,
+    GradeApproval,
     Person,
     PersonEntry,
     Result,
@@ -33,6 +34,7 @@ from appraisal.scheme.checks import nominating_bodies
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 from appraisal.stages import STAGE_ORDER, stage_name
 from appraisal.store.cycles import cycle_people
+from appraisal.store.holds import held_person_ids
 from appraisal.store.reports import missing_findings
 from appraisal.store.talks import talks_by_code
 
@@ -260,17 +262,34 @@ def result_views(
     session: Session, cycle_id: int, codes: Collection[str] | None = None
 ) -> dict[str, ResultView]:
     query = (
-        select(Result, Person.code, col(CycleMember.decision))
+        select(Result, Person.code, col(CycleMember.decision), GradeApproval)
         .join(Person, col(Person.id) == col(Result.person_id))
         .join(CycleMember, col(CycleMember.person_id) == col(Result.person_id))
+        .join(
+            GradeApproval,
+            (col(GradeApproval.person_id) == col(Result.person_id))
+            & (col(GradeApproval.cycle_id) == cycle_id),
+            isouter=True,
+        )
         .where(Result.cycle_id == cycle_id, CycleMember.cycle_id == cycle_id)
     )
     if codes is not None:
         query = query.where(col(Person.code).in_(list(codes)))
-    return {code: result_view(r, decision) for r, code, decision in session.exec(query)}
+    held = held_person_ids(session, cycle_id)
+    return {
+        code: result_view(r, decision, approval, r.person_id in held)
+        for r, code, decision, approval in session.exec(query)
+    }
 
 
-def result_view(r: Result, decision: Decision | None = None) -> ResultView:
+def result_view(
+    r: Result,
+    decision: Decision | None = None,
+    approval: GradeApproval | None = None,
+    held: bool = False,
+) -> ResultView:
+    """`approval` is the person's 审定 and `held` whether an objection still holds them."""
+    approved = approval is not None and not held
     return ResultView(
         points_raw=float(r.detail.get("points", {}).get("total", r.points)),
         points=r.points,
@@ -285,4 +304,6 @@ def result_view(r: Result, decision: Decision | None = None) -> ResultView:
         objection=str(r.detail.get("objection", "")),
         detail=r.detail,
         decision=decision.value if decision else "",
+        approved=approved,
+        briefed=approved and approval is not None and not approval.after_notification,
     )

@@ -92,6 +92,8 @@ class StageAccount:
     waived: int = 0
     awaited: list[AwaitedDocument] = field(default_factory=list)
     ungraded: list[Outstanding] = field(default_factory=list)
+    # 审定, which makes no document: (审定, waiting, held by an objection), in people
+    approvals: tuple[int, int, int] | None = None
 
     @property
     def needs_return(self) -> int:
@@ -119,6 +121,12 @@ class StageAccount:
 
     def explained(self) -> str:
         """The counts in one sentence that adds up, as staff read it under the table."""
+        if self.approvals is not None:
+            done, waiting, held = self.approvals
+            return (
+                f"审定不生成文件：已审定 {done} 人、待审定 {waiting} 人、"
+                f"因征求意见有异议暂缓 {held} 人（暂缓者核实决定后再审定，不影响其他人的通知）。"
+            )
         parts = [f"已生成 {self.generated} 份"]
         if self.for_reading:
             parts.append(f"其中 {self.for_reading} 份仅供阅知，无需回传")
@@ -204,6 +212,12 @@ def stage_account(
         )
     if stage == Stage.EVALUATION and account.generated:
         account.ungraded = ungraded_members(session, cycle_id)
+    if stage == Stage.APPROVAL:
+        from appraisal.store.approvals import approval_board
+        from appraisal.store.cycles import get_cycle
+
+        board = approval_board(session, get_cycle(session, cycle_id))
+        account.approvals = (len(board.approved), len(board.waiting), len(board.held))
     return account
 
 

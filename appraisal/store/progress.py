@@ -120,7 +120,31 @@ def cycle_progress(
             p.count(doc, returns.get(doc.id, []), today, held_note if doc.id in held else "")
         if stage == Stage.EVALUATION and p.generated:
             p.outstanding += ungraded_members(session, cycle_id)
+        if stage == Stage.APPROVAL and p.finished:
+            p.outstanding += unapproved_members(session, cycle_id)
     return progress
+
+
+def unapproved_members(session: Session, cycle_id: int) -> list[Outstanding]:
+    """Members whose grade the 审核 has not 审定 yet: the 审定 gate waits for them. A person an
+    objection holds is not waited for (they are 审定 once it is decided, and told then)."""
+    from appraisal.store.approvals import not_approved
+    from appraisal.store.cycles import get_cycle
+
+    return [
+        Outstanding(
+            document_id="",
+            template_id="",
+            recipient="审核",
+            person=r.name,
+            missing=f"等次“{r.grade}”待审定 / the grade awaits 审定 (appraisal approve)",
+            since=date.min,
+            due_on=None,
+            overdue=False,
+            code=r.code,
+        )
+        for r in not_approved(session, get_cycle(session, cycle_id))
+    ]
 
 
 def ungraded_members(session: Session, cycle_id: int) -> list[Outstanding]:

@@ -28,6 +28,7 @@ from appraisal.paths import located, stored
 from appraisal.stages import takes_reply
 from appraisal.store.changes import AuditLog
 from appraisal.store.freeze import why_frozen
+from appraisal.store.holds import hold_for_objection
 
 RECORDED, DUPLICATE, QUARANTINED, HELD = "recorded", "duplicate", "quarantined", "held"
 # A dropped file that changed while it was read: left in the folder for the next import.
@@ -317,7 +318,8 @@ def record_reply(
     people: list[str],
     actor: str,
 ) -> list[str]:
-    """A solicitation reply on the latest return; an objection flags the people it names.
+    """A solicitation reply on the latest return; an objection flags the people it names and
+    holds their result until staff decide (appraisal/store/holds.py).
 
     Returns the codes of the people flagged.
     """
@@ -383,6 +385,7 @@ def _flag(session: Session, doc: Document, codes: list[str], text: str, log: Aud
         log.record("result", person.code, "flagged", result.flagged, True, note)
         result.flagged = True
         session.add(result)
+        hold_for_objection(session, doc, person, text, log)
     return [p.code for p in people]
 
 
