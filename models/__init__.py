@@ -21,7 +21,13 @@ from appraisal.models.portal import (
     ReviewerLink,
     StaffUser,
 )
-from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.records import (
+    AssessmentScore,
+    BallotSheetCount,
+    BallotTally,
+    DutyRecord,
+    Finding,
+)
 from appraisal.models.review import ReviewRequest
 
 metadata = SQLModel.metadata
@@ -30,6 +36,7 @@ __all__ = [
     "AccessLog",
     "AssessmentScore",
     "AuditEntry",
+    "BallotSheetCount",
     "BallotTally",
     "Cycle",
     "CycleMember",
