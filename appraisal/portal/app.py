@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from appraisal.db import get_engine
 from appraisal.portal import (
     admin,
+    ballots,
     body_nominations,
     career,
     figures,
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
     app.include_router(body_nominations.router)
     app.include_router(grading.router)
     app.include_router(held.router)
+    app.include_router(ballots.router)
     app.include_router(admin.router)
     app.include_router(nominations.router)
     app.include_router(pool.router)

@@ -131,6 +131,11 @@ FIELDS = {
     "grade": FieldLimit("等次", "the grade", max_length=8),
     "on": FieldLimit("申请日期", "the date", max_length=10),
     "late_reason": FieldLimit("逾期受理理由", "the reason to take it late", max_length=1024),
+    # 计票 (portal/ballots.py): a sheet's 发出, 收回, and five counts a person in its order.
+    "sheet": FieldLimit("测评票", "the ballot sheet", max_length=64),
+    "issued": FieldLimit("发出票数", "ballots issued", low=0, high=999_999),
+    "returned": FieldLimit("收回票数", "ballots returned", low=0, high=999_999),
+    "votes": FieldLimit("票数", "the votes", max_length=5 * 200, item_length=7),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -12,6 +12,7 @@ waits for every sheet (appraisal/store/progress.py), or for staff to waive one w
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -27,6 +28,7 @@ from appraisal.models import BallotSheetCount, BallotTally, Cycle, Document, Per
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import RaterGroup, Stage
 from appraisal.scheme import parse_scheme
+from appraisal.sheets.ballots import SHEET, Block, BlockPerson, CountedBlock
 from appraisal.stages import BALLOT, TALLY, stage_name
 from appraisal.store.changes import AuditLog, chunks
 from appraisal.store.cycle_data import rater_groups_by_code
@@ -418,21 +420,30 @@ def waived_groups(
 
 
 def awaiting_tally_tables(session: Session, cycle_id: int) -> list[str]:
-    """Members whose sheets are all counted (or waived) but who have no 民主测评结果汇总表 yet:
-    running the assessment stage again makes theirs, and nothing else changes."""
+    """Members whose sheets are all counted (or waived) but whose 民主测评结果汇总表 is not made
+    yet, or was made before a count of theirs changed: running the assessment stage again makes
+    or remakes theirs, and nothing else changes."""
     cycle = get_cycle(session, cycle_id)
     if not session.exec(
         select(Document.id).where(Document.cycle_id == cycle_id, Document.template_id == BALLOT)
     ).first():
         return []  # the stage has not made its sheets yet
     groups = rater_groups_by_code(session, cycle)
-    made = set(
-        session.exec(
-            select(Person.code)
-            .join(Document, col(Document.person_id) == col(Person.id))
-            .where(Document.cycle_id == cycle_id, Document.template_id == TALLY)
-        )
-    )
+    made: dict[str, datetime] = {}
+    for code, created, delivered in session.exec(
+        select(Person.code, Document.created_at, Document.delivered_at)
+        .join(Document, col(Document.person_id) == col(Person.id))
+        .where(Document.cycle_id == cycle_id, Document.template_id == TALLY)
+    ):
+        made[code] = delivered or created
+    counted: dict[str, datetime] = {}
+    for people, at in session.exec(
+        select(col(Document.people), BallotSheetCount.entered_at)
+        .join(BallotSheetCount, col(BallotSheetCount.document_id) == col(Document.id))
+        .where(BallotSheetCount.cycle_id == cycle_id)
+    ):
+        for code in people:
+            counted[code] = max(counted.get(code, at), at)
     ids = _person_ids(session, list(groups))
     tallied: dict[int, set[str]] = defaultdict(set)
     for part in chunks(sorted(ids.values())):
@@ -443,8 +454,58 @@ def awaiting_tally_tables(session: Session, cycle_id: int) -> list[str]:
         ):
             tallied[pid].add(RaterGroup(group).value)
     waived = waived_groups(session, cycle_id)
+
+    def stale(code: str) -> bool:
+        return code not in made or (code in counted and counted[code] > made[code])
+
     return [
         code
         for code, gs in sorted(groups.items())
-        if code not in made and tally_ready(gs, tallied[ids.get(code, 0)], waived.get(code, ()))
+        if stale(code) and tally_ready(gs, tallied[ids.get(code, 0)], waived.get(code, ()))
     ]
+
+
+def count_book_blocks(session: Session, cycle_id: int) -> list[Block]:
+    """The blocks of the cycle's 计票汇总表, one per sheet, with the counts entered so far."""
+    return [
+        Block(
+            document_id=s.document_id,
+            group=s.group,
+            label=s.label,
+            people=tuple(BlockPerson(p.code, p.name, p.votes) for p in s.people),
+            issued=s.issued,
+            returned=s.returned,
+        )
+        for s in ballot_sheets(session, cycle_id)
+        if s.state != WAIVED
+    ]
+
+
+def import_count_book(
+    session: Session,
+    cycle_id: int,
+    file: str,
+    blocks: Sequence[CountedBlock],
+    *,
+    actor: str,
+    reason: str = "",
+) -> Entered:
+    """The filled blocks of a 计票汇总表, all or none; each problem names the file, the sheet,
+    the block's row and the person."""
+    sheets = ballot_sheets(session, cycle_id)
+    problems = []
+    for b in blocks:
+        where = f"{file}，工作表 {SHEET}，第{b.row}行"
+        counts = SheetCounts(b.issued, b.returned, b.votes)
+        try:
+            sheet = find_sheet(sheets, b.document_id)
+        except BallotError as exc:
+            problems.append(f"{where}：{exc}")
+            continue
+        problems += [f"{where}：{p}" for p in check_counts(sheet, counts)]
+    if problems:
+        raise BallotError("\n".join(problems))
+    entries = [(b.document_id, SheetCounts(b.issued, b.returned, b.votes)) for b in blocks]
+    return enter_counts(
+        session, cycle_id, entries, actor=actor, reason=reason, source=f"导入计票汇总表 {file}"
+    )

@@ -149,7 +149,7 @@ def uncounted(session: Session, cycle_id: int, today: date) -> list[Outstanding]
         return items
     awaiting = awaiting_tally_tables(session, cycle_id)
     query = select(Person.code, Person.name).where(col(Person.code).in_(awaiting))
-    names = dict(session.exec(query)) if awaiting else {}
+    names = {code: name for code, name in session.exec(query)} if awaiting else {}
     return [
         Outstanding(
             document_id="",
