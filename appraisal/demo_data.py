@@ -151,7 +151,10 @@ def sheet_votes(
         votes = returned - abstain
         whole = max(1, sum(totals))
         counts = [votes * t // whole for t in totals]
-        counts[1] += votes - sum(counts)
+        # The votes left over go to the largest remainders, so the shares hold on a short sheet.
+        by_remainder = sorted(range(4), key=lambda k: -(votes * totals[k] % whole))
+        for k in by_remainder[: votes - sum(counts)]:
+            counts[k] += 1
         out[code] = (counts[0], counts[1], counts[2], counts[3], abstain)
     return out
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from appraisal.models.base import enum_field, timestamp_field
@@ -69,6 +70,9 @@ class BallotSheetCount(SQLModel, table=True):
     waived: str = Field(default="", max_length=1024)  # the reason, when staff waived the count
     entered_by: str = Field(default="", max_length=64)
     entered_at: datetime = timestamp_field()
+    # When this count last changed a tally (made one, or changed its numbers): a person's
+    # 民主测评结果汇总表 made before then is made again (appraisal/store/ballots.py).
+    changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class AssessmentScore(SQLModel, table=True):

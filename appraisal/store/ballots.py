@@ -339,6 +339,7 @@ def _write(
     log.record(ENTITY, sheet.document_id, "计票", before or None,
                _counts_words(counts.issued, counts.returned), reason)  # fmt: skip
     due = sheet.due or counts.issued
+    changed = False
     for p in sheet.people:
         votes = counts.votes[p.code]
         values = {"due": due, "issued": counts.issued, "returned": counts.returned,
@@ -356,6 +357,7 @@ def _write(
             tally = BallotTally(person_id=ids[p.code], year=cycle.year, rater_group=group,
                                 sheet_id=sheet.document_id, **values)  # fmt: skip
             log.record("ballot_tally", key, "票数", None, votes_words(votes), reason)
+            changed = True
         else:
             old = {k: getattr(tally, k) for k in values}
             for k, v in values.items():
@@ -364,7 +366,11 @@ def _write(
                 log.changes("ballot_tally", key,
                             {k: (old[k], values[k]) for k in values if old[k] != values[k]},
                             reason)  # fmt: skip
+                changed = True
         session.add(tally)
+    if changed:
+        row.changed_at = row.entered_at
+        session.add(row)
 
 
 def waive_sheet(
@@ -438,10 +444,11 @@ def awaiting_tally_tables(session: Session, cycle_id: int) -> list[str]:
         made[code] = delivered or created
     counted: dict[str, datetime] = {}
     for people, at in session.exec(
-        select(col(Document.people), BallotSheetCount.entered_at)
+        select(col(Document.people), BallotSheetCount.changed_at)
         .join(BallotSheetCount, col(BallotSheetCount.document_id) == col(Document.id))
-        .where(BallotSheetCount.cycle_id == cycle_id)
+        .where(BallotSheetCount.cycle_id == cycle_id, col(BallotSheetCount.changed_at).is_not(None))
     ):
+        assert at is not None
         for code in people:
             counted[code] = max(counted.get(code, at), at)
     ids = _person_ids(session, list(groups))

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("waived", _text(1024), nullable=False),
         sa.Column("entered_by", _text(64), nullable=False),
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["cycle_id"], ["cycle.id"]),
         sa.ForeignKeyConstraint(["document_id"], ["document.id"]),
         sa.PrimaryKeyConstraint("document_id"),
