@@ -115,8 +115,10 @@ def write_demo_data(
     people: int = DEFAULT_PEOPLE,
     seed: int = DEFAULT_SEED,
     year: int = DEFAULT_YEAR,
+    ballots: bool = True,
 ) -> tuple[Path, Path]:
-    """Write roster.xlsx and records.xlsx into `out_dir`, shaped like the blank templates."""
+    """Write roster.xlsx and records.xlsx into `out_dir`, shaped like the blank templates;
+    without `ballots` the 民主测评 sheet is left empty (the demo counts the printed sheets)."""
     data = generate(people, seed, year)
     roster = write_workbook(
         out_dir / "roster.xlsx",
@@ -124,10 +126,37 @@ def write_demo_data(
     )
     records = write_workbook(
         out_dir / "records.xlsx",
-        [(DUTY, data.duties), (BALLOT, data.ballots), (SCORE, data.scores),
+        [(DUTY, data.duties), (BALLOT, data.ballots if ballots else []), (SCORE, data.scores),
          (FINDING, data.findings)],
     )  # fmt: skip
     return roster, records
+
+
+Votes = tuple[int, int, int, int, int]
+
+
+def sheet_votes(
+    rng: random.Random, leaning: Mapping[str, Sequence[Row]], codes: Sequence[str], returned: int
+) -> dict[str, Votes]:
+    """What the tellers count on one 民主测评票 sheet for each person listed, out of `returned`
+    ballots: shared out as the person's generated tallies lean (a person under the 2/3 rule
+    stays under it), with an abstention or two (a ballot left blank for them)."""
+    out: dict[str, Votes] = {}
+    for code in codes:
+        rows = leaning.get(code) or [{"excellent": 6, "competent": 3, "basic": 1,
+                                      "incompetent": 0}]  # fmt: skip
+        totals = [sum(int(r[k]) for r in rows)
+                  for k in ("excellent", "competent", "basic", "incompetent")]  # fmt: skip
+        abstain = min(returned, rng.choice((0, 0, 1)))
+        votes = returned - abstain
+        whole = max(1, sum(totals))
+        counts = [votes * t // whole for t in totals]
+        # The votes left over go to the largest remainders, so the shares hold on a short sheet.
+        by_remainder = sorted(range(4), key=lambda k: -(votes * totals[k] % whole))
+        for k in by_remainder[: votes - sum(counts)]:
+            counts[k] += 1
+        out[code] = (counts[0], counts[1], counts[2], counts[3], abstain)
+    return out
 
 
 def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
@@ -433,7 +462,9 @@ def demo_online_nomination() -> tuple[str, dict[str, str], list[tuple[str, str, 
     return party, values, list(_ONLINE_CAREER)
 
 
-def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED) -> Path:
+def write_demo_nominations(
+    out_dir: Path, *, year: int, seed: int = DEFAULT_SEED, ballots: bool = True
+) -> Path:
     """The workbook (推荐人选 and 简历) of the body that nominates by workbook: the newcomer the
     other body proposes online (`demo_online_nomination`) and one past the age limit; and
     `records.xlsx`-shaped records of the year for the newcomer under the 编号 their acceptance
@@ -456,15 +487,21 @@ def write_demo_nominations(out_dir: Path, *, year: int, seed: int = DEFAULT_SEED
     year_, month = (int(p) for p in NEWCOMER["birth_date"].split("."))
     code = derive_code(NEWCOMER["name"], date(year_, month, 1))
     write_newcomer_records(out_dir / "records-newcomer.xlsx", [(code, NEWCOMER["name"])],
-                           year=year, seed=seed)  # fmt: skip
+                           year=year, seed=seed, ballots_sheet=ballots)  # fmt: skip
     return book
 
 
 def write_newcomer_records(
-    path: Path, people: Sequence[tuple[str, str]], *, year: int, seed: int = DEFAULT_SEED
+    path: Path,
+    people: Sequence[tuple[str, str]],
+    *,
+    year: int,
+    seed: int = DEFAULT_SEED,
+    ballots_sheet: bool = True,
 ) -> Path:
     """A year's records (`records.xlsx`-shaped: duties, ballots, a 组织考核 score) for people a
-    body nominated, given as (编号, 姓名): accepted, they are assessed like everyone else."""
+    body nominated, given as (编号, 姓名): accepted, they are assessed like everyone else.
+    Without `ballots_sheet` the 民主测评 sheet is left empty."""
     rng = random.Random(f"{seed}/推荐")
     duties: list[Row] = []
     ballots: list[Row] = []
@@ -474,8 +511,8 @@ def write_newcomer_records(
         duties += [{**ref, **d} for d in _duties(rng, Tier.RISING, year)]
         ballots += [{**ref, **b} for b in _ballots(rng, weak=False, short=False)]
         scores.append(_assessment(ref, {"party": "", "sector": ""}, _score(rng), seed))
-    return write_workbook(path, [(DUTY, duties), (BALLOT, ballots), (SCORE, scores),
-                                 (FINDING, [])])  # fmt: skip
+    return write_workbook(path, [(DUTY, duties), (BALLOT, ballots if ballots_sheet else []),
+                                 (SCORE, scores), (FINDING, [])])  # fmt: skip
 
 
 # 谈心谈话 through the year (五位一体), as staff log them: (person's place on the roster, month,

@@ -17,6 +17,7 @@ from appraisal.gates import StageProgress
 from appraisal.models.vocab import Stage
 from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER, stage_name
+from appraisal.store import ballots
 from appraisal.store.approvals import approved_unnotified
 from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.locks import cycle_lock
@@ -50,6 +51,11 @@ def check_gate(cycle_id: int, stage: Stage, today: date) -> tuple[bool, bool, St
 def awaiting_forms(cycle_id: int) -> bool:
     with session_scope() as session:
         return bool(members_without_form(session, cycle_id))
+
+
+def awaiting_tally_tables(cycle_id: int) -> bool:
+    with session_scope() as session:
+        return bool(ballots.awaiting_tally_tables(session, cycle_id))
 
 
 def current_stage(cycle_id: int) -> Stage:
@@ -94,7 +100,12 @@ def _run_cycle(cycle_id: int, today: date, max_stages: int) -> AdvanceOutcome:
         has_run, gate_open, progress = check_gate(cycle_id, stage, today)
         # Members accepted from a nomination after the stage ran have no 推荐表 yet: running
         # it again makes theirs, and nothing twice (the plan is the same for everyone else).
-        if not has_run or (stage == Stage.NOMINATION and awaiting_forms(cycle_id)):
+        # Likewise the 民主测评结果汇总表 of people whose 民主测评票 have been counted since.
+        if (
+            not has_run
+            or (stage == Stage.NOMINATION and awaiting_forms(cycle_id))
+            or (stage == Stage.ASSESSMENT and awaiting_tally_tables(cycle_id))
+        ):
             call_flow(stage_flow, cycle_id, today)
             outcome.ran.append(stage.value)
             has_run, gate_open, progress = check_gate(cycle_id, stage, today)

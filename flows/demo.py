@@ -10,11 +10,13 @@ import os
 import random
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from appraisal.career_file import make_career_file
 from appraisal.clock import today as clock_today
@@ -23,7 +25,9 @@ from appraisal.demo_data import (
     NOMINATING_BODIES,
     demo_online_nomination,
     demo_talks,
+    generate,
     newcomer_talk,
+    sheet_votes,
     write_demo_data,
     write_demo_nominations,
 )
@@ -49,19 +53,28 @@ from appraisal.models.vocab import (
     Stage,
     Tier,
 )
-from appraisal.paths import held_dir, located, quarantine_dir, returns_dir
+from appraisal.paths import cycle_dir, held_dir, located, quarantine_dir, returns_dir
 from appraisal.reviewing import decide as decide_review
 from appraisal.scheme import parse_scheme
 from appraisal.settings import get_settings
 from appraisal.sheets import read_records, read_roster
+from appraisal.sheets.ballots import fill_count_book, read_count_book, write_count_book
 from appraisal.sheets.nominations import read_nomination_form
 from appraisal.simulate import DemoPKI, digitally_sign, make_demo_pki, scan_return
 from appraisal.simulate.direct import sign_everything
 from appraisal.simulate.report import annual_report
-from appraisal.stages import WORK_NOTICE, WORK_STAGES, stage_name
+from appraisal.stages import TALLY, WORK_NOTICE, WORK_STAGES, stage_name
 from appraisal.store import approvals, holds, import_people, import_records, pool, reports, reviews
 from appraisal.store.approval_files import write_approval_table
 from appraisal.store.assessment import NewAssessment, assessment_rows, set_assessment
+from appraisal.store.ballots import (
+    Sheet,
+    SheetCounts,
+    ballot_sheets,
+    count_book_blocks,
+    enter_counts,
+    import_count_book,
+)
 from appraisal.store.cycles import Selection, cycle_people, get_cycle, selected_people
 from appraisal.store.documents import awaiting_return, documents_of, first_document_to
 from appraisal.store.figures import add_activity, add_figure, add_site
@@ -99,6 +112,7 @@ class DemoRun:
     register: str = ""
     career: str = ""  # one person's growing file (一人一档)
     mobilization: str = ""  # what 动员部署 sent and what came back, as the summary says it
+    ballots: str = ""  # the 民主测评票 printed and how their counts came in
     nominations: list[str] = field(default_factory=list)  # each decision, as the summary says it
     nomination_summary: str = ""  # the 推荐人选汇总表
     pool_counts: dict[str, int] = field(default_factory=dict)  # 晋升 / 调整 / 出库 / 保留 ...
@@ -425,7 +439,7 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
     declined with the reason), the 推荐人选汇总表 written, the newcomer's records imported, and
     the nomination stage run again for the accepted candidate's 推荐表, sent to the body that
     nominated them."""
-    book = write_demo_nominations(data, year=day.year)
+    book = write_demo_nominations(data, year=day.year, ballots=False)
     body, values, career = demo_online_nomination()
     with session_scope() as session:
         cycle = get_cycle(session, run.cycle_id)
@@ -457,6 +471,46 @@ def _nominate(run: DemoRun, data: Path, day: date, say: Say) -> None:
     say(f"  提名推荐：{len(NOMINATING_BODIES)} 个推荐单位推荐 {len(decided)} 人次"
         f"（网上提交 {online}，表格导入 {len(decided) - online}）；"
         + "；".join(run.nominations))  # fmt: skip
+
+
+def _count_ballots(run: DemoRun, leaning: list[dict[str, Any]], day: date, say: Say) -> None:
+    """The tellers count the 民主测评票 the assessment printed, a sheet at a time: staff enter
+    the first sheet on the portal's 计票 page (the same store function), the tellers fill in
+    the 计票汇总表 for the rest and staff import it; then the stage, run again, makes the
+    民主测评结果汇总表 from the counts, which the evaluation scores."""
+    rng = random.Random(f"计票/{run.cycle_id}")
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for row in leaning:
+        by_code.setdefault(row["code"], []).append(row)
+    with session_scope() as session:
+        sheets = ballot_sheets(session, run.cycle_id)
+        blocks = count_book_blocks(session, run.cycle_id)
+        name = get_cycle(session, run.cycle_id).name
+
+    def counted(sheet: Sheet) -> SheetCounts:
+        issued = sheet.due or len(sheet.people)
+        returned = issued - rng.choice((0, 0, 1))
+        codes = [p.code for p in sheet.people]
+        return SheetCounts(issued, returned, sheet_votes(rng, by_code, codes, returned))
+
+    first, rest = sheets[0], sheets[1:]
+    with session_scope() as session:
+        enter_counts(session, run.cycle_id, [(first.document_id, counted(first))], actor="demo")
+    book = write_count_book(cycle_dir(run.cycle_id) / "计票汇总表.xlsx", name, blocks[1:])
+    filled = {s.document_id: counted(s) for s in rest}
+    fill_count_book(book, {k: (c.issued, c.returned, c.votes) for k, c in filled.items()})
+    with session_scope() as session:
+        import_count_book(session, run.cycle_id, book.name, read_count_book(book), actor="demo")
+    outcome = run_cycle(run.cycle_id, day)
+    with session_scope() as session:
+        tables = documents_of(session, run.cycle_id, Stage.ASSESSMENT, TALLY)
+    groups = "、".join(f"{g} {n} 张" for g, n in Counter(s.group for s in sheets).items())
+    run.ballots = (
+        f"民主测评票 {len(sheets)} 张（{groups}），网上录入 1 张，计票汇总表导入 {len(rest)} 张；"
+        f"民主测评结果汇总表 {len(tables)} 份"
+    )
+    assert outcome.ran == [Stage.ASSESSMENT.value], outcome
+    say(f"  计票：{run.ballots}")
 
 
 def _mobilized(run: DemoRun, say: Say) -> None:
@@ -560,7 +614,8 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
     day = clock_today() - timedelta(days=LATE_DAYS + STAGE_DAYS * len(WORK_STAGES))
     set_today(day)
     data = output / "data"
-    write_demo_data(data, people=people, seed=seed)
+    # The records carry no 民主测评 tallies: the tellers count the sheets the assessment prints.
+    write_demo_data(data, people=people, seed=seed, ballots=False)
     say(f"已在 {data} 生成 {people} 人的人才库")
     _import(data, say)
     _honour(run, say)
@@ -591,6 +646,7 @@ def run_demo(*, people: int, seed: int, output: Path, say: Say) -> DemoRun:
             _nominate(run, data, day, say)
         if stage == Stage.ASSESSMENT:
             _reports(run, day, say)
+            _count_ballots(run, generate(people, seed, day.year).ballots, day, say)
         if stage == Stage.APPROVAL:  # nothing is sent: the 审核 审定 on the 审定 page
             _approve(run, say)
             day += timedelta(days=STAGE_DAYS)

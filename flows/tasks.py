@@ -3,7 +3,7 @@ database. Work is batched (a task run costs about as much as rendering ten docum
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER
 from appraisal.store import cycle_data, documents
 from appraisal.store.assessment import assessments
+from appraisal.store.ballots import uncounted_sheets, waived_groups
 from appraisal.store.changes import ImportCounts, chunks
 from appraisal.store.cycles import (
     cycle_affiliations,
@@ -87,6 +88,15 @@ def score_cycle(cycle_id: int) -> str:
     actor = get_settings().actor
     with session_scope() as session:
         cycle = get_cycle(session, cycle_id)
+        # The gate holds the cycle at assessment until every sheet is counted; this holds
+        # anything else that would score (a reopened cycle) to the same rule.
+        missing = uncounted_sheets(session, cycle_id)
+        if missing:
+            titles = "、".join(s.title for s in missing[:5])
+            raise ValueError(
+                f"第{cycle_id}号考核周期还有 {len(missing)} 张民主测评票未录入计票结果"
+                f"（{titles}）：录入或免计票后才能评分 / ballot sheets still to be counted"
+            )
         scheme = cycle_scheme(cycle)
         codes = cycle_codes(session, cycle_id)
 
@@ -134,8 +144,10 @@ def _stage_inputs(
         templates = resolve_templates(get_settings().templates_dir)
         tallies: dict[str, list[TallyRow]] = {}
         appraisal: dict[str, float | None] = {}
+        waived: dict[str, set[str]] = {}
         if stage == Stage.ASSESSMENT:
             tallies, appraisal = cycle_data.tally_rows(session, cycle, scheme, codes)
+            waived = waived_groups(session, cycle_id, codes)
         results = (
             cycle_data.result_views(session, cycle_id, codes) if stage in _NEEDS_RESULTS else {}
         )
@@ -174,6 +186,9 @@ def _stage_inputs(
             ),
             bodies=cycle_data.bodies(scheme) if stage == Stage.MOBILIZATION else (),
             procedure=cycle_data.procedure(scheme),
+            sheet_people=scheme.ballots.sheet_people,
+            ballot_copies={g.value: n for g, n in scheme.ballots.raters.items()},
+            waived_groups=waived,
         )
 
 
@@ -190,9 +205,14 @@ def plan_documents(
 @task(name="address letters")
 def address_letters(cycle_id: int, stage: Stage, issued: date, due: date) -> list[LetterPart]:
     """Every letter of the stage to a body, and whom it lists, from a light read of everyone."""
+    inputs = _stage_inputs(cycle_id, stage, issued, due, [])
     with session_scope() as session:
         everyone = cycle_affiliations(session, cycle_id)
-    return letter_parts(stage, _stage_inputs(cycle_id, stage, issued, due, []), everyone)
+        if stage == Stage.ASSESSMENT:  # whom each rater group's 民主测评票 lists
+            cycle = get_cycle(session, cycle_id)
+            groups = cycle_data.rater_groups_by_code(session, cycle, inputs.default_rater_groups)
+            inputs = replace(inputs, rater_groups=groups)
+    return letter_parts(stage, inputs, everyone)
 
 
 @task(name="plan letters")

@@ -22,7 +22,13 @@ from appraisal.models.portal import (
     ReviewerLink,
     StaffUser,
 )
-from appraisal.models.records import AssessmentScore, BallotTally, DutyRecord, Finding
+from appraisal.models.records import (
+    AssessmentScore,
+    BallotSheetCount,
+    BallotTally,
+    DutyRecord,
+    Finding,
+)
 from appraisal.models.report import AnnualReport
 from appraisal.models.review import ReviewRequest
 
@@ -33,6 +39,7 @@ __all__ = [
     "AnnualReport",
     "AssessmentScore",
     "AuditEntry",
+    "BallotSheetCount",
     "BallotTally",
     "Cycle",
     "CycleMember",

@@ -1,10 +1,11 @@
 """What a year's assessment is computed from: duty records, ballots, scores and findings."""
 
-from datetime import date
+from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import enum_field
+from appraisal.models.base import enum_field, timestamp_field
 from appraisal.models.vocab import (
     Attendance,
     Dimension,
@@ -61,6 +62,28 @@ class BallotTally(SQLModel, table=True):
     basic: int
     incompetent: int
     abstain: int
+    # The 民主测评票 (a ballot sheet's document ID) whose counts first made this row; None for
+    # a row imported from the records workbook. A count entered later over an imported row
+    # keeps None: which rater groups assess a person is read from the imported rows, and must
+    # not change as the sheets are counted (appraisal/ballot_sheets.py).
+    sheet_id: str | None = Field(default=None, max_length=64)
+
+
+class BallotSheetCount(SQLModel, table=True):
+    """计票: what the tellers counted on one 民主测评票 sheet (a Document listing the people one
+    rater group assesses): the ballots issued and returned, or a waiver with its reason. The
+    votes per person are the BallotTally rows the count wrote."""
+
+    document_id: str = Field(primary_key=True, foreign_key="document.id", max_length=64)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    issued: int | None = None  # 发出
+    returned: int | None = None  # 收回
+    waived: str = Field(default="", max_length=1024)  # the reason, when staff waived the count
+    entered_by: str = Field(default="", max_length=64)
+    entered_at: datetime = timestamp_field()
+    # When this count last changed a tally (made one, or changed its numbers): a person's
+    # 民主测评结果汇总表 made before then is made again (appraisal/store/ballots.py).
+    changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class AssessmentScore(SQLModel, table=True):

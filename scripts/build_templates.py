@@ -544,19 +544,27 @@ def nomination_form(title: str) -> DocxDocument:
 
 
 def assessment_ballot(title: str) -> DocxDocument:
+    """One sheet of a rater group's ballot: everyone it assesses (or a sheet's share), a row
+    each with a box under every choice. Anonymous: no line for the rater's name."""
     doc = new_document()
     para(doc, title, "DocTitle")
     para(doc, "（{{ 周期名称 }}）", "Normal", align="center")
-    para(doc, "测评组别：{{ 测评组别 }}", "Normal")
-    grid(doc, [26, 52, 18, 18, 22, 20], [
-        (10, [L("姓　名"), L("工作单位及职务"), L("评价等次", 4)]),
-        (10, [UP, UP, L("优秀"), L("称职"), L("基本称职"), L("不称职")]),
-        (18, [V("{{ 姓名 }}"), V("{{ 工作单位及职务 }}"), V("□"), V("□"), V("□"), V("□")]),
-    ], header_rows=2)
+    para(doc, "测评组别：{{ 测评组别 }}")
+    para(doc, "{{ 张次 }}{% if 份数 %}　　{{ 份数 }}{% endif %}", "Note")
+    grid(doc, [10, 22, 54, 15, 15, 19, 19], [
+        (8, [L("序号"), L("姓　名"), L("工作单位及职务"), L("评价等次", 4)]),
+        (8, [UP, UP, UP, L("优秀"), L("称职"), L("基本称职"), L("不称职")]),
+        loop_row("{%tr for r in 被测评人 %}", 7),
+        (8, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.工作单位及职务 }}", align="left"),
+             V("□"), V("□"), V("□"), V("□")]),
+        loop_row("{%tr endfor %}", 7),
+    ], header_rows=2, styles=LIST)
     para(doc)
-    for line in ("说明：", "1. 请在所选等次下的“□”内划“√”，只能选择一个等次，多选或不选视为弃权。",
-                 "2. 评价时请综合考虑政治表现、履职尽责、遵规守纪和作风形象等方面情况。",
-                 "3. 本票不记名，填写后请当场投入票箱。"):
+    for line in ("说明：1. 请对每位被测评人在所选等次下的“□”内划“√”，每人只能选择一个等次；"
+                 "对某人未划或多划的，计为对该人弃权。",
+                 "2. 请综合考虑政治表现、思想状况、履行职责和廉洁自律等方面情况作出评价。",
+                 "3. 本票不记名，请勿署名或作其他标记；填写后当场投入票箱。计票时按右上方文档编号"
+                 "逐张统计。"):
         para(doc, line, "Note")
     return doc
 

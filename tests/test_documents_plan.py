@@ -223,17 +223,43 @@ def test_notification_goes_to_each_person_and_each_body() -> None:
     assert ("组织部", "组织部") in bodies
 
 
-def test_ballots_need_no_signoff_and_each_group_gets_one() -> None:
+def test_ballots_need_no_signoff_and_each_group_gets_a_sheet_listing_whom_it_assesses() -> None:
+    """P1's groups are those of their imported tally (同事); the others' the default groups."""
     jobs = plan_stage(Stage.ASSESSMENT, _inputs())
     ballots = [j for j in jobs if j.template_id == "assessment_ballot"]
-    assert {(j.person_code, j.recipient_name) for j in ballots} == {
-        ("P1", "同事"),
-        ("P2", "领导班子"),
-        ("P2", "同事"),
-        ("P3", "领导班子"),
-        ("P3", "同事"),
-    }
+    assert [(j.person_code, j.recipient_name, j.people) for j in ballots] == [
+        (None, "领导班子", ("P2", "P3")),
+        (None, "同事", ("P1", "P2", "P3")),
+    ]
     assert not any(j.needs_signoff for j in ballots)
+    sheet = ballots[1].context
+    assert (sheet["测评组别"], sheet["张次"], sheet["份数"]) == ("同事", "第1张，共1张", "")
+    assert [r["姓名"] for r in sheet["被测评人"]] == ["人P1", "人P2", "人P3"]
+    # Only P1, whose every group is counted, has a 民主测评结果汇总表 yet.
+    tallies = [j.person_code for j in jobs if j.template_id == "assessment_tally"]
+    assert tallies == ["P1"]
+
+
+def test_ballot_sheets_split_at_the_scheme_s_length_and_say_the_copies() -> None:
+    inputs = replace(_inputs(), sheet_people=2, ballot_copies={"同事": 15})
+    ballots = [
+        j for j in plan_stage(Stage.ASSESSMENT, inputs) if j.template_id == "assessment_ballot"
+    ]
+    assert [(j.recipient_name, j.people, j.context["张次"]) for j in ballots] == [
+        ("领导班子", ("P2", "P3"), "第1张，共1张"),
+        ("同事", ("P1", "P2"), "第1张，共2张"),
+        ("同事", ("P3",), "第2张，共2张"),
+    ]
+    assert ballots[1].context["份数"] == "本组别发放15份"
+    assert ballots[0].context["份数"] == ""
+    assert len({j.document_id for j in ballots}) == 3
+
+
+def test_a_sheet_waived_for_a_person_lets_their_tally_table_be_made() -> None:
+    inputs = replace(_inputs(), waived_groups={"P2": {"领导班子", "同事"}})
+    tallies = [j.person_code for j in plan_stage(Stage.ASSESSMENT, inputs)
+               if j.template_id == "assessment_tally"]  # fmt: skip
+    assert tallies == ["P1", "P2"]
 
 
 def test_party_or_sector() -> None:
@@ -270,4 +296,5 @@ def test_the_unit_s_party_organisation_is_the_employer_s_not_the_post_s() -> Non
     doctor = replace(_person("P9", whole.employer, "民盟盟员"), post=whole.post)
     (group,) = group_people(["所在单位党组织"], [Affiliation.of(doctor)])
     assert group.name == "滨江市人民医院党组织"
-    assert contexts.ballot(CYCLE, doctor, "同事")["工作单位及职务"] == "滨江市人民医院心内科主任"
+    sheet = contexts.ballot_sheet(CYCLE, "同事", [doctor], "第1张，共1张", None)
+    assert sheet["被测评人"][0]["工作单位及职务"] == "滨江市人民医院心内科主任"

@@ -41,6 +41,7 @@ STAFF_PAGES = [
     "/cycles/{cycle}/reports",
     "/cycles/{cycle}/assessment",
     "/cycles/{cycle}/assessment/{code}",
+    "/cycles/{ballots}/ballots",  # a second cycle, at 组织考核 with its sheets
     "/cycles/{cycle}/files/{doc}",
     "/cycles/new",
     "/people",
@@ -214,6 +215,36 @@ def _reviews(cycle: PortalCycle) -> None:
         )
 
 
+def _ballot_cycle() -> int:
+    """A second cycle over the same people, at 组织考核, with a sheet per default group (rows
+    as the stage writes them) and the first counted: the 计票 page with its forms."""
+    from appraisal.launch import launch
+    from appraisal.models.vocab import CycleKind
+    from appraisal.store.ballots import SheetCounts, ballot_sheets, enter_counts
+    from tests.cycle_helpers import YEAR, everyone, scheme_file
+
+    cycle_id = launch(name="计票版面", kind=CycleKind.NON_PARTY, year=YEAR,
+                      scheme_path=scheme_file({}), selection=everyone()).cycle_id  # fmt: skip
+    with session_scope() as session:
+        codes = list(session.exec(select(Person.code).order_by(Person.code)))
+        found = get_cycle(session, cycle_id)
+        found.stage = Stage.ASSESSMENT
+        session.add(found)
+        for n, group in enumerate(("领导班子", "同事")):
+            session.add(Document(
+                id=f"AP-{cycle_id:04d}-AS-LAYOUT{n}-00", cycle_id=cycle_id,
+                stage=Stage.ASSESSMENT, template_id="assessment_ballot", template_version="2",
+                recipient_kind="测评人", recipient_name=group, docx_path="/nonexistent.docx",
+                docx_sha256="0" * 64, people=codes, needs_signoff=False,
+            ))  # fmt: skip
+        session.flush()
+        first = ballot_sheets(session, cycle_id)[0]
+        votes = {c: (4, 2, 0, 0, 1) for c in codes}
+        enter_counts(session, cycle_id, [(first.document_id, SheetCounts(7, 7, votes))],
+                     actor="layout", reason="版面测试")  # fmt: skip
+    return cycle_id
+
+
 def _shot_name(who: str, path: str, width: int) -> str:
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
@@ -236,7 +267,8 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
         save_account(session, STAFF, role=Role.ADMIN)
         code = session.exec(select(Person.code).order_by(Person.code)).first()
         figure = _figure(session)
-    fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure}
+    fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure,
+            "ballots": _ballot_cycle()}  # fmt: skip
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
     _, own_token = _reported(cycle)
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)

@@ -61,6 +61,9 @@ def demo(
         out.print(f"提名推荐：{line}")
     if run.nomination_summary:
         out.print(f"推荐人选汇总表：{run.nomination_summary}")
+    if run.ballots:
+        out.print(f"民主测评计票：{run.ballots}；计票汇总表：{base}/计票汇总表.xlsx"
+                  f"（appraisal ballots sheets {run.cycle_id}）")  # fmt: skip
     out.print(f"人才库滚动调整（已审核批准）：{moved}{changed}")
     out.print(f"滚动调整审批表、人才库名单：{run.pool_files}")
     if run.reports:

@@ -186,12 +186,24 @@ def nomination(
     }
 
 
-def ballot(cycle: CycleView, person: PersonView, rater_group: str) -> Context:
+def ballot_sheet(
+    cycle: CycleView,
+    rater_group: str,
+    listed: Sequence[PersonView],
+    sheet: str,
+    copies: int | None,
+) -> Context:
+    """One 民主测评票 sheet: the people one rater group assesses (or a sheet's share of them),
+    a row each to tick; anonymous, so it has no line for the rater."""
     return {
         "周期名称": cycle.name,
         "测评组别": rater_group,
-        "姓名": person.name,
-        "工作单位及职务": person.employer_post,
+        "张次": sheet,
+        "份数": f"本组别发放{copies}份" if copies else "",
+        "被测评人": [
+            {"序号": str(n), "姓名": p.name, "工作单位及职务": p.employer_post}
+            for n, p in enumerate(listed, 1)
+        ],
     }
 
 

@@ -4,10 +4,11 @@ Planning is a pure function of the cycle's data, so running a stage again plans 
 documents with the same IDs and the same contexts, and rendering gives the same bytes.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from appraisal.ballot_sheets import DEFAULT_RATER_GROUPS, group_order, rater_groups, tally_ready
 from appraisal.documents import contexts
 from appraisal.documents.contexts import Context
 from appraisal.documents.recipients import (
@@ -75,7 +76,15 @@ class StageInputs:
     solicit_private: Sequence[str] = ()
     solicit_party: Sequence[str] = ()  # asked about members of a democratic party only
     notify: Sequence[str] = ()
-    default_rater_groups: Sequence[str] = ("领导班子", "同事")
+    default_rater_groups: Sequence[str] = DEFAULT_RATER_GROUPS
+    # The assessment's 民主测评票: the rater groups of everyone in the cycle by 编号 (read for
+    # its sheets, which list people across slices), the people each sheet lists at most, the
+    # copies of each group's sheets (its raters, when the scheme says), and by 编号 the groups
+    # whose sheet listing the person staff waived counting.
+    rater_groups: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    sheet_people: int = 20
+    ballot_copies: Mapping[str, int] = field(default_factory=dict)
+    waived_groups: Mapping[str, Collection[str]] = field(default_factory=dict)
     # 简历 by 编号, for the 推荐表 (read for the nomination stage only).
     careers: Mapping[str, Sequence[EntryLine]] = field(default_factory=dict)
     # The accepted nomination by 编号 of those a body proposed: their 推荐表 goes to that body.
@@ -150,38 +159,37 @@ def _nomination(inputs: StageInputs) -> list[DocumentJob]:
     return jobs
 
 
+def person_groups(inputs: StageInputs, code: str) -> list[str]:
+    """The rater groups that assess one person (appraisal/ballot_sheets.py has the rule)."""
+    rows = inputs.tallies.get(code, ())
+    return rater_groups(((r.rater_group, r.from_sheet) for r in rows), inputs.default_rater_groups)
+
+
 def _assessment(inputs: StageInputs) -> list[DocumentJob]:
+    """A person's 民主测评结果汇总表, once every sheet listing them is counted (or its count
+    waived), and their 谈心谈话记录表. The 民主测评票 list people and are planned with the
+    letters (`_ballot_groups`): before they are counted the stage makes no tally table, and
+    running it again afterwards makes them, the rest unchanged."""
     jobs = []
     cycle = inputs.cycle
     for p in inputs.people:
         rows = inputs.tallies.get(p.code, ())
-        groups = [r.rater_group for r in rows] or list(inputs.default_rater_groups)
-        for group in groups:
-            ctx = contexts.ballot(cycle, p, group)
+        tallied = {r.rater_group for r in rows}
+        waived = inputs.waived_groups.get(p.code, ())
+        if tally_ready(person_groups(inputs, p.code), tallied, waived):
+            score = inputs.appraisal_scores.get(p.code)
+            ctx = contexts.tally(cycle, p, rows, score)
             jobs.append(
                 _job(
                     inputs,
                     Stage.ASSESSMENT,
-                    BALLOT,
+                    TALLY,
                     person=p.code,
-                    kind=template_recipient(BALLOT),
-                    name=group,
+                    kind=template_recipient(TALLY),
+                    name="考核组",
                     context=ctx,
                 )
             )
-        score = inputs.appraisal_scores.get(p.code)
-        ctx = contexts.tally(cycle, p, rows, score)
-        jobs.append(
-            _job(
-                inputs,
-                Stage.ASSESSMENT,
-                TALLY,
-                person=p.code,
-                kind=template_recipient(TALLY),
-                name="考核组",
-                context=ctx,
-            )
-        )
         ctx = contexts.talk(cycle, p, inputs.talks.get(p.code, ()))
         jobs.append(
             _job(
@@ -207,6 +215,36 @@ def _assessment(inputs: StageInputs) -> list[DocumentJob]:
             )
         )
     return jobs
+
+
+def _ballot_groups(inputs: StageInputs, everyone: Sequence[Affiliation]) -> list[RecipientGroup]:
+    """One group per rater group, listing in roster order everyone it assesses: its 民主测评票,
+    in sheets of the scheme's length."""
+    kind = template_recipient(BALLOT)
+    listed: dict[str, list[str]] = {}
+    for person in everyone:
+        groups = inputs.rater_groups.get(person.code) or person_groups(inputs, person.code)
+        for group in groups:
+            listed.setdefault(group, []).append(person.code)
+    return [
+        RecipientGroup(kind, group, tuple(codes))
+        for group, codes in sorted(listed.items(), key=lambda item: group_order(item[0]))
+    ]
+
+
+def sheet_label(part: int, parts: int) -> str:
+    """第1张，共2张: a sheet's place among its group's (a group's only sheet is part 0)."""
+    return f"第{max(part, 1)}张，共{parts}张"
+
+
+def _ballot(inputs: StageInputs, p: "LetterPart", listed: Sequence[PersonView]) -> Context:
+    return contexts.ballot_sheet(
+        inputs.cycle,
+        p.name,
+        listed,
+        sheet_label(p.part, p.parts),
+        inputs.ballot_copies.get(p.name),
+    )
 
 
 def _evaluation(inputs: StageInputs) -> list[DocumentJob]:
@@ -250,13 +288,13 @@ class LetterPart:
     parts: int
 
 
-def _split(groups: Sequence[RecipientGroup]) -> list[LetterPart]:
+def _split(groups: Sequence[RecipientGroup], size: int = LETTER_PEOPLE) -> list[LetterPart]:
     out = []
     for g in groups:
         # A letter about no one (动员部署's) is still one letter.
-        starts = range(0, max(len(g.people), 1), LETTER_PEOPLE)
+        starts = range(0, max(len(g.people), 1), size)
         for part, start in enumerate(starts, 1):
-            codes = g.people[start : start + LETTER_PEOPLE]
+            codes = g.people[start : start + size]
             numbered = part if len(starts) > 1 else 0
             out.append(LetterPart(g.kind, g.name, codes, start + 1, numbered, len(starts)))
     return out
@@ -275,6 +313,8 @@ class _Letters:
     build: Build
     # Documents sent with each letter, each its own document to the same body: (template, how).
     enclosures: tuple[tuple[str, Build], ...] = ()
+    # The most people one letter lists (a 民主测评票 sheet: as many as the scheme says).
+    size: Callable[[StageInputs], int] = lambda inputs: LETTER_PEOPLE
 
 
 def nominating_groups(inputs: StageInputs) -> list[RecipientGroup]:
@@ -304,6 +344,15 @@ LETTERS = {
         lambda inputs, everyone: nominating_groups(inputs),
         lambda inputs, letter, p, listed: _notice(inputs, letter, p),
         enclosures=((IMPLEMENTATION_PLAN, lambda inputs, letter, p, _: _plan(inputs, letter)),),
+    ),
+    # Not letters to a body but forms of the same shape: a 民主测评票 lists the people one
+    # rater group assesses, in sheets as long as the scheme says, each counted on its own.
+    Stage.ASSESSMENT: _Letters(
+        BALLOT,
+        5,
+        _ballot_groups,
+        lambda inputs, letter, p, listed: _ballot(inputs, p, listed),
+        size=lambda inputs: max(1, inputs.sheet_people),
     ),
     Stage.SOLICITATION: _Letters(
         SOLICITATION_LETTER,
@@ -390,7 +439,7 @@ def letter_parts(
     """Every letter of `stage`: to which body, listing whom, in a stable order. `everyone` is
     the whole cycle in roster order; `inputs` is read only for whom the scheme writes to."""
     letters = LETTERS.get(stage)
-    return _split(letters.groups(inputs, everyone)) if letters else []
+    return _split(letters.groups(inputs, everyone), letters.size(inputs)) if letters else []
 
 
 def plan_letter_parts(

@@ -139,6 +139,7 @@ class TallyRow:
     score: float | None
     valid: bool
     reason: str
+    from_sheet: bool = False  # counted from a 民主测评票 sheet, not imported
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from appraisal.portal import (
     admin,
     approval,
     assessment,
+    ballots,
     body_nominations,
     career,
     figures,
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(body_nominations.router)
     app.include_router(grading.router)
     app.include_router(held.router)
+    app.include_router(ballots.router)
     app.include_router(admin.router)
     app.include_router(nominations.router)
     app.include_router(pool.router)

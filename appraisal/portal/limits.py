@@ -141,6 +141,11 @@ FIELDS = {
     "integrity": FieldLimit("廉洁自律", "the 廉洁自律 rating", max_length=16),
     "material": FieldLimit("考核材料", "the written material", max_length=MATERIAL_LIMIT),
     "assessor": FieldLimit("考核人", "the assessor", max_length=64),
+    # 计票 (portal/ballots.py): a sheet's 发出, 收回, and five counts a person in its order.
+    "sheet": FieldLimit("测评票", "the ballot sheet", max_length=64),
+    "issued": FieldLimit("发出票数", "ballots issued", low=0, high=999_999),
+    "returned": FieldLimit("收回票数", "ballots returned", low=0, high=999_999),
+    "votes": FieldLimit("票数", "the votes", max_length=5 * 200, item_length=7),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -22,6 +22,7 @@ from appraisal.models.vocab import (
     FindingCategory,
     FindingEffect,
     Grade,
+    RaterGroup,
     Stage,
     Tier,
     Vote,
@@ -87,6 +88,11 @@ class BallotRules(Rules):
     fail_grade: Grade
     excellent_share: Share
     values: dict[Vote, Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]]
+    # How the 民主测评票 are printed and counted, not how they score: a scheme stored with a
+    # cycle before sheets listed people says nothing of them, so these two have defaults.
+    sheet_people: int = Field(default=20, ge=1, le=200)
+    # 应参评人数 of each rater group, printed on its sheets as 份数 and kept as the tallies' due.
+    raters: dict[RaterGroup, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
 
 
 class Weights(Rules):

@@ -4,6 +4,9 @@ Without an organisational score, or without a valid 民主测评 tally, the engi
 composite and grades no one (short of a veto); without any duty record of the year the 履职积分
 is zero for want of data rather than of work. Staff see these before the cycle starts, not as
 结果通知书 that read 未评定.
+
+No tally at all is not a gap: the assessment prints the 民主测评票 and the gate waits for their
+counts (appraisal/store/ballots.py). Tallies imported beforehand that are all invalid are.
 """
 
 from appraisal.scheme.model import Scheme
@@ -12,7 +15,6 @@ from appraisal.scoring.ballots import invalid_reason
 from appraisal.scoring.inputs import PersonInput
 
 NO_ORG_SCORE = "缺少组织考核得分"
-NO_TALLY = "缺少民主测评票数"
 NO_VALID_TALLY = "民主测评票数均无效"
 NO_DUTIES = "没有本年度履职记录"
 
@@ -22,9 +24,7 @@ def missing_inputs(scheme: Scheme, person: PersonInput) -> tuple[str, ...]:
     gaps: list[str] = []
     if org_score(scheme, person).score is None:
         gaps.append(NO_ORG_SCORE)
-    if not person.tallies:
-        gaps.append(NO_TALLY)
-    elif all(invalid_reason(scheme.ballots, t) for t in person.tallies):
+    if person.tallies and all(invalid_reason(scheme.ballots, t) for t in person.tallies):
         gaps.append(NO_VALID_TALLY)
     if scheme.composite.weights.points > 0 and not person.duties:
         gaps.append(NO_DUTIES)

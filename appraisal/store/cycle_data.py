@@ -1,10 +1,11 @@
 """Read a cycle out of the database as the plain values the pure core works on."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, col, select
 
+from appraisal.ballot_sheets import DEFAULT_RATER_GROUPS, rater_groups
 from appraisal.documents.views import (
     CycleView,
     EntryLine,
@@ -27,12 +28,13 @@ from appraisal.models import (
     PersonEntry,
     Result,
 )
-from appraisal.models.vocab import Band, Decision, EntryKind
+from appraisal.models.vocab import Band, Decision, EntryKind, RaterGroup
 from appraisal.person_fields import plain_values
 from appraisal.scheme import Scheme
 from appraisal.scheme.checks import nominating_bodies
 from appraisal.scoring import DutyItem, FindingItem, PersonInput, Tally, score_ballots
 from appraisal.stages import STAGE_ORDER, stage_name
+from appraisal.store.changes import chunks
 from appraisal.store.cycles import cycle_people
 from appraisal.store.holds import held_person_ids
 from appraisal.store.reports import missing_findings
@@ -131,6 +133,39 @@ def _tallies(session: Session, year: int, members: dict[int, Person]) -> dict[in
     return out
 
 
+def _tally_sources(
+    session: Session, year: int, person_ids: Collection[int]
+) -> list[tuple[int, str, str | None]]:
+    """(person id, rater group's word, the sheet whose count made it or None) of each tally."""
+    out: list[tuple[int, str, str | None]] = []
+    for part in chunks(sorted(person_ids)):
+        query = select(BallotTally.person_id, BallotTally.rater_group, BallotTally.sheet_id).where(
+            BallotTally.year == year, col(BallotTally.person_id).in_(part)
+        )
+        out += [(pid, RaterGroup(g).value, sheet) for pid, g, sheet in session.exec(query)]
+    return out
+
+
+def rater_groups_by_code(
+    session: Session, cycle: Cycle, defaults: Sequence[str] = DEFAULT_RATER_GROUPS
+) -> dict[str, list[str]]:
+    """The rater groups that assess each member, by 编号 (appraisal/ballot_sheets.py has the
+    rule), from a light read of everyone's tallies: what the 民主测评票 sheets list."""
+    cycle_id = cycle.id or 0
+    ids = {
+        pid or 0: code
+        for pid, code in session.exec(
+            select(Person.id, Person.code)
+            .join(CycleMember, col(CycleMember.person_id) == col(Person.id))
+            .where(CycleMember.cycle_id == cycle_id)
+        )
+    }
+    tallied: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for pid, group, sheet in sorted(_tally_sources(session, cycle.year, list(ids))):
+        tallied[pid].append((group, sheet is not None))
+    return {code: rater_groups(tallied.get(pid, ()), defaults) for pid, code in ids.items()}
+
+
 def tally_rows(
     session: Session, cycle: Cycle, scheme: Scheme, codes: Collection[str] | None = None
 ) -> tuple[dict[str, list[TallyRow]], dict[str, float | None]]:
@@ -139,6 +174,11 @@ def tally_rows(
     members = _members(session, cycle.id or 0, codes)
     rows: dict[str, list[TallyRow]] = {}
     scores: dict[str, float | None] = {}
+    counted = {
+        (pid, group)
+        for pid, group, sheet in _tally_sources(session, cycle.year, list(members))
+        if sheet is not None
+    }
     for pid, tallies in _tallies(session, cycle.year, members).items():
         code = members[pid].code
         result = score_ballots(scheme.ballots, tallies, scheme.decimals)
@@ -157,6 +197,7 @@ def tally_rows(
                 score=g.score,
                 valid=g.valid,
                 reason=g.reason,
+                from_sheet=(pid, t.rater_group.value) in counted,
             )
             for t, g in zip(tallies, result.groups, strict=True)
         ]

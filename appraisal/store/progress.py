@@ -18,7 +18,7 @@ from appraisal.models import (
     StageRun,
 )
 from appraisal.models.vocab import Stage
-from appraisal.stages import WORK_STAGES
+from appraisal.stages import BALLOT, TALLY, WORK_STAGES
 
 
 class _ReturnRow(Returned, Protocol):
@@ -122,6 +122,8 @@ def cycle_progress(
             p.outstanding += ungraded_members(session, cycle_id)
         if stage == Stage.APPROVAL and p.finished:
             p.outstanding += unapproved_members(session, cycle_id)
+        if stage == Stage.ASSESSMENT and p.generated:
+            p.outstanding += uncounted(session, cycle_id, today)
     return progress
 
 
@@ -144,6 +146,48 @@ def unapproved_members(session: Session, cycle_id: int) -> list[Outstanding]:
             code=r.code,
         )
         for r in not_approved(session, get_cycle(session, cycle_id))
+    ]
+
+
+def uncounted(session: Session, cycle_id: int, today: date) -> list[Outstanding]:
+    """What the assessment gate waits for besides signed returns: every 民主测评票 sheet's count
+    (or a waiver), then the 民主测评结果汇总表 those counts make."""
+    # Imported here: the count's store reads plans and scheme, which read this module's peers.
+    from appraisal.store.ballots import awaiting_tally_tables, uncounted_sheets
+
+    items = [
+        Outstanding(
+            document_id=s.document_id,
+            template_id=BALLOT,
+            recipient=f"{s.group}计票人",
+            person="",
+            missing=f"计票结果（{s.group} {s.label}）：appraisal ballots enter {cycle_id} 或 "
+            f"ballots import / ballot count not entered",
+            since=today,
+            due_on=None,
+            overdue=False,
+        )
+        for s in uncounted_sheets(session, cycle_id)
+    ]
+    if items:
+        return items
+    awaiting = awaiting_tally_tables(session, cycle_id)
+    query = select(Person.code, Person.name).where(col(Person.code).in_(awaiting))
+    names = {code: name for code, name in session.exec(query)} if awaiting else {}
+    return [
+        Outstanding(
+            document_id="",
+            template_id=TALLY,
+            recipient="考核组",
+            person=names.get(code, ""),
+            missing=f"民主测评结果汇总表待生成：appraisal cycle advance {cycle_id} / the tally "
+            "table is made once the counts are in",
+            since=today,
+            due_on=None,
+            overdue=False,
+            code=code,
+        )
+        for code in awaiting
     ]
 
 
