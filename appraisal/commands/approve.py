@@ -9,10 +9,10 @@ from rich.table import Table
 from sqlmodel import Session
 
 from appraisal.commands._cycle_arg import named_cycle
+from appraisal.commands._grade_arg import kept_or_changed
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.models import Cycle
-from appraisal.models.vocab import Grade
 from appraisal.settings import get_settings
 from appraisal.store.approval_files import write_approval_table
 from appraisal.store.approvals import ApprovalError, approval_board, approve_grade, confirm_rest
@@ -69,14 +69,7 @@ def grade(
 ) -> None:
     """逐人审定 / 审定 one person: --keep, or --change GRADE --reason (audit-logged; the
     审定 grade is what the 结果通知书, 情况通报, register and dossier show)."""
-    if keep == bool(change):
-        fail("请选择 --keep（确认）或 --change 等次（调整）之一 / give --keep or --change GRADE")
-    new: Grade | None = None
-    if change:
-        try:
-            new = Grade(change)
-        except ValueError:
-            fail(f"未知的等次“{change}”：可选 {'、'.join(g.value for g in Grade)}")
+    new = kept_or_changed(keep, change, "确认", "调整")
     try:
         with session_scope() as session:
             found = named_cycle(session, cycle)

@@ -7,9 +7,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from appraisal.commands._cycle_arg import named_cycle
+from appraisal.commands._grade_arg import kept_or_changed
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.models.vocab import Grade, HoldStatus
+from appraisal.models.vocab import HoldStatus
 from appraisal.settings import get_settings
 from appraisal.store.holds import HoldError, decide_hold, list_holds
 
@@ -56,14 +57,7 @@ def decide(
     """核实决定 / Decide the objection holding a person's result: --keep (核实后维持) or
     --change GRADE (调整), with --reason; audit-logged. They are then put to 审定, and told once
     审定 (`appraisal cycle advance` makes their notice if the others were told already)."""
-    if keep == bool(change):
-        fail("请选择 --keep（核实后维持）或 --change 等次（调整）之一 / give --keep or --change")
-    new: Grade | None = None
-    if change:
-        try:
-            new = Grade(change)
-        except ValueError:
-            fail(f"未知的等次“{change}”：可选 {'、'.join(g.value for g in Grade)}")
+    new = kept_or_changed(keep, change, "核实后维持", "调整")
     try:
         with session_scope() as session:
             found = named_cycle(session, cycle)

@@ -10,10 +10,11 @@ from rich.table import Table
 
 from appraisal.clock import today
 from appraisal.commands._cycle_arg import cycle_number, named_cycle
+from appraisal.commands._grade_arg import kept_or_changed
 from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
-from appraisal.models.vocab import Grade, ReviewStatus
+from appraisal.models.vocab import ReviewStatus
 from appraisal.settings import get_settings
 from appraisal.store import reviews
 
@@ -117,14 +118,7 @@ def decide(
     from appraisal.flows.review import reseal_changed
     from appraisal.reviewing import decide as decide_review
 
-    if keep == bool(change):
-        fail("请选择 --keep（维持）或 --change 等次（变更）之一 / give --keep or --change GRADE")
-    grade: Grade | None = None
-    if change:
-        try:
-            grade = Grade(change)
-        except ValueError:
-            fail(f"未知的等次“{change}”：可选 {'、'.join(g.value for g in Grade)}")
+    grade = kept_or_changed(keep, change, "维持", "变更")
     cycle_id = cycle_number(cycle)
     settings = get_settings()
     try:
