@@ -16,11 +16,11 @@ from sqlmodel import Session, col, select
 from appraisal.employer_split import joined
 from appraisal.models import Cycle, CycleMember, Document, GradeApproval, Person, Result
 from appraisal.models.vocab import Grade, Stage
-from appraisal.scheme import parse_scheme
 from appraisal.stages import RESULT_NOTICE, stage_name
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import CycleError
 from appraisal.store.holds import held_person_ids
+from appraisal.store.results import change_grade, off_scale
 from appraisal.store.stage_runs import stage_run
 
 # Until solicitation's gate has let the cycle on there is nothing settled to 审定.
@@ -178,13 +178,8 @@ def _approve(
     old = Grade(row.grade)
     reason = reason.strip()
     if new_grade is not None and new_grade != old:
-        grades = [g.grade for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
-        if new_grade not in grades:
-            named = "、".join(g.value for g in grades)
-            raise ApprovalError(
-                f"{label}：等次“{new_grade.value}”不在本周期方案的等次中（{named}）"
-                " / not one of the scheme's grades"
-            )
+        if problem := off_scale(cycle, new_grade, label):
+            raise ApprovalError(problem)
         if not reason:
             raise ApprovalError(f"{label}：调整等次须写明理由 / an adjustment needs its reason")
     else:
@@ -200,13 +195,8 @@ def _approve(
         result = session.exec(
             select(Result).where(Result.cycle_id == cycle.id, Result.person_id == row.person_id)
         ).one()
-        result.grade = new_grade
-        result.detail = {
-            **result.detail,
-            "approval": {"from": old.value, "to": new_grade.value, "reason": reason},
-        }
-        session.add(result)
-        log.record("result", key, "grade", old, new_grade, f"审定调整：{reason}")
+        change_grade(session, result, new_grade, step="approval", reason=reason,
+                     note=f"审定调整：{reason}", log=log, key=key)  # fmt: skip
     return approval
 
 

@@ -14,9 +14,9 @@ from sqlmodel import Session, col, select
 from appraisal.models import Cycle, Document, GradeApproval, ObjectionHold, Person, Result
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Grade, HoldStatus
-from appraisal.scheme import parse_scheme
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import cycle_people
+from appraisal.store.results import change_grade, off_scale
 
 
 class HoldError(Exception):
@@ -107,14 +107,8 @@ def decide_hold(
     if result is None or result.grade is None:
         raise HoldError(f"{label}没有评价等次，无法核实决定 / no grade to keep or adjust")
     if new_grade is not None:
-        scheme = parse_scheme(cycle.scheme_toml, f"scheme of cycle {cycle.name}")
-        grades = [g.grade for g in scheme.grades]
-        if new_grade not in grades:
-            named = "、".join(g.value for g in grades)
-            raise HoldError(
-                f"{label}：等次“{new_grade.value}”不在本周期方案的等次中（{named}）"
-                " / not one of the scheme's grades"
-            )
+        if problem := off_scale(cycle, new_grade, label):
+            raise HoldError(problem)
         if new_grade == result.grade:
             raise HoldError(
                 f"{label}的等次已是“{new_grade.value}”：不调整请选择核实后维持"
@@ -130,14 +124,8 @@ def decide_hold(
         session.add(hold)
         log.record("hold", key, "status", HoldStatus.PENDING, status, f"{hold.body}：{reason}")
     if new_grade is not None:
-        result.grade = new_grade
-        result.detail = {
-            **result.detail,
-            "hold": {"from": old.value, "to": new_grade.value, "reason": reason},
-        }
-        result.updated_at = utcnow()
-        session.add(result)
-        log.record("result", key, "grade", old, new_grade, f"异议核实后调整：{reason}")
+        change_grade(session, result, new_grade, step="hold", reason=reason,
+                     note=f"异议核实后调整：{reason}", log=log, key=key)  # fmt: skip
         approval = session.exec(
             select(GradeApproval).where(
                 GradeApproval.cycle_id == cycle.id, GradeApproval.person_id == person.id

@@ -6,8 +6,8 @@ from sqlmodel import Session, col, select
 
 from appraisal.models import Cycle, Finding, Person, Result
 from appraisal.models.base import utcnow
-from appraisal.models.vocab import FindingEffect
-from appraisal.scheme import Scheme
+from appraisal.models.vocab import FindingEffect, Grade
+from appraisal.scheme import Scheme, parse_scheme
 from appraisal.scoring import PersonScore
 from appraisal.store.changes import AuditLog, ImportCounts, differences
 from appraisal.store.cycles import cycle_people
@@ -129,3 +129,32 @@ def store_scores(
 
 def _new(values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (None, values[k]) for k in ("composite", "grade", "band") if values[k] is not None}
+
+
+def off_scale(cycle: Cycle, grade: Grade, label: str) -> str:
+    """Why `grade` may not be given in `cycle` (it is not on its scheme's scale), or ""."""
+    grades = [g.grade for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+    if grade in grades:
+        return ""
+    named = "、".join(g.value for g in grades)
+    return (
+        f"{label}：等次“{grade.value}”不在本周期方案的等次中（{named}）"
+        " / not one of the scheme's grades"
+    )
+
+
+def change_grade(
+    session: Session, result: Result, new: Grade, *, step: str, reason: str, note: str,
+    log: AuditLog, key: str,
+) -> None:  # fmt: skip
+    """Give `result` the grade `new` that staff decided at `step` (审定, 异议核实, 复核): the old
+    grade stays in the result's detail under `step` and in the audit log, with `note`."""
+    old = result.grade
+    result.grade = new
+    result.detail = {
+        **result.detail,
+        step: {"from": old.value if old else "", "to": new.value, "reason": reason},
+    }
+    result.updated_at = utcnow()
+    session.add(result)
+    log.record("result", key, "grade", old, new, note)

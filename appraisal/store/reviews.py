@@ -22,6 +22,7 @@ from appraisal.scheme import parse_scheme
 from appraisal.stages import RESULT_NOTICE
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import cycle_people
+from appraisal.store.results import change_grade, off_scale
 from appraisal.store.stage_runs import stage_run
 
 BY_LINK = "本人链接"
@@ -228,14 +229,8 @@ def decide_review(
         raise ReviewError(f"{label}：复核决定须写明理由 / a decision needs a reason")
     result = _result(session, cycle, person)
     if new_grade is not None:
-        scheme = parse_scheme(cycle.scheme_toml, f"scheme of cycle {cycle.name}")
-        grades = [g.grade for g in scheme.grades]
-        if new_grade not in grades:
-            named = "、".join(g.value for g in grades)
-            raise ReviewError(
-                f"{label}：等次“{new_grade.value}”不在本周期方案的等次中（{named}）"
-                " / not one of the scheme's grades"
-            )
+        if problem := off_scale(cycle, new_grade, label):
+            raise ReviewError(problem)
         if result is None:
             raise ReviewError(f"{label}没有评价结果，无法变更等次 / no result to change")
         if result.grade == new_grade:
@@ -254,15 +249,8 @@ def decide_review(
     session.add(row)
     log.record("review", key, "decision", ReviewStatus.PENDING.value, row.status.value, reason)
     if new_grade is not None and result is not None:
-        old = result.grade
-        result.grade = new_grade
-        result.detail = {
-            **result.detail,
-            "review": {"from": old.value if old else "", "to": new_grade.value, "reason": reason},
-        }
-        result.updated_at = utcnow()
-        session.add(result)
-        log.record("result", key, "grade", old, new_grade, f"{CHANGED_NOTE}：{reason}")
+        change_grade(session, result, new_grade, step="review", reason=reason,
+                     note=f"{CHANGED_NOTE}：{reason}", log=log, key=key)  # fmt: skip
     log.write(session)
     session.flush()
     return row
