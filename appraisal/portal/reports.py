@@ -134,8 +134,8 @@ def download(request: Request, cycle_id: RowId, report_id: RowId) -> Response:
     me = staff(request)
     cycle = scoped_cycle(me, cycle_id)
     with session_scope() as session:
-        row = session.get(AnnualReport, report_id)
-        if row is None or row.cycle_id != cycle.id:
+        row = reports.cycle_report(session, cycle, report_id)
+        if row is None:
             raise HTTPException(404, "没有这份履职报告 / no such report")
         log_access(session, request, actor=me.actor, action="download report",
                    detail=f"cycle {cycle_id} report {report_id}")  # fmt: skip

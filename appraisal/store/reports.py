@@ -245,5 +245,11 @@ def missing_findings(
     return {pid: finding for pid in ids if pid not in have}
 
 
+def cycle_report(session: Session, cycle: Cycle, report_id: int) -> AnnualReport | None:
+    """Report `report_id` if it belongs to `cycle`, else None."""
+    row = session.get(AnnualReport, report_id)
+    return row if row is not None and row.cycle_id == cycle.id else None
+
+
 def report_file(row: AnnualReport) -> Path:
     return located(row.file_path)
