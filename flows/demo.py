@@ -92,7 +92,7 @@ from appraisal.store.nominations import (
 from appraisal.store.pool_files import write_pool_files
 from appraisal.store.progress import cycle_progress
 from appraisal.store.signoffs import record_reply
-from appraisal.store.talks import add_talk, parse_talk
+from appraisal.store.talks import add_talk, parse_talk, talks_by_code
 
 Say = Callable[[str], None]
 
@@ -123,6 +123,7 @@ class DemoRun:
     assessment: str = ""  # 组织考核 by dimension, as the summary says it
     approval: str = ""  # the 审定 as the summary says it
     approval_table: str = ""  # the 审定表
+    lowered: str = ""  # the 编号 whose grade 审定 lowered: the 复核 is someone else's
     hold: str = ""  # the objection's hold and staff's decision, as the summary says it
     review: str = ""  # the 复核 staff decided, as the summary says it
     reports: str = ""  # who submitted their 年度履职报告 and how, as the summary says it
@@ -203,7 +204,10 @@ def _review(run: DemoRun, day: date, say: Say) -> None:
         cycle = get_cycle(session, run.cycle_id)
         scheme = parse_scheme(cycle.scheme_toml, cycle.name)
         grades = [g.grade.value for g in scheme.grades]
-        rows = [r for r in reviews.list_reviews(session, cycle) if r.window and r.grade]
+        rows = [
+            r for r in reviews.list_reviews(session, cycle)
+            if r.window and r.grade and r.code != run.lowered
+        ]  # fmt: skip
         # Miscounted ballots matter most to someone the ballots capped (基本称职): two more
         # valid votes can lift the cap. Failing that, anyone below the top.
         capped = [r for r in rows if r.grade == scheme.ballots.cap_grade]
@@ -234,25 +238,35 @@ def _review(run: DemoRun, day: date, say: Say) -> None:
         say(f"  {problem}")
 
 
-APPROVAL_REASON = "经组织部、统战部共同研究，该同志年内在重大任务中表现突出，审定等次上调一档"
+APPROVAL_REASON = (
+    "经组织部、统战部共同研究，该同志年内缺席界别活动经提醒谈话后仍未完全改正，审定等次下调一档"
+)
 HOLD_REASON = "经核实，该同志存在兼职未按规定报备的情况，已责令整改，等次下调一档"
 APPROVER = "审核 王立"
 
 
 def _approve(run: DemoRun, say: Say) -> None:
-    """审定 as a 审核 makes it: one grade adjusted with a reason, the rest confirmed in bulk;
-    the person the objection holds waits, and the 审定表 says so."""
+    """审定 as a 审核 makes it: one grade lowered with a reason (someone given a 提醒谈话 this
+    year, graded neither top nor bottom; the person the ballots capped is left for the 复核), the
+    rest confirmed in bulk; the person the objection holds waits, and the 审定表 says so."""
     with session_scope() as session:
         cycle = get_cycle(session, run.cycle_id)
-        grades = [g.grade.value for g in parse_scheme(cycle.scheme_toml, cycle.name).grades]
+        scheme = parse_scheme(cycle.scheme_toml, cycle.name)
+        grades = [g.grade.value for g in scheme.grades]
         board = approvals.approval_board(session, cycle)
-        row = next((r for r in board.waiting if r.grade in grades[2:-1]), None)
+        middle = [r for r in board.waiting
+                  if r.grade in grades[1:-1] and r.grade != scheme.ballots.cap_grade]  # fmt: skip
+        people = cycle_people(session, run.cycle_id, [r.code for r in middle])
+        talks = talks_by_code(session, people, cycle.year)
+        reminded = [r for r in middle if any(t.kind == "提醒谈话" for t in talks.get(r.code, []))]
+        row = next(iter(reminded or middle), None)
         adjusted = ""
         if row is not None:
-            new = Grade(grades[grades.index(row.grade) - 1])
+            new = Grade(grades[grades.index(row.grade) + 1])
             approvals.approve_grade(session, cycle=cycle, code=row.code, new_grade=new,
                                     reason=APPROVAL_REASON, actor=APPROVER)  # fmt: skip
             adjusted = f"{row.code} {row.name} {row.grade}→{new.value}（{APPROVAL_REASON}）"
+            run.lowered = row.code
         rest = approvals.confirm_rest(session, cycle=cycle, actor=APPROVER)
         held = [f"{r.code} {r.name}" for r in approvals.approval_board(session, cycle).held]
         run.approval_table = str(write_approval_table(session, cycle))
