@@ -270,8 +270,9 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
     fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure,
             "ballots": _ballot_cycle()}  # fmt: skip
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
-    _, own_token = _reported(cycle)
+    # Nominated while the cycle is at 提名推荐; the reports then move it on to 组织考核.
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)
+    _, own_token = _reported(cycle)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     shots = 0
