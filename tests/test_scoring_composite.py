@@ -243,3 +243,16 @@ def test_inputs_that_cannot_be_scored_are_refused_in_chinese_first() -> None:
         _person(org_score=101.0)
     with pytest.raises(ValueError, match=r"^履职记录 调研：联名人数须为 1 或以上 / duty record"):
         DutyItem(K.RESEARCH, cosigners=0, title="调研")
+
+
+def test_a_decided_grade_brings_the_band_it_allows() -> None:
+    """审定, 异议核实 and 复核 change the grade; the band follows as the engine would give it."""
+    from appraisal.scoring.composite import band_for_decided
+
+    # 89 is band A; the default scheme caps 基本称职 at B and 不称职 at C.
+    assert band_for_decided(SCHEME, 89.0, Grade.COMPETENT, False, Band.B) == Band.A
+    assert band_for_decided(SCHEME, 89.0, Grade.BASIC, False, Band.A) == Band.B
+    assert band_for_decided(SCHEME, 76.24, Grade.INCOMPETENT, False, Band.B) == Band.C
+    # A veto's band stands whatever the grade; no composite, no band to work out.
+    assert band_for_decided(SCHEME, 89.0, Grade.COMPETENT, True, Band.C) == Band.C
+    assert band_for_decided(SCHEME, None, Grade.COMPETENT, False, None) is None

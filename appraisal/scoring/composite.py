@@ -56,6 +56,17 @@ def capped_band(scheme: Scheme, band: Band, grade: Grade) -> Band:
     return band if cap is None else max(band, cap, key=tuple(Band).index)
 
 
+def band_for_decided(
+    scheme: Scheme, composite: float | None, grade: Grade, vetoed: bool, band: Band | None
+) -> Band | None:
+    """The band once staff decide `grade` (审定, 异议核实, 复核): the composite's, within the
+    grade's ceiling, as the engine would give it with that grade; a veto's band, or a result
+    without a composite, keeps `band`."""
+    if vetoed or composite is None:
+        return band
+    return capped_band(scheme, band_for(scheme, exact(composite)), grade)
+
+
 def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     d = scheme.decimals
     points = score_points(scheme.points, person.duties, d)

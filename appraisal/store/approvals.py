@@ -195,7 +195,7 @@ def _approve(
         result = session.exec(
             select(Result).where(Result.cycle_id == cycle.id, Result.person_id == row.person_id)
         ).one()
-        change_grade(session, result, new_grade, step="approval", reason=reason,
+        change_grade(session, cycle, result, new_grade, step="approval", reason=reason,
                      note=f"审定调整：{reason}", log=log, key=key)  # fmt: skip
     return approval
 

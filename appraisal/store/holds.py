@@ -124,7 +124,7 @@ def decide_hold(
         session.add(hold)
         log.record("hold", key, "status", HoldStatus.PENDING, status, f"{hold.body}：{reason}")
     if new_grade is not None:
-        change_grade(session, result, new_grade, step="hold", reason=reason,
+        change_grade(session, cycle, result, new_grade, step="hold", reason=reason,
                      note=f"异议核实后调整：{reason}", log=log, key=key)  # fmt: skip
         approval = session.exec(
             select(GradeApproval).where(

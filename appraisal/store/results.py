@@ -9,6 +9,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import FindingEffect, Grade
 from appraisal.scheme import Scheme, parse_scheme
 from appraisal.scoring import PersonScore
+from appraisal.scoring.composite import band_for_decided
 from appraisal.store.changes import AuditLog, ImportCounts, differences
 from appraisal.store.cycles import cycle_people
 
@@ -144,12 +145,18 @@ def off_scale(cycle: Cycle, grade: Grade, label: str) -> str:
 
 
 def change_grade(
-    session: Session, result: Result, new: Grade, *, step: str, reason: str, note: str,
-    log: AuditLog, key: str,
+    session: Session, cycle: Cycle, result: Result, new: Grade, *, step: str, reason: str,
+    note: str, log: AuditLog, key: str,
 ) -> None:  # fmt: skip
-    """Give `result` the grade `new` that staff decided at `step` (审定, 异议核实, 复核): the old
-    grade stays in the result's detail under `step` and in the audit log, with `note`."""
+    """Give `result` the grade `new` that staff decided at `step` (审定, 异议核实, 复核), and the
+    band that grade allows: the old grade stays in the result's detail under `step` and in the
+    audit log, with `note`."""
     old = result.grade
+    scheme = parse_scheme(cycle.scheme_toml, cycle.name)
+    band = band_for_decided(scheme, result.composite, new, bool(result.vetoes), result.band)
+    if band != result.band:
+        log.record("result", key, "band", result.band, band, note)
+        result.band = band
     result.grade = new
     result.detail = {
         **result.detail,

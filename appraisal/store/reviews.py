@@ -249,7 +249,7 @@ def decide_review(
     session.add(row)
     log.record("review", key, "decision", ReviewStatus.PENDING.value, row.status.value, reason)
     if new_grade is not None and result is not None:
-        change_grade(session, result, new_grade, step="review", reason=reason,
+        change_grade(session, cycle, result, new_grade, step="review", reason=reason,
                      note=f"{CHANGED_NOTE}：{reason}", log=log, key=key)  # fmt: skip
     log.write(session)
     session.flush()
