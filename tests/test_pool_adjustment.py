@@ -54,6 +54,13 @@ def test_removal_or_a_veto_leaves_the_pool() -> None:
     assert _one(tier=Tier.REPRESENTATIVE, actions=removal)[:2] == (PoolMove.LEAVE, None)
 
 
+def test_a_grade_staff_decided_later_leaves_the_pool_as_the_scheme_says() -> None:
+    """A 不称职 decided after an objection (异议核实) came after the engine's actions: the scheme's
+    leave_grades and leave_bands still apply."""
+    assert _one(grade=Grade.INCOMPETENT, band=Band.B)[:2] == (PoolMove.LEAVE, None)
+    assert _one(grade=Grade.COMPETENT, band=Band.C)[:2] == (PoolMove.LEAVE, None)
+
+
 def test_the_honoured_figures_are_kept_whatever_their_grade() -> None:
     move, to, why = _one(tier=Tier.PROMINENT, grade=Grade.INCOMPETENT, actions=("建议移出",))
     assert (move, to) == (PoolMove.KEEP, Tier.PROMINENT) and "荣誉" in why

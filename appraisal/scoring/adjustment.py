@@ -103,7 +103,11 @@ def _propose(rules: PoolRules, c: Candidate, cycle_name: str) -> Proposal:
     said = f"等次{c.grade.value}，档次{c.band.value if c.band else '—'}"
     if c.vetoed:
         said += "，有否决事项"
-    if Action.REMOVAL.value in c.actions:
+    # The grade may be staff's (审定, 异议核实, 复核), decided after the engine set its actions.
+    decided_out = c.grade in rules.leave_grades or (
+        c.band is not None and c.band in rules.leave_bands
+    )
+    if Action.REMOVAL.value in c.actions or decided_out:
         if not c.in_pool:
             return made(PoolMove.LEAVE, f"{said}，按方案移出条件不予入库")
         return made(PoolMove.LEAVE, f"{said}，符合方案的移出条件")
