@@ -114,7 +114,9 @@ def test_dimension_ratings_make_the_org_score_and_the_composite(
         + Fraction(3, 10) * Fraction(str(results[third].points)),
         2,
     )
-    assert results[third].composite == float(composite)
+    # No one here handed in a 年度履职报告: the scheme's D11 takes its 3 points from everyone.
+    assert results[third].deductions == 3.0
+    assert results[third].composite == float(composite - 3)
 
     with session_scope() as session:
         second_row = session.exec(
