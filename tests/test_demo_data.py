@@ -62,7 +62,12 @@ def test_duty_records_and_scores_are_plausible() -> None:
     assert kinds[DutyKind.PLENARY] == 793 and kinds[DutyKind.PROPOSAL] > 500
     attendance = Counter(d["attendance"] for d in data.duties if d["kind"] is DutyKind.PLENARY)
     assert attendance[Attendance.EXCUSED] > 0 and attendance[Attendance.UNEXCUSED] > 0
-    assert all(60 <= s["score"] <= 98 for s in data.scores) and len(data.scores) == 793
+    # 组织考核 by dimension: the equal-weight pairs average back to a total between 60 and 98.
+    totals = [
+        (s["political"] + s["duty"] + s["thinking"] + s["integrity"]) / 4 for s in data.scores
+    ]
+    assert all(60 <= t <= 98 for t in totals) and len(data.scores) == 793
+    assert all(s["material"] for s in data.scores)
     assert any(p["private_sector"] for p in data.roster)
     assert len({p["party"] for p in data.roster}) >= 9
 
