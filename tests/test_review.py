@@ -149,7 +149,7 @@ def test_decisions_change_the_result_and_the_register(
                 session,
                 cycle=cycle,
                 code=a,
-                new_grade=Grade.BASIC,
+                new_grade=Grade.GOOD,  # 良好 is not on the 党外 default's scale
                 reason="x",
                 actor="staff",
                 on=date(2026, 12, 1),
