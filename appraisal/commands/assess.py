@@ -5,21 +5,18 @@ audited. The portal's 组织考核 page calls the same functions."""
 from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.table import Table
 
 from appraisal.commands._cycle_arg import named_cycle
-from appraisal.commands.roster import show_counts, show_issues, show_warnings
+from appraisal.commands.records import import_workbook
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.documents.contexts import NOT_ENTERED
-from appraisal.importing import import_records_file
 from appraisal.models.vocab import Dimension
 from appraisal.scheme import parse_scheme
 from appraisal.scoring.numbers import fmt
 from appraisal.settings import get_settings
-from appraisal.sheets import WorkbookError
 from appraisal.store.assessment import assessment_rows, parse_assessment, set_assessment
 from appraisal.store.offices import EVERYWHERE
 from appraisal.store.person_info import PersonInfoError
@@ -118,11 +115,4 @@ def import_(
 ) -> None:
     """The 组织考核 sheet (and any other records sheet in the workbook), all or nothing; every
     bad row is named by sheet, row and column."""
-    try:
-        done = import_records_file(file, actor=get_settings().actor, year=year)
-    except WorkbookError as exc:
-        show_issues(exc)
-    except sa.exc.OperationalError as exc:
-        fail(f"无法连接数据库 / the database cannot be reached: {exc.orig}")
-    show_warnings(done.warnings)
-    show_counts(file.name, done.counts)
+    import_workbook(file, year)

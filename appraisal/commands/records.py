@@ -26,6 +26,12 @@ def import_(
     ] = None,
 ) -> None:
     """Add and update the records of every sheet present; all or nothing."""
+    import_workbook(file, year)
+
+
+def import_workbook(file: Path, year: int | None) -> None:
+    """Import the records workbook and say what it added, or every bad row by sheet, row and
+    column (`appraisal records import`, and `appraisal assess import` for its 组织考核 sheet)."""
     try:
         done = import_records_file(file, actor=get_settings().actor, year=year)
     except WorkbookError as exc:
