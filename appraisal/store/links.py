@@ -18,6 +18,8 @@ from appraisal.store.offices import EVERYWHERE, Scope
 from appraisal.store.sessions import ENDINGS, end_link_sessions, link_ending
 
 LINK_DAYS = 30
+# The channel recorded for what a person sends through their own link (a 复核申请, a 履职报告).
+BY_LINK = "本人链接"
 
 
 class LinkError(Exception):

@@ -31,9 +31,9 @@ from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import cycle_people
+from appraisal.store.links import BY_LINK
 from appraisal.store.stage_runs import stage_run
 
-BY_LINK = "本人链接"
 BY_STAFF = "工作人员代传"
 MISSING_SOURCE = "系统：未提交履职报告"
 TITLE = "年度履职报告"

@@ -22,10 +22,10 @@ from appraisal.scheme import parse_scheme
 from appraisal.stages import RESULT_NOTICE
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import cycle_people
+from appraisal.store.links import BY_LINK
 from appraisal.store.results import change_grade, off_scale
 from appraisal.store.stage_runs import stage_run
 
-BY_LINK = "本人链接"
 ON_PAPER = "书面申请"
 LATE_NOTE = "逾期受理"
 CHANGED_NOTE = "复核变更"
