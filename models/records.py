@@ -12,6 +12,7 @@ from appraisal.models.vocab import (
     DutyKind,
     DutyOutcome,
     DutyRole,
+    DutySource,
     FindingCategory,
     FindingEffect,
     RaterGroup,
@@ -43,6 +44,12 @@ class DutyRecord(SQLModel, table=True):
     attendance: Attendance | None = enum_field(Attendance, 8, default=None)
     role: DutyRole | None = enum_field(DutyRole, 8, default=None)
     outcome: DutyOutcome = enum_field(DutyOutcome, 8, default=DutyOutcome.NONE)
+    # How many signed a proposal jointly (the lead author included), when known: a co-signer's
+    # share of the points is divided by it where the scheme says so.
+    cosigners: int | None = None
+    source: DutySource = enum_field(DutySource, 8, default=DutySource.IMPORTED)
+    recorded_by: str = Field(default="", max_length=64)
+    recorded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class BallotTally(SQLModel, table=True):

@@ -95,6 +95,19 @@ class DutyKind(StrEnum):
     PROPOSAL = "提案"
     REPORT = "社情民意"
     SPEECH = "发言"
+    # 代表委员进社区, 联系群众 (seed 004); 建议 and 询问 as a 人大代表's or 委员's own duties.
+    COMMUNITY = "进社区"
+    SUGGESTION = "建议"
+    INQUIRY = "询问"
+
+
+class DutySource(StrEnum):
+    """How a 履职记录 came in: the year's workbook, recorded by the department that organised the
+    duty (谁组织谁记录), or claimed by the member and accepted by the office."""
+
+    IMPORTED = "导入"
+    RECORDED = "登记"
+    CLAIMED = "本人申报"
 
 
 class DutyRole(StrEnum):

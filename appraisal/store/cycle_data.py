@@ -237,7 +237,12 @@ def _inputs(
     ):
         duties[d.person_id].append(
             DutyItem(
-                kind=d.kind, role=d.role, attendance=d.attendance, outcome=d.outcome, title=d.title
+                kind=d.kind,
+                role=d.role,
+                attendance=d.attendance,
+                outcome=d.outcome,
+                cosigners=d.cosigners,
+                title=d.title,
             )
         )
     org = {
