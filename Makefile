@@ -25,7 +25,7 @@ demo: setup
 	$(BIN)/appraisal demo
 
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
