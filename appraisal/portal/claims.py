@@ -16,6 +16,7 @@ from appraisal.portal.limits import RowId, field
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
 from appraisal.store import claims
+from appraisal.store.offices import StaffMember
 
 router = APIRouter()
 PAGE = "/claims"
@@ -34,16 +35,23 @@ def listing(request: Request, show: Literal["pending", "all"] = "pending") -> Re
     )  # fmt: skip
 
 
+def _scoped(me: StaffMember, claim_id: int) -> claims.ClaimRow:
+    """The claim, if it is of a cycle of the member's offices; 404 otherwise (the same answer
+    as for a number no claim has)."""
+    try:
+        with session_scope() as session:
+            return claims.get_claim(session, claim_id, me.scope)
+    except claims.ClaimError as exc:
+        raise HTTPException(404, "没有这份履职申报 / no such claim") from exc
+
+
 @router.get("/claims/{claim_id}/evidence")
 def evidence(request: Request, claim_id: RowId) -> Response:
     me = staff(request)
-    try:
-        with session_scope() as session:
-            row = claims.get_claim(session, claim_id, me.scope)
-            log_access(session, request, actor=me.actor, action="view claim evidence",
-                       detail=f"#{claim_id}")  # fmt: skip
-    except claims.ClaimError as exc:
-        raise HTTPException(404, "没有这份履职申报 / no such claim") from exc
+    row = _scoped(me, claim_id)
+    with session_scope() as session:
+        log_access(session, request, actor=me.actor, action="view claim evidence",
+                   detail=f"#{claim_id}")  # fmt: skip
     path = claims.evidence_file(row.claim)
     if not path.is_file():
         raise HTTPException(404, "证明材料不在输出目录中 / the file is missing")
@@ -61,6 +69,7 @@ def decide(
 ) -> Response:
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
+    _scoped(me, claim_id)
     try:
         with session_scope() as session:
             if decision == "accept":
