@@ -8,6 +8,8 @@ from appraisal.models.vocab import DutyKind, DutyRole
 # The kinds a member may claim: everything the office records. Listed for the form's choices.
 CLAIM_KINDS = tuple(DutyKind)
 CLAIM_ROLES = tuple(DutyRole)
+# The claim form's fields besides the file, as the portal's forms name them.
+CLAIM_FIELDS = ("duty_kind", "title", "duty_on", "duty_role", "note")
 
 
 class ClaimFieldError(ValueError):

@@ -253,6 +253,17 @@ def test_the_member_page_and_the_staff_page(
     assert "不能再次决定" in twice.text
     assert "没有待审核的履职申报" in twice.text
 
+    # Staff enter a paper claim with its scan; a bad scan is refused naming it.
+    listing = staff.get("/claims").text
+    paper = {"csrf": csrf_of(listing), "cycle": str(cycle_id), "code": b.code,
+             "duty_kind": "视察", "title": "食品安全视察", "duty_on": f"{year}-09-09",
+             "duty_role": "", "note": "纸质申报"}  # fmt: skip
+    wrong = staff.post("/claims/submit", data=paper, files={"file": ("扫描.tif", b"II*\x00")})
+    assert "扫描.tif 不是 PDF、JPG 或 PNG 文件" in wrong.text
+    entered = staff.post("/claims/submit", data=paper, files={"file": ("扫描.png", PNG)})
+    assert f"已代录 {b.code} 的履职申报“食品安全视察”" in entered.text
+    assert "1 件待审核" in entered.text and "工作人员代录" in entered.text
+
     # The member reads both decisions and the points with the accepted claim counted.
     own = member.get("/inbox/duties").text
     assert f"{year} 年度履职积分：7 分" in own and "活动每条 2 分" in own

@@ -3,19 +3,33 @@ pending first, with the evidence to open, and 采纳 / 不予采纳 (with a reas
 core functions as `appraisal claims list / show / accept / decline`; the member's own page is
 portal/own_duties.py."""
 
+import shutil
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from appraisal.claim_words import (
+    CLAIM_FIELDS,
+    CLAIM_KINDS,
+    CLAIM_ROLES,
+    ClaimFieldError,
+    claim_day,
+    claim_kind,
+    claim_role,
+)
 from appraisal.db import session_scope
 from appraisal.evidence_files import MEDIA
 from appraisal.models.vocab import ClaimStatus
-from appraisal.portal.access import staff
+from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.limits import RowId, field
+from appraisal.portal.reports import _text, max_mb, staged_upload
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
 from appraisal.store import claims
+from appraisal.store.cycles import get_cycle, list_cycles
 from appraisal.store.offices import StaffMember
 
 router = APIRouter()
@@ -27,12 +41,61 @@ def listing(request: Request, show: Literal["pending", "all"] = "pending") -> Re
     me = staff(request)
     with session_scope() as session:
         rows = claims.list_claims(session, scope=me.scope)
+        cycles = [
+            c for c in list_cycles(session, me.scope) if claims.closed_reason(session, c) is None
+        ]
     pending = [r for r in rows if r.claim.status is ClaimStatus.PENDING]
     decided = [r for r in reversed(rows) if r.claim.status is not ClaimStatus.PENDING]
     return page(
         request, "claims.html", me=me, user=me.username, pending=pending,
         decided=decided if show == "all" else decided[:20], show=show, total=len(decided),
+        cycles=cycles, kinds=CLAIM_KINDS, roles=CLAIM_ROLES, max_mb=max_mb(),
     )  # fmt: skip
+
+
+@router.post("/claims/submit")
+async def submit_for(request: Request) -> Response:
+    """A paper claim staff enter on a member's behalf, with its scanned evidence."""
+    me = staff(request, Action.RUN)
+    form = await request.form(max_files=1, max_fields=9)
+    check_csrf(request, form.get("csrf"))
+    fields = {n: _text(form, n) for n in ("cycle", "code", *CLAIM_FIELDS)}
+    cycle = scoped_cycle(me, int(fields["cycle"]) if fields["cycle"].isdigit() else 0)
+    got = await staged_upload(form)
+    if got is None:
+        flash(request, "请选择证明材料（PDF、JPG 或 PNG 文件） / choose the evidence", "error")
+        return RedirectResponse(PAGE + "#paper", status_code=303)
+    staged, shown = got
+    try:
+        error = await run_in_threadpool(
+            lambda: _submit(cycle.id or 0, fields, staged, shown, me.username)
+        )
+    finally:
+        shutil.rmtree(staged.parent, ignore_errors=True)
+    with session_scope() as session:
+        log_access(session, request, actor=me.actor, action="submit claim",
+                   outcome="refused" if error else "ok",
+                   detail=f"cycle {cycle.id} {fields['code']}: {error or shown}")  # fmt: skip
+    if error:
+        flash(request, error, "error")
+        return RedirectResponse(PAGE + "#paper", status_code=303)
+    flash(request, f"已代录 {fields['code']} 的履职申报“{fields['title']}”，待审核", "ok")
+    return RedirectResponse(PAGE, status_code=303)
+
+
+def _submit(cycle_id: int, fields: dict[str, str], staged: Path, shown: str, actor: str) -> str:
+    try:
+        kind = claim_kind(fields["duty_kind"])
+        role, held_on = claim_role(fields["duty_role"]), claim_day(fields["duty_on"])
+        with session_scope() as session:
+            claims.submit_claim(
+                session, cycle=get_cycle(session, cycle_id), code=fields["code"], kind=kind,
+                title=fields["title"], held_on=held_on, role=role, note=fields["note"],
+                source=staged, file_name=shown, actor=actor,
+            )  # fmt: skip
+    except (ClaimFieldError, claims.ClaimError) as exc:
+        return str(exc)
+    return ""
 
 
 def _scoped(me: StaffMember, claim_id: int) -> claims.ClaimRow:

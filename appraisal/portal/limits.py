@@ -151,6 +151,7 @@ FIELDS = {
     "title": FieldLimit("事项名称", "the title", max_length=256),
     "duty_on": FieldLimit("履职日期", "the date", max_length=10),
     "duty_role": FieldLimit("署名方式", "the role", max_length=8),
+    "cycle": FieldLimit("考核周期", "the cycle", max_length=16),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import FormData, UploadFile
 
 from appraisal.claim_words import (
+    CLAIM_FIELDS,
     CLAIM_KINDS,
     CLAIM_ROLES,
     ClaimFieldError,
@@ -21,9 +21,8 @@ from appraisal.claim_words import (
 )
 from appraisal.db import session_scope
 from appraisal.models import ReviewerLink
-from appraisal.portal.imports import _staging
 from appraisal.portal.inbox import _current_link
-from appraisal.portal.reports import _shown, _text, max_mb
+from appraisal.portal.reports import _text, max_mb, staged_upload
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.portal.web import reviewer_actor as _actor
 from appraisal.store import claims
@@ -49,18 +48,6 @@ def own_page(request: Request) -> Response:
         request, "own_duties.html", link=link, own=year, contact=contact, max_mb=max_mb(),
         kinds=CLAIM_KINDS, roles=CLAIM_ROLES, plain=True,
     )  # fmt: skip
-
-
-async def _staged(form: FormData) -> tuple[Path, str] | None:
-    """The evidence written to a fresh folder, and its name; None when none was chosen."""
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    staged = _staging() / "evidence"
-    with staged.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            out.write(chunk)
-    return staged, _shown(upload.filename)
 
 
 def _claim(link: ReviewerLink, form: dict[str, str], staged: Path, shown: str) -> str:
@@ -91,8 +78,8 @@ async def own_claim(request: Request) -> Response:
     with session_scope() as session:
         if link_member(session, link) is None:
             raise HTTPException(404, NOT_FOR_LINK)
-    fields = {n: _text(form, n) for n in ("duty_kind", "title", "duty_on", "duty_role", "note")}
-    got = await _staged(form)
+    fields = {n: _text(form, n) for n in CLAIM_FIELDS}
+    got = await staged_upload(form)
     if got is None:
         flash(request, "请选择证明材料（PDF、JPG 或 PNG 文件） / choose the evidence", "error")
         return RedirectResponse(OWN_PAGE + "#claim-form", status_code=303)
