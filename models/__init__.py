@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from appraisal.models.approval import GradeApproval, ObjectionHold
 from appraisal.models.audit import AuditEntry
+from appraisal.models.claim import DutyClaim
 from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
 from appraisal.models.dossier import Dossier
@@ -45,6 +46,7 @@ __all__ = [
     "CycleMember",
     "Document",
     "Dossier",
+    "DutyClaim",
     "DutyRecord",
     "Figure",
     "FigureActivity",

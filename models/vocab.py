@@ -110,6 +110,14 @@ class DutySource(StrEnum):
     CLAIMED = "本人申报"
 
 
+class ClaimStatus(StrEnum):
+    """履职申报: a duty the member says the office did not record, until staff decide on it."""
+
+    PENDING = "待审核"
+    ACCEPTED = "已采纳"
+    DECLINED = "未采纳"
+
+
 class DutyRole(StrEnum):
     SOLE = "独立"
     LEAD = "领衔"

@@ -49,6 +49,7 @@ STAFF_PAGES = [
     "/figures",
     "/figures/{figure}",
     "/imports",
+    "/claims",
     "/admin",
     "/cycles/999999",  # the error page, as staff see it
 ]
@@ -58,10 +59,11 @@ REVIEWER_PAGES = [
     "/inbox/nominations/{nomination}",
     "/inbox/documents/AP-0000-XX-NOTHING-00.pdf",  # a refusal inside a reviewer's session
 ]
-# Opened by a person's own link (本人): their 年度履职报告.
+# Opened by a person's own link (本人): their 年度履职报告, their duty records and claims.
 PERSON_PAGES = [
     "/inbox",
     "/inbox/report",
+    "/inbox/duties",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -171,7 +173,49 @@ def _reported(cycle: PortalCycle) -> tuple[int, str]:
         submit_report(session, cycle=c, code=people[1].code, source=pdf, file_name="扫描.pdf",
                       actor="layout", on=date(2026, 11, 12), note=REASONS)  # fmt: skip
         name = people[0].name
+    _claimed(cycle, pdf)
     return new_link(cycle.cycle_id, name, "本人")
+
+
+def _claimed(cycle: PortalCycle, pdf: Path) -> None:
+    """The first person's year: records of each kind of line (a proposal co-signed with an
+    outcome, an absence, a long title), one claim pending with long words, one accepted and one
+    declined with a long reason: the widest /inbox/duties and /claims get."""
+    from datetime import date
+
+    from appraisal.models import DutyRecord
+    from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole, DutySource
+    from appraisal.store.claims import accept_claim, decline_claim, submit_claim
+
+    with session_scope() as session:
+        c = get_cycle(session, cycle.cycle_id)
+        person = session.exec(select(Person).order_by(Person.code)).first()
+        assert person is not None and person.id is not None
+        lines = [
+            (DutyKind.PLENARY, "政协第十四届第五次全体会议", Attendance.UNEXCUSED, None, None),
+            (DutyKind.PROPOSAL, f"关于加强{LONG_NAME}履职能力建设的提案", None,
+             DutyRole.COSIGNER, DutyOutcome.KEY),
+            (DutyKind.COMMUNITY, "委员进社区联系群众活动", Attendance.PRESENT, None, None),
+        ]  # fmt: skip
+        for n, (kind, title, attendance, role, outcome) in enumerate(lines):
+            session.add(DutyRecord(
+                person_id=person.id, year=c.year, record_key=f"LAYOUT-{n}", kind=kind,
+                title=title, held_on=date(c.year, 3 + n, 10), attendance=attendance, role=role,
+                outcome=outcome or DutyOutcome.NONE, cosigners=3 if role else None,
+                source=DutySource.RECORDED, recorded_by="政协提案委员会办公室",
+                recorded_at=utcnow(),
+            ))  # fmt: skip
+        claimed = ((DutyKind.RESEARCH, f"{LONG_NAME}专题调研"), (DutyKind.ACTIVITY, "助学活动"),
+                   (DutyKind.SPEECH, "大会发言"))  # fmt: skip
+        made = []
+        for kind, title in claimed:
+            made.append(submit_claim(
+                session, cycle=c, code=person.code, kind=kind, title=title,
+                held_on=date(c.year, 6, 1), role=None, note=REASONS, source=pdf,
+                file_name=f"{LONG_NAME}签到表.pdf", actor="layout", by_link=True,
+            ))  # fmt: skip
+        accept_claim(session, claim_id=made[1].id or 0, actor="layout")
+        decline_claim(session, claim_id=made[2].id or 0, actor="layout", reason=REASONS)
 
 
 def _reviews(cycle: PortalCycle) -> None:

@@ -5,17 +5,20 @@ with a path parameter this file has no value for fails the test until one is giv
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from appraisal.db import session_scope
 from appraisal.models import Cycle, Office, Person
-from appraisal.models.vocab import Role
+from appraisal.models.vocab import DutyKind, Role
 from appraisal.roles import Action, allows
 from appraisal.store.accounts import AccountError, accounts, save_account
+from appraisal.store.claims import submit_claim
+from appraisal.store.cycles import get_cycle
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.offices import add_office, issuing_office, offices_below
 from appraisal.store.talks import add_talk, parse_talk
@@ -27,12 +30,13 @@ REVIEWER_PAGES = (  # a reviewer's link opens these, not a login
     "appraisal.portal.inbox",
     "appraisal.portal.body_nominations",
     "appraisal.portal.own_report",
+    "appraisal.portal.own_duties",
 )
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
 # Path parameters that name something an office owns: another office's value is a 404.
-OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id", "figure_id")
+OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id", "figure_id", "claim_id")
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
 # What only a 审核 user (or an administrator) may do: approving the pool adjustment, and 审定
 # (a 经办 is refused it).
@@ -113,7 +117,9 @@ def values_for(cycle_id: int) -> dict[str, object]:
         talk = add_talk(session, code=code or "", actor="t",
                         talk=parse_talk("2026-03-15", "日常谈心", "李明", "谈心"))  # fmt: skip
         talk_id = talk.id
+        claim_id = _claim(session, cycle_id, code or "")
     return {
+        "claim_id": claim_id,
         "talk_id": talk_id,
         "figure_id": figure_id,
         "site_id": site_id,
@@ -128,6 +134,18 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "kind": "roster",
         "report_id": 1,
     }
+
+
+def _claim(session: Session, cycle_id: int, code: str) -> int:
+    """A pending 履职申报 of the cycle's office (甲区), with its evidence."""
+    evidence = Path(str(tmp_output())).parent / "申报材料.png"
+    evidence.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    claim = submit_claim(
+        session, cycle=get_cycle(session, cycle_id), code=code, kind=DutyKind.ACTIVITY,
+        title="活动", held_on=None, role=None, note="", source=evidence, file_name="照片.png",
+        actor="t", by_link=True,
+    )  # fmt: skip
+    return claim.id or 0
 
 
 def test_the_role_table() -> None:

@@ -14,6 +14,7 @@ from appraisal.portal import (
     ballots,
     body_nominations,
     career,
+    claims,
     figures,
     grading,
     held,
@@ -21,6 +22,7 @@ from appraisal.portal import (
     inbox,
     nominations,
     outstanding,
+    own_duties,
     own_report,
     people,
     pool,
@@ -62,6 +64,8 @@ def create_app() -> FastAPI:
     app.include_router(reviews.router)
     app.include_router(reports.router)
     app.include_router(own_report.router)
+    app.include_router(own_duties.router)
+    app.include_router(claims.router)
     app.include_router(assessment.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)

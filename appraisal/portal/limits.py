@@ -146,6 +146,12 @@ FIELDS = {
     "issued": FieldLimit("发出票数", "ballots issued", low=0, high=999_999),
     "returned": FieldLimit("收回票数", "ballots returned", low=0, high=999_999),
     "votes": FieldLimit("票数", "the votes", max_length=5 * 200, item_length=7),
+    # 履职申报 through the member's own link (portal/own_duties.py) and decided by staff.
+    "duty_kind": FieldLimit("履职类别", "the kind of duty", max_length=16),
+    "title": FieldLimit("事项名称", "the title", max_length=256),
+    "duty_on": FieldLimit("履职日期", "the date", max_length=10),
+    "duty_role": FieldLimit("署名方式", "the role", max_length=8),
+    "cycle": FieldLimit("考核周期", "the cycle", max_length=16),
 }
 PersonCode = Annotated[str, StringConstraints(max_length=FIELDS["person"].item_length)]
 DocumentId = Annotated[str, StringConstraints(max_length=FIELDS["doc"].item_length)]

@@ -1,10 +1,11 @@
 """履职积分: duty records → points per category, capped, less absence penalties, out of 100."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
-from appraisal.models.vocab import Attendance, DutyOutcome, DutyRole
+from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole
 from appraisal.scheme.model import KindRule, PointsRules
 from appraisal.scoring.inputs import DutyItem
 from appraisal.scoring.numbers import exact, fmt, num, rounded
@@ -101,3 +102,60 @@ def _summary(
             text += f"（原 {fmt(gains[category], decimals)}，按上限计）"
         parts.append(text)
     return "履职积分分类：" + "，".join(parts) + "。"
+
+
+@dataclass(frozen=True)
+class ItemPoints:
+    """What one duty record earns before the category caps, and the scheme's rule in words."""
+
+    title: str
+    kind: DutyKind
+    category: str  # the category label the points go to
+    points: str  # formatted ("5", "1.5", "0", "-2")
+    rule: str  # the rule in words
+
+
+def explain_duties(
+    rules: PointsRules, duties: Sequence[DutyItem], decimals: int
+) -> list[ItemPoints]:
+    """Each record's own points as `score_points` counts them (role factor, co-signers' share,
+    outcomes, an unexcused absence's penalty), in the order given. Category caps apply to the
+    totals only, so a record's points can exceed what it adds once its category is full."""
+    return [_explain(rules, item, decimals) for item in duties]
+
+
+def _explain(rules: PointsRules, item: DutyItem, decimals: int) -> ItemPoints:
+    rule = rules.kinds.get(item.kind)
+    if rule is None:
+        return ItemPoints(item.title, item.kind, "", "0", f"方案未规定{item.kind}计分，不计分")
+    factor = _role_factor(rules, item)
+    gains = _gains(rule, item)
+    value = sum((v for _, v in gains), Fraction(0)) * factor
+    words = [_base_words(rule, item)]
+    for category, v in gains[1:]:
+        label = rules.categories[category].label
+        words.append(f"{item.outcome} +{fmt(v, decimals)}（计入{label}）")
+    if factor != 1:
+        words.append(_factor_words(rules, item, factor, decimals))
+    if item.attendance is Attendance.UNEXCUSED and rule.unexcused_penalty:
+        value -= exact(rule.unexcused_penalty)
+        words.append(f"无故缺席扣 {fmt(rule.unexcused_penalty, decimals)} 分")
+    label = rules.categories[rule.category].label
+    return ItemPoints(item.title, item.kind, label, fmt(value, decimals), "；".join(words))
+
+
+def _base_words(rule: KindRule, item: DutyItem) -> str:
+    if rule.attendance is not None:
+        state = item.attendance or Attendance.PRESENT
+        return f"{item.kind}{state} {fmt(rule.attendance.get(state, 0))} 分"
+    if item.attendance in (None, Attendance.PRESENT):
+        return f"{item.kind}每条 {fmt(rule.base)} 分"
+    return f"{item.kind}{item.attendance}不得分"
+
+
+def _factor_words(rules: PointsRules, item: DutyItem, factor: Fraction, decimals: int) -> str:
+    assert item.role is not None
+    text = f"{item.role}按 {fmt(rules.roles[item.role], decimals)} 倍计"
+    if factor != exact(rules.roles[item.role]):
+        text += f"，{item.cosigners} 人联名平分"
+    return text
