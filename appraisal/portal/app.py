@@ -14,6 +14,7 @@ from appraisal.portal import (
     ballots,
     body_nominations,
     career,
+    duties,
     figures,
     grading,
     held,
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     app.include_router(people.router)
     app.include_router(career.router)
     app.include_router(figures.router)
+    app.include_router(duties.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
