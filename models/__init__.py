@@ -26,6 +26,7 @@ from appraisal.models.records import (
     AssessmentScore,
     BallotSheetCount,
     BallotTally,
+    DutyEvent,
     DutyRecord,
     Finding,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "CycleMember",
     "Document",
     "Dossier",
+    "DutyEvent",
     "DutyRecord",
     "Figure",
     "FigureActivity",
