@@ -237,3 +237,50 @@ def test_the_cli_records_as_an_account(pool: list[str]) -> None:
     granted = runner.invoke(app, ["portal", "user", "lianluo", "--duty-kinds", "全会、调研",
                                   "--department", "委员工作室"])  # fmt: skip
     assert granted.exit_code == 0 and "全会、调研" in granted.output, granted.output
+
+
+def test_the_portal_records_attendance_and_a_proposal(pool: list[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from appraisal.portal.app import create_app
+    from tests.portal_helpers import csrf_of, log_in
+
+    portal = create_app()
+    liaison = TestClient(portal)
+    csrf = csrf_of(log_in(liaison, "lianluo", PASSWORD).text)
+    made = liaison.post("/duties/events", data={"csrf": csrf, "kind": "全会",
+                        "title": "全体会议", "held_on": "2026-01-09", "place": "礼堂"})  # fmt: skip
+    assert "请在下面登记出席情况" in made.text and made.url.path.startswith("/duties/events/")
+    event_path = made.url.path
+    form = {f"a-{c}": "出席" for c in pool} | {f"a-{pool[1]}": "缺席", "csrf": csrf}
+    saved = liaison.post(f"{event_path}/attendance", data=form)
+    assert f"新登记 {len(pool)} 人" in saved.text
+    assert saved.text.count('value="缺席" checked') == 1
+    again = liaison.post(f"{event_path}/attendance", data={**form, f"a-{pool[1]}": "请假"})
+    assert "更改 1 人" in again.text
+    assert len(_records(int(event_path.rsplit("/", 1)[1]))) == len(pool)
+    refused = liaison.post("/duties/proposals", data={"csrf": csrf, "kind": "提案",
+                           "title": "越权", "held_on": "2026-02-01", "lead": pool[0]})  # fmt: skip
+    assert "委员联络室不能登记“提案”" in refused.text
+    office = TestClient(portal)
+    csrf = csrf_of(log_in(office, "tian", PASSWORD).text)
+    assert "全体会议" in office.get("/duties").text
+    assert "保存出席情况" not in office.get(event_path).text  # not theirs to record
+    form_page = office.get("/duties/proposals/new").text
+    assert pool[2] in form_page and "联名人" in form_page
+    proposal = office.post("/duties/proposals", data={
+        "csrf": csrf, "kind": "提案", "title": "关于老旧小区加装电梯的提案",
+        "held_on": "2026-03-03", "lead": pool[0], "cosigner": [pool[1], pool[2]],
+    })  # fmt: skip
+    assert "共 3 人署名" in proposal.text and "领衔" in proposal.text
+    outcome = office.post(f"{proposal.url.path}/outcome", data={"csrf": csrf, "outcome": "优秀"})
+    assert "更改 3 条记录" in outcome.text
+    listing = office.get("/duties", params={"year": YEAR, "source": "登记"}).text
+    assert "lianluo" in listing and "tian" in listing and "提案委员会" in listing
+    # A 只读 account sees the pages and is refused recording.
+    with session_scope() as session:
+        save_account(session, "reader", password=PASSWORD, role=Role.READER)
+    reader = TestClient(portal)
+    csrf = csrf_of(log_in(reader, "reader", PASSWORD).text)
+    denied = reader.post("/duties/events", data={"csrf": csrf, "kind": "全会"})
+    assert denied.status_code == 403 and "不能登记履职" in denied.text

@@ -108,14 +108,21 @@ async def new_event(request: Request) -> Response:
     return RedirectResponse(f"/duties/events/{made[0]}" if made else "/duties", status_code=303)
 
 
+def _scoped_event(me: Any, event_id: int) -> None:
+    """404 for an event no office of the member's holds (the same answer as for no event)."""
+    with session_scope() as session:
+        try:
+            get_event(session, event_id, me.scope)
+        except NoSuchEvent as exc:
+            raise HTTPException(404, str(exc)) from None
+
+
 @router.get("/duties/events/{duty_event_id}")
 def event_page(request: Request, duty_event_id: RowId) -> Response:
     me = staff(request)
+    _scoped_event(me, duty_event_id)
     with session_scope() as session:
-        try:
-            event = get_event(session, duty_event_id, me.scope)
-        except NoSuchEvent as exc:
-            raise HTTPException(404, str(exc)) from None
+        event = get_event(session, duty_event_id, me.scope)
         records = event_records(session, event)
         people = members(session, me.scope)[:MAX_MEMBERS]
         listed = {p.id for p in people}
@@ -134,6 +141,7 @@ def event_page(request: Request, duty_event_id: RowId) -> Response:
 @router.post("/duties/events/{duty_event_id}/attendance")
 async def attendance(request: Request, duty_event_id: RowId) -> Response:
     me = staff(request, Action.RECORD)
+    _scoped_event(me, duty_event_id)
     form = await request.form(max_files=0, max_fields=2 + MAX_MEMBERS)
     check_csrf(request, form.get("csrf"))
     words = {a.value: a for a in Attendance}
@@ -160,6 +168,7 @@ async def attendance(request: Request, duty_event_id: RowId) -> Response:
 @router.post("/duties/events/{duty_event_id}/outcome")
 async def outcome(request: Request, duty_event_id: RowId) -> Response:
     me = staff(request, Action.RECORD)
+    _scoped_event(me, duty_event_id)
     form = await request.form(max_files=0, max_fields=2)
     check_csrf(request, form.get("csrf"))
     back = RedirectResponse(f"/duties/events/{duty_event_id}", status_code=303)
