@@ -284,3 +284,39 @@ def test_the_portal_records_attendance_and_a_proposal(pool: list[str]) -> None:
     csrf = csrf_of(log_in(reader, "reader", PASSWORD).text)
     denied = reader.post("/duties/events", data={"csrf": csrf, "kind": "全会"})
     assert denied.status_code == 403 and "不能登记履职" in denied.text
+
+
+def test_a_manager_grants_the_recording_scope_on_the_accounts_page(pool: list[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from appraisal.portal.app import create_app
+    from tests.portal_helpers import csrf_of, log_in
+
+    with session_scope() as session:
+        save_account(session, "boss", password=PASSWORD, role=Role.ADMIN)
+        save_account(session, "yanjiu", password=PASSWORD, role=Role.RECORDER)
+    portal = create_app()
+    admin = TestClient(portal)
+    csrf = csrf_of(log_in(admin, "boss", PASSWORD).text)
+    assert "登记范围" in admin.get("/admin").text
+    empty = admin.post("/admin/accounts/recording", data={"csrf": csrf, "username": "yanjiu"})
+    assert "须有登记范围" in empty.text
+    granted = admin.post("/admin/accounts/recording", data={
+        "csrf": csrf, "username": "yanjiu", "duty_kind": ["社情民意"], "department": "研究室",
+    })  # fmt: skip
+    assert "账户 yanjiu 的登记范围：社情民意，记录单位：研究室" in granted.text
+    with session_scope() as session:
+        audit = session.exec(
+            select(AuditEntry).where(AuditEntry.entity == "staff_user",
+                                     AuditEntry.entity_key == "yanjiu")
+        ).all()  # fmt: skip
+        office = recorder_for_account(session, "yanjiu")
+    assert {(a.field, a.after, a.actor) for a in audit} == {
+        ("duty_kinds", "社情民意", "staff:boss"), ("department", "研究室", "staff:boss")
+    }  # fmt: skip
+    assert office.kinds == {DutyKind.REPORT} and office.department == "研究室"
+    # The new scope holds at once: the 社情民意 form, and no meeting form.
+    research = TestClient(portal)
+    log_in(research, "yanjiu", PASSWORD)
+    page = research.get("/duties").text
+    assert "登记一件" in page and "新建会议或活动" not in page
