@@ -320,3 +320,18 @@ def test_a_manager_grants_the_recording_scope_on_the_accounts_page(pool: list[st
     log_in(research, "yanjiu", PASSWORD)
     page = research.get("/duties").text
     assert "登记一件" in page and "新建会议或活动" not in page
+
+
+def test_a_demo_year_is_recorded_through_the_store(app_env: Path, tmp_path: Path) -> None:
+    from appraisal.demo_recording import record_demo_year
+
+    import_pool(tmp_path / "data", people=6)
+    with session_scope() as session:
+        done = record_demo_year(session, year=YEAR, seed=3, actor="demo")
+    assert (done.events, done.proposals) == (5, 3)
+    with session_scope() as session:
+        rows = session.exec(select(DutyRecord).where(DutyRecord.source == DutySource.RECORDED))
+        recorded = list(rows)
+    assert len(recorded) == done.records
+    assert {r.recorded_by for r in recorded} == {"staff:lianluo", "staff:tian"}
+    assert {r.cosigners for r in recorded if r.kind is DutyKind.PROPOSAL} == {1, 2, 3}
