@@ -163,11 +163,12 @@ def _upsert(
             existing[_key(target, found)] = dict(found)
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
-    recorded = _recorded_duties(existing.values()) if target.model is DutyRecord else set()
+    duties = target.model is DutyRecord
+    recorded = _recorded_duties(existing.values()) if duties else set()
     kept = 0
     for item in items:
         current = existing.get(_key(target, item))
-        if _same_recorded_duty(current, item, recorded):
+        if duties and _same_recorded_duty(current, item, recorded):
             kept += 1  # recorded through the year by its department: the workbook keeps off it
             continue
         if current is None:
