@@ -172,7 +172,7 @@ def list_(
     )
     for row in rows:
         r = row.record
-        state = (r.attendance or r.role or "").__str__()
+        state = str(r.attendance or r.role or "")
         if r.outcome.value != "无":
             state += f" {r.outcome.value}"
         at = office_time(r.recorded_at).strftime("%Y-%m-%d %H:%M") if r.recorded_at else ""
