@@ -11,13 +11,17 @@ class Action(StrEnum):
     RUN = "经办"  # start and advance cycles, import, enter replies and waivers, archive
     APPROVE = "审核"
     MANAGE = "管理"  # staff accounts, offices and settings
+    # Record duties through the year (谁组织谁记录): a 登记 account only the duty kinds of its
+    # scope (appraisal/store/recorders.py); 经办 and 管理员 any kind.
+    RECORD = "登记"
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.CLERK: frozenset({Action.READ, Action.RUN}),
+    Role.CLERK: frozenset({Action.READ, Action.RUN, Action.RECORD}),
     Role.APPROVER: frozenset({Action.READ, Action.APPROVE}),
     Role.READER: frozenset({Action.READ}),
+    Role.RECORDER: frozenset({Action.READ, Action.RECORD}),
 }
 
 _DOING = {
@@ -25,6 +29,7 @@ _DOING = {
     Action.RUN: "办理周期和录入数据",
     Action.APPROVE: "审核",
     Action.MANAGE: "管理账户和设置",
+    Action.RECORD: "登记履职",
 }
 
 

@@ -27,6 +27,7 @@ from appraisal.models.records import (
     AssessmentScore,
     BallotSheetCount,
     BallotTally,
+    DutyEvent,
     DutyRecord,
     Finding,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Document",
     "Dossier",
     "DutyClaim",
+    "DutyEvent",
     "DutyRecord",
     "Figure",
     "FigureActivity",

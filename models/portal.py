@@ -32,6 +32,10 @@ class StaffUser(SQLModel, table=True):
     role: Role = enum_field(Role, 8, default=Role.CLERK)
     office_id: int = Field(default=ROOT_OFFICE_ID, foreign_key="office.id", index=True)
     created_at: datetime = timestamp_field()
+    # A 登记 account's scope: the duty kinds (DutyKind words joined by "、") it may record.
+    duty_kinds: str = Field(default="", max_length=256)
+    # The department the account records for (委员联络室, 提案委员会 ...): printed as 记录单位.
+    department: str = Field(default="", max_length=64)
 
 
 class ReviewerLink(SQLModel, table=True):

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from appraisal.models.base import enum_field, timestamp_field
+from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import (
     Attendance,
     Dimension,
@@ -50,6 +51,30 @@ class DutyRecord(SQLModel, table=True):
     source: DutySource = enum_field(DutySource, 8, default=DutySource.IMPORTED)
     recorded_by: str = Field(default="", max_length=64)
     recorded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The meeting, activity or proposal this record is one member's part of, when the
+    # organising department recorded it (record_key "EV-<event id>").
+    event_id: int | None = Field(default=None, foreign_key="dutyevent.id", index=True)
+
+
+class DutyEvent(SQLModel, table=True):
+    """What a department organised or received and recorded through the year (谁组织谁记录): a
+    meeting, activity, 调研, 视察, training or 进社区 with its attendance; or a 提案, 社情民意,
+    发言, 建议 or 询问 with its authors and outcome. Each member's part is a DutyRecord."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    kind: DutyKind = enum_field(DutyKind, 16)
+    title: str = Field(max_length=256)
+    held_on: date  # held, or for a 提案 and the like: submitted
+    place: str = Field(default="", max_length=256)
+    notes: str = Field(default="", max_length=1024)
+    # The department that recorded it (the account's), printed as 记录单位.
+    organiser: str = Field(default="", max_length=64)
+    outcome: DutyOutcome = enum_field(DutyOutcome, 8, default=DutyOutcome.NONE)
+    # The office whose staff see it: the recording account's.
+    office_id: int = Field(default=ROOT_OFFICE_ID, foreign_key="office.id", index=True)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = timestamp_field()
 
 
 class BallotTally(SQLModel, table=True):

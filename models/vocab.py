@@ -224,6 +224,9 @@ class Role(StrEnum):
     CLERK = "经办"
     APPROVER = "审核"
     READER = "只读"
+    # 谁组织谁记录: a department's account that records the duties it organises, of the duty
+    # kinds its scope names (StaffUser.duty_kinds).
+    RECORDER = "登记"
 
 
 class PoolMove(StrEnum):

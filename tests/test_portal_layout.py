@@ -51,6 +51,10 @@ STAFF_PAGES = [
     "/imports",
     "/claims",
     "/admin",
+    "/duties",
+    "/duties/events/{duty_event}",  # a meeting with its member list, 出席 / 请假 / 缺席
+    "/duties/events/{proposal}",  # a 提案 with its authors and the outcome form
+    "/duties/proposals/new",
     "/cycles/999999",  # the error page, as staff see it
 ]
 REVIEWER_PAGES = [
@@ -289,6 +293,30 @@ def _ballot_cycle() -> int:
     return cycle_id
 
 
+def _duties() -> tuple[int, int]:
+    """A meeting recorded for everyone (one excused) and a 提案 with a long title and two
+    co-signers: the 履职登记 pages at their widest."""
+    from appraisal.models.office import ROOT_OFFICE_ID
+    from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome
+    from appraisal.recording_rules import AUTHORED, event_facts
+    from appraisal.store.duty_events import add_event, record_attendance
+    from appraisal.store.proposals import add_proposal, set_outcome
+    from appraisal.store.recorders import Recorder
+
+    me = Recorder("staff:layout", LONG_NAME[:64], None, ROOT_OFFICE_ID)
+    with session_scope() as session:
+        codes = list(session.exec(select(Person.code).order_by(Person.code)))
+        meeting = add_event(session, recorder=me, facts=event_facts(
+            DutyKind.PLENARY, LONG_NAME, "2026-01-08", place=LONG_NAME))  # fmt: skip
+        marks = {c: Attendance.PRESENT for c in codes} | {codes[-1]: Attendance.EXCUSED}
+        record_attendance(session, event_id=meeting.id or 0, marks=marks, recorder=me)
+        proposal = add_proposal(session, recorder=me, lead=codes[0], cosigners=codes[1:],
+                                facts=event_facts(DutyKind.PROPOSAL, f"关于{LONG_NAME}的提案",
+                                                  "2026-03-05", kinds=AUTHORED))  # fmt: skip
+        set_outcome(session, event_id=proposal.id or 0, outcome=DutyOutcome.KEY, recorder=me)
+        return meeting.id or 0, proposal.id or 0
+
+
 def _shot_name(who: str, path: str, width: int) -> str:
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
@@ -313,6 +341,7 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
         figure = _figure(session)
     fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure,
             "ballots": _ballot_cycle()}  # fmt: skip
+    fill["duty_event"], fill["proposal"] = _duties()
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
     # Nominated while the cycle is at 提名推荐; the reports then move it on to 组织考核.
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)

@@ -36,10 +36,22 @@ REVIEWER_PAGES = (  # a reviewer's link opens these, not a login
 MANAGE_PREFIX = "/admin"
 # Pages that are a step of an action (a confirmation, a form that starts something): 经办's.
 # Path parameters that name something an office owns: another office's value is a 404.
-OWNED = ("cycle_id", "link_id", "code", "document_id", "event_id", "figure_id", "claim_id")
+OWNED = (
+    "cycle_id", "link_id", "code", "document_id", "event_id", "figure_id", "claim_id",
+    "duty_event_id",
+)  # fmt: skip
 RUN_PAGES = {"/links/{link_id}/revoke", "/cycles/new"}
 # What only a 审核 user (or an administrator) may do: approving the pool adjustment, and 审定
 # (a 经办 is refused it).
+# Recording duties through the year (登记, or 经办 and 管理员): a 登记 account's scope decides the
+# kinds (tests/test_duty_recording.py).
+RECORD_PAGES = {
+    "/duties/events",
+    "/duties/events/{duty_event_id}/attendance",
+    "/duties/events/{duty_event_id}/outcome",
+    "/duties/proposals",
+    "/duties/proposals/new",
+}
 APPROVE_PAGES = {
     "/cycles/{cycle_id}/pool/approve",
     "/cycles/{cycle_id}/approval/grade",
@@ -127,6 +139,7 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "cycle_id": cycle_id,
         "link_id": link_id,
         "event_id": 1,
+        "duty_event_id": 1,
         "entry_id": 1,
         "code": code,
         "document_id": "NM-0001",
@@ -153,6 +166,8 @@ def test_the_role_table() -> None:
     assert allows(Role.CLERK, Action.RUN) and not allows(Role.CLERK, Action.MANAGE)
     assert allows(Role.APPROVER, Action.APPROVE) and not allows(Role.APPROVER, Action.RUN)
     assert [a for a in Action if allows(Role.READER, a)] == [Action.READ]
+    assert [a for a in Action if allows(Role.RECORDER, a)] == [Action.READ, Action.RECORD]
+    assert allows(Role.CLERK, Action.RECORD) and not allows(Role.APPROVER, Action.RECORD)
 
 
 def test_an_office_sees_itself_and_everything_below_it() -> None:
@@ -180,6 +195,8 @@ def test_every_staff_route_as_each_role(
                 if path.startswith(MANAGE_PREFIX)
                 else Action.APPROVE
                 if path in APPROVE_PAGES
+                else Action.RECORD
+                if path in RECORD_PAGES
                 else Action.READ
                 if method == "GET" and path not in RUN_PAGES
                 else Action.RUN

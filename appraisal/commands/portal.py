@@ -9,6 +9,7 @@ from rich.table import Table
 from appraisal.commands._cycle_arg import named_cycle
 from appraisal.console import fail, out
 from appraisal.db import session_scope
+from appraisal.models.vocab import Role
 from appraisal.settings import get_settings
 from appraisal.store.accounts import (
     AccountError,
@@ -19,6 +20,7 @@ from appraisal.store.accounts import (
 )
 from appraisal.store.links import issue_link, may_have_link, revoke_links
 from appraisal.store.offices import OfficeError, office_named, office_of
+from appraisal.store.recorders import RecordingError, parse_kinds, set_recording_scope
 
 app = typer.Typer(help="The web portal: staff dashboard and reviewers' inbox.")
 
@@ -44,7 +46,8 @@ def serve(
 def user(
     username: Annotated[str, typer.Argument(help="The staff member's login name.")],
     role: Annotated[
-        str | None, typer.Option(help="角色 role: 管理员, 经办, 审核 or 只读 (new accounts: 经办).")
+        str | None,
+        typer.Option(help="角色 role: 管理员, 经办, 审核, 只读 or 登记 (new accounts: 经办)."),
     ] = None,
     office: Annotated[
         str | None, typer.Option(help="单位 office by name (new accounts: the top office).")
@@ -52,6 +55,13 @@ def user(
     deactivate: Annotated[
         bool, typer.Option("--deactivate", help="Stop the account logging in; end its sessions.")
     ] = False,
+    duty_kinds: Annotated[
+        str | None,
+        typer.Option(help="登记范围: the duty kinds a 登记 account records, e.g. 全会、常委会."),
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option(help="The department it records for, printed as 记录单位.")
+    ] = None,
 ) -> None:
     """Create a staff account, or change its password, role or office. The password is asked for
     (or read from APPRAISAL_NEW_PASSWORD) unless only --role or --office is being changed. Any
@@ -65,7 +75,8 @@ def user(
         out.print(f"账户 {username} 已停用，结束了 {ended} 个会话 / deactivated")
         return
     password = os.environ.get("APPRAISAL_NEW_PASSWORD")
-    if password is None and role is None and office is None:
+    changes_only = role is not None or office is not None or duty_kinds or department
+    if password is None and not changes_only:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
@@ -73,8 +84,14 @@ def user(
             saved = save_account(
                 session, username, password=password, role=parse_role(role), office_id=office_id
             )
+            if duty_kinds is not None or department is not None or saved.role is Role.RECORDER:
+                kinds = parse_kinds(duty_kinds) if duty_kinds is not None else None
+                set_recording_scope(session, username, kinds=kinds, department=department,
+                                    actor=get_settings().actor)  # fmt: skip
             where = office_of(session, saved.office_id)
-    except (AccountError, OfficeError) as exc:
+            if saved.duty_kinds:
+                where += f"，登记范围 {saved.duty_kinds}（{saved.department or where}）"
+    except (AccountError, OfficeError, RecordingError) as exc:
         fail(str(exc))
     out.print(
         f"账户 {username} 已就绪：{saved.role.value}，{where} / staff account {username} is ready"
@@ -86,9 +103,12 @@ def users() -> None:
     """List the staff accounts with their role and office."""
     with session_scope() as session:
         rows = accounts(session)
-    table = Table("用户名", "角色", "单位", "状态")
+    table = Table("用户名", "角色", "单位", "状态", "登记范围")
     for row in rows:
-        table.add_row(row.username, row.role.value, row.office, "在用" if row.active else "已停用")
+        scope = f"{row.duty_kinds}（{row.department}）" if row.duty_kinds else ""
+        table.add_row(
+            row.username, row.role.value, row.office, "在用" if row.active else "已停用", scope
+        )
     out.print(table)
 
 

@@ -86,3 +86,7 @@ def show_counts(title: str, counts: Mapping[str, ImportCounts], *, dry_run: bool
     for sheet, count in counts.items():
         table.add_row(sheet, str(count.added), str(count.updated), str(count.unchanged))
     out.print(table)
+    kept = sum(c.kept for c in counts.values())
+    if kept:
+        out.print(f"{kept} 行与全年登记的履职记录相同，保留登记、未导入 / {kept} rows kept off "
+                  "duties recorded through the year")  # fmt: skip

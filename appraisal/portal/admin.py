@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from appraisal.db import session_scope
-from appraisal.models.vocab import Role
+from appraisal.models.vocab import DutyKind, Role
 from appraisal.portal.access import staff
 from appraisal.portal.limits import field
 from appraisal.portal.web import check_csrf, flash, log_access, page
@@ -20,6 +20,7 @@ from appraisal.store.accounts import (
     save_account,
 )
 from appraisal.store.offices import OfficeError, add_office, list_offices, office_of
+from appraisal.store.recorders import RecordingError, parse_kinds, set_recording_scope
 
 router = APIRouter()
 BACK = "/admin"
@@ -34,7 +35,7 @@ def admin(request: Request) -> Response:
                    for o, depth in list_offices(session, me.scope)]  # fmt: skip
     return page(
         request, "admin.html", user=me.username, me=me, accounts=rows, offices=offices,
-        roles=[r.value for r in Role],
+        roles=[r.value for r in Role], duty_kinds=[k.value for k in DutyKind],
     )  # fmt: skip
 
 
@@ -85,6 +86,30 @@ def deactivate(
         flash(request, str(exc), "error")
         return RedirectResponse(BACK, status_code=303)
     flash(request, f"账户 {username} 已停用，结束了 {ended} 个会话", "ok")
+    return RedirectResponse(BACK, status_code=303)
+
+
+@router.post("/admin/accounts/recording")
+async def recording_scope(request: Request) -> Response:
+    """A 登记 account's scope (the duty kinds it records) and department (记录单位)."""
+    me = staff(request, Action.MANAGE)
+    form = await request.form(max_files=0, max_fields=4 + len(DutyKind))
+    check_csrf(request, form.get("csrf"))
+    username = str(form.get("username") or "")[:64]
+    words = [str(w)[:16] for w in form.getlist("duty_kind")]
+    department = str(form.get("department") or "")[:64]
+    try:
+        with session_scope() as session:
+            saved = set_recording_scope(session, username, kinds=parse_kinds(words),
+                                        department=department, actor=me.actor,
+                                        scope=me.scope)  # fmt: skip
+            log_access(session, request, actor=me.actor, action="save recording scope",
+                       detail=f"{username}: {saved.duty_kinds} / {saved.department}")  # fmt: skip
+    except RecordingError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(BACK, status_code=303)
+    flash(request, f"账户 {saved.username} 的登记范围：{saved.duty_kinds or '（空）'}，"
+                   f"记录单位：{saved.department or '（本单位）'}", "ok")  # fmt: skip
     return RedirectResponse(BACK, status_code=303)
 
 

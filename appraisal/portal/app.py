@@ -15,6 +15,7 @@ from appraisal.portal import (
     body_nominations,
     career,
     claims,
+    duties,
     figures,
     grading,
     held,
@@ -73,6 +74,7 @@ def create_app() -> FastAPI:
     app.include_router(people.router)
     app.include_router(career.router)
     app.include_router(figures.router)
+    app.include_router(duties.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -24,6 +24,8 @@ class AccountRow:
     role: Role
     office: str
     active: bool
+    duty_kinds: str = ""  # a 登记 account's scope (appraisal/store/recorders.py)
+    department: str = ""
 
 
 def parse_role(word: str | None) -> Role | None:
@@ -42,7 +44,10 @@ def accounts(session: Session, scope: Scope = EVERYWHERE) -> list[AccountRow]:
         select(StaffUser, Office).join(Office, col(Office.id) == col(StaffUser.office_id)),
         StaffUser.office_id,
     ).order_by(col(Office.name), col(StaffUser.username))
-    return [AccountRow(u.username, u.role, o.name, u.active) for u, o in session.exec(query)]
+    return [
+        AccountRow(u.username, u.role, o.name, u.active, u.duty_kinds, u.department)
+        for u, o in session.exec(query)
+    ]
 
 
 def save_account(

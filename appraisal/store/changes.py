@@ -22,12 +22,15 @@ class ImportCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows left out because the duty was recorded through the year (appraisal/store/records.py).
+    kept: int = 0
 
     def __add__(self, other: "ImportCounts") -> "ImportCounts":
         return ImportCounts(
             self.added + other.added,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.kept + other.kept,
         )
 
     @property

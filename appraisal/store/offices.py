@@ -11,7 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from appraisal.models import Office, Person, StaffUser
 from appraisal.models.office import ROOT_OFFICE_ID
-from appraisal.models.vocab import Role
+from appraisal.models.vocab import DutyKind, Role
 from appraisal.roles import Action, allows
 
 
@@ -55,6 +55,9 @@ class StaffMember:
     office_id: int
     office_name: str
     scope: Scope
+    # A 登记 account's duty kinds and department (appraisal/store/recorders.py).
+    duty_kinds: frozenset[DutyKind] = frozenset()
+    department: str = ""
 
     def may(self, action: Action) -> bool:
         return allows(self.role, action)
@@ -66,6 +69,10 @@ class StaffMember:
     @property
     def may_run(self) -> bool:
         return self.may(Action.RUN)
+
+    @property
+    def may_record(self) -> bool:
+        return self.may(Action.RECORD)
 
     @property
     def actor(self) -> str:
@@ -100,6 +107,8 @@ def staff_member(session: Session, user: StaffUser) -> StaffMember:
         office_id=user.office_id,
         office_name=office.name if office else "",
         scope=scope_of(session, user.office_id),
+        duty_kinds=frozenset(k for k in DutyKind if k.value in user.duty_kinds.split("、")),
+        department=user.department,
     )
 
 

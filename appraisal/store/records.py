@@ -5,7 +5,7 @@ its row, and nothing is written. Existing rows for the affected people and years
 few IN queries per table; inserts and updates go in bulk. Changed values are audit-logged.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from appraisal.models import AssessmentScore, BallotTally, DutyRecord, Finding, Person
+from appraisal.models.vocab import DutySource
 from appraisal.sheets.errors import SheetIssue, raise_if_any
 from appraisal.sheets.layouts import BALLOT, DUTY, FINDING, SCORE
 from appraisal.sheets.records import RecordsBook
@@ -162,8 +163,14 @@ def _upsert(
             existing[_key(target, found)] = dict(found)
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
+    duties = target.model is DutyRecord
+    recorded = _recorded_duties(existing.values()) if duties else set()
+    kept = 0
     for item in items:
         current = existing.get(_key(target, item))
+        if duties and _same_recorded_duty(current, item, recorded):
+            kept += 1  # recorded through the year by its department: the workbook keeps off it
+            continue
         if current is None:
             new.append(item)
             continue
@@ -178,4 +185,24 @@ def _upsert(
         session.execute(insert(table), list(part))
     if changed:
         session.execute(update(table).where(table.c.id == bindparam("b_id")), changed)
-    return ImportCounts(len(new), len(changed), len(items) - len(new) - len(changed))
+    return ImportCounts(len(new), len(changed), len(items) - len(new) - len(changed) - kept, kept)
+
+
+def _recorded_duties(rows: Iterable[Mapping[str, Any]]) -> set[tuple[Any, ...]]:
+    """Duties recorded through the year (登记, 本人申报): (person, year, kind, date, title)."""
+    return {_duty(row) for row in rows if DutySource(row["source"]) is not DutySource.IMPORTED}
+
+
+def _duty(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (row["person_id"], row["year"], str(row["kind"]), row["held_on"], row["title"])
+
+
+def _same_recorded_duty(
+    current: Mapping[str, Any] | None, item: Mapping[str, Any], recorded: set[tuple[Any, ...]]
+) -> bool:
+    """A workbook row never overwrites a duty its department recorded (or a member's accepted
+    claim), nor adds it a second time: a row whose 记录编号 is a recorded row's, or whose person,
+    year, kind, date and title are, is left out and counted as kept."""
+    if current is not None and DutySource(current["source"]) is not DutySource.IMPORTED:
+        return True
+    return bool(recorded) and _duty(item) in recorded
