@@ -2,6 +2,9 @@
 and the 年度考核登记表's sections collected on SQLite and PostgreSQL, audited, with reasons for
 changes; the form's context and its template."""
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,12 @@ from sqlmodel import col, select
 from appraisal.cadre.marks import indicator_score, result_use
 from appraisal.db import session_scope
 from appraisal.importing import import_roster_file
+from appraisal.kinds import CADRE_REGISTRATION
 from appraisal.launch import launch
 from appraisal.models import AssessmentScore, AuditEntry, Cycle, Person, Result
 from appraisal.models.vocab import CycleKind, Grade, RaterGroup, Stage
+from appraisal.render import PreparedTemplate, qr_image
+from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import SchemeError, default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring import PersonInput, Tally, score_cohort
 from appraisal.store import cadre
@@ -234,3 +240,49 @@ def test_a_non_cadre_cycle_has_no_registration(app_env: Path, tmp_path: Path) ->
                       selection=everyone(), allow_missing=True).cycle_id  # fmt: skip
     with session_scope() as session, pytest.raises(cadre.CadreError, match="不是干部年度考核方案"):
         cadre.registration_rows(session, _cycle(cycle_id))
+
+
+def test_the_registration_form_prints_every_section_and_the_use_of_the_grade(
+    app_env: Path, tmp_path: Path
+) -> None:
+    """The 年度考核登记表 rendered from what the store holds: particulars, 个人总结, the
+    indicators and their score, both opinions with the grades, the use of the grade and the
+    person's 本人意见; a cadre with nothing yet shows what is missing."""
+    cycle_id = _cadre_cycle(tmp_path)
+    cycle = _cycle(cycle_id)
+    with session_scope() as session:
+        cadre.record_summary(session, cycle=cycle, code="G003", text="完成审计项目12个。",
+                             actor="staff")  # fmt: skip
+        cadre.record_comment(session, cycle=cycle, code="G003", text="敢于碰硬。",
+                             commenter="陈局长", proposed="优秀", actor="staff")  # fmt: skip
+        cadre.record_committee(
+            session,
+            cycle=cycle,
+            code="G003",
+            text="经考核委员会研究，同意。",
+            ratings={"平时工作": 92, "专项工作": 88.5},
+            actor="staff",
+        )
+    _give_result(cycle_id, "G003", Grade.EXCELLENT)
+    with session_scope() as session:
+        cadre.record_opinion(session, cycle=cycle, code="G003", agrees=False,
+                             text="专项工作评分偏低", actor="staff")  # fmt: skip
+        contexts = cadre.registration_contexts(session, cycle)
+    template = PreparedTemplate.load(resolve_templates().get(CADRE_REGISTRATION).path)
+    filled = _xml_text(template.render({**contexts["G003"], "文档编号": "X-1",
+                                        "二维码": qr_image("X-1")}))  # fmt: skip
+    printed = ("干部年度考核登记表", "2026年度", "赵刚", "市审计局", "科员", "完成审计项目12个。",
+               "平时工作", "60%", "92", "专项工作", "40%", "88.5", "90.6", "敢于碰硬。",
+               "建议等次：优秀", "陈局长", "经考核委员会研究，同意。", "考核等次：优秀",
+               "纳入选拔任用范围，同等条件下优先考虑", "不同意：专项工作评分偏低")  # fmt: skip
+    for words in printed:
+        assert words in filled, words
+    empty = _xml_text(template.render({**contexts["G001"], "文档编号": "X-2",
+                                       "二维码": qr_image("X-2")}))  # fmt: skip
+    assert "未提交" in empty and "未评分" in empty and "未评定" in empty and "未录入" in empty
+
+
+def _xml_text(data: bytes) -> str:
+    package = zipfile.ZipFile(io.BytesIO(data))
+    xml = package.read("word/document.xml").decode()
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
