@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sheetbuilders import person, roster_file
 from sqlmodel import col, select
+from typer.testing import CliRunner
 
 from appraisal.cadre.marks import indicator_score, result_use
+from appraisal.cli import app
 from appraisal.db import session_scope
 from appraisal.importing import import_roster_file
 from appraisal.kinds import CADRE_REGISTRATION
@@ -26,6 +28,7 @@ from appraisal.store import cadre
 from appraisal.store.cycle_data import scoring_inputs
 from tests.cycle_helpers import YEAR, everyone
 
+WIDE = {"COLUMNS": "220"}
 CADRE_SCHEME = Path(__file__).resolve().parent.parent / "appraisal" / "schemes" / "cadre.toml"
 
 
@@ -286,3 +289,23 @@ def _xml_text(data: bytes) -> str:
     package = zipfile.ZipFile(io.BytesIO(data))
     xml = package.read("word/document.xml").decode()
     return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def test_the_cli_records_and_lists_the_sections(app_env: Path, tmp_path: Path) -> None:
+    cycle_id = _cadre_cycle(tmp_path)
+    run = CliRunner().invoke
+    said = run(app, ["cadre", "summary", str(cycle_id), "G002", "--text", "完成年度工作任务。"],
+               env=WIDE)  # fmt: skip
+    assert said.exit_code == 0 and "已记录 G002 的个人总结" in said.output
+    said = run(app, ["cadre", "committee", str(cycle_id), "G002", "--text", "同意。",
+                     "--rating", "平时工作=80", "--rating", "专项工作=75"], env=WIDE)  # fmt: skip
+    assert said.exit_code == 0, said.output
+    bad = run(app, ["cadre", "committee", str(cycle_id), "G002", "--text", "同意。",
+                    "--rating", "平时工作"], env=WIDE)  # fmt: skip
+    assert bad.exit_code != 0 and "应写成 指标=评分" in bad.output
+    again = run(app, ["cadre", "summary", str(cycle_id), "G002", "--text", "改"], env=WIDE)
+    assert again.exit_code != 0 and "修改须说明依据" in again.output
+    listed = run(app, ["cadre", "list", str(cycle_id)], env=WIDE)
+    assert listed.exit_code == 0 and "个人总结：1/3 人已录入" in listed.output
+    shown = run(app, ["cadre", "show", str(cycle_id), "G002"], env=WIDE)
+    assert "完成年度工作任务。" in shown.output and "平时工作 80、专项工作 75" in shown.output
