@@ -13,6 +13,7 @@ from appraisal.portal import (
     assessment,
     ballots,
     body_nominations,
+    cadre_forms,
     career,
     figures,
     grading,
@@ -21,6 +22,7 @@ from appraisal.portal import (
     inbox,
     nominations,
     outstanding,
+    own_cadre,
     own_report,
     people,
     pool,
@@ -62,6 +64,8 @@ def create_app() -> FastAPI:
     app.include_router(reviews.router)
     app.include_router(reports.router)
     app.include_router(own_report.router)
+    app.include_router(cadre_forms.router)
+    app.include_router(own_cadre.router)
     app.include_router(assessment.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)
