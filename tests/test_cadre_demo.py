@@ -35,3 +35,26 @@ def test_the_demo_s_forms_convert_to_pdf(app_env: Path, tmp_path: Path, db_url: 
         pytest.skip("the conversion does not depend on the database; SQLite is enough")
     demo = run_cadre_demo(tmp_path / "data")
     assert len([f for f in demo.forms if f.suffix == ".pdf"]) == 15
+
+
+@pytest.mark.libreoffice
+def test_a_cadre_cycle_s_evaluation_makes_the_registration_forms(
+    app_env: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    """The evaluation stage of a cycle on the cadre scheme plans a 年度考核登记表 per cadre, to
+    the 考核委员会, in place of the 综合评价表 (kinds.py CADRE), and converts each to PDF."""
+    from appraisal.flows.runmode import plain_calls
+    from appraisal.flows.stages import run_stage
+    from appraisal.kinds import CADRE_REGISTRATION
+    from appraisal.models.vocab import Stage
+    from tests.cycle_helpers import TODAY, documents, require_soffice
+
+    require_soffice()
+    demo = run_cadre_demo(tmp_path / "data", pdf=False)
+    with plain_calls():
+        counts = run_stage(demo.cycle_id, Stage.EVALUATION, TODAY)
+    assert counts["planned"] == 15 and counts["failed"] == 0
+    made = documents(demo.cycle_id, Stage.EVALUATION)
+    assert {d.template_id for d in made} == {CADRE_REGISTRATION}
+    assert {d.recipient_kind for d in made} == {"考核委员会"} and len(made) == 15
+    assert all(d.pdf_path for d in made)
