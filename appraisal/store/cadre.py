@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from appraisal.cadre.marks import CadreRulesMissing, indicator_score, result_use
 from appraisal.cadre.registration_form import CadreSections, cadre_registration
+from appraisal.clock import office_time
 from appraisal.db import begin_writing
 from appraisal.documents.contexts import Context
 from appraisal.models import AssessmentScore, CadreRegistration, Cycle, Person, Result
@@ -328,8 +329,8 @@ def summary_open(cycle: Cycle) -> bool:
 
 
 def when(at: datetime | None) -> str:
-    """A section's time as pages and the CLI print it."""
-    return "" if at is None else f"{at:%Y-%m-%d %H:%M}"
+    """A section's time as pages and the CLI print it: Beijing time, where the staff are."""
+    return "" if at is None else f"{office_time(at):%Y-%m-%d %H:%M}"
 
 
 def sections_of(form: CadreRegistration | None) -> CadreSections:
