@@ -309,3 +309,17 @@ def test_the_cli_records_and_lists_the_sections(app_env: Path, tmp_path: Path) -
     assert listed.exit_code == 0 and "个人总结：1/3 人已录入" in listed.output
     shown = run(app, ["cadre", "show", str(cycle_id), "G002"], env=WIDE)
     assert "完成年度工作任务。" in shown.output and "平时工作 80、专项工作 75" in shown.output
+
+
+def test_the_indicator_total_counts_beside_dimension_ratings_of_another_kind() -> None:
+    """A person rated by dimension in a 党外 cycle of the same year keeps their cadre total: the
+    cadre scheme weighs no dimensions, so the total the indicators made is the 组织考核 score."""
+    from appraisal.models.vocab import Dimension
+    from appraisal.scoring.assessment import org_score
+
+    scheme = load_scheme(CADRE_SCHEME)
+    both = PersonInput(code="G1", name="G1", org_score=93,
+                       org_ratings={d: 80.0 for d in Dimension})  # fmt: skip
+    assert org_score(scheme, both).score == 93
+    only_ratings = PersonInput(code="G2", name="G2", org_ratings={d: 80.0 for d in Dimension})
+    assert org_score(scheme, only_ratings).score is None
