@@ -38,7 +38,7 @@ from appraisal.scoring import (
 )
 from appraisal.settings import get_settings
 from appraisal.stages import STAGE_ORDER
-from appraisal.store import cycle_data, documents
+from appraisal.store import cadre, cycle_data, documents
 from appraisal.store.assessment import assessments
 from appraisal.store.ballots import uncounted_sheets, waived_groups
 from appraisal.store.changes import ImportCounts, chunks
@@ -189,6 +189,11 @@ def _stage_inputs(
             sheet_people=scheme.ballots.sheet_people,
             ballot_copies={g.value: n for g, n in scheme.ballots.raters.items()},
             waived_groups=waived,
+            cadre_forms=(
+                cadre.registration_contexts(session, cycle, codes)
+                if stage == Stage.EVALUATION and scheme.cadre is not None
+                else {}
+            ),
         )
 
 

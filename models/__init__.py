@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from appraisal.models.approval import GradeApproval, ObjectionHold
 from appraisal.models.audit import AuditEntry
+from appraisal.models.cadre import CadreRegistration
 from appraisal.models.claim import DutyClaim
 from appraisal.models.cycle import Cycle, CycleMember, Result, StageRun
 from appraisal.models.document import Document, SignOff
@@ -43,6 +44,7 @@ __all__ = [
     "AuditEntry",
     "BallotSheetCount",
     "BallotTally",
+    "CadreRegistration",
     "Cycle",
     "CycleMember",
     "Document",

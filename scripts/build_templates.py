@@ -1057,6 +1057,46 @@ def information_form(title: str) -> DocxDocument:
     return doc
 
 
+def cadre_registration(title: str) -> DocxDocument:
+    """年度考核登记表, laid out like the 公务员年度考核登记表 (个人总结, 主管领导评语和考核等次
+    建议, 机关负责人或考核委员会意见, 本人意见), with the scheme's indicators and their scores
+    between the particulars and the opinions."""
+    doc = new_document(named=True)
+    para(doc, title, "DocTitle")
+    para(doc, "（{{ 年度 }}年度）", "Note", align="center")
+    paras = ["{%p for 段 in 个人总结 %}", "{{ 段 }}", "{%p endfor %}"]
+    grid(doc, [24, 28, 24, 28, 24, 28], [
+        (10, [L("姓　名"), V("{{ 姓名 }}"), L("性　别"), V("{{ 性别 }}"), L("出生年月"),
+              V("{{ 出生年月 }}")]),
+        (10, [L("民　族"), V("{{ 民族 }}"), L("政治面貌"), V("{{ 政治面貌 }}"), L("学　历"),
+              V("{{ 学历 }}")]),
+        (10, [L("工作单位"), V("{{ 工作单位 }}", 5, "left")]),
+        (10, [L("现任职务"), V("{{ 职务 }}", 5, "left")]),
+        (80, [L("个人总结"), V([*paras, "", ">本人签名：　　　　　　　　", SIGN_DATE], 5, "left",
+                             top=True, flows=True)]),
+        (9, [L("考核指标评分（各项百分制）", 6)]),
+        (9, [L("指　标"), L("考核内容", 3), L("权　重"), L("评　分")]),
+        loop_row("{%tr for r in 考核指标 %}", 6),
+        (9, [V("{{ r.指标 }}"), V("{{ r.内容 }}", 3, "left"), V("{{ r.权重 }}"),
+             V("{{ r.评分 }}")]),
+        loop_row("{%tr endfor %}", 6),
+        (10, [L(["考核指标", "得分"]), V("{{ 考核指标得分 }}"), L("民主测评"), V("{{ 民主测评 }}"),
+              L("综合得分"), V("{{ 综合得分 }}")]),
+        (40, [L(["主管领导", "评语和考核", "等次建议"]),
+              V(["{%p for 段 in 主管领导评语 %}", "{{ 段 }}", "{%p endfor %}",
+                 "建议等次：{{ 建议等次 }}", ">主管领导签名：{{ 主管领导 }}　　　　", SIGN_DATE],
+                5, "left", top=True, flows=True)]),
+        (40, [L(["机关负责人", "或考核委员", "会意见"]),
+              V(["{%p for 段 in 考核委员会意见 %}", "{{ 段 }}", "{%p endfor %}",
+                 "考核等次：{{ 等次 }}", ">负责人签名：　　　　　　　　",
+                 ">（盖章）　　" + BLANK_DATE], 5, "left", top=True, flows=True)]),
+        (12, [L(["考核结果", "运用"]), V("{{ 结果运用 }}", 5, "left")]),
+        (26, [L("本人意见"), V(["{{ 本人意见 }}", "", ">本人签名：　　　　　　　　", SIGN_DATE],
+                             5, "left", top=True)]),
+    ], signed_rows=1)
+    return doc
+
+
 BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "work_notice": work_notice,
     "implementation_plan": implementation_plan,
@@ -1076,6 +1116,7 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "approval_table": approval_table,
     "nomination_summary": nomination_summary,
     "information_form": information_form,
+    "cadre_registration": cadre_registration,
 }
 # fmt: on
 

@@ -133,8 +133,8 @@ def plain_text(xml: str) -> str:
 def test_manifest_is_consistent() -> None:
     # One per document of the brief, the dossier's two pages, the pool adjustment's form, the
     # 推荐人选汇总表, the 信息采集表, the 复核决定书, the 审定表, 动员部署's 工作通知 and 实施方案,
-    # and the 考核材料.
-    assert len(ENTRIES) == 18
+    # the 考核材料, and the cadre kind's 年度考核登记表.
+    assert len(ENTRIES) == 19
     assert len(set(IDS)) == len(IDS)
     assert len({t["file"] for t in ENTRIES}) == len(ENTRIES)
     for t in ENTRIES:

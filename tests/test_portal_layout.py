@@ -56,6 +56,8 @@ STAFF_PAGES = [
     "/duties/events/{proposal}",  # a 提案 with its authors and the outcome form
     "/duties/proposals/new",
     "/cycles/999999",  # the error page, as staff see it
+    "/cycles/{cadre}/cadre",  # a third cycle, of 干部年度考核, with its 年度考核登记表
+    "/cycles/{cadre}/cadre/G901",
 ]
 REVIEWER_PAGES = [
     "/inbox",
@@ -68,6 +70,10 @@ PERSON_PAGES = [
     "/inbox",
     "/inbox/report",
     "/inbox/duties",
+]
+# Opened by a cadre's own link in the 干部年度考核 cycle: their 年度考核登记表.
+CADRE_PAGES = [
+    "/inbox/cadre",
 ]
 ANONYMOUS_PAGES = [
     "/login",
@@ -222,6 +228,52 @@ def _claimed(cycle: PortalCycle, pdf: Path) -> None:
         decline_claim(session, claim_id=made[2].id or 0, actor="layout", reason=REASONS)
 
 
+def _cadre_cycle(data: Path) -> tuple[int, str]:
+    """A 干部年度考核 cycle of two cadres, one with every section written long and graded; a
+    link for that cadre."""
+    from sheetbuilders import person, roster_file
+
+    from appraisal.importing import import_roster_file
+    from appraisal.launch import launch
+    from appraisal.models import Result
+    from appraisal.models.vocab import CycleKind, Grade
+    from appraisal.store import cadre
+    from appraisal.store.cycles import Selection
+
+    scheme = Path(__file__).resolve().parent.parent / "appraisal" / "schemes" / "cadre.toml"
+    data.mkdir(parents=True, exist_ok=True)
+    rows = [person("G901", "王强", employer=f"{LONG_NAME} 科长"),
+            person("G902", "李敏", employer="市财政局 副科长")]  # fmt: skip
+    import_roster_file(roster_file(data / "cadres.xlsx", rows), actor="layout")
+    cycle_id = launch(name="2026年度干部年度考核", kind=CycleKind.CADRE, year=2026,
+                      scheme_path=scheme, selection=Selection(codes=("G901", "G902")),
+                      allow_missing=True).cycle_id  # fmt: skip
+    with session_scope() as session:
+        c = get_cycle(session, cycle_id)
+        cadre.record_summary(session, cycle=c, code="G901", actor="layout",
+                             text="\n".join([REASONS] * 4))  # fmt: skip
+        cadre.record_comment(session, cycle=c, code="G901", text=REASONS, commenter="陈立新",
+                             proposed="优秀", actor="layout")  # fmt: skip
+        cadre.record_committee(session, cycle=c, code="G901", text=REASONS, actor="layout",
+                               ratings={"平时工作": 95, "专项工作": 90})  # fmt: skip
+        pid = session.exec(select(Person.id).where(Person.code == "G901")).one()
+        session.add(
+            Result(
+                cycle_id=cycle_id,
+                person_id=pid,
+                points=0,
+                org_score=93,
+                appraisal_score=100,
+                composite=95.1,
+                grade=Grade.EXCELLENT,
+            )
+        )
+    with session_scope() as session:
+        cadre.record_opinion(session, cycle=get_cycle(session, cycle_id), code="G901",
+                             agrees=False, text=REASONS, actor="layout")  # fmt: skip
+    return cycle_id, new_link(cycle_id, "王强", "本人")[1]
+
+
 def _reviews(cycle: PortalCycle) -> None:
     """Notices for everyone, one paper request taken late with long grounds and one changed:
     the 复核 page's rows in each state."""
@@ -346,6 +398,7 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
     # Nominated while the cycle is at 提名推荐; the reports then move it on to 组织考核.
     fill["nomination"] = _nominated(cycle.cycle_id, link_id)
     _, own_token = _reported(cycle)
+    fill["cadre"], cadre_token = _cadre_cycle(tmp_path / "cadres")  # after: its people sort first
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     shots = 0
@@ -366,11 +419,15 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
             person = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
             person.goto(f"{base}/r/{own_token}")
             person.wait_for_url(f"{base}/inbox")
+            cadre = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+            cadre.goto(f"{base}/r/{cadre_token}")
+            cadre.wait_for_url(f"{base}/inbox")
             visits = [
                 *(("staff", page, p) for p in STAFF_PAGES),
                 *(("reviewer", inbox, p) for p in REVIEWER_PAGES),
                 *(("anonymous", anonymous, p) for p in ANONYMOUS_PAGES),
                 *(("person", person, p) for p in PERSON_PAGES),
+                *(("cadre", cadre, p) for p in CADRE_PAGES),
             ]
             for who, tab, path in visits:
                 url = path.format(**fill)
@@ -397,8 +454,14 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
                     inside = field.bounding_box()
                     assert box and inside
                     assert inside["x"] + inside["width"] <= box["x"] + box["width"], (inside, box)
-            for context in (staff, reviewing, anonymous.context, person.context):
+            for context in (staff, reviewing, anonymous.context, person.context, cadre.context):
                 context.close()
-    pages = len(STAFF_PAGES) + len(REVIEWER_PAGES) + len(ANONYMOUS_PAGES) + len(PERSON_PAGES)
+    pages = (
+        len(STAFF_PAGES)
+        + len(REVIEWER_PAGES)
+        + len(ANONYMOUS_PAGES)
+        + len(PERSON_PAGES)
+        + len(CADRE_PAGES)
+    )
     assert shots == 2 * pages
     assert not problems, problems

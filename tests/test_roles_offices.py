@@ -31,6 +31,7 @@ REVIEWER_PAGES = (  # a reviewer's link opens these, not a login
     "appraisal.portal.body_nominations",
     "appraisal.portal.own_report",
     "appraisal.portal.own_duties",
+    "appraisal.portal.own_cadre",
 )
 # Pages that need more than reading (经办 or 管理员), whatever their method.
 MANAGE_PREFIX = "/admin"
@@ -146,6 +147,7 @@ def values_for(cycle_id: int) -> dict[str, object]:
         "decision": "accept",
         "kind": "roster",
         "report_id": 1,
+        "section": "summary",
     }
 
 

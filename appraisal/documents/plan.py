@@ -30,7 +30,8 @@ from appraisal.documents.views import (
     TallyRow,
 )
 from appraisal.identity import document_id
-from appraisal.models.vocab import Stage
+from appraisal.kinds import CADRE_REGISTRATION, stage_templates
+from appraisal.models.vocab import CycleKind, Stage
 from appraisal.stages import (
     BALLOT,
     EVALUATION_FORM,
@@ -44,6 +45,13 @@ from appraisal.stages import (
     TALLY,
     WORK_NOTICE,
     template_recipient,
+)
+
+# Who receives a cadre's 年度考核登记表: the recipient kinds.py's CADRE profile names.
+CADRE_COMMITTEE = next(
+    t.recipient
+    for t in stage_templates(CycleKind.CADRE, Stage.EVALUATION)
+    if t.id == CADRE_REGISTRATION
 )
 
 
@@ -99,6 +107,9 @@ class StageInputs:
     # tells them (read for that stage only).
     bodies: Sequence[tuple[str, str]] = ()
     procedure: Procedure = field(default_factory=Procedure)
+    # A cadre cycle's 年度考核登记表 by 编号 (its evaluation only): they take the 综合评价表's
+    # place, as appraisal/kinds.py's CADRE profile says.
+    cadre_forms: Mapping[str, Context] = field(default_factory=dict)
 
 
 def _job(
@@ -249,6 +260,19 @@ def _ballot(inputs: StageInputs, p: "LetterPart", listed: Sequence[PersonView]) 
 
 def _evaluation(inputs: StageInputs) -> list[DocumentJob]:
     office = inputs.cycle.office.name
+    if inputs.cadre_forms:
+        return [
+            _job(
+                inputs,
+                Stage.EVALUATION,
+                CADRE_REGISTRATION,
+                person=p.code,
+                kind=CADRE_COMMITTEE,
+                name=office,
+                context=dict(inputs.cadre_forms[p.code]),
+            )
+            for p in inputs.people
+        ]
     return [
         _job(
             inputs,

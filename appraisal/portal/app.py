@@ -13,6 +13,7 @@ from appraisal.portal import (
     assessment,
     ballots,
     body_nominations,
+    cadre_forms,
     career,
     claims,
     duties,
@@ -23,6 +24,7 @@ from appraisal.portal import (
     inbox,
     nominations,
     outstanding,
+    own_cadre,
     own_duties,
     own_report,
     people,
@@ -67,6 +69,8 @@ def create_app() -> FastAPI:
     app.include_router(own_report.router)
     app.include_router(own_duties.router)
     app.include_router(claims.router)
+    app.include_router(cadre_forms.router)
+    app.include_router(own_cadre.router)
     app.include_router(assessment.router)
     app.include_router(outstanding.router)
     app.include_router(revoking.router)

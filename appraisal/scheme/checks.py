@@ -29,6 +29,7 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
         *_recipients(scheme),
         *_deadlines(scheme),
         *_bodies(scheme),
+        *_cadre(scheme),
     ]
 
 
@@ -235,4 +236,26 @@ def _deadlines(scheme: Scheme) -> list[Problem]:
     missing = [s.value for s in stages if s not in scheme.deadlines]
     if missing:
         problems.append(("deadlines", f"缺少天数：{'、'.join(missing)}"))
+    return problems
+
+
+def _cadre(scheme: Scheme) -> list[Problem]:
+    if scheme.cadre is None:
+        return []
+    problems: list[Problem] = []
+    indicators = scheme.cadre.indicators
+    if not indicators:
+        problems.append(("cadre.indicators", "至少要有一项考核指标 / at least one indicator"))
+    total = sum((i.weight for i in indicators.values()), Decimal(0))
+    if indicators and total != 1:
+        problems.append(("cadre.indicators", f"权重之和须为 1，而不是 {total} / must add up to 1"))
+    scale = [g.grade for g in scheme.grades]
+    missing = [g.value for g in scale if g not in scheme.cadre.uses]
+    if missing:
+        problems.append(("cadre.uses", f"缺少等次的结果运用：{'、'.join(missing)}"))
+    problems += [
+        (f"cadre.uses.{g}", f"“{g}”不在本方案的等次（grades）中 / not a grade of this scheme")
+        for g in scheme.cadre.uses
+        if g not in scale
+    ]
     return problems

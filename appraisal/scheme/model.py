@@ -219,6 +219,24 @@ class ReportRules(Rules):
     missing_item: Annotated[str, Field(pattern=r"^([A-Z][0-9]{2})?$")]
 
 
+class Indicator(Rules):
+    """One assessment indicator a scheme names itself (the cadre kind's 平时工作, 专项工作)."""
+
+    weight: Annotated[Decimal, Field(ge=0, le=1)]
+    text: Label  # what it covers, printed under its name on the 年度考核登记表
+
+
+class CadreRules(Rules):
+    """干部年度考核: the scheme's own indicators and what each grade means for the person.
+
+    The indicators are rated 0 to 100 each by the 考核委员会; their weighted sum is the person's
+    组织考核 score (recorded as its total), so the composite, grades and quota work unchanged."""
+
+    indicators: dict[Label, Indicator]
+    # 考核结果运用: per grade, the words printed on the 登记表 and the results list (seed 003).
+    uses: dict[Grade, Label]
+
+
 class Scheme(Rules):
     """A whole scheme. Build it with `parse_scheme`/`load_scheme`, which also run the checks."""
 
@@ -247,6 +265,8 @@ class Scheme(Rules):
     review: ReviewRules = ReviewRules(days=15)
     # Likewise before 履职报告 were collected: nobody is taken to have failed to submit one.
     report: ReportRules = ReportRules(missing_item="")
+    # Only the cadre kind's schemes have it: their indicators and the use of each grade.
+    cadre: CadreRules | None = None
 
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

@@ -24,6 +24,10 @@ def org_score(scheme: Scheme, person: PersonInput) -> OrgScore:
     if not person.org_ratings:
         return OrgScore(None if person.org_score is None else exact(person.org_score))
     if scheme.assessment is None:
+        # A scheme that weighs no dimensions (the cadre kind's: its indicators make the total)
+        # counts the total where there is one, though ratings of another cycle's kind exist.
+        if person.org_score is not None:
+            return OrgScore(exact(person.org_score))
         return OrgScore(None, (NO_WEIGHTS,))
     d = scheme.decimals
     weights = scheme.assessment.weights
