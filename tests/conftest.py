@@ -1,6 +1,13 @@
 """Shared fixtures: a fresh real database per test (SQLite file, and PostgreSQL when reachable)."""
 
 import os
+
+# pytest-xdist's workers start with COLUMNS=80, and Rich fixes a console's width from it when the
+# console is made, at import: tables would be cut where a test passes a wider COLUMNS. Drop it
+# before anything imports our consoles, as in a plain pytest run.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
