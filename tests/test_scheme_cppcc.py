@@ -188,3 +188,11 @@ def test_base_and_uncapped_categories_only_in_a_base_scheme() -> None:
     text = CPPCC.text.replace('below_grades = ["不称职"]', 'below_grades = ["基本称职"]')
     with pytest.raises(SchemeError, match=r"term\.below_grades"):
         parse_scheme(text, "edited.toml")
+
+
+def test_a_member_needs_duty_records_only() -> None:
+    from appraisal.scoring.readiness import NO_DUTIES, NO_ORG_SCORE, missing_inputs
+
+    assert missing_inputs(CPPCC, PersonInput("C001", "甲", duties=YEAR)) == ()
+    assert missing_inputs(CPPCC, PersonInput("C002", "乙")) == (NO_DUTIES,)
+    assert NO_ORG_SCORE in missing_inputs(DEFAULT, PersonInput("C001", "甲", duties=YEAR))
