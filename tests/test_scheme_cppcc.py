@@ -196,3 +196,13 @@ def test_a_member_needs_duty_records_only() -> None:
     assert missing_inputs(CPPCC, PersonInput("C001", "甲", duties=YEAR)) == ()
     assert missing_inputs(CPPCC, PersonInput("C002", "乙")) == (NO_DUTIES,)
     assert NO_ORG_SCORE in missing_inputs(DEFAULT, PersonInput("C001", "甲", duties=YEAR))
+
+
+def test_scheme_check_accepts_it() -> None:
+    from typer.testing import CliRunner
+
+    from appraisal.cli import app
+
+    result = CliRunner().invoke(app, ["scheme", "check", str(CPPCC_PATH)])
+    assert result.exit_code == 0, result.output
+    assert "检查通过" in result.output and "政协委员年度履职积分方案" in result.output
