@@ -9,18 +9,25 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sheetbuilders import person, roster_file, write_xlsx
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from appraisal.cli import app
 from appraisal.db import session_scope
-from appraisal.models.vocab import Grade, Role
-from appraisal.scheme import default_scheme_path, load_scheme
+from appraisal.flows.runmode import plain_calls
+from appraisal.flows.tasks import score_cycle
+from appraisal.launch import launch
+from appraisal.models import Person, Result
+from appraisal.models.vocab import CycleKind, Grade, Role
+from appraisal.scheme import default_scheme_path, load_scheme, parse_scheme
 from appraisal.scoring.term import TermResult, YearResult, evaluate_term
 from appraisal.store.accounts import save_account
+from appraisal.store.cycles import Selection
 from appraisal.store.term import TermError, evaluate_terms
 from tests.portal_helpers import PASSWORD, STAFF, log_in
 
-CPPCC = load_scheme(Path(__file__).resolve().parent.parent / "appraisal/schemes/cppcc.toml")
+CPPCC_PATH = Path(__file__).resolve().parent.parent / "appraisal/schemes/cppcc.toml"
+CPPCC = load_scheme(CPPCC_PATH)
 RULES = CPPCC.term
 assert RULES is not None
 G = Grade
@@ -105,6 +112,34 @@ def test_the_store_scores_each_year_and_flags_the_run(term_data: Path) -> None:
         evaluate_terms(session, scheme=load_scheme(default_scheme_path()), first=2024, last=2026)
 
 
+def test_a_year_with_a_cycle_under_the_scheme_takes_its_decided_grades(term_data: Path) -> None:
+    cycle_id = launch(
+        name="2025年度政协委员履职", kind=CycleKind.NON_PARTY, year=2025, scheme_path=CPPCC_PATH,
+        selection=Selection(), allow_missing=True,
+    ).cycle_id  # fmt: skip
+    with plain_calls():
+        score_cycle(cycle_id)
+    with session_scope() as session:  # 审定 made P003's 2025 不称职 (as change_grade would)
+        result = session.exec(
+            select(Result).join(Person).where(Result.cycle_id == cycle_id, Person.code == "P003")
+        ).one()
+        assert result.grade is G.COMPETENT
+        result.grade = G.INCOMPETENT
+        session.add(result)
+    with session_scope() as session:
+        board = evaluate_terms(session, scheme=CPPCC, first=2024, last=2026)
+    rows = {r.code: r for r in board.rows}
+    assert rows["P003"].below == (2024, 2025, 2026) and rows["P003"].resign
+    assert [r.code for r in board.flagged] == ["P002", "P003"]
+    sources = dict(board.sources)
+    assert "2025年度政协委员履职" in sources[2025] and "按履职记录计算" in sources[2024]
+    # Another scheme's cycle is not this scheme's annual result: 2025 is counted from records.
+    edited = load_scheme(CPPCC_PATH).text.replace('version = "2026.1"', 'version = "2026.2"')
+    with session_scope() as session:
+        other = evaluate_terms(session, scheme=parse_scheme(edited), first=2024, last=2026)
+    assert not {r.code: r for r in other.rows}["P003"].resign
+
+
 def test_the_command_shows_the_term_and_writes_the_workbook(
     term_data: Path, tmp_path: Path
 ) -> None:
@@ -112,6 +147,7 @@ def test_the_command_shows_the_term_and_writes_the_workbook(
     said = _ok("term", "show", "--from", "2024", "--to", "2026", "--xlsx", str(xlsx))
     assert "2024年度" in said and "85（称职）" in said and "50（不称职）" in said
     assert "连续两年不合格 1 人：P002 李四" in said and "已写出届末评价表" in said
+    assert "2024 年度：按履职记录计算" in said
     sheet = load_workbook(xlsx).active
     assert sheet is not None
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
@@ -141,7 +177,7 @@ def test_the_portal_page_lists_the_term_and_downloads_it(term_data: Path) -> Non
     assert shown.status_code == 200
     assert "届末评价 2024–2026 年度" in shown.text and 'id="term-flagged"' in shown.text
     assert "P002 李四</a>：不合格年度 2024、2025" in shown.text
-    assert shown.text.count("是，劝其辞去委员") == 1
+    assert shown.text.count("是，劝其辞去委员") == 1 and 'id="term-sources"' in shown.text
     download = client.get("/term/export.xlsx", params={"start": 2024, "end": 2026})
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(download.content)).active

@@ -54,6 +54,8 @@ def show(
     for row in board.rows:
         table.add_row(*term_cells(row, board.flag))
     out.print(table)
+    for year, source in board.sources:
+        out.print(f"{year} 年度：{source}", highlight=False, markup=False)
     flagged = board.flagged
     out.print(
         f"共 {len(board.rows)} 人；{board.flag} {len(flagged)} 人"

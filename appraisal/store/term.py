@@ -1,8 +1,11 @@
-"""届末评价 from the records: each year of the term scored under one scheme (points, grade, the
-year's 优秀 quota), then each member's term evaluated (appraisal/scoring/term.py).
+"""届末评价: each year of the term under one scheme (points, grade, the year's 优秀 quota), then
+each member's term evaluated (appraisal/scoring/term.py).
 
-Who is evaluated: everyone in scope with a 履职记录 in any year of the term; a year scores the
-people with a record that year, so its 优秀 quota is shared among them.
+A year with a cycle run under the same scheme (the same text) takes that cycle's results, with
+the grades staff decided (审定, 异议核实, 复核): the annual evaluation is what the term adds up.
+Any other year is scored from its 履职记录, among the people with a record that year (so its 优秀
+quota is shared among them). Who is evaluated: everyone in scope with a result or a record in
+any year of the term.
 """
 
 from collections import defaultdict
@@ -10,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from appraisal.models import DutyRecord, Person
+from appraisal.models import Cycle, DutyRecord, Person, Result
+from appraisal.models.vocab import Grade
 from appraisal.scheme import Scheme
 from appraisal.scheme.model import TermRules
 from appraisal.scoring import score_cohort
@@ -30,6 +34,7 @@ class TermBoard:
     years: tuple[int, ...]
     flag: str  # 连续两年不合格
     rows: tuple[TermResult, ...]  # by person code
+    sources: tuple[tuple[int, str], ...] = ()  # where each year's results come from, in words
 
     @property
     def flagged(self) -> tuple[TermResult, ...]:
@@ -72,10 +77,20 @@ def evaluate_terms(
         by_year[year].append(people[pid])
     results: dict[str, dict[int, YearResult]] = defaultdict(dict)
     names: dict[str, str] = {}
+    sources: list[tuple[int, str]] = []
     for year in years:
+        cycle = _cycle_of(session, scheme, year)
+        if cycle is not None:
+            sources.append((year, f"周期“{cycle.name}”的结果（含审定、复核后的等次）"))
+            for code, name, result in _cycle_results(session, cycle, scope):
+                results[code][year] = result
+                names[code] = name
+            continue
         members = by_year.get(year, [])
         if not members:
+            sources.append((year, "无周期结果，也无履职记录"))
             continue
+        sources.append((year, "按履职记录计算（该年度没有按本方案进行的考核周期）"))
         for score in score_cohort(scheme, people_inputs(session, members, year)):
             results[score.code][year] = YearResult(score.points.points, score.grade)
             names[score.code] = score.name
@@ -83,4 +98,32 @@ def evaluate_terms(
         evaluate_term(rules, code, names[code], years, results[code], scheme.decimals)
         for code in sorted(results)
     )
-    return TermBoard(f"{scheme.name} {scheme.version}", years, flag_words(rules), rows)
+    return TermBoard(
+        f"{scheme.name} {scheme.version}", years, flag_words(rules), rows, tuple(sources)
+    )
+
+
+def _cycle_of(session: Session, scheme: Scheme, year: int) -> Cycle | None:
+    """The year's latest cycle run under exactly this scheme that has results."""
+    query = (
+        select(Cycle)
+        .where(Cycle.year == year, Cycle.scheme_sha256 == scheme.sha256)
+        .where(select(Result.id).where(Result.cycle_id == Cycle.id).exists())
+        .order_by(col(Cycle.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def _cycle_results(
+    session: Session, cycle: Cycle, scope: Scope
+) -> list[tuple[str, str, YearResult]]:
+    query = scope.only(
+        select(Person.code, Person.name, Result.points, Result.grade)
+        .join(Person, col(Person.id) == col(Result.person_id))
+        .where(Result.cycle_id == cycle.id),
+        Person.office_id,
+    )
+    return [
+        (code, name, YearResult(points, None if grade is None else Grade(grade)))
+        for code, name, points, grade in session.exec(query)
+    ]
