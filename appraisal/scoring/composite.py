@@ -119,10 +119,10 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     elif composite is not None:
         grade, band = grade_for(scheme, composite), band_for(scheme, composite)
         lines.append(f"综合得分 {fmt(composite, d)}，对应等次{grade}，档次{band}。")
-        if not uses_ballots:
-            pass  # the ballots' rules only bind a scheme that weighs the ballots
-        elif appraisal.forced_grade is not None and worse(grade, appraisal.forced_grade) != grade:
-            grade = appraisal.forced_grade
+        # The ballots' rules bind only a scheme that weighs the ballots.
+        forced = appraisal.forced_grade if uses_ballots else None
+        if forced is not None and worse(grade, forced) != grade:
+            grade = forced
             lines.append(f"按民主测评不称职票规则，等次调整为{grade}。")
         if (
             uses_ballots
