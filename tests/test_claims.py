@@ -75,11 +75,12 @@ def test_the_rule_behind_each_record() -> None:
         ],
         scheme.decimals,
     )
+    # An absence's penalty comes off the total, not off the record (the page shows it apart).
     assert [(r.category, r.points) for r in rows] == [
-        ("会议", "-10"), ("提案", "2.5"), ("活动", "2"), ("", "0")
+        ("会议", "0"), ("提案", "2.5"), ("活动", "2"), ("不计分", "0")
     ]  # fmt: skip
-    assert "无故缺席扣 10 分" in rows[0].rule
-    assert "联名按 0.5 倍计，2 人联名平分" in rows[1].rule
+    assert "无故缺席另从合计中扣 10 分" in rows[0].rule
+    assert "联名按 0.5 倍计，按联名人数 2 人平分" in rows[1].rule
     assert "方案未规定进社区计分" in rows[3].rule
 
 
@@ -94,7 +95,7 @@ def test_claims_accepted_and_declined(bare_cycle: int, tmp_path: Path) -> None:
         assert person is not None
         before = own_year(session, cycle, person)
         assert before.points.points == "5" and len(before.points.duties) == 1
-        assert before.points.duties[0].points.rule == "其他会议出席 5 分"
+        assert before.points.duties[0].points.rule == "其他会议出席计 5 分"
         research = claims.submit_claim(
             session, cycle=cycle, code=a.code, kind=DutyKind.RESEARCH, title="乡村振兴专题调研",
             held_on=date(year, 6, 1), role=None, note="随调研组赴三镇", source=evidence,
@@ -164,7 +165,7 @@ def test_claims_accepted_and_declined(bare_cycle: int, tmp_path: Path) -> None:
         assert ("未采纳", "大会发言名单中没有本人") in audit and ("已采纳", "采纳") in audit
     # The total changes by exactly the rule's points: 调研 earns 2 under the default scheme.
     new = next(d for d in after.points.duties if d.line.source is DutySource.CLAIMED)
-    assert (new.points.points, new.points.rule) == ("2", "调研每条 2 分")
+    assert (new.points.points, new.points.rule) == ("2", "调研每次计 2 分")
     assert after.points.points == "7"
 
     # A paper claim entered by staff, with its scan; once the evaluation has begun, no more.
@@ -206,7 +207,7 @@ def test_the_member_page_and_the_staff_page(
     assert 'href="/inbox/duties"' in inbox
     own = member.get("/inbox/duties").text
     assert f"{year} 年度履职积分：5 分" in own and "界别协商座谈会" in own
-    assert "其他会议出席 5 分" in own and "委员联络委" in own and "尚未申报" in own
+    assert "其他会议出席计 5 分" in own and "委员联络委" in own and "尚未申报" in own
 
     def claim(title: str, name: str, content: bytes, kind: str = "活动") -> str:
         page = member.get("/inbox/duties").text
@@ -266,7 +267,7 @@ def test_the_member_page_and_the_staff_page(
 
     # The member reads both decisions and the points with the accepted claim counted.
     own = member.get("/inbox/duties").text
-    assert f"{year} 年度履职积分：7 分" in own and "活动每条 2 分" in own
+    assert f"{year} 年度履职积分：7 分" in own and "活动每次计 2 分" in own
     accepted = re.search(rf'id="claim-{first}".*?</div>', own, re.S)
     declined = re.search(rf'id="claim-{second}".*?</div>', own, re.S)
     assert accepted is not None and "已采纳" in accepted.group(0)

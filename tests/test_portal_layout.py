@@ -21,6 +21,7 @@ from appraisal.store.cycles import get_cycle
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.nominations import propose_nomination
 from tests.browser_helpers import SHOTS, chromium, served_portal
+from tests.cycle_helpers import YEAR
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -48,6 +49,7 @@ STAFF_PAGES = [
     "/people/{code}",
     "/figures",
     "/figures/{figure}",
+    "/term?start={term_start}",  # 届末评价 under the CPPCC scheme, over the cycle's records
     "/imports",
     "/claims",
     "/admin",
@@ -370,6 +372,7 @@ def _duties() -> tuple[int, int]:
 
 
 def _shot_name(who: str, path: str, width: int) -> str:
+    path = path.split("?")[0]  # a page's query string does not name it
     slug = re.sub(r"\{(\w+)\}", r"\1", path).strip("/").replace("/", "-").replace(".", "-")
     slug = slug or "home"
     return f"layout-{who}-{slug}-{width}.png"
@@ -392,7 +395,7 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
         code = session.exec(select(Person.code).order_by(Person.code)).first()
         figure = _figure(session)
     fill = {"cycle": cycle.cycle_id, "doc": cycle.docs[0].id, "code": code, "figure": figure,
-            "ballots": _ballot_cycle()}  # fmt: skip
+            "ballots": _ballot_cycle(), "term_start": YEAR - 4}  # fmt: skip
     fill["duty_event"], fill["proposal"] = _duties()
     link_id, token = new_link(cycle.cycle_id, reviewer[1], reviewer[0])
     # Nominated while the cycle is at 提名推荐; the reports then move it on to 组织考核.

@@ -133,7 +133,12 @@ def test_scheme_is_reproducible_from_its_text_alone() -> None:
         ("archive = 30", "", "deadlines", "archive"),
         ("nomination = 15", "nomination = 0", "deadlines.nomination", "greater than or equal to 1"),
         ('"联名" = 0.5', "", "points.roles", "联名"),
-        ('normalise = "cap"', 'normalise = "squash"', "points.normalise", "'cap' or 'scale'"),
+        (
+            'normalise = "cap"',
+            'normalise = "squash"',
+            "points.normalise",
+            "'cap', 'scale' or 'base'",
+        ),
         ('cap_grade = "基本称职"', 'cap_grade = "一般"', "ballots.cap_grade", "应为"),
         ('scope = "本周期"', 'scope = "单位"', "quota.scope", "'工作单位'"),
         (
@@ -169,8 +174,8 @@ def test_each_mistake_is_named_by_its_key(old: str, new: str, key: str, words: s
         (
             'normalise = "cap"',
             'normalise = "squash"',
-            "方案 edited.toml：字段 points.normalise：应为以下之一（'cap'、'scale'） / "
-            "Input should be 'cap' or 'scale'",
+            "方案 edited.toml：字段 points.normalise：应为以下之一（'cap'、'scale'、'base'） / "
+            "Input should be 'cap', 'scale' or 'base'",
         ),
         (
             "excellent_percent = 15",

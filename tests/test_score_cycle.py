@@ -120,3 +120,25 @@ def test_a_quota_per_unit_moves_down_the_second_of_a_unit(app_env: Path, tmp_pat
     # The 综合评价表 prints the grade and the quota that set it.
     form = _evaluation_form_text(cycle_id, second, tmp_path / "docs")
     assert "优秀名额 1 名" in form and "超出名额，等次由优秀调整为称职" in form
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_cycle_started_with_the_cppcc_scheme_grades_by_points(
+    app_env: Path, tmp_path: Path
+) -> None:
+    cppcc = default_scheme_path().parent / "cppcc.toml"
+    import_pool(tmp_path / "data", people=12)
+    cycle_id = launch(
+        name="政协委员履职", kind=CycleKind.NON_PARTY, year=YEAR, scheme_path=cppcc,
+        selection=Selection(), allow_missing=True,
+    ).cycle_id  # fmt: skip
+    with plain_calls():
+        score_cycle(cycle_id)
+    with session_scope() as session:
+        cycle = get_cycle(session, cycle_id)
+        scores = score_cohort(cycle_scheme(cycle), scoring_inputs(session, cycle))
+    assert scores and all(s.composite == s.points.points for s in scores if not s.deductions)
+    assert {s.grade for s in scores} <= {Grade.EXCELLENT, Grade.COMPETENT, Grade.INCOMPETENT}
+    assert all(s.points.points >= 60 or s.grade is Grade.INCOMPETENT for s in scores)
+    stored = {code: (grade, composite) for code, grade, _, composite, _ in _stored(cycle_id)}
+    assert stored == {s.code: (s.grade, s.composite) for s in scores}

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import replace
+from fractions import Fraction
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -24,12 +25,14 @@ from appraisal.scoring import (
     FindingItem,
     PersonInput,
     Tally,
+    explain_duties,
     invalid_reason,
     quota_limit,
     quota_places,
     quota_unit,
     score_cohort,
     score_person,
+    score_points,
     settle,
     standing,
 )
@@ -240,3 +243,24 @@ def test_a_cohort_scored_a_slice_at_a_time_matches_the_whole(
         for score in settle(scheme, some, [score_person(scheme, p) for p in some], places)
     ]
     assert settled == score_cohort(scheme, cohort)
+
+
+CPPCC = load_scheme(default_scheme_path().parent / "cppcc.toml")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(duties, max_size=25), st.sampled_from([SCHEME, CPPCC]))
+def test_each_records_explanation_adds_up_to_the_raw_points(
+    items: list[DutyItem], scheme: Scheme
+) -> None:
+    explained = explain_duties(scheme.points, items, 6)
+    result = score_points(scheme.points, items, 6)
+    total = sum((Fraction(r.points) for r in explained), Fraction(0))
+    # Each row is rounded to 6 places for reading (a share of 1/3 or 1/7 of a point).
+    assert abs(total - sum(Fraction(str(v)) for v in result.raw.values())) <= Fraction(
+        len(explained) + 1, 10**6
+    )
+    assert all(r.rule for r in explained)
+    if scheme is CPPCC:  # points from the base of 60, never capped, less absences only
+        penalties = Fraction(str(result.penalties))
+        assert result.points == float(max(Fraction(60) + total - penalties, Fraction(0)))

@@ -141,7 +141,8 @@ def test_the_template_has_four_sheets_with_drop_downs(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:4] == ["履职记录", "民主测评", "组织考核", "负面清单"]
     duty = book["履职记录"]
-    assert [c.value for c in duty[1]] == DUTY_HEADER
+    # 联名人数 (optional, after 角色); the rows of this file's sheets are written without it.
+    assert [c.value for c in duty[1]] == [*DUTY_HEADER[:9], "联名人数", *DUTY_HEADER[9:]]
     formulas = {v.formula1 for v in duty.data_validations.dataValidation}
     assert '"出席,请假,缺席"' in formulas and '"独立,领衔,联名"' in formulas
     assert [c.value for c in book["民主测评"][1]] == BALLOT_HEADER

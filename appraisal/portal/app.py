@@ -34,6 +34,7 @@ from appraisal.portal import (
     revoking,
     staff,
     start,
+    term,
 )
 from appraisal.portal.access import LoginRequired
 from appraisal.portal.errors import error_page
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     app.include_router(career.router)
     app.include_router(figures.router)
     app.include_router(duties.router)
+    app.include_router(term.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]

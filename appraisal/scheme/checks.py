@@ -52,12 +52,26 @@ def _points(rules: PointsRules) -> list[Problem]:
                     )
         if rule.attendance is not None and rule.base:
             problems.append((f"{key}.base", "出勤分值和基础分只能给一个，不能都给"))
+        if rule.roles is not None and (rule.attendance is not None or rule.base):
+            problems.append((f"{key}.roles", "按角色计分时不能再给出勤分值或基础分"))
+    if rules.normalise != "base":
+        # Before "base" every category had a cap: a forgotten one must not silently lift it.
+        problems += [
+            (
+                f"points.categories.{name}.cap",
+                f'缺少：normalise = "{rules.normalise}" 时每类都须有上限',
+            )
+            for name, category in rules.categories.items()
+            if category.cap is None
+        ]
+    if rules.normalise != "base" and rules.base:
+        problems.append(("points.base", '只有 normalise = "base" 时才从基础分起算'))
     missing_roles = [r.value for r in DutyRole if r not in rules.roles]
     if missing_roles:
         problems.append(("points.roles", f"缺少系数：{'、'.join(missing_roles)}"))
-    if rules.normalise == "scale" and not sum(c.cap for c in rules.categories.values()):
+    if rules.normalise == "scale" and not sum(c.cap or 0 for c in rules.categories.values()):
         problems.append(("points.normalise", '"scale" 需要各类别上限之和大于 0'))
-    if rules.full_marks != 100:
+    if rules.full_marks != 100 and rules.normalise != "base":
         problems.append(("points.full_marks", "须为 100：综合得分按百分制加权"))
     return problems
 
@@ -129,6 +143,8 @@ def _graded_rules(scheme: Scheme) -> list[Problem]:
         *((f"band_caps.{g}", g) for g in scheme.band_caps),
         *(("pool.leave_grades", g) for g in scheme.pool.leave_grades),
     ]
+    if scheme.term is not None:
+        named += [("term.below_grades", g) for g in scheme.term.below_grades]
     if scheme.pool.adjust is not None:
         named += [("pool.adjust.promote_grades", g) for g in scheme.pool.adjust.promote_grades]
         named += [("pool.adjust.demote_grades", g) for g in scheme.pool.adjust.demote_grades]

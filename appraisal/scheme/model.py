@@ -53,7 +53,8 @@ class Rules(BaseModel):
 
 class Category(Rules):
     label: Label
-    cap: Points
+    # Left out only where points accumulate from a base without cap (normalise = "base").
+    cap: Points | None = None
 
 
 class KindRule(Rules):
@@ -62,6 +63,14 @@ class KindRule(Rules):
     attendance: dict[Attendance, Points] | None = None
     unexcused_penalty: Points = Decimal(0)
     outcomes: dict[DutyOutcome, dict[str, Points]] = Field(default_factory=dict)
+    # What one record stands for, in the words of the rule ("半天": 全会每半天计 5 分).
+    unit: str = ""
+    # Points per role for this kind (提案: 领衔 15, 联名 3) in place of `base` times the scheme's
+    # role factor; a record without a role counts as 独立. None: `base` and the factors.
+    roles: dict[DutyRole, Points] | None = None
+    # The roles that earn the outcome points (重点 +15 to the lead author alone); None: all, each
+    # times its role factor as before.
+    outcome_roles: list[DutyRole] | None = None
 
 
 class Removal(Rules):
@@ -70,8 +79,11 @@ class Removal(Rules):
 
 
 class PointsRules(Rules):
-    normalise: Literal["cap", "scale"]
+    # "cap" and "scale" make a score out of `full_marks`; "base" adds the points to `base`
+    # without any cap (the CPPCC members' rule of accumulating from 60).
+    normalise: Literal["cap", "scale", "base"]
     full_marks: Points
+    base: Points = Decimal(0)
     split_among_cosigners: bool
     categories: dict[str, Category]
     roles: dict[DutyRole, Points]
@@ -113,7 +125,8 @@ class CompositeRules(Rules):
 
 class GradeFloor(Rules):
     grade: Grade
-    min: Annotated[Decimal, Field(ge=0, le=100)]
+    # Above 100 only where points accumulate without a cap (normalise = "base").
+    min: Annotated[Decimal, Field(ge=0, le=1000)]
 
 
 class BandFloor(Rules):
@@ -211,6 +224,16 @@ class ReviewRules(Rules):
     days: int = Field(ge=1)
 
 
+class TermRules(Rules):
+    """届末评价: which yearly grades are below standard, and how many such years in a row lead
+    to persuading the member to resign (劝其辞去委员)."""
+
+    below_grades: list[Grade] = Field(min_length=1)
+    years_in_row: int = Field(ge=1)
+    # The annual result's follow-up for a below-standard year (提醒谈话).
+    reminder_talk: bool = True
+
+
 class ReportRules(Rules):
     """年度履职报告: what a person who has none when the evaluation runs is taken to have done."""
 
@@ -267,6 +290,8 @@ class Scheme(Rules):
     report: ReportRules = ReportRules(missing_item="")
     # Only the cadre kind's schemes have it: their indicators and the use of each grade.
     cadre: CadreRules | None = None
+    # 届末评价 over a term of years; schemes without it (党外 cycles) have no term evaluation.
+    term: TermRules | None = None
 
     _text: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")

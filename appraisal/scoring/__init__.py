@@ -19,7 +19,7 @@ from appraisal.scoring.cohort import (
 from appraisal.scoring.composite import score_person
 from appraisal.scoring.inputs import DutyItem, FindingItem, PersonInput, Tally
 from appraisal.scoring.negative import apply_negative_list
-from appraisal.scoring.points import score_points
+from appraisal.scoring.points import ItemPoints, explain_duties, score_points
 from appraisal.scoring.results import (
     Action,
     AppraisalResult,
@@ -36,6 +36,7 @@ __all__ = [
     "FindingItem",
     "FindingResult",
     "GroupResult",
+    "ItemPoints",
     "PersonInput",
     "PersonScore",
     "Place",
@@ -43,6 +44,7 @@ __all__ = [
     "Standing",
     "Tally",
     "apply_negative_list",
+    "explain_duties",
     "invalid_reason",
     "quota_limit",
     "quota_places",

@@ -75,25 +75,41 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     vetoes = tuple(f.code for f in findings if f.effect is FindingEffect.VETO)
     deductions = sum((exact(f.deduction) for f in findings), Fraction(0))
     org = org_score(scheme, person)
-    lines = [*points.lines, *appraisal.lines, *org.lines, *finding_lines]
+    w = scheme.composite.weights
+    # A part weighted 0 (a points-only scheme such as the CPPCC members') is neither needed
+    # nor explained; with every weight above 0 all three are needed, as always.
+    uses_org, uses_ballots = w.org > 0, w.appraisal > 0
+    lines = [
+        *points.lines,
+        *(appraisal.lines if uses_ballots else ()),
+        *(org.lines if uses_org else ()),
+        *finding_lines,
+    ]
 
     composite: Fraction | None = None
-    if org.score is None:
+    if uses_org and org.score is None:
         lines.append("缺少组织考核得分，无综合得分，不评定等次。")
-    elif appraisal.score is not None:
-        w = scheme.composite.weights
-        weighted = (
-            exact(w.org) * org.score
-            + exact(w.appraisal) * exact(appraisal.score)
-            + exact(w.points) * exact(points.points)
-        )
+    elif not uses_ballots or appraisal.score is not None:
+        parts = [
+            (word, score, weight)
+            for word, score, weight in (
+                ("组织考核", org.score, w.org),
+                (
+                    "民主测评",
+                    None if appraisal.score is None else exact(appraisal.score),
+                    w.appraisal,
+                ),
+                ("履职积分", exact(points.points), w.points),
+            )
+            if weight > 0
+        ]
+        weighted = sum((exact(weight) * (score or 0) for _, score, weight in parts), Fraction(0))
         composite = rounded(max(weighted - deductions, Fraction(0)), d)
         less = f" − 扣分 {fmt(deductions, d)}" if deductions else ""
-        lines.append(
-            f"综合得分 = 组织考核 {fmt(org.score, d)}×{fmt(w.org)}"
-            f" + 民主测评 {fmt(appraisal.score, d)}×{fmt(w.appraisal)}"
-            f" + 履职积分 {fmt(points.points, d)}×{fmt(w.points)}{less} = {fmt(composite, d)}。"
+        terms = " + ".join(
+            f"{word} {fmt(score or 0, d)}×{fmt(weight)}" for word, score, weight in parts
         )
+        lines.append(f"综合得分 = {terms}{less} = {fmt(composite, d)}。")
 
     grade: Grade | None = None
     band: Band | None = None
@@ -103,13 +119,19 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     elif composite is not None:
         grade, band = grade_for(scheme, composite), band_for(scheme, composite)
         lines.append(f"综合得分 {fmt(composite, d)}，对应等次{grade}，档次{band}。")
-        if appraisal.forced_grade is not None and worse(grade, appraisal.forced_grade) != grade:
-            grade = appraisal.forced_grade
+        # The ballots' rules bind only a scheme that weighs the ballots.
+        forced = appraisal.forced_grade if uses_ballots else None
+        if forced is not None and worse(grade, forced) != grade:
+            grade = forced
             lines.append(f"按民主测评不称职票规则，等次调整为{grade}。")
-        if appraisal.grade_cap is not None and worse(grade, appraisal.grade_cap) != grade:
+        if (
+            uses_ballots
+            and appraisal.grade_cap is not None
+            and worse(grade, appraisal.grade_cap) != grade
+        ):
             grade = appraisal.grade_cap
             lines.append(f"按民主测评三分之二规则，等次调整为{grade}。")
-        if grade is Grade.EXCELLENT and not appraisal.excellent_allowed:
+        if uses_ballots and grade is Grade.EXCELLENT and not appraisal.excellent_allowed:
             grade = lower_grade(scheme, grade)
             lines.append(f"优秀票不足，等次调整为{grade}。")
         capped = capped_band(scheme, band, grade)
@@ -122,6 +144,9 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     )
     if appraisal.reminder_talk:
         actions = (Action.REMINDER_TALK, *actions)
+    elif term_talk(scheme, grade):
+        actions = (Action.REMINDER_TALK, *actions)
+        lines.append(f"等次为{grade}，未达到合格标准：进行提醒谈话。")
     lines += action_lines
     return PersonScore(
         code=person.code,
@@ -140,6 +165,12 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
         explanation=tuple(lines),
         breakdown=breakdown(scheme, person, points, appraisal, findings, composite, org.score),
     )
+
+
+def term_talk(scheme: Scheme, grade: Grade | None) -> bool:
+    """A below-standard year of a scheme with a term rule (the CPPCC members'): 提醒谈话."""
+    term = scheme.term
+    return term is not None and term.reminder_talk and grade in term.below_grades
 
 
 def recommend(

@@ -5,6 +5,7 @@ the records, this turns them into what the member's page shows."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from appraisal.models.vocab import Attendance, DutyKind, DutyOutcome, DutyRole, DutySource
 from appraisal.scheme.model import PointsRules
@@ -63,12 +64,12 @@ def own_points(rules: PointsRules, lines: Sequence[DutyLine], decimals: int) -> 
     """The member's sheet, computed exactly as the evaluation computes their 履职积分."""
     items = [line.item() for line in lines]
     result = score_points(rules, items, decimals)
-    explained = explain_duties(rules, items, decimals)
+    explained = [_one_line(rules, item, decimals) for item in items]
     categories = tuple(
         CategoryTotal(
             label=spec.label,
             points=fmt(result.capped[key], decimals),
-            cap=fmt(spec.cap),
+            cap=fmt(spec.cap) if spec.cap is not None else "不设上限",
             over_cap=result.raw[key] > result.capped[key],
         )
         for key, spec in rules.categories.items()
@@ -78,6 +79,20 @@ def own_points(rules: PointsRules, lines: Sequence[DutyLine], decimals: int) -> 
         categories=categories,
         penalties=fmt(result.penalties, decimals),
         points=fmt(result.points, decimals),
-        full_marks=fmt(rules.full_marks),
+        full_marks=fmt(rules.full_marks) if rules.normalise != "base" else "不设上限",
         lines=result.lines,
+    )
+
+
+def _one_line(rules: PointsRules, item: DutyItem, decimals: int) -> ItemPoints:
+    """A record's points as one line: explain_duties gives a row per category it adds to (an
+    outcome's bonus may go to another), and the member reads the record's whole due."""
+    rows = explain_duties(rules, [item], decimals)
+    total = sum((Decimal(r.points) for r in rows), Decimal(0))
+    return ItemPoints(
+        title=item.title,
+        kind=item.kind,
+        category=rows[0].category,
+        points=fmt(total, decimals),
+        rule="；".join(r.rule for r in rows),
     )

@@ -1,4 +1,5 @@
-"""履职积分: duty records → points per category, capped, less absence penalties, out of 100."""
+"""履职积分: duty records → points per category, capped, less absence penalties, out of 100 (or,
+under normalise = "base", added to a base without cap); and each record's points in words."""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -11,6 +12,26 @@ from appraisal.scoring.inputs import DutyItem
 from appraisal.scoring.numbers import exact, fmt, num, rounded
 from appraisal.scoring.results import PointsResult
 
+UNSCORED = "不计分"  # the category label of a record whose kind the scheme does not score
+
+
+@dataclass(frozen=True)
+class ItemPoints:
+    """What one record earns in one category, and the rule behind it, as a member reads it."""
+
+    title: str
+    kind: DutyKind
+    category: str  # the category label the points go to
+    points: str  # formatted like the rest ("5", "1.5", "0", "-2")
+    rule: str  # the rule in words, e.g. "全会每半天出席计 5 分" / "联名提案每人计 3 分"
+
+
+@dataclass(frozen=True)
+class _Earned:
+    """One record's gains per category (main category first) and the rule in words for each."""
+
+    gains: tuple[tuple[str, Fraction, str], ...]
+
 
 def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) -> PointsResult:
     gains = {category: Fraction(0) for category in rules.categories}
@@ -22,22 +43,24 @@ def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) 
         if rule is None:
             unscored[item.kind] += 1
             continue
-        factor = _role_factor(rules, item)
-        for category, value in _gains(rule, item):
-            gains[category] += value * factor
+        for category, value, _ in _earned(rules, rule, item).gains:
+            gains[category] += value
         if item.attendance is Attendance.UNEXCUSED:
             penalties += exact(rule.unexcused_penalty)
             unexcused[item.kind] += 1
 
-    capped = {c: min(g, exact(rules.categories[c].cap)) for c, g in gains.items()}
+    capped = {c: _capped(rules, c, g) for c, g in gains.items()}
     total = sum(capped.values(), Fraction(0)) - penalties
     full = exact(rules.full_marks)
     if rules.normalise == "scale":
-        caps = sum((exact(c.cap) for c in rules.categories.values()), Fraction(0))
+        caps = sum((exact(c.cap or 0) for c in rules.categories.values()), Fraction(0))
         total_100 = total * full / caps
+    elif rules.normalise == "base":
+        total_100 = exact(rules.base) + total
     else:
         total_100 = total
-    points = rounded(min(max(total_100, Fraction(0)), full), decimals)
+    top = None if rules.normalise == "base" else full  # a base scheme has no ceiling
+    points = rounded(_clamp(total_100, top), decimals)
     removal = unexcused[rules.removal.kind] >= rules.removal.unexcused
 
     lines = [_summary(rules, gains, capped, decimals)]
@@ -50,6 +73,11 @@ def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) 
         lines.append(
             "履职积分按各类上限之和折算为百分制："
             f"{fmt(total, decimals)} → {fmt(points, decimals)} 分。"
+        )
+    elif rules.normalise == "base":
+        lines.append(
+            f"履职积分 = 基础分 {fmt(rules.base)} + 积分 {fmt(total, decimals)}"
+            f" = {fmt(points, decimals)} 分（累计计分，不设上限）。"
         )
     else:
         lines.append(f"履职积分 {fmt(points, decimals)} 分（满分 {fmt(full)}，超出按满分计）。")
@@ -70,26 +98,95 @@ def score_points(rules: PointsRules, duties: Iterable[DutyItem], decimals: int) 
     )
 
 
-def _role_factor(rules: PointsRules, item: DutyItem) -> Fraction:
+def explain_duties(
+    rules: PointsRules, duties: Sequence[DutyItem], decimals: int
+) -> list[ItemPoints]:
+    """Each record's points per category with its rule, in the records' order. They add up to
+    `score_points`' raw points (before caps and absence penalties; a penalty is named in the
+    rule of the absence it follows)."""
+    explained: list[ItemPoints] = []
+    for item in duties:
+        rule = rules.kinds.get(item.kind)
+        if rule is None:
+            text = f"方案未规定{item.kind}计分，不计分"
+            explained.append(ItemPoints(item.title, item.kind, UNSCORED, "0", text))
+            continue
+        for category, value, text in _earned(rules, rule, item).gains:
+            label = rules.categories[category].label
+            explained.append(ItemPoints(item.title, item.kind, label, fmt(value, decimals), text))
+    return explained
+
+
+def _capped(rules: PointsRules, category: str, gained: Fraction) -> Fraction:
+    cap = rules.categories[category].cap
+    return gained if cap is None else min(gained, exact(cap))
+
+
+def _clamp(value: Fraction, top: Fraction | None) -> Fraction:
+    value = max(value, Fraction(0))
+    return value if top is None else min(value, top)
+
+
+def _earned(rules: PointsRules, rule: KindRule, item: DutyItem) -> _Earned:
+    """The record's gains: the kind's own points (by attendance, by role, or its base times the
+    role factor) and its outcome's points, each with its rule in words."""
+    kind = item.kind.value
+    attended = item.attendance in (None, Attendance.PRESENT)
+    role = item.role or DutyRole.SOLE
+    factor, factor_words = (
+        (Fraction(1), "") if rule.roles is not None else _role_factor(rules, item)
+    )
+    if rule.attendance is not None:
+        attendance = item.attendance or Attendance.PRESENT
+        value = exact(rule.attendance.get(attendance, 0))
+        every = f"每{rule.unit}" if rule.unit else ""
+        words = f"{kind}{every}{attendance}计 {fmt(value)} 分"
+    elif rule.roles is not None:
+        value = exact(rule.roles.get(role, 0)) if attended else Fraction(0)
+        each = "每人" if role is DutyRole.COSIGNER else ""
+        words = f"{role}{kind}{each}计 {fmt(exact(rule.roles.get(role, 0)))} 分"
+    else:
+        value = exact(rule.base) if attended else Fraction(0)
+        every = f"每{rule.unit}" if rule.unit else "每次"
+        words = f"{kind}{every}计 {fmt(exact(rule.base))} 分"
+    if not attended and rule.attendance is None:
+        words += f"，{item.attendance}不计分"
+    if item.attendance is Attendance.UNEXCUSED and rule.unexcused_penalty:
+        words += f"；无故缺席另从合计中扣 {fmt(exact(rule.unexcused_penalty))} 分"
+    gains: dict[str, Fraction] = {rule.category: value * factor}
+    texts: dict[str, list[str]] = {rule.category: [words + factor_words]}
+    outcome = item.outcome
+    if attended and outcome is not DutyOutcome.NONE and outcome in rule.outcomes:
+        if rule.outcome_roles is None or role in rule.outcome_roles:
+            for category, extra in rule.outcomes[outcome].items():
+                gains[category] = gains.get(category, Fraction(0)) + exact(extra) * factor
+                texts.setdefault(category, []).append(
+                    f"{outcome}{kind}加 {fmt(exact(extra))} 分{_whose(rule)}{factor_words}"
+                )
+        else:
+            only = "、".join(r.value for r in rule.outcome_roles)
+            texts[rule.category].append(f"{outcome}{kind}加分只计{only}，{role}不加分")
+    return _Earned(tuple((c, gains[c], "；".join(texts[c])) for c in gains))
+
+
+def _whose(rule: KindRule) -> str:
+    """Who an outcome's points go to, when not every role: "（只计领衔、独立）"."""
+    if rule.outcome_roles is None:
+        return ""
+    return f"（只计{'、'.join(r.value for r in rule.outcome_roles)}）"
+
+
+def _role_factor(rules: PointsRules, item: DutyItem) -> tuple[Fraction, str]:
+    """The scheme-wide role factor and, where it is not 1, how it reads."""
     if item.role is None:
-        return Fraction(1)
+        return Fraction(1), ""
     factor = exact(rules.roles[item.role])
+    words = f"，{item.role}按 {fmt(factor)} 倍计" if factor != 1 else ""
     if item.role is DutyRole.COSIGNER and rules.split_among_cosigners and item.cosigners:
         # The co-signers share their part: each of n co-signers gets 1/n of it.
         factor /= item.cosigners
-    return factor
-
-
-def _gains(rule: KindRule, item: DutyItem) -> list[tuple[str, Fraction]]:
-    attended = item.attendance in (None, Attendance.PRESENT)
-    if rule.attendance is not None:
-        value = rule.attendance.get(item.attendance or Attendance.PRESENT, 0)
-        gains = [(rule.category, exact(value))]
-    else:
-        gains = [(rule.category, exact(rule.base) if attended else Fraction(0))]
-    if attended and item.outcome is not DutyOutcome.NONE:
-        gains += [(c, exact(v)) for c, v in rule.outcomes.get(item.outcome, {}).items()]
-    return gains
+        words += f"，按联名人数 {item.cosigners} 人平分"
+    return factor, words
 
 
 def _summary(
@@ -97,65 +194,11 @@ def _summary(
 ) -> str:
     parts = []
     for category, spec in rules.categories.items():
+        if spec.cap is None:
+            parts.append(f"{spec.label} {fmt(capped[category], decimals)}")
+            continue
         text = f"{spec.label} {fmt(capped[category], decimals)}/{fmt(spec.cap)}"
         if gains[category] > capped[category]:
             text += f"（原 {fmt(gains[category], decimals)}，按上限计）"
         parts.append(text)
     return "履职积分分类：" + "，".join(parts) + "。"
-
-
-@dataclass(frozen=True)
-class ItemPoints:
-    """What one duty record earns before the category caps, and the scheme's rule in words."""
-
-    title: str
-    kind: DutyKind
-    category: str  # the category label the points go to
-    points: str  # formatted ("5", "1.5", "0", "-2")
-    rule: str  # the rule in words
-
-
-def explain_duties(
-    rules: PointsRules, duties: Sequence[DutyItem], decimals: int
-) -> list[ItemPoints]:
-    """Each record's own points as `score_points` counts them (role factor, co-signers' share,
-    outcomes, an unexcused absence's penalty), in the order given. Category caps apply to the
-    totals only, so a record's points can exceed what it adds once its category is full."""
-    return [_explain(rules, item, decimals) for item in duties]
-
-
-def _explain(rules: PointsRules, item: DutyItem, decimals: int) -> ItemPoints:
-    rule = rules.kinds.get(item.kind)
-    if rule is None:
-        return ItemPoints(item.title, item.kind, "", "0", f"方案未规定{item.kind}计分，不计分")
-    factor = _role_factor(rules, item)
-    gains = _gains(rule, item)
-    value = sum((v for _, v in gains), Fraction(0)) * factor
-    words = [_base_words(rule, item)]
-    for category, v in gains[1:]:
-        label = rules.categories[category].label
-        words.append(f"{item.outcome} +{fmt(v, decimals)}（计入{label}）")
-    if factor != 1:
-        words.append(_factor_words(rules, item, factor, decimals))
-    if item.attendance is Attendance.UNEXCUSED and rule.unexcused_penalty:
-        value -= exact(rule.unexcused_penalty)
-        words.append(f"无故缺席扣 {fmt(rule.unexcused_penalty, decimals)} 分")
-    label = rules.categories[rule.category].label
-    return ItemPoints(item.title, item.kind, label, fmt(value, decimals), "；".join(words))
-
-
-def _base_words(rule: KindRule, item: DutyItem) -> str:
-    if rule.attendance is not None:
-        state = item.attendance or Attendance.PRESENT
-        return f"{item.kind}{state} {fmt(rule.attendance.get(state, 0))} 分"
-    if item.attendance in (None, Attendance.PRESENT):
-        return f"{item.kind}每条 {fmt(rule.base)} 分"
-    return f"{item.kind}{item.attendance}不得分"
-
-
-def _factor_words(rules: PointsRules, item: DutyItem, factor: Fraction, decimals: int) -> str:
-    assert item.role is not None
-    text = f"{item.role}按 {fmt(rules.roles[item.role], decimals)} 倍计"
-    if factor != exact(rules.roles[item.role]):
-        text += f"，{item.cosigners} 人联名平分"
-    return text

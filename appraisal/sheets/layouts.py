@@ -6,7 +6,7 @@ Roster (sheet 花名册; any sheet whose header row has the required columns is 
   Its extra sheets 简历, 奖惩, 培训, 挂职 hold dated entries: 编号 (姓名) [奖惩类别] 起始年月
   截止年月 and the entry's text; a re-import adds only entries not already on record.
 Records workbook, one sheet each (a workbook may carry any of them):
-  履职记录 编号 姓名 年度 记录编号 类型 名称 日期 出席情况 角色 成果
+  履职记录 编号 姓名 年度 记录编号 类型 名称 日期 出席情况 角色 联名人数 成果
   民主测评 编号 姓名 年度 测评群体 应参评人数 发出票数 收回票数 优秀 称职 基本称职 不称职 弃权
   组织考核 编号 姓名 年度 政治表现 思想状况 履行职责 廉洁自律 考核材料 考核人 备注
            (an older sheet's 得分, the total alone, is still read: see SCORE)
@@ -113,6 +113,15 @@ DUTY = SheetSpec(
         Column("日期", "held_on", Kind.DATE, example=date(2026, 3, 5), width=12),
         Column("出席情况", "attendance", Kind.VOCAB, vocab=Attendance, width=10),
         Column("角色", "role", Kind.VOCAB, vocab=DutyRole, example="领衔", width=8),
+        Column(
+            "联名人数",
+            "cosigners",
+            Kind.INT,
+            aliases=("联名人数（含领衔人）",),
+            example=5,
+            width=10,
+            note="可选：联名提案共几人署名（含领衔人）；留空为不详",
+        ),
         Column(
             "成果",
             "outcome",

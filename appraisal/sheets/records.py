@@ -47,6 +47,7 @@ class DutyRow:
     attendance: Attendance | None
     role: DutyRole | None
     outcome: DutyOutcome
+    cosigners: int | None = None  # 联名人数, the lead author included; None: not known
 
 
 @dataclass(frozen=True)
@@ -209,10 +210,19 @@ class _Rows:
         if v["kind"] is DutyKind.PROPOSAL and v.get("role") is None:
             self.problem(spec, sheet, row, "role", "提案记录必须填写")
             return None
+        cosigners: int | None = v.get("cosigners")
+        if cosigners is not None and cosigners < 1:
+            reason = f"联名人数须为 1 或以上，而不是 {cosigners}"
+            self.problem(spec, sheet, row, "cosigners", reason)
+            return None
+        if cosigners == 1 and v.get("role") in (DutyRole.LEAD, DutyRole.COSIGNER):
+            reason = f"角色为{v['role']}，联名人数（含领衔人）至少为 2；不详请留空"
+            self.problem(spec, sheet, row, "cosigners", reason)
+            return None
         key = v.get("record_key") or duty_digest(v["kind"], title, held_on)
         return DutyRow(
             row, v["code"], v["name"], v["year"], key, v["kind"], title, held_on,
-            v.get("attendance"), v.get("role"), v.get("outcome") or DutyOutcome.NONE,
+            v.get("attendance"), v.get("role"), v.get("outcome") or DutyOutcome.NONE, cosigners,
         )  # fmt: skip
 
     def _ballot(self, spec: SheetSpec, sheet: str, row: int, v: dict[str, Any]) -> BallotRow | None:

@@ -28,6 +28,9 @@ class _Target:
     entity: str
     key: tuple[str, ...]  # besides person_id and year
     values: tuple[str, ...]
+    # Values a blank cell leaves as recorded (a workbook without the column, or a count not
+    # known to whoever filled it in, must not erase one already on record).
+    kept_when_blank: tuple[str, ...] = ()
 
     @property
     def table(self) -> Any:
@@ -36,7 +39,8 @@ class _Target:
 
 TARGETS = {
     DUTY.name: _Target(DUTY.name, DutyRecord, "duty_record", ("record_key",),
-                       ("kind", "title", "held_on", "attendance", "role", "outcome")),
+                       ("kind", "title", "held_on", "attendance", "role", "outcome", "cosigners"),
+                       kept_when_blank=("cosigners",)),
     BALLOT.name: _Target(BALLOT.name, BallotTally, "ballot_tally", ("rater_group",),
                          ("due", "issued", "returned", "excellent", "competent", "basic",
                           "incompetent", "abstain")),
@@ -174,6 +178,9 @@ def _upsert(
         if current is None:
             new.append(item)
             continue
+        for f in target.kept_when_blank:
+            if item[f] is None:
+                item[f] = current[f]
         diff = differences(current, item, target.values)
         if diff:
             entity_key = "/".join(

@@ -47,7 +47,7 @@ def _printable_detail(
             "label": cat.label,
             "detail": f"原始{pts.raw.get(key, 0):g}分" if pts.raw.get(key, 0) else "",
             "points": pts.capped.get(key, 0),
-            "cap": float(cat.cap),
+            "cap": None if cat.cap is None else float(cat.cap),  # None: no cap
         }
         for key, cat in scheme.points.categories.items()
     ]
