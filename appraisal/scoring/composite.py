@@ -75,25 +75,35 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
     vetoes = tuple(f.code for f in findings if f.effect is FindingEffect.VETO)
     deductions = sum((exact(f.deduction) for f in findings), Fraction(0))
     org = org_score(scheme, person)
-    lines = [*points.lines, *appraisal.lines, *org.lines, *finding_lines]
+    w = scheme.composite.weights
+    # A part weighed 0 (a CPPCC scheme grades on the 履职积分 alone) is neither needed nor
+    # explained; every part the 党外 scheme weighs is, as before.
+    uses_org, uses_ballots = w.org > 0, w.appraisal > 0
+    lines = [
+        *points.lines,
+        *(appraisal.lines if uses_ballots else ()),
+        *(org.lines if uses_org else ()),
+        *finding_lines,
+    ]
 
     composite: Fraction | None = None
-    if org.score is None:
+    if org.score is None and uses_org:
         lines.append("缺少组织考核得分，无综合得分，不评定等次。")
-    elif appraisal.score is not None:
-        w = scheme.composite.weights
-        weighted = (
-            exact(w.org) * org.score
-            + exact(w.appraisal) * exact(appraisal.score)
-            + exact(w.points) * exact(points.points)
-        )
+    elif appraisal.score is not None or not uses_ballots:
+        weighted = exact(w.points) * exact(points.points)
+        terms = []
+        if uses_org:
+            assert org.score is not None
+            weighted += exact(w.org) * org.score
+            terms.append(f"组织考核 {fmt(org.score, d)}×{fmt(w.org)}")
+        if uses_ballots:
+            assert appraisal.score is not None
+            weighted += exact(w.appraisal) * exact(appraisal.score)
+            terms.append(f"民主测评 {fmt(appraisal.score, d)}×{fmt(w.appraisal)}")
+        terms.append(f"履职积分 {fmt(points.points, d)}×{fmt(w.points)}")
         composite = rounded(max(weighted - deductions, Fraction(0)), d)
         less = f" − 扣分 {fmt(deductions, d)}" if deductions else ""
-        lines.append(
-            f"综合得分 = 组织考核 {fmt(org.score, d)}×{fmt(w.org)}"
-            f" + 民主测评 {fmt(appraisal.score, d)}×{fmt(w.appraisal)}"
-            f" + 履职积分 {fmt(points.points, d)}×{fmt(w.points)}{less} = {fmt(composite, d)}。"
-        )
+        lines.append(f"综合得分 = {' + '.join(terms)}{less} = {fmt(composite, d)}。")
 
     grade: Grade | None = None
     band: Band | None = None
@@ -109,7 +119,7 @@ def score_person(scheme: Scheme, person: PersonInput) -> PersonScore:
         if appraisal.grade_cap is not None and worse(grade, appraisal.grade_cap) != grade:
             grade = appraisal.grade_cap
             lines.append(f"按民主测评三分之二规则，等次调整为{grade}。")
-        if grade is Grade.EXCELLENT and not appraisal.excellent_allowed:
+        if grade is Grade.EXCELLENT and uses_ballots and not appraisal.excellent_allowed:
             grade = lower_grade(scheme, grade)
             lines.append(f"优秀票不足，等次调整为{grade}。")
         capped = capped_band(scheme, band, grade)

@@ -22,10 +22,15 @@ NO_DUTIES = "没有本年度履职记录"
 def missing_inputs(scheme: Scheme, person: PersonInput) -> tuple[str, ...]:
     """The inputs `person` lacks, in words staff read; () when the scheme can grade them."""
     gaps: list[str] = []
-    if org_score(scheme, person).score is None:
+    weights = scheme.composite.weights
+    if weights.org > 0 and org_score(scheme, person).score is None:
         gaps.append(NO_ORG_SCORE)
-    if person.tallies and all(invalid_reason(scheme.ballots, t) for t in person.tallies):
+    if (
+        weights.appraisal > 0
+        and person.tallies
+        and all(invalid_reason(scheme.ballots, t) for t in person.tallies)
+    ):
         gaps.append(NO_VALID_TALLY)
-    if scheme.composite.weights.points > 0 and not person.duties:
+    if weights.points > 0 and not person.duties:
         gaps.append(NO_DUTIES)
     return tuple(gaps)
