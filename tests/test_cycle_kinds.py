@@ -199,3 +199,18 @@ def test_a_cppcc_cycle_walks_to_the_archive_with_its_own_documents(
     assert kinds == {"推荐单位", "工作单位", "界别活动组"}
     # Nothing of the 党外 cycle's: no 推荐表, 测评票, 综合评价表, 征求意见函, 结果通知书.
     assert all(documents(cycle_id, s) == [] for s in (Stage.NOMINATION, Stage.SOLICITATION))
+
+
+def test_the_demo_names_the_kinds_it_has_and_refuses_the_others() -> None:
+    from typer.testing import CliRunner
+
+    from appraisal.cli import app
+    from appraisal.commands.demo import demo_kind
+
+    assert demo_kind("政协") is CycleKind.CPPCC and demo_kind("党外") is CycleKind.NON_PARTY
+    assert demo_kind("干部年度考核") is CycleKind.CADRE
+    runner = CliRunner()
+    cadre = runner.invoke(app, ["demo", "--kind", "干部"])
+    assert cadre.exit_code == 1 and "尚未完成" in cadre.output, cadre.output
+    unknown = runner.invoke(app, ["demo", "--kind", "人大"])
+    assert unknown.exit_code == 1 and "没有考核种类“人大”" in unknown.output, unknown.output

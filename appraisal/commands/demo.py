@@ -9,7 +9,7 @@ from rich.table import Table
 
 from appraisal.console import fail, out
 from appraisal.models.vocab import CycleKind
-from appraisal.stages import stage_name
+from appraisal.stages import DOSSIER_COVER, stage_name
 
 DEFAULT_PEOPLE = 12
 RETURN_WORDS = {"recorded": "已登记", "quarantined": "已隔离", "duplicate": "重复",
@@ -121,6 +121,7 @@ def demo_kind(word: str) -> CycleKind:
 
 def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None:
     from appraisal.flows.demo_kinds import KindNotReady, run_kind_demo
+    from appraisal.kinds import profile
     from appraisal.render.manifest import template_titles
     from appraisal.settings import get_settings
 
@@ -130,7 +131,11 @@ def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None
     except KindNotReady as exc:
         fail(str(exc))
     _summary(run.cycle_id)
-    titles = template_titles(get_settings().templates_dir)
+    # The cover's title is the kind's (政协委员年度履职档案), not the manifest's.
+    titles = {
+        **template_titles(get_settings().templates_dir),
+        DOSSIER_COVER: profile(kind).dossier_title,
+    }
     table = Table("文书", "收件方", "份数", title="各文书送达何处", title_justify="left")
     for (template, recipient), n in sorted(run.sent.items()):
         table.add_row(titles.get(template, template), recipient, str(n))
