@@ -318,7 +318,7 @@ def test_a_cppcc_cycle_starts_on_its_own_scheme_over_everyone_without_a_tier(
     data = {"csrf": csrf_of(form.text), "kind": "政协年度履职", "name": "2026年度政协委员履职",
             "year": "2026", "scheme": "", "who": "all", "tier": "精英", "codes": ""}  # fmt: skip
     check = client.post("/cycles/new/check", data=data)
-    assert check.status_code == 200 and "共 3 人" in check.text
+    assert check.status_code == 200 and "本单位名册全部人员（不看梯队），共 3 人" in check.text
     assert "缺少组织考核得分" not in check.text  # the CPPCC scheme grades on points alone
     done = client.post("/cycles/new/start", data={**data, "allow_missing": "yes"},
                        follow_redirects=False)  # fmt: skip

@@ -87,10 +87,19 @@ def _form_page(request: Request, me: StaffMember, form: StartForm, errors: list[
     )  # fmt: skip
 
 
+def _who_names(form: StartForm) -> dict[str, str]:
+    """What the check page says of whom the cycle covers: a kind without tiers covers the
+    roster, not the pool (appraisal/kinds.py)."""
+    kind = CycleKind(form.kind) if form.kind in {k.value for k in CycleKind} else None
+    if kind is not None and not profile(kind).needs_tier:
+        return {**WHO, "all": "本单位名册全部人员（不看梯队）"}
+    return WHO
+
+
 def _check_page(request: Request, me: StaffMember, form: StartForm, **context: Any) -> Response:
     return page(
         request, "start_check.html", user=me.username, me=me, form=form,
-        who_names=WHO, shown=SHOWN_GAPS, **context,
+        who_names=_who_names(form), shown=SHOWN_GAPS, **context,
     )  # fmt: skip
 
 
