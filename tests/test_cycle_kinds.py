@@ -13,7 +13,7 @@ from sqlmodel import select
 from appraisal.documents.duty_contexts import duty_counts
 from appraisal.documents.plan import StageInputs, has_letters, has_person_documents, plan_stage
 from appraisal.kinds import DUTY_BRIEFING, DUTY_REPORT, first_stage, next_stage, profile
-from appraisal.models.vocab import CycleKind, DutyKind, Stage
+from appraisal.models.vocab import CycleKind, DutyKind, DutyOutcome, Stage
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import load_scheme
@@ -214,3 +214,30 @@ def test_the_demo_names_the_kinds_it_has_and_refuses_the_others() -> None:
     assert cadre.exit_code == 1 and "尚未完成" in cadre.output, cadre.output
     unknown = runner.invoke(app, ["demo", "--kind", "人大"])
     assert unknown.exit_code == 1 and "没有考核种类“人大”" in unknown.output, unknown.output
+
+
+def test_a_points_only_scheme_grades_without_org_score_or_ballots() -> None:
+    """cppcc.toml weighs 组织考核 and 民主测评 0: the 履职积分 alone gives the grade, and what it
+    does not weigh is neither needed before the start nor explained."""
+    from appraisal.scoring import PersonInput, score_person
+    from appraisal.scoring.readiness import NO_ORG_SCORE, missing_inputs
+
+    scheme = load_scheme(Path("appraisal/schemes/cppcc.toml"))
+    member = PersonInput(
+        code="W1",
+        name="委员",
+        duties=(
+            DutyItem(DutyKind("全会")),
+            DutyItem(DutyKind("提案"), outcome=DutyOutcome("重点")),
+            DutyItem(DutyKind("提案"), outcome=DutyOutcome("立案")),
+            DutyItem(DutyKind("社情民意"), outcome=DutyOutcome("采用")),
+        ),
+    )
+    assert NO_ORG_SCORE not in missing_inputs(scheme, member)
+    score = score_person(scheme, member)
+    assert score.composite == score.points.points and score.grade is not None
+    assert not any("民主测评" in line or "组织考核" in line for line in score.explanation)
+    # The 党外 scheme still wants both.
+    non_party = load_scheme(Path("appraisal/schemes/default.toml"))
+    assert NO_ORG_SCORE in missing_inputs(non_party, member)
+    assert score_person(non_party, member).grade is None
