@@ -10,12 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from appraisal.models.vocab import CycleKind, Stage
-from appraisal.stages import STAGE_ORDER, WORK_STAGES, StageTemplate, stage_spec
+from appraisal.stages import RESULT_NOTICE, STAGE_ORDER, WORK_STAGES, StageTemplate, stage_spec
 
 # Template ids of the other kinds, as templates/manifest.toml names them.
 DUTY_REPORT = "duty_report"  # 委员履职情况: one per member, at the evaluation
 DUTY_BRIEFING = "duty_briefing"  # 履职情况通报: to the member and the units told of it
 CADRE_REGISTRATION = "cadre_registration"  # 年度考核登记表 (公务员/干部年度考核)
+# What tells a person their own result, in any kind: made for them alone (a DUTY_BRIEFING to a
+# unit is the same template but about no one person, so a reader also checks the person).
+PERSONAL_NOTICES = (RESULT_NOTICE, DUTY_BRIEFING)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class KindProfile:
     templates: Mapping[Stage, tuple[StageTemplate, ...]] = field(default_factory=dict)
     needs_tier: bool = False
     summary: str = ""  # one line staff read when they choose the kind
+    dossier_title: str = "考核评价档案"  # what a member's sealed dossier's cover is called
 
     @property
     def order(self) -> tuple[Stage, ...]:
@@ -51,6 +55,7 @@ PROFILES: Mapping[CycleKind, KindProfile] = {
             Stage.NOTIFICATION: (StageTemplate(DUTY_BRIEFING, "本人"),),
         },
         summary="政协委员年度履职评价：履职积分、委员履职情况、履职情况通报",
+        dossier_title="政协委员年度履职档案",
     ),
     CycleKind.CADRE: KindProfile(
         CycleKind.CADRE,
@@ -60,12 +65,37 @@ PROFILES: Mapping[CycleKind, KindProfile] = {
             Stage.EVALUATION: (StageTemplate(CADRE_REGISTRATION, "考核委员会"),),
         },
         summary="干部年度考核：年度考核登记表、民主测评、考核委员会评定等次（优秀比例按单位）",
+        dossier_title="干部年度考核档案",
     ),
 }
 
 
 def profile(kind: CycleKind) -> KindProfile:
     return PROFILES[kind]
+
+
+def kind_of(kind: CycleKind | str) -> CycleKind:
+    """The kind a stored or printed word names; a word that names none is the 党外 cycle's
+    (plain values in tests and old views carry any word)."""
+    try:
+        return CycleKind(kind)
+    except ValueError:
+        return CycleKind.NON_PARTY
+
+
+def replaces(kind: CycleKind, stage: Stage) -> bool:
+    """Whether this kind fills `stage` with templates of its own instead of stages.py's."""
+    return stage in profile(kind).templates
+
+
+def own_recipient(kind: CycleKind, stage: Stage, template_id: str) -> str:
+    """Who receives `template_id` at `stage` in this kind (`StageTemplate.recipient`)."""
+    return next(t.recipient for t in stage_templates(kind, stage) if t.id == template_id)
+
+
+def work_stages(kind: CycleKind) -> tuple[Stage, ...]:
+    """The stages with a gate that this kind goes through, in order."""
+    return profile(kind).stages
 
 
 def first_stage(kind: CycleKind) -> Stage:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from appraisal.db import session_scope
+from appraisal.kinds import first_stage, profile
 from appraisal.models import Person
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import CycleKind, Stage
@@ -71,6 +72,12 @@ def gaps_of(session: Session, people: Sequence[Person], year: int, scheme: Schem
     return gaps
 
 
+def resumable_until(kind: CycleKind) -> Stage:
+    """Starting again resumes a cycle until this stage has finished: the 党外 cycle's 提名推荐
+    (its 动员部署 may write to no one), another kind's first stage."""
+    return Stage.NOMINATION if kind is CycleKind.NON_PARTY else first_stage(kind)
+
+
 @dataclass(frozen=True)
 class Check:
     """What starting would find, before anything is written: who is in, who lacks what."""
@@ -87,21 +94,32 @@ def shipped_schemes() -> list[tuple[str, Scheme]]:
     return [(path.stem, load_scheme(path)) for path in paths]
 
 
-def _scheme(scheme_path: Path | None) -> Scheme:
+def kind_scheme_path(kind: CycleKind) -> Path:
+    """The shipped scheme a cycle of `kind` starts with when staff name none."""
+    return default_scheme_path().parent / f"{profile(kind).scheme}.toml"
+
+
+def _scheme(scheme_path: Path | None, kind: CycleKind) -> Scheme:
     try:
-        return load_scheme(scheme_path or default_scheme_path())
+        return load_scheme(scheme_path or kind_scheme_path(kind))
     except SchemeError as exc:
         raise CycleError(f"方案有问题 / the scheme has problems:\n{exc}") from None
 
 
 def check_launch(
-    *, year: int, scheme_path: Path | None, selection: Selection, office_id: int = ROOT_OFFICE_ID
+    *,
+    year: int,
+    scheme_path: Path | None,
+    selection: Selection,
+    office_id: int = ROOT_OFFICE_ID,
+    kind: CycleKind = CycleKind.NON_PARTY,
 ) -> Check:
     """The check `launch` makes, without starting: the people selected from `office_id`'s
     pool (and its children's) and what each lacks for the scheme to grade them."""
-    scheme = _scheme(scheme_path)
+    scheme = _scheme(scheme_path, kind)
+    pool = profile(kind).needs_tier
     with session_scope() as session:
-        people = selected_people(session, selection, scope_of(session, office_id))
+        people = selected_people(session, selection, scope_of(session, office_id), pool=pool)
         return Check(len(people), gaps_of(session, people, year, scheme), scheme)
 
 
@@ -119,7 +137,7 @@ def launch(
     """Create the cycle (scheme copied in, members listed), or find the one to resume. The cycle
     is `office_id`'s and covers people of its pool and its children's only."""
     settings = get_settings()
-    scheme = _scheme(scheme_path)
+    scheme = _scheme(scheme_path, kind)
     try:
         ensure_templates_ok(resolve_templates(settings.templates_dir))
     except TemplateCheckError as exc:
@@ -134,11 +152,13 @@ def launch(
             if (
                 (existing.kind, existing.year) == (kind, year)
                 and scope.covers(existing.office_id)
-                and not stage_finished(session, existing.id, Stage.NOMINATION)
+                and not stage_finished(session, existing.id, resumable_until(kind))
             ):
                 return Launch(existing.id, resumed=True)
             raise CycleError(f"已有名为“{name}”的考核周期 / a cycle named {name!r} exists already")
-        gaps = gaps_of(session, selected_people(session, selection, scope), year, scheme)
+        pool = profile(kind).needs_tier
+        people = selected_people(session, selection, scope, pool=pool)
+        gaps = gaps_of(session, people, year, scheme)
         if gaps and not allow_missing:
             raise MissingInputs(gaps)
         cycle = start_cycle(

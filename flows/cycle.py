@@ -9,14 +9,15 @@ from datetime import date
 
 from prefect import flow
 
+from appraisal import kinds
 from appraisal.clock import today as clock_today
 from appraisal.db import session_scope
 from appraisal.flows.runmode import call_flow, task
 from appraisal.flows.stages import STAGE_FLOWS
 from appraisal.gates import StageProgress
-from appraisal.models.vocab import Stage
+from appraisal.models.vocab import CycleKind, Stage
 from appraisal.settings import get_settings
-from appraisal.stages import STAGE_ORDER, stage_name
+from appraisal.stages import stage_name
 from appraisal.store import ballots
 from appraisal.store.approvals import approved_unnotified
 from appraisal.store.cycles import get_cycle, set_stage
@@ -33,8 +34,9 @@ class AdvanceOutcome:
     blocked: dict[str, object] | None = None  # the closed gate's progress, when blocked
 
 
-def next_stage(stage: Stage) -> Stage:
-    return STAGE_ORDER[min(STAGE_ORDER.index(stage) + 1, len(STAGE_ORDER) - 1)]
+def next_stage(stage: Stage, kind: CycleKind = CycleKind.NON_PARTY) -> Stage:
+    """The stage after `stage` in a cycle of `kind` (appraisal/kinds.py)."""
+    return kinds.next_stage(kind, stage)
 
 
 @task(name="check the gate")
@@ -61,6 +63,11 @@ def awaiting_tally_tables(cycle_id: int) -> bool:
 def current_stage(cycle_id: int) -> Stage:
     with session_scope() as session:
         return get_cycle(session, cycle_id).stage
+
+
+def kind_of_cycle(cycle_id: int) -> CycleKind:
+    with session_scope() as session:
+        return get_cycle(session, cycle_id).kind
 
 
 def _move_to(cycle_id: int, stage: Stage) -> None:
@@ -112,7 +119,7 @@ def _run_cycle(cycle_id: int, today: date, max_stages: int) -> AdvanceOutcome:
         if not gate_open:
             outcome.blocked = progress.as_dict() if progress else None
             break
-        _move_to(cycle_id, next_stage(stage))
+        _move_to(cycle_id, next_stage(stage, kind_of_cycle(cycle_id)))
     outcome.stage = current_stage(cycle_id).value
     return outcome
 

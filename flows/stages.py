@@ -28,6 +28,7 @@ from appraisal.flows.tasks import (
     address_letters,
     close_stage,
     convert_documents,
+    cycle_kind,
     deliver_documents,
     documents_dir,
     member_codes,
@@ -126,7 +127,9 @@ def make_part(
     to bodies. The plan is deterministic, so parts made anywhere add up to the whole stage."""
     settings = get_settings()
     # A stage that only writes to bodies (动员部署, 征求意见) reads no records slice by slice.
-    codes = part_of(member_codes(cycle_id), part, parts) if has_person_documents(stage) else []
+    kind = cycle_kind(cycle_id)
+    people = has_person_documents(stage, kind)
+    codes = part_of(member_codes(cycle_id), part, parts) if people else []
     size = max(1, settings.slice_people)
     counts = {"planned": 0, "changed": 0, "failed": 0}
     for start in range(0, len(codes), size):
@@ -134,7 +137,7 @@ def make_part(
         what = f"documents of people {start + 1}-{start + len(some)} of {len(codes)}"
         jobs = plan_documents(cycle_id, stage, issued, due, some)
         counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
-    if part == 0 and has_letters(stage):
+    if part == 0 and has_letters(stage, kind):
         for what, jobs in planned_letters(cycle_id, stage, issued, due):
             counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
     log("stage %s: %d documents planned", stage.value, counts["planned"])
@@ -167,7 +170,8 @@ def _run_stage(cycle_id: int, stage: Stage, today: date | None) -> dict[str, int
         log("%s", score_cycle(cycle_id))
     # A stage that only writes to bodies (动员部署, 征求意见) has nothing to share out: its
     # letters are made by part 0, and more parts would be runs that do nothing.
-    parts = max(1, settings.stage_parts) if has_person_documents(stage) else 1
+    people = has_person_documents(stage, cycle_kind(cycle_id))
+    parts = max(1, settings.stage_parts) if people else 1
     if parts == 1:
         counts = make_part(cycle_id, stage, issued, due)
     elif settings.part_deployment:

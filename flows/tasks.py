@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from appraisal.db import session_scope
+from appraisal.documents import duty_contexts
 from appraisal.documents.plan import (
     DocumentJob,
     LetterPart,
@@ -20,8 +21,9 @@ from appraisal.documents.plan import (
 from appraisal.documents.views import TallyRow
 from appraisal.files import link_or_copy, sha256_file, staging_dir, sweep_staging
 from appraisal.flows.runmode import task
+from appraisal.kinds import kind_of, replaces
 from appraisal.models import Cycle
-from appraisal.models.vocab import Grade, Stage
+from appraisal.models.vocab import CycleKind, Grade, Stage
 from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir
 from appraisal.pdf import Conversion, convert_many
 from appraisal.render import PreparedTemplate, qr_image
@@ -128,6 +130,11 @@ def score_cycle(cycle_id: int) -> str:
     return f"{len(codes)} scored: {total.added} new, {total.updated} changed"
 
 
+def cycle_kind(cycle_id: int) -> CycleKind:
+    with session_scope() as session:
+        return get_cycle(session, cycle_id).kind
+
+
 @task(name="list the cycle's people")
 def member_codes(cycle_id: int) -> list[str]:
     with session_scope() as session:
@@ -151,6 +158,12 @@ def _stage_inputs(
         results = (
             cycle_data.result_views(session, cycle_id, codes) if stage in _NEEDS_RESULTS else {}
         )
+        counts: dict[str, dict[str, int]] = {}
+        if replaces(cycle.kind, stage) and stage in _NEEDS_RESULTS and codes != []:
+            counts = {
+                p.code: duty_contexts.duty_counts(scheme.points, p.duties)
+                for p in cycle_data.scoring_inputs(session, cycle, codes)
+            }
         return StageInputs(
             cycle=cycle_data.cycle_view(cycle),
             people=cycle_data.people_views(session, cycle_id, codes),
@@ -191,9 +204,11 @@ def _stage_inputs(
             waived_groups=waived,
             cadre_forms=(
                 cadre.registration_contexts(session, cycle, codes)
-                if stage == Stage.EVALUATION and scheme.cadre is not None
+                if stage == Stage.EVALUATION and kind_of(cycle.kind) is CycleKind.CADRE
                 else {}
             ),
+            duty_counts=counts,
+            rule_source=duty_contexts.rule_source(cycle.scheme_name, cycle.scheme_version),
         )
 
 

@@ -49,7 +49,9 @@ class CycleMember(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    tier: Tier = enum_field(Tier, 16)  # the tier when the cycle started
+    # The tier when the cycle started; None in a kind that needs none (政协委员, 干部: their
+    # cycle does not look at the 十百千 pool, appraisal/kinds.py).
+    tier: Tier | None = enum_field(Tier, 16, default=None)
     # Staff's decision for someone the engine cannot grade (or should not yet): the evaluation
     # gate does not wait for their grade, and they get no 结果通知书.
     decision: Decision | None = enum_field(Decision, 8, default=None)

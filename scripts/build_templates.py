@@ -874,6 +874,70 @@ def result_briefing(title: str) -> DocxDocument:
     return doc
 
 
+def duty_report(title: str) -> DocxDocument:
+    """委员履职情况 (政协年度履职): the member's year by category, the total, the grade and the
+    rules that gave them, for the 委员联络室负责人 to sign."""
+    doc = new_document()
+    para(doc, title, "DocTitle")
+    para(doc, "（{{ 周期名称 }}）", "Note", align="center")
+    grid(doc, [24, 28, 24, 28, 24, 28], [
+        (9, [L("姓　名"), V("{{ 姓名 }}"), L("性　别"), V("{{ 性别 }}"), L("出生年月"),
+             V("{{ 出生年月 }}")]),
+        (9, [L("政治面貌"), V("{{ 政治面貌 }}"), L("界　别"), V("{{ 界别 }}"), L("年　度"),
+             V("{{ 年度 }}")]),
+        (9, [L(["工作单位", "及职务"]), V("{{ 工作单位及职务 }}", 5, "left")]),
+        (8, [L("年度履职情况", 6)]),
+        (8, [L("类　别", 2), L("次　数"), L("得　分"), L("上　限", 2)]),
+        loop_row("{%tr for r in 履职明细 %}", 6),
+        (8, [V("{{ r.类别 }}", 2), V("{{ r.次数 }}"), V("{{ r.得分 }}"), V("{{ r.上限 }}", 2)]),
+        loop_row("{%tr endfor %}", 6),
+        (10, [L(["履职积分", "合计"]), V("{{ 履职积分 }}"), L(["折　算", "（百分制）"]),
+              V("{{ 积分折算 }}"), L("等　次"), V("{{ 等次 }}")]),
+        (18, [L("计分说明"), V(_lines("评价说明"), 5, "left", flows=True)]),
+        (9, [L("计分依据"), V("{{ 计分依据 }}", 5, "left")]),
+        (26, [L(["委员联络室", "意见"]), V(["", ">负责人（签字）：　　　　　　　　",
+                                  ">（盖章）　　" + BLANK_DATE], 5, top=True)]),
+    ], header_rows=1, signed_rows=1)
+    return doc
+
+
+def duty_briefing(title: str) -> DocxDocument:
+    """履职情况通报 (政协年度履职): to the member, with their year by category, or to a unit
+    (推荐单位, 工作单位, 界别活动组), listing its members."""
+    doc = new_document()
+    letterhead(doc, title, "{{ 主送机关 }}：")
+    para(doc, "现将{{ 年度 }}年度政协委员履职情况通报如下{{ 分册 }}：", "Body")
+    # A unit's copy lists its members; the member's own lists them alone, then their year.
+    grid(doc, [12, 20, 26, 52, 20, 26], [
+        (9, [L("序号"), L("姓名"), L("界别"), L("工作单位及职务"), L("履职积分"), L("等次")]),
+        loop_row("{%tr for r in 履职通报名单 %}", 6),
+        (9, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.界别 }}"),
+             V("{{ r.工作单位及职务 }}", align="left"), V("{{ r.履职积分 }}"),
+             V("{{ r.等次 }}{% if r.备注 %}（{{ r.备注 }}）{% endif %}")]),
+        loop_row("{%tr endfor %}", 6),
+    ], header_rows=1, styles=LIST)
+    para(doc, "{%p if 本人结果 %}", "Body")
+    para(doc, "{{ 本人结果 }}", "Body")
+    grid(doc, [60, 30, 30, 36], [
+        (8, [L("类别"), L("次数"), L("得分"), L("上限")]),
+        loop_row("{%tr for r in 履职明细 %}", 4),
+        (7, [V("{{ r.类别 }}", align="left"), V("{{ r.次数 }}"), V("{{ r.得分 }}"),
+             V("{{ r.上限 }}")]),
+        loop_row("{%tr endfor %}", 4),
+    ], header_rows=1, styles=LIST)
+    para(doc, "{%p endif %}", "Body")
+    # Both copies' last lines keep with the 落款 (signoff() can only hold the paragraph before
+    # it, here a Jinja tag that rendering removes).
+    para(doc, "计分依据：{{ 计分依据 }}。", "Body").paragraph_format.keep_with_next = True
+    # What the units are asked to do; the member is told, not asked.
+    para(doc, "{%p if not 本人结果 %}", "Body")
+    ask = para(doc, "请结合委员履职情况，加强对委员的联系、教育和管理。特此通报。", "Body")
+    ask.paragraph_format.keep_with_next = True
+    para(doc, "{%p endif %}", "Body")
+    signoff(doc)
+    return doc
+
+
 def dossier_cover(title: str) -> DocxDocument:
     doc = new_document()
     # A cover carries no page number; its first page keeps the ID and QR header all pages have.
@@ -887,7 +951,8 @@ def dossier_cover(title: str) -> DocxDocument:
     para(doc, "{{ 发文机关 }}", "Normal", align="center", east=HEI)
     for _ in range(3):
         para(doc)
-    para(doc, title, "DocTitle", size=36)
+    # The kind's name for the dossier (考核评价档案, 政协委员年度履职档案: appraisal/kinds.py).
+    para(doc, "{{ 档案名称 }}", "DocTitle", size=36)
     for _ in range(4):
         para(doc)
     cover = grid(doc, [36, 112], [
@@ -1117,6 +1182,8 @@ BUILDERS: dict[str, Callable[[str], DocxDocument]] = {
     "nomination_summary": nomination_summary,
     "information_form": information_form,
     "cadre_registration": cadre_registration,
+    "duty_report": duty_report,
+    "duty_briefing": duty_briefing,
 }
 # fmt: on
 

@@ -107,3 +107,14 @@ def _replace_in_docx(path: Path, old: str, new: str) -> None:
             if info.filename == "word/document.xml":
                 data = xml.replace(old, new, 1).encode()
             zout.writestr(info, data)
+
+
+def test_start_a_cppcc_cycle_on_its_own_scheme_and_stages(pool: Path) -> None:
+    result = _start("--kind", "政协年度履职", "--allow-missing")
+    assert result.exit_code == 0, result.output
+    (cycle,) = json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output)
+    assert cycle["kind"] == "政协年度履职" and cycle["stage"] == "evaluation"
+    assert cycle["scheme"].startswith("政协委员年度履职积分方案")
+    data = json.loads(runner.invoke(app, ["cycle", "status", "1", "--json"]).output)
+    # Only its own working stages: no 动员部署, 提名推荐, 组织考核 or 征求意见.
+    assert [s["stage"] for s in data["stages"]] == ["evaluation", "approval", "notification"]

@@ -48,6 +48,7 @@ SAMPLE: dict[str, str] = {
     "主送机关": "中共××市纪委监委",
     "回复期限": "2026年12月5日",
     "周期名称": "2026年度党外代表人士综合评价",
+    "档案名称": "考核评价档案",  # the 党外 cycle's, as its cover's title (appraisal/kinds.py)
     "年度": "2026",
     "姓名": PERSON,
     "性别": "男",
@@ -133,8 +134,8 @@ def plain_text(xml: str) -> str:
 def test_manifest_is_consistent() -> None:
     # One per document of the brief, the dossier's two pages, the pool adjustment's form, the
     # 推荐人选汇总表, the 信息采集表, the 复核决定书, the 审定表, 动员部署's 工作通知 and 实施方案,
-    # the 考核材料, and the cadre kind's 年度考核登记表.
-    assert len(ENTRIES) == 19
+    # the 考核材料; the cadre kind's 年度考核登记表; the CPPCC kind's 委员履职情况 and 履职情况通报.
+    assert len(ENTRIES) == 21
     assert len(set(IDS)) == len(IDS)
     assert len({t["file"] for t in ENTRIES}) == len(ENTRIES)
     for t in ENTRIES:

@@ -304,3 +304,30 @@ def test_a_person_page_lists_the_cycles_they_are_in(
     assert "87.25" in page and "<td>称职</td>" in page and "<td>A</td>" in page
     _account("bob", office="西区统战部")
     assert _client(bare_portal, "bob").get("/people/P00001").status_code == 404
+
+
+def test_a_cppcc_cycle_starts_on_its_own_scheme_over_everyone_without_a_tier(
+    portal: object, tmp_path: Path, started_runs: list[int]
+) -> None:
+    """The start page with no scheme chosen: the kind's own (appraisal/kinds.py); a 政协年度履职
+    cycle covers the roster, the 名人 too, and its members have no 十百千 tier."""
+    import_pool(tmp_path / "data", people=3)
+    client = _client(portal)
+    form = client.get("/cycles/new")
+    assert "政协年度履职：政协委员年度履职评价" in form.text and "按考核类型" in form.text
+    data = {"csrf": csrf_of(form.text), "kind": "政协年度履职", "name": "2026年度政协委员履职",
+            "year": "2026", "scheme": "", "who": "all", "tier": "精英", "codes": ""}  # fmt: skip
+    check = client.post("/cycles/new/check", data=data)
+    assert check.status_code == 200 and "本单位名册全部人员（不看梯队），共 3 人" in check.text
+    assert "缺少组织考核得分" not in check.text  # the CPPCC scheme grades on points alone
+    done = client.post("/cycles/new/start", data={**data, "allow_missing": "yes"},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    with session_scope() as session:
+        cycle = session.exec(select(Cycle)).one()
+        assert cycle.id is not None
+        started_runs.append(cycle.id)
+        tiers = session.exec(select(CycleMember.tier)).all()
+    assert cycle.scheme_name.startswith("政协委员年度履职积分方案") and cycle.stage == "evaluation"
+    assert len(tiers) == 3 and set(tiers) == {None}
+    assert "正在生成综合评价阶段的文书" in client.get(f"/cycles/{cycle.id}").text

@@ -13,6 +13,7 @@ from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, missing_in_words
+from appraisal.kinds import first_stage
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
@@ -46,18 +47,27 @@ def start(
         str, typer.Option(help="A name for the cycle, e.g. 2026年度党外代表人士综合评价.")
     ],
     year: Annotated[int, typer.Option(help="The year assessed; records of this year are used.")],
-    kind: Annotated[CycleKind, typer.Option(help="The kind of cycle.")] = CycleKind.NON_PARTY,
+    kind: Annotated[
+        CycleKind,
+        typer.Option(help="The kind of cycle: its stages, documents and scheme (README 考核种类)."),
+    ] = CycleKind.NON_PARTY,
     scheme: Annotated[
-        Path | None, typer.Option(help="Scheme file (default: the shipped default scheme).")
+        Path | None,
+        typer.Option(
+            help="Scheme file (default: the kind's shipped scheme: default.toml for 党外综合评价, "
+            "cppcc.toml for 政协年度履职, cadre.toml for 干部年度考核)."
+        ),
     ] = None,
     people: Annotated[
         str,
         typer.Option(
-            help="all (all but the 名人, 不含名人) | tier:精英 | P00001,P00002 | @file with one"
-            " 编号 per line."
+            help="all (all but the 名人, 不含名人; for 政协/干部 kinds everyone on the roster) | "
+            "tier:精英 | P00001,P00002 | @file with one 编号 per line."
         ),
     ] = "all",
-    run: Annotated[bool, typer.Option(help="Run the first stage (动员部署) right away.")] = True,
+    run: Annotated[
+        bool, typer.Option(help="Run the first stage (动员部署; 政协: 综合评价) right away.")
+    ] = True,
     allow_missing: Annotated[
         bool,
         typer.Option(
@@ -67,8 +77,9 @@ def start(
     ] = False,
 ) -> None:
     """启动考核周期 / Start a cycle over the pool: checks the scheme, the templates and
-    everyone's records, then runs its first stage, 动员部署 (and on while gates are open). With the
-    name of a cycle whose 动员部署 or nomination never finished, finishes it."""
+    everyone's records, then runs its kind's first stage (动员部署 for 党外综合评价, 综合评价 for
+    政协年度履职) and on while gates are open. With the name of a cycle whose first stages
+    never finished, finishes it."""
     try:
         started = launch(
             name=name, kind=kind, year=year, scheme_path=scheme,
@@ -81,7 +92,7 @@ def start(
         fail(str(exc))
     if started.resumed:
         out.print(
-            f"第{started.cycle_id}号考核周期（{name}）已存在，其动员部署或提名推荐未完成：现在完成它"
+            f"第{started.cycle_id}号考核周期（{name}）已存在，其{_opening(kind)}未完成：现在完成它"
         )
     else:
         out.print(f"已启动第{started.cycle_id}号考核周期：{name}")
@@ -93,6 +104,13 @@ def start(
         )
     if run:
         _run(started.cycle_id)
+
+
+def _opening(kind: CycleKind) -> str:
+    """The stages a start runs and, when they never finished, a second start finishes."""
+    if kind is CycleKind.NON_PARTY:
+        return "动员部署或提名推荐"
+    return f"{stage_name(first_stage(kind))}阶段"
 
 
 def _gaps(gaps: list[Gap], title: str, show: int = 50) -> None:

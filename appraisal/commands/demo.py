@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from appraisal.console import out
-from appraisal.stages import stage_name
+from appraisal.console import fail, out
+from appraisal.models.vocab import CycleKind
+from appraisal.stages import DOSSIER_COVER, stage_name
 
 DEFAULT_PEOPLE = 12
 RETURN_WORDS = {"recorded": "已登记", "quarantined": "已隔离", "duplicate": "重复",
@@ -31,9 +32,21 @@ def demo(
     output: Annotated[Path, typer.Option(help="Folder for everything the demo makes.")] = Path(
         "output/demo"
     ),
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="The kind of cycle: 党外 (the default, the whole 党外代表人士 cycle), "
+            "政协 (a CPPCC member's year: 委员履职情况 and 履职情况通报), 干部 (not built yet); "
+            "or the kind's full name."
+        ),
+    ] = "党外",
 ) -> None:
     """演示 / Run a whole cycle over a generated pool with simulated reviewers, then summarise
     it."""
+    chosen = demo_kind(kind)
+    if chosen is not CycleKind.NON_PARTY:
+        _kind_demo(chosen, people=people, seed=seed, output=output)
+        return
     # Importing flows prepares Prefect (its home under output/, outside the demo folder the
     # demo wipes and rebuilds).
     from appraisal.flows.demo import run_demo
@@ -87,6 +100,56 @@ def demo(
         out.print(f"一人一档：{run.career}（appraisal people file 编号 可为任何人生成）")
     if run.figures:
         out.print(f"{run.figures}；名录：{output}/统战名人名录.xlsx（appraisal figures list）")
+    out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
+              f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
+
+
+# The short words staff type for the kinds (appraisal demo --kind 政协).
+KIND_WORDS = {"党外": CycleKind.NON_PARTY, "政协": CycleKind.CPPCC, "干部": CycleKind.CADRE}
+
+
+def demo_kind(word: str) -> CycleKind:
+    word = word.strip()
+    if word in KIND_WORDS:
+        return KIND_WORDS[word]
+    try:
+        return CycleKind(word)
+    except ValueError:
+        known = "、".join([*KIND_WORDS, *(k.value for k in CycleKind)])
+        fail(f"没有考核种类“{word}”，可选：{known} / unknown kind {word!r}")
+
+
+def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None:
+    from appraisal.flows.demo_kinds import KindNotReady, run_kind_demo
+    from appraisal.kinds import profile
+    from appraisal.render.manifest import template_titles
+    from appraisal.settings import get_settings
+
+    out.print(f"[bold]appraisal demo --kind {kind.value}[/]：{people} 人，全部输出在 {output}/")
+    try:
+        run = run_kind_demo(kind, people=people, seed=seed, output=output.resolve(), say=out.print)
+    except KindNotReady as exc:
+        fail(str(exc))
+    _summary(run.cycle_id)
+    # The cover's title is the kind's (政协委员年度履职档案), not the manifest's.
+    titles = {
+        **template_titles(get_settings().templates_dir),
+        DOSSIER_COVER: profile(kind).dossier_title,
+    }
+    table = Table("文书", "收件方", "份数", title="各文书送达何处", title_justify="left")
+    for (template, recipient), n in sorted(run.sent.items()):
+        table.add_row(titles.get(template, template), recipient, str(n))
+    out.print(table)
+    if run.returns:
+        out.print(
+            "回件："
+            + "，".join(f"{RETURN_WORDS.get(k, k)} {n}" for k, n in sorted(run.returns.items()))
+        )
+    stages = "，".join(f"{stage_name(k)} {v:.0f} 秒" for k, v in run.stage_seconds.items())
+    out.print(f"用时 {run.seconds:.0f} 秒；各阶段：{stages}")
+    base = output / f"cycle-{run.cycle_id:04d}"
+    out.print(f"文件：{base}/documents/   发件箱：{base}/outbox/")
+    out.print(f"年度履职档案：{run.dossiers}/   登记表：{run.register}")
     out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
               f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 

@@ -10,8 +10,10 @@ from appraisal.commands._cycle_arg import cycle_number
 from appraisal.commands._running import with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
+from appraisal.kinds import work_stages
 from appraisal.settings import get_settings
-from appraisal.stages import WORK_STAGES, stage_name
+from appraisal.stages import stage_name
+from appraisal.store.cycles import get_cycle
 from appraisal.store.outbox import (
     DOCUMENTS,
     FAILED,
@@ -121,9 +123,9 @@ def send(cycle: Annotated[str, typer.Argument(help="Cycle number or name.")]) ->
     cycle_id = cycle_number(cycle)
     titles = template_titles(get_settings().templates_dir)
     with session_scope() as session:
+        stages = work_stages(get_cycle(session, cycle_id).kind)
         planned = sum(
-            len(plan_document_messages(session, cycle_id, stage, titles=titles))
-            for stage in WORK_STAGES
+            len(plan_document_messages(session, cycle_id, stage, titles=titles)) for stage in stages
         )
     if planned:
         out.print(f"已安排 {planned} 封邮件")

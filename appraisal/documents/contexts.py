@@ -20,6 +20,7 @@ from appraisal.documents.views import (
     TalkLine,
     TallyRow,
 )
+from appraisal.kinds import kind_of, profile
 from appraisal.person_fields import DOCUMENT_FIELDS, plain
 from appraisal.render import cn_date
 
@@ -445,6 +446,7 @@ def dossier_cover(
         "年度": str(cycle.year),
         "成文日期": cn_date(issued_on),
         "保管期限": "永久",
+        "档案名称": profile(kind_of(cycle.kind)).dossier_title,
         "目录": [dict(row) for row in toc],
     }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from appraisal.ballot_sheets import DEFAULT_RATER_GROUPS, group_order, rater_groups, tally_ready
-from appraisal.documents import contexts
+from appraisal.documents import contexts, duty_contexts
 from appraisal.documents.contexts import Context
 from appraisal.documents.recipients import (
     SELF,
@@ -30,7 +30,14 @@ from appraisal.documents.views import (
     TallyRow,
 )
 from appraisal.identity import document_id
-from appraisal.kinds import CADRE_REGISTRATION, stage_templates
+from appraisal.kinds import (
+    CADRE_REGISTRATION,
+    DUTY_BRIEFING,
+    DUTY_REPORT,
+    kind_of,
+    own_recipient,
+    replaces,
+)
 from appraisal.models.vocab import CycleKind, Stage
 from appraisal.stages import (
     BALLOT,
@@ -45,13 +52,6 @@ from appraisal.stages import (
     TALLY,
     WORK_NOTICE,
     template_recipient,
-)
-
-# Who receives a cadre's 年度考核登记表: the recipient kinds.py's CADRE profile names.
-CADRE_COMMITTEE = next(
-    t.recipient
-    for t in stage_templates(CycleKind.CADRE, Stage.EVALUATION)
-    if t.id == CADRE_REGISTRATION
 )
 
 
@@ -110,6 +110,10 @@ class StageInputs:
     # A cadre cycle's 年度考核登记表 by 编号 (its evaluation only): they take the 综合评价表's
     # place, as appraisal/kinds.py's CADRE profile says.
     cadre_forms: Mapping[str, Context] = field(default_factory=dict)
+    # The CPPCC kind's documents (evaluation and notification): by 编号 the year's records
+    # counted per category label, and the line naming the rules that gave the points.
+    duty_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    rule_source: str = ""
 
 
 def _job(
@@ -258,21 +262,24 @@ def _ballot(inputs: StageInputs, p: "LetterPart", listed: Sequence[PersonView]) 
     )
 
 
+def _cadre_forms(inputs: StageInputs) -> list[DocumentJob]:
+    """A cadre cycle's evaluation: each cadre's 年度考核登记表 to the 考核委员会."""
+    return [
+        _job(
+            inputs,
+            Stage.EVALUATION,
+            CADRE_REGISTRATION,
+            person=p.code,
+            kind=own_recipient(CycleKind.CADRE, Stage.EVALUATION, CADRE_REGISTRATION),
+            name=inputs.cycle.office.name,
+            context=dict(inputs.cadre_forms[p.code]),
+        )
+        for p in inputs.people
+    ]
+
+
 def _evaluation(inputs: StageInputs) -> list[DocumentJob]:
     office = inputs.cycle.office.name
-    if inputs.cadre_forms:
-        return [
-            _job(
-                inputs,
-                Stage.EVALUATION,
-                CADRE_REGISTRATION,
-                person=p.code,
-                kind=CADRE_COMMITTEE,
-                name=office,
-                context=dict(inputs.cadre_forms[p.code]),
-            )
-            for p in inputs.people
-        ]
     return [
         _job(
             inputs,
@@ -443,18 +450,114 @@ PERSON_PLANNERS = {
 }
 
 
-def has_letters(stage: Stage) -> bool:
-    return stage in LETTERS
+def _duty_reports(inputs: StageInputs) -> list[DocumentJob]:
+    """委员履职情况: one per member, for the 委员联络室负责人 to sign."""
+    kind = own_recipient(CycleKind.CPPCC, Stage.EVALUATION, DUTY_REPORT)
+    return [
+        _job(
+            inputs,
+            Stage.EVALUATION,
+            DUTY_REPORT,
+            person=p.code,
+            kind=kind,
+            name=inputs.cycle.office.name,
+            context=duty_contexts.duty_report(
+                inputs.cycle,
+                p,
+                inputs.results[p.code],
+                inputs.duty_counts.get(p.code, {}),
+                inputs.rule_source,
+            ),
+        )
+        for p in inputs.people
+    ]
 
 
-def has_person_documents(stage: Stage) -> bool:
+def _duty_notices(inputs: StageInputs) -> list[DocumentJob]:
+    """The member's own 履职情况通报, with their year by category; as for the 结果通知书, none
+    for someone staff decided on, or an objection holds."""
+    if SELF not in inputs.notify:
+        return []
+    letter = _letter(inputs, inputs.cycle.id * 10 + 2)
+    return [
+        _job(
+            inputs,
+            Stage.NOTIFICATION,
+            DUTY_BRIEFING,
+            person=p.code,
+            kind=SELF,
+            name=p.name,
+            context=duty_contexts.duty_briefing(
+                letter,
+                p.name,
+                [p],
+                inputs.results,
+                inputs.duty_counts,
+                inputs.rule_source,
+                own=True,
+            ),
+        )
+        for p in inputs.people
+        if not inputs.results[p.code].decision and inputs.results[p.code].approved
+    ]
+
+
+# What a kind plans at a stage whose templates it replaces (appraisal/kinds.py); a stage it
+# replaces and does not list here plans nothing (yet).
+KIND_PLANNERS: dict[tuple[CycleKind, Stage], Callable[[StageInputs], list[DocumentJob]]] = {
+    (CycleKind.CPPCC, Stage.EVALUATION): _duty_reports,
+    (CycleKind.CPPCC, Stage.NOTIFICATION): _duty_notices,
+    (CycleKind.CADRE, Stage.EVALUATION): _cadre_forms,
+}
+KIND_LETTERS: dict[tuple[CycleKind, Stage], _Letters] = {
+    # To the member's 推荐单位, 工作单位 and 界别活动组, as the scheme's [recipients] lists them:
+    # one letter per unit listing its members.
+    (CycleKind.CPPCC, Stage.NOTIFICATION): _Letters(
+        DUTY_BRIEFING,
+        3,
+        lambda inputs, everyone: notification_groups(everyone, inputs.notify),
+        lambda inputs, letter, p, listed: duty_contexts.duty_briefing(
+            letter,
+            p.name,
+            listed,
+            inputs.results,
+            inputs.duty_counts,
+            inputs.rule_source,
+            first=p.first,
+            part=part_label(p.part, p.parts),
+        ),
+    ),
+}
+
+
+def _person_planner(
+    stage: Stage, kind: CycleKind | str
+) -> Callable[[StageInputs], list[DocumentJob]]:
+    own = kind_of(kind)
+    if replaces(own, stage):
+        return KIND_PLANNERS.get((own, stage), _none)
+    return PERSON_PLANNERS[stage]
+
+
+def _letters_of(stage: Stage, kind: CycleKind | str) -> _Letters | None:
+    own = kind_of(kind)
+    if replaces(own, stage):
+        return KIND_LETTERS.get((own, stage))
+    return LETTERS.get(stage)
+
+
+def has_letters(stage: Stage, kind: CycleKind | str = CycleKind.NON_PARTY) -> bool:
+    return _letters_of(stage, kind) is not None
+
+
+def has_person_documents(stage: Stage, kind: CycleKind | str = CycleKind.NON_PARTY) -> bool:
     """Whether the stage plans documents about people one by one (not only letters)."""
-    return PERSON_PLANNERS[stage] is not _none
+    return _person_planner(stage, kind) is not _none
 
 
 def plan_people(stage: Stage, inputs: StageInputs) -> list[DocumentJob]:
     """The documents about each of `inputs.people`, person by person, in a stable order."""
-    return PERSON_PLANNERS[stage](inputs)
+    return _person_planner(stage, inputs.cycle.kind)(inputs)
 
 
 def letter_parts(
@@ -462,7 +565,7 @@ def letter_parts(
 ) -> list[LetterPart]:
     """Every letter of `stage`: to which body, listing whom, in a stable order. `everyone` is
     the whole cycle in roster order; `inputs` is read only for whom the scheme writes to."""
-    letters = LETTERS.get(stage)
+    letters = _letters_of(stage, inputs.cycle.kind)
     return _split(letters.groups(inputs, everyone), letters.size(inputs)) if letters else []
 
 
@@ -471,7 +574,7 @@ def plan_letter_parts(
 ) -> list[DocumentJob]:
     """The letters `parts`, planned whole. `inputs.people` and `inputs.results` need hold only
     the people these letters list, so letters can be made a few at a time."""
-    letters = LETTERS.get(stage)
+    letters = _letters_of(stage, inputs.cycle.kind)
     if letters is None:
         return []
     by_code = {p.code: p for p in inputs.people}

@@ -11,6 +11,12 @@ EMPLOYER = "所在单位"
 PARTY_OR_SECTOR = "所在党派或界别"
 OWN_PARTY = "所在党派"
 SELF = "本人"
+# A 政协委员's units told of their year (seed 001: "report to the members themselves, their
+# units, and sector activity groups"). The roster has no 推荐单位 column: a member of a democratic
+# party was put forward by it, anyone else by their 界别, which is what this names.
+NOMINATING_UNIT = "推荐单位"
+WORK_UNIT = "工作单位"
+SECTOR_GROUP = "界别活动组"
 COMMUNIST = "中共党员"
 NOT_A_PARTY = frozenset({COMMUNIST, "中共预备党员", "共青团员", "无党派人士", "群众"})
 
@@ -47,6 +53,12 @@ def _body(kind: str, person: Affiliation) -> str:
         return party_or_sector(person)
     if kind == OWN_PARTY:
         return democratic_party(person)
+    if kind == NOMINATING_UNIT:
+        return party_or_sector(person)
+    if kind == WORK_UNIT:
+        return person.unit
+    if kind == SECTOR_GROUP:
+        return f"{person.sector or '其他'}界别活动组"
     return kind
 
 

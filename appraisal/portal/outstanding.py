@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from appraisal.clock import today
 from appraisal.db import session_scope
+from appraisal.kinds import work_stages
 from appraisal.models.vocab import Reply, Stage
 from appraisal.portal.access import scoped_cycle, staff
 from appraisal.portal.inbox import reply_problem
@@ -16,7 +17,7 @@ from appraisal.portal.limits import DocumentId, PersonCode, RowId, field
 from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.reminding import document_titles, overdue, queue_reminders
 from appraisal.roles import Action
-from appraisal.stages import WORK_STAGES, takes_reply
+from appraisal.stages import takes_reply
 from appraisal.store.dashboard import cycle_document
 from appraisal.store.outstanding import document_people, document_signoffs, stage_account
 from appraisal.store.signoffs import SignOffError, record_reply, waive_many
@@ -24,25 +25,26 @@ from appraisal.store.signoffs import SignOffError, record_reply, waive_many
 router = APIRouter()
 
 
-def _stage(cycle_stage: Stage, asked: str) -> Stage:
-    """The stage the page is about: the one asked for if it is a working stage, else the
-    cycle's current one (or the last working stage once the cycle is past them)."""
-    for stage in WORK_STAGES:
+def _stage(cycle_stage: Stage, asked: str, stages: tuple[Stage, ...]) -> Stage:
+    """The stage the page is about: the one asked for if it is a working stage of the cycle's
+    kind, else the cycle's current one (or its last working stage once the cycle is past them)."""
+    for stage in stages:
         if stage.value == asked:
             return stage
-    return cycle_stage if cycle_stage in WORK_STAGES else WORK_STAGES[-1]
+    return cycle_stage if cycle_stage in stages else stages[-1]
 
 
 @router.get("/cycles/{cycle_id}/outstanding")
 def outstanding(request: Request, cycle_id: RowId, stage: str = "") -> Response:
     me = staff(request)
     cycle = scoped_cycle(me, cycle_id)
-    shown = _stage(cycle.stage, stage)
+    stages = work_stages(cycle.kind)
+    shown = _stage(cycle.stage, stage, stages)
     with session_scope() as session:
         account = stage_account(session, cycle_id, shown, today(), document_titles())
     return page(
         request, "outstanding.html", user=me.username, me=me, cycle=cycle, account=account,
-        stages=WORK_STAGES,
+        stages=stages,
     )  # fmt: skip
 
 
@@ -61,7 +63,7 @@ def waive(
     me = staff(request, Action.RUN)
     check_csrf(request, csrf)
     cycle = scoped_cycle(me, cycle_id)
-    shown = _stage(cycle.stage, stage)
+    shown = _stage(cycle.stage, stage, work_stages(cycle.kind))
     back = RedirectResponse(f"/cycles/{cycle_id}/outstanding?stage={shown.value}", status_code=303)
     chosen = list(doc or [])
     if group:

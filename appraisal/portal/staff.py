@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from appraisal.clock import today
 from appraisal.db import session_scope
+from appraisal.kinds import work_stages
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir, located
@@ -30,7 +31,6 @@ from appraisal.portal.web import (
 from appraisal.reminding import document_titles, overdue
 from appraisal.roles import Action
 from appraisal.secrets import token_digest
-from appraisal.stages import WORK_STAGES
 from appraisal.store.cycles import CycleError, get_cycle, list_cycles
 from appraisal.store.dashboard import cycle_board, cycle_document, dossier_name, person_dossier
 from appraisal.store.freeze import can_reopen, reopen_cycle
@@ -123,7 +123,7 @@ def board(request: Request, cycle_id: RowId) -> Response:
     with session_scope() as session:
         data = cycle_board(session, cycle, today())
         reopenable = can_reopen(session, cycle)
-        stage = cycle.stage if cycle.stage in WORK_STAGES else None
+        stage = cycle.stage if cycle.stage in work_stages(cycle.kind) else None
         account = stage_account(session, cycle_id, stage, today(), titles) if stage else None
     register = cycle_dir(cycle_id) / "register.xlsx"
     return page(

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from appraisal.clock import today
 from appraisal.db import session_scope
+from appraisal.kinds import first_stage, profile
 from appraisal.launch import MissingInputs, check_launch, launch, shipped_schemes
 from appraisal.models.vocab import CycleKind, Tier
 from appraisal.portal import launcher
@@ -21,6 +22,7 @@ from appraisal.portal.web import check_csrf, flash, log_access, page
 from appraisal.roles import Action
 from appraisal.scheme import default_scheme_path
 from appraisal.sheets.values import MAX_YEAR, MIN_YEAR
+from appraisal.stages import stage_name
 from appraisal.store.cycles import CycleError, Selection
 from appraisal.store.offices import StaffMember
 
@@ -51,7 +53,8 @@ class StartForm:
             found.append("请填写周期名称")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
             found.append(f"年度须为 {MIN_YEAR} 到 {MAX_YEAR} 之间的整数")
-        if self.scheme not in dict(shipped_schemes()):
+        # "" is the kind's own scheme (appraisal/kinds.py), chosen when the cycle starts.
+        if self.scheme and self.scheme not in dict(shipped_schemes()):
             found.append("请选择评分方案")
         if self.who not in WHO:
             found.append("请选择参加人员")
@@ -76,16 +79,27 @@ class StartForm:
 def _form_page(request: Request, me: StaffMember, form: StartForm, errors: list[str]) -> Response:
     return page(
         request, "start.html", user=me.username, me=me, form=form, errors=errors,
-        kinds=[k.value for k in CycleKind], tiers=[t.value for t in Tier], who_names=WHO,
+        kinds=[k.value for k in CycleKind],
+        kind_summaries=[(k.value, profile(k).summary) for k in CycleKind],
+        tiers=[t.value for t in Tier], who_names=WHO,
         schemes=shipped_schemes(), min_year=MIN_YEAR, max_year=MAX_YEAR,
         status_code=400 if errors else 200,
     )  # fmt: skip
 
 
+def _who_names(form: StartForm) -> dict[str, str]:
+    """What the check page says of whom the cycle covers: a kind without tiers covers the
+    roster, not the pool (appraisal/kinds.py)."""
+    kind = CycleKind(form.kind) if form.kind in {k.value for k in CycleKind} else None
+    if kind is not None and not profile(kind).needs_tier:
+        return {**WHO, "all": "本单位名册全部人员（不看梯队）"}
+    return WHO
+
+
 def _check_page(request: Request, me: StaffMember, form: StartForm, **context: Any) -> Response:
     return page(
         request, "start_check.html", user=me.username, me=me, form=form,
-        who_names=WHO, shown=SHOWN_GAPS, **context,
+        who_names=_who_names(form), shown=SHOWN_GAPS, **context,
     )  # fmt: skip
 
 
@@ -93,8 +107,8 @@ def _check_page(request: Request, me: StaffMember, form: StartForm, **context: A
 def new_cycle(request: Request) -> Response:
     me = staff(request, Action.RUN)
     year = today().year
-    default = default_scheme_path().stem
-    return _form_page(request, me, StartForm(year=year, scheme=default), [])
+    # No scheme chosen: the kind's own, whichever kind staff pick.
+    return _form_page(request, me, StartForm(year=year), [])
 
 
 def _sent_form(
@@ -123,7 +137,7 @@ def check(request: Request, form: SentForm, csrf: Csrf = "") -> Response:
     try:
         found = check_launch(
             year=form.year, scheme_path=_scheme_path(form.scheme),
-            selection=form.selection(), office_id=me.office_id,
+            selection=form.selection(), office_id=me.office_id, kind=CycleKind(form.kind),
         )  # fmt: skip
     except CycleError as exc:
         return _form_page(request, me, form, [str(exc)])
@@ -151,7 +165,7 @@ def start(
         # The data changed since the check, or the box was not ticked: check again.
         found = check_launch(
             year=form.year, scheme_path=_scheme_path(form.scheme),
-            selection=form.selection(), office_id=me.office_id,
+            selection=form.selection(), office_id=me.office_id, kind=CycleKind(form.kind),
         )  # fmt: skip
         return _check_page(
             request, me, form, people=found.people, gaps=exc.gaps,
@@ -167,7 +181,8 @@ def start(
         )  # fmt: skip
     done = "动员部署或提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
     if launcher.start_advance(started.cycle_id):
-        running = "正在生成动员部署阶段的文书，完成后本页会显示进度"
+        first = stage_name(first_stage(CycleKind(form.kind)))
+        running = f"正在生成{first}阶段的文书，完成后本页会显示进度"
         flash(request, f"“{form.name}”{done}，{running}", "ok")
     else:
         flash(request, f"“{form.name}”{done}；上一次的运行仍在进行", "error")

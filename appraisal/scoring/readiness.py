@@ -33,6 +33,6 @@ def missing_inputs(scheme: Scheme, person: PersonInput) -> tuple[str, ...]:
         and all(invalid_reason(scheme.ballots, t) for t in tallies)
     ):
         gaps.append(NO_VALID_TALLY)
-    if scheme.composite.weights.points > 0 and not person.duties:
+    if weights.points > 0 and not person.duties:
         gaps.append(NO_DUTIES)
     return tuple(gaps)

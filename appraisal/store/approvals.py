@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from appraisal.employer_split import joined
+from appraisal.kinds import PERSONAL_NOTICES
 from appraisal.models import Cycle, CycleMember, Document, GradeApproval, Person, Result
 from appraisal.models.vocab import Grade, Stage
-from appraisal.stages import RESULT_NOTICE, stage_name
+from appraisal.stages import stage_name
 from appraisal.store.changes import AuditLog
 from appraisal.store.cycles import CycleError
 from appraisal.store.holds import held_person_ids
@@ -223,7 +224,7 @@ def approved_unnotified(session: Session, cycle_id: int) -> bool:
         GradeApproval.cycle_id == cycle_id, col(GradeApproval.after_notification)
     )
     noticed = select(Document.person_id).where(
-        Document.cycle_id == cycle_id, Document.template_id == RESULT_NOTICE
+        Document.cycle_id == cycle_id, col(Document.template_id).in_(PERSONAL_NOTICES)
     )
     return bool(set(session.exec(late)) - set(session.exec(noticed)))
 

@@ -23,6 +23,7 @@ from appraisal.archive.register import AuditRow, RegisterRow, Reread, StageCompl
 from appraisal.db import database_configured, get_engine, session_scope
 from appraisal.gates import missing_signoff
 from appraisal.identity import ID_PATTERN, cycle_of
+from appraisal.kinds import PERSONAL_NOTICES, work_stages
 from appraisal.models import (
     AnnualReport,
     AuditEntry,
@@ -40,7 +41,7 @@ from appraisal.models import (
 from appraisal.models.vocab import Decision, Reply, ReviewStatus, SignOffMethod, Stage
 from appraisal.paths import located
 from appraisal.person_fields import ARCHIVED_FIELDS, REGISTER_FIELDS, plain_values
-from appraisal.stages import RESULT_NOTICE, WORK_STAGES
+from appraisal.stages import WORK_STAGES
 from appraisal.store.changes import as_text, chunks
 from appraisal.store.cycles import cycle_codes, cycle_people, get_cycle
 from appraisal.store.decisions import decisions
@@ -56,7 +57,9 @@ RESULT_FIELDS = (
 
 
 def stages_not_run(session: Session, cycle_id: int) -> tuple[Stage, ...]:
-    missing = not_finished(session, cycle_id, WORK_STAGES)
+    from appraisal.store.cycles import get_cycle
+
+    missing = not_finished(session, cycle_id, work_stages(get_cycle(session, cycle_id).kind))
     # Cycles started before 动员部署 existed began at 提名推荐 and never had it to run.
     if (
         Stage.MOBILIZATION in missing
@@ -260,7 +263,9 @@ def _awaits_notice(approval: GradeApproval | None, documents: Sequence[Document]
     return (
         approval is not None
         and approval.after_notification
-        and not any(d.template_id == RESULT_NOTICE for d in documents)
+        and not any(
+            d.template_id in PERSONAL_NOTICES and d.person_id is not None for d in documents
+        )
     )
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from appraisal.documents.views import Affiliation
+from appraisal.kinds import first_stage, profile
 from appraisal.models import AuditEntry, Cycle, CycleMember, Person, PoolMembership
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import CycleKind, Stage, Tier
@@ -51,24 +52,27 @@ class Selection:
             return cls(codes=tuple(c.strip() for c in lines if c.strip()))
         return cls(codes=tuple(c.strip() for c in text.split(",") if c.strip()))
 
-    def describe(self) -> str:
+    def describe(self, *, pool: bool = True) -> str:
         if self.tier:
             return f"梯队 {self.tier.value}"
         if self.codes:
             return f"列出的 {len(self.codes)} 人"
-        return f"全部在库人员（不含{Tier.PROMINENT.value}）"
+        return f"全部在库人员（不含{Tier.PROMINENT.value}）" if pool else "本单位名册全部人员"
 
 
 def selected_people(
-    session: Session, selection: Selection, scope: Scope = EVERYWHERE
+    session: Session, selection: Selection, scope: Scope = EVERYWHERE, *, pool: bool = True
 ) -> list[Person]:
     """The people `selection` names in the current pool of the offices in `scope`, by code;
-    CycleError if none."""
-    in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
-    query = people_in(scope).where(col(Person.id).in_(in_pool)).order_by(Person.code)
+    CycleError if none. With `pool` False (a kind that needs no 十百千 tier: 政协委员, 干部),
+    everyone on the offices' roster, in the pool or not."""
+    query = people_in(scope).order_by(Person.code)
+    if pool:
+        in_pool = select(PoolMembership.person_id).where(col(PoolMembership.left_on).is_(None))
+        query = query.where(col(Person.id).in_(in_pool))
     if selection.tier:
         query = query.where(col(Person.tier) == selection.tier)
-    elif not selection.codes:
+    elif not selection.codes and pool:
         # Seed 002: the 统战名人 are honoured figures kept on record, not appraised each year;
         # staff who want one in a cycle name them (by 编号 or by the tier).
         query = query.where(col(Person.tier) != Tier.PROMINENT)
@@ -80,7 +84,7 @@ def selected_people(
         if missing:
             raise CycleError(f"以下编号不在本单位当前人员库中：{'、'.join(missing)}")
     if not people:
-        raise CycleError(f"没有选中任何人（{selection.describe()}）；请先导入花名册")
+        raise CycleError(f"没有选中任何人（{selection.describe(pool=pool)}）；请先导入花名册")
     return people
 
 
@@ -100,8 +104,8 @@ def start_cycle(
     office: Mapping[str, str] | None = None,
     office_id: int = ROOT_OFFICE_ID,
 ) -> Cycle:
-    """Create the cycle with a copy of its scheme and its members; the first stage is
-    动员部署 (mobilization).
+    """Create the cycle with a copy of its scheme and its members, at its kind's first stage
+    (动员部署 for the 党外 cycle; appraisal/kinds.py).
 
     `missing` is what staff were shown to be lacking (编号 -> what) and chose to start with:
     it goes into the audit log with the start. `office` is the issuing office as its letters
@@ -109,10 +113,12 @@ def start_cycle(
     may cover."""
     if cycle_named(session, name) is not None:
         raise CycleError(f"已有名为“{name}”的考核周期 / a cycle named {name!r} exists already")
-    people = selected_people(session, selection, scope_of(session, office_id))
+    needs_tier = profile(kind).needs_tier
+    people = selected_people(session, selection, scope_of(session, office_id), pool=needs_tier)
     cycle = Cycle(
         name=name,
         kind=kind,
+        stage=first_stage(kind),
         year=year,
         scheme_name=scheme_name,
         scheme_version=scheme_version,
@@ -126,7 +132,10 @@ def start_cycle(
     assert cycle.id is not None
     session.execute(
         sa.insert(CycleMember),
-        [{"cycle_id": cycle.id, "person_id": p.id, "tier": p.tier} for p in people],
+        [
+            {"cycle_id": cycle.id, "person_id": p.id, "tier": p.tier if needs_tier else None}
+            for p in people
+        ],
     )
     session.add(
         AuditEntry(
@@ -134,7 +143,10 @@ def start_cycle(
             entity="cycle",
             entity_key=name,
             field="started",
-            after=f"{kind.value} {year}年度，{len(people)} 人（{selection.describe()}）",
+            after=(
+                f"{kind.value} {year}年度，{len(people)} 人"
+                f"（{selection.describe(pool=needs_tier)}）"
+            ),
         )
     )
     if missing:

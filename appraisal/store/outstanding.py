@@ -10,9 +10,9 @@ from typing import Protocol, cast
 from sqlmodel import Session, col, select
 
 from appraisal.gates import Outstanding, missing_signoff
+from appraisal.kinds import work_stages
 from appraisal.models import Document, Person, SignOff
 from appraisal.models.vocab import SignOffMethod, Stage
-from appraisal.stages import WORK_STAGES
 from appraisal.store.progress import stage_returns, ungraded_members
 
 
@@ -255,8 +255,10 @@ def overdue_documents(
     session: Session, cycle_id: int, today: date, titles: Mapping[str, str] | None = None
 ) -> list[AwaitedDocument]:
     """Every working stage's overdue documents, with names: what a reminder chases."""
+    from appraisal.store.cycles import get_cycle
+
     found: list[AwaitedDocument] = []
-    for stage in WORK_STAGES:
+    for stage in work_stages(get_cycle(session, cycle_id).kind):
         found += stage_account(session, cycle_id, stage, today, titles).overdue
     return found
 

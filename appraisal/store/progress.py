@@ -8,6 +8,7 @@ from typing import Protocol, cast
 from sqlmodel import Session, col, func, select
 
 from appraisal.gates import Outstanding, Returned, StageDocument, StageProgress, missing_grade
+from appraisal.kinds import work_stages
 from appraisal.models import (
     CycleMember,
     Document,
@@ -18,7 +19,7 @@ from appraisal.models import (
     StageRun,
 )
 from appraisal.models.vocab import Stage
-from appraisal.stages import BALLOT, TALLY, WORK_STAGES
+from appraisal.stages import BALLOT, TALLY
 
 
 class _ReturnRow(Returned, Protocol):
@@ -77,14 +78,18 @@ def held_documents(session: Session, cycle_id: int, stage: Stage | None = None) 
 
 
 def cycle_progress(
-    session: Session, cycle_id: int, today: date, stages: Iterable[Stage] = WORK_STAGES
+    session: Session, cycle_id: int, today: date, stages: Iterable[Stage] | None = None
 ) -> dict[Stage, StageProgress]:
-    """Progress of every working stage (or of `stages`), two queries a stage.
+    """Progress of every working stage of the cycle's kind (or of `stages`), two queries a
+    stage.
 
     A stage at a time, over rows of the columns it needs rather than whole Documents and
     SignOffs: at 10,000 people the assessment alone has some 45,000 documents.
     """
-    wanted = set(stages)
+    from appraisal.store.cycles import get_cycle
+
+    own = work_stages(get_cycle(session, cycle_id).kind)
+    wanted = set(own if stages is None else stages)
     finished = set(
         session.exec(
             select(StageRun.stage).where(
@@ -93,9 +98,7 @@ def cycle_progress(
         )
     )
     progress = {
-        stage: StageProgress(stage, finished=stage in finished)
-        for stage in WORK_STAGES
-        if stage in wanted
+        stage: StageProgress(stage, finished=stage in finished) for stage in own if stage in wanted
     }
     held_note = f"有回件待工作人员核对 / held for staff review：appraisal signoff held {cycle_id}"
     for stage, p in progress.items():

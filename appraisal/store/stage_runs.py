@@ -11,10 +11,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from appraisal.gates import StageProgress
+from appraisal.kinds import work_stages
 from appraisal.models import StageRun
 from appraisal.models.base import utcnow
 from appraisal.models.vocab import Stage
-from appraisal.stages import WORK_STAGES, stage_name
+from appraisal.stages import stage_name
 from appraisal.store.cycles import get_cycle
 from appraisal.store.nominations import members_without_form
 from appraisal.store.progress import cycle_progress
@@ -70,7 +71,9 @@ def closed_gate(session: Session, cycle_id: int, today: date) -> StageProgress |
     its gate is closed, so only returns (or waivers, or decisions) can move it. None when there
     is work: a stage to start, a run to finish, an open gate to pass."""
     cycle = get_cycle(session, cycle_id)
-    if cycle.stage not in WORK_STAGES or not stage_finished(session, cycle_id, cycle.stage):
+    if cycle.stage not in work_stages(cycle.kind) or not stage_finished(
+        session, cycle_id, cycle.stage
+    ):
         return None
     if cycle.stage == Stage.NOMINATION and members_without_form(session, cycle_id):
         return None  # members accepted from a nomination since it ran: their 推荐表 to make
