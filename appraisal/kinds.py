@@ -32,6 +32,10 @@ class KindProfile:
     needs_tier: bool = False
     summary: str = ""  # one line staff read when they choose the kind
     dossier_title: str = "考核评价档案"  # what a member's sealed dossier's cover is called
+    # Whether starting a cycle runs its first stage. A 政协 year's cycle is opened at the start
+    # of the year: departments record duties and members see their points and claim through it
+    # (claims close when the evaluation runs), and staff advance it at the year's end.
+    runs_at_start: bool = True
 
     @property
     def order(self) -> tuple[Stage, ...]:
@@ -56,6 +60,7 @@ PROFILES: Mapping[CycleKind, KindProfile] = {
         },
         summary="政协委员年度履职评价：履职积分、委员履职情况、履职情况通报",
         dossier_title="政协委员年度履职档案",
+        runs_at_start=False,
     ),
     CycleKind.CADRE: KindProfile(
         CycleKind.CADRE,

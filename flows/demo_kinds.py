@@ -13,7 +13,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import select
@@ -21,7 +21,10 @@ from sqlmodel import select
 from appraisal.clock import today as clock_today
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
+from appraisal.demo_recording import record_demo_year
+from appraisal.demo_words import CITY
 from appraisal.flows.archive import archive_cycle
+from appraisal.flows.cadre_demo import CadreDemo, run_cadre_demo
 from appraisal.flows.cycle import run_cycle
 from appraisal.flows.demo import (
     DEMO_OFFICE,
@@ -37,16 +40,35 @@ from appraisal.flows.intake import intake_returns
 from appraisal.kinds import profile
 from appraisal.launch import launch
 from appraisal.models import Document
-from appraisal.models.vocab import CycleKind, Stage
+from appraisal.models.vocab import CycleKind, DutyKind, Stage
 from appraisal.settings import get_settings
 from appraisal.simulate import make_demo_pki
+from appraisal.simulate.report import sign_in_sheet
 from appraisal.stages import stage_name
-from appraisal.store import approvals
-from appraisal.store.cycles import Selection, get_cycle
+from appraisal.store import approvals, claims
+from appraisal.store.cycles import Selection, cycle_people, get_cycle
 
 
 class KindNotReady(Exception):
     """A kind whose demo is not built yet (the cadre kind's, until its work is merged)."""
+
+
+# Who decides for the office in the demo, as the audit log shows it.
+OFFICE_ACTOR = "委员联络室"
+# The issuing office of each kind's letters: a CPPCC committee's own office, an organization
+# department for cadres (the 党外 demo's is the 统战部, DEMO_OFFICE).
+CPPCC_OFFICE = {
+    **DEMO_OFFICE,
+    "APPRAISAL_OFFICE_NAME": f"政协{CITY}委员会办公室",
+    "APPRAISAL_OFFICE_NUMBER_PREFIX": "滨政协办",
+    "APPRAISAL_OFFICE_CONTACT": "委员联络室 王平",
+}
+CADRE_OFFICE = {
+    **DEMO_OFFICE,
+    "APPRAISAL_OFFICE_NAME": f"中共{CITY}委组织部",
+    "APPRAISAL_OFFICE_NUMBER_PREFIX": "滨组考",
+    "APPRAISAL_OFFICE_CONTACT": "干部一科 周强",
+}
 
 
 @dataclass
@@ -61,6 +83,8 @@ class KindRun:
     dossiers: str = ""
     register: str = ""
     approved: int = 0
+    recorded: str = ""  # what the departments recorded through the year, as the summary says it
+    claims: str = ""  # the members' claims and what the office decided
 
 
 def _sent(cycle_id: int) -> Counter[tuple[str, str]]:
@@ -90,7 +114,7 @@ def run_cppcc_demo(*, people: int, seed: int, output: Path, say: Say) -> KindRun
     _import(data, say)
     pki = make_demo_pki(output / "demo-pki")
     os.environ["APPRAISAL_TRUST_ROOTS"] = str(pki.root_cert)
-    for name, value in DEMO_OFFICE.items():
+    for name, value in CPPCC_OFFICE.items():
         os.environ.setdefault(name, value)
     get_settings.cache_clear()
     # No scheme named: the kind's own (appraisal/schemes/cppcc.toml); everyone on the roster,
@@ -106,6 +130,7 @@ def run_cppcc_demo(*, people: int, seed: int, output: Path, say: Say) -> KindRun
             f"已启动第{run.cycle_id}号周期（{cycle.kind.value}，方案：{cycle.scheme_name}），"
             f"从{stage_name(cycle.stage)}开始；{len(launched.gaps)} 人没有本年度履职记录"
         )
+    _the_year(run, day.year, output, seed, say)
     drop = output / "dropbox"
     for stage in order:
         t = time.perf_counter()
@@ -149,11 +174,62 @@ def run_cppcc_demo(*, people: int, seed: int, output: Path, say: Say) -> KindRun
     return run
 
 
+def _the_year(run: KindRun, year: int, output: Path, seed: int, say: Say) -> None:
+    """The year as it happens, before its evaluation: the 委员联络室 and the 提案委员会 record
+    what they organised, and two members claim duties nobody recorded, with a photographed
+    签到表; the office accepts one and declines the other, with its reason."""
+    with session_scope() as session:
+        year_of = record_demo_year(session, year=year, seed=seed, actor=OFFICE_ACTOR)
+    run.recorded = (
+        f"委员联络室登记会议和活动 {year_of.events} 次，提案委员会登记提案 {year_of.proposals} 件，"
+        f"共 {year_of.records} 条履职记录（appraisal duties list --year {year}）"
+    )
+    say(f"全年履职登记：{run.recorded}")
+    with session_scope() as session:
+        cycle = get_cycle(session, run.cycle_id)
+        first, second = cycle_people(session, run.cycle_id)[:2]
+        made = []
+        for person, kind, title, on in (
+            (first, DutyKind.RESEARCH, "界别专题调研", date(year, 7, 8)),
+            (second, DutyKind.ACTIVITY, "所在单位年度工作会议", date(year, 8, 19)),
+        ):
+            sheet = sign_in_sheet(
+                output / "demo-claims" / f"{person.code}.pdf", title=title,
+                held_on=f"{on.year}年{on.month}月{on.day}日", names=[person.name],
+            )  # fmt: skip
+            claim = claims.submit_claim(
+                session, cycle=cycle, code=person.code, kind=kind, title=title, held_on=on,
+                role=None, note="办公室未登记，附签到表", source=sheet, file_name="签到表.pdf",
+                actor=person.name, by_link=True,
+            )  # fmt: skip
+            made.append(claim)
+        claims.accept_claim(session, claim_id=made[0].id or 0, actor=OFFICE_ACTOR)
+        claims.decline_claim(
+            session, claim_id=made[1].id or 0, actor=OFFICE_ACTOR,
+            reason="所在单位的工作会议不属于政协履职活动",
+        )  # fmt: skip
+    run.claims = (
+        f"{first.name}申报界别专题调研（已采纳），{second.name}申报所在单位工作会议（不予采纳，"
+        f"理由已告知）（appraisal claims list --all）"
+    )
+    say(f"履职申报：{run.claims}")
+
+
+def run_cadre_kind_demo(*, seed: int, output: Path, say: Say) -> CadreDemo:
+    """`appraisal demo --kind 干部` on the embedded defaults: a fresh output folder and database,
+    then run_cadre_demo's year of two units."""
+    use_fresh_output(output)
+    for name, value in CADRE_OFFICE.items():
+        os.environ.setdefault(name, value)
+    get_settings.cache_clear()
+    say("生成两个单位的干部花名册，启动干部年度考核周期，填写年度考核登记表各栏……")
+    return run_cadre_demo(output / "data", year=clock_today().year, seed=seed)
+
+
 def run_kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path, say: Say) -> KindRun:
     """The demo of `kind` (not the 党外 cycle's, which is flows/demo.py's run_demo)."""
     if kind is CycleKind.CPPCC:
         return run_cppcc_demo(people=people, seed=seed, output=output, say=say)
     raise KindNotReady(
-        f"{kind.value}的演示尚未完成（干部年度考核的登记表和方案由干部考核部分提供） / "
-        f"the {kind.value} demo is not built yet"
+        f"{kind.value}的演示由 run_cadre_demo 进行 / the {kind.value} demo is its own"
     )

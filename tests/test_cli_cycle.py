@@ -113,6 +113,8 @@ def test_start_a_cppcc_cycle_on_its_own_scheme_and_stages(pool: Path) -> None:
     result = _start("--kind", "政协年度履职", "--allow-missing")
     assert result.exit_code == 0, result.output
     (cycle,) = json.loads(runner.invoke(app, ["cycle", "list", "--json"]).output)
+    # Opened for the year, not run: departments record and members claim until `advance`.
+    assert "周期已开放" in result.output and "已运行" not in result.output, result.output
     assert cycle["kind"] == "政协年度履职" and cycle["stage"] == "evaluation"
     assert cycle["scheme"].startswith("政协委员年度履职积分方案")
     data = json.loads(runner.invoke(app, ["cycle", "status", "1", "--json"]).output)

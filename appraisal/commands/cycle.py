@@ -13,7 +13,7 @@ from appraisal.commands._running import locked_with_progress
 from appraisal.console import fail, out
 from appraisal.db import session_scope
 from appraisal.gates import StageProgress, missing_in_words
-from appraisal.kinds import first_stage
+from appraisal.kinds import first_stage, profile
 from appraisal.launch import Gap, MissingInputs, launch
 from appraisal.models.vocab import CycleKind, Decision
 from appraisal.settings import get_settings
@@ -66,8 +66,13 @@ def start(
         ),
     ] = "all",
     run: Annotated[
-        bool, typer.Option(help="Run the first stage (动员部署; 政协: 综合评价) right away.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--run/--no-run",
+            help="Run the first stage right away (动员部署, 干部: 组织考核). A 政协 cycle does "
+            "not unless asked: it is opened for the year and its 综合评价 runs at `cycle advance`.",
+        ),
+    ] = None,
     allow_missing: Annotated[
         bool,
         typer.Option(
@@ -102,8 +107,15 @@ def start(
             f"已启动，其中 {len(started.gaps)} 人缺少数据（已记入审计日志）"
             " / started with people lacking inputs",
         )
+    if run is None:
+        run = profile(kind).runs_at_start
     if run:
         _run(started.cycle_id)
+    else:
+        out.print(
+            f"周期已开放：全年的履职登记、本人查看积分和履职申报经由本周期进行；年终运行 "
+            f"`appraisal cycle advance {started.cycle_id}` 开始{stage_name(first_stage(kind))}"
+        )
 
 
 def _opening(kind: CycleKind) -> str:

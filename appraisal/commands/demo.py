@@ -36,7 +36,8 @@ def demo(
         str,
         typer.Option(
             help="The kind of cycle: 党外 (the default, the whole 党外代表人士 cycle), "
-            "政协 (a CPPCC member's year: 委员履职情况 and 履职情况通报), 干部 (not built yet); "
+            "政协 (a CPPCC member's year: recorded duties, claims, 委员履职情况 and 履职情况通报), "
+            "干部 (two units' 干部年度考核 and their 年度考核登记表; --people is not used); "
             "or the kind's full name."
         ),
     ] = "党外",
@@ -125,6 +126,9 @@ def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None
     from appraisal.render.manifest import template_titles
     from appraisal.settings import get_settings
 
+    if kind is CycleKind.CADRE:
+        _cadre_demo(seed=seed, output=output)
+        return
     out.print(f"[bold]appraisal demo --kind {kind.value}[/]：{people} 人，全部输出在 {output}/")
     try:
         run = run_kind_demo(kind, people=people, seed=seed, output=output.resolve(), say=out.print)
@@ -137,6 +141,10 @@ def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None
         DOSSIER_COVER: profile(kind).dossier_title,
     }
     table = Table("文书", "收件方", "份数", title="各文书送达何处", title_justify="left")
+    if run.recorded:
+        out.print(f"全年履职登记：{run.recorded}")
+    if run.claims:
+        out.print(f"履职申报：{run.claims}")
     for (template, recipient), n in sorted(run.sent.items()):
         table.add_row(titles.get(template, template), recipient, str(n))
     out.print(table)
@@ -151,6 +159,25 @@ def _kind_demo(kind: CycleKind, *, people: int, seed: int, output: Path) -> None
     out.print(f"文件：{base}/documents/   发件箱：{base}/outbox/")
     out.print(f"年度履职档案：{run.dossiers}/   登记表：{run.register}")
     out.print(f"数据库：{output}/appraisal.db   试试：appraisal cycle status {run.cycle_id}"
+              f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
+
+
+def _cadre_demo(*, seed: int, output: Path) -> None:
+    from appraisal.flows.cadre_demo import UNITS
+    from appraisal.flows.demo_kinds import run_cadre_kind_demo
+
+    units = "、".join(f"{u} {n} 人" for u, n in UNITS.items())
+    out.print(f"[bold]appraisal demo --kind 干部[/]：{units}，全部输出在 {output}/")
+    run = run_cadre_kind_demo(seed=seed, output=output.resolve(), say=out.print)
+    out.print("等次：" + "，".join(f"{g} {n}" for g, n in run.grades.most_common()))
+    quota = "，".join(
+        f"{u} 优秀 {run.excellent_by_unit.get(u, 0)} 人 / {n} 人" for u, n in UNITS.items()
+    )
+    out.print(f"优秀名额按单位（不超过 20%）：{quota}")
+    pdfs = [f for f in run.forms if f.suffix == ".pdf"]
+    folder = pdfs[0].parent if pdfs else output
+    out.print(f"年度考核登记表：{len(pdfs)} 份，在 {folder}/（考核委员会签署；本人意见已填写）")
+    out.print(f"数据库：{output}/appraisal.db   试试：appraisal cadre list {run.cycle_id}"
               f"（设 APPRAISAL_OUTPUT_DIR={output}）")  # fmt: skip
 
 

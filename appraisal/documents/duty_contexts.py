@@ -40,7 +40,7 @@ def duty_rows(result: ResultView, counts: Mapping[str, int]) -> list[Context]:
     rows = [
         {
             "类别": c["label"],
-            "次数": str(counts.get(c["label"], 0)) if c.get("cap") else "—",
+            "次数": str(counts.get(c["label"], 0)),
             "得分": _num(c["points"]),
             "上限": _num(c["cap"]) if c.get("cap") else "—",
         }
@@ -107,7 +107,9 @@ def duty_briefing(
                 "姓名": p.name,
                 "界别": p.sector,
                 "工作单位及职务": p.employer_post,
-                "履职积分": "—" if held or r.decision else _num(r.points_raw),
+                # The points the grade was given on (a base and what the year added, or
+                # scaled to 100), as the member's own 委员履职情况 prints them.
+                "履职积分": "—" if held or r.decision else _num(r.points),
                 "备注": "暂缓，待审定" if held else "",
                 "等次": "—" if held else _grade(r),
             }

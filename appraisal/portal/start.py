@@ -180,8 +180,16 @@ def start(
             + (f" ({len(started.gaps)} lacking inputs, allowed)" if started.gaps else ""),
         )  # fmt: skip
     done = "动员部署或提名推荐阶段此前未完成，继续完成" if started.resumed else "已启动"
-    if launcher.start_advance(started.cycle_id):
-        first = stage_name(first_stage(CycleKind(form.kind)))
+    kind = CycleKind(form.kind)
+    if not profile(kind).runs_at_start and not started.resumed:
+        flash(
+            request,
+            f"“{form.name}”已开放：全年的履职登记、本人查看积分和履职申报经由本周期进行；"
+            f"年终点“推进”开始{stage_name(first_stage(kind))}",
+            "ok",
+        )
+    elif launcher.start_advance(started.cycle_id):
+        first = stage_name(first_stage(kind))
         running = f"正在生成{first}阶段的文书，完成后本页会显示进度"
         flash(request, f"“{form.name}”{done}，{running}", "ok")
     else:

@@ -50,3 +50,20 @@ def annual_report(out: Path, *, name: str, unit: str, year: int, seed: int) -> P
     out.parent.mkdir(parents=True, exist_ok=True)
     pages[0].save(out, "PDF", resolution=100.0, save_all=True, append_images=pages[1:])
     return out
+
+
+def sign_in_sheet(out: Path, *, title: str, held_on: str, names: list[str]) -> Path:
+    """Write `out`: an activity's 签到表 as a member photographs it for a 履职申报, one page."""
+    heading, body = font("bold", 30), font("serif", 22)
+    page = Image.new("L", A4, 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((A4[0] // 2, MARGIN), f"{title}签到表", font=heading, fill=0, anchor="mt")
+    draw.text((MARGIN, MARGIN + 70), f"时间：{held_on}", font=body, fill=0)
+    y = MARGIN + 130
+    for n, name in enumerate(names, start=1):
+        draw.text((MARGIN, y), f"{n:>2}  {name}", font=body, fill=0)
+        draw.line((MARGIN, y + 32, A4[0] - MARGIN, y + 32), fill=0)
+        y += 44
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.save(out, "PDF", resolution=100.0)
+    return out
