@@ -20,11 +20,11 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
+from appraisal.evidence_files import PDF_ONLY, EvidenceError, checked_upload
 from appraisal.files import copy_checked, keep_unique
 from appraisal.models import AnnualReport, Cycle, Person
 from appraisal.models.vocab import Stage
 from appraisal.paths import cycle_dir, located, stored
-from appraisal.pdf.pdfinfo import PdfInfoError, pdf_pages
 from appraisal.scheme import Scheme, parse_scheme
 from appraisal.scoring import FindingItem
 from appraisal.settings import get_settings
@@ -113,30 +113,13 @@ def _versions(
 
 def _checked_pages(source: Path, shown: str) -> int:
     """The PDF's page count, or a refusal naming the file: not a PDF, too big, unreadable."""
-    limit = get_settings().max_return_bytes
     try:
-        size = source.stat().st_size
-        with source.open("rb") as fh:
-            head = fh.read(5)
-    except OSError as e:
-        raise ReportError(f"{shown} 无法读取 / cannot read the file: {e}") from e
-    if size == 0:
-        raise ReportError(f"{shown} 是空文件 / the file is empty")
-    if size > limit:
-        raise ReportError(
-            f"{shown} 有 {size / 1048576:.1f} MB，超过 {limit // 1048576} MB 的上限，请压缩或"
-            f"降低扫描分辨率后再上传 / the file is larger than {limit // 1048576} MB"
-        )
-    if head != b"%PDF-":
-        raise ReportError(
-            f"{shown} 不是 PDF 文件，请导出或扫描为 PDF 后上传 / the file is not a PDF"
-        )
-    try:
-        pages = pdf_pages(source)
-    except PdfInfoError as e:
-        raise ReportError(f"{shown} 无法打开，文件可能已损坏 / the PDF cannot be read") from e
-    if pages < 1:
-        raise ReportError(f"{shown} 没有页面 / the PDF has no pages")
+        _, _, pages = checked_upload(
+            source, shown, get_settings().max_return_bytes, PDF_ONLY,
+            "不是 PDF 文件，请导出或扫描为 PDF 后上传 / the file is not a PDF",
+        )  # fmt: skip
+    except EvidenceError as e:
+        raise ReportError(str(e)) from None
     return pages
 
 
