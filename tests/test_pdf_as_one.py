@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
 from appraisal.pdf.as_one import convert_as_one
@@ -98,6 +99,10 @@ def test_split_pdfs_equal_the_forms_converted_alone(tmp_path: Path, template_id:
         assert sorted({f.name for f in fonts_a}) == sorted({f.name for f in fonts_b})
         assert all(f.embedded for f in fonts_b)
         assert pdfa_claim(b.pdf) == (2, "B")
+        # Untagged, and saying so: nothing points into a structure tree that is not there.
+        split = PdfReader(b.pdf)
+        assert "/MarkInfo" not in split.root_object
+        assert all("/StructParents" not in page for page in split.pages)
         # Drawn alike too: the QR code is the form's own, not another's of its group.
         for x, y in zip(
             page_images(a.pdf, _folder(tmp_path / "img-a"), 30, gray=True),

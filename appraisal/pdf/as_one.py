@@ -82,7 +82,10 @@ _DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
 def _own_resources(page: PageObject) -> PageObject:
     """The page with only the images it draws: LibreOffice gives every page of a document one
     resource dictionary listing every image, so a form cut out would carry the whole group's
-    QR codes. (Fonts stay: they are shared, subset for the group.)"""
+    QR codes. (Fonts stay: they are shared, subset for the group.) Its key into the group's
+    structure tree goes, as that tree is not carried over."""
+    if "/StructParents" in page:
+        del page[NameObject("/StructParents")]
     resources = page.get("/Resources")
     if resources is None:
         return page
@@ -118,7 +121,11 @@ def split_pdf(pdf: Path, targets: Sequence[Path], sources: Sequence[Path]) -> No
         for number in range(start, end):
             writer.add_page(_own_resources(reader.pages[number]))
         root = writer.root_object
-        for key in ("/Metadata", "/OutputIntents", "/Lang", "/MarkInfo", "/ViewerPreferences"):
+        # Not /MarkInfo nor /StructTreeRoot: the group's structure tree (LibreOffice tags every
+        # PDF/A it writes) points into every form's pages and cannot be cut with pypdf, so the
+        # forms come out untagged, as the dossiers pypdf assembles already are. PDF/A-2b does not
+        # ask for tags (PDF/A-2a would).
+        for key in ("/Metadata", "/OutputIntents", "/Lang", "/ViewerPreferences"):
             value = catalog.get(key)
             if value is not None:
                 root[NameObject(key)] = value.clone(writer)
