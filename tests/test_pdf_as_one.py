@@ -146,3 +146,32 @@ def test_a_form_that_breaks_the_group_is_reported_alone(tmp_path: Path) -> None:
     for r in results:
         if r.pdf is not None:
             assert pdfa_claim(r.pdf) == (2, "B")
+
+
+@pytest.mark.libreoffice
+def test_a_form_that_hangs_its_group_is_given_up_on_alone(tmp_path: Path) -> None:
+    _require_soffice()
+    templates = resolve_templates()
+    resolved = templates.templates["nomination_form"]
+    prepared = PreparedTemplate.load(resolved.path)
+    # Same template, so the same group; thousands of rows take LibreOffice minutes to lay out.
+    rows = [2, 10000, 3]
+    forms = [
+        prepared.render_to(
+            tmp_path / f"form-{i}.docx",
+            sample_context(resolved.spec, templates.fields, rows=n, seed=i + 1),
+        )
+        for i, n in enumerate(rows)
+    ]
+    results = convert_as_one(
+        forms,
+        tmp_path / "out",
+        workers=1,
+        timeout_per_file=2,
+        # The group's limit starts after this; the default (60 s) would only make the test slow.
+        startup_timeout=15,
+        profile_root=tmp_path / "p",
+    )
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].error is not None and "within 2 s" in results[1].error
+    assert "姓名示例·3" in pdf_text(results[2].pdf or Path())

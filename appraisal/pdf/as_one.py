@@ -31,6 +31,9 @@ from appraisal.pdf.convert import Conversion, ConversionError, _targets, convert
 from appraisal.pdf.profile import profile_slot
 from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
 
+# A group's time limit: a form's, plus this for each form in it. A group of 50 takes about
+# 3 s on an idle machine; a hang is given up on after 160 s and the group goes file by file.
+SECONDS_PER_GROUPED_FORM = 2.0
 # Forms per converted document. Measured in bench/convert.py: the per-form cost falls steeply
 # up to a few dozen forms and little after; a smaller group loses less to a failure and keeps
 # the fonts every split PDF carries (the group's subset) small.
@@ -223,7 +226,7 @@ def convert_as_one(
                         folder / "out",
                         profile=profile,
                         pdfa=pdfa,
-                        timeout_per_file=timeout_per_file * len(group),
+                        timeout_per_file=timeout_per_file + SECONDS_PER_GROUPED_FORM * len(group),
                         startup_timeout=startup_timeout,
                         soffice=soffice,
                         export_filter=export_filter(pdfa),

@@ -26,8 +26,11 @@ _REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 # the template's and shared, as the forms of one template have the same.
 _OWN_PARTS = {_REL_TYPES + t for t in ("header", "footer", "image")}
 _EXTERNAL = "External"
-# The parts the first form lends the others: forms put together must have them alike.
+# The parts the first form lends the others: forms put together must have them alike. The
+# core properties become the PDF's title and author, so a template whose title names the
+# person puts each form in a group of its own.
 SHARED_PARTS = (
+    "docProps/core.xml",
     "word/styles.xml",
     "word/numbering.xml",
     "word/settings.xml",
