@@ -2,8 +2,9 @@
 
 LibreOffice's cost per document it opens is most of its cost per form (bench/convert.py
 measures both ways on the same forms). Here the forms are put into one .docx a group
-(appraisal.pdf.concat: one section each, headers kept, page numbers from 1), converted once
-per group, and the PDF is cut at each form's marker, a named destination LibreOffice writes
+(appraisal.pdf.concat: one section each, headers kept, page numbers from 1), each group
+converted once (a LibreOffice process takes several groups, as convert_many gives it several
+files), and the PDF is cut at each form's marker, a named destination LibreOffice writes
 for the bookmark at the form's start. A group that fails as a whole (a form that hangs or
 crashes LibreOffice, a marker missing) is converted again file by file with convert_many,
 which pins the failure on the form at fault: the caller gets the same answers either way.
@@ -27,7 +28,14 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject
 
 from appraisal.pdf.concat import MARKER_PREFIX, SHARED_PARTS, ConcatError, concatenate
-from appraisal.pdf.convert import Conversion, ConversionError, _targets, convert_many, docx_problem
+from appraisal.pdf.convert import (
+    MAX_BATCH,
+    Conversion,
+    ConversionError,
+    _targets,
+    convert_many,
+    docx_problem,
+)
 from appraisal.pdf.profile import profile_slot
 from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
 
@@ -209,44 +217,79 @@ def convert_as_one(
     lock = threading.Lock()
     failed: list[int] = []
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
+    numbers = iter(range(1_000_000))
 
-    def take() -> tuple[int, list[int]] | None:
+    def take() -> list[list[int]]:
+        """Groups for one LibreOffice process: up to MAX_BATCH forms, a fair share of the rest
+        (a process's start-up costs about a second, as much as twenty forms)."""
         with lock:
-            return (len(groups), groups.pop(0)) if groups else None
+            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / n_workers))
+            return [groups.pop(0) for _ in range(min(share, len(groups)))]
+
+    def finish(group: list[int], pdf: Path) -> None:
+        try:
+            split_pdf(pdf, [targets[i] for i in group], [sources[i] for i in group])
+        except (SplitError, OSError):
+            with lock:
+                failed.extend(group)
+            return
+        for i in group:
+            done = Conversion(sources[i], targets[i])
+            with lock:
+                results[i] = done
+            if converted is not None:
+                converted(i, done)
 
     def worker() -> None:
         with profile_slot(profile_root) as profile:
-            while (job := take()) is not None:
-                number, group = job
-                folder = work / f"group-{number}"
+            while batch := take():
+                with lock:
+                    folder = work / f"run-{next(numbers)}"
+                by_stem: dict[str, list[int]] = {}
+                for k, group in enumerate(batch):
+                    try:
+                        doc = concatenate(
+                            [sources[i] for i in group], folder / "in" / f"{k:04d}.docx"
+                        )
+                    except ConcatError:
+                        with lock:
+                            failed.extend(group)
+                        continue
+                    by_stem[doc.stem] = group
+                handled: set[str] = set()
+
+                def keep(
+                    pdf: Path, handled: set[str] = handled, by_stem: dict[str, list[int]] = by_stem
+                ) -> None:
+                    # Split as soon as LibreOffice is done with it, while it converts the next.
+                    if pdf.stem not in handled and pdf_is_complete(pdf):
+                        handled.add(pdf.stem)
+                        finish(by_stem[pdf.stem], pdf)
+
                 try:
-                    one = concatenate([sources[i] for i in group], folder / "in" / "forms.docx")
-                    run = run_batch(
-                        [one],
-                        folder / "out",
-                        profile=profile,
-                        pdfa=pdfa,
-                        timeout_per_file=timeout_per_file + SECONDS_PER_GROUPED_FORM * len(group),
-                        startup_timeout=startup_timeout,
-                        soffice=soffice,
-                        export_filter=export_filter(pdfa),
-                    )
-                    pdf = folder / "out" / "forms.pdf"
-                    if run.timed_out or not pdf_is_complete(pdf):
-                        raise SplitError("LibreOffice did not convert the group")
-                    split_pdf(pdf, [targets[i] for i in group], [sources[i] for i in group])
-                except (ConcatError, SplitError, OSError):
-                    with lock:
-                        failed.extend(group)
-                    continue
+                    if by_stem:
+                        run_batch(
+                            [folder / "in" / f"{stem}.docx" for stem in by_stem],
+                            folder / "out",
+                            profile=profile,
+                            pdfa=pdfa,
+                            # A group is given a form's time and a little for each form in it.
+                            timeout_per_file=timeout_per_file + SECONDS_PER_GROUPED_FORM * size,
+                            startup_timeout=startup_timeout,
+                            soffice=soffice,
+                            finished=keep,
+                            export_filter=export_filter(pdfa),
+                        )
+                        for stem in by_stem:
+                            keep(folder / "out" / f"{stem}.pdf")
+                except OSError:
+                    pass  # LibreOffice did not start: the groups go file by file below
                 finally:
                     shutil.rmtree(folder, ignore_errors=True)
-                for i in group:
-                    done = Conversion(sources[i], targets[i])
-                    with lock:
-                        results[i] = done
-                    if converted is not None:
-                        converted(i, done)
+                with lock:
+                    for stem, group in by_stem.items():
+                        if stem not in handled:
+                            failed.extend(group)
 
     try:
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(n_workers)]
