@@ -1,5 +1,6 @@
 """DOCX to PDF/A through a warm LibreOffice, with Simplified Chinese fonts, and PDF checks."""
 
+from appraisal.pdf.as_one import convert_as_one
 from appraisal.pdf.convert import Conversion, ConversionError, convert_many, convert_one
 from appraisal.pdf.fonts import fontconfig_env
 from appraisal.pdf.pdfinfo import (
@@ -17,6 +18,7 @@ __all__ = [
     "ConversionError",
     "FontInfo",
     "PdfInfoError",
+    "convert_as_one",
     "convert_many",
     "convert_one",
     "fontconfig_env",

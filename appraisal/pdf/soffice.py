@@ -73,6 +73,7 @@ def run_batch(
     startup_timeout: float,
     soffice: Path | None = None,
     finished: Callable[[Path], None] | None = None,
+    export_filter: str | None = None,
 ) -> BatchRun:
     """Convert `inputs` (distinct stems) into `out_dir` with one soffice process.
 
@@ -81,7 +82,8 @@ def run_batch(
     appeared (the first also gets `startup_timeout`). A stalled process group is killed; the
     caller sees which PDFs exist and starts a fresh process for the rest. `finished` is called
     with each PDF as soon as a later one appears (LibreOffice is done with it then), so the
-    caller can keep it before the whole batch ends.
+    caller can keep it before the whole batch ends. `export_filter` replaces the PDF export
+    filter `pdfa` picks (for export options of one's own).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     expected = [out_dir / f"{p.stem}.pdf" for p in inputs]
@@ -96,7 +98,7 @@ def run_batch(
         "--nolockcheck",
         f"--infilter={DOCX_IMPORT_FILTER}",
         "--convert-to",
-        PDFA2B_FILTER if pdfa else PDF_FILTER,
+        export_filter or (PDFA2B_FILTER if pdfa else PDF_FILTER),
         "--outdir",
         str(out_dir),
         *(str(p) for p in inputs),

@@ -1,0 +1,333 @@
+"""Many forms of one template to PDF/A-2b as one document each group, split back per form.
+
+LibreOffice's cost per document it opens is most of its cost per form (bench/convert.py
+measures both ways on the same forms). Here the forms are put into one .docx a group
+(appraisal.pdf.concat: one section each, headers kept, page numbers from 1), each group
+converted once (a LibreOffice process takes several groups, as convert_many gives it several
+files), and the PDF is cut at each form's marker, a named destination LibreOffice writes
+for the bookmark at the form's start. A group that fails as a whole (a form that hangs or
+crashes LibreOffice, a marker missing) is converted again file by file with convert_many,
+which pins the failure on the form at fault: the caller gets the same answers either way.
+"""
+
+import hashlib
+import itertools
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject
+
+from appraisal.pdf.concat import MARKER_PREFIX, SHARED_PARTS, ConcatError, concatenate
+from appraisal.pdf.convert import (
+    MAX_BATCH,
+    Conversion,
+    ConversionError,
+    _targets,
+    convert_many,
+    docx_problem,
+)
+from appraisal.pdf.profile import profile_slot
+from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
+
+# A group's time limit: a form's, plus this for each form in it. A group of 50 takes about
+# 3 s on an idle machine; a hang is given up on after 160 s and the group goes file by file.
+SECONDS_PER_GROUPED_FORM = 2.0
+# Forms per converted document. Measured in bench/convert.py: the per-form cost falls steeply
+# up to a few dozen forms and little after; a smaller group loses less to a failure and keeps
+# the fonts every split PDF carries (the group's subset) small.
+GROUP_SIZE = 50
+_EXPORT_OPTIONS = {
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    # Word bookmarks become named destinations: the markers the split looks for.
+    "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
+}
+_PLAIN_OPTIONS = {k: v for k, v in _EXPORT_OPTIONS.items() if k != "SelectPdfVersion"}
+# LibreOffice writes the bookmark "_x" as the name "/5Fx" (it escapes the underscore).
+_MARKER = re.compile(rf"(?:_|5F|#5F){MARKER_PREFIX.lstrip('_')}(\d+)$")
+
+
+class SplitError(RuntimeError):
+    """The converted group's PDF cannot be cut into its forms; the message says why."""
+
+
+def export_filter(pdfa: bool) -> str:
+    options = _EXPORT_OPTIONS if pdfa else _PLAIN_OPTIONS
+    return "pdf:writer_pdf_Export:" + json.dumps(options)
+
+
+def form_starts(reader: PdfReader, forms: int) -> list[int]:
+    """The 0-based first page of each form, from its marker; SplitError unless all are there
+    and in order."""
+    starts: dict[int, int] = {}
+    for name, dest in reader.named_destinations.items():
+        m = _MARKER.search(name.lstrip("/"))
+        if m is None:
+            continue
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            starts[int(m[1])] = page
+    found = [starts.get(i) for i in range(forms)]
+    if None in found:
+        missing = [i + 1 for i, s in enumerate(found) if s is None]
+        raise SplitError(f"the markers of forms {missing[:5]} are missing from the PDF")
+    pages = [s for s in found if s is not None]
+    if pages[0] != 0 or any(b <= a for a, b in itertools.pairwise(pages)):
+        raise SplitError(f"the forms' first pages are out of order: {pages[:10]}")
+    return pages
+
+
+# An XObject drawn by a content stream: "/Im5 Do".
+_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+
+
+def _own_resources(page: PageObject) -> PageObject:
+    """The page with only the images it draws: LibreOffice gives every page of a document one
+    resource dictionary listing every image, so a form cut out would carry the whole group's
+    QR codes. (Fonts stay: they are shared, subset for the group.) Its key into the group's
+    structure tree goes, as that tree is not carried over."""
+    if "/StructParents" in page:
+        del page[NameObject("/StructParents")]
+    resources = page.get("/Resources")
+    if resources is None:
+        return page
+    resources = resources.get_object()
+    images = resources.get("/XObject")
+    if images is None:
+        return page
+    images = images.get_object()
+    contents = page.get_contents()
+    drawn = set(_DRAWN.findall(contents.get_data())) if contents is not None else set()
+    own = DictionaryObject(resources)
+    own[NameObject("/XObject")] = DictionaryObject(
+        {NameObject(k): v for k, v in images.items() if k[1:].encode() in drawn}
+    )
+    page[NameObject("/Resources")] = own
+    return page
+
+
+def split_pdf(pdf: Path, targets: Sequence[Path], sources: Sequence[Path]) -> None:
+    """Write form i's pages of `pdf` to targets[i], as a PDF of its own with the group's
+    PDF/A identification (XMP, output intent, document information) carried over."""
+    try:
+        reader = PdfReader(pdf)
+        starts = form_starts(reader, len(targets))
+    except (OSError, PdfReadError, ValueError) as exc:
+        raise SplitError(f"{pdf}: not a readable PDF: {exc}") from exc
+    ends = [*starts[1:], len(reader.pages)]
+    catalog = reader.trailer["/Root"]
+    assert isinstance(catalog, DictionaryObject)
+    for start, end, target, source in zip(starts, ends, targets, sources, strict=True):
+        writer = PdfWriter()
+        writer.pdf_header = reader.pdf_header
+        for number in range(start, end):
+            writer.add_page(_own_resources(reader.pages[number]))
+        root = writer.root_object
+        # Not /MarkInfo nor /StructTreeRoot: the group's structure tree (LibreOffice tags every
+        # PDF/A it writes) points into every form's pages and cannot be cut with pypdf, so the
+        # forms come out untagged, as the dossiers pypdf assembles already are. PDF/A-2b does not
+        # ask for tags (PDF/A-2a would).
+        for key in ("/Metadata", "/OutputIntents", "/Lang", "/ViewerPreferences"):
+            value = catalog.get(key)
+            if value is not None:
+                root[NameObject(key)] = value.clone(writer)
+        if reader.metadata is not None:
+            # Producer and dates as LibreOffice wrote them, so they match the XMP copy.
+            writer.add_metadata(dict(reader.metadata))
+        # PDF/A needs a file /ID; derived from the form, so the same form gives the same bytes.
+        ident = ByteStringObject(hashlib.sha256(source.read_bytes()).digest()[:16])
+        writer._ID = ArrayObject([ident, ident])
+        tmp = target.with_name(f".{target.name}.part")
+        with tmp.open("wb") as fh:
+            writer.write(fh)
+        os.replace(tmp, target)
+
+
+def _shared_parts_digest(docx: Path) -> bytes:
+    """What the forms of one group must have alike: the parts the first form lends the rest."""
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            names = set(zf.namelist())
+            for part in SHARED_PARTS:
+                digest.update(part.encode() + b"\0")
+                if part in names:
+                    digest.update(zf.read(part))
+    except (OSError, zipfile.BadZipFile):
+        digest.update(str(docx).encode())  # a group of its own; its conversion will say why
+    return digest.digest()
+
+
+def convert_as_one(
+    docx_paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    group_size: int = GROUP_SIZE,
+    timeout_per_file: float = 60.0,
+    pdfa: bool = True,
+    startup_timeout: float = 60.0,
+    profile_root: Path | None = None,
+    converted: Callable[[int, Conversion], None] | None = None,
+) -> list[Conversion]:
+    """Convert forms of one template to `out_dir`/<stem>.pdf, `group_size` forms a LibreOffice
+    document; the same answers as convert_many (one Conversion per input, in input order).
+
+    Each form keeps its own body, headers, footers and images; styles, numbering and settings
+    are the first form's, so only forms whose such parts are byte for byte alike (filled from
+    one template) share a group: forms of other templates in the same call go in other groups.
+    `converted(index, conversion)` is called (from a converter's thread) for each form as soon
+    as its PDF is whole, as convert_many does; a group's forms come all at once after its split.
+    """
+    try:
+        soffice = find_soffice()
+    except SofficeMissingError as exc:
+        raise ConversionError(str(exc)) from exc
+    out_dir = Path(out_dir).absolute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = [Path(p).absolute() for p in docx_paths]
+    targets = _targets(sources, out_dir)
+    results: dict[int, Conversion] = {}
+    good: list[int] = []
+    for i, src in enumerate(sources):
+        problem = docx_problem(src)
+        if problem:
+            results[i] = Conversion(src, None, f"{src}: {problem}")
+        else:
+            good.append(i)
+    if not good:
+        return [results[i] for i in range(len(sources))]
+
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
+    # Every worker gets work: groups no larger than an even share.
+    size = max(1, min(group_size, math.ceil(len(good) / n_workers)))
+    kinds: dict[bytes, list[int]] = {}
+    for i in good:
+        kinds.setdefault(_shared_parts_digest(sources[i]), []).append(i)
+    groups = [same[k : k + size] for same in kinds.values() for k in range(0, len(same), size)]
+    lock = threading.Lock()
+    failed: list[int] = []
+    work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
+    numbers = iter(range(1_000_000))
+
+    def take() -> list[list[int]]:
+        """Groups for one LibreOffice process: up to MAX_BATCH forms, a fair share of the rest
+        (a process's start-up costs about a second, as much as twenty forms)."""
+        with lock:
+            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / n_workers))
+            return [groups.pop(0) for _ in range(min(share, len(groups)))]
+
+    def finish(group: list[int], pdf: Path) -> None:
+        try:
+            split_pdf(pdf, [targets[i] for i in group], [sources[i] for i in group])
+        except (SplitError, OSError):
+            with lock:
+                failed.extend(group)
+            return
+        for i in group:
+            done = Conversion(sources[i], targets[i])
+            with lock:
+                results[i] = done
+            if converted is not None:
+                converted(i, done)
+
+    def worker() -> None:
+        with profile_slot(profile_root) as profile:
+            while batch := take():
+                with lock:
+                    folder = work / f"run-{next(numbers)}"
+                by_stem: dict[str, list[int]] = {}
+                for k, group in enumerate(batch):
+                    try:
+                        doc = concatenate(
+                            [sources[i] for i in group], folder / "in" / f"{k:04d}.docx"
+                        )
+                    except ConcatError:
+                        with lock:
+                            failed.extend(group)
+                        continue
+                    by_stem[doc.stem] = group
+                handled: set[str] = set()
+
+                def keep(
+                    pdf: Path, handled: set[str] = handled, by_stem: dict[str, list[int]] = by_stem
+                ) -> None:
+                    # Split as soon as LibreOffice is done with it, while it converts the next.
+                    if pdf.stem not in handled and pdf_is_complete(pdf):
+                        handled.add(pdf.stem)
+                        finish(by_stem[pdf.stem], pdf)
+
+                try:
+                    if by_stem:
+                        run_batch(
+                            [folder / "in" / f"{stem}.docx" for stem in by_stem],
+                            folder / "out",
+                            profile=profile,
+                            pdfa=pdfa,
+                            # A group is given a form's time and a little for each form in it.
+                            timeout_per_file=timeout_per_file + SECONDS_PER_GROUPED_FORM * size,
+                            startup_timeout=startup_timeout,
+                            soffice=soffice,
+                            finished=keep,
+                            export_filter=export_filter(pdfa),
+                        )
+                        for stem in by_stem:
+                            keep(folder / "out" / f"{stem}.pdf")
+                except OSError:
+                    pass  # LibreOffice did not start: the groups go file by file below
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+                with lock:
+                    for stem, group in by_stem.items():
+                        if stem not in handled:
+                            failed.extend(group)
+
+    try:
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(n_workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    lost = sorted(set(good) - set(results) - set(failed))
+    retry = sorted(failed) + lost
+    if retry:
+        # File by file: a form that breaks LibreOffice gets its own error, the others convert.
+        retry_dir = Path(tempfile.mkdtemp(prefix=".retrying-", dir=out_dir))
+
+        def moved(j: int, conversion: Conversion) -> None:
+            # Under the name the form would have had in its group, before the caller sees it.
+            i = retry[j]
+            assert conversion.pdf is not None
+            os.replace(conversion.pdf, targets[i])
+            results[i] = done = Conversion(sources[i], targets[i])
+            if converted is not None:
+                converted(i, done)
+
+        try:
+            again = convert_many(
+                [sources[i] for i in retry],
+                retry_dir,
+                workers=workers,
+                timeout_per_file=timeout_per_file,
+                pdfa=pdfa,
+                startup_timeout=startup_timeout,
+                profile_root=profile_root,
+                converted=moved,
+            )
+        finally:
+            shutil.rmtree(retry_dir, ignore_errors=True)
+        for i, conversion in zip(retry, again, strict=True):
+            if conversion.pdf is None:
+                results[i] = conversion
+    return [results[i] for i in range(len(sources))]

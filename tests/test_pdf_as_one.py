@@ -1,0 +1,177 @@
+"""convert_as_one: forms of one template converted as one document, split back per form.
+
+Each split PDF must equal the same form converted alone, page for page: same page count, same
+text on every page, same embedded fonts, PDF/A-2b still claimed.
+"""
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
+from appraisal.pdf.as_one import convert_as_one
+from appraisal.pdf.concat import W, concatenate, marker
+from appraisal.pdf.pdfinfo import page_images
+from appraisal.render import PreparedTemplate
+from appraisal.render.manifest import resolve_templates
+from appraisal.render.samples import sample_context
+
+# Rows of the list field per form: a form with many runs onto more pages, so the split cannot
+# count on a fixed number of pages per template.
+ROWS = [2, 40, 3, 25, 1]
+
+
+def _require_soffice() -> None:
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        reason = "LibreOffice or poppler-utils is not installed (make setup installs them)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI must run the LibreOffice tests")
+        pytest.skip(reason)
+
+
+def _forms(folder: Path, template_id: str) -> list[Path]:
+    templates = resolve_templates()
+    resolved = templates.templates[template_id]
+    prepared = PreparedTemplate.load(resolved.path)
+    return [
+        prepared.render_to(
+            folder / f"{template_id}-{i}.docx",
+            sample_context(resolved.spec, templates.fields, rows=rows, seed=i + 1),
+        )
+        for i, rows in enumerate(ROWS)
+    ]
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _pages(pdf: Path) -> list[str]:
+    # pdftotext ends every page with a form feed.
+    return pdf_text(pdf).split("\f")[:-1]
+
+
+def test_concatenated_forms_keep_their_own_sections_headers_and_markers(tmp_path: Path) -> None:
+    forms = _forms(tmp_path / "docx", "nomination_form")[:3]
+    one = concatenate(forms, tmp_path / "one.docx")
+    with zipfile.ZipFile(one) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+        headers = [n for n in zf.namelist() if n.startswith("word/f") and "header" in n]
+        header_text = "".join(zf.read(n).decode() for n in headers)
+    sections = body.findall(f".//{{{W}}}sectPr")
+    assert len(sections) == 3
+    assert all(s.find(f"{{{W}}}pgNumType").get(f"{{{W}}}start") == "1" for s in sections)
+    names = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
+    assert [marker(i) for i in range(3)] == [n for n in names if n.startswith("_appraisal")]
+    # Each form's header (it carries the person's name) is its own part.
+    assert len(headers) == 3
+    for seed in (1, 2, 3):
+        assert f"姓名示例·{seed}" in header_text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("template_id", ["nomination_form", "dossier_cover"])
+def test_split_pdfs_equal_the_forms_converted_alone(tmp_path: Path, template_id: str) -> None:
+    _require_soffice()
+    forms = _forms(tmp_path / "docx", template_id)
+    profiles = tmp_path / "profiles"
+    alone = convert_many(forms, tmp_path / "alone", workers=1, profile_root=profiles)
+    # Groups of two: the split has to work across more than one group, the last one short.
+    together = convert_as_one(
+        forms, tmp_path / "together", workers=2, group_size=2, profile_root=profiles
+    )
+    assert [c.source for c in together] == [c.source for c in alone]
+    page_counts = set()
+    for a, b in zip(alone, together, strict=True):
+        assert a.pdf is not None and b.pdf is not None, (a.error, b.error)
+        assert b.pdf == tmp_path / "together" / f"{b.source.stem}.pdf"
+        pages_a, pages_b = _pages(a.pdf), _pages(b.pdf)
+        assert len(pages_a) == len(pages_b), b.source.name
+        assert pages_a == pages_b, b.source.name
+        page_counts.add(len(pages_b))
+        fonts_a, fonts_b = pdf_fonts(a.pdf), pdf_fonts(b.pdf)
+        assert sorted({f.name for f in fonts_a}) == sorted({f.name for f in fonts_b})
+        assert all(f.embedded for f in fonts_b)
+        assert pdfa_claim(b.pdf) == (2, "B")
+        # Untagged, and saying so: nothing points into a structure tree that is not there.
+        split = PdfReader(b.pdf)
+        assert "/MarkInfo" not in split.root_object
+        assert all("/StructParents" not in page for page in split.pages)
+        # Drawn alike too: the QR code is the form's own, not another's of its group.
+        for x, y in zip(
+            page_images(a.pdf, _folder(tmp_path / "img-a"), 30, gray=True),
+            page_images(b.pdf, _folder(tmp_path / "img-b"), 30, gray=True),
+            strict=True,
+        ):
+            assert x.read_bytes() == y.read_bytes(), y.name
+    # The forms ran to different lengths: the split found them by marker, not by count.
+    assert len(page_counts) > 1
+    assert not list((tmp_path / "together").glob(".*"))
+
+
+@pytest.mark.libreoffice
+def test_a_form_that_breaks_the_group_is_reported_alone(tmp_path: Path) -> None:
+    _require_soffice()
+    forms = _forms(tmp_path / "docx", "nomination_form")[:3]
+    broken = tmp_path / "docx" / "broken.docx"
+    with zipfile.ZipFile(forms[0]) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data[: len(data) // 2]  # cut off: neither we nor LibreOffice can read it
+            dst.writestr(info, data)
+    not_docx = tmp_path / "docx" / "notes.docx"
+    not_docx.write_text("不是 Word 文档", encoding="utf-8")
+    # A form of another template in the same call goes into a group of its own.
+    cover = _forms(tmp_path / "cover", "dossier_cover")[0]
+    seen: list[int] = []
+    results = convert_as_one(
+        [forms[0], broken, forms[1], not_docx, forms[2], cover],
+        tmp_path / "out",
+        workers=1,
+        profile_root=tmp_path / "profiles",
+        converted=lambda i, _: seen.append(i),
+    )
+    assert [r.ok for r in results] == [True, False, True, False, True, True]
+    assert sorted(seen) == [0, 2, 4, 5]
+    assert "档案" in pdf_text(results[5].pdf or Path())
+    assert results[1].error is not None and "broken.docx" in results[1].error
+    assert results[3].error is not None and "not a DOCX file" in results[3].error
+    for r in results:
+        if r.pdf is not None:
+            assert pdfa_claim(r.pdf) == (2, "B")
+
+
+@pytest.mark.libreoffice
+def test_a_form_that_hangs_its_group_is_given_up_on_alone(tmp_path: Path) -> None:
+    _require_soffice()
+    templates = resolve_templates()
+    resolved = templates.templates["nomination_form"]
+    prepared = PreparedTemplate.load(resolved.path)
+    # Same template, so the same group; thousands of rows take LibreOffice minutes to lay out.
+    rows = [2, 10000, 3]
+    forms = [
+        prepared.render_to(
+            tmp_path / f"form-{i}.docx",
+            sample_context(resolved.spec, templates.fields, rows=n, seed=i + 1),
+        )
+        for i, n in enumerate(rows)
+    ]
+    results = convert_as_one(
+        forms,
+        tmp_path / "out",
+        workers=1,
+        timeout_per_file=2,
+        # The group's limit starts after this; the default (60 s) would only make the test slow.
+        startup_timeout=15,
+        profile_root=tmp_path / "p",
+    )
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].error is not None and "within 2 s" in results[1].error
+    assert "姓名示例·3" in pdf_text(results[2].pdf or Path())
