@@ -908,7 +908,7 @@ def duty_briefing(title: str) -> DocxDocument:
     letterhead(doc, title, "{{ 主送机关 }}：")
     para(doc, "现将{{ 年度 }}年度政协委员履职情况通报如下{{ 分册 }}：", "Body")
     # A unit's copy lists its members; the member's own lists them alone, then their year.
-    grid(doc, [12, 20, 26, 52, 20, 26], [
+    grid(doc, [12, 23, 25, 52, 18, 26], [
         (9, [L("序号"), L("姓名"), L("界别"), L("工作单位及职务"), L("履职积分"), L("等次")]),
         loop_row("{%tr for r in 履职通报名单 %}", 6),
         (9, [V("{{ r.序号 }}"), V("{{ r.姓名 }}"), V("{{ r.界别 }}"),
