@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import select
-
 from appraisal.clock import today as clock_today
 from appraisal.db import session_scope
 from appraisal.demo_data import write_demo_data
@@ -39,7 +37,6 @@ from appraisal.flows.demo import (
 from appraisal.flows.intake import intake_returns
 from appraisal.kinds import profile
 from appraisal.launch import launch
-from appraisal.models import Document
 from appraisal.models.vocab import CycleKind, DutyKind, Stage
 from appraisal.settings import get_settings
 from appraisal.simulate import make_demo_pki
@@ -47,6 +44,7 @@ from appraisal.simulate.report import sign_in_sheet
 from appraisal.stages import stage_name
 from appraisal.store import approvals, claims
 from appraisal.store.cycles import Selection, cycle_people, get_cycle
+from appraisal.store.documents import made_by_recipient
 
 
 class KindNotReady(Exception):
@@ -90,12 +88,7 @@ class KindRun:
 def _sent(cycle_id: int) -> Counter[tuple[str, str]]:
     """Each template's documents by the kind of recipient, as made."""
     with session_scope() as session:
-        rows = session.exec(
-            select(Document.template_id, Document.recipient_kind).where(
-                Document.cycle_id == cycle_id
-            )
-        )
-        return Counter((t, k) for t, k in rows)
+        return made_by_recipient(session, cycle_id)
 
 
 def run_cppcc_demo(*, people: int, seed: int, output: Path, say: Say) -> KindRun:

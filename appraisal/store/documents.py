@@ -1,6 +1,7 @@
 """The generated documents' rows: recorded after each render, handed to their recipients once,
 and found again by what they await."""
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,3 +152,11 @@ def documents_of(session: Session, cycle_id: int, stage: Stage, template_id: str
         .order_by(col(Document.id))
     )
     return list(session.exec(query))
+
+
+def made_by_recipient(session: Session, cycle_id: int) -> Counter[tuple[str, str]]:
+    """How many documents the cycle made of each template for each kind of recipient."""
+    rows = session.exec(
+        select(Document.template_id, Document.recipient_kind).where(Document.cycle_id == cycle_id)
+    )
+    return Counter((t, k) for t, k in rows)
