@@ -385,6 +385,19 @@ def _too_wide(page: Any, label: str) -> list[str]:
     return [f"{label}: {width} px wide at {PHONE['width']} px"] if width > PHONE["width"] else []
 
 
+def _malformed(page: Any, label: str) -> list[str]:
+    """A title with markup in it or an id given twice: a template's blocks gone astray."""
+    title = page.evaluate("document.title")
+    twice = page.evaluate(
+        "(() => { const seen = new Set(), twice = new Set();"
+        " document.querySelectorAll('[id]').forEach(e => {"
+        " if (seen.has(e.id)) twice.add(e.id); seen.add(e.id); });"
+        " return [...twice]; })()"
+    )
+    found = [f"{label}: title {title[:60]!r}"] if "<" in title or not title.strip() else []
+    return found + ([f"{label}: ids given twice {twice}"] if twice else [])
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> None:
     reviewer = max(cycle.reviewers(), key=lambda r: len(cycle.docs_of(r[1])))
@@ -442,6 +455,8 @@ def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> No
                 shots += 1
                 if viewport == PHONE:
                     problems += _too_wide(tab, f"{who} {url}")
+                else:
+                    problems += _malformed(tab, f"{who} {url}")
             # The inbox with its folded forms (修改, 重新上传) open; the file field inside its card.
             inbox.goto(f"{base}/inbox")
             for summary in inbox.locator("details > summary").all():
