@@ -14,7 +14,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
-from appraisal.pdf.as_one import convert_as_one
+from appraisal.pdf.as_one import convert_as_one, plan_groups
 from appraisal.pdf.concat import W, concatenate, marker
 from appraisal.pdf.pdfinfo import page_images
 from appraisal.render import PreparedTemplate
@@ -73,6 +73,17 @@ def test_concatenated_forms_keep_their_own_sections_headers_and_markers(tmp_path
     assert len(headers) == 3
     for seed in (1, 2, 3):
         assert f"姓名示例·{seed}" in header_text
+
+
+def test_groups_are_bounded_by_forms_and_body_and_long_forms_go_alone() -> None:
+    a, b = b"a" * 32, b"b" * 32
+    forms = [(a, 100), (b, 100), (a, 100), (a, 900), (a, 100), (a, 5000), (b, 100), (a, 100)]
+    groups, alone = plan_groups(forms, size=3, budget=1000, alone=1000)
+    # One kind a group, in input order; no group over three forms or 1,000 bytes of body.
+    assert groups == [[0, 2], [3, 4], [7], [1, 6]]
+    assert alone == [5]
+    # A form under the `alone` limit but over the budget still gets a group, of its own.
+    assert plan_groups([(a, 50), (a, 600), (a, 50)], 10, 500, 1000) == ([[0], [1], [2]], [])
 
 
 @pytest.mark.libreoffice
@@ -175,3 +186,36 @@ def test_a_form_that_hangs_its_group_is_given_up_on_alone(tmp_path: Path) -> Non
     assert [r.ok for r in results] == [True, False, True]
     assert results[1].error is not None and "within 2 s" in results[1].error
     assert "姓名示例·3" in pdf_text(results[2].pdf or Path())
+
+
+@pytest.mark.libreoffice
+def test_long_forms_are_converted_on_their_own_and_come_out_the_same(tmp_path: Path) -> None:
+    """The 40- and 25-row forms are over the limit given: they go file by file, the others as
+    one, and every form lands under its own name with the same pages as converted alone."""
+    _require_soffice()
+    forms = _forms(tmp_path / "docx", "solicitation_letter")
+    bodies = {}
+    for form in forms:
+        with zipfile.ZipFile(form) as zf:
+            bodies[form] = zf.getinfo("word/document.xml").file_size
+    limit = sorted(bodies.values())[2]  # the three shortest are grouped, the two longest not
+    profiles = tmp_path / "profiles"
+    alone = convert_many(forms, tmp_path / "alone", workers=1, profile_root=profiles)
+    seen: list[int] = []
+    mixed = convert_as_one(
+        forms,
+        tmp_path / "mixed",
+        workers=2,
+        alone_bytes=limit,
+        profile_root=profiles,
+        converted=lambda i, _: seen.append(i),
+    )
+    assert sorted(seen) == list(range(len(forms)))
+    for a, b in zip(alone, mixed, strict=True):
+        assert a.pdf is not None and b.pdf is not None, (a.error, b.error)
+        assert b.pdf == tmp_path / "mixed" / f"{b.source.stem}.pdf"
+        assert _pages(a.pdf) == _pages(b.pdf), b.source.name
+        # A form converted on its own keeps LibreOffice's tags; a split one does not.
+        tagged = "/MarkInfo" in PdfReader(b.pdf).root_object
+        assert tagged == (bodies[b.source] > limit), b.source.name
+    assert not list((tmp_path / "mixed").glob(".*"))

@@ -46,6 +46,13 @@ SECONDS_PER_GROUPED_FORM = 2.0
 # up to a few dozen forms and little after; a smaller group loses less to a failure and keeps
 # the fonts every split PDF carries (the group's subset) small.
 GROUP_SIZE = 50
+# What a group may hold, counted as its forms' uncompressed word/document.xml (about 30 KB a
+# page of a list): fifty one- or two-page forms fit. Eighty-four 26-page letters as two
+# documents took 1.1 GB of this process's memory to split, and longer than file by file.
+GROUP_BODY_BYTES = 1_500_000
+# A form with a longer body (about five pages) converts on its own: its pages, not its
+# opening, are most of its cost, so it gains little in a group and would crowd one.
+ALONE_BODY_BYTES = 150_000
 _EXPORT_OPTIONS = {
     "SelectPdfVersion": {"type": "long", "value": "2"},
     # Word bookmarks become named destinations: the markers the split looks for.
@@ -152,9 +159,11 @@ def split_pdf(pdf: Path, targets: Sequence[Path], sources: Sequence[Path]) -> No
         os.replace(tmp, target)
 
 
-def _shared_parts_digest(docx: Path) -> bytes:
-    """What the forms of one group must have alike: the parts the first form lends the rest."""
+def _grouping(docx: Path) -> tuple[bytes, int]:
+    """What the forms of one group must have alike (the parts the first form lends the rest),
+    and how long the form's body is, uncompressed."""
     digest = hashlib.sha256()
+    body = 0
     try:
         with zipfile.ZipFile(docx) as zf:
             names = set(zf.namelist())
@@ -162,9 +171,40 @@ def _shared_parts_digest(docx: Path) -> bytes:
                 digest.update(part.encode() + b"\0")
                 if part in names:
                     digest.update(zf.read(part))
+            if "word/document.xml" in names:
+                body = zf.getinfo("word/document.xml").file_size
     except (OSError, zipfile.BadZipFile):
         digest.update(str(docx).encode())  # a group of its own; its conversion will say why
-    return digest.digest()
+    return digest.digest(), body
+
+
+def plan_groups(
+    forms: Sequence[tuple[bytes, int]], size: int, budget: int, alone: int
+) -> tuple[list[list[int]], list[int]]:
+    """Indices of `forms` ((kind, body bytes) each) in groups of one kind, at most `size` forms
+    and `budget` body bytes a group (a form larger than the budget alone), in input order; and
+    the forms whose body exceeds `alone`, which are not grouped."""
+    kinds: dict[bytes, list[int]] = {}
+    single: list[int] = []
+    for i, (kind, body) in enumerate(forms):
+        if body > alone:
+            single.append(i)
+        else:
+            kinds.setdefault(kind, []).append(i)
+    groups: list[list[int]] = []
+    for same in kinds.values():
+        group: list[int] = []
+        held = 0
+        for i in same:
+            body = forms[i][1]
+            if group and (len(group) >= size or held + body > budget):
+                groups.append(group)
+                group, held = [], 0
+            group.append(i)
+            held += body
+        if group:
+            groups.append(group)
+    return groups, single
 
 
 def convert_as_one(
@@ -173,6 +213,8 @@ def convert_as_one(
     *,
     workers: int | None = None,
     group_size: int = GROUP_SIZE,
+    group_bytes: int = GROUP_BODY_BYTES,
+    alone_bytes: int = ALONE_BODY_BYTES,
     timeout_per_file: float = 60.0,
     pdfa: bool = True,
     startup_timeout: float = 60.0,
@@ -187,6 +229,8 @@ def convert_as_one(
     one template) share a group: forms of other templates in the same call go in other groups.
     `converted(index, conversion)` is called (from a converter's thread) for each form as soon
     as its PDF is whole, as convert_many does; a group's forms come all at once after its split.
+    A group holds at most `group_size` forms and `group_bytes` of their bodies (word/document.xml
+    uncompressed); a form whose body is over `alone_bytes` is converted on its own.
     """
     try:
         soffice = find_soffice()
@@ -210,10 +254,9 @@ def convert_as_one(
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
     # Every worker gets work: groups no larger than an even share.
     size = max(1, min(group_size, math.ceil(len(good) / n_workers)))
-    kinds: dict[bytes, list[int]] = {}
-    for i in good:
-        kinds.setdefault(_shared_parts_digest(sources[i]), []).append(i)
-    groups = [same[k : k + size] for same in kinds.values() for k in range(0, len(same), size)]
+    shapes = [_grouping(sources[i]) for i in good]
+    planned, single = plan_groups(shapes, size, group_bytes, alone_bytes)
+    groups = [[good[k] for k in group] for group in planned]
     lock = threading.Lock()
     failed: list[int] = []
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
@@ -299,10 +342,12 @@ def convert_as_one(
             t.join()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lost = sorted(set(good) - set(results) - set(failed))
-    retry = sorted(failed) + lost
+    alone = [good[k] for k in single]
+    lost = sorted(set(good) - set(results) - set(failed) - set(alone))
+    retry = sorted(failed) + lost + alone
     if retry:
-        # File by file: a form that breaks LibreOffice gets its own error, the others convert.
+        # File by file: the long forms, and a form that breaks LibreOffice gets its own error
+        # while the others of its group convert.
         retry_dir = Path(tempfile.mkdtemp(prefix=".retrying-", dir=out_dir))
 
         def moved(j: int, conversion: Conversion) -> None:
