@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     batch_size: int = 200
     # Documents handed to LibreOffice per call (each call pays its start-up once).
     convert_chunk: int = 400
+    # Forms of one template put into one document for LibreOffice (appraisal.pdf.as_one); a
+    # group's PDFs reach the cache together, once it is split.
+    convert_group: int = 50
     # A stage plans and makes its documents this many people at a time, and the archive seals
     # this many dossiers at a time, so memory does not grow with the number of people.
     slice_people: int = 500

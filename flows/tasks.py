@@ -284,7 +284,11 @@ def convert_documents(cycle_id: int, rendered: list[Rendered]) -> dict[str, str]
         # per form (appraisal.pdf.as_one): about twice as fast as a file each, same answers.
         with staging_dir(cache, STAGING) as staging:
             results = convert_as_one(
-                [r.docx for r in todo], staging, workers=settings.converters or None, converted=keep
+                [r.docx for r in todo],
+                staging,
+                workers=settings.converters or None,
+                group_size=settings.convert_group,
+                converted=keep,
             )
         errors = {
             r.document_id: f"error: {c.error}"

@@ -120,8 +120,11 @@ def test_a_stage_killed_mid_batch_is_finished_by_a_rerun(
         "APPRAISAL_DATABASE_URL": db_url,
         "APPRAISAL_BATCH_SIZE": "1",
         # One LibreOffice call per document (time to strike between calls), or all four in
-        # one call: then a PDF must reach the cache while the others are still converting.
+        # one call: then a PDF must reach the cache while the others are still converting. One
+        # converter and a form a group, so the four come one after another, not in one split.
         "APPRAISAL_CONVERT_CHUNK": chunk,
+        "APPRAISAL_CONVERTERS": "1",
+        "APPRAISAL_CONVERT_GROUP": "1",
         "PREFECT_HOME": str(tmp_path / "prefect-child"),
     }
     code = f"from appraisal.flows.stages import nomination; nomination({cycle_id})"
