@@ -252,9 +252,10 @@ def convert_as_one(
         return [results[i] for i in range(len(sources))]
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
-    # Every worker gets work: groups no larger than an even share.
-    size = max(1, min(group_size, math.ceil(len(good) / n_workers)))
     shapes = [_grouping(sources[i]) for i in good]
+    # Every worker gets work: groups no larger than an even share of the forms to be grouped.
+    grouped = sum(body <= alone_bytes for _, body in shapes)
+    size = max(1, min(group_size, math.ceil(grouped / n_workers)))
     planned, single = plan_groups(shapes, size, group_bytes, alone_bytes)
     groups = [[good[k] for k in group] for group in planned]
     lock = threading.Lock()
