@@ -29,6 +29,7 @@ from tests.cycle_helpers import (
     import_pool,
     require_soffice,
     return_all,
+    sqlite_only,
     start,
 )
 
@@ -62,6 +63,7 @@ def _other_grade(grade: Grade) -> Grade:
 
 
 @pytest.mark.libreoffice
+@sqlite_only
 def test_a_hold_and_an_adjusted_grade_through_to_the_dossier(
     app_env: Path, prefect_harness: None, tmp_path: Path
 ) -> None:

@@ -24,7 +24,15 @@ from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
 from appraisal.stages import WORK_STAGES
-from tests.cycle_helpers import TODAY, documents, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import (
+    TODAY,
+    documents,
+    import_pool,
+    require_soffice,
+    return_all,
+    sqlite_only,
+    start,
+)
 
 pytestmark = pytest.mark.libreoffice
 STAGE_TITLES = ["推荐", "考核", "综合评价", "征求意见", "结果通知"]
@@ -41,6 +49,7 @@ def _people(dossiers: Path) -> list[Path]:
     return [b for b in find_bags(dossiers) if b.name != LETTERS_PACKAGE]
 
 
+@sqlite_only
 def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from appraisal.flows.archive import archive_cycle
     from appraisal.flows.cycle import run_cycle

@@ -18,7 +18,15 @@ from appraisal.db import session_scope
 from appraisal.models import Dossier, Person
 from appraisal.paths import located
 from tests.browser_helpers import SHOTS
-from tests.cycle_helpers import STOPS, TODAY, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import (
+    STOPS,
+    TODAY,
+    import_pool,
+    require_soffice,
+    return_all,
+    sqlite_only,
+    start,
+)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -46,6 +54,7 @@ def sealed(app_env: Path, prefect_harness: None, tmp_path: Path) -> tuple[str, P
     return code, located(dossier.path)
 
 
+@sqlite_only
 def test_the_growing_file_holds_the_summary_and_every_sealed_dossier(
     sealed: tuple[str, Path], tmp_path: Path
 ) -> None:

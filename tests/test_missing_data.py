@@ -28,6 +28,7 @@ from tests.cycle_helpers import (
     require_soffice,
     return_all,
     scheme_file,
+    sqlite_only,
 )
 
 runner = CliRunner()
@@ -112,6 +113,7 @@ def _text(docx: str) -> str:
 
 
 @pytest.mark.libreoffice
+@sqlite_only
 def test_the_evaluation_gate_waits_for_every_grade_or_a_decision(
     lacking: Path, prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

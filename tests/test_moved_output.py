@@ -24,6 +24,7 @@ from tests.cycle_helpers import (
     import_pool,
     require_soffice,
     return_all,
+    sqlite_only,
     start,
 )
 
@@ -49,6 +50,7 @@ def _move(old: Path, new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     get_engine.cache_clear()
 
 
+@sqlite_only
 def test_a_moved_output_folder_still_works(
     app_env: Path, prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,7 +26,15 @@ from appraisal.stages import EVALUATION_FORM
 from appraisal.store import reports
 from appraisal.store.cycles import get_cycle, set_stage
 from appraisal.store.stage_runs import open_stage_run
-from tests.cycle_helpers import STOPS, TODAY, import_pool, require_soffice, return_all, start
+from tests.cycle_helpers import (
+    STOPS,
+    TODAY,
+    import_pool,
+    require_soffice,
+    return_all,
+    sqlite_only,
+    start,
+)
 from tests.portal_helpers import csrf_of, new_link, staff_client
 
 ASSESSMENT_DAY = date(2026, 11, 2)
@@ -206,6 +214,7 @@ def _docx_text(path: Path) -> str:
 
 
 @pytest.mark.libreoffice
+@sqlite_only
 def test_a_missing_report_is_deducted_and_a_report_is_sealed(
     app_env: Path, prefect_harness: None, tmp_path: Path
 ) -> None:

@@ -30,6 +30,7 @@ from tests.cycle_helpers import (
     notices_sent,
     require_soffice,
     return_all,
+    sqlite_only,
     start,
 )
 
@@ -244,6 +245,7 @@ def _text(pdf: Path) -> str:
 
 
 @pytest.mark.libreoffice
+@sqlite_only
 def test_a_changed_grade_reseals_the_dossier(
     app_env: Path, prefect_harness: None, tmp_path: Path
 ) -> None:
