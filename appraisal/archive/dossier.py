@@ -14,6 +14,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,21 +102,39 @@ def _describe(part: Part) -> str:
     return f"{part.title}{ident}，文件 {part.pdf}"
 
 
-def _open(part: Part) -> _Opened:
-    """Read and parse a part once; any failure becomes a DossierError that names it."""
+@contextmanager
+def _naming(part: Part) -> Iterator[None]:
+    """Any failure to read `part` becomes a DossierError that names it."""
     try:
-        data = part.pdf.read_bytes()
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DossierError(f"{_describe(part)}：设有密码，无法打开 / encrypted with a password")
-        for page in reader.pages:
-            _ = page.cropbox, page.rotation  # malformed page trees fail here, not mid-write
+        yield
     except (DossierError, MemoryError):
         raise
     except Exception as exc:  # pypdf reports damage with many exception types
         why = "找不到或无法读取文件" if isinstance(exc, OSError) else "无法作为 PDF 读取"
         raise DossierError(f"{_describe(part)}：{why} / not a readable PDF: {exc}") from exc
+
+
+def _unlocked(part: Part, reader: PdfReader) -> PdfReader:
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise DossierError(f"{_describe(part)}：设有密码，无法打开 / encrypted with a password")
+    return reader
+
+
+def _open(part: Part) -> _Opened:
+    """Read and parse a part once, each page's boxes included."""
+    with _naming(part):
+        data = part.pdf.read_bytes()
+        reader = _unlocked(part, PdfReader(io.BytesIO(data), strict=False))
+        for page in reader.pages:
+            _ = page.cropbox, page.rotation  # malformed page trees fail here, not mid-write
     return _Opened(part, reader, hashlib.sha256(data).digest())
+
+
+def _page_count(part: Part) -> int:
+    """A part's number of pages, read from its page tree alone: planning the 目录 needs no
+    more, and assembly opens the part whole."""
+    with _naming(part):
+        return len(_unlocked(part, PdfReader(part.pdf, strict=False)).pages)
 
 
 def _start_pages(first: int, counts: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -134,7 +153,7 @@ def plan_pages(cover_pages: int, sections: Sequence[Section]) -> list[list[int]]
 
     A part without pages gets the page where the next part starts (it occupies none).
     """
-    counts = [[len(_open(p).reader.pages) for p in s.parts] for s in sections]
+    counts = [[_page_count(p) for p in s.parts] for s in sections]
     return _start_pages(cover_pages + 1, counts)
 
 
