@@ -194,9 +194,13 @@ def make_covers(
             for pf, toc in tocs
         ]
         made = _make(cycle_id, DOSSIER_COVER, jobs, people.ids)
+        count[0] += len(jobs)
         return [made[job.document_id] for job in jobs]
 
-    return settle_covers(people.files, extracts, make, pages)
+    count = [0]
+    settled = settle_covers(people.files, extracts, make, pages)
+    log("archive: %d covers made for %d people", count[0], len(people.files))
+    return settled
 
 
 @task(name="seal dossiers")

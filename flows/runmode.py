@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import Flow, Task
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.logging import get_run_logger
+from prefect.utilities.annotations import quote
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,7 +35,11 @@ class Step(Task[P, R]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _PLAIN.get():
             return self.fn(*args, **kwargs)
-        return super().__call__(*args, **kwargs)
+        # Our tasks take plain values, never futures: quoted, Prefect hands them over as they
+        # are instead of walking every element of a slice of people or a batch of documents
+        # to look for one (6% of the archive's wall time at 200 people).
+        call: Callable[..., Any] = super().__call__
+        return call(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()})
 
 
 def task(name: str, **options: Any) -> Callable[[Callable[P, R]], Step[P, R]]:
