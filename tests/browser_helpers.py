@@ -58,3 +58,17 @@ def chromium() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def visit(page: Any, url: str) -> None:
+    """Open `url`. While a stage runs the cycle's page reloads itself every 5 s (a meta
+    refresh), and a reload that fires as we navigate aborts our navigation: go again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            page.goto(url)
+            return
+        except PlaywrightError as exc:
+            if "ERR_ABORTED" not in str(exc) or attempt == 2:
+                raise

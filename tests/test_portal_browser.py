@@ -11,7 +11,7 @@ import pytest
 from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
-from tests.browser_helpers import SHOTS, chromium, served_portal
+from tests.browser_helpers import SHOTS, chromium, served_portal, visit
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -90,7 +90,7 @@ def test_reviewers_return_and_staff_advance(
         if n == 0:
             inbox.screenshot(path=str(SHOTS / "inbox.png"), full_page=True)
         context.close()
-        staff.reload()
+        visit(staff, staff.url)
         assert _returned(staff, "nomination") == sum(
             len(cycle.docs_of(r)) for _, r in cycle.reviewers()[: n + 1]
         )
@@ -106,7 +106,7 @@ def test_reviewers_return_and_staff_advance(
     while staff.locator(".badge.running").count() or generated.inner_text() == "0":
         assert time.monotonic() < deadline, "the assessment stage did not finish in 5 minutes"
         time.sleep(3)
-        staff.reload()
+        visit(staff, staff.url)
     expect(staff.locator("#current-stage")).to_have_text("组织考核")
     expect(staff.locator('tr[data-stage="assessment"] td.gate')).to_have_text("等待回传")
     staff.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)

@@ -20,7 +20,7 @@ from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
 from appraisal.stages import STAGE_NAMES
 from appraisal.store.accounts import save_account
-from tests.browser_helpers import SHOTS, chromium, served_portal
+from tests.browser_helpers import SHOTS, chromium, served_portal, visit
 from tests.cycle_helpers import YEAR, require_soffice
 
 pytestmark = pytest.mark.libreoffice
@@ -51,12 +51,12 @@ class Walk:
             tab.wait_for_url(f"{self.base}/")
 
     def go(self, path: str) -> None:
-        self.page.goto(f"{self.base}{path}")
+        visit(self.page, f"{self.base}{path}")
 
     def shoot(self, name: str) -> None:
         """This page at 1280 px, and the same address at 390 px, which must fit the phone."""
         self.page.screenshot(path=str(SHOTS / f"cycle-{name}-1280.png"), full_page=True)
-        self.phone.goto(self.page.url)
+        visit(self.phone, self.page.url)
         self.phone.screenshot(path=str(SHOTS / f"cycle-{name}-390.png"), full_page=True)
         width = self.phone.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
