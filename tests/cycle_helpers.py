@@ -27,11 +27,12 @@ YEAR = 2026
 TODAY = date(2026, 11, 22)
 
 
-# A whole cycle takes two to four minutes on a test machine. The long workflow tests whose
-# subject is the procedure, not the database, run it on SQLite only, so CI stays well inside
-# its hour. PostgreSQL still runs a whole nominated cycle (test_nominated_cycle), sealing and
-# stages killed part-way (test_archive_crashes, test_stage_crashes, test_cycle_flow), concurrent
-# returns, the scale-out test on two workers, and the store and portal tests.
+# The db_url fixture's SQLite case alone, for tests whose subject is not the database. A whole
+# cycle takes two to four minutes on a test machine, so the long workflow tests run it on SQLite
+# only and CI stays well inside its hour. PostgreSQL still runs a whole nominated cycle
+# (test_nominated_cycle), sealing and stages killed part-way (test_archive_crashes,
+# test_stage_crashes, test_cycle_flow), concurrent returns, the scale-out test on two workers,
+# and the store tests and most portal tests.
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 

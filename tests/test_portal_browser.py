@@ -12,6 +12,7 @@ from appraisal.paths import located
 from appraisal.settings import get_settings
 from appraisal.simulate import eseal_return
 from tests.browser_helpers import SHOTS, chromium, served_portal, visit
+from tests.cycle_helpers import sqlite_only
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -39,7 +40,7 @@ def _returned(page: object, stage: str) -> int:
     return int(page.locator(f'tr[data-stage="{stage}"] td.returned').inner_text())  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_reviewers_return_and_staff_advance(
     cycle: PortalCycle, server: str, browser: object, tmp_path: Path
 ) -> None:

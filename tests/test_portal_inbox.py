@@ -15,6 +15,7 @@ from appraisal.models.base import utcnow
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
 from appraisal.settings import get_settings
 from appraisal.store.signoffs import waive
+from tests.cycle_helpers import sqlite_only
 from tests.portal_helpers import csrf_of, new_link
 
 REVIEWER = "某大学"
@@ -86,7 +87,7 @@ def _heading(html: str) -> str:
     return _text(lxml.html.fromstring(html), "h1")
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_the_heading_and_each_card_say_what_is_still_to_do(portal: object, bare_cycle: int) -> None:
     p1, p2 = _people(2)
     pending = _document(bare_cycle, Stage.NOMINATION, 1, person_id=p1.id)
@@ -130,7 +131,7 @@ def test_the_heading_and_each_card_say_what_is_still_to_do(portal: object, bare_
     assert "修改" not in _text(_card(closed, letter), ".answer")
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_a_reply_is_shown_back_and_修改_opens_it_prefilled(portal: object, bare_cycle: int) -> None:
     p1, p2, p3 = _people(3)
     letter = _document(bare_cycle, Stage.SOLICITATION, 1, people=[p1.code, p2.code, p3.code])
@@ -184,7 +185,7 @@ def test_a_reply_is_shown_back_and_修改_opens_it_prefilled(portal: object, bar
     assert [(a.before, a.after) for a in audit] == [(None, "有异议"), ("有异议", "无异议")]
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_refusals_are_plain_chinese_with_the_offices_contact(
     portal: object, bare_cycle: int
 ) -> None:

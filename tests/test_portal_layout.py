@@ -21,7 +21,7 @@ from appraisal.store.cycles import get_cycle
 from appraisal.store.figures import add_activity, add_figure, add_site
 from appraisal.store.nominations import propose_nomination
 from tests.browser_helpers import SHOTS, chromium, served_portal
-from tests.cycle_helpers import YEAR
+from tests.cycle_helpers import YEAR, sqlite_only
 from tests.portal_helpers import PASSWORD, STAFF, PortalCycle, new_link, nomination_cycle
 
 pytestmark = pytest.mark.libreoffice
@@ -398,7 +398,7 @@ def _malformed(page: Any, label: str) -> list[str]:
     return found + ([f"{label}: ids given twice {twice}"] if twice else [])
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_no_page_is_wider_than_a_phone(cycle: PortalCycle, tmp_path: Path) -> None:
     reviewer = max(cycle.reviewers(), key=lambda r: len(cycle.docs_of(r[1])))
     _more_cards(cycle, reviewer)

@@ -35,11 +35,10 @@ from appraisal.portal.downloads import download_name
 from appraisal.reminding import document_titles
 from appraisal.settings import get_settings
 from appraisal.store.outstanding import stage_account
-from tests.cycle_helpers import TODAY, answered_letter
+from tests.cycle_helpers import TODAY, answered_letter, sqlite_only
 from tests.portal_helpers import STAFF, csrf_of, new_link, staff_client
 
 # The postgres variant waits for its fixture to keep the first office (roles, second part).
-SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 runner = CliRunner()
 REVIEWERS = ("市工商联", "市民建")
 
@@ -99,7 +98,7 @@ def _waivers() -> list[tuple[str, str]]:
         return sorted((s.document_id, s.reason) for s in rows)
 
 
-@SQLITE
+@sqlite_only
 def test_the_counts_add_up_and_name_everyone(bare_cycle: int, seeded: dict[str, list[str]]) -> None:
     with session_scope() as session:
         account = stage_account(session, bare_cycle, Stage.NOMINATION, TODAY)
@@ -129,7 +128,7 @@ def test_the_counts_add_up_and_name_everyone(bare_cycle: int, seeded: dict[str, 
     assert "逾期 3 天" in page and 'value="reviewer:推荐单位/市工商联"' in page
 
 
-@SQLITE
+@sqlite_only
 def test_staff_waive_many_with_one_reason_all_or_nothing(
     bare_cycle: int, seeded: dict[str, list[str]]
 ) -> None:
@@ -158,7 +157,7 @@ def test_staff_waive_many_with_one_reason_all_or_nothing(
     assert "已免于回传 4 份、待回传 1 份" in staff.get(url).text
 
 
-@SQLITE
+@sqlite_only
 def test_the_cli_waives_many_ids_or_names_the_wrong_one(
     bare_cycle: int, seeded: dict[str, list[str]]
 ) -> None:
@@ -177,7 +176,7 @@ def test_the_cli_waives_many_ids_or_names_the_wrong_one(
     assert (first, "原件已交") in _waivers() and (second, "原件已交") in _waivers()
 
 
-@SQLITE
+@sqlite_only
 def test_reminders_name_reviewer_and_people_and_queue_once(
     bare_cycle: int, seeded: dict[str, list[str]]
 ) -> None:
@@ -205,7 +204,7 @@ def test_reminders_name_reviewer_and_people_and_queue_once(
         assert sorted(m.reviewer_name for m in reminders) == ["市工商联", "市民建"]
 
 
-@SQLITE
+@sqlite_only
 def test_a_letter_reply_entered_from_its_page(bare_cycle: int) -> None:
     letter = "AP-0001-ZQ-TEST000000-00"
     codes = answered_letter(bare_cycle, letter)
@@ -239,7 +238,7 @@ def test_a_letter_reply_entered_from_its_page(bare_cycle: int) -> None:
     assert staff.get(f"/cycles/{bare_cycle}/files/AP-0001-ZQ-NONE").status_code == 404
 
 
-@SQLITE
+@sqlite_only
 def test_revoke_asks_first_and_finished_cycles_say_so(bare_cycle: int) -> None:
     from appraisal.portal.app import create_app
 
@@ -281,7 +280,7 @@ def test_downloads_are_named_by_person() -> None:
     assert download_name("P002", "") == "P002.pdf"
 
 
-@SQLITE
+@sqlite_only
 def test_pdfs_download_under_the_persons_name(
     bare_cycle: int, seeded: dict[str, list[str]], app_env: Path
 ) -> None:
@@ -319,7 +318,7 @@ def test_pdfs_download_under_the_persons_name(
     assert f'{code}.pdf">{code} {name}</a>' in board and "dossier.pdf" not in board
 
 
-@SQLITE
+@sqlite_only
 def test_the_board_refreshes_itself_only_while_a_stage_runs(bare_cycle: int) -> None:
     from appraisal.portal import launcher
     from appraisal.portal.app import create_app
@@ -338,7 +337,7 @@ def test_the_board_refreshes_itself_only_while_a_stage_runs(bare_cycle: int) -> 
     assert refresh not in staff.get(f"/cycles/{bare_cycle}").text
 
 
-@SQLITE
+@sqlite_only
 def test_a_reader_and_another_office_change_nothing(
     bare_cycle: int, seeded: dict[str, list[str]]
 ) -> None:
@@ -393,7 +392,7 @@ def _replies(letter: str) -> list[object]:
         return [s.reply for s in session.exec(select(SignOff).where(SignOff.document_id == letter))]
 
 
-@SQLITE
+@sqlite_only
 def test_the_evaluation_names_the_people_still_without_a_grade(bare_cycle: int) -> None:
     from appraisal.portal.app import create_app
 

@@ -11,13 +11,13 @@ from appraisal.db import session_scope
 from appraisal.models import Person, Result, SignOff
 from appraisal.models.vocab import Reply, Stage
 from appraisal.settings import get_settings
-from tests.cycle_helpers import TODAY, documents, return_all
+from tests.cycle_helpers import TODAY, documents, return_all, sqlite_only
 from tests.portal_helpers import access_log, csrf_of, new_link, nomination_cycle, staff_client
 
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_a_reviewer_answers_a_letter(app_env: Path, prefect_harness: None, tmp_path: Path) -> None:
     from appraisal.flows.cycle import run_cycle
     from appraisal.portal.app import create_app

@@ -21,7 +21,7 @@ from appraisal.simulate import eseal_return
 from appraisal.stages import STAGE_NAMES
 from appraisal.store.accounts import save_account
 from tests.browser_helpers import SHOTS, chromium, served_portal, visit
-from tests.cycle_helpers import YEAR, require_soffice
+from tests.cycle_helpers import YEAR, require_soffice, sqlite_only
 
 pytestmark = pytest.mark.libreoffice
 DESKTOP = {"width": 1280, "height": 900}
@@ -178,7 +178,7 @@ def _approve_in_the_browser(walk: Walk, browser: Any, cycle_url: str) -> None:
     page.context.close()
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_path: Path) -> None:
     require_soffice()
     get_settings.cache_clear()

@@ -23,7 +23,7 @@ from appraisal.settings import get_settings
 from appraisal.stages import EVALUATION_FORM
 from appraisal.store.cycle_data import scoring_inputs
 from appraisal.store.cycles import Selection, get_cycle
-from tests.cycle_helpers import YEAR, everyone, import_pool
+from tests.cycle_helpers import YEAR, everyone, import_pool, sqlite_only
 
 
 def _stored(cycle_id: int) -> list[tuple[str, object, object, object, list[str]]]:
@@ -122,7 +122,7 @@ def test_a_quota_per_unit_moves_down_the_second_of_a_unit(app_env: Path, tmp_pat
     assert "优秀名额 1 名" in form and "超出名额，等次由优秀调整为称职" in form
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@sqlite_only
 def test_a_cycle_started_with_the_cppcc_scheme_grades_by_points(
     app_env: Path, tmp_path: Path
 ) -> None:
