@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow
 
 from appraisal.archive.contents import (
+    FILED_APART,
     LETTERS_PACKAGE,
     PersonFile,
     Rendition,
@@ -148,33 +149,31 @@ def _make(
     return made
 
 
-def make_extracts(
-    cycle_id: int, people: ArchiveSlice, issued: date
-) -> dict[str, dict[Stage, Rendition]]:
-    """Per person, one page per stage listing the letters about them that are filed apart."""
-    jobs, keys = [], []
+def make_extracts(cycle_id: int, people: ArchiveSlice, issued: date) -> dict[str, Rendition | None]:
+    """Per person with letters filed apart, one extract listing them all, stage by stage (one
+    document, so sealing converts at most two a person: it and the cover)."""
+    jobs, codes = [], []
     for pf in people.files:
-        for stage in extract_stages(pf):
-            context = contexts.letters_extract(
-                people.cycle, people.views[pf.code], STAGE_TITLES[stage],
-                extract_rows(pf, stage), issued, "本周期致单位公函卷",
-            )  # fmt: skip
-            jobs.append(_archive_job(pf, LETTERS_EXTRACT, stage.value, context, issued))
-            keys.append((pf.code, stage))
+        stages = extract_stages(pf)
+        if not stages:
+            continue
+        context = contexts.letters_extract(
+            people.cycle, people.views[pf.code], "、".join(STAGE_TITLES[s] for s in stages),
+            extract_rows(pf), issued, "本周期致单位公函卷",
+        )  # fmt: skip
+        jobs.append(_archive_job(pf, LETTERS_EXTRACT, FILED_APART, context, issued))
+        codes.append(pf.code)
     made = _make(cycle_id, LETTERS_EXTRACT, jobs, people.ids) if jobs else {}
-    extracts: dict[str, dict[Stage, Rendition]] = {pf.code: {} for pf in people.files}
-    for (code, stage), job in zip(keys, jobs, strict=True):
-        r = made[job.document_id]
-        extracts[code][stage] = Rendition(
-            r.document_id, f"{r.title}（{STAGE_TITLES[stage]}）", r.docx, r.pdf
-        )
+    extracts: dict[str, Rendition | None] = {pf.code: None for pf in people.files}
+    for code, job in zip(codes, jobs, strict=True):
+        extracts[code] = made[job.document_id]
     return extracts
 
 
 def make_covers(
     cycle_id: int,
     people: ArchiveSlice,
-    extracts: dict[str, dict[Stage, Rendition]],
+    extracts: dict[str, Rendition | None],
     issued: date,
     pages: int | None = None,
 ) -> tuple[dict[str, Rendition], int]:
@@ -208,7 +207,7 @@ def seal_batch(
     cycle_id: int,
     people: ArchiveSlice,
     covers: dict[str, Rendition],
-    extracts: dict[str, dict[Stage, Rendition]],
+    extracts: dict[str, Rendition | None],
     sealed_on: date,
 ) -> tuple[list[Sealed], list[str], dict[str, str]]:
     """Seal each person whose inputs changed since the last seal: (sealed, unchanged, failed)."""
@@ -225,13 +224,14 @@ def seal_batch(
     for pf in people.files:
         cover = covers[pf.code]
         target = dossiers_dir(cycle_id) / pf.code
-        made = [cover, *extracts[pf.code].values()]
+        extract = extracts[pf.code]
+        made = [cover] if extract is None else [cover, extract]
         prints[pf.code] = print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
         old = known.get(ids[pf.code])
         if old == print_ and (target / "bagit.txt").is_file():
             unchanged.append(pf.code)
             continue
-        todo.append(SealJob(pf, cover, extracts[pf.code], target, sealed_on, issuer))
+        todo.append(SealJob(pf, cover, extract, target, sealed_on, issuer))
     workers = settings.converters or os.cpu_count() or 1
     for pf, done in seal_many(todo, workers):
         if isinstance(done, str):  # one bad file must not stop the other dossiers

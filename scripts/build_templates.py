@@ -992,8 +992,10 @@ def letters_extract(title: str) -> DocxDocument:
               ID("{{ r.文档编号 }}"), V("{{ r.回复情况 }}", align="left"), V("{{ r.回件日期 }}")]),
         loop_row("{%tr endfor %}", 6),
     ], header_rows=1, styles=LIST)
-    para(doc)
-    para(doc, "说明：上列公函涉及多人，原件及签署回件另卷保存（{{ 另卷说明 }}）。", "Note")
+    # Half a line before the note, not a blank line: a person's letters of three stages (eleven
+    # rows) and the 落款 then fit one page.
+    note = para(doc, "说明：上列公函涉及多人，原件及签署回件另卷保存（{{ 另卷说明 }}）。", "Note")
+    note.paragraph_format.space_before = Pt(8)
     signoff(doc)
     return doc
 

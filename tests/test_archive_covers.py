@@ -9,7 +9,6 @@ from pypdf import PdfWriter
 
 from appraisal.archive.contents import PersonFile, Rendition
 from appraisal.archive.covers import FIRST_GUESS, TocRows, settle_covers
-from appraisal.models.vocab import Stage
 
 
 def _pdf(path: Path, pages: int) -> Path:
@@ -51,14 +50,12 @@ class Maker:
 @pytest.fixture
 def people_and_extracts(
     tmp_path: Path,
-) -> tuple[list[PersonFile], dict[str, dict[Stage, Rendition]]]:
+) -> tuple[list[PersonFile], dict[str, Rendition | None]]:
     people = [_person(c) for c in ("P1", "P2", "P3")]
-    extracts = {
-        pf.code: {
-            Stage.SOLICITATION: Rendition(
-                f"ex-{pf.code}", "摘录", tmp_path / "ex.docx", _pdf(tmp_path / f"{pf.code}.pdf", 1)
-            )
-        }
+    extracts: dict[str, Rendition | None] = {
+        pf.code: Rendition(
+            f"ex-{pf.code}", "摘录", tmp_path / "ex.docx", _pdf(tmp_path / f"{pf.code}.pdf", 1)
+        )
         for pf in people
     }
     return people, extracts

@@ -125,9 +125,23 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
         layout = read_layout(bag / "data" / "dossier.pdf")
         stages = [e.title for e in layout.outline if e.level == 0]
         assert stages[1:] == STAGE_TITLES, stages
+        # The letters filed apart are listed on one extract, in the 征求意见 section, whose
+        # letters all concern many people.
+        section, under = "", dict[str, list[str]]()
+        for e in layout.outline:
+            if e.level == 0:
+                section = e.title
+            else:
+                under.setdefault(section, []).append(e.title)
+        listed = [t for titles in under.values() for t in titles if "公函登记表" in t]
+        assert listed == ["致单位公函登记表"], under
+        assert "致单位公函登记表" in under["征求意见"], under
         assert (bag / "manifest-sha512.txt").is_file() and (
             bag / "tagmanifest-sha256.txt"
         ).is_file()
+    # Sealing made a cover and one extract a person, none more.
+    made = [d.template_id for d in documents(cycle_id, Stage.ARCHIVE) if d.person_id is not None]
+    assert sorted(made) == ["dossier_cover"] * 3 + ["letters_extract"] * 3, made
 
     # The register: a row per person, a chart, regenerated.
     register = dossiers.parent / "register.xlsx"

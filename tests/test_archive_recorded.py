@@ -69,7 +69,7 @@ def _seal(pf: PersonFile, tmp_path: Path) -> Path:
     )
     cover.docx.write_bytes(b"PK cover")
     target = tmp_path / "dossiers" / pf.code
-    seal_person(pf, cover, {}, target, sealed_on=SEALED_ON, issuer="统战部")
+    seal_person(pf, cover, None, target, sealed_on=SEALED_ON, issuer="统战部")
     return target
 
 

@@ -35,7 +35,7 @@ def _job(tmp_path: Path, code: str, *, cover_exists: bool = True) -> SealJob:
     docx.write_bytes(b"PK placeholder")
     cover = Rendition(f"AP-0001-AR-{code}", "封面", docx, pdf)
     return SealJob(
-        _person(code), cover, {}, tmp_path / "dossiers" / code, date(2026, 11, 22), "统战部"
+        _person(code), cover, None, tmp_path / "dossiers" / code, date(2026, 11, 22), "统战部"
     )
 
 

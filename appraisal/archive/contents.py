@@ -178,13 +178,16 @@ class Rendition:
 
 
 def extract_stages(pf: PersonFile) -> list[Stage]:
-    """The stages whose letters are filed apart: each gets a one-page extract in the dossier."""
+    """The stages whose letters about the person are filed apart, in order: the dossier's one
+    extract lists them all (none when there are no such letters)."""
     return list(dict.fromkeys(d.stage for d in _shared(pf)))
 
 
-def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Section]:
-    """Per stage, each generated document followed by its returned versions, then the extract
-    of the letters about the person that are filed apart."""
+def sections(pf: PersonFile, extract: Rendition | None) -> list[Section]:
+    """Per stage, each generated document followed by its returned versions. The one extract of
+    the letters about the person that are filed apart closes the first of their stages where the
+    person has nothing of their own (征求意见, whose letters all concern many people), so that
+    stage keeps its place in the dossier; else it closes the last of them."""
     by_stage: dict[Stage, list[Part]] = {s: [] for s in STAGE_TITLES}
     for doc in _filed(pf):
         if doc.pdf is None:
@@ -196,8 +199,10 @@ def sections(pf: PersonFile, extracts: Mapping[Stage, Rendition]) -> list[Sectio
                 parts.append(Part(return_title(doc, ret), ret.path, doc.document_id))
     if Stage.ASSESSMENT in by_stage:
         by_stage[Stage.ASSESSMENT] += [Part(report_title(r), r.path, "") for r in pf.reports]
-    for stage, ex in extracts.items():
-        by_stage[stage].append(Part(ex.title, ex.pdf, ex.document_id))
+    if extract is not None:
+        stages = extract_stages(pf) or list(STAGE_TITLES)
+        home = next((s for s in stages if not by_stage[s]), stages[-1])
+        by_stage[home].append(Part(extract.title, extract.pdf, extract.document_id))
     return [Section(STAGE_TITLES[s], parts) for s, parts in by_stage.items() if parts]
 
 
@@ -221,10 +226,11 @@ def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
     return text, on
 
 
-def extract_rows(pf: PersonFile, stage: Stage) -> list[dict[str, str]]:
+def extract_rows(pf: PersonFile, stage: Stage | None = None) -> list[dict[str, str]]:
+    """The extract's rows: the letters filed apart, stage by stage (or of `stage` only)."""
     rows: list[dict[str, str]] = []
     for doc in _shared(pf):
-        if doc.stage != stage:
+        if stage is not None and doc.stage != stage:
             continue
         reply, on = _reply_text(doc, pf.code)
         rows.append(

@@ -8,7 +8,6 @@ from typing import Any
 
 from appraisal.archive.contents import PersonFile, Rendition, sections, toc_rows
 from appraisal.archive.dossier import plan_pages
-from appraisal.models.vocab import Stage
 from appraisal.pdf import pdf_pages
 
 # The 目录 rows of one person's cover, as the template takes them.
@@ -22,7 +21,7 @@ ATTEMPTS = 5
 
 def settle_covers(
     people: Sequence[PersonFile],
-    extracts: Mapping[str, Mapping[Stage, Rendition]],
+    extracts: Mapping[str, Rendition | None],
     make: CoverMaker,
     pages: int | None = None,
     count_pages: Callable[[Path], int] = pdf_pages,

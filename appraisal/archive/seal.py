@@ -1,6 +1,6 @@
 """Seal one person's dossier: assemble the PDF, write the record, package it all as a bag."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +28,6 @@ from appraisal.archive.contents import (
 )
 from appraisal.archive.dossier import DossierLayout, assemble_dossier
 from appraisal.files import staging_dir
-from appraisal.models.vocab import Stage
 
 # A dossier being assembled: `.<编号>.pdf-<random>` beside the packages, swept by the next
 # archive run if its process was killed.
@@ -47,7 +46,7 @@ class Sealed:
 def seal_person(
     pf: PersonFile,
     cover: Rendition,
-    extracts: Mapping[Stage, Rendition],
+    extract: Rendition | None,
     target: Path,
     *,
     sealed_on: date,
@@ -59,7 +58,7 @@ def seal_person(
         dossier = tmp / DOSSIER_NAME
         layout = assemble_dossier(
             cover.pdf,
-            sections(pf, extracts),
+            sections(pf, extract),
             dossier,
             title=f"{pf.name}（{pf.code}）{pf.cycle_name}考核评价档案",
             author=issuer,
@@ -71,7 +70,7 @@ def seal_person(
             RECORD_NAME: record_bytes(record(pf, layout, cover.document_id)),
             **{
                 f"documents/archive/{r.document_id}{suffix}": path
-                for r in [cover, *extracts.values()]
+                for r in ([cover] if extract is None else [cover, extract])
                 for suffix, path in ((".docx", r.docx), (".pdf", r.pdf))
             },
             **payload_files(pf),
@@ -121,7 +120,7 @@ class SealJob:
 
     pf: PersonFile
     cover: Rendition
-    extracts: dict[Stage, Rendition]
+    extract: Rendition | None
     target: Path
     sealed_on: date
     issuer: str
@@ -130,7 +129,7 @@ class SealJob:
         return seal_person(
             self.pf,
             self.cover,
-            self.extracts,
+            self.extract,
             self.target,
             sealed_on=self.sealed_on,
             issuer=self.issuer,
