@@ -21,7 +21,7 @@ RECORD_NAME = "record.json"
 DOSSIER_NAME = "dossier.pdf"
 # Letters to a body about many people (征求意见函, 情况通报) would repeat the whole roster in every
 # dossier: they are filed once per cycle in this package beside the dossiers, and each person's
-# 目录 and record point to them.
+# extract (the 致单位公函登记表) and record point to them.
 LETTERS_PACKAGE = "_letters"
 LETTERS_RECORD = "letters.json"
 FILED_APART = "另卷"
@@ -246,10 +246,9 @@ def extract_rows(pf: PersonFile, stage: Stage | None = None) -> list[dict[str, s
     return rows
 
 
-def toc_rows(
-    pf: PersonFile, secs: Sequence[Section], starts: Sequence[Sequence[int]]
-) -> list[dict[str, Any]]:
-    """The 目录 rows: one per part with the page it starts on, then the letters filed apart."""
+def toc_rows(secs: Sequence[Section], starts: Sequence[Sequence[int]]) -> list[dict[str, Any]]:
+    """The 目录 rows: one per part with the page it starts on. The letters filed apart are not
+    rows of their own: the extract, a part, lists them with their replies."""
     rows: list[dict[str, Any]] = []
     for sec, pages in zip(secs, starts, strict=True):
         for part, page in zip(sec.parts, pages, strict=True):
@@ -261,15 +260,6 @@ def toc_rows(
                     "页码": str(page),
                 }
             )
-    for doc in _shared(pf):
-        rows.append(
-            {
-                "序号": str(len(rows) + 1),
-                "文件名称": f"{STAGE_TITLES[doc.stage]}｜{document_title(doc)}",
-                "文档编号": doc.document_id,
-                "页码": FILED_APART,
-            }
-        )
     return rows
 
 

@@ -40,7 +40,7 @@ def settle_covers(
         tocs = []
         for pf in todo:
             secs = sections(pf, extracts[pf.code])
-            tocs.append((pf, toc_rows(pf, secs, plan_pages(assumed[pf.code], secs))))
+            tocs.append((pf, toc_rows(secs, plan_pages(assumed[pf.code], secs))))
         again = []
         for pf, cover in zip(todo, make(tocs), strict=True):
             came_out = count_pages(cover.pdf)
