@@ -22,6 +22,7 @@ from appraisal.archive.contents import (
     extract_rows,
     extract_stages,
     fingerprint,
+    made_for_dossier,
     missing,
 )
 from appraisal.archive.covers import TocRows, settle_covers
@@ -225,7 +226,7 @@ def seal_batch(
         cover = covers[pf.code]
         target = dossiers_dir(cycle_id) / pf.code
         extract = extracts[pf.code]
-        made = [cover] if extract is None else [cover, extract]
+        made = made_for_dossier(cover, extract)
         prints[pf.code] = print_ = fingerprint(pf, "".join(sha256_file(r.pdf) for r in made))
         old = known.get(ids[pf.code])
         if old == print_ and (target / "bagit.txt").is_file():

@@ -177,6 +177,11 @@ class Rendition:
     pdf: Path
 
 
+def made_for_dossier(cover: Rendition, extract: Rendition | None) -> list[Rendition]:
+    """What the archive itself made for one dossier: its cover, then its extract if it has one."""
+    return [cover] if extract is None else [cover, extract]
+
+
 def extract_stages(pf: PersonFile) -> list[Stage]:
     """The stages whose letters about the person are filed apart, in order: the dossier's one
     extract lists them all (none when there are no such letters)."""

@@ -19,6 +19,7 @@ from appraisal.archive.contents import (
     document_files,
     letters_fingerprint,
     letters_record,
+    made_for_dossier,
     payload_checksums,
     payload_files,
     record,
@@ -70,7 +71,7 @@ def seal_person(
             RECORD_NAME: record_bytes(record(pf, layout, cover.document_id)),
             **{
                 f"documents/archive/{r.document_id}{suffix}": path
-                for r in ([cover] if extract is None else [cover, extract])
+                for r in made_for_dossier(cover, extract)
                 for suffix, path in ((".docx", r.docx), (".pdf", r.pdf))
             },
             **payload_files(pf),
