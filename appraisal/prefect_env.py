@@ -25,3 +25,18 @@ def prepare_prefect(settings: Settings | None = None) -> None:
         os.environ.setdefault(key, value)
     # Prefect creates its home without parents and only warns when it cannot.
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+def quiet_heartbeats() -> None:
+    """With no Prefect server configured, flow runs send no heartbeats.
+
+    Heartbeats let a server notice a flow run whose worker died. Prefect's temporary server
+    lives and dies with this process, so nobody is there to notice; and each flow run's end
+    waits for its heartbeat thread's one-second sleep, about half a second a run, a dozen runs a
+    cycle. A configured server (PREFECT_API_URL) keeps them."""
+    import prefect.context
+
+    settings = prefect.context.GLOBAL_SETTINGS_CONTEXT.settings
+    if settings.api.url is None:
+        # The model allows None (no heartbeats); an environment variable cannot say it.
+        settings.flows.heartbeat_frequency = None
