@@ -3,9 +3,11 @@
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any, ParamSpec, TypeVar
+from contextvars import ContextVar, copy_context
+from threading import Thread
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
 from prefect import Flow, Task
 from prefect.context import FlowRunContext, TaskRunContext
@@ -14,6 +16,7 @@ from prefect.utilities.annotations import quote
 
 P = ParamSpec("P")
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 _PLAIN: ContextVar[bool] = ContextVar("appraisal_plain_calls", default=False)
 _LOG = logging.getLogger("appraisal.flows")
@@ -29,6 +32,30 @@ def plain_calls() -> Iterator[None]:
         _PLAIN.reset(token)
 
 
+class Running(Protocol[R_co]):
+    """A step started in the background: `result()` waits for it and raises what it raised."""
+
+    def result(self) -> R_co: ...
+
+
+class _Plain(Generic[R]):
+    """A plain call on a thread of its own, for `Step.start` inside `plain_calls()`."""
+
+    def __init__(self, fn: Callable[[], R]) -> None:
+        self._future: Future[R] = Future()
+        context = copy_context()
+        Thread(target=context.run, args=(self._run, fn), daemon=True).start()
+
+    def _run(self, fn: Callable[[], R]) -> None:
+        try:
+            self._future.set_result(fn())
+        except BaseException as exc:  # handed to whoever waits on result()
+            self._future.set_exception(exc)
+
+    def result(self) -> R:
+        return self._future.result()
+
+
 class Step(Task[P, R]):
     """A Prefect task that is an ordinary call inside `plain_calls()`."""
 
@@ -40,6 +67,14 @@ class Step(Task[P, R]):
         # to look for one (6% of the archive's wall time at 200 people).
         call: Callable[..., Any] = super().__call__
         return call(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()})
+
+    def start(self, *args: Any, **kwargs: Any) -> Running[R]:
+        """Run the step beside the caller (Prefect's task runner, or a thread when plain), so
+        that the caller's own work, which uses one core, overlaps LibreOffice's."""
+        if _PLAIN.get():
+            return _Plain(lambda: self.fn(*args, **kwargs))
+        submit: Callable[..., Running[R]] = super().submit
+        return submit(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()})
 
 
 def task(name: str, **options: Any) -> Callable[[Callable[P, R]], Step[P, R]]:

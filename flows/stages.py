@@ -22,7 +22,7 @@ from appraisal.documents.plan import (
 )
 from appraisal.flows.mail import plan_stage_mail, send_outbox
 from appraisal.flows.parts import run_parts_on_workers, write_part_record
-from appraisal.flows.runmode import call_flow, log
+from appraisal.flows.runmode import Running, call_flow, log
 from appraisal.flows.tasks import (
     Rendered,
     address_letters,
@@ -31,6 +31,7 @@ from appraisal.flows.tasks import (
     cycle_kind,
     deliver_documents,
     documents_dir,
+    even_chunk,
     member_codes,
     open_stage,
     plan_documents,
@@ -70,17 +71,32 @@ def make_documents(
     out_dir = documents_dir(cycle_id, stage)
     batches = _batches(jobs, settings.batch_size)
     rendered: list[list[Rendered]] = []
+    pdfs: dict[str, str] = {}
+    # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once; one
+    # chunk converts while the next is rendered (rendering uses one core, LibreOffice both).
+    waiting: list[Rendered] = []
+    converting: Running[dict[str, str]] | None = None
+    chunk_size = even_chunk(len(jobs), settings.convert_chunk)
+
+    def collect() -> None:
+        if converting is not None:
+            pdfs.update(converting.result())
+            report(f"{stage.value}: {what}", len(pdfs), len(jobs))
+            crash_point("converted")
+
     for template_id, batch in batches:
         rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
+        waiting += rendered[-1]
+        while len(waiting) >= chunk_size:
+            collect()
+            chunk, waiting = waiting[:chunk_size], waiting[chunk_size:]
+            converting = convert_documents.start(cycle_id, chunk)
     log("stage %s: %d %s rendered", stage.value, len(jobs), what)
     crash_point("rendered")
-    # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once.
-    flat = [r for group in rendered for r in group]
-    pdfs: dict[str, str] = {}
-    for start in range(0, len(flat), settings.convert_chunk):
-        pdfs.update(convert_documents(cycle_id, flat[start : start + settings.convert_chunk]))
-        report(f"{stage.value}: {what}", len(pdfs), len(flat))
-        crash_point("converted")
+    collect()
+    if waiting:
+        converting = convert_documents.start(cycle_id, waiting)
+        collect()
     recorded = sum(
         record_documents(cycle_id, batch, group, pdfs, versions)
         for (_, batch), group in zip(batches, rendered, strict=True)
