@@ -34,10 +34,11 @@ from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DocumentJob
 from appraisal.files import sha256_file, sweep_staging
-from appraisal.flows.runmode import log, task
+from appraisal.flows.runmode import Running, log, task
 from appraisal.flows.tasks import (
     Rendered,
     convert_documents,
+    even_chunk,
     member_codes,
     record_documents,
     render_documents,
@@ -136,8 +137,9 @@ def _make(
             template.path, jobs[start : start + settings.batch_size], out_dir
         )
     pdfs: dict[str, str] = {}
-    for start in range(0, len(rendered), settings.convert_chunk):
-        pdfs.update(convert_documents(cycle_id, rendered[start : start + settings.convert_chunk]))
+    chunk = even_chunk(len(rendered), settings.convert_chunk)
+    for start in range(0, len(rendered), chunk):
+        pdfs.update(convert_documents(cycle_id, rendered[start : start + chunk]))
     record_documents(
         cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version}, person_ids
     )
@@ -203,6 +205,14 @@ def make_covers(
     return settled
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Where a slice's dossiers start in the progress report of the whole run."""
+
+    before: int
+    total: int
+
+
 @task(name="seal dossiers")
 def seal_batch(
     cycle_id: int,
@@ -210,6 +220,7 @@ def seal_batch(
     covers: dict[str, Rendition],
     extracts: dict[str, Rendition | None],
     sealed_on: date,
+    counted: Counted | None = None,
 ) -> tuple[list[Sealed], list[str], dict[str, str]]:
     """Seal each person whose inputs changed since the last seal: (sealed, unchanged, failed)."""
     settings = get_settings()
@@ -235,6 +246,9 @@ def seal_batch(
         todo.append(SealJob(pf, cover, extract, target, sealed_on, issuer))
     workers = settings.converters or os.cpu_count() or 1
     for pf, done in seal_many(todo, workers):
+        if counted is not None:
+            progress = counted.before + len(unchanged) + len(sealed) + len(failed) + 1
+            report("archive: dossiers", progress, counted.total)
         if isinstance(done, str):  # one bad file must not stop the other dossiers
             failed[pf.code] = done
             continue
@@ -334,6 +348,17 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
     size = max(1, settings.slice_people)
+    # A slice's dossiers are assembled while the next slice's covers are made: assembly is
+    # Python, covers are mostly LibreOffice, and each alone leaves a core idle part of the time.
+    sealing: Running[tuple[list[Sealed], list[str], dict[str, str]]] | None = None
+
+    def collect() -> None:
+        if sealing is not None:
+            sealed, unchanged, failed = sealing.result()
+            outcome.sealed += [s.code for s in sealed]
+            outcome.unchanged += unchanged
+            outcome.failed.update(failed)
+
     for first in range(0, len(todo), size):
         ready = _ready(cycle_id, todo[first : first + size], outcome, early)
         if not ready.files:
@@ -342,14 +367,11 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
         crash_point("extracts")
         covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
         crash_point("covers")
-        for start in range(0, len(ready.files), settings.batch_size):
-            batch = ready.keeping(ready.files[start : start + settings.batch_size])
-            sealed, unchanged, failed = seal_batch(cycle_id, batch, covers, extracts, today)
-            outcome.sealed += [s.code for s in sealed]
-            outcome.unchanged += unchanged
-            outcome.failed.update(failed)
-            done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)
-            report("archive: dossiers", done + len(outcome.refused), len(wanted))
+        collect()
+        done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)
+        counted = Counted(done + len(outcome.refused), len(wanted))
+        sealing = seal_batch.start(cycle_id, ready, covers, extracts, today, counted)
+    collect()
     log("archive: %d not complete", len(outcome.refused))
     if file_letters(cycle_id, today):
         log("archive: letters to bodies filed in %s", LETTERS_PACKAGE)
