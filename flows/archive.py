@@ -34,7 +34,7 @@ from appraisal.db import session_scope
 from appraisal.documents import contexts
 from appraisal.documents.plan import DocumentJob
 from appraisal.files import sha256_file, sweep_staging
-from appraisal.flows.runmode import Running, log, task
+from appraisal.flows.runmode import log, task
 from appraisal.flows.tasks import (
     Rendered,
     convert_documents,
@@ -348,17 +348,6 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
     # A slice of people at a time, so memory does not grow with the number of people.
     cover_pages: int | None = None
     size = max(1, settings.slice_people)
-    # A slice's dossiers are assembled while the next slice's covers are made: assembly is
-    # Python, covers are mostly LibreOffice, and each alone leaves a core idle part of the time.
-    sealing: Running[tuple[list[Sealed], list[str], dict[str, str]]] | None = None
-
-    def collect() -> None:
-        if sealing is not None:
-            sealed, unchanged, failed = sealing.result()
-            outcome.sealed += [s.code for s in sealed]
-            outcome.unchanged += unchanged
-            outcome.failed.update(failed)
-
     for first in range(0, len(todo), size):
         ready = _ready(cycle_id, todo[first : first + size], outcome, early)
         if not ready.files:
@@ -367,11 +356,12 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
         crash_point("extracts")
         covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
         crash_point("covers")
-        collect()
         done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)
         counted = Counted(done + len(outcome.refused), len(wanted))
-        sealing = seal_batch.start(cycle_id, ready, covers, extracts, today, counted)
-    collect()
+        sealed, unchanged, failed = seal_batch(cycle_id, ready, covers, extracts, today, counted)
+        outcome.sealed += [s.code for s in sealed]
+        outcome.unchanged += unchanged
+        outcome.failed.update(failed)
     log("archive: %d not complete", len(outcome.refused))
     if file_letters(cycle_id, today):
         log("archive: letters to bodies filed in %s", LETTERS_PACKAGE)
