@@ -4,6 +4,7 @@ Each split PDF must equal the same form converted alone, page for page: same pag
 text on every page, same embedded fonts, PDF/A-2b still claimed.
 """
 
+import math
 import os
 import shutil
 import zipfile
@@ -14,7 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
-from appraisal.pdf.as_one import convert_as_one, plan_groups
+from appraisal.pdf.as_one import convert_as_one, even_group_size, plan_groups
 from appraisal.pdf.concat import W, concatenate, marker
 from appraisal.pdf.pdfinfo import page_images
 from appraisal.render import PreparedTemplate
@@ -84,6 +85,19 @@ def test_groups_are_bounded_by_forms_and_body_and_long_forms_go_alone() -> None:
     assert alone == [5]
     # A form under the `alone` limit but over the budget still gets a group, of its own.
     assert plan_groups([(a, 50), (a, 600), (a, 50)], 10, 500, 1000) == ([[0], [1], [2]], [])
+
+
+@pytest.mark.parametrize(
+    ("forms", "workers", "size"),
+    [(1, 2, 1), (3, 2, 2), (50, 2, 25), (100, 2, 50), (101, 2, 26), (250, 2, 42),
+     (293, 2, 49), (400, 2, 50), (250, 1, 50), (0, 2, 1)],
+)  # fmt: skip
+def test_groups_come_in_a_number_the_converters_share_evenly(
+    forms: int, workers: int, size: int
+) -> None:
+    assert even_group_size(forms, workers, 50) == size
+    groups = math.ceil(forms / size)
+    assert size <= 50 and (forms == 0 or groups % workers == 0 or groups < workers)
 
 
 @pytest.mark.libreoffice

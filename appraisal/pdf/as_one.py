@@ -207,6 +207,14 @@ def plan_groups(
     return groups, single
 
 
+def even_group_size(forms: int, workers: int, most: int) -> int:
+    """Forms a group: at most `most`, in a number of groups that the converters share evenly
+    (250 forms on two: six groups of 42, three each, not five of 50, three and two)."""
+    workers = max(1, workers)
+    groups = workers * math.ceil(max(1, forms) / (workers * max(1, most)))
+    return max(1, math.ceil(forms / groups))
+
+
 def convert_as_one(
     docx_paths: Sequence[Path],
     out_dir: Path,
@@ -253,22 +261,30 @@ def convert_as_one(
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
     shapes = [_grouping(sources[i]) for i in good]
-    # Every worker gets work: groups no larger than an even share of the forms to be grouped.
     grouped = sum(body <= alone_bytes for _, body in shapes)
-    size = max(1, min(group_size, math.ceil(grouped / n_workers)))
+    size = even_group_size(grouped, n_workers, group_size)
     planned, single = plan_groups(shapes, size, group_bytes, alone_bytes)
     groups = [[good[k] for k in group] for group in planned]
     lock = threading.Lock()
     failed: list[int] = []
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
     numbers = iter(range(1_000_000))
+    idle = [n_workers]
 
     def take() -> list[list[int]]:
-        """Groups for one LibreOffice process: up to MAX_BATCH forms, a fair share of the rest
-        (a process's start-up costs about a second, as much as twenty forms)."""
+        """Groups for one LibreOffice process: up to MAX_BATCH forms, an even share of what is
+        left among the converters not busy (a process's start-up costs about a second, as
+        much as twenty forms, so the first round takes all it can)."""
         with lock:
-            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / n_workers))
-            return [groups.pop(0) for _ in range(min(share, len(groups)))]
+            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / max(1, idle[0])))
+            batch = [groups.pop(0) for _ in range(min(share, len(groups)))]
+            if batch:
+                idle[0] -= 1
+            return batch
+
+    def done_with() -> None:
+        with lock:
+            idle[0] += 1
 
     def finish(group: list[int], pdf: Path) -> None:
         try:
@@ -334,6 +350,7 @@ def convert_as_one(
                     for stem, group in by_stem.items():
                         if stem not in handled:
                             failed.extend(group)
+                done_with()
 
     try:
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(n_workers)]
