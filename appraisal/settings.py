@@ -29,8 +29,9 @@ class Settings(BaseSettings):
     trust_roots: str = ""
     # Documents rendered and converted per Prefect task: coarse, as a task run costs ~10 ms.
     batch_size: int = 200
-    # Documents handed to LibreOffice per call (each call pays its start-up once).
-    convert_chunk: int = 400
+    # Documents handed to LibreOffice per call (each call pays its start-up once): a slice's
+    # worth, so a slice of one document a person is one call.
+    convert_chunk: int = 500
     # Forms of one template put into one document for LibreOffice (appraisal.pdf.as_one); a
     # group's PDFs reach the cache together, once it is split.
     convert_group: int = 50

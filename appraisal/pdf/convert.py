@@ -21,9 +21,11 @@ from appraisal.pdf.profile import profile_slot
 from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
 
 # Files per soffice process. Start-up is paid once a batch: on 400 generated forms with two
-# workers, 25 a batch cost 63 ms a document, 50 cost 53 and 200 cost 48. A crash or a hang
-# loses only the file at fault (finished PDFs are kept and the rest go to a new process).
-MAX_BATCH = 200
+# workers, 25 a batch cost 63 ms a document, 50 cost 53 and 200 cost 48; 500 one-page 登记表
+# in groups of 50 took 18.8-19.2 s at 200 a batch and 16.3-17.1 s at 250, which lets two
+# processes take five groups each. A crash or a hang loses only the file at fault (finished
+# PDFs are kept and the rest go to a new process).
+MAX_BATCH = 250
 
 
 class ConversionError(RuntimeError):
