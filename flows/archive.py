@@ -38,7 +38,6 @@ from appraisal.flows.runmode import log, task
 from appraisal.flows.tasks import (
     Rendered,
     convert_documents,
-    even_chunk,
     member_codes,
     record_documents,
     render_documents,
@@ -46,6 +45,7 @@ from appraisal.flows.tasks import (
 from appraisal.identity import document_id
 from appraisal.models.vocab import Stage
 from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
+from appraisal.pdf.as_one import even_size
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates, template_titles
 from appraisal.settings import get_settings
@@ -137,7 +137,7 @@ def _make(
             template.path, jobs[start : start + settings.batch_size], out_dir
         )
     pdfs: dict[str, str] = {}
-    chunk = even_chunk(len(rendered), settings.convert_chunk)
+    chunk = even_size(len(rendered), settings.convert_chunk)
     for start in range(0, len(rendered), chunk):
         pdfs.update(convert_documents(cycle_id, rendered[start : start + chunk]))
     record_documents(
@@ -220,7 +220,7 @@ def seal_batch(
     covers: dict[str, Rendition],
     extracts: dict[str, Rendition | None],
     sealed_on: date,
-    counted: Counted | None = None,
+    counted: Counted,
 ) -> tuple[list[Sealed], list[str], dict[str, str]]:
     """Seal each person whose inputs changed since the last seal: (sealed, unchanged, failed)."""
     settings = get_settings()
@@ -246,9 +246,8 @@ def seal_batch(
         todo.append(SealJob(pf, cover, extract, target, sealed_on, issuer))
     workers = settings.converters or os.cpu_count() or 1
     for pf, done in seal_many(todo, workers):
-        if counted is not None:
-            progress = counted.before + len(unchanged) + len(sealed) + len(failed) + 1
-            report("archive: dossiers", progress, counted.total)
+        progress = counted.before + len(unchanged) + len(sealed) + len(failed) + 1
+        report("archive: dossiers", progress, counted.total)
         if isinstance(done, str):  # one bad file must not stop the other dossiers
             failed[pf.code] = done
             continue

@@ -31,7 +31,6 @@ from appraisal.flows.tasks import (
     cycle_kind,
     deliver_documents,
     documents_dir,
-    even_chunk,
     member_codes,
     open_stage,
     plan_documents,
@@ -41,6 +40,7 @@ from appraisal.flows.tasks import (
     score_cycle,
 )
 from appraisal.models.vocab import Stage
+from appraisal.pdf.as_one import even_size
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates
 from appraisal.settings import get_settings
@@ -76,7 +76,7 @@ def make_documents(
     # chunk converts while the next is rendered (rendering uses one core, LibreOffice both).
     waiting: list[Rendered] = []
     converting: Running[dict[str, str]] | None = None
-    chunk_size = even_chunk(len(jobs), settings.convert_chunk)
+    chunk_size = even_size(len(jobs), settings.convert_chunk)
 
     def collect() -> None:
         if converting is not None:

@@ -1,7 +1,6 @@
 """Prefect tasks: each wraps one piece of the pure core, or one step that reads or writes the
 database. Work is batched (a task run costs about as much as rendering ten documents)."""
 
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -260,14 +259,6 @@ def render_documents(template_path: Path, jobs: list[DocumentJob], out_dir: Path
         out_dir,
     )
     return [Rendered(j.document_id, w.path, w.sha256) for j, w in zip(jobs, written, strict=True)]
-
-
-def even_chunk(total: int, most: int) -> int:
-    """The size of chunks of `total` documents, at most `most` each, as few as that allows and
-    as even as can be: 500 go as 250 and 250, not 400 and 100, as every chunk pays LibreOffice's
-    start-up and a small one leaves a converter idle."""
-    most = max(1, most)
-    return max(1, math.ceil(total / math.ceil(max(1, total) / most)))
 
 
 @task(name="convert to PDF", retries=2, retry_delay_seconds=[5, 15])

@@ -15,7 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
-from appraisal.pdf.as_one import convert_as_one, even_group_size, plan_groups
+from appraisal.pdf.as_one import convert_as_one, even_size, plan_groups
 from appraisal.pdf.concat import W, concatenate, marker
 from appraisal.pdf.pdfinfo import page_images
 from appraisal.render import PreparedTemplate
@@ -95,7 +95,7 @@ def test_groups_are_bounded_by_forms_and_body_and_long_forms_go_alone() -> None:
 def test_groups_come_in_a_number_the_converters_share_evenly(
     forms: int, workers: int, size: int
 ) -> None:
-    assert even_group_size(forms, workers, 50) == size
+    assert even_size(forms, 50, workers) == size
     groups = math.ceil(forms / size)
     assert size <= 50 and (forms == 0 or groups % workers == 0 or groups < workers)
 

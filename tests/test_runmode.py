@@ -6,7 +6,7 @@ import pytest
 from prefect import flow
 
 from appraisal.flows.runmode import plain_calls, task
-from appraisal.flows.tasks import even_chunk
+from appraisal.pdf.as_one import even_size
 
 
 @task(name="which thread")
@@ -43,4 +43,4 @@ def test_a_step_started_in_a_flow_runs_on_prefects_task_runner(prefect_harness: 
      (879, 400, 293), (1500, 400, 375), (7, 0, 1)],
 )  # fmt: skip
 def test_chunks_are_as_few_and_as_even_as_the_most_allows(total: int, most: int, size: int) -> None:
-    assert even_chunk(total, most) == size
+    assert even_size(total, most) == size

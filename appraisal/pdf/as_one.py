@@ -207,12 +207,14 @@ def plan_groups(
     return groups, single
 
 
-def even_group_size(forms: int, workers: int, most: int) -> int:
-    """Forms a group: at most `most`, in a number of groups that the converters share evenly
-    (250 forms on two: six groups of 42, three each, not five of 50, three and two)."""
-    workers = max(1, workers)
-    groups = workers * math.ceil(max(1, forms) / (workers * max(1, most)))
-    return max(1, math.ceil(forms / groups))
+def even_size(total: int, most: int, parts: int = 1) -> int:
+    """The size of the pieces `total` is cut into: at most `most` each, as few as that allows,
+    their number a multiple of `parts` (the converters that share them), and as even as can
+    be. 500 documents in calls of at most 400 go as 250 and 250, not 400 and 100;
+    250 forms in groups for two converters as six of 42, three each, not five of 50."""
+    parts = max(1, parts)
+    pieces = parts * math.ceil(max(1, total) / (parts * max(1, most)))
+    return max(1, math.ceil(total / pieces))
 
 
 def convert_as_one(
@@ -262,29 +264,31 @@ def convert_as_one(
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
     shapes = [_grouping(sources[i]) for i in good]
     grouped = sum(body <= alone_bytes for _, body in shapes)
-    size = even_group_size(grouped, n_workers, group_size)
+    size = even_size(grouped, group_size, n_workers)
     planned, single = plan_groups(shapes, size, group_bytes, alone_bytes)
     groups = [[good[k] for k in group] for group in planned]
     lock = threading.Lock()
     failed: list[int] = []
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
     numbers = iter(range(1_000_000))
-    idle = [n_workers]
+    idle = n_workers  # converters not converting
 
     def take() -> list[list[int]]:
         """Groups for one LibreOffice process: up to MAX_BATCH forms, an even share of what is
         left among the converters not busy (a process's start-up costs about a second, as
         much as twenty forms, so the first round takes all it can)."""
+        nonlocal idle
         with lock:
-            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / max(1, idle[0])))
+            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / max(1, idle)))
             batch = [groups.pop(0) for _ in range(min(share, len(groups)))]
             if batch:
-                idle[0] -= 1
+                idle -= 1
             return batch
 
     def done_with() -> None:
+        nonlocal idle
         with lock:
-            idle[0] += 1
+            idle += 1
 
     def finish(group: list[int], pdf: Path) -> None:
         try:
