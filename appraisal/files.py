@@ -5,7 +5,9 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -101,16 +103,33 @@ def keep_unique(tmp: Path, target: Path, sha256: str) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` unless it already holds exactly that; True if the file changed."""
-    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        held = os.stat(path)
+    except FileNotFoundError:
+        pass
+    else:
+        if stat.S_ISREG(held.st_mode) and held.st_size == len(data) and path.read_bytes() == data:
+            return False
+    # The process and thread make the temporary name this writer's own, so there is no random
+    # name to try (mkstemp's cost is a tenth of a rendered document's); one left behind by a
+    # crash is simply truncated by the next writer to draw its name.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 
