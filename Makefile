@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: setup system demo test lint bench clean
 
 setup: system $(STAMP)
+	@$(BIN)/python -m appraisal.prefect_template
 
 system:
 	@scripts/system-deps.sh

@@ -8,6 +8,7 @@ user's home. There is no internet here or at many offices, so telemetry is off.
 import os
 from pathlib import Path
 
+from appraisal.prefect_template import seed_database
 from appraisal.settings import Settings, get_settings
 
 
@@ -24,7 +25,9 @@ def prepare_prefect(settings: Settings | None = None) -> None:
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
     # Prefect creates its home without parents and only warns when it cannot.
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ["PREFECT_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    seed_database(home)
 
 
 def quiet_heartbeats() -> None:

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from appraisal.cache import cache_dir
+
 SHIPPED_CONF = Path(__file__).with_name("fonts.conf")
 _SYSTEM_INCLUDE = '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
 # Where distributions and Homebrew keep the main fontconfig file.
@@ -18,19 +20,6 @@ _SYSTEM_CANDIDATES = (
     Path("/usr/local/etc/fonts/fonts.conf"),
     Path("/opt/homebrew/etc/fonts/fonts.conf"),
 )
-
-
-def cache_dir() -> Path:
-    """A per-user folder for generated files and LibreOffice profiles; it survives across runs."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "appraisal"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        # A read-only home (some CI containers): fall back to a private temporary folder.
-        path = Path(tempfile.gettempdir()) / f"appraisal-{os.getuid()}"
-        path.mkdir(mode=0o700, exist_ok=True)
-    return path
 
 
 def system_fontconfig_file() -> Path | None:

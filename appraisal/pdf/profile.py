@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from appraisal.pdf.fonts import cache_dir, font_replacements
+from appraisal.cache import cache_dir
+from appraisal.pdf.fonts import font_replacements
 
 _REGISTRY = "user/registrymodifications.xcu"
 _SUBSTITUTION = "/org.openoffice.Office.Common/Font/Substitution"
