@@ -54,6 +54,7 @@ from appraisal.models.vocab import (
     Tier,
 )
 from appraisal.paths import cycle_dir, held_dir, located, quarantine_dir, returns_dir
+from appraisal.prefect_env import prepare_prefect
 from appraisal.reviewing import decide as decide_review
 from appraisal.scheme import parse_scheme
 from appraisal.settings import get_settings
@@ -323,6 +324,9 @@ def use_fresh_output(output: Path) -> None:
     os.environ.pop("APPRAISAL_DATABASE_URL", None)
     get_settings.cache_clear()
     get_engine.cache_clear()
+    # Prefect's home may have been in the folder just emptied (the benchmarks keep it there):
+    # make it again, its database started from the migrated copy.
+    prepare_prefect()
 
 
 def start_generated_cycle(data: tuple[Path, Path], actor: str = "bench") -> int:

@@ -14,12 +14,16 @@ FLOW = """
 import os
 from pathlib import Path
 
-database = Path(os.environ["APPRAISAL_OUTPUT_DIR"]) / ".prefect" / "prefect.db"
+output = Path(os.environ["APPRAISAL_OUTPUT_DIR"])
+database = output / ".prefect" / "prefect.db"
 assert not database.exists()
 import appraisal.flows  # sets Prefect's home under the output folder, seeding its database
+from appraisal.flows.demo import use_fresh_output
 from prefect import flow
 
 assert database.is_file()  # before Prefect's server has started: the copy
+use_fresh_output(output)  # as the benchmarks do: the folder emptied, Prefect's home with it
+assert database.is_file()
 
 @flow(name="seeded")
 def seeded() -> int:
