@@ -33,7 +33,6 @@ def build_template() -> Path:
     target = template_path()
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prefect-template-") as scratch:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
         env.update(PREFECT_HOME=scratch, DO_NOT_TRACK="1", PREFECT_LOGGING_LEVEL="WARNING")
@@ -60,11 +59,13 @@ def seed_database(home: Path) -> bool:
     if os.environ.get("PREFECT_API_URL") or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
         return False
     database = home / DATABASE
+    if database.exists():  # the usual case, checked before the package metadata is read
+        return False
     try:
         template = template_path()
     except Exception:  # no Prefect metadata, no home folder: Prefect will migrate itself
         return False
-    if database.exists() or not template.is_file():
+    if not template.is_file():
         return False
     partial = home / f".{DATABASE}.{os.getpid()}.tmp"
     try:
