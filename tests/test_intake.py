@@ -1,9 +1,11 @@
 """Intake of one returned file: how it is matched, and every reason it goes to quarantine."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -182,6 +184,26 @@ def test_hostile_pdf_is_stopped_by_the_memory_bound(files: dict[str, Path], tmp_
     assert got.problem is Problem.TOO_COMPLEX
     assert time.monotonic() - started < 30
     assert "160 MB" in got.reason and "bomb.pdf" in got.reason
+
+
+def test_the_reading_process_imports_no_tables(files: dict[str, Path]) -> None:
+    # Intake starts this process once or twice a returned file; SQLModel and our tables would
+    # cost it 0.4 s each time, more than reading a form.
+    code = (
+        "import runpy, sys; runpy.run_module('appraisal.intake.worker', run_name='__main__'); "
+        "print([m for m in ('sqlmodel', 'sqlalchemy') if m in sys.modules], file=sys.stderr)"
+    )
+    fd = os.open(files["generated"], os.O_RDONLY)
+    try:
+        request = {"fd": fd, "memory_mb": 512, "cpu_s": 20, "trust_roots": [], "original": ""}
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=json.dumps(request), pass_fds=(fd,),
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    finally:
+        os.close(fd)
+    assert json.loads(done.stdout)["text_ids"] == [DOC_ID]
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_missing_trust_root_is_a_configuration_error(

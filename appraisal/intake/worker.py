@@ -20,19 +20,22 @@ from typing import Any
 # How much of the text layer to read: the ID is printed on every page, and a returned form is a
 # few pages; the CPU limit covers what a hostile file does within them.
 MAX_TEXT_PAGES = 20
+# The package of the tables and their vocabularies (see _vocabularies_only).
+PACKAGE = "appraisal.models"
 
 
 def _vocabularies_only() -> None:
-    """Let `appraisal.identity` import `models.vocab` without the `models` package's tables.
+    """Let `appraisal.identity` import `appraisal.models.vocab` without the package's tables.
 
-    The package imports SQLModel and every table: 0.5 s, more than the parsing itself. The
-    vocabularies module imports nothing of ours, so a bare package object suffices here.
+    The package imports SQLModel and every table: 0.4 s, more than the parsing itself, and
+    intake starts this process once or twice a file. The vocabularies module imports nothing of
+    ours, so a bare package object suffices here.
     """
-    if "models" not in sys.modules:
-        spec = importlib.util.find_spec("models")
-        stub = types.ModuleType("models")
+    if PACKAGE not in sys.modules:
+        spec = importlib.util.find_spec(PACKAGE)
+        stub = types.ModuleType(PACKAGE)
         stub.__path__ = list(spec.submodule_search_locations or []) if spec else []
-        sys.modules["models"] = stub
+        sys.modules[PACKAGE] = stub
 
 
 def _limit(memory_mb: int, cpu_s: int) -> None:
