@@ -8,6 +8,7 @@ import os
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -118,10 +119,38 @@ def clock_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], None]
 def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One temporary Prefect server for the whole run: flows run for real against it."""
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
+    import prefect.testing.utilities as harness
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from appraisal.prefect_template import template_path
+
+    # The harness makes its database in a new mkdtemp folder and migrates it, 11 s per xdist
+    # worker; start it from `make setup`'s migrated copy instead, as a command's server does.
+    # Should Prefect rename its file, the copy is only unused and the harness migrates.
+    template, make_folder = template_path(), harness.mkdtemp
+
+    def seeded_folder() -> str:
+        folder = make_folder()
+        if template.is_file():
+            shutil.copyfile(template, Path(folder) / "prefect-test.db")
+        return folder
+
+    harness.mkdtemp = seeded_folder  # type: ignore[attr-defined]
+    try:
+        with harness.prefect_test_harness(server_startup_timeout=120):
+            yield
+    finally:
+        harness.mkdtemp = make_folder  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def harness_api(prefect_harness: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The harness's server for this test's child commands (the portal's stage runs): they use
+    it instead of each starting a temporary server of its own, several seconds apiece."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = str(PREFECT_API_URL.value())
+    monkeypatch.setenv("PREFECT_API_URL", url)
+    return url
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture
-def cycle(app_env: Path, prefect_harness: None, tmp_path: Path) -> PortalCycle:
+def cycle(app_env: Path, harness_api: str, tmp_path: Path) -> PortalCycle:
     get_settings.cache_clear()
     return nomination_cycle(app_env, tmp_path / "data", people=3)
 

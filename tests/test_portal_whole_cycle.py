@@ -179,7 +179,7 @@ def _approve_in_the_browser(walk: Walk, browser: Any, cycle_url: str) -> None:
 
 
 @sqlite_only
-def test_a_whole_cycle_in_the_browser(app_env: Path, prefect_harness: None, tmp_path: Path) -> None:
+def test_a_whole_cycle_in_the_browser(app_env: Path, harness_api: str, tmp_path: Path) -> None:
     require_soffice()
     get_settings.cache_clear()
     from appraisal.db import session_scope
