@@ -3,7 +3,7 @@
 Builds a fresh cycle over a generated pool (default the 793-person pool) in its own output
 folder, runs every stage through the real flows (render, LibreOffice, record, deliver), and
 records each document's own PDF as its signed return straight through the store, so the intake's
-per-file inspection (measured by the intake tests and the demo) does not dominate. Then seals
+per-file inspection (measured by bench/intake.py) does not dominate. Then seals
 every dossier, seals again (nothing changed), verifies every package and times `cycle status`.
 
     .venv/bin/python bench/archive.py [--people 793] [--out output/bench-archive]

@@ -2,7 +2,7 @@
 
 Both sides build the same generated pool in their own output folder and database, run every
 stage (render, LibreOffice, record, deliver), record every return straight through the store
-(the intake's per-file inspection is measured by its own tests and the demo), and seal every
+(the intake's per-file inspection is measured by bench/intake.py), and seal every
 dossier. Each stage prints its wall time and this process's peak resident memory; LibreOffice's
 converters are separate processes, and their peak is reported on its own.
 
