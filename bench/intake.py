@@ -86,12 +86,9 @@ def main() -> None:
         folder = Path(tmp)
         originals = make_originals(folder, args.n, args.template)
         kinds = make_returns(folder, originals)
-        by_name = {pdf.name: pdf for pdf in originals.values()}
 
         def one(path: Path) -> str:
-            found = inspect_return(
-                path, max_bytes=50 * 1024 * 1024, original_of=lambda d: by_name.get(f"{d}.pdf")
-            )
+            found = inspect_return(path, max_bytes=50 * 1024 * 1024, original_of=originals.get)
             return found.document_id or f"no ID: {found.reason}"
 
         total_files, total_seconds = 0, 0.0

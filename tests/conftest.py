@@ -144,8 +144,9 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture
 def harness_api(prefect_harness: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The harness's server for this test's child commands (the portal's stage runs): they use
-    it instead of each starting a temporary server of its own, several seconds apiece."""
+    """The harness's server for this test's child commands (a stage run the portal starts, a
+    run killed on purpose): they record their runs there, as a worker would, instead of each
+    starting a temporary server of its own, several seconds apiece."""
     from prefect.settings import PREFECT_API_URL
 
     url = str(PREFECT_API_URL.value())

@@ -27,8 +27,6 @@ pytestmark = pytest.mark.libreoffice
 
 
 def _archive_until_killed(point: str, out: Path, db_url: str, home: Path) -> None:
-    from prefect.settings import PREFECT_API_URL
-
     env = {
         **os.environ,
         "APPRAISAL_OUTPUT_DIR": str(out),
@@ -36,7 +34,6 @@ def _archive_until_killed(point: str, out: Path, db_url: str, home: Path) -> Non
         "APPRAISAL_TODAY": TODAY.isoformat(),
         "APPRAISAL_SLICE_PEOPLE": "1",  # one person a slice: a kill falls between dossiers
         "APPRAISAL_CRASH_AT": point,
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_HOME": str(home),
     }
     proc = subprocess.run(
@@ -48,7 +45,7 @@ def _archive_until_killed(point: str, out: Path, db_url: str, home: Path) -> Non
 
 def test_sealing_killed_at_each_step_is_finished_by_running_it_again(
     app_env: Path,
-    prefect_harness: None,
+    harness_api: str,
     db_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

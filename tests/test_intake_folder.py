@@ -122,10 +122,8 @@ def test_archive_is_refused_while_another_run_holds_the_cycle(cycle: int, db_url
 
 
 def test_two_imports_of_one_folder_at_once_take_each_file_once(
-    cycle: int, app_env: Path, db_url: str, tmp_path: Path
+    cycle: int, app_env: Path, db_url: str, harness_api: str, tmp_path: Path
 ) -> None:
-    from prefect.settings import PREFECT_API_URL
-
     drop = tmp_path / "drop"
     drop.mkdir()
     names = [f"scan-{n}.pdf" for n in range(8)]
@@ -135,7 +133,6 @@ def test_two_imports_of_one_folder_at_once_take_each_file_once(
         **os.environ,
         "APPRAISAL_OUTPUT_DIR": str(app_env),
         "APPRAISAL_DATABASE_URL": db_url,
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-m", "appraisal", "signoff", "import", str(cycle), str(drop)]

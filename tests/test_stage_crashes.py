@@ -103,23 +103,20 @@ def reference(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -
 
 
 @pytest.fixture
-def pool(app_env: Path, prefect_harness: None, tmp_path: Path) -> Iterator[Path]:
+def pool(app_env: Path, harness_api: str, tmp_path: Path) -> Iterator[Path]:
+    """The pool; the child runs record theirs on the test's Prefect server, as a worker would."""
     require_soffice()
     import_pool(tmp_path / "data", people=PEOPLE)
     yield app_env
 
 
 def _advance_until_killed(cycle_id: int, point: str, out: Path, db_url: str, home: Path) -> None:
-    from prefect.settings import PREFECT_API_URL
-
     env = {
         **os.environ,
         "APPRAISAL_OUTPUT_DIR": str(out),
         "APPRAISAL_DATABASE_URL": db_url,
         "APPRAISAL_TODAY": TODAY.isoformat(),
         "APPRAISAL_CRASH_AT": point,
-        # The test's Prefect server: the child records its runs there, as a worker would.
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_HOME": str(home),
     }
     proc = subprocess.run(
