@@ -15,7 +15,13 @@ from lxml import etree
 from pypdf import PdfReader
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
-from appraisal.pdf.as_one import convert_as_one, even_size, plan_groups
+from appraisal.pdf.as_one import (
+    convert_as_one,
+    even_size,
+    group_size_for,
+    plan_groups,
+    share_out,
+)
 from appraisal.pdf.concat import W, concatenate, marker
 from appraisal.pdf.pdfinfo import page_images
 from appraisal.render import PreparedTemplate
@@ -98,6 +104,41 @@ def test_groups_come_in_a_number_the_converters_share_evenly(
     assert even_size(forms, 50, workers) == size
     groups = math.ceil(forms / size)
     assert size <= 50 and (forms == 0 or groups % workers == 0 or groups < workers)
+
+
+def test_groups_cut_by_their_body_still_come_in_an_even_number() -> None:
+    """The budget on a group's body counts as well as the number of forms: 198 covers of
+    35 KB make six groups of 33 for two converters, where 50 a group would be cut in five."""
+    a = b"a" * 32
+    bodies = [35_000] * 198
+    size = group_size_for(bodies, 50, 1_500_000, 2)
+    groups, alone = plan_groups([(a, b) for b in bodies], size, 1_500_000, 150_000)
+    assert (size, len(groups), alone) == (33, 6, [])
+    plain = plan_groups([(a, b) for b in bodies], even_size(198, 50, 2), 1_500_000, 150_000)[0]
+    assert len(plain) == 5
+    # Where the budget does not bind, the size is even_size's.
+    for forms in (1, 3, 101, 250, 293, 400):
+        assert group_size_for([1_000] * forms, 50, 1_500_000, 2) == even_size(forms, 50, 2)
+    assert group_size_for([], 50, 1_500_000, 2) == 1
+
+
+@pytest.mark.parametrize(
+    ("weights", "workers", "shares"),
+    [
+        # Five like groups: three and two, whichever way; a long form goes where there is room.
+        ([10, 10, 10, 10, 10], 2, [[0, 2, 4], [1, 3]]),
+        ([10, 10, 10, 10, 10, 25], 2, [[3, 5], [0, 1, 2, 4]]),
+        ([30, 5, 5, 5, 5, 5, 5], 2, [[0], [1, 2, 3, 4, 5, 6]]),
+        ([7], 2, [[0], []]),
+        ([3, 1], 1, [[0, 1]]),
+    ],
+)
+def test_converters_get_even_shares_by_weight(
+    weights: list[int], workers: int, shares: list[list[int]]
+) -> None:
+    got = share_out(weights, workers)
+    assert got == shares
+    assert sorted(i for share in got for i in share) == list(range(len(weights)))
 
 
 @pytest.mark.libreoffice

@@ -5,7 +5,9 @@ measures both ways on the same forms). Here the forms are put into one .docx a g
 (appraisal.pdf.concat: one section each, headers kept, page numbers from 1), each group
 converted once (a LibreOffice process takes several groups, as convert_many gives it several
 files), and the PDF is cut at each form's marker, a named destination LibreOffice writes
-for the bookmark at the form's start. A group that fails as a whole (a form that hangs or
+for the bookmark at the form's start. A long form is a document of its own, converted as it
+is. The documents are shared out among the converters by their estimated weight before any
+starts, so that they finish together. A group that fails as a whole (a form that hangs or
 crashes LibreOffice, a marker missing) is converted again file by file with convert_many,
 which pins the failure on the form at fault: the caller gets the same answers either way.
 """
@@ -20,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -53,6 +55,11 @@ GROUP_BODY_BYTES = 1_500_000
 # A form with a longer body (about five pages) converts on its own: its pages, not its
 # opening, are most of its cost, so it gains little in a group and would crowd one.
 ALONE_BODY_BYTES = 150_000
+# What a converter's share is weighed by, in bytes of body: a form costs LibreOffice its body
+# (pages) and a little for its own section and header; a document it opens costs about a page
+# more. Estimates only; they decide who converts what, not how.
+FORM_WEIGHT = 15_000
+DOCUMENT_WEIGHT = 30_000
 _EXPORT_OPTIONS = {
     "SelectPdfVersion": {"type": "long", "value": "2"},
     # Word bookmarks become named destinations: the markers the split looks for.
@@ -217,6 +224,48 @@ def even_size(total: int, most: int, parts: int = 1) -> int:
     return max(1, math.ceil(total / pieces))
 
 
+def group_size_for(bodies: Sequence[int], most: int, budget: int, parts: int) -> int:
+    """Forms a group, for forms of these body sizes: at most `most` forms and `budget` bytes of
+    body a group, in a number of groups that `parts` converters share evenly. 198 forms of
+    35 KB (at most 50 and 1.5 MB a group, two converters) go as six groups of 33, where 50
+    forms a group would have been cut by the budget into five, three for one converter and two
+    for the other."""
+    if not bodies:
+        return 1
+    # A tenth to spare: forms differ in length, and a group is closed where its budget runs out.
+    pieces = max(math.ceil(len(bodies) / max(1, most)), math.ceil(sum(bodies) / (0.9 * budget)))
+    pieces = max(1, parts) * math.ceil(pieces / max(1, parts))
+    return math.ceil(len(bodies) / pieces)
+
+
+def share_out(weights: Sequence[int], workers: int) -> list[list[int]]:
+    """Indices of `weights` per worker, the heaviest first to whoever has least so far (so the
+    converters finish together rather than one waiting on the other's last group); each
+    worker's own in input order."""
+    shares: list[list[int]] = [[] for _ in range(max(1, workers))]
+    loads = [0] * len(shares)
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        least = loads.index(min(loads))
+        shares[least].append(i)
+        loads[least] += weights[i]
+    return [sorted(share) for share in shares]
+
+
+def _process_batches(units: Sequence[list[int]]) -> Iterator[list[list[int]]]:
+    """`units` in runs for one LibreOffice process each, of at most MAX_BATCH forms (a unit
+    larger than that alone): a process is restarted now and then rather than left to grow."""
+    batch: list[list[int]] = []
+    forms = 0
+    for unit in units:
+        if batch and forms + len(unit) > MAX_BATCH:
+            yield batch
+            batch, forms = [], 0
+        batch.append(unit)
+        forms += len(unit)
+    if batch:
+        yield batch
+
+
 def convert_as_one(
     docx_paths: Sequence[Path],
     out_dir: Path,
@@ -240,7 +289,8 @@ def convert_as_one(
     `converted(index, conversion)` is called (from a converter's thread) for each form as soon
     as its PDF is whole, as convert_many does; a group's forms come all at once after its split.
     A group holds at most `group_size` forms and `group_bytes` of their bodies (word/document.xml
-    uncompressed); a form whose body is over `alone_bytes` is converted on its own.
+    uncompressed); a form whose body is over `alone_bytes` is a document on its own, converted
+    beside the groups.
     """
     try:
         soffice = find_soffice()
@@ -263,63 +313,58 @@ def convert_as_one(
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(good)))
     shapes = [_grouping(sources[i]) for i in good]
-    grouped = sum(body <= alone_bytes for _, body in shapes)
-    size = even_size(grouped, group_size, n_workers)
+    bodies = [body for _, body in shapes if body <= alone_bytes]
+    size = group_size_for(bodies, group_size, group_bytes, n_workers)
     planned, single = plan_groups(shapes, size, group_bytes, alone_bytes)
-    groups = [[good[k] for k in group] for group in planned]
+    # What each LibreOffice document holds: a group of forms, or one long form as it is.
+    units = [[good[k] for k in group] for group in planned] + [[good[k]] for k in single]
+    alone = {good[k] for k in single}
+    body = {i: shape[1] for i, shape in zip(good, shapes, strict=True)}
+    weights = [DOCUMENT_WEIGHT + sum(FORM_WEIGHT + body[i] for i in unit) for unit in units]
     lock = threading.Lock()
     failed: list[int] = []
     work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
     numbers = iter(range(1_000_000))
-    idle = n_workers  # converters not converting
 
-    def take() -> list[list[int]]:
-        """Groups for one LibreOffice process: up to MAX_BATCH forms, an even share of what is
-        left among the converters not busy (a process's start-up costs about a second, as
-        much as twenty forms, so the first round takes all it can)."""
-        nonlocal idle
-        with lock:
-            share = min(max(1, MAX_BATCH // size), math.ceil(len(groups) / max(1, idle)))
-            batch = [groups.pop(0) for _ in range(min(share, len(groups)))]
-            if batch:
-                idle -= 1
-            return batch
-
-    def done_with() -> None:
-        nonlocal idle
-        with lock:
-            idle += 1
-
-    def finish(group: list[int], pdf: Path) -> None:
+    def finish(unit: list[int], pdf: Path) -> None:
         try:
-            split_pdf(pdf, [targets[i] for i in group], [sources[i] for i in group])
+            if unit[0] in alone:
+                os.replace(pdf, targets[unit[0]])
+            else:
+                split_pdf(pdf, [targets[i] for i in unit], [sources[i] for i in unit])
         except (SplitError, OSError):
             with lock:
-                failed.extend(group)
+                failed.extend(unit)
             return
-        for i in group:
+        for i in unit:
             done = Conversion(sources[i], targets[i])
             with lock:
                 results[i] = done
             if converted is not None:
                 converted(i, done)
 
-    def worker() -> None:
+    def prepare(unit: list[int], docx: Path) -> bool:
+        try:
+            if unit[0] in alone:
+                docx.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(sources[unit[0]], docx)
+            else:
+                concatenate([sources[i] for i in unit], docx)
+        except (ConcatError, OSError):
+            with lock:
+                failed.extend(unit)
+            return False
+        return True
+
+    def worker(share: list[int]) -> None:
         with profile_slot(profile_root) as profile:
-            while batch := take():
+            for batch in _process_batches([units[u] for u in share]):
                 with lock:
                     folder = work / f"run-{next(numbers)}"
                 by_stem: dict[str, list[int]] = {}
-                for k, group in enumerate(batch):
-                    try:
-                        doc = concatenate(
-                            [sources[i] for i in group], folder / "in" / f"{k:04d}.docx"
-                        )
-                    except ConcatError:
-                        with lock:
-                            failed.extend(group)
-                        continue
-                    by_stem[doc.stem] = group
+                for k, unit in enumerate(batch):
+                    if prepare(unit, folder / "in" / f"{k:04d}.docx"):
+                        by_stem[f"{k:04d}"] = unit
                 handled: set[str] = set()
 
                 def keep(
@@ -347,29 +392,28 @@ def convert_as_one(
                         for stem in by_stem:
                             keep(folder / "out" / f"{stem}.pdf")
                 except OSError:
-                    pass  # LibreOffice did not start: the groups go file by file below
+                    pass  # LibreOffice did not start: the forms go file by file below
                 finally:
                     shutil.rmtree(folder, ignore_errors=True)
                 with lock:
-                    for stem, group in by_stem.items():
+                    for stem, unit in by_stem.items():
                         if stem not in handled:
-                            failed.extend(group)
-                done_with()
+                            failed.extend(unit)
 
     try:
-        threads = [threading.Thread(target=worker, daemon=True) for _ in range(n_workers)]
+        shares = [share for share in share_out(weights, n_workers) if share]
+        threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in shares]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    alone = [good[k] for k in single]
-    lost = sorted(set(good) - set(results) - set(failed) - set(alone))
-    retry = sorted(failed) + lost + alone
+    lost = sorted(set(good) - set(results) - set(failed))
+    retry = sorted(failed) + lost
     if retry:
-        # File by file: the long forms, and a form that breaks LibreOffice gets its own error
-        # while the others of its group convert.
+        # File by file: a form that breaks LibreOffice gets its own error while the others of
+        # its group convert.
         retry_dir = Path(tempfile.mkdtemp(prefix=".retrying-", dir=out_dir))
 
         def moved(j: int, conversion: Conversion) -> None:
