@@ -20,6 +20,7 @@ from appraisal.pdf.as_one import (
     even_size,
     group_size_for,
     plan_groups,
+    process_runs,
     share_out,
 )
 from appraisal.pdf.concat import W, concatenate, marker
@@ -139,6 +140,27 @@ def test_converters_get_even_shares_by_weight(
     got = share_out(weights, workers)
     assert got == shares
     assert sorted(i for share in got for i in share) == list(range(len(weights)))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "runs"),
+    [
+        # A converter's share of a call of 500, a group over the bound: one process.
+        ([42] * 7, [294]),
+        ([33] * 10, [165, 165]),
+        ([1] * 700, [233, 234, 233]),
+        ([10, 290, 10], [300, 10]),
+        ([400, 5], [400, 5]),
+        ([], []),
+    ],
+)
+def test_a_converters_share_goes_to_as_few_processes_as_the_bound_allows(
+    sizes: list[int], runs: list[int]
+) -> None:
+    units = [list(range(n)) for n in sizes]
+    got = list(process_runs(units))
+    assert [sum(len(u) for u in run) for run in got] == runs
+    assert [u for run in got for u in run] == units
 
 
 @pytest.mark.libreoffice

@@ -31,7 +31,6 @@ from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameO
 
 from appraisal.pdf.concat import MARKER_PREFIX, SHARED_PARTS, ConcatError, concatenate
 from appraisal.pdf.convert import (
-    MAX_BATCH,
     Conversion,
     ConversionError,
     _targets,
@@ -55,6 +54,10 @@ GROUP_BODY_BYTES = 1_500_000
 # A form with a longer body (about five pages) converts on its own: its pages, not its
 # opening, are most of its cost, so it gains little in a group and would crowd one.
 ALONE_BODY_BYTES = 150_000
+# Forms a LibreOffice process converts before a fresh one is started: a converter's share of a
+# call of 500 (the stages' chunks) and the unevenness of whole groups, so that each converter
+# starts once a call (convert.MAX_BATCH is the same bound for files one by one).
+PROCESS_FORMS = 300
 # What a converter's share is weighed by, in bytes of body: a form costs LibreOffice its body
 # (pages) and a little for its own section and header; a document it opens costs about a page
 # more. Estimates only; they decide who converts what, not how.
@@ -251,17 +254,22 @@ def share_out(weights: Sequence[int], workers: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
-def _process_batches(units: Sequence[list[int]]) -> Iterator[list[list[int]]]:
-    """`units` in runs for one LibreOffice process each, of at most MAX_BATCH forms (a unit
-    larger than that alone): a process is restarted now and then rather than left to grow."""
+def process_runs(units: Sequence[list[int]]) -> Iterator[list[list[int]]]:
+    """`units` in runs for one LibreOffice process each, as even as whole units allow and of
+    about PROCESS_FORMS forms at most: a process is restarted now and then rather than left to
+    grow, but a converter's share of a call is not cut for the sake of one group over."""
+    total = sum(len(unit) for unit in units)
+    runs = max(1, math.ceil(total / PROCESS_FORMS))
     batch: list[list[int]] = []
-    forms = 0
+    done = 0  # forms in the runs before this one and in it so far
+    cut = 1  # the run, counted from 1, whose even end the next unit is weighed against
     for unit in units:
-        if batch and forms + len(unit) > MAX_BATCH:
+        # A unit goes to the next run when most of it lies past this run's even end.
+        if batch and done + len(unit) / 2 > cut * total / runs:
             yield batch
-            batch, forms = [], 0
+            batch, cut = [], cut + 1
         batch.append(unit)
-        forms += len(unit)
+        done += len(unit)
     if batch:
         yield batch
 
@@ -358,7 +366,7 @@ def convert_as_one(
 
     def worker(share: list[int]) -> None:
         with profile_slot(profile_root) as profile:
-            for batch in _process_batches([units[u] for u in share]):
+            for batch in process_runs([units[u] for u in share]):
                 with lock:
                     folder = work / f"run-{next(numbers)}"
                 by_stem: dict[str, list[int]] = {}
