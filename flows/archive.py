@@ -6,7 +6,7 @@ PDF cache, and a person whose inputs have not changed since the last seal is lef
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,10 +24,19 @@ from appraisal.archive.contents import (
     fingerprint,
     made_for_dossier,
     missing,
+    own_parts,
 )
 from appraisal.archive.covers import TocRows, settle_covers
+from appraisal.archive.dossier import part_pages
 from appraisal.archive.register import write_register
-from appraisal.archive.seal import ASSEMBLING, Sealed, SealJob, seal_letters, seal_many
+from appraisal.archive.seal import (
+    ASSEMBLING,
+    Sealed,
+    SealJob,
+    seal_letters,
+    seal_many,
+    worker_pool,
+)
 from appraisal.clock import today as clock_today
 from appraisal.crashpoints import crash_point
 from appraisal.db import session_scope
@@ -179,10 +188,11 @@ def make_covers(
     extracts: dict[str, Rendition | None],
     issued: date,
     pages: int | None = None,
+    known_pages: Mapping[Path, int] | None = None,
 ) -> tuple[dict[str, Rendition], int]:
     """Each person's cover, rendered and converted until its 目录 counts its own pages (see
-    settle_covers); `pages` is a cover's length learned earlier. Returns the covers and the
-    length to assume next time."""
+    settle_covers); `pages` is a cover's length learned earlier, `known_pages` the parts' page
+    counts read beforehand. Returns the covers and the length to assume next time."""
 
     def make(tocs: Sequence[tuple[PersonFile, TocRows]]) -> list[Rendition]:
         jobs = [
@@ -200,7 +210,7 @@ def make_covers(
         return [made[job.document_id] for job in jobs]
 
     count = [0]
-    settled = settle_covers(people.files, extracts, make, pages)
+    settled = settle_covers(people.files, extracts, make, pages, known_pages=known_pages)
     log("archive: %d covers made for %d people", count[0], len(people.files))
     return settled
 
@@ -351,9 +361,14 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
         ready = _ready(cycle_id, todo[first : first + size], outcome, early)
         if not ready.files:
             continue
-        extracts = make_extracts(cycle_id, ready, today)
+        # The 目录 needs every part's page count: another process reads them while the extracts
+        # are made, rather than this one after, with the converters idle.
+        with worker_pool(1) as reader:
+            counting = reader.submit(part_pages, [p for pf in ready.files for p in own_parts(pf)])
+            extracts = make_extracts(cycle_id, ready, today)
+            known = counting.result()
         crash_point("extracts")
-        covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages)
+        covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages, known)
         crash_point("covers")
         done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)
         counted = Counted(done + len(outcome.refused), len(wanted))

@@ -19,6 +19,7 @@ from appraisal.archive.dossier import (
     Part,
     Section,
     assemble_dossier,
+    part_pages,
     plan_pages,
     read_layout,
 )
@@ -354,6 +355,25 @@ def test_a_missing_part_is_named_in_the_error(tmp_path) -> None:
         DossierError, match=f"推荐表 \\({NOMINATION_ID}\\)，文件 .*：找不到或无法读取文件 / "
     ):
         assemble_dossier(scan(tmp_path / "c.pdf"), sections, tmp_path / "d.pdf", **META)
+
+
+def test_page_counts_read_beforehand_stand_and_the_rest_are_read_when_planned(tmp_path) -> None:
+    one = scan(tmp_path / "one.pdf")
+    two = tmp_path / "two.pdf"
+    writer = PdfWriter(clone_from=one)
+    writer.append(one)
+    writer.write(two)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7 nothing more")
+    parts = [Part("a", one, "A"), Part("b", two, "B"), Part("c", bad, "C"), Part("a", one, "A")]
+    # An unreadable part is left for plan_pages to name.
+    assert part_pages(parts) == {one: 1, two: 2}
+    sections = [Section("推荐", parts[:2]), Section("考核", [Part("d", two, "D")])]
+    assert plan_pages(1, sections) == [[2, 3], [5]]
+    # What was read beforehand is taken as it is, the rest read now.
+    assert plan_pages(1, sections, {two: 7}) == [[2, 3], [10]]
+    with pytest.raises(DossierError, match="C"):
+        plan_pages(1, [Section("考核", [parts[2]])], part_pages(parts))
 
 
 def test_a_part_encrypted_with_an_empty_password_is_opened(tmp_path) -> None:

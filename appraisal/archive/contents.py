@@ -211,6 +211,12 @@ def sections(pf: PersonFile, extract: Rendition | None) -> list[Section]:
     return [Section(STAGE_TITLES[s], parts) for s, parts in by_stage.items() if parts]
 
 
+def own_parts(pf: PersonFile) -> Iterator[Part]:
+    """Every part of the person's dossier but the extract (made by the archive itself)."""
+    for section in sections(pf, None):
+        yield from section.parts
+
+
 def _reply_text(doc: DossierDocument, code: str) -> tuple[str, str]:
     """(what came back about person `code`, on which date) for a letter, as the extract prints
     it. An objection concerning others reads 无异议 here: it said nothing against this person,

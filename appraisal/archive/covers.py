@@ -25,9 +25,11 @@ def settle_covers(
     make: CoverMaker,
     pages: int | None = None,
     count_pages: Callable[[Path], int] = pdf_pages,
+    known_pages: Mapping[Path, int] | None = None,
 ) -> tuple[dict[str, Rendition], int]:
     """Each person's cover (by code), made until its 目录 counts the pages it came out with,
     and the cover length to assume next time. `pages` is a cover's length learned earlier;
+    `known_pages` the parts' page counts read beforehand (plan_pages reads the others).
     RuntimeError when a cover does not settle in a few attempts."""
     assumed = {pf.code: pages or FIRST_GUESS for pf in people}
     covers: dict[str, Rendition] = {}
@@ -40,7 +42,7 @@ def settle_covers(
         tocs = []
         for pf in todo:
             secs = sections(pf, extracts[pf.code])
-            tocs.append((pf, toc_rows(secs, plan_pages(assumed[pf.code], secs))))
+            tocs.append((pf, toc_rows(secs, plan_pages(assumed[pf.code], secs, known_pages))))
         again = []
         for pf, cover in zip(todo, make(tocs), strict=True):
             came_out = count_pages(cover.pdf)

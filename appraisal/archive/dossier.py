@@ -13,8 +13,8 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,12 +148,32 @@ def _start_pages(first: int, counts: Sequence[Sequence[int]]) -> list[list[int]]
     return starts
 
 
-def plan_pages(cover_pages: int, sections: Sequence[Section]) -> list[list[int]]:
+def _known_or_counted(part: Part, known: Mapping[Path, int]) -> int:
+    pages = known.get(part.pdf)
+    return _page_count(part) if pages is None else pages
+
+
+def part_pages(parts: Iterable[Part]) -> dict[Path, int]:
+    """The number of pages of each part that can be read; one that cannot is left out, for
+    plan_pages to name when it comes to it."""
+    counts: dict[Path, int] = {}
+    for part in parts:
+        if part.pdf not in counts:
+            with suppress(DossierError):
+                counts[part.pdf] = _page_count(part)
+    return counts
+
+
+def plan_pages(
+    cover_pages: int, sections: Sequence[Section], known: Mapping[Path, int] | None = None
+) -> list[list[int]]:
     """The 1-based start page of every part, per section, the cover's pages counted first.
+    `known` holds page counts read earlier (part_pages), by file; the rest are read here.
 
     A part without pages gets the page where the next part starts (it occupies none).
     """
-    counts = [[_page_count(p) for p in s.parts] for s in sections]
+    known = known or {}
+    counts = [[_known_or_counted(p, known) for p in s.parts] for s in sections]
     return _start_pages(cover_pages + 1, counts)
 
 

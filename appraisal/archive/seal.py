@@ -137,19 +137,25 @@ class SealJob:
         )
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for the archive's pure-Python work (pypdf). Forkserver children start clean
+    rather than inheriting the caller's threads (Prefect's server among them); the server
+    preloads this module once. As with any multiprocessing, a calling script must guard its
+    main code."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
 def seal_many(jobs: list[SealJob], workers: int) -> Iterator[tuple[PersonFile, Sealed | str]]:
     """Seal every job, in order: the Sealed result, or the error as text. Assembling a dossier
-    is pure Python (pypdf), so the jobs share the cores. Forkserver children start clean rather
-    than inheriting the caller's threads (Prefect's server among them); the server preloads this
-    module once. As with any multiprocessing, a calling script must guard its main code."""
+    is pure Python (pypdf), so the jobs share the cores, in worker_pool's processes."""
     workers = min(len(jobs), workers)
     if workers <= 1:
         for job in jobs:
             yield job.pf, _outcome(job.run)
         return
-    context = get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with worker_pool(workers) as pool:
         futures = [(job.pf, pool.submit(job.run)) for job in jobs]
         for pf, future in futures:
             yield pf, _outcome(future.result)
