@@ -5,7 +5,7 @@ A large stage can be made in parts, each a flow run of `stage_part`, so workers 
 machines share it (settings `stage_parts` and `part_deployment`)."""
 
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from datetime import date
 from typing import TypeVar
@@ -73,14 +73,15 @@ def make_documents(
     rendered: list[list[Rendered]] = []
     pdfs: dict[str, str] = {}
     # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once; one
-    # chunk converts while the next is rendered (rendering uses one core, LibreOffice both).
+    # chunk converts while the next is rendered (rendering uses one core, LibreOffice both),
+    # and made ready to convert (convert_as_one's converter slots) meanwhile.
     waiting: list[Rendered] = []
-    converting: Running[dict[str, str]] | None = None
+    converting: deque[Running[dict[str, str]]] = deque()
     chunk_size = even_size(len(jobs), settings.convert_chunk)
 
-    def collect() -> None:
-        if converting is not None:
-            pdfs.update(converting.result())
+    def collect(keep: int) -> None:
+        while len(converting) > keep:
+            pdfs.update(converting.popleft().result())
             report(f"{stage.value}: {what}", len(pdfs), len(jobs))
             crash_point("converted")
 
@@ -88,15 +89,15 @@ def make_documents(
         rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
         waiting += rendered[-1]
         while len(waiting) >= chunk_size:
-            collect()
+            collect(keep=1)
             chunk, waiting = waiting[:chunk_size], waiting[chunk_size:]
-            converting = convert_documents.start(cycle_id, chunk)
+            converting.append(convert_documents.start(cycle_id, chunk))
     log("stage %s: %d %s rendered", stage.value, len(jobs), what)
     crash_point("rendered")
-    collect()
     if waiting:
-        converting = convert_documents.start(cycle_id, waiting)
-        collect()
+        collect(keep=1)
+        converting.append(convert_documents.start(cycle_id, waiting))
+    collect(keep=0)
     recorded = sum(
         record_documents(cycle_id, batch, group, pdfs, versions)
         for (_, batch), group in zip(batches, rendered, strict=True)

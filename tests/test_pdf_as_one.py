@@ -7,7 +7,10 @@ text on every page, same embedded fonts, PDF/A-2b still claimed.
 import math
 import os
 import shutil
+import threading
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -297,3 +300,50 @@ def test_long_forms_are_converted_on_their_own_and_come_out_the_same(tmp_path: P
         tagged = "/MarkInfo" in PdfReader(b.pdf).root_object
         assert tagged == (bodies[b.source] > limit), b.source.name
     assert not list((tmp_path / "mixed").glob(".*"))
+
+
+def _converters_on(root: Path) -> int:
+    """LibreOffice processes running on a profile under `root` (Linux: /proc)."""
+    marker = root.resolve().as_uri().encode()
+    count = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and args[0].endswith(b"soffice.bin") and any(marker in a for a in args):
+            count += 1
+    return count
+
+
+@pytest.mark.libreoffice
+def test_calls_at_once_share_the_converters(tmp_path: Path) -> None:
+    """Two calls in one process, one converter each: the second prepares its document while
+    the first converts, and never runs a second LibreOffice beside it."""
+    _require_soffice()
+    forms = _forms(tmp_path / "docx", "nomination_form")
+    profiles = tmp_path / "profiles"
+    seen: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append(_converters_on(profiles))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            calls = [
+                pool.submit(
+                    convert_as_one, half, tmp_path / f"out-{i}", workers=1, profile_root=profiles
+                )
+                for i, half in enumerate((forms[:3], forms[3:]))
+            ]
+            results = [r for call in calls for r in call.result()]
+    finally:
+        done.set()
+        watcher.join()
+    assert [r.ok for r in results] == [True] * len(forms)
+    assert max(seen) == 1, seen

@@ -254,6 +254,18 @@ def share_out(weights: Sequence[int], workers: int) -> list[list[int]]:
     return [sorted(share) for share in shares]
 
 
+_SLOTS: dict[int, threading.Semaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def converter_slots(converters: int) -> threading.Semaphore:
+    """The LibreOffice processes this process runs at once, whichever call starts them: one
+    call prepares its documents while another's convert, and takes a converter the moment one
+    is free, without more processes than cores."""
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(converters, threading.Semaphore(converters))
+
+
 def process_runs(units: Sequence[list[int]]) -> Iterator[list[list[int]]]:
     """`units` in runs for one LibreOffice process each, as even as whole units allow and of
     about PROCESS_FORMS forms at most: a process is restarted now and then rather than left to
@@ -364,27 +376,30 @@ def convert_as_one(
             return False
         return True
 
+    slots = converter_slots(workers or os.cpu_count() or 1)
+
     def worker(share: list[int]) -> None:
-        with profile_slot(profile_root) as profile:
-            for batch in process_runs([units[u] for u in share]):
-                with lock:
-                    folder = work / f"run-{next(numbers)}"
-                by_stem: dict[str, list[int]] = {}
-                for k, unit in enumerate(batch):
-                    if prepare(unit, folder / "in" / f"{k:04d}.docx"):
-                        by_stem[f"{k:04d}"] = unit
-                handled: set[str] = set()
+        for batch in process_runs([units[u] for u in share]):
+            with lock:
+                folder = work / f"run-{next(numbers)}"
+            by_stem: dict[str, list[int]] = {}
+            for k, unit in enumerate(batch):
+                if prepare(unit, folder / "in" / f"{k:04d}.docx"):
+                    by_stem[f"{k:04d}"] = unit
+            handled: set[str] = set()
 
-                def keep(
-                    pdf: Path, handled: set[str] = handled, by_stem: dict[str, list[int]] = by_stem
-                ) -> None:
-                    # Split as soon as LibreOffice is done with it, while it converts the next.
-                    if pdf.stem not in handled and pdf_is_complete(pdf):
-                        handled.add(pdf.stem)
-                        finish(by_stem[pdf.stem], pdf)
+            def keep(
+                pdf: Path, handled: set[str] = handled, by_stem: dict[str, list[int]] = by_stem
+            ) -> None:
+                # Split as soon as LibreOffice is done with it, while it converts the next.
+                if pdf.stem not in handled and pdf_is_complete(pdf):
+                    handled.add(pdf.stem)
+                    finish(by_stem[pdf.stem], pdf)
 
-                try:
-                    if by_stem:
+            try:
+                if by_stem:
+                    # Prepared before a converter is free, so it starts the moment one is.
+                    with slots, profile_slot(profile_root) as profile:
                         run_batch(
                             [folder / "in" / f"{stem}.docx" for stem in by_stem],
                             folder / "out",
@@ -397,16 +412,16 @@ def convert_as_one(
                             finished=keep,
                             export_filter=export_filter(pdfa),
                         )
-                        for stem in by_stem:
-                            keep(folder / "out" / f"{stem}.pdf")
-                except OSError:
-                    pass  # LibreOffice did not start: the forms go file by file below
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
-                with lock:
-                    for stem, unit in by_stem.items():
-                        if stem not in handled:
-                            failed.extend(unit)
+                    for stem in by_stem:
+                        keep(folder / "out" / f"{stem}.pdf")
+            except OSError:
+                pass  # LibreOffice did not start: the forms go file by file below
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            with lock:
+                for stem, unit in by_stem.items():
+                    if stem not in handled:
+                        failed.extend(unit)
 
     try:
         shares = [share for share in share_out(weights, n_workers) if share]
