@@ -7,7 +7,9 @@ machines share it (settings `stage_parts` and `part_deployment`)."""
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import TypeVar
 
 from prefect import flow
@@ -60,51 +62,69 @@ def _batches(jobs: list[DocumentJob], size: int) -> list[tuple[str, list[Documen
     ]
 
 
-def make_documents(
+@dataclass
+class Making:
+    """A set of a stage's documents rendered and handed to LibreOffice, not yet recorded."""
+
+    cycle_id: int
+    stage: Stage
+    what: str
+    jobs: list[DocumentJob]
+    batches: list[tuple[str, list[DocumentJob]]]
+    rendered: list[list[Rendered]] = field(default_factory=list)
+    pdfs: dict[str, str] = field(default_factory=dict)
+    converting: deque[Running[dict[str, str]]] = field(default_factory=deque)
+
+    def collect(self, keep: int) -> None:
+        """Wait for the conversions started first until `keep` are left running."""
+        while len(self.converting) > keep:
+            self.pdfs.update(self.converting.popleft().result())
+            report(f"{self.stage.value}: {self.what}", len(self.pdfs), len(self.jobs))
+            crash_point("converted")
+
+
+def start_documents(
     cycle_id: int, stage: Stage, jobs: list[DocumentJob], what: str = "documents"
-) -> dict[str, int]:
-    """Render, convert and record one set of a stage's documents (a slice of people's, or the
-    letters); `what` names the set in progress reports."""
+) -> Making:
+    """Render one set of a stage's documents (a slice of people's, or the letters) and hand
+    them to LibreOffice; `what` names the set in progress reports. finish_documents records
+    them."""
     settings = get_settings()
     templates = resolve_templates(settings.templates_dir)
-    versions = {tid: t.spec.version for tid, t in templates.templates.items()}
     out_dir = documents_dir(cycle_id, stage)
-    batches = _batches(jobs, settings.batch_size)
-    rendered: list[list[Rendered]] = []
-    pdfs: dict[str, str] = {}
+    making = Making(cycle_id, stage, what, jobs, _batches(jobs, settings.batch_size))
     # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once; one
     # chunk converts while the next is rendered (rendering uses one core, LibreOffice both),
     # and made ready to convert (convert_as_one's converter slots) meanwhile.
     waiting: list[Rendered] = []
-    converting: deque[Running[dict[str, str]]] = deque()
     chunk_size = even_size(len(jobs), settings.convert_chunk)
-
-    def collect(keep: int) -> None:
-        while len(converting) > keep:
-            pdfs.update(converting.popleft().result())
-            report(f"{stage.value}: {what}", len(pdfs), len(jobs))
-            crash_point("converted")
-
-    for template_id, batch in batches:
-        rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
-        waiting += rendered[-1]
+    for template_id, batch in making.batches:
+        making.rendered.append(render_documents(templates.get(template_id).path, batch, out_dir))
+        waiting += making.rendered[-1]
         while len(waiting) >= chunk_size:
-            collect(keep=1)
+            making.collect(keep=1)
             chunk, waiting = waiting[:chunk_size], waiting[chunk_size:]
-            converting.append(convert_documents.start(cycle_id, chunk))
+            making.converting.append(convert_documents.start(cycle_id, chunk))
     log("stage %s: %d %s rendered", stage.value, len(jobs), what)
     crash_point("rendered")
     if waiting:
-        collect(keep=1)
-        converting.append(convert_documents.start(cycle_id, waiting))
-    collect(keep=0)
+        making.collect(keep=1)
+        making.converting.append(convert_documents.start(cycle_id, waiting))
+    return making
+
+
+def finish_documents(making: Making) -> dict[str, int]:
+    """Wait for a set's conversions and record its documents: counts planned, changed, failed."""
+    making.collect(keep=0)
+    templates = resolve_templates(get_settings().templates_dir)
+    versions = {tid: t.spec.version for tid, t in templates.templates.items()}
     recorded = sum(
-        record_documents(cycle_id, batch, group, pdfs, versions)
-        for (_, batch), group in zip(batches, rendered, strict=True)
+        record_documents(making.cycle_id, batch, group, making.pdfs, versions)
+        for (_, batch), group in zip(making.batches, making.rendered, strict=True)
     )
     crash_point("recorded")
-    failed = sum(v.startswith("error:") for v in pdfs.values())
-    return {"planned": len(jobs), "changed": recorded, "failed": failed}
+    failed = sum(v.startswith("error:") for v in making.pdfs.values())
+    return {"planned": len(making.jobs), "changed": recorded, "failed": failed}
 
 
 def part_of(items: list[T], part: int, parts: int) -> list[T]:
@@ -149,14 +169,27 @@ def make_part(
     codes = part_of(member_codes(cycle_id), part, parts) if people else []
     size = max(1, settings.slice_people)
     counts = {"planned": 0, "changed": 0, "failed": 0}
-    for start in range(0, len(codes), size):
-        some = codes[start : start + size]
-        what = f"documents of people {start + 1}-{start + len(some)} of {len(codes)}"
-        jobs = plan_documents(cycle_id, stage, issued, due, some)
-        counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
+    sets: Iterator[tuple[str, list[DocumentJob]]] = (
+        (
+            f"documents of people {start + 1}-{start + len(some)} of {len(codes)}",
+            plan_documents(cycle_id, stage, issued, due, some),
+        )
+        for start in range(0, len(codes), size)
+        for some in [codes[start : start + size]]
+    )
     if part == 0 and has_letters(stage, kind):
-        for what, jobs in planned_letters(cycle_id, stage, issued, due):
-            counts = _add(counts, make_documents(cycle_id, stage, jobs, what))
+        sets = chain(sets, planned_letters(cycle_id, stage, issued, due))
+    # A set is planned, rendered and handed to LibreOffice while the one before still converts,
+    # then that one is recorded: the converters go from one set to the next without a pause.
+    # At most two sets are held at once, so memory stays a slice's worth or two.
+    before: Making | None = None
+    for what, jobs in sets:
+        making = start_documents(cycle_id, stage, jobs, what)
+        if before is not None:
+            counts = _add(counts, finish_documents(before))
+        before = making
+    if before is not None:
+        counts = _add(counts, finish_documents(before))
     log("stage %s: %d documents planned", stage.value, counts["planned"])
     return counts
 

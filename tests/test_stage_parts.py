@@ -49,6 +49,29 @@ def test_parts_and_plain_calls_make_the_same_documents(
     assert read_part_records(cycle_id, Stage.MOBILIZATION, 3) == []
 
 
+def test_slices_made_while_the_one_before_converts_come_out_whole(
+    pool: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two people a slice: each slice is rendered and handed to LibreOffice while the one
+    before still converts, and every document ends up recorded with its PDF, the same as
+    made in one slice."""
+    from appraisal.flows.stages import nomination
+
+    monkeypatch.setenv("APPRAISAL_SLICE_PEOPLE", "2")
+    get_settings.cache_clear()
+    cycle_id = start()
+    counts = nomination(cycle_id, TODAY)
+    assert counts["planned"] == 5 and counts["changed"] == 5 and counts["failed"] == 0
+    made = documents(cycle_id, Stage.NOMINATION)
+    assert len(made) == 5 and all(d.pdf_path and d.pdf_sha256 for d in made)
+    monkeypatch.setenv("APPRAISAL_SLICE_PEOPLE", "500")
+    get_settings.cache_clear()
+    assert nomination(cycle_id, TODAY)["changed"] == 0
+    assert {d.id: d.pdf_sha256 for d in documents(cycle_id, Stage.NOMINATION)} == {
+        d.id: d.pdf_sha256 for d in made
+    }
+
+
 def test_parts_cover_every_document_once() -> None:
     from appraisal.flows.stages import part_of
 
