@@ -319,16 +319,18 @@ def _converters_on(root: Path) -> int:
 @pytest.mark.libreoffice
 def test_calls_at_once_share_the_converters(tmp_path: Path) -> None:
     """Two calls in one process, one converter each: the second prepares its document while
-    the first converts, and never runs a second LibreOffice beside it."""
+    the first converts, and runs its LibreOffice only once the first's is done (a process
+    may take a moment to exit after its converter is handed on, so a short overlap is let be;
+    without the shared slots, the two convert side by side the whole time)."""
     _require_soffice()
     forms = _forms(tmp_path / "docx", "nomination_form")
     profiles = tmp_path / "profiles"
-    seen: list[int] = []
+    seen: list[tuple[float, int]] = []
     done = threading.Event()
 
     def watch() -> None:
         while not done.is_set():
-            seen.append(_converters_on(profiles))
+            seen.append((time.monotonic(), _converters_on(profiles)))
             time.sleep(0.02)
 
     watcher = threading.Thread(target=watch)
@@ -337,13 +339,22 @@ def test_calls_at_once_share_the_converters(tmp_path: Path) -> None:
         with ThreadPoolExecutor(2) as pool:
             calls = [
                 pool.submit(
-                    convert_as_one, half, tmp_path / f"out-{i}", workers=1, profile_root=profiles
+                    convert_as_one, each, tmp_path / f"out-{i}", workers=1, profile_root=profiles
                 )
-                for i, half in enumerate((forms[:3], forms[3:]))
+                for i, each in enumerate((forms, forms))
             ]
             results = [r for call in calls for r in call.result()]
     finally:
         done.set()
         watcher.join()
-    assert [r.ok for r in results] == [True] * len(forms)
-    assert max(seen) == 1, seen
+    assert [r.ok for r in results] == [True] * 2 * len(forms)
+    assert max(count for _, count in seen) >= 1
+    # The longest stretch with two converters running at once.
+    longest, since = 0.0, None
+    for at, count in seen:
+        if count >= 2:
+            since = at if since is None else since
+            longest = max(longest, at - since)
+        else:
+            since = None
+    assert longest < 0.5, seen
