@@ -71,6 +71,8 @@ class Making:
     what: str
     jobs: list[DocumentJob]
     batches: list[tuple[str, list[DocumentJob]]]
+    # Each template's version as rendered, recorded with its documents.
+    versions: dict[str, str]
     rendered: list[list[Rendered]] = field(default_factory=list)
     pdfs: dict[str, str] = field(default_factory=dict)
     converting: deque[Running[dict[str, str]]] = field(default_factory=deque)
@@ -92,7 +94,8 @@ def start_documents(
     settings = get_settings()
     templates = resolve_templates(settings.templates_dir)
     out_dir = documents_dir(cycle_id, stage)
-    making = Making(cycle_id, stage, what, jobs, _batches(jobs, settings.batch_size))
+    versions = {tid: t.spec.version for tid, t in templates.templates.items()}
+    making = Making(cycle_id, stage, what, jobs, _batches(jobs, settings.batch_size), versions)
     # LibreOffice pays a start-up per call, so whole chunks of the stage go to it at once; one
     # chunk converts while the next is rendered (rendering uses one core, LibreOffice both),
     # and made ready to convert (convert_as_one's converter slots) meanwhile.
@@ -116,10 +119,8 @@ def start_documents(
 def finish_documents(making: Making) -> dict[str, int]:
     """Wait for a set's conversions and record its documents: counts planned, changed, failed."""
     making.collect(keep=0)
-    templates = resolve_templates(get_settings().templates_dir)
-    versions = {tid: t.spec.version for tid, t in templates.templates.items()}
     recorded = sum(
-        record_documents(making.cycle_id, batch, group, making.pdfs, versions)
+        record_documents(making.cycle_id, batch, group, making.pdfs, making.versions)
         for (_, batch), group in zip(making.batches, making.rendered, strict=True)
     )
     crash_point("recorded")
