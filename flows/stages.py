@@ -157,6 +157,17 @@ def planned_letters(
         done += len(batch)
 
 
+def planned_slices(
+    cycle_id: int, stage: Stage, issued: date, due: date, codes: list[str], size: int
+) -> Iterator[tuple[str, list[DocumentJob]]]:
+    """The documents of the people of `codes`, `size` people at a time, each slice with a name
+    for progress reports; a slice is planned only when it is asked for."""
+    for start in range(0, len(codes), size):
+        some = codes[start : start + size]
+        what = f"documents of people {start + 1}-{start + len(some)} of {len(codes)}"
+        yield what, plan_documents(cycle_id, stage, issued, due, some)
+
+
 def make_part(
     cycle_id: int, stage: Stage, issued: date, due: date, part: int = 0, parts: int = 1
 ) -> dict[str, int]:
@@ -170,14 +181,7 @@ def make_part(
     codes = part_of(member_codes(cycle_id), part, parts) if people else []
     size = max(1, settings.slice_people)
     counts = {"planned": 0, "changed": 0, "failed": 0}
-    sets: Iterator[tuple[str, list[DocumentJob]]] = (
-        (
-            f"documents of people {start + 1}-{start + len(some)} of {len(codes)}",
-            plan_documents(cycle_id, stage, issued, due, some),
-        )
-        for start in range(0, len(codes), size)
-        for some in [codes[start : start + size]]
-    )
+    sets = planned_slices(cycle_id, stage, issued, due, codes, size)
     if part == 0 and has_letters(stage, kind):
         sets = chain(sets, planned_letters(cycle_id, stage, issued, due))
     # A set is planned, rendered and handed to LibreOffice while the one before still converts,
