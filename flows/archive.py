@@ -25,9 +25,11 @@ from appraisal.archive.contents import (
     made_for_dossier,
     missing,
     own_parts,
+    sections,
+    toc_rows,
 )
-from appraisal.archive.covers import TocRows, settle_covers
-from appraisal.archive.dossier import part_pages
+from appraisal.archive.covers import FIRST_GUESS, TocRows, settle_covers
+from appraisal.archive.dossier import DossierError, part_pages, plan_pages
 from appraisal.archive.register import write_register
 from appraisal.archive.seal import (
     ASSEMBLING,
@@ -54,6 +56,7 @@ from appraisal.flows.tasks import (
 from appraisal.identity import document_id
 from appraisal.models.vocab import Stage
 from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
+from appraisal.pdf import pdf_pages
 from appraisal.pdf.as_one import even_size
 from appraisal.progress import report
 from appraisal.render.manifest import resolve_templates, template_titles
@@ -133,10 +136,7 @@ def _archive_job(
     )
 
 
-def _make(
-    cycle_id: int, template_id: str, jobs: list[DocumentJob], person_ids: dict[str, int]
-) -> dict[str, Rendition]:
-    """Render, convert (through the PDF cache) and record archive documents: id -> Rendition."""
+def _render(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> list[Rendered]:
     settings = get_settings()
     template = resolve_templates(settings.templates_dir).get(template_id)
     out_dir = documents_dir(cycle_id, Stage.ARCHIVE)
@@ -145,10 +145,30 @@ def _make(
         rendered += render_documents(
             template.path, jobs[start : start + settings.batch_size], out_dir
         )
+    return rendered
+
+
+def _convert(cycle_id: int, rendered: list[Rendered], extra: list[Rendered]) -> dict[str, str]:
+    """PDFs through the cache, a chunk a call; `extra` goes with the first chunk, so that it
+    costs no LibreOffice start of its own."""
     pdfs: dict[str, str] = {}
-    chunk = even_size(len(rendered), settings.convert_chunk)
-    for start in range(0, len(rendered), chunk):
-        pdfs.update(convert_documents(cycle_id, rendered[start : start + chunk]))
+    chunk = even_size(len(rendered), get_settings().convert_chunk)
+    for start in range(0, max(1, len(rendered)), chunk):
+        pdfs.update(convert_documents(cycle_id, rendered[start : start + chunk] + extra))
+        extra = []
+    return pdfs
+
+
+def _recorded(
+    cycle_id: int,
+    template_id: str,
+    jobs: list[DocumentJob],
+    rendered: list[Rendered],
+    pdfs: dict[str, str],
+    person_ids: dict[str, int],
+) -> dict[str, Rendition]:
+    """Record archive documents made: id -> Rendition; RuntimeError naming one that failed."""
+    template = resolve_templates(get_settings().templates_dir).get(template_id)
     record_documents(
         cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version}, person_ids
     )
@@ -161,9 +181,52 @@ def _make(
     return made
 
 
-def make_extracts(cycle_id: int, people: ArchiveSlice, issued: date) -> dict[str, Rendition | None]:
+def _make(
+    cycle_id: int, template_id: str, jobs: list[DocumentJob], person_ids: dict[str, int]
+) -> dict[str, Rendition]:
+    """Render, convert (through the PDF cache) and record archive documents: id -> Rendition."""
+    rendered = _render(cycle_id, template_id, jobs)
+    pdfs = _convert(cycle_id, rendered, [])
+    return _recorded(cycle_id, template_id, jobs, rendered, pdfs, person_ids)
+
+
+# What a person's extract is assumed to run to when the first cover is made with the extracts
+# (one page holds the eleven letters of a usual cycle); a longer one only costs that cover a
+# conversion of its own later.
+EXTRACT_PAGES_GUESS = 1
+
+
+def _cover_job(people: ArchiveSlice, pf: PersonFile, issued: date, toc: TocRows) -> DocumentJob:
+    context = contexts.dossier_cover(people.cycle, people.views[pf.code], issued, toc)
+    return _archive_job(pf, DOSSIER_COVER, ARCHIVE_OFFICE, context, issued)
+
+
+def _probe_cover(
+    people: ArchiveSlice, issued: date, extract: Rendition | None
+) -> DocumentJob | None:
+    """The first person's cover as settle_covers would first make it, but with their extract
+    not yet converted (assumed EXTRACT_PAGES_GUESS pages long): converted with the extracts, it
+    tells how long the covers come out. None when a part cannot be read (settle_covers names
+    it)."""
+    pf = people.files[0]
+    secs = sections(pf, extract)
+    known = part_pages(own_parts(pf))
+    if extract is not None:
+        known[extract.pdf] = EXTRACT_PAGES_GUESS
+    try:
+        toc = toc_rows(secs, plan_pages(FIRST_GUESS, secs, known))
+    except DossierError:
+        return None
+    return _cover_job(people, pf, issued, toc)
+
+
+def make_extracts(
+    cycle_id: int, people: ArchiveSlice, issued: date, probe: bool = False
+) -> tuple[dict[str, Rendition | None], int | None]:
     """Per person with letters filed apart, one extract listing them all, stage by stage (one
-    document, so sealing converts at most two a person: it and the cover)."""
+    document, so sealing converts at most two a person: it and the cover). With `probe`, the
+    first person's cover is converted along, and its length returned for make_covers (else
+    None): so it costs no LibreOffice start of its own."""
     jobs, codes = [], []
     for pf in people.files:
         stages = extract_stages(pf)
@@ -175,11 +238,27 @@ def make_extracts(cycle_id: int, people: ArchiveSlice, issued: date) -> dict[str
         )  # fmt: skip
         jobs.append(_archive_job(pf, LETTERS_EXTRACT, FILED_APART, context, issued))
         codes.append(pf.code)
-    made = _make(cycle_id, LETTERS_EXTRACT, jobs, people.ids) if jobs else {}
+    rendered = _render(cycle_id, LETTERS_EXTRACT, jobs) if jobs else []
+    probing: list[Rendered] = []
+    if probe and people.files:
+        extract = None
+        if codes and codes[0] == people.files[0].code:
+            r = rendered[0]  # its PDF will be here once converted
+            title = _titles()[LETTERS_EXTRACT]
+            extract = Rendition(r.document_id, title, r.docx, r.docx.with_suffix(".pdf"))
+        cover = _probe_cover(people, issued, extract)
+        probing = _render(cycle_id, DOSSIER_COVER, [cover]) if cover is not None else []
+    pdfs = _convert(cycle_id, rendered, probing) if rendered or probing else {}
+    made = _recorded(cycle_id, LETTERS_EXTRACT, jobs, rendered, pdfs, people.ids) if jobs else {}
     extracts: dict[str, Rendition | None] = {pf.code: None for pf in people.files}
     for code, job in zip(codes, jobs, strict=True):
         extracts[code] = made[job.document_id]
-    return extracts
+    pages = None
+    for r in probing:  # the probe is not recorded: make_covers makes the cover (from the cache)
+        pdf = pdfs.get(r.document_id, "")
+        if pdf and not pdf.startswith("error:"):
+            pages = pdf_pages(Path(pdf))
+    return extracts, pages
 
 
 def make_covers(
@@ -195,16 +274,7 @@ def make_covers(
     counts read beforehand. Returns the covers and the length to assume next time."""
 
     def make(tocs: Sequence[tuple[PersonFile, TocRows]]) -> list[Rendition]:
-        jobs = [
-            _archive_job(
-                pf,
-                DOSSIER_COVER,
-                ARCHIVE_OFFICE,
-                contexts.dossier_cover(people.cycle, people.views[pf.code], issued, toc),
-                issued,
-            )
-            for pf, toc in tocs
-        ]
+        jobs = [_cover_job(people, pf, issued, toc) for pf, toc in tocs]
         made = _make(cycle_id, DOSSIER_COVER, jobs, people.ids)
         count[0] += len(jobs)
         return [made[job.document_id] for job in jobs]
@@ -365,9 +435,10 @@ def _archive(cycle_id: int, codes: list[str] | None, today: date, early: str) ->
         # are made, rather than this one after, with the converters idle.
         with worker_pool(1) as reader:
             counting = reader.submit(part_pages, [p for pf in ready.files for p in own_parts(pf)])
-            extracts = make_extracts(cycle_id, ready, today)
+            extracts, probed = make_extracts(cycle_id, ready, today, probe=cover_pages is None)
             known = counting.result()
         crash_point("extracts")
+        cover_pages = cover_pages or probed
         covers, cover_pages = make_covers(cycle_id, ready, extracts, today, cover_pages, known)
         crash_point("covers")
         done = len(outcome.sealed) + len(outcome.unchanged) + len(outcome.failed)

@@ -21,7 +21,7 @@ from appraisal.db import session_scope
 from appraisal.files import sha256_file
 from appraisal.models import Cycle, Document, Dossier, Person, SignOff
 from appraisal.models.vocab import Stage
-from appraisal.paths import located
+from appraisal.paths import located, pdf_cache_dir
 from appraisal.settings import get_settings
 from appraisal.simulate import digitally_sign, make_demo_pki
 from appraisal.stages import WORK_STAGES
@@ -86,8 +86,13 @@ def test_seal_verify_tamper(pool: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert waiting == Stage.NOTIFICATION  # the held-back receipt keeps the gate closed
 
     # Every stage has run: the two people whose returns are all in seal, the third is refused.
+    cached = set(pdf_cache_dir(cycle_id).glob("*.pdf"))
     outcome = archive_cycle(cycle_id, None, TODAY)
     assert len(outcome.refused) == 1 and len(outcome.sealed) == 2, outcome
+    # Each conversion was of a document kept: the first cover, made with the extracts to learn
+    # the covers' length, is the cover recorded, not one more.
+    made = set(pdf_cache_dir(cycle_id).glob("*.pdf")) - cached
+    assert len(made) == len(documents(cycle_id, Stage.ARCHIVE)) == 4, made
     ((refused_code, gaps),) = outcome.refused.items()
     assert any(held_back in g and "签署回件" in g for g in gaps), gaps
     dossiers = Path(outcome.dossiers)
