@@ -22,18 +22,15 @@ from typing import TypeAlias, cast
 from xml.sax.saxutils import escape
 
 import pypdf
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
     ContentStream,
-    DecodedStreamObject,
     Destination,
     DictionaryObject,
-    FloatObject,
     IndirectObject,
     NameObject,
-    PdfObject,
     StreamObject,
     TextStringObject,
 )
@@ -407,66 +404,12 @@ def _append(writer: PdfWriter, opened: _Opened) -> None:
         ) from exc
 
 
-# The XObject each stamped page draws its number from; a page that has one of this name
-# already gets a variant.
-NUMBER_XOBJECT = "/DossierPageNumber"
-
-
-def _compressed(writer: PdfWriter, data: bytes, entries: dict[str, PdfObject]) -> IndirectObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    stream.update({NameObject(k): v for k, v in entries.items()})
-    return writer._add_object(stream.flate_encode())
-
-
-def _number_form(writer: PdfWriter, number_page: PageObject) -> IndirectObject:
-    """An overlay page as a form XObject of the dossier (its font is copied once a dossier)."""
-    contents = number_page.get_contents()
-    resources = number_page.get("/Resources")
-    entries: dict[str, PdfObject] = {
-        "/Type": NameObject("/XObject"),
-        "/Subtype": NameObject("/Form"),
-        "/BBox": ArrayObject(FloatObject(v) for v in number_page.mediabox),
-    }
-    if resources is not None:
-        entries["/Resources"] = resources.get_object().clone(writer)
-    return _compressed(writer, contents.get_data() if contents is not None else b"", entries)
-
-
 def _stamp_numbers(writer: PdfWriter, first_index: int) -> None:
-    """Draw each page's number over it, from a form XObject: the page's own content streams
-    are kept as they are, bracketed by q ... Q, never parsed or compressed again."""
     pages = writer.pages[first_index:]
     overlay = _number_overlay([_visual_size(p) for p in pages], first_index + 1)
-    opening = _compressed(writer, b"q\n", {})
-    closings: dict[tuple[str, tuple[float, ...]], IndirectObject] = {}
     for page, number_page in zip(pages, overlay.pages, strict=True):
-        resources = page.get("/Resources")
-        own = DictionaryObject(resources.get_object() if resources is not None else {})
-        xobjects = own.get("/XObject")
-        drawn = DictionaryObject(xobjects.get_object() if xobjects is not None else {})
-        name = NUMBER_XOBJECT
-        while name in drawn:
-            name += "_"
-        drawn[NameObject(name)] = _number_form(writer, number_page)
-        own[NameObject("/XObject")] = drawn
-        page[NameObject("/Resources")] = own
-        matrix = _placement(page)
-        closing = closings.get((name, matrix))
-        if closing is None:
-            ops = "Q q " + " ".join(f"{v:.4f}" for v in matrix) + f" cm {name} Do Q\n"
-            closing = closings[(name, matrix)] = _compressed(writer, ops.encode(), {})
-        contents = page.get("/Contents")
-        content = contents.get_object() if contents is not None else None
-        if isinstance(content, ArrayObject):
-            streams = list(content)
-        elif isinstance(contents, IndirectObject):
-            streams = [contents]
-        elif isinstance(content, StreamObject):  # a direct stream cannot sit in an array
-            streams = [writer._add_object(content)]
-        else:
-            streams = []
-        page[NameObject("/Contents")] = ArrayObject([opening, *streams, closing])
+        page.merge_transformed_page(number_page, Transformation(_placement(page)))
+        page.compress_content_streams()
 
 
 def _file_id(opened: Sequence[_Opened], *texts: str) -> ArrayObject:
