@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 
 from appraisal.pdf import convert_many, pdf_fonts, pdf_text, pdfa_claim
 from appraisal.pdf.as_one import (
@@ -25,6 +26,7 @@ from appraisal.pdf.as_one import (
     plan_groups,
     process_runs,
     share_out,
+    split_pdf,
 )
 from appraisal.pdf.concat import W, concatenate, marker
 from appraisal.pdf.pdfinfo import page_images
@@ -204,6 +206,28 @@ def test_split_pdfs_equal_the_forms_converted_alone(tmp_path: Path, template_id:
     # The forms ran to different lengths: the split found them by marker, not by count.
     assert len(page_counts) > 1
     assert not list((tmp_path / "together").glob(".*"))
+
+
+def test_a_group_pdf_whose_offsets_are_off_is_still_split(tmp_path: Path) -> None:
+    """The strict first read fails on a cross-reference table that points beside its objects;
+    the lenient read finds them, and each form still gets its own pages."""
+    writer = PdfWriter()
+    for i, pages in enumerate([2, 1]):
+        start = len(writer.pages)
+        for _ in range(pages):
+            writer.add_blank_page(595, 842)
+        writer.add_named_destination(marker(i), start)
+    good = tmp_path / "good.pdf"
+    writer.write(good)
+    data = good.read_bytes()
+    header = data.index(b"\n") + 1
+    group = tmp_path / "group.pdf"
+    group.write_bytes(data[:header] + b"% shifted\n" + data[header:])  # every offset now 10 short
+    with pytest.raises(PdfReadError, match="xref"):
+        PdfReader(group, strict=True)
+    targets = [tmp_path / "a.pdf", tmp_path / "b.pdf"]
+    split_pdf(group, targets, [good, good])
+    assert [len(PdfReader(t).pages) for t in targets] == [2, 1]
 
 
 @pytest.mark.libreoffice
