@@ -59,7 +59,7 @@ from appraisal.paths import documents_dir, dossiers_dir, register_path, stored
 from appraisal.pdf import pdf_pages
 from appraisal.pdf.as_one import even_size
 from appraisal.progress import report
-from appraisal.render.manifest import resolve_templates, template_titles
+from appraisal.render.manifest import ResolvedTemplate, resolve_templates, template_titles
 from appraisal.settings import get_settings
 from appraisal.stages import DOSSIER_COVER, LETTERS_EXTRACT, STAGE_TITLES
 from appraisal.store import archive_data, dossiers
@@ -136,7 +136,11 @@ def _archive_job(
     )
 
 
-def _render(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> list[Rendered]:
+def _render(
+    cycle_id: int, template_id: str, jobs: list[DocumentJob]
+) -> tuple[ResolvedTemplate, list[Rendered]]:
+    """The documents rendered, with the template as it was read for them (its version and
+    title are recorded with them)."""
     settings = get_settings()
     template = resolve_templates(settings.templates_dir).get(template_id)
     out_dir = documents_dir(cycle_id, Stage.ARCHIVE)
@@ -145,7 +149,7 @@ def _render(cycle_id: int, template_id: str, jobs: list[DocumentJob]) -> list[Re
         rendered += render_documents(
             template.path, jobs[start : start + settings.batch_size], out_dir
         )
-    return rendered
+    return template, rendered
 
 
 def _convert(cycle_id: int, rendered: list[Rendered], extra: list[Rendered]) -> dict[str, str]:
@@ -161,17 +165,15 @@ def _convert(cycle_id: int, rendered: list[Rendered], extra: list[Rendered]) -> 
 
 def _recorded(
     cycle_id: int,
-    template_id: str,
+    template: ResolvedTemplate,
     jobs: list[DocumentJob],
     rendered: list[Rendered],
     pdfs: dict[str, str],
     person_ids: dict[str, int],
 ) -> dict[str, Rendition]:
     """Record archive documents made: id -> Rendition; RuntimeError naming one that failed."""
-    template = resolve_templates(get_settings().templates_dir).get(template_id)
-    record_documents(
-        cycle_id, jobs, rendered, pdfs, {template_id: template.spec.version}, person_ids
-    )
+    versions = {template.spec.id: template.spec.version}
+    record_documents(cycle_id, jobs, rendered, pdfs, versions, person_ids)
     made = {}
     for job, r in zip(jobs, rendered, strict=True):
         pdf = pdfs[job.document_id]
@@ -185,9 +187,9 @@ def _make(
     cycle_id: int, template_id: str, jobs: list[DocumentJob], person_ids: dict[str, int]
 ) -> dict[str, Rendition]:
     """Render, convert (through the PDF cache) and record archive documents: id -> Rendition."""
-    rendered = _render(cycle_id, template_id, jobs)
+    template, rendered = _render(cycle_id, template_id, jobs)
     pdfs = _convert(cycle_id, rendered, [])
-    return _recorded(cycle_id, template_id, jobs, rendered, pdfs, person_ids)
+    return _recorded(cycle_id, template, jobs, rendered, pdfs, person_ids)
 
 
 # What a person's extract is assumed to run to when the first cover is made with the extracts
@@ -238,18 +240,18 @@ def make_extracts(
         )  # fmt: skip
         jobs.append(_archive_job(pf, LETTERS_EXTRACT, FILED_APART, context, issued))
         codes.append(pf.code)
-    rendered = _render(cycle_id, LETTERS_EXTRACT, jobs) if jobs else []
+    template, rendered = _render(cycle_id, LETTERS_EXTRACT, jobs) if jobs else (None, [])
     probing: list[Rendered] = []
     if probe and people.files:
         extract = None
-        if codes and codes[0] == people.files[0].code:
+        if template is not None and codes[0] == people.files[0].code:
             r = rendered[0]  # its PDF will be here once converted
-            title = _titles()[LETTERS_EXTRACT]
-            extract = Rendition(r.document_id, title, r.docx, r.docx.with_suffix(".pdf"))
+            to_be = r.docx.with_suffix(".pdf")
+            extract = Rendition(r.document_id, template.spec.title, r.docx, to_be)
         cover = _probe_cover(people, issued, extract)
-        probing = _render(cycle_id, DOSSIER_COVER, [cover]) if cover is not None else []
+        probing = _render(cycle_id, DOSSIER_COVER, [cover])[1] if cover is not None else []
     pdfs = _convert(cycle_id, rendered, probing) if rendered or probing else {}
-    made = _recorded(cycle_id, LETTERS_EXTRACT, jobs, rendered, pdfs, people.ids) if jobs else {}
+    made = _recorded(cycle_id, template, jobs, rendered, pdfs, people.ids) if template else {}
     extracts: dict[str, Rendition | None] = {pf.code: None for pf in people.files}
     for code, job in zip(codes, jobs, strict=True):
         extracts[code] = made[job.document_id]
