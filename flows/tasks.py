@@ -26,6 +26,7 @@ from appraisal.models import Cycle
 from appraisal.models.vocab import CycleKind, Grade, Stage
 from appraisal.paths import documents_dir, located, outbox_dir, pdf_cache_dir
 from appraisal.pdf import Conversion, convert_as_one
+from appraisal.pdf.profile import stop_unheld_orphans
 from appraisal.render import PreparedTemplate, qr_image
 from appraisal.render.manifest import resolve_templates
 from appraisal.scheme import Scheme, parse_scheme
@@ -268,6 +269,7 @@ def convert_documents(cycle_id: int, rendered: list[Rendered]) -> dict[str, str]
     settings = get_settings()
     cache = pdf_cache_dir(cycle_id)
     cache.mkdir(parents=True, exist_ok=True)
+    stop_unheld_orphans()  # first, so that nothing writes into a folder while it is swept
     for debris in (f"{STAGING}*", "tmp*"):  # what a killed run was converting (tmp*: older code)
         sweep_staging(cache, debris)
     todo = [r for r in rendered if not (cache / f"{r.sha256}.pdf").is_file()]

@@ -4,6 +4,7 @@ import fcntl
 import os
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +78,37 @@ def stop_orphans(profile: Path) -> list[int]:
             continue  # gone meanwhile, or not ours to read
         stopped.append(pid)
     return stopped
+
+
+def stop_unheld_orphans(root: Path | None = None) -> list[int]:
+    """stop_orphans on every profile under `root` that no converter holds now: a converter
+    killed with its run leaves LibreOffice writing into the run's staging folder, which a new
+    run would otherwise sweep while it is still being written to."""
+    root = root or cache_dir() / "libreoffice"
+    stopped: list[int] = []
+    for lock_path in sorted(root.glob("profile-*.lock")):
+        with lock_path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live converter's
+            stopped += stop_orphans(root / lock_path.stem)
+    for pid in stopped:
+        _wait_gone(pid)
+    return stopped
+
+
+def _wait_gone(pid: int, limit: float = 2.0) -> None:
+    """Until the killed process has stopped running (gone, or a zombie waiting to be reaped)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.01)
 
 
 @contextmanager
