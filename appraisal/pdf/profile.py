@@ -6,7 +6,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -62,15 +62,16 @@ def seed_profile(profile: Path) -> None:
     tmp.replace(registry)
 
 
-def stop_orphans(profile: Path) -> list[int]:
-    """Kill LibreOffice processes still running on `profile` though no converter holds it: a
-    converter killed with SIGKILL leaves its soffice converting on, and a new soffice on the same
-    profile would hand its files to that one. Returns the process ids stopped (Linux: /proc)."""
-    marker = f"-env:UserInstallation={profile.resolve().as_uri()}".encode()
+def stop_orphans(*profiles: Path) -> list[int]:
+    """Kill LibreOffice processes still running on any of `profiles` though no converter holds
+    it: a converter killed with SIGKILL leaves its soffice converting on, and a new soffice on
+    the same profile would hand its files to that one. One pass over the processes, whatever
+    the number of profiles. Returns the process ids stopped (Linux: /proc)."""
+    markers = {f"-env:UserInstallation={p.resolve().as_uri()}".encode() for p in profiles}
     stopped = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline") if markers else ():
         try:
-            if marker not in cmdline.read_bytes().split(b"\0"):
+            if markers.isdisjoint(cmdline.read_bytes().split(b"\0")):
                 continue
             pid = int(cmdline.parent.name)
             os.kill(pid, signal.SIGKILL)
@@ -83,16 +84,19 @@ def stop_orphans(profile: Path) -> list[int]:
 def stop_unheld_orphans(root: Path | None = None) -> list[int]:
     """stop_orphans on every profile under `root` that no converter holds now: a converter
     killed with its run leaves LibreOffice writing into the run's staging folder, which a new
-    run would otherwise sweep while it is still being written to."""
+    run would otherwise sweep while it is still being written to. The profiles stay held until
+    their orphans are stopped, so no converter starts on one meanwhile."""
     root = root or cache_dir() / "libreoffice"
-    stopped: list[int] = []
-    for lock_path in sorted(root.glob("profile-*.lock")):
-        with lock_path.open("a") as lock:
+    with ExitStack() as held:
+        unheld = []
+        for lock_path in sorted(root.glob("profile-*.lock")):
+            lock = held.enter_context(lock_path.open("a"))
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # a live converter's
-            stopped += stop_orphans(root / lock_path.stem)
+            unheld.append(root / lock_path.stem)
+        stopped = stop_orphans(*unheld)
     for pid in stopped:
         _wait_gone(pid)
     return stopped
