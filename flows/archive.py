@@ -255,11 +255,9 @@ def make_extracts(
     extracts: dict[str, Rendition | None] = {pf.code: None for pf in people.files}
     for code, job in zip(codes, jobs, strict=True):
         extracts[code] = made[job.document_id]
-    pages = None
-    for r in probing:  # the probe is not recorded: make_covers makes the cover (from the cache)
-        pdf = pdfs.get(r.document_id, "")
-        if pdf and not pdf.startswith("error:"):
-            pages = pdf_pages(Path(pdf))
+    # The probe is not recorded: make_covers makes that cover again, from the cache.
+    probed = pdfs.get(probing[0].document_id, "") if probing else ""
+    pages = pdf_pages(Path(probed)) if probed and not probed.startswith("error:") else None
     return extracts, pages
 
 
