@@ -12,6 +12,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def empty_list() -> list[Any]:
+    """The default of a list column, in place of the builtin `list`. Pydantic reads a default
+    factory's signature each time it makes a row, and the builtin's takes about 0.1 ms to read,
+    a function's 8 µs: a SignOff took 0.2 ms to make, and a cycle makes one for every return."""
+    return []
+
+
 def timestamp_field(**kwargs: Any) -> Any:
     """A timezone-aware timestamp column; SQLModel refuses naive datetimes."""
     return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), **kwargs)

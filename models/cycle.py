@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.base import empty_list, enum_field, json_field, timestamp_field
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import Band, CycleKind, Decision, Grade, Stage, Tier
 
@@ -74,10 +74,10 @@ class Result(SQLModel, table=True):
     composite: float | None
     grade: Grade | None = enum_field(Grade, 8, default=None)
     band: Band | None = enum_field(Band, 1, default=None)
-    vetoes: list[str] = json_field(default_factory=list)
+    vetoes: list[str] = json_field(default_factory=empty_list)
     deductions: float = 0.0
-    actions: list[str] = json_field(default_factory=list)
-    explanation: list[str] = json_field(default_factory=list)
+    actions: list[str] = json_field(default_factory=empty_list)
+    explanation: list[str] = json_field(default_factory=empty_list)
     detail: dict[str, Any] = json_field(default_factory=dict)
     flagged: bool = False  # an objection came back in solicitation
     pool_decision: str = Field(default="", max_length=32)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.base import empty_list, enum_field, json_field, timestamp_field
 from appraisal.models.vocab import Reply, SignOffMethod, Stage
 
 
@@ -25,7 +25,7 @@ class Document(SQLModel, table=True):
     pdf_sha256: str = Field(default="", max_length=64)
     needs_signoff: bool = True
     # For letters to a body: the 编号 of the people the letter concerns.
-    people: list[str] = json_field(default_factory=list)
+    people: list[str] = json_field(default_factory=empty_list)
     due_on: date | None = None
     created_at: datetime = timestamp_field()
     delivered_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -50,7 +50,7 @@ class SignOff(SQLModel, table=True):
     reply: Reply | None = enum_field(Reply, 8, default=None)
     reply_text: str = Field(default="", max_length=4096)
     # The 编号 an objection names: the register and the dossiers show it against them alone.
-    reply_people: list[str] = json_field(default_factory=list)
+    reply_people: list[str] = json_field(default_factory=empty_list)
     reason: str = Field(default="", max_length=1024)  # why it was waived
     recorded_by: str = Field(default="", max_length=64)
     recorded_at: datetime = timestamp_field()

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.base import empty_list, enum_field, json_field, timestamp_field
 from appraisal.models.vocab import BodyKind, NominationStatus, Tier
 
 
@@ -42,7 +42,7 @@ class Nomination(SQLModel, table=True):
     tier: Tier = enum_field(Tier, 16)  # the tier proposed
     reason: str = Field(default="", max_length=2048)  # 推荐理由
     # 简历 lines as {"start": "2001.09", "end": "2005.07" or "", "text": ...}
-    career: list[dict[str, Any]] = json_field(default_factory=list)
+    career: list[dict[str, Any]] = json_field(default_factory=empty_list)
     source: str = Field(default="", max_length=256)  # file and row, or 门户
     status: NominationStatus = enum_field(NominationStatus, 8, default=NominationStatus.PENDING)
     decision_reason: str = Field(default="", max_length=1024)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from appraisal.models.base import enum_field, json_field, timestamp_field
+from appraisal.models.base import empty_list, enum_field, json_field, timestamp_field
 from appraisal.models.office import ROOT_OFFICE_ID
 from appraisal.models.vocab import Role
 
@@ -64,7 +64,7 @@ class PortalSession(SQLModel, table=True):
     staff_user_id: int | None = Field(default=None, foreign_key="staffuser.id", index=True)
     link_id: int | None = Field(default=None, foreign_key="reviewerlink.id", index=True)
     csrf: str = Field(max_length=64)
-    flash: list[list[str]] = json_field(default_factory=list)  # [kind, message], shown once
+    flash: list[list[str]] = json_field(default_factory=empty_list)  # [kind, message], shown once
     client: str = Field(default="", max_length=64)
     created_at: datetime = timestamp_field()
     last_seen_at: datetime = timestamp_field()
@@ -121,7 +121,7 @@ class OutboxMessage(SQLModel, table=True):
     to_addr: str = Field(default="", max_length=256)
     subject: str = Field(max_length=256)
     body: str = Field(sa_type=sa.Text)
-    document_ids: list[str] = json_field(default_factory=list)
+    document_ids: list[str] = json_field(default_factory=empty_list)
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
     error: str = Field(default="", max_length=1024)
