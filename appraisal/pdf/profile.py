@@ -66,7 +66,8 @@ def stop_orphans(*profiles: Path) -> list[int]:
     """Kill LibreOffice processes still running on any of `profiles` though no converter holds
     it: a converter killed with SIGKILL leaves its soffice converting on, and a new soffice on
     the same profile would hand its files to that one. One pass over the processes, whatever
-    the number of profiles. Returns the process ids stopped (Linux: /proc)."""
+    the number of profiles. Returns the ids of the processes stopped, once they have stopped
+    running (Linux: /proc)."""
     markers = {f"-env:UserInstallation={p.resolve().as_uri()}".encode() for p in profiles}
     stopped = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline") if markers else ():
@@ -78,6 +79,8 @@ def stop_orphans(*profiles: Path) -> list[int]:
         except (OSError, ValueError):
             continue  # gone meanwhile, or not ours to read
         stopped.append(pid)
+    for pid in stopped:
+        _wait_gone(pid)
     return stopped
 
 
@@ -96,10 +99,7 @@ def stop_unheld_orphans(root: Path | None = None) -> list[int]:
             except BlockingIOError:
                 continue  # a live converter's
             unheld.append(root / lock_path.stem)
-        stopped = stop_orphans(*unheld)
-    for pid in stopped:
-        _wait_gone(pid)
-    return stopped
+        return stop_orphans(*unheld)
 
 
 def _wait_gone(pid: int, limit: float = 2.0) -> None:
