@@ -22,26 +22,20 @@ def test_no_table_defaults_to_a_builtin_factory() -> None:
     assert not builtin
 
 
+def _document(doc_id: str) -> Document:
+    return Document(id=doc_id, cycle_id=1, stage="nomination", template="t", docx_path="a",
+                    docx_sha256="b")  # fmt: skip
+
+
+def _signoff(version: int) -> SignOff:
+    return SignOff(document_id="x1", version=version, method="scan", signer="a",
+                   sha256=str(version), pages=1, matched_by="text", recorded_by="b")  # fmt: skip
+
+
 def test_each_row_gets_its_own_list() -> None:
-    a = Document(id="x1", cycle_id=1, stage="nomination", template="t", docx_path="a",
-                 docx_sha256="b")  # fmt: skip
-    b = Document(id="x2", cycle_id=1, stage="nomination", template="t", docx_path="a",
-                 docx_sha256="b")  # fmt: skip
+    a, b = _document("x1"), _document("x2")
     a.people.append("P00001")
     assert b.people == []
-    s = SignOff(document_id="x1", version=1, method="scan", signer="a", sha256="0", pages=1,
-                matched_by="text", recorded_by="b")  # fmt: skip
-    assert (
-        s.reply_people == []
-        and s.reply_people
-        is not SignOff(
-            document_id="x1",
-            version=2,
-            method="scan",
-            signer="a",
-            sha256="1",
-            pages=1,
-            matched_by="text",
-            recorded_by="b",
-        ).reply_people
-    )
+    first, second = _signoff(1), _signoff(2)
+    assert first.reply_people == []
+    assert first.reply_people is not second.reply_people
