@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs (LibreOffice, CJK fonts, poppler), when root.
+# Installs the Debian packages the project needs (LibreOffice and its Python bridge, CJK fonts,
+# poppler), when root.
 # Without root it checks, and prints the exact command to run if anything is missing.
 # Then it installs the fangsong face FandolFang (see install_fandol_fang below).
 set -euo pipefail
 
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-liberation2 poppler-utils fontconfig libzbar0 chromium)
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai fonts-liberation2 poppler-utils fontconfig libzbar0 chromium)
 
 missing=()
 for p in "${packages[@]}"; do

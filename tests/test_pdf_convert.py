@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 
 from appraisal.pdf import ConversionError, convert_many, convert_one, pdf_text, pdfa_claim
+from appraisal.pdf.office import stop_kept
 from appraisal.pdf.sample import write_sample_docx
 
 pytestmark = pytest.mark.libreoffice
@@ -152,6 +153,11 @@ def test_a_hung_conversion_is_killed_reported_and_the_rest_converted(tmp_path: P
     assert results[1].pdf is None
     assert str(huge) in results[1].error and "within 2 s" in results[1].error
     assert results[2].pdf is not None and "后一个" in pdf_text(results[2].pdf)
+    # The hung LibreOffice is gone; what is left is at most the one kept for the next call,
+    # started after it (one process group: the launcher and soffice.bin).
+    left = _soffice_processes_using(profiles)
+    assert len({os.getpgid(pid) for pid in left}) <= 1
+    stop_kept()
     assert _soffice_processes_using(profiles) == []
 
 

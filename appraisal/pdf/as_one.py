@@ -37,8 +37,9 @@ from appraisal.pdf.convert import (
     convert_many,
     docx_problem,
 )
+from appraisal.pdf.office import convert_batch
 from appraisal.pdf.profile import profile_slot
-from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
+from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete
 
 # A group's time limit: a form's, plus this for each form in it. A group of 50 takes about
 # 3 s on an idle machine; a hang is given up on after 160 s and the group goes file by file.
@@ -413,7 +414,7 @@ def convert_as_one(
                 if by_stem:
                     # Prepared before a converter is free, so it starts the moment one is.
                     with slots, profile_slot(profile_root) as profile:
-                        run_batch(
+                        convert_batch(
                             [folder / "in" / f"{stem}.docx" for stem in by_stem],
                             folder / "out",
                             profile=profile,

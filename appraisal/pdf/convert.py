@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from appraisal.pdf.office import convert_batch
 from appraisal.pdf.profile import profile_slot
-from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete, run_batch
+from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete
 
 # Files per soffice process. Start-up is paid once a batch: on 400 generated forms with two
 # workers, 25 a batch cost 63 ms a document, 50 cost 53 and 200 cost 48; 500 one-page 登记表
@@ -217,7 +218,7 @@ def _run_one_batch(
             if converted is not None:
                 converted(item.index, done)
 
-    run = run_batch(
+    run = convert_batch(
         staged,
         out,
         profile=profile,

@@ -8,10 +8,12 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
 
 from appraisal.cache import cache_dir
 from appraisal.pdf.fonts import font_replacements
+from appraisal.pdf.office import keep_idle, take_idle
 
 _REGISTRY = "user/registrymodifications.xcu"
 _SUBSTITUTION = "/org.openoffice.Office.Common/Font/Substitution"
@@ -120,10 +122,27 @@ def profile_slot(root: Path | None = None) -> Iterator[Path]:
     """A seeded LibreOffice profile folder no other process is using; warm after first use.
 
     Two processes on one profile would hand their work to each other over LibreOffice's pipe,
-    so each slot is held with an exclusive lock, and a busy slot makes us take the next one.
+    so each slot is held with an exclusive lock, and a busy slot makes us take the next one. A
+    slot whose LibreOffice is kept running (appraisal.pdf.office) stays locked after the call,
+    for this process's next call, until that LibreOffice is stopped.
     """
-    root = root or cache_dir() / "libreoffice"
+    root = (root or cache_dir() / "libreoffice").absolute()
     root.mkdir(parents=True, exist_ok=True)
+    kept = take_idle(root)
+    if kept is not None:
+        # This process's own slot, its LibreOffice still up from the last call.
+        profile, lock = kept
+    else:
+        profile, lock = _lock_free_slot(root)
+    try:
+        yield profile
+    finally:
+        if not keep_idle(root, profile, lock):
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+
+def _lock_free_slot(root: Path) -> tuple[Path, IO[str]]:
     index = 0
     while True:
         lock = (root / f"profile-{index}.lock").open("a")
@@ -133,12 +152,12 @@ def profile_slot(root: Path | None = None) -> Iterator[Path]:
             lock.close()
             index += 1
             continue
+        profile = root / f"profile-{index}"
         try:
-            profile = root / f"profile-{index}"
             stop_orphans(profile)
             seed_profile(profile)
-            yield profile
-        finally:
+        except BaseException:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
-        return
+            raise
+        return profile, lock
