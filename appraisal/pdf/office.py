@@ -159,7 +159,7 @@ class KeptOffice:
                 start_new_session=True,
             )
             self.bridge = subprocess.Popen(
-                [self.python, str(BRIDGE), pipe, str(timeout)],
+                [self.python, str(BRIDGE), pipe, str(timeout), str(self.office.pid)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,

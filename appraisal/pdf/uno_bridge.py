@@ -9,11 +9,14 @@ documents asked for on stdin, one JSON object a line, answering each on stdout:
 
 First it answers {"ready": true} once connected. "fatal" means LibreOffice is gone or broken
 and must be started again. On end of input (the caller exited, even by SIGKILL) it asks
-LibreOffice to terminate, so no converter outlives its caller.
+LibreOffice to terminate, and kills its process group if it has not within a few seconds, so
+no converter outlives its caller.
 """
 
 import contextlib
 import json
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -97,7 +100,7 @@ def _alive(desktop: Any) -> bool:
 
 
 def main() -> None:
-    pipe, seconds = sys.argv[1], float(sys.argv[2])
+    pipe, seconds, office_group = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     desktop = _connect(pipe, seconds)
     _answer(ready=True)
     try:
@@ -120,6 +123,21 @@ def main() -> None:
     finally:
         with contextlib.suppress(Exception):
             desktop.terminate()
+        _stop_group(office_group)
+
+
+def _stop_group(group: int) -> None:
+    """Kill LibreOffice's process group unless it ended on its own within a few seconds (a
+    document still loading may veto terminate())."""
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except OSError:
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(OSError):
+        os.killpg(group, signal.SIGKILL)
 
 
 if __name__ == "__main__":
