@@ -37,11 +37,12 @@ def _rss_mb(pid: str = "self") -> float:
 
 class PeakMemory:
     """This process's and LibreOffice's largest resident size while the block runs, sampled
-    every 50 ms from /proc (Linux)."""
+    every 50 ms from /proc (Linux), and the LibreOffice processes (soffice.bin) seen."""
 
     def __init__(self) -> None:
         self.own = 0.0
         self.office = 0.0
+        self.office_pids: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -56,6 +57,11 @@ class PeakMemory:
                     for p in Path("/proc").glob("[0-9]*/comm")
                     if _read(p).startswith("soffice")
                 ]
+                self.office_pids.update(
+                    pid
+                    for pid in offices
+                    if _read(Path(f"/proc/{pid}/comm")).strip() == "soffice.bin"
+                )
             for pid in offices:
                 self.office = max(self.office, _rss_mb(pid))
             ticks += 1
@@ -83,6 +89,7 @@ class Side:
     seconds: dict[str, float] = field(default_factory=dict)
     peaks: dict[str, float] = field(default_factory=dict)
     office_peak: float = 0.0
+    office_pids: set[str] = field(default_factory=set)
     returns_seconds: float = 0.0
     documents: int = 0
 
@@ -116,6 +123,7 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
         side.seconds[stage_name] = time.perf_counter() - t
         side.peaks[stage_name] = peak.own
         side.office_peak = max(side.office_peak, peak.office)
+        side.office_pids |= peak.office_pids
         assert outcome.stage == stage_name, outcome
         t = time.perf_counter()
         if stage_name == Stage.APPROVAL:  # the 审核 confirms every grade: nothing to sign
@@ -138,6 +146,7 @@ def run_side(name: str, data: tuple[Path, Path], out: Path, plain: bool) -> Side
     side.seconds["archive"] = time.perf_counter() - t
     side.peaks["archive"] = peak.own
     side.office_peak = max(side.office_peak, peak.office)
+    side.office_pids |= peak.office_pids
     assert not sealed.refused and not sealed.failed, (sealed.refused, sealed.failed)
     print(
         f"{name} archive: {side.seconds['archive']:.1f} s, peak {side.peaks['archive']:.0f} MB "
@@ -176,6 +185,7 @@ def main() -> None:
         print(f"{side.name}_seconds: {side.work:.1f} ({per_stage})")
         print(f"{side.name}_peak_mb: {max(side.peaks.values()):.0f}")
         print(f"{side.name}_converter_peak_mb: {side.office_peak:.0f} (largest LibreOffice)")
+        print(f"{side.name}_converter_processes: {len(side.office_pids)} (soffice.bin started)")
         print(f"{side.name}_documents: {side.documents}")
     prefect = sides[0]
     if len(sides) == 2:
