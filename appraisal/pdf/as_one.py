@@ -55,9 +55,10 @@ GROUP_BODY_BYTES = 1_500_000
 # A form with a longer body (about five pages) converts on its own: its pages, not its
 # opening, are most of its cost, so it gains little in a group and would crowd one.
 ALONE_BODY_BYTES = 150_000
-# Forms a LibreOffice process converts before a fresh one is started: a converter's share of a
-# call of 500 (the stages' chunks) and the unevenness of whole groups, so that each converter
-# starts once a call (convert.MAX_BATCH is the same bound for files one by one).
+# Forms a converter takes in one run: a converter's share of a call of 500 (the stages' chunks)
+# and the unevenness of whole groups (convert.MAX_BATCH is the same bound for files one by one).
+# Where every run starts its own LibreOffice, a fresh one follows each run; a LibreOffice kept
+# between calls (appraisal.pdf.office) goes on, and starts afresh when it has grown.
 PROCESS_FORMS = 300
 # What a converter's share is weighed by, in bytes of body: a form costs LibreOffice its body
 # (pages) and a little for its own section and header; a document it opens costs about a page

@@ -1,9 +1,10 @@
 """Many DOCX files to PDF/A-2b at once: warm LibreOffice processes, one per core, in batches.
 
 One soffice process per file spends ~1.1 s of its ~1.4 s starting up. Here each worker owns a
-kept LibreOffice profile and converts a batch of files per process, and the workers run in
-parallel. A document that LibreOffice cannot load, or that makes it hang or crash, is reported
-on its own `Conversion` while the other documents of the call still convert.
+kept LibreOffice profile and converts a batch of files in one LibreOffice (kept running between
+calls where python3-uno is installed: appraisal.pdf.office), and the workers run in parallel.
+A document that LibreOffice cannot load, or that makes it hang or crash, is reported on its own
+`Conversion` while the other documents of the call still convert.
 """
 
 import math
@@ -21,7 +22,8 @@ from appraisal.pdf.office import convert_batch
 from appraisal.pdf.profile import profile_slot
 from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete
 
-# Files per soffice process. Start-up is paid once a batch: on 400 generated forms with two
+# Files per batch, which is a soffice process of its own where LibreOffice is not kept between
+# calls (appraisal.pdf.office). Start-up is then paid once a batch: on 400 generated forms with two
 # workers, 25 a batch cost 63 ms a document, 50 cost 53 and 200 cost 48; 500 one-page 登记表
 # in groups of 50 took 18.8-19.2 s at 200 a batch and 16.3-17.1 s at 250, which lets two
 # processes take five groups each. A crash or a hang loses only the file at fault (finished
