@@ -272,7 +272,10 @@ def run_kept(
     started = time.monotonic()
     with _LOCK:
         office = _OFFICES.get(profile.resolve())
-        if office is None or office.soffice != soffice or office.python != python:
+        if office is not None and (office.soffice != soffice or office.python != python):
+            office.stop()  # another LibreOffice or bridge was asked for
+            office = None
+        if office is None:
             office = _OFFICES[profile.resolve()] = KeptOffice(profile, soffice, python)
     if not office.running():
         office.start(startup_timeout)
