@@ -202,13 +202,14 @@ class KeptOffice:
         if the bridge ended."""
         assert self.bridge is not None and self.bridge.stdout is not None
         fd = self.bridge.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
         deadline = time.monotonic() + timeout
         while b"\n" not in self._pending:
             left = deadline - time.monotonic()
             if left <= 0:
                 return {"timeout": True}
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
+            if not poller.poll(max(1, int(left * 1000))):
                 continue
             chunk = os.read(fd, 65536)
             if not chunk or len(self._pending) > _ANSWER_LIMIT:
