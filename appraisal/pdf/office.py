@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import select
-import signal
 import subprocess
 import threading
 import time
@@ -35,6 +34,7 @@ from appraisal.pdf.soffice import (
     PDFA2B_FILTER,
     BatchRun,
     find_soffice,
+    kill_group,
     pdf_is_complete,
     run_batch,
 )
@@ -81,14 +81,6 @@ def _filter_parts(spec: str) -> tuple[str, dict[str, Any]]:
     _, _, rest = spec.partition(":")
     name, _, options = rest.partition(":")
     return name, json.loads(options) if options else {}
-
-
-def _kill_group(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is None:
-        return
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
 
 
 def _rss_mb(pid: int) -> float:
@@ -167,17 +159,17 @@ class KeptOffice:
             )
 
     def convert(
-        self, source: Path, target: Path, export: str, timeout: float
+        self, source: Path, target: Path, export: tuple[str, dict[str, Any]], timeout: float
     ) -> tuple[str, str | None]:
         """("ok", None), ("failed", why) for a document LibreOffice refused, or ("timeout"
-        | "crashed", why) after which this LibreOffice has been stopped."""
-        name, options = _filter_parts(export)
+        | "crashed", why) after which this LibreOffice has been stopped. `export` is the
+        export filter's name and options."""
         job = {
             "source": str(source),
             "target": str(target),
             "infilter": DOCX_IMPORT_FILTER,
-            "filter": name,
-            "options": options,
+            "filter": export[0],
+            "options": export[1],
         }
         assert self.bridge is not None and self.bridge.stdin is not None
         try:
@@ -227,8 +219,9 @@ class KeptOffice:
 
     def stop(self) -> None:
         """Kill LibreOffice and the bridge, and wait for them: their profile is then free."""
-        _kill_group(self.bridge)
-        _kill_group(self.office)
+        for proc in (self.bridge, self.office):
+            if proc is not None:
+                kill_group(proc)
         for pipe in (self.bridge.stdin, self.bridge.stdout) if self.bridge else ():
             if pipe is not None:
                 with suppress(OSError):
@@ -280,9 +273,10 @@ def run_kept(
             office = _OFFICES[profile.resolve()] = KeptOffice(profile, soffice, python)
     if not office.running():
         office.start(startup_timeout)
+    filter_and_options = _filter_parts(export)
     for source in inputs:
         target = out_dir / f"{source.stem}.pdf"
-        outcome, why = office.convert(source, target, export, timeout_per_file)
+        outcome, why = office.convert(source, target, filter_and_options, timeout_per_file)
         if outcome == "ok" and pdf_is_complete(target):
             if finished is not None:
                 finished(target)
@@ -407,10 +401,7 @@ def _reap() -> None:
             last = not _IDLE
             if last:
                 _reaper = None
-        for idle, office in zip(old, offices, strict=True):
-            if office is not None:
-                office.stop()
-            _release(idle.lock)
+        _let_go(old, offices)
         if last:
             return
 
@@ -421,10 +412,15 @@ def stop_kept() -> None:
         idle = [i for i in _IDLE if i.pid == os.getpid()]
         _IDLE.clear()
         offices = [_OFFICES.pop(i.profile.resolve(), None) for i in idle]
-    for held, office in zip(idle, offices, strict=True):
+    _let_go(idle, offices)
+
+
+def _let_go(slots: list[_Idle], offices: list[KeptOffice | None]) -> None:
+    """Stop the slots' LibreOffices (taken out of the pool under the lock), then unlock them."""
+    for idle, office in zip(slots, offices, strict=True):
         if office is not None:
             office.stop()
-        _release(held.lock)
+        _release(idle.lock)
 
 
 atexit.register(stop_kept)

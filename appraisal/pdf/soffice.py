@@ -132,7 +132,7 @@ def run_batch(
                     announced = present[-1]
             if time.monotonic() > deadline:
                 timed_out = True
-                _kill_group(proc)
+                kill_group(proc)
                 break
             time.sleep(_POLL_SECONDS)
     return BatchRun(
@@ -143,8 +143,9 @@ def run_batch(
     )
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    # soffice is a script that starts oosplash and soffice.bin: the whole session must go.
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a process started in a session of its own, and everything it started, and reap it.
+    soffice is a script that starts oosplash and soffice.bin: the whole session must go."""
     with suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
