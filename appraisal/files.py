@@ -59,9 +59,15 @@ def copy_checked(source: Path, folder: Path, sha256: str = "") -> tuple[Path, st
     Returns the temporary file and the SHA-256 of what was copied. With `sha256` given, a copy
     of anything else is removed and ChangedFile raised: what is kept is what was inspected.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".tmp")
-    tmp = Path(name)
+    # Named by process and thread, as in write_atomic: every caller renames or links it away
+    # before it copies again, and one left by a crash is truncated by the next to draw the name.
+    tmp = folder / f".incoming-{os.getpid()}-{threading.get_ident()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o600)
     digest = hashlib.sha256()
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:

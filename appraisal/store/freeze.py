@@ -134,8 +134,11 @@ def why_frozen(
     """Why `document_id` may take no return, reply or waiver (nor an objection naming `named`),
     or None when it may, or when there is no such document."""
     doc = session.get(Document, document_id) if document_id else None
-    if doc is None:
-        return None
+    return None if doc is None else document_frozen(session, doc, named)
+
+
+def document_frozen(session: Session, doc: Document, named: Iterable[str] = ()) -> Frozen | None:
+    """`why_frozen` for a document already at hand (a caller that holds its row lock)."""
     cycle = get_cycle(session, doc.cycle_id)
     if cycle.stage == Stage.DONE:
         return decide(cycle, doc.id, (), {})
