@@ -38,6 +38,7 @@ from appraisal.pdf.convert import (
     docx_problem,
 )
 from appraisal.pdf.office import convert_batch
+from appraisal.pdf.pdfinfo import read_fast
 from appraisal.pdf.profile import profile_slot
 from appraisal.pdf.soffice import SofficeMissingError, find_soffice, pdf_is_complete
 
@@ -134,24 +135,11 @@ def _own_resources(page: PageObject) -> PageObject:
     return page
 
 
-def _read_own(pdf: Path) -> PdfReader:
-    """A PDF LibreOffice just wrote. Read strictly first: a lenient read looks at the header of
-    every object the cross-reference table lists, some 250 a form with LibreOffice's tags, a
-    sixth of the split's time; a table found wanting is read again the lenient way. Objects
-    are then parsed leniently, as before."""
-    try:
-        reader = PdfReader(pdf, strict=True)
-    except PdfReadError:
-        reader = PdfReader(pdf)
-    reader.strict = False
-    return reader
-
-
 def split_pdf(pdf: Path, targets: Sequence[Path], sources: Sequence[Path]) -> None:
     """Write form i's pages of `pdf` to targets[i], as a PDF of its own with the group's
     PDF/A identification (XMP, output intent, document information) carried over."""
     try:
-        reader = _read_own(pdf)
+        reader = read_fast(pdf.read_bytes())
         starts = form_starts(reader, len(targets))
     except (OSError, PdfReadError, ValueError) as exc:
         raise SplitError(f"{pdf}: not a readable PDF: {exc}") from exc
