@@ -201,9 +201,9 @@ def _rotation(page: PageObject) -> int:
     return rotate if rotate in (0, 90, 180, 270) else 0
 
 
-def _number_overlay(sizes: Sequence[tuple[float, float]], first: int) -> PdfReader:
+def _number_overlay(sizes: tuple[tuple[float, float], ...], first: int) -> PdfReader:
     """One page per stamped page, sized as the page looks, with its number at the top right."""
-    return PdfReader(io.BytesIO(_number_pages(tuple(sizes), first)))
+    return PdfReader(io.BytesIO(_number_pages(sizes, first)))
 
 
 # Most dossiers of a cycle have A4 pages and one of a few lengths, so a sealing process makes
@@ -410,17 +410,43 @@ def _append(writer: PdfWriter, opened: _Opened) -> None:
 STAMP_FONT = "/AppraisalPageNumber"
 
 
+@dataclass(frozen=True)
+class _Stamp:
+    drawing: bytes  # draws one page's number, in upright visual coordinates, with STAMP_FONT
+    font: IndirectObject  # in the overlay's reader, which the reference keeps alive
+
+
+@lru_cache(maxsize=32)
+def _number_stamps(sizes: tuple[tuple[float, float], ...], first: int) -> tuple[_Stamp, ...]:
+    """The overlay's pages, parsed once a process for each run of page sizes and first number
+    (parsing reportlab's PDF again was a third of the stamping)."""
+    stamps = []
+    for page in _number_overlay(sizes, first).pages:
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        fonts = cast(DictionaryObject, resources["/Font"].get_object())
+        drawing = page.get_contents()
+        assert drawing is not None and len(fonts) == 1  # reportlab's page: one font
+        ((name, font),) = fonts.items()
+        assert isinstance(font, IndirectObject)
+        stamps.append(
+            _Stamp(drawing.get_data().replace(f"{name} ".encode(), f"{STAMP_FONT} ".encode()), font)
+        )
+    return tuple(stamps)
+
+
 def _stamp_numbers(writer: PdfWriter, first_index: int) -> None:
     """Draw each page's number over it. The page's own content streams stay as they are, in a
     q/Q pair, with the number drawn after them: pypdf's merge_transformed_page parsed and wrote
     out every page's content again, a tenth of the time a dossier took to seal."""
     pages = writer.pages[first_index:]
-    overlay = _number_overlay([_visual_size(p) for p in pages], first_index + 1)
+    sizes = tuple(_visual_size(p) for p in pages)
     opening = writer._add_object(_stream(b"q\n"))
-    for page, number_page in zip(pages, overlay.pages, strict=True):
+    for number, (page, stamp) in enumerate(zip(pages, _number_stamps(sizes, first_index + 1),
+                                               strict=True)):  # fmt: skip
         own = page.get("/Contents")
         resources = page.get("/Resources")
         if own is None or resources is None:  # nothing drawn, or resources from the page tree
+            number_page = _number_overlay(sizes, first_index + 1).pages[number]
             page.merge_transformed_page(number_page, Transformation(_placement(page)))
             page.compress_content_streams()
             continue
@@ -428,18 +454,12 @@ def _stamp_numbers(writer: PdfWriter, first_index: int) -> None:
         fonts = held_resources.get("/Font")
         if fonts is None:
             fonts = held_resources[NameObject("/Font")] = DictionaryObject()
-        number_resources = cast(DictionaryObject, number_page["/Resources"].get_object())
-        number_fonts = cast(DictionaryObject, number_resources["/Font"].get_object())
-        drawing = number_page.get_contents()
-        assert drawing is not None and len(number_fonts) == 1  # reportlab's page: one font
-        ((name, font),) = number_fonts.items()
-        copied = font.clone(writer)  # the same font object for every page of this writer
-        cast(DictionaryObject, fonts.get_object())[NameObject(STAMP_FONT)] = (
-            copied if isinstance(copied, IndirectObject) else writer._add_object(copied)
+        # Cloned once a writer: every page's resources name the same copy.
+        cast(DictionaryObject, fonts.get_object())[NameObject(STAMP_FONT)] = stamp.font.clone(
+            writer
         )
         matrix = " ".join(f"{v:.4f}" for v in _placement(page)).encode()
-        number = drawing.get_data().replace(f"{name} ".encode(), f"{STAMP_FONT} ".encode())
-        closing = _stream(b"\nQ\nq " + matrix + b" cm\n" + number + b"\nQ\n")
+        closing = _stream(b"\nQ\nq " + matrix + b" cm\n" + stamp.drawing + b"\nQ\n")
         held = own.get_object()
         if isinstance(held, ArrayObject):
             parts = list(held)
