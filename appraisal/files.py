@@ -59,15 +59,8 @@ def copy_checked(source: Path, folder: Path, sha256: str = "") -> tuple[Path, st
     Returns the temporary file and the SHA-256 of what was copied. With `sha256` given, a copy
     of anything else is removed and ChangedFile raised: what is kept is what was inspected.
     """
-    # Named by process and thread, as in write_atomic: every caller renames or links it away
-    # before it copies again, and one left by a crash is truncated by the next to draw the name.
-    tmp = folder / f".incoming-{os.getpid()}-{threading.get_ident()}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
-    try:
-        fd = os.open(tmp, flags, 0o600)
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, flags, 0o600)
+    # Every caller renames or links the copy away before it copies again.
+    tmp, fd = _own_temporary(folder / ".incoming.tmp")
     digest = hashlib.sha256()
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
@@ -107,6 +100,20 @@ def keep_unique(tmp: Path, target: Path, sha256: str) -> Path:
         tmp.unlink(missing_ok=True)
 
 
+def _own_temporary(name: Path) -> tuple[Path, int]:
+    """`name` with this process and thread put before its suffix, opened for writing (its
+    folder made if need be). The name is this writer's own, so there is no random name to try
+    (mkstemp's cost is a tenth of a rendered document's); one left behind by a crash is simply
+    truncated by the next writer to draw it."""
+    tmp = name.with_name(f"{name.stem}.{os.getpid()}-{threading.get_ident()}{name.suffix}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        return tmp, os.open(tmp, flags, 0o600)
+    except FileNotFoundError:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        return tmp, os.open(tmp, flags, 0o600)
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` unless it already holds exactly that; True if the file changed."""
     try:
@@ -116,16 +123,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     else:
         if stat.S_ISREG(held.st_mode) and held.st_size == len(data) and path.read_bytes() == data:
             return False
-    # The process and thread make the temporary name this writer's own, so there is no random
-    # name to try (mkstemp's cost is a tenth of a rendered document's); one left behind by a
-    # crash is simply truncated by the next writer to draw its name.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
-    try:
-        fd = os.open(tmp, flags, 0o600)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, flags, 0o600)
+    tmp, fd = _own_temporary(path.with_name(f".{path.name}.tmp"))
     try:
         try:
             view = memoryview(data)
