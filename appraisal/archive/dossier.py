@@ -441,13 +441,15 @@ def _stamp_numbers(writer: PdfWriter, first_index: int) -> None:
     pages = writer.pages[first_index:]
     sizes = tuple(_visual_size(p) for p in pages)
     opening = writer._add_object(_stream(b"q\n"))
+    overlay: PdfReader | None = None  # this dossier's own, for pages stamped the old way
     for number, (page, stamp) in enumerate(zip(pages, _number_stamps(sizes, first_index + 1),
                                                strict=True)):  # fmt: skip
         own = page.get("/Contents")
         resources = page.get("/Resources")
         if own is None or resources is None:  # nothing drawn, or resources from the page tree
-            number_page = _number_overlay(sizes, first_index + 1).pages[number]
-            page.merge_transformed_page(number_page, Transformation(_placement(page)))
+            if overlay is None:
+                overlay = _number_overlay(sizes, first_index + 1)
+            page.merge_transformed_page(overlay.pages[number], Transformation(_placement(page)))
             page.compress_content_streams()
             continue
         held_resources = cast(DictionaryObject, resources.get_object())
